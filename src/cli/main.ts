@@ -1,0 +1,71 @@
+// The `sim` command line: yargs parses, the commands in commands/ do the work.
+// Exit codes (DESIGN §4): 0 success, 1 runtime failure, 2 bad usage or invalid scenario.
+import yargs from "yargs";
+import { ScenarioError } from "../scenario/load.js";
+import { VERSION } from "../version.js";
+import { runCommand } from "./commands/run.js";
+import { schemaCommand } from "./commands/schema.js";
+import { validateCommand } from "./commands/validate.js";
+
+/** A failure the user caused (bad flag, bad scenario): exit code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+/** The exit code a command settles on without throwing (e.g. some files invalid). */
+export interface Status {
+  code: number;
+}
+
+const processIo: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** Run the CLI on `argv` (without node and script) and return the exit code. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let usageFailure: string | null = null;
+  const status: Status = { code: 0 };
+  const parser = yargs(argv)
+    .scriptName("sim")
+    .usage(
+      "relaysim: simulate a load-balanced pool of outgoing SMTP relays whose IPs get blacklisted,\nand measure how often mail bounces and whether waiting before resending helps.\n\nUsage: $0 <command> [options]",
+    )
+    .command(runCommand(io))
+    .command(validateCommand(io, status))
+    .command(schemaCommand(io))
+    .demandCommand(1, "Name a command: run, validate or schema (see --help).")
+    .strict()
+    .version(VERSION)
+    .help()
+    .alias("h", "help")
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .epilogue(
+      "Scenario format, outputs and examples: README.md. Exit codes: 0 ok, 1 runtime failure, 2 bad usage or invalid scenario.",
+    )
+    .exitProcess(false)
+    .fail((message, error) => {
+      if (error) throw error;
+      usageFailure = message;
+    });
+  try {
+    await parser.parseAsync();
+    if (usageFailure !== null) {
+      io.stderr(`sim: ${usageFailure}\nRun "sim --help" for usage.\n`);
+      return 2;
+    }
+    return status.code;
+  } catch (error) {
+    if (error instanceof ScenarioError || error instanceof UsageError) {
+      io.stderr(`${error.message}\n`);
+      return 2;
+    }
+    io.stderr(`sim: ${(error as Error).stack ?? String(error)}\n`);
+    return 1;
+  }
+}

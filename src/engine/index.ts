@@ -1,0 +1,12 @@
+// The engine's public face: clock, event queue, random streams and distributions.
+// It imports nothing from the rest of relaysim and knows nothing of mail.
+export { AliasTable } from "./alias.js";
+export {
+  type DistributionSpec,
+  type Sampler,
+  sampler,
+  supremum,
+} from "./distributions.js";
+export { EventQueue } from "./event-queue.js";
+export { hashKey, hashUniform, type Random, randomStream } from "./random.js";
+export { type EventHandler, Simulator } from "./simulator.js";

@@ -1,0 +1,186 @@
+// Combine replication results into the summary of DESIGN §3–4: each metric's mean with a
+// 95 % Student-t interval over replications (Wilson on pooled counts when R = 1), resend
+// failure by delay, per-server counts and the delivery-delay distribution. Results are
+// always combined in replication order, so the floating-point sums — and the JSON — are
+// the same however the replications were computed.
+import type { Scenario } from "../scenario/schema.js";
+import { LogHistogram } from "../stats/histogram.js";
+import { tInterval } from "../stats/student.js";
+import { wilson } from "../stats/wilson.js";
+import { VERSION } from "../version.js";
+import { type Counts, METRICS, type Metric, PROPORTIONS, type ReplicationResult } from "./result.js";
+
+export interface MetricSummary {
+  mean: number | null;
+  ci95: [number, number] | null;
+  /** Replications in which the metric is defined. */
+  n: number;
+}
+
+export interface DelayBin {
+  /** The bin covers user waits in [from, to) seconds. */
+  from: number;
+  to: number;
+  resends: number;
+  failures: number;
+  proportion: number | null;
+  ci95: [number, number] | null;
+}
+
+export interface ServerSummary {
+  server: number;
+  attempts: number;
+  rejections: number;
+  listedFraction: number;
+}
+
+export interface Summary {
+  tool: { name: "relaysim"; version: string };
+  scenario: Scenario;
+  seed: number;
+  replications: number;
+  metrics: Record<Metric, MetricSummary>;
+  /** Counts summed over replications. */
+  totals: Counts;
+  resendFailureByDelay: DelayBin[];
+  servers: ServerSummary[];
+  /** Empirical CDF of delivery delay (seconds), pooled over replications. */
+  deliveryDelayCdf: Array<{ delay: number; fraction: number }>;
+  /** Each metric's value in each replication, in replication order (null where undefined). */
+  perReplication: Record<Metric, Array<number | null>>;
+}
+
+export interface TimeseriesRow {
+  /** Start of the bucket, seconds. */
+  time: number;
+  /** Mean number of servers listed on at least one list (time-averaged in the bucket). */
+  listedServers: number;
+  /** Mean attempts and rejections per replication in the bucket. */
+  attempts: number;
+  rejections: number;
+}
+
+function sumCounts(results: readonly ReplicationResult[]): Counts {
+  const totals: Counts = {
+    messages: 0,
+    firstRejected: 0,
+    resends: 0,
+    resendRejected: 0,
+    delivered: 0,
+    failed: 0,
+    bounced: 0,
+    attempts: 0,
+    retries: 0,
+  };
+  for (const r of results) {
+    for (const key of Object.keys(totals) as (keyof Counts)[]) totals[key] += r.counts[key];
+  }
+  return totals;
+}
+
+/** Sum arrays of possibly different lengths element-wise, in order. */
+function sumArrays(arrays: readonly number[][]): number[] {
+  const length = Math.max(0, ...arrays.map((a) => a.length));
+  const sum = new Array<number>(length).fill(0);
+  for (const a of arrays) for (let i = 0; i < a.length; i++) sum[i] += a[i];
+  return sum;
+}
+
+function summariseMetric(metric: Metric, values: Array<number | null>, totals: Counts): MetricSummary {
+  const defined = values.filter((v): v is number => v !== null);
+  if (defined.length === 0) return { mean: null, ci95: null, n: 0 };
+  if (defined.length >= 2) {
+    const { mean, ci95 } = tInterval(defined);
+    return { mean, ci95, n: defined.length };
+  }
+  const pooled = PROPORTIONS[metric];
+  if (pooled) {
+    const [successes, trials] = pooled(totals);
+    return { mean: defined[0], ci95: wilson(successes, trials), n: 1 };
+  }
+  return { mean: defined[0], ci95: null, n: 1 };
+}
+
+/** Sort by replication index and check there is exactly one result per index 0 … R−1. */
+export function inReplicationOrder(results: readonly ReplicationResult[]): ReplicationResult[] {
+  const sorted = [...results].sort((a, b) => a.replication - b.replication);
+  sorted.forEach((r, i) => {
+    if (r.replication !== i) throw new Error(`replication ${i} is missing or repeated`);
+  });
+  return sorted;
+}
+
+export function summarise(scenario: Scenario, seed: number, unordered: readonly ReplicationResult[]): Summary {
+  const results = inReplicationOrder(unordered);
+  const totals = sumCounts(results);
+  const perReplication = Object.fromEntries(METRICS.map((m) => [m, results.map((r) => r.metrics[m])])) as Record<
+    Metric,
+    Array<number | null>
+  >;
+  const metrics = Object.fromEntries(METRICS.map((m) => [m, summariseMetric(m, perReplication[m], totals)])) as Record<
+    Metric,
+    MetricSummary
+  >;
+
+  const bin = scenario.output.delayBin;
+  const resends = sumArrays(results.map((r) => r.resendsByDelay));
+  const failures = sumArrays(results.map((r) => r.resendFailuresByDelay));
+  const resendFailureByDelay: DelayBin[] = [];
+  resends.forEach((n, i) => {
+    if (n === 0) return;
+    resendFailureByDelay.push({
+      from: i * bin,
+      to: (i + 1) * bin,
+      resends: n,
+      failures: failures[i],
+      proportion: failures[i] / n,
+      ci95: wilson(failures[i], n),
+    });
+  });
+
+  const window = (scenario.horizon - scenario.warmup) * results.length;
+  const attempts = sumArrays(results.map((r) => r.servers.attempts));
+  const rejections = sumArrays(results.map((r) => r.servers.rejections));
+  const listed = sumArrays(results.map((r) => r.servers.listed));
+  const servers = attempts.map((a, server) => ({
+    server,
+    attempts: a,
+    rejections: rejections[server],
+    listedFraction: listed[server] / window,
+  }));
+
+  const delay = new LogHistogram();
+  for (const r of results) delay.merge(LogHistogram.fromJSON(r.delay));
+
+  return {
+    tool: { name: "relaysim", version: VERSION },
+    scenario,
+    seed,
+    replications: results.length,
+    metrics,
+    totals,
+    resendFailureByDelay,
+    servers,
+    deliveryDelayCdf: delay.cdf(200).map((p) => ({ delay: p.value, fraction: p.fraction })),
+    perReplication,
+  };
+}
+
+/** The time series of DESIGN §4, averaged over replications. */
+export function timeseries(scenario: Scenario, unordered: readonly ReplicationResult[]): TimeseriesRow[] {
+  const results = inReplicationOrder(unordered);
+  const width = scenario.output.timeseries;
+  const r = results.length;
+  const listed = sumArrays(results.map((x) => x.timeseries.listed));
+  const attempts = sumArrays(results.map((x) => x.timeseries.attempts));
+  const rejections = sumArrays(results.map((x) => x.timeseries.rejections));
+  return listed.map((l, b) => {
+    const bucketLength = Math.min(width, scenario.horizon - b * width);
+    return {
+      time: b * width,
+      listedServers: l / bucketLength / r,
+      attempts: attempts[b] / r,
+      rejections: rejections[b] / r,
+    };
+  });
+}

@@ -1,0 +1,48 @@
+// `timer`: the support desk's "servers rotate on a timer" (DOMAIN.md, the 2013 story; HAProxy
+// stick-table expiry is the nearest documented mechanism). Time is cut into slots of `period`,
+// offset by a phase φ ~ U[0, period) drawn once per replication (`global`) or per sender.
+// `rotate` sends sender s in slot j to (b_s + j) mod N; `shuffle` to an independent uniform
+// server per (sender, slot), drawn by hashing so every attempt in a slot agrees without state.
+import { hashKey, hashUniform } from "../../engine/index.js";
+import type { Balancer, PoolView } from "./balancer.js";
+
+export interface TimerOptions {
+  period: number;
+  phase: "global" | "per-sender";
+  assignment: "rotate" | "shuffle";
+}
+
+export class TimerBalancer implements Balancer {
+  private readonly servers: number;
+  private readonly period: number;
+  private readonly phases: Float64Array;
+  private readonly base: Int32Array;
+  private readonly perSender: boolean;
+  private readonly shuffle: boolean;
+  private readonly key: number;
+
+  constructor(pool: PoolView, options: TimerOptions) {
+    const { servers, senders, random } = pool;
+    this.servers = servers;
+    this.period = options.period;
+    this.perSender = options.phase === "per-sender";
+    this.shuffle = options.assignment === "shuffle";
+    this.phases = new Float64Array(this.perSender ? senders : 1);
+    for (let i = 0; i < this.phases.length; i++) this.phases[i] = random() * options.period;
+    this.base = new Int32Array(senders);
+    for (let s = 0; s < senders; s++) this.base[s] = Math.floor(random() * servers);
+    this.key = hashKey(random);
+  }
+
+  /** The slot index j of `sender` at `time`. */
+  slot(sender: number, time: number): number {
+    const phase = this.phases[this.perSender ? sender : 0];
+    return Math.floor((time + phase) / this.period);
+  }
+
+  pick(sender: number, time: number): number {
+    const slot = this.slot(sender, time);
+    if (this.shuffle) return Math.floor(hashUniform(this.key, sender, slot) * this.servers);
+    return (this.base[sender] + slot) % this.servers;
+  }
+}

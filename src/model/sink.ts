@@ -1,0 +1,23 @@
+// Where the model reports each attempt, for monitors that are not the model's business
+// (attempts.csv). The model itself keeps only counters; see tally.ts.
+
+export const OUTCOMES = ["delivered", "rejected-5xx", "rejected-4xx"] as const;
+export const ATTEMPT_KINDS = ["first", "resend", "retry"] as const;
+
+export interface AttemptRecord {
+  time: number;
+  message: number;
+  sender: number;
+  domain: number;
+  server: number;
+  /** 1 for the first send, 2 for the first user resend, … */
+  submission: number;
+  kind: (typeof ATTEMPT_KINDS)[number];
+  outcome: (typeof OUTCOMES)[number];
+  counted: boolean;
+}
+
+export interface AttemptSink {
+  /** Called once per attempt, in time order. The record is reused: copy what you keep. */
+  attempt(record: Readonly<AttemptRecord>): void;
+}

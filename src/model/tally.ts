@@ -1,0 +1,59 @@
+// The counters one replication keeps (DESIGN §3): per-message outcomes, resends by delay,
+// per-server attempts and listed time, and the time series. Everything here is a sum, so
+// replications and shards combine by adding.
+import { LogHistogram } from "../stats/histogram.js";
+
+export class Tally {
+  /** Counted messages (submitted in [warmup, horizon)). */
+  messages = 0;
+  firstRejected = 0;
+  resends = 0;
+  resendRejected = 0;
+  delivered = 0;
+  failed = 0;
+  bounced = 0;
+  /** Attempts of counted messages: first sends, user resends and MTA retries. */
+  attempts = 0;
+  retries = 0;
+  /** Delivery delays (end of the delivering session − first submission) of counted messages. */
+  readonly delay = new LogHistogram();
+  /** resendFailureByDelay: resends and rejected resends per `delayBin` of the user's wait. */
+  resendsByDelay: number[] = [];
+  resendFailuresByDelay: number[] = [];
+  readonly serverAttempts: Float64Array;
+  readonly serverRejections: Float64Array;
+  /** Seconds each server spent listed on at least one list, within [warmup, horizon). */
+  readonly serverListed: Float64Array;
+  /** Per `output.timeseries` bucket of [0, horizon): server-seconds listed, attempts, rejections. */
+  readonly bucketListed: Float64Array;
+  readonly bucketAttempts: Float64Array;
+  readonly bucketRejections: Float64Array;
+
+  constructor(
+    servers: number,
+    readonly buckets: number,
+    readonly delayBin: number,
+  ) {
+    this.serverAttempts = new Float64Array(servers);
+    this.serverRejections = new Float64Array(servers);
+    this.serverListed = new Float64Array(servers);
+    this.bucketListed = new Float64Array(buckets);
+    this.bucketAttempts = new Float64Array(buckets);
+    this.bucketRejections = new Float64Array(buckets);
+  }
+
+  /** A user resend after waiting `delay`, rejected or not. */
+  resend(delay: number, rejected: boolean): void {
+    const bin = Math.floor(delay / this.delayBin);
+    while (this.resendsByDelay.length <= bin) {
+      this.resendsByDelay.push(0);
+      this.resendFailuresByDelay.push(0);
+    }
+    this.resends++;
+    this.resendsByDelay[bin]++;
+    if (rejected) {
+      this.resendRejected++;
+      this.resendFailuresByDelay[bin]++;
+    }
+  }
+}

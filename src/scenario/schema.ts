@@ -1,0 +1,321 @@
+// The scenario format of DESIGN §1 as zod definitions. One source serves three ends:
+// validation with path-naming errors, normalisation (units to seconds, defaults filled)
+// and the generated JSON Schema in schema/scenario.schema.json.
+import * as z from "zod";
+import { parseDuration, parseRate } from "./units.js";
+
+const DURATION_HINT = 'a duration such as "90s", "15m", "2h", "7d" or a number of seconds';
+
+/** A duration: a string with a unit or a non-negative number of seconds; normalised to seconds. */
+export const duration = z
+  .union([z.number(), z.string()], { error: `expected ${DURATION_HINT}` })
+  .transform((value, ctx) => {
+    const seconds = typeof value === "number" ? value : parseDuration(value);
+    if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: `expected ${DURATION_HINT}`,
+        input: value,
+      });
+      return z.NEVER;
+    }
+    return seconds;
+  })
+  .meta({ description: DURATION_HINT });
+
+const positiveDuration = duration
+  .refine((s) => s > 0, { error: "expected a duration greater than zero" })
+  .meta({ description: `${DURATION_HINT}, greater than zero` });
+
+/** A rate "N/unit" ("20/d", "1/90d") or a number per second; normalised to events per second. */
+export const rate = z
+  .union([z.number(), z.string()], {
+    error: 'expected a rate such as "20/d" or "1/90d"',
+  })
+  .transform((value, ctx) => {
+    const perSecond = typeof value === "number" ? value : parseRate(value);
+    if (perSecond === undefined || !Number.isFinite(perSecond) || perSecond < 0) {
+      ctx.addIssue({
+        code: "custom",
+        message: 'expected a rate such as "20/d" or "1/90d" (or a number per second)',
+        input: value,
+      });
+      return z.NEVER;
+    }
+    return perSecond;
+  })
+  .meta({
+    description: 'events per unit of time: "20/d", "1/90d", or a number per second',
+  });
+
+const DIST_HINT =
+  'a distribution: a duration ("15m"), {"fixed": d}, {"uniform": [a, b]}, {"exponential": mean}, {"lognormal": {"median": d, "sigma": s}} or {"empirical": [d, ...]}';
+
+/** A distribution of durations in its normalised (object, seconds) form. */
+export type Dist =
+  | { fixed: number }
+  | { uniform: [number, number] }
+  | { exponential: number }
+  | { lognormal: { median: number; sigma: number } }
+  | { empirical: number[] };
+
+const fixedDist = z.strictObject({ fixed: duration });
+const uniformDist = z
+  .strictObject({ uniform: z.tuple([duration, duration]) })
+  .refine((d) => d.uniform[0] <= d.uniform[1], {
+    error: "expected uniform bounds [low, high] with low <= high",
+  });
+const exponentialDist = z.strictObject({ exponential: duration });
+const lognormalDist = z.strictObject({
+  lognormal: z.strictObject({
+    median: positiveDuration,
+    sigma: z.number({ error: "expected a non-negative number" }).nonnegative({
+      error: "expected a non-negative number",
+    }),
+  }),
+});
+const empiricalDist = z.strictObject({
+  empirical: z.array(duration).min(1, { error: "expected at least one value" }),
+});
+
+/** A distribution as written in a scenario, normalised to {@link Dist}. */
+export const distribution = z
+  .union([duration, fixedDist, uniformDist, exponentialDist, lognormalDist, empiricalDist], {
+    error: `expected ${DIST_HINT}`,
+  })
+  .transform((d): Dist => (typeof d === "number" ? { fixed: d } : d))
+  .meta({ description: DIST_HINT });
+
+const probability = z
+  .number({ error: "expected a probability between 0 and 1" })
+  .min(0, { error: "expected a probability between 0 and 1" })
+  .max(1, { error: "expected a probability between 0 and 1" });
+
+const positiveInt = (what = "a positive integer") =>
+  z
+    .number({ error: `expected ${what}` })
+    .int({ error: `expected ${what}` })
+    .positive({
+      error: `expected ${what}`,
+    });
+const nonNegativeInt = z
+  .number({ error: "expected a non-negative integer" })
+  .int({ error: "expected a non-negative integer" })
+  .nonnegative({ error: "expected a non-negative integer" });
+
+const weights = z
+  .array(
+    z.number({ error: "expected a non-negative weight" }).nonnegative({
+      error: "expected a non-negative weight",
+    }),
+  )
+  .meta({ description: "relative weight of each server, one per server" });
+
+export const POLICIES = ["random", "round-robin", "timer", "sticky", "dns", "least-connections"] as const;
+export type Policy = (typeof POLICIES)[number];
+
+const balancer = z.discriminatedUnion(
+  "policy",
+  [
+    z.strictObject({
+      policy: z.literal("random"),
+      weights: weights.optional(),
+    }),
+    z.strictObject({
+      policy: z.literal("round-robin"),
+      weights: weights.optional(),
+    }),
+    z.strictObject({
+      policy: z.literal("timer"),
+      period: positiveDuration,
+      phase: z
+        .enum(["global", "per-sender"], {
+          error: 'expected "global" or "per-sender"',
+        })
+        .default("global"),
+      assignment: z
+        .enum(["rotate", "shuffle"], {
+          error: 'expected "rotate" or "shuffle"',
+        })
+        .default("rotate"),
+    }),
+    z.strictObject({ policy: z.literal("sticky") }),
+    z.strictObject({
+      policy: z.literal("dns"),
+      ttl: positiveDuration.prefault("5m"),
+    }),
+    z.strictObject({ policy: z.literal("least-connections") }),
+  ],
+  {
+    error: `expected a balancer whose policy is one of ${POLICIES.join(", ")}`,
+  },
+);
+
+const blacklist = z.strictObject({
+  name: z.string({ error: "expected a list name" }).min(1, { error: "expected a list name" }),
+  subscribers: probability.meta({
+    description: "share of recipient domains that consult this list",
+  }),
+  reply: z.enum(["5xx", "4xx"], { error: 'expected "5xx" or "4xx"' }).default("5xx"),
+  listingDelay: distribution.prefault("0s"),
+  delistAfter: distribution.prefault("24h"),
+});
+
+const listed = z.strictObject({
+  servers: nonNegativeInt.optional(),
+  indices: z.array(nonNegativeInt).optional(),
+  on: z.array(z.string()).min(1, { error: "expected at least one list name" }),
+  from: duration.prefault(0),
+  until: duration.nullable().default(null),
+});
+
+export const MTA_SCHEDULES = ["qmail", "postfix", "exim"] as const;
+
+/** RFC 5321 §4.5.4.1 asks for a give-up time of at least 4–5 days; used for explicit schedules. */
+const EXPLICIT_SCHEDULE_LIFETIME = 5 * 86_400;
+/** Each MTA's own queue lifetime (DOMAIN.md): qmail `queuelifetime`, Postfix `maximal_queue_lifetime`, Exim's last retry rule. */
+export const MTA_QUEUE_LIFETIME: Record<(typeof MTA_SCHEDULES)[number], number> = {
+  qmail: 604_800,
+  postfix: 5 * 86_400,
+  exim: 4 * 86_400,
+};
+
+const sweepBlock = z
+  .array(
+    z.strictObject({
+      path: z.string({
+        error: "expected a scenario path such as resend.after",
+      }),
+      values: z.union([z.string(), z.array(z.unknown())], {
+        error: 'expected a list of values or a range such as "0m..60m/2m"',
+      }),
+    }),
+  )
+  .meta({
+    description: "parameters to vary in `sim sweep`, as with --vary PATH=VALUES",
+  });
+
+export const scenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional(),
+    name: z.string({ error: "expected a name" }).regex(/^[a-z0-9][a-z0-9._-]*$/, {
+      error: "expected a name of lower-case letters, digits, '.', '_' and '-'",
+    }),
+    description: z.string().default(""),
+    seed: z.number({ error: "expected an integer seed" }).int({ error: "expected an integer seed" }).default(1),
+    replications: positiveInt().default(10),
+    horizon: positiveDuration.prefault("7d"),
+    warmup: duration.prefault("0s"),
+    pool: z.strictObject({
+      servers: positiveInt(),
+      balancer: balancer.prefault({ policy: "random" }),
+      avoidListed: z.strictObject({ checkEvery: positiveDuration }).nullable().default(null),
+      capacity: positiveInt().nullable().default(null),
+      sessionTime: distribution.prefault("2s"),
+    }),
+    blacklists: z.array(blacklist).default([]),
+    listed: z.array(listed).default([]),
+    compromise: z.strictObject({ ratePerServer: rate, cleanup: distribution }).nullable().default(null),
+    recipients: z
+      .strictObject({
+        domains: positiveInt().default(1000),
+        zipf: z
+          .number({ error: "expected a non-negative exponent" })
+          .nonnegative({ error: "expected a non-negative exponent" })
+          .default(1),
+      })
+      .prefault({}),
+    traffic: z.strictObject({ senders: positiveInt(), rate }),
+    resend: z
+      .strictObject({
+        after: distribution.prefault({ uniform: ["5m", "15m"] }),
+        probability: probability.default(1),
+        maxAttempts: positiveInt().default(3),
+      })
+      .prefault({}),
+    mta: z
+      .strictObject({
+        retry: z
+          .union([z.enum(MTA_SCHEDULES), z.array(positiveDuration).min(1)], {
+            error: 'expected "qmail", "postfix", "exim" or a list of retry ages',
+          })
+          .default("qmail"),
+        queueLifetime: positiveDuration.nullable().default(null),
+      })
+      .prefault({})
+      .transform((mta) => ({
+        retry: mta.retry,
+        queueLifetime:
+          mta.queueLifetime ??
+          (typeof mta.retry === "string" ? MTA_QUEUE_LIFETIME[mta.retry] : EXPLICIT_SCHEDULE_LIFETIME),
+      })),
+    output: z
+      .strictObject({
+        attempts: z.boolean({ error: "expected true or false" }).default(false),
+        delayBin: positiveDuration.prefault("1m"),
+        timeseries: positiveDuration.prefault("1h"),
+      })
+      .prefault({}),
+    sweep: sweepBlock.optional(),
+  })
+  .superRefine((s, ctx) => {
+    const issue = (path: (string | number)[], message: string, input?: unknown) =>
+      ctx.addIssue({ code: "custom", path, message, input });
+    const n = s.pool.servers;
+    if (s.warmup >= s.horizon) issue(["warmup"], "expected a warmup shorter than the horizon", s.warmup);
+    const names = new Set<string>();
+    s.blacklists.forEach((b, i) => {
+      if (names.has(b.name)) issue(["blacklists", i, "name"], "expected a unique list name", b.name);
+      names.add(b.name);
+    });
+    if (s.blacklists.length > 30) issue(["blacklists"], "expected at most 30 lists", s.blacklists.length);
+    const w = "weights" in s.pool.balancer ? s.pool.balancer.weights : undefined;
+    if (w) {
+      if (w.length !== n) {
+        issue(["pool", "balancer", "weights"], `expected ${n} weights, one per server`, w);
+      } else if (!w.some((x) => x > 0)) {
+        issue(["pool", "balancer", "weights"], "expected at least one positive weight", w);
+      }
+    }
+    s.listed.forEach((entry, i) => {
+      entry.on.forEach((name, j) => {
+        if (!names.has(name)) {
+          issue(
+            ["listed", i, "on", j],
+            `expected one of the blacklists' names (${[...names].join(", ") || "none defined"})`,
+            name,
+          );
+        }
+      });
+      if (entry.indices) {
+        const distinct = new Set(entry.indices);
+        if (distinct.size !== entry.indices.length)
+          issue(["listed", i, "indices"], "expected distinct server indices", entry.indices);
+        entry.indices.forEach((v, j) => {
+          if (v >= n) issue(["listed", i, "indices", j], `expected a server index below ${n}`, v);
+        });
+        if (entry.servers !== undefined && entry.servers !== entry.indices.length) {
+          issue(
+            ["listed", i, "servers"],
+            `expected ${entry.indices.length} (the number of indices) or no value`,
+            entry.servers,
+          );
+        }
+      } else if (entry.servers === undefined) {
+        issue(["listed", i, "servers"], "expected a number of servers (or indices)", undefined);
+      } else if (entry.servers > n) {
+        issue(["listed", i, "servers"], `expected at most ${n} (the pool's size)`, entry.servers);
+      }
+      if (entry.until !== null && entry.until <= entry.from) {
+        issue(["listed", i, "until"], "expected a time after `from`, or null", entry.until);
+      }
+    });
+  });
+
+/** A scenario as written (before normalisation). */
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+/** A normalised scenario: seconds, rates per second, distributions as objects, defaults filled. */
+export type Scenario = z.output<typeof scenarioSchema>;
+export type Balancer = Scenario["pool"]["balancer"];
+export type Blacklist = Scenario["blacklists"][number];
+export type ListedEntry = Scenario["listed"][number];
