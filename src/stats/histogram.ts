@@ -1,0 +1,238 @@
+// Log-bucketed histogram of non-negative values (delivery delays, seconds) that never stores
+// the values: constant memory, allocation-free add() for the hot loop, mergeable across workers.
+
+/** Buckets per decade. γ = 10^(1/231) makes (γ − 1)/(γ + 1) = 0.4984 % ≤ 0.5 %. */
+const PER_DECADE = 231;
+/** Smallest value with relative accuracy: 1 ms. Values below go to the underflow bucket. */
+const MIN_VALUE = 1e-3;
+/** Values from 1e9 s (31.7 years) up go to the overflow bucket. */
+const MAX_VALUE = 1e9;
+const DECADES = 12;
+const LOG_BUCKETS = PER_DECADE * DECADES;
+/** Index layout: 0 = underflow [0, 1e-3), 1…LOG_BUCKETS = [1e-3·γ^(i−1), 1e-3·γ^i), last = overflow. */
+const OVERFLOW = LOG_BUCKETS + 1;
+const SIZE = LOG_BUCKETS + 2;
+const LOG_MIN = Math.log(MIN_VALUE);
+const INV_LOG_GAMMA = PER_DECADE / Math.LN10;
+/** Layout tag stored in JSON so that histograms with different layouts are never merged. */
+const LAYOUT = `log10/${PER_DECADE}/${MIN_VALUE}/${MAX_VALUE}`;
+
+/** Upper edge of bucket i (1 ≤ i ≤ LOG_BUCKETS), computed from the decade so it is exact at powers of ten. */
+function upperEdge(i: number): number {
+  return MIN_VALUE * 10 ** (i / PER_DECADE);
+}
+
+/**
+ * Relative accuracy of quantile(): the harmonic mean 2·lo·hi/(lo + hi) of a bucket is within
+ * (γ − 1)/(γ + 1) of every value in [lo, hi) (the DDSketch construction, Masson et al. 2019).
+ */
+export const RELATIVE_ACCURACY = (10 ** (1 / PER_DECADE) - 1) / (10 ** (1 / PER_DECADE) + 1);
+
+/** Compact JSON form: only non-empty buckets, as [index, count] pairs. */
+export interface LogHistogramJSON {
+  layout: string;
+  count: number;
+  sum: number;
+  min: number;
+  max: number;
+  buckets: Array<[number, number]>;
+}
+
+/**
+ * Histogram with a fixed layout: an underflow bucket [0, 1 ms), 231 log-spaced buckets per
+ * decade from 1 ms to 1e9 s, and an overflow bucket. It also keeps the count, the sum
+ * (Neumaier-compensated, so the mean is exact to rounding), and the minimum and maximum.
+ */
+export class LogHistogram {
+  readonly #counts = new Float64Array(SIZE);
+  #n = 0;
+  #sum = 0;
+  /** Neumaier compensation: the low-order bits lost by #sum. */
+  #sumError = 0;
+  #min = Number.POSITIVE_INFINITY;
+  #max = Number.NEGATIVE_INFINITY;
+
+  /** Records x ≥ 0 (finite). Allocation-free and branch-light: it runs once per delivery. */
+  add(x: number): void {
+    if (!(x >= 0 && x < Number.POSITIVE_INFINITY)) {
+      throw new RangeError(`LogHistogram.add: expected a finite value ≥ 0, got ${x}`);
+    }
+    let i: number;
+    if (x < MIN_VALUE) i = 0;
+    else if (x >= MAX_VALUE) i = OVERFLOW;
+    else {
+      // floor(log_γ(x/1e-3)) + 1, clamped because rounding of the log can step past an end.
+      i = Math.floor((Math.log(x) - LOG_MIN) * INV_LOG_GAMMA) + 1;
+      if (i < 1) i = 1;
+      else if (i > LOG_BUCKETS) i = LOG_BUCKETS;
+    }
+    this.#counts[i]++;
+    this.#n++;
+    const s = this.#sum;
+    const t = s + x;
+    // Neumaier (1974): recover the part of the smaller operand that the addition dropped.
+    this.#sumError += s >= x ? s - t + x : x - t + s;
+    this.#sum = t;
+    if (x < this.#min) this.#min = x;
+    if (x > this.#max) this.#max = x;
+  }
+
+  get count(): number {
+    return this.#n;
+  }
+
+  /** Sum of the recorded values (not of bucket representatives); 0 when empty. */
+  get sum(): number {
+    return this.#sum + this.#sumError;
+  }
+
+  /** Mean of the recorded values; NaN when empty. */
+  get mean(): number {
+    return this.#n === 0 ? Number.NaN : this.sum / this.#n;
+  }
+
+  /** Smallest recorded value; NaN when empty. */
+  get min(): number {
+    return this.#n === 0 ? Number.NaN : this.#min;
+  }
+
+  /** Largest recorded value; NaN when empty. */
+  get max(): number {
+    return this.#n === 0 ? Number.NaN : this.#max;
+  }
+
+  /**
+   * Approximates the ⌈q·n⌉-th smallest value (the first one when q·n ≤ 1; q·n as computed in
+   * floating point). Within RELATIVE_ACCURACY of it when it lies in [1 ms, 1e9 s); within 1 ms
+   * in absolute terms when it is below 1 ms; the maximum when it is in the overflow bucket.
+   * The result is clamped to [min, max], which only moves it closer. NaN when empty.
+   */
+  quantile(q: number): number {
+    if (!(q >= 0 && q <= 1)) throw new RangeError(`LogHistogram.quantile: q must be in [0, 1], got ${q}`);
+    const n = this.#n;
+    if (n === 0) return Number.NaN;
+    const rank = Math.max(1, Math.ceil(q * n));
+    let cumulative = 0;
+    let i = 0;
+    for (; i < SIZE; i++) {
+      cumulative += this.#counts[i];
+      if (cumulative >= rank) break;
+    }
+    let value: number;
+    if (i === 0) value = 0;
+    else if (i >= OVERFLOW) value = this.#max;
+    else {
+      const lo = upperEdge(i - 1);
+      const hi = upperEdge(i);
+      value = (2 * lo * hi) / (lo + hi);
+    }
+    return Math.min(this.#max, Math.max(this.#min, value));
+  }
+
+  /** Adds other's counts into this histogram (other is unchanged); returns this. */
+  merge(other: LogHistogram): this {
+    const a = this.#counts;
+    const b = other.#counts;
+    for (let i = 0; i < SIZE; i++) a[i] += b[i];
+    this.#n += other.#n;
+    this.#addToSum(other.#sum);
+    this.#addToSum(other.#sumError);
+    if (other.#min < this.#min) this.#min = other.#min;
+    if (other.#max > this.#max) this.#max = other.#max;
+    return this;
+  }
+
+  #addToSum(x: number): void {
+    const s = this.#sum;
+    const t = s + x;
+    this.#sumError += Math.abs(s) >= Math.abs(x) ? s - t + x : x - t + s;
+    this.#sum = t;
+  }
+
+  /**
+   * Empirical CDF at bucket upper edges, where it is exact: each point is (edge, fraction of
+   * values below edge); the last point is (max, 1). Thinned to at most maxPoints (≥ 2) points by
+   * keeping the first and last non-empty buckets and, in between, a bucket whenever the
+   * fraction has risen by ≥ 1/h or the log-value by ≥ 1/h of the span since the last kept
+   * one, h = ⌊(maxPoints − 2)/2⌋; each rule can fire at most h times. Empty histogram → [].
+   */
+  cdf(maxPoints = 200): Array<{ value: number; fraction: number }> {
+    if (!(Number.isInteger(maxPoints) && maxPoints >= 2)) {
+      throw new RangeError(`LogHistogram.cdf: maxPoints must be an integer ≥ 2, got ${maxPoints}`);
+    }
+    const n = this.#n;
+    const counts = this.#counts;
+    if (n === 0) return [];
+    let first = 0;
+    while (counts[first] === 0) first++;
+    let last = SIZE - 1;
+    while (counts[last] === 0) last--;
+    const h = Math.floor((maxPoints - 2) / 2);
+    const span = last - first;
+    const points: Array<{ value: number; fraction: number }> = [];
+    const point = (i: number, cumulative: number) => {
+      const edge = i === 0 ? MIN_VALUE : i === OVERFLOW ? this.#max : upperEdge(i);
+      points.push({
+        value: Math.min(edge, this.#max),
+        fraction: cumulative / n,
+      });
+    };
+    let cumulative = 0;
+    let keptIndex = first;
+    let keptCumulative = 0;
+    for (let i = first; i <= last; i++) {
+      const c = counts[i];
+      if (c === 0) continue;
+      cumulative += c;
+      // Integer comparisons, so the bounds on the number of points hold exactly.
+      const keep =
+        i === first || i === last || (h > 0 && ((cumulative - keptCumulative) * h >= n || (i - keptIndex) * h >= span));
+      if (keep) {
+        point(i, cumulative);
+        keptIndex = i;
+        keptCumulative = cumulative;
+      }
+    }
+    return points;
+  }
+
+  toJSON(): LogHistogramJSON {
+    const buckets: Array<[number, number]> = [];
+    for (let i = 0; i < SIZE; i++) if (this.#counts[i] !== 0) buckets.push([i, this.#counts[i]]);
+    return {
+      layout: LAYOUT,
+      count: this.#n,
+      sum: this.sum,
+      min: this.min,
+      max: this.max,
+      buckets,
+    };
+  }
+
+  /** Inverse of toJSON(); throws on a different layout or inconsistent counts. */
+  static fromJSON(json: LogHistogramJSON): LogHistogram {
+    if (json.layout !== LAYOUT) {
+      throw new RangeError(`LogHistogram.fromJSON: layout ${json.layout}, expected ${LAYOUT}`);
+    }
+    const h = new LogHistogram();
+    let total = 0;
+    for (const [i, c] of json.buckets) {
+      if (!(Number.isInteger(i) && i >= 0 && i < SIZE && c > 0)) {
+        throw new RangeError(`LogHistogram.fromJSON: bad bucket [${i}, ${c}]`);
+      }
+      h.#counts[i] += c;
+      total += c;
+    }
+    if (total !== json.count) {
+      throw new RangeError(`LogHistogram.fromJSON: buckets hold ${total} values, count says ${json.count}`);
+    }
+    h.#n = total;
+    h.#sum = json.sum;
+    // JSON turns NaN into null; an empty histogram keeps its infinite sentinels.
+    if (total > 0) {
+      h.#min = json.min;
+      h.#max = json.max;
+    }
+    return h;
+  }
+}
