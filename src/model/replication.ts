@@ -72,6 +72,7 @@ export class MailModel {
   private readonly lists: number;
   private readonly sessions: Int32Array;
   private readonly arrivalRate: number;
+  private readonly senders: number;
   private readonly horizon: number;
   private readonly warmup: number;
   private readonly maxSubmissions: number;
@@ -103,6 +104,7 @@ export class MailModel {
     this.listingDepth = new Int32Array(servers * Math.max(1, this.lists));
     this.listedSince = new Float64Array(servers);
     this.tally = new Tally(servers, compiled.buckets, s.output.delayBin);
+    this.senders = s.traffic.senders;
     this.arrivalRate = s.traffic.senders * s.traffic.rate;
     this.horizon = s.horizon;
     this.warmup = s.warmup;
@@ -167,13 +169,13 @@ export class MailModel {
     // Superposition: S Poisson senders of rate λ are one Poisson stream of rate Sλ whose
     // each arrival belongs to a uniformly chosen sender.
     const next = now - Math.log(1 - this.streams.arrivals()) / this.arrivalRate;
-    if (next < this.horizon) this.simulator.schedule(next, ARRIVAL);
+    if (next < this.horizon) this.simulator.armStream(next, ARRIVAL);
   }
 
   /** A new message: its first submission. */
   private submit(time: number): void {
     this.scheduleNextArrival(time);
-    const sender = Math.floor(this.streams.arrivals() * this.scenario.traffic.senders);
+    const sender = Math.floor(this.streams.arrivals() * this.senders);
     const domain = this.compiled.domains.sample(this.streams.recipients);
     const counted = time >= this.warmup;
     const id = this.nextMessageId++;

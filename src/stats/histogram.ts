@@ -51,6 +51,8 @@ export class LogHistogram {
   #sumError = 0;
   #min = Number.POSITIVE_INFINITY;
   #max = Number.NEGATIVE_INFINITY;
+  #lastValue = -1;
+  #lastIndex = 0;
 
   /** Records x ≥ 0 (finite). Allocation-free and branch-light: it runs once per delivery. */
   add(x: number): void {
@@ -58,7 +60,9 @@ export class LogHistogram {
       throw new RangeError(`LogHistogram.add: expected a finite value ≥ 0, got ${x}`);
     }
     let i: number;
-    if (x < MIN_VALUE) i = 0;
+    // Many delays repeat exactly (a fixed session time): reuse the last bucket, skip the log.
+    if (x === this.#lastValue) i = this.#lastIndex;
+    else if (x < MIN_VALUE) i = 0;
     else if (x >= MAX_VALUE) i = OVERFLOW;
     else {
       // floor(log_γ(x/1e-3)) + 1, clamped because rounding of the log can step past an end.
@@ -66,6 +70,8 @@ export class LogHistogram {
       if (i < 1) i = 1;
       else if (i > LOG_BUCKETS) i = LOG_BUCKETS;
     }
+    this.#lastValue = x;
+    this.#lastIndex = i;
     this.#counts[i]++;
     this.#n++;
     const s = this.#sum;
