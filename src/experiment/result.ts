@@ -46,7 +46,15 @@ export interface ReplicationResult {
   delay: ReturnType<LogHistogram["toJSON"]>;
   resendsByDelay: number[];
   resendFailuresByDelay: number[];
-  servers: { attempts: number[]; rejections: number[]; listed: number[] };
+  /** Per server: attempts, rejections, seconds listed; sessions, busy seconds and queue-wait seconds (tracked with capacity or least-connections). */
+  servers: {
+    attempts: number[];
+    rejections: number[];
+    listed: number[];
+    sessions: number[];
+    busy: number[];
+    wait: number[];
+  };
   timeseries: { listed: number[]; attempts: number[]; rejections: number[] };
 }
 
@@ -98,6 +106,9 @@ export function replicationResult(
       attempts: [...tally.serverAttempts],
       rejections: [...tally.serverRejections],
       listed: [...tally.serverListed],
+      sessions: [...tally.serverSessions],
+      busy: [...tally.serverBusy],
+      wait: [...tally.serverWait],
     },
     timeseries: {
       listed: [...tally.bucketListed],

@@ -32,6 +32,10 @@ export interface ServerSummary {
   attempts: number;
   rejections: number;
   listedFraction: number;
+  /** Busy session-seconds ÷ (capacity × counted window); null without a capacity. */
+  utilisation: number | null;
+  /** Mean wait (seconds) for a free session; null unless sessions are tracked (capacity or least-connections). */
+  meanQueueWait: number | null;
 }
 
 export interface Summary {
@@ -142,11 +146,18 @@ export function summarise(scenario: Scenario, seed: number, unordered: readonly 
   const attempts = sumArrays(results.map((r) => r.servers.attempts));
   const rejections = sumArrays(results.map((r) => r.servers.rejections));
   const listed = sumArrays(results.map((r) => r.servers.listed));
+  const sessions = sumArrays(results.map((r) => r.servers.sessions));
+  const busy = sumArrays(results.map((r) => r.servers.busy));
+  const wait = sumArrays(results.map((r) => r.servers.wait));
+  const capacity = scenario.pool.capacity;
+  const tracked = capacity !== null || scenario.pool.balancer.policy === "least-connections";
   const servers = attempts.map((a, server) => ({
     server,
     attempts: a,
     rejections: rejections[server],
     listedFraction: listed[server] / window,
+    utilisation: capacity === null ? null : busy[server] / (capacity * window),
+    meanQueueWait: tracked && sessions[server] > 0 ? wait[server] / sessions[server] : null,
   }));
 
   const delay = new LogHistogram();

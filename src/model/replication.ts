@@ -1,11 +1,15 @@
 // One replication of the mail flow of DESIGN §2 on the engine: Poisson submissions, the
-// balancer's pick, rejection by the lists the recipient's domain consults, bounces and
-// user resends. This is the hot loop: typed arrays, no allocation or closures per event.
+// balancer's pick (skipping servers the operator's health check excluded), sessions that may
+// queue at a full server, rejection by the lists the recipient's domain consults, 5xx bounces
+// with user resends and 4xx deferrals retried by the relay on its MTA's schedule.
+// This is the hot loop: typed arrays, no allocation or closures per event.
 import { type AliasTable, type Random, randomStream, type Sampler, Simulator, sampler } from "../engine/index.js";
 import type { Scenario } from "../scenario/schema.js";
 import { type Balancer, createBalancer } from "./balancers/index.js";
+import { compromiseListings } from "./lifecycle.js";
 import { type Listing, staticListings } from "./listings.js";
 import { MessageTable } from "./messages.js";
+import { type RetrySchedule, retrySchedule } from "./mta/index.js";
 import { drawSubscriptions, zipfTable } from "./recipients.js";
 import type { AttemptRecord, AttemptSink } from "./sink.js";
 import { Tally } from "./tally.js";
@@ -17,6 +21,21 @@ const ARRIVAL = 0;
 const RESEND = 1;
 const LIST_ON = 2;
 const LIST_OFF = 3;
+const RETRY = 4;
+const SESSION_END = 5;
+const CHECK = 6;
+const EXPIRE = 7;
+
+// Attempt kinds, as stored with a queued attempt and reported in attempt records.
+const FIRST = 0;
+const USER_RESEND = 1;
+const MTA_RETRY = 2;
+const KIND_NAMES: AttemptRecord["kind"][] = ["first", "resend", "retry"];
+
+// Outcomes of an attempt.
+const DELIVERED = 0;
+const REJECTED_5XX = 1;
+const REJECTED_4XX = 2;
 
 /** What replications of one scenario share: its normalised form and the tables built from it. */
 export class CompiledScenario {
@@ -24,6 +43,9 @@ export class CompiledScenario {
   readonly sessionTime: Sampler;
   readonly resendAfter: Sampler;
   readonly subscribers: number[];
+  /** Lists (as a bit mask) whose listing answers 4xx, for the first matching list in order. */
+  readonly tempfailLists: number[];
+  readonly retry: RetrySchedule;
   readonly buckets: number;
 
   constructor(readonly scenario: Scenario) {
@@ -31,6 +53,8 @@ export class CompiledScenario {
     this.sessionTime = sampler(scenario.pool.sessionTime);
     this.resendAfter = sampler(scenario.resend.after);
     this.subscribers = scenario.blacklists.map((b) => b.subscribers);
+    this.tempfailLists = scenario.blacklists.map((b) => (b.reply === "4xx" ? 1 : 0));
+    this.retry = retrySchedule(scenario.mta.retry);
     this.buckets = Math.ceil(scenario.horizon / scenario.output.timeseries);
   }
 }
@@ -44,6 +68,7 @@ class Streams {
   readonly balancer: Random;
   readonly resend: Random;
   readonly sessions: Random;
+  readonly compromise: Random;
   constructor(seed: number, replication: number) {
     this.arrivals = randomStream(seed, replication, "arrivals");
     this.recipients = randomStream(seed, replication, "recipients");
@@ -52,13 +77,48 @@ class Streams {
     this.balancer = randomStream(seed, replication, "balancer");
     this.resend = randomStream(seed, replication, "resend");
     this.sessions = randomStream(seed, replication, "sessions");
+    this.compromise = randomStream(seed, replication, "compromise");
+  }
+}
+
+/** A FIFO of message slots per server (attempts waiting for a free session), as ring buffers. */
+class ServerQueues {
+  private readonly items: Int32Array[];
+  private readonly heads: Int32Array;
+  readonly lengths: Int32Array;
+
+  constructor(servers: number) {
+    this.items = Array.from({ length: servers }, () => new Int32Array(16));
+    this.heads = new Int32Array(servers);
+    this.lengths = new Int32Array(servers);
+  }
+
+  push(server: number, slot: number): void {
+    let items = this.items[server];
+    const length = this.lengths[server];
+    if (length === items.length) {
+      const grown = new Int32Array(items.length * 2);
+      for (let i = 0; i < length; i++) grown[i] = items[(this.heads[server] + i) % items.length];
+      this.items[server] = grown;
+      this.heads[server] = 0;
+      items = grown;
+    }
+    items[(this.heads[server] + length) % items.length] = slot;
+    this.lengths[server] = length + 1;
+  }
+
+  shift(server: number): number {
+    const items = this.items[server];
+    const head = this.heads[server];
+    this.heads[server] = head + 1 === items.length ? 0 : head + 1;
+    this.lengths[server]--;
+    return items[head];
   }
 }
 
 export class MailModel {
   readonly tally: Tally;
   readonly simulator = new Simulator();
-  private readonly scenario: Scenario;
   private readonly streams: Streams;
   private readonly balancer: Balancer;
   private readonly messages = new MessageTable();
@@ -70,7 +130,17 @@ export class MailModel {
   private readonly listingDepth: Int32Array;
   private readonly listedSince: Float64Array;
   private readonly lists: number;
+  /** Sessions in progress per server (kept when capacity or least-connections needs them). */
   private readonly sessions: Int32Array;
+  private readonly trackSessions: boolean;
+  private readonly capacity: number;
+  private readonly queues: ServerQueues | null;
+  /** Per server, 1 while the operator's last check found it clean; null without a health check. */
+  private readonly eligible: Uint8Array | null;
+  private readonly checkEvery: number;
+  /** Lists whose listing answers 4xx, as a bit mask. */
+  private readonly tempfailMask: number;
+  private readonly queueLifetime: number;
   private readonly arrivalRate: number;
   private readonly senders: number;
   private readonly horizon: number;
@@ -88,11 +158,13 @@ export class MailModel {
     private readonly sink: AttemptSink | null = null,
   ) {
     const s = compiled.scenario;
-    this.scenario = s;
     this.streams = new Streams(seed, replication);
     const servers = s.pool.servers;
     this.lists = s.blacklists.length;
     this.sessions = new Int32Array(servers);
+    this.capacity = s.pool.capacity ?? Number.POSITIVE_INFINITY;
+    this.trackSessions = s.pool.capacity !== null || s.pool.balancer.policy === "least-connections";
+    this.queues = s.pool.capacity !== null ? new ServerQueues(servers) : null;
     this.balancer = createBalancer(s.pool.balancer, {
       servers,
       senders: s.traffic.senders,
@@ -104,6 +176,8 @@ export class MailModel {
     this.listingDepth = new Int32Array(servers * Math.max(1, this.lists));
     this.listedSince = new Float64Array(servers);
     this.tally = new Tally(servers, compiled.buckets, s.output.delayBin);
+    this.tempfailMask = compiled.tempfailLists.reduce((mask, t, b) => mask | (t << b), 0);
+    this.queueLifetime = s.mta.queueLifetime;
     this.senders = s.traffic.senders;
     this.arrivalRate = s.traffic.senders * s.traffic.rate;
     this.horizon = s.horizon;
@@ -126,6 +200,11 @@ export class MailModel {
             counted: false,
           };
     this.scheduleListings(staticListings(s, this.streams.placement));
+    this.scheduleListings(compromiseListings(s, this.streams.compromise));
+    this.eligible = s.pool.avoidListed === null ? null : new Uint8Array(servers).fill(1);
+    this.checkEvery = s.pool.avoidListed?.checkEvery ?? 0;
+    // The first check, at t = 0, comes after listings that start at 0 (FIFO at equal times).
+    if (this.eligible !== null) this.simulator.schedule(0, CHECK);
     this.scheduleNextArrival(0);
   }
 
@@ -145,13 +224,25 @@ export class MailModel {
         this.submit(time);
         break;
       case RESEND:
-        this.resend(id, time);
+        this.resubmit(id, time);
         break;
       case LIST_ON:
         this.listOn(id, time);
         break;
       case LIST_OFF:
         this.listOff(id, time);
+        break;
+      case RETRY:
+        this.retry(id, time);
+        break;
+      case SESSION_END:
+        this.endSession(id, time);
+        break;
+      case CHECK:
+        this.healthCheck(time);
+        break;
+      case EXPIRE:
+        this.bounce(id, time);
         break;
     }
   }
@@ -172,6 +263,28 @@ export class MailModel {
     if (next < this.horizon) this.simulator.armStream(next, ARRIVAL);
   }
 
+  /** The balancer's server, or the next eligible one in index order if the health check excluded it. */
+  private pickServer(sender: number, time: number): number {
+    const server = this.balancer.pick(sender, time);
+    const eligible = this.eligible;
+    if (eligible === null || eligible[server] === 1) return server;
+    const n = eligible.length;
+    for (let i = 1; i < n; i++) {
+      const v = server + i < n ? server + i : server + i - n;
+      if (eligible[v] === 1) return v;
+    }
+    // Every server is excluded: the relay still has to send through one of them.
+    return server;
+  }
+
+  /** Outcome of an attempt by a domain through a server now: the first matching list's reply class. */
+  private outcome(domain: number, server: number): number {
+    const matching = this.domainLists[domain] & this.serverLists[server];
+    if (matching === 0) return DELIVERED;
+    // The lowest set bit is the first list in `blacklists` order.
+    return (matching & -matching & this.tempfailMask) !== 0 ? REJECTED_4XX : REJECTED_5XX;
+  }
+
   /** A new message: its first submission. */
   private submit(time: number): void {
     this.scheduleNextArrival(time);
@@ -179,21 +292,33 @@ export class MailModel {
     const domain = this.compiled.domains.sample(this.streams.recipients);
     const counted = time >= this.warmup;
     const id = this.nextMessageId++;
-    const tally = this.tally;
-    if (counted) tally.messages++;
-    const server = this.balancer.pick(sender, time);
-    const rejected = (this.domainLists[domain] & this.serverLists[server]) !== 0;
-    const end = time + this.sessionTime();
-    this.countAttempt(time, server, rejected, counted);
-    if (this.record !== null) this.emit(time, id, sender, domain, server, 1, "first", rejected, counted);
-    if (!rejected) {
-      if (counted) {
-        tally.delivered++;
-        tally.delay.add(end - time);
+    if (counted) this.tally.messages++;
+    const server = this.pickServer(sender, time);
+    if (!this.trackSessions) {
+      // Fast path: the session starts now, and a message delivered at once never takes a slot.
+      const outcome = this.outcome(domain, server);
+      const end = time + this.sessionTime();
+      this.countAttempt(time, server, outcome, counted);
+      if (this.record !== null) this.emit(time, id, sender, domain, server, 1, FIRST, outcome, counted);
+      if (outcome === DELIVERED) {
+        if (counted) {
+          this.tally.delivered++;
+          this.tally.delay.add(end - time);
+        }
+        return;
       }
+      if (counted) this.tally.firstRejected++;
+      const slot = this.newMessage(id, sender, domain, time, counted);
+      this.messages.server[slot] = server;
+      this.messages.queuedAt[slot] = time;
+      this.conclude(slot, time, end, outcome);
       return;
     }
-    if (counted) tally.firstRejected++;
+    const slot = this.newMessage(id, sender, domain, time, counted);
+    this.beginAttempt(slot, server, time, FIRST);
+  }
+
+  private newMessage(id: number, sender: number, domain: number, time: number, counted: boolean): number {
     const m = this.messages;
     const slot = m.allocate();
     m.sender[slot] = sender;
@@ -204,32 +329,93 @@ export class MailModel {
     m.id[slot] = id;
     m.counted[slot] = counted ? 1 : 0;
     m.server[slot] = -1;
-    this.bounce(slot, end);
+    return slot;
   }
 
   /** A user resend: a fresh submission, so the balancer picks again. */
-  private resend(slot: number, time: number): void {
+  private resubmit(slot: number, time: number): void {
     const m = this.messages;
-    const submission = ++m.submissions[slot];
+    m.submissions[slot]++;
     m.attempts[slot]++;
-    const sender = m.sender[slot];
+    this.beginAttempt(slot, this.pickServer(m.sender[slot], time), time, USER_RESEND);
+  }
+
+  /** An MTA retry of a deferred message, from the server that holds it. */
+  private retry(slot: number, time: number): void {
+    const m = this.messages;
+    m.attempts[slot]++;
+    if (m.counted[slot] === 1) this.tally.retries++;
+    this.beginAttempt(slot, m.server[slot], time, MTA_RETRY);
+  }
+
+  /** Hand an attempt to `server`: its session starts now, or when a session frees up. */
+  private beginAttempt(slot: number, server: number, time: number, kind: number): void {
+    const m = this.messages;
+    // A new submission arrives at the server's queue now; MTA retry ages count from here.
+    if (kind !== MTA_RETRY) {
+      m.server[slot] = server;
+      m.queuedAt[slot] = time;
+    }
+    m.pendingKind[slot] = kind;
+    m.waitingSince[slot] = time;
+    if (this.sessions[server] >= this.capacity) {
+      (this.queues as ServerQueues).push(server, slot);
+      return;
+    }
+    this.startSession(slot, server, time);
+  }
+
+  /** A session starts: its outcome is decided by the listings now; it ends sessionTime later. */
+  private startSession(slot: number, server: number, time: number): void {
+    const m = this.messages;
+    const kind = m.pendingKind[slot];
     const domain = m.domain[slot];
     const counted = m.counted[slot] === 1;
-    const server = this.balancer.pick(sender, time);
-    const rejected = (this.domainLists[domain] & this.serverLists[server]) !== 0;
-    const end = time + this.sessionTime();
-    this.countAttempt(time, server, rejected, counted);
-    if (counted) this.tally.resend(m.resendDelay[slot], rejected);
-    if (this.record !== null)
-      this.emit(time, m.id[slot], sender, domain, server, submission, "resend", rejected, counted);
-    if (rejected) {
-      this.bounce(slot, end);
-    } else {
+    const outcome = this.outcome(domain, server);
+    const duration = this.sessionTime();
+    const end = time + duration;
+    if (this.trackSessions) {
+      this.sessions[server]++;
+      this.simulator.schedule(end, (server << KIND_BITS) | SESSION_END);
       if (counted) {
+        this.tally.serverSessions[server]++;
+        this.tally.serverBusy[server] += duration;
+        this.tally.serverWait[server] += time - m.waitingSince[slot];
+      }
+    }
+    this.countAttempt(time, server, outcome, counted);
+    if (counted) {
+      if (kind === FIRST && outcome !== DELIVERED) this.tally.firstRejected++;
+      if (kind === USER_RESEND) this.tally.resend(m.resendDelay[slot], outcome !== DELIVERED);
+    }
+    if (this.record !== null) {
+      this.emit(time, m.id[slot], m.sender[slot], domain, server, m.submissions[slot], kind, outcome, counted);
+    }
+    this.conclude(slot, time, end, outcome);
+  }
+
+  /** What follows an attempt that started at `start` and ends at `end`. */
+  private conclude(slot: number, start: number, end: number, outcome: number): void {
+    const m = this.messages;
+    if (outcome === DELIVERED) {
+      if (m.counted[slot] === 1) {
         this.tally.delivered++;
         this.tally.delay.add(end - m.firstSubmitted[slot]);
       }
       m.release(slot);
+    } else if (outcome === REJECTED_5XX) {
+      this.bounce(slot, end);
+    } else {
+      // 4xx: the message stays in this server's queue and is retried from it on the MTA's
+      // schedule, counted from its arrival here, until the queue lifetime bounces it.
+      const arrived = m.queuedAt[slot];
+      const next = arrived + this.compiled.retry.nextAge(start - arrived);
+      const expiry = arrived + this.queueLifetime;
+      if (next < expiry) {
+        this.simulator.schedule(Math.max(next, end), (slot << KIND_BITS) | RETRY);
+      } else {
+        this.simulator.schedule(Math.max(expiry, end), (slot << KIND_BITS) | EXPIRE);
+      }
     }
   }
 
@@ -253,13 +439,28 @@ export class MailModel {
     }
   }
 
+  private endSession(server: number, time: number): void {
+    this.sessions[server]--;
+    const queues = this.queues;
+    if (queues !== null && queues.lengths[server] > 0) this.startSession(queues.shift(server), server, time);
+  }
+
+  /** The operator's check: a server is eligible until a check finds it listed, and again once one finds it clean. */
+  private healthCheck(time: number): void {
+    const eligible = this.eligible as Uint8Array;
+    for (let v = 0; v < eligible.length; v++) eligible[v] = this.serverLists[v] === 0 ? 1 : 0;
+    // Keep checking while anything else can still happen.
+    if (time < this.horizon || this.simulator.pending > 0) this.simulator.schedule(time + this.checkEvery, CHECK);
+  }
+
   private sessionTime(): number {
     const d = this.compiled.sessionTime;
     return d.constant ? d.mean : d.sample(this.streams.sessions);
   }
 
-  private countAttempt(time: number, server: number, rejected: boolean, counted: boolean): void {
+  private countAttempt(time: number, server: number, outcome: number, counted: boolean): void {
     const tally = this.tally;
+    const rejected = outcome !== DELIVERED;
     if (counted) {
       tally.attempts++;
       tally.serverAttempts[server]++;
@@ -279,8 +480,8 @@ export class MailModel {
     domain: number,
     server: number,
     submission: number,
-    kind: AttemptRecord["kind"],
-    rejected: boolean,
+    kind: number,
+    outcome: number,
     counted: boolean,
   ): void {
     const r = this.record as AttemptRecord;
@@ -290,14 +491,14 @@ export class MailModel {
     r.domain = domain;
     r.server = server;
     r.submission = submission;
-    r.kind = kind;
-    r.outcome = rejected ? "rejected-5xx" : "delivered";
+    r.kind = KIND_NAMES[kind];
+    r.outcome = outcome === DELIVERED ? "delivered" : outcome === REJECTED_5XX ? "rejected-5xx" : "rejected-4xx";
     r.counted = counted;
     this.sink?.attempt(r);
   }
 
   private listOn(key: number, time: number): void {
-    const server = (key / Math.max(1, this.lists)) | 0;
+    const server = (key / this.lists) | 0;
     const list = key - server * this.lists;
     if (this.listingDepth[key]++ > 0) return;
     if (this.serverLists[server] === 0) this.listedSince[server] = time;
@@ -305,7 +506,7 @@ export class MailModel {
   }
 
   private listOff(key: number, time: number): void {
-    const server = (key / Math.max(1, this.lists)) | 0;
+    const server = (key / this.lists) | 0;
     const list = key - server * this.lists;
     if (--this.listingDepth[key] > 0) return;
     this.serverLists[server] &= ~(1 << list);

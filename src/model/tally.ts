@@ -22,6 +22,10 @@ export class Tally {
   resendFailuresByDelay: number[] = [];
   readonly serverAttempts: Float64Array;
   readonly serverRejections: Float64Array;
+  /** Sessions of counted messages per server, their total length and their total queue wait (seconds). */
+  readonly serverSessions: Float64Array;
+  readonly serverBusy: Float64Array;
+  readonly serverWait: Float64Array;
   /** Seconds each server spent listed on at least one list, within [warmup, horizon). */
   readonly serverListed: Float64Array;
   /** Per `output.timeseries` bucket of [0, horizon): server-seconds listed, attempts, rejections. */
@@ -37,6 +41,9 @@ export class Tally {
     this.serverAttempts = new Float64Array(servers);
     this.serverRejections = new Float64Array(servers);
     this.serverListed = new Float64Array(servers);
+    this.serverSessions = new Float64Array(servers);
+    this.serverBusy = new Float64Array(servers);
+    this.serverWait = new Float64Array(servers);
     this.bucketListed = new Float64Array(buckets);
     this.bucketAttempts = new Float64Array(buckets);
     this.bucketRejections = new Float64Array(buckets);

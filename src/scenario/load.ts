@@ -26,46 +26,32 @@ function describeInput(input: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-function formatIssue(issue: z.core.$ZodIssue): string {
+function formatIssue(issue: z.core.$ZodIssue): string[] {
   const path = formatPath(issue.path);
   if (issue.code === "unrecognized_keys") {
-    const keys = issue.keys.map((k) => `"${k}"`).join(", ");
-    return `${path}: unknown key${issue.keys.length > 1 ? "s" : ""} ${keys}`;
+    // One line per key, at the key's own path, in the same "expected …, got …" form as the rest.
+    return issue.keys.map((k) => `${formatPath([...issue.path, k])}: expected a known key, got unknown key "${k}"`);
+  }
+  if (issue.code === "invalid_union" && issue.discriminator !== undefined && typeof issue.input === "object") {
+    // The path already ends at the discriminator ("pool.balancer.policy"): show its value, not the object.
+    const value = (issue.input as Record<string, unknown> | null)?.[issue.discriminator];
+    return [`${path}: ${issue.message}, got ${describeInput(value)}`];
   }
   if (issue.code === "invalid_union" && issue.errors.length > 0 && "discriminator" in issue) {
-    return `${path}: ${issue.message}, got ${describeInput(issue.input)}`;
+    return [`${path}: ${issue.message}, got ${describeInput(issue.input)}`];
   }
-  const message = issue.message.startsWith("Invalid input") ? "invalid value" : issue.message;
-  if (issue.code === "invalid_type" && issue.input === undefined) {
-    return `${path}: ${message} (missing)`;
-  }
-  return `${path}: ${message}, got ${describeInput(issue.input)}`;
-}
-
-/** Features of DESIGN §2 that parse but are not simulated yet: refuse them rather than ignore them. */
-export function unsupportedFeatures(s: Scenario): string[] {
-  const later = "is not supported yet (see the realism issue)";
-  const problems: string[] = [];
-  if (s.compromise !== null) problems.push(`compromise: the compromise lifecycle ${later}`);
-  if (s.pool.avoidListed !== null) problems.push(`pool.avoidListed: the operator's health check ${later}`);
-  if (s.pool.capacity !== null) problems.push(`pool.capacity: limited server capacity ${later}`);
-  if (s.pool.balancer.policy === "least-connections") {
-    problems.push(`pool.balancer.policy: "least-connections" ${later}`);
-  }
-  s.blacklists.forEach((b, i) => {
-    if (b.reply === "4xx") problems.push(`blacklists.${i}.reply: "4xx" replies and MTA retries ${later}`);
-  });
-  return problems;
+  const generic = issue.message.startsWith("Invalid input");
+  const message =
+    generic && issue.code === "invalid_type" ? `expected ${issue.expected}` : generic ? "invalid value" : issue.message;
+  return [`${path}: ${message}, got ${describeInput(issue.input)}`];
 }
 
 /** Validate and normalise a scenario object; `source` names it in errors. */
 export function parseScenario(value: unknown, source = "scenario"): Scenario {
   const result = scenarioSchema.safeParse(value, { reportInput: true });
   if (!result.success) {
-    throw new ScenarioError(source, result.error.issues.map(formatIssue));
+    throw new ScenarioError(source, result.error.issues.flatMap(formatIssue));
   }
-  const unsupported = unsupportedFeatures(result.data);
-  if (unsupported.length > 0) throw new ScenarioError(source, unsupported);
   const { $schema: _ignored, ...scenario } = result.data;
   return scenario;
 }
@@ -83,15 +69,50 @@ export function lineColumn(text: string, offset: number): { line: number; column
   return { line, column: offset - start + 1 };
 }
 
-/** Parse JSON text, turning V8's "at position N" into line and column. */
+/** Whether JSON.parse fails on `text.slice(0, length)` only because the text ends there. */
+function viablePrefix(text: string, length: number): boolean {
+  try {
+    JSON.parse(text.slice(0, length));
+    return true;
+  } catch (error) {
+    const message = (error as Error).message;
+    if (message.includes("Unexpected end of JSON input")) return true;
+    const position = /position (\d+)/.exec(message);
+    return position !== null && Number(position[1]) >= length;
+  }
+}
+
+/**
+ * Offset of the first character at which `text` stops being the start of any JSON text, for
+ * V8 errors that give no position (Node 20's "Unexpected token"). Being such a start is
+ * prefix-closed, so bisection finds it in O(log n) parses.
+ */
+function errorOffset(text: string): number | undefined {
+  if (viablePrefix(text, text.length)) return undefined;
+  let lo = 0;
+  let hi = text.length;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (viablePrefix(text, mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Parse JSON text, turning V8's "at position N" (or the offset we find) into line and column. */
 export function parseJsonText(text: string, source: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
     const message = (error as Error).message;
     const position = /position (\d+)/.exec(message);
-    const where = position ? lineColumn(text, Number(position[1])) : undefined;
-    const reason = message.replace(/,? in JSON at position \d+.*$/, "").replace(/ \(line \d+ column \d+\)$/, "");
+    const offset = position ? Number(position[1]) : errorOffset(text);
+    const where = offset === undefined ? undefined : lineColumn(text, offset);
+    const reason = message
+      .replace(/,? in JSON at position \d+.*$/, "")
+      .replace(/ \(line \d+ column \d+\)$/, "")
+      // V8 quotes (part of) the text itself: drop it, it may span lines.
+      .replace(/, (\.\.\.)?".*"(\.\.\.)? is not valid JSON$/s, "");
     const at = where ? `line ${where.line}, column ${where.column}: ` : "";
     throw new ScenarioError(source, [`${at}invalid JSON: ${reason}`]);
   }

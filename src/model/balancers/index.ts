@@ -3,6 +3,7 @@
 import type { Balancer as BalancerSpec } from "../../scenario/schema.js";
 import type { Balancer, PoolView } from "./balancer.js";
 import { DnsBalancer } from "./dns.js";
+import { LeastConnectionsBalancer } from "./least-connections.js";
 import { RandomBalancer } from "./random.js";
 import { RoundRobinBalancer } from "./round-robin.js";
 import { StickyBalancer } from "./sticky.js";
@@ -23,6 +24,6 @@ export function createBalancer(spec: BalancerSpec, pool: PoolView): Balancer {
     case "dns":
       return new DnsBalancer(pool, spec.ttl);
     case "least-connections":
-      throw new Error("least-connections is not supported yet");
+      return new LeastConnectionsBalancer(pool);
   }
 }

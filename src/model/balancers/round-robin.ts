@@ -13,12 +13,14 @@ export class RoundRobinBalancer implements Balancer {
 
   constructor(pool: PoolView, weights?: readonly number[]) {
     this.servers = pool.servers;
-    this.next = Math.floor(pool.random() * pool.servers);
+    const start = pool.random();
+    this.next = Math.floor(start * pool.servers);
     this.weights = weights ? Float64Array.from(weights) : null;
     this.total = weights ? weights.reduce((a, b) => a + b, 0) : pool.servers;
     this.credit = new Float64Array(pool.servers);
-    // Start the smooth weighted sequence at a uniform point of its cycle, as the plain pointer does.
-    if (this.weights !== null) for (let i = this.next; i > 0; i--) this.pickWeighted(this.weights);
+    // Start the smooth weighted sequence at a uniform point of its cycle, as the plain pointer does:
+    // with integer weights the cycle is `total` picks long (each server picked weight times).
+    if (this.weights !== null) for (let i = Math.floor(start * this.total); i > 0; i--) this.pickWeighted(this.weights);
   }
 
   pick(): number {
