@@ -2,8 +2,8 @@
 // Poisson compromises of clean servers, cleanup, and each list's listing and delisting, as the
 // same Listing intervals that static `listed` entries produce.
 import { type Random, sampler } from "../engine/index.js";
-import type { Listing } from "./listings.js";
 import type { Scenario } from "../scenario/schema.js";
+import type { Listing } from "./listings.js";
 
 /** One compromise of one server and the listings it causes. */
 export interface CompromiseCycle {

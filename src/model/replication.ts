@@ -329,6 +329,7 @@ export class MailModel {
     m.id[slot] = id;
     m.counted[slot] = counted ? 1 : 0;
     m.server[slot] = -1;
+    m.pendingKind[slot] = FIRST;
     return slot;
   }
 
@@ -408,11 +409,15 @@ export class MailModel {
     } else {
       // 4xx: the message stays in this server's queue and is retried from it on the MTA's
       // schedule, counted from its arrival here, until the queue lifetime bounces it.
+      // Ages come back from the schedule exactly as it gave them (arrived + age − arrived
+      // would round, and a schedule asked about an age just below a retry returns that retry).
       const arrived = m.queuedAt[slot];
-      const next = arrived + this.compiled.retry.nextAge(start - arrived);
+      const age = m.pendingKind[slot] === MTA_RETRY ? m.retryAge[slot] : start - arrived;
+      const nextAge = this.compiled.retry.nextAge(age);
       const expiry = arrived + this.queueLifetime;
-      if (next < expiry) {
-        this.simulator.schedule(Math.max(next, end), (slot << KIND_BITS) | RETRY);
+      if (nextAge < this.queueLifetime) {
+        m.retryAge[slot] = nextAge;
+        this.simulator.schedule(Math.max(arrived + nextAge, end), (slot << KIND_BITS) | RETRY);
       } else {
         this.simulator.schedule(Math.max(expiry, end), (slot << KIND_BITS) | EXPIRE);
       }

@@ -13,18 +13,23 @@ const UNIT_SECONDS: Record<string, number> = {
 const DURATION = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*(ms|s|m|h|d|w)\s*$/;
 const RATE = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*\/\s*(\d+(?:\.\d+)?|\.\d+)?\s*(ms|s|m|h|d|w)\s*$/;
 
+/** `amount` of `unit` in seconds; milliseconds divide by 1000, which is exact where × 0.001 is not ("36ms"). */
+function toSeconds(amount: number, unit: string): number {
+  return unit === "ms" ? amount / 1000 : amount * UNIT_SECONDS[unit];
+}
+
 /** Seconds in a duration string such as "15m", or undefined if it is not one. */
 export function parseDuration(text: string): number | undefined {
   const match = DURATION.exec(text);
   if (!match) return undefined;
-  return Number(match[1]) * UNIT_SECONDS[match[2]];
+  return toSeconds(Number(match[1]), match[2]);
 }
 
 /** Events per second in a rate string such as "20/d" or "1/90d", or undefined. */
 export function parseRate(text: string): number | undefined {
   const match = RATE.exec(text);
   if (!match) return undefined;
-  const per = (match[2] === undefined ? 1 : Number(match[2])) * UNIT_SECONDS[match[3]];
+  const per = toSeconds(match[2] === undefined ? 1 : Number(match[2]), match[3]);
   if (per === 0) return undefined;
   return Number(match[1]) / per;
 }

@@ -8,8 +8,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { random as randomForms, timer as timerForms } from "../../src/analytic/index.js";
-import { runReplication } from "../../src/experiment/run.js";
 import type { ReplicationResult } from "../../src/experiment/result.js";
+import { runReplication } from "../../src/experiment/run.js";
 import { CompiledScenario } from "../../src/model/replication.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import type { Scenario, ScenarioInput } from "../../src/scenario/schema.js";
@@ -182,7 +182,12 @@ describe("timer/rotate matches the fixed-placement closed form", () => {
         const q = timerForms.rotateResendFailureFixed(servers, listed, period, d);
         expect(
           binomialAgrees(counts.resendRejected, counts.resends, q, ALPHA),
-          describeProportion(`rotate N=${servers} listed=${listed} T=${period} d=${d}`, counts.resendRejected, counts.resends, q),
+          describeProportion(
+            `rotate N=${servers} listed=${listed} T=${period} d=${d}`,
+            counts.resendRejected,
+            counts.resends,
+            q,
+          ),
         ).toBe(true);
       }),
       runs(99, 12),
@@ -242,7 +247,12 @@ describe("timer/shuffle matches (1 − d/T) + (d/T)·k/N, then k/N", () => {
         const q = timerForms.shuffleResendFailure(servers, k, period, d);
         expect(
           binomialAgrees(counts.resendRejected, counts.resends, q, ALPHA),
-          describeProportion(`shuffle N=${servers} k=${k} T=${period} d=${d}`, counts.resendRejected, counts.resends, q),
+          describeProportion(
+            `shuffle N=${servers} k=${k} T=${period} d=${d}`,
+            counts.resendRejected,
+            counts.resends,
+            q,
+          ),
         ).toBe(true);
       }),
       runs(31, 12),

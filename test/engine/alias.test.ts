@@ -1,0 +1,74 @@
+// Walker's alias table: the probability each index gets equals its weight's share (exactly, by
+// sweeping the unit interval; statistically, with a real stream), and bad weights are refused.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { AliasTable } from "../../src/engine/alias.js";
+import { randomStream } from "../../src/engine/random.js";
+import { expectFrequencies } from "../helpers/stats.js";
+
+/**
+ * The exact probability mass the table gives each index, up to 1/steps: feed it the uniforms
+ * (k + ½)/(n·steps) for every k, which sweep each column's [0, 1) evenly.
+ */
+function sweptShares(table: AliasTable, steps: number): number[] {
+  const n = table.size;
+  const counts = new Array(n).fill(0);
+  const total = n * steps;
+  for (let k = 0; k < total; k++) {
+    const u = (k + 0.5) / total;
+    counts[table.sample(() => u)]++;
+  }
+  return counts.map((c) => c / total);
+}
+
+describe("AliasTable", () => {
+  it("gives each index its weight's share (exactly, up to the sweep's resolution)", () => {
+    const steps = 2000;
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0.001, max: 1000, noNaN: true })), {
+          minLength: 1,
+          maxLength: 40,
+        }),
+        (weights) => {
+          fc.pre(weights.some((w) => w > 0));
+          const table = new AliasTable(weights);
+          expect(table.size).toBe(weights.length);
+          const total = weights.reduce((a, b) => a + b, 0);
+          const shares = sweptShares(table, steps);
+          weights.forEach((w, i) => {
+            // Each column contributes its split point to within 1/steps of its width 1/n.
+            expect(Math.abs(shares[i] - w / total)).toBeLessThanOrEqual(1 / steps + 1e-12);
+            if (w === 0) expect(shares[i]).toBe(0);
+          });
+        },
+      ),
+      { seed: 99, numRuns: 200 },
+    );
+  });
+
+  it("draws with the weights' frequencies from a random stream", () => {
+    const weights = [1, 2, 3, 0, 4, 0.5, 10];
+    const table = new AliasTable(weights);
+    const random = randomStream(3, 0, "alias");
+    const counts = new Array(weights.length).fill(0);
+    for (let i = 0; i < 200_000; i++) counts[table.sample(random)]++;
+    expect(counts[3]).toBe(0);
+    expectFrequencies(counts, weights, "alias");
+  });
+
+  it("handles a single index and equal weights", () => {
+    expect(new AliasTable([5]).sample(() => 0.999)).toBe(0);
+    const even = sweptShares(new AliasTable([2, 2, 2, 2]), 100);
+    expect(even).toEqual([0.25, 0.25, 0.25, 0.25]);
+  });
+
+  it.each([
+    ["no weights", []],
+    ["all zero", [0, 0, 0]],
+    ["a negative weight", [1, -1, 2]],
+    ["NaN", [1, Number.NaN]],
+  ])("refuses %s", (_name, weights) => {
+    expect(() => new AliasTable(weights as number[])).toThrow(RangeError);
+  });
+});

@@ -1,0 +1,242 @@
+// The realism of DESIGN §2 inside the model: M/M/c queueing against Erlang C, 4xx deferrals
+// retried from the same relay on the MTA's schedule and bounced at the queue lifetime, the
+// operator's health check and its exposure window, and listed time under the compromise
+// lifecycle. Fixed seeds; statistical bounds sized for a false alarm below 1e-6 in all.
+import { describe, expect, it } from "vitest";
+import { mmcMeanSojourn } from "../../src/analytic/index.js";
+import { randomStream } from "../../src/engine/index.js";
+import { runReplication } from "../../src/experiment/run.js";
+import { compromiseListings, mergeIntervals } from "../../src/model/lifecycle.js";
+import { retryAges, retrySchedule } from "../../src/model/mta/index.js";
+import { CompiledScenario } from "../../src/model/replication.js";
+import type { AttemptRecord } from "../../src/model/sink.js";
+import { parseScenario } from "../../src/scenario/load.js";
+import type { ScenarioInput } from "../../src/scenario/schema.js";
+import { tQuantile } from "../../src/stats/student.js";
+import { binomialAgrees } from "../helpers/chernoff.js";
+
+const ALPHA = 1e-6 / 20;
+
+function record(input: ScenarioInput, seed = 1, replication = 0) {
+  const records: AttemptRecord[] = [];
+  const result = runReplication(new CompiledScenario(parseScenario(input)), seed, replication, {
+    attempt: (r) => records.push({ ...r }),
+  });
+  return { result, records };
+}
+
+describe("capacity: each server of a random pool is an M/M/c queue", () => {
+  // Random balancing splits a Poisson stream into independent Poisson streams, one per server;
+  // exponential sessions and c sessions per server make each an M/M/c queue whose mean time
+  // in system is Erlang C's Wq + 1/μ. Replication means are iid; the interval uses Student-t
+  // at the 1 − ALPHA level (the means are of ~10^5 messages each, so normality is safe).
+  it.each([
+    { c: 1, rho: 0.7 },
+    { c: 3, rho: 0.8 },
+  ])("mean delivery delay matches Erlang C for c = $c, ρ = $rho", ({ c, rho }) => {
+    const servers = 4;
+    const meanSession = 2;
+    const mu = 1 / meanSession;
+    const lambdaPerServer = rho * c * mu;
+    const senders = 100;
+    const replications = 40;
+    const means: number[] = [];
+    const input: ScenarioInput = {
+      name: "mmc",
+      horizon: "12h",
+      warmup: "1h",
+      pool: { servers, balancer: { policy: "random" }, capacity: c, sessionTime: { exponential: meanSession } },
+      recipients: { domains: 10, zipf: 0 },
+      traffic: { senders, rate: (lambdaPerServer * servers) / senders },
+    };
+    const compiled = new CompiledScenario(parseScenario(input));
+    for (let r = 0; r < replications; r++) {
+      const result = runReplication(compiled, 11, r);
+      means.push(result.metrics.deliveryDelayMean as number);
+    }
+    const mean = means.reduce((a, b) => a + b, 0) / replications;
+    const sd = Math.sqrt(means.reduce((a, b) => a + (b - mean) ** 2, 0) / (replications - 1));
+    const halfWidth = (tQuantile(1 - ALPHA / 2, replications - 1) * sd) / Math.sqrt(replications);
+    const expected = mmcMeanSojourn(c, lambdaPerServer, mu);
+    expect(Math.abs(mean - expected), `simulated ${mean} s, Erlang C ${expected} s, ±${halfWidth}`).toBeLessThanOrEqual(
+      halfWidth,
+    );
+    // Tight: the interval is a few percent of the value, so a wrong discipline would show.
+    expect(halfWidth / expected).toBeLessThan(0.06);
+  });
+
+  it("queues FIFO: with capacity 1 and fixed sessions, no two sessions of a server overlap", () => {
+    const { records, result } = record({
+      name: "fifo",
+      horizon: "2h",
+      pool: { servers: 2, balancer: { policy: "least-connections" }, capacity: 1, sessionTime: "30s" },
+      traffic: { senders: 10, rate: "30/h" },
+    });
+    const lastStart = [Number.NEGATIVE_INFINITY, Number.NEGATIVE_INFINITY];
+    for (const r of records) {
+      expect(r.time - lastStart[r.server]).toBeGreaterThanOrEqual(30 - 1e-9);
+      lastStart[r.server] = r.time;
+    }
+    expect(result.counts.delivered).toBe(result.counts.messages);
+  });
+});
+
+describe("4xx replies: the relay keeps the message and retries it on its MTA's schedule", () => {
+  const input = (retry: ScenarioInput["mta"]): ScenarioInput => ({
+    name: "tempfail",
+    horizon: "1h",
+    pool: { servers: 5, balancer: { policy: "random" }, sessionTime: 0 },
+    blacklists: [{ name: "rbl", subscribers: 1, reply: "4xx" }],
+    listed: [{ servers: 5, on: ["rbl"] }],
+    traffic: { senders: 3, rate: "2/h" },
+    resend: { after: "30m", maxAttempts: 2 },
+    mta: retry,
+  });
+
+  it.each(["qmail", "postfix", "exim"] as const)(
+    "%s: retries from the same server at the schedule's ages, bounces at the queue lifetime",
+    (mta) => {
+      const { records, result } = record(input({ retry: mta }));
+      const lifetime = parseScenario(input({ retry: mta })).mta.queueLifetime;
+      const ages = retryAges(retrySchedule(mta), lifetime);
+      const byMessage = new Map<number, AttemptRecord[]>();
+      for (const r of records) byMessage.set(r.message, [...(byMessage.get(r.message) ?? []), r]);
+      expect(byMessage.size).toBeGreaterThan(0);
+      for (const attempts of byMessage.values()) {
+        for (const submission of [1, 2]) {
+          const own = attempts.filter((a) => a.submission === submission);
+          const [first, ...retries] = own;
+          expect(first.kind).toBe(submission === 1 ? "first" : "resend");
+          expect(retries.every((a) => a.kind === "retry" && a.server === first.server)).toBe(true);
+          expect(retries.map((a) => a.time - first.time)).toEqual(ages.map((age) => expect.closeTo(age, 6)));
+          expect(own.every((a) => a.outcome === "rejected-4xx")).toBe(true);
+        }
+        // The user's resend comes `after` the bounce, which comes exactly at the queue lifetime.
+        const resend = attempts.find((a) => a.submission === 2) as AttemptRecord;
+        expect(resend.time - attempts[0].time).toBeCloseTo(lifetime + 1800, 6);
+      }
+      expect(result.counts.failed).toBe(result.counts.messages);
+      expect(result.counts.bounced).toBe(result.counts.messages);
+    },
+  );
+
+  it("an explicit schedule: retries at the listed ages, and delivery once the listing ends", () => {
+    const scenario: ScenarioInput = {
+      ...input({ retry: ["10m", "30m", "2h"], queueLifetime: "1d" }),
+      listed: [{ servers: 5, on: ["rbl"], until: "40m" }],
+      traffic: { senders: 3, rate: "20/h" },
+      horizon: "20m",
+    };
+    const { records, result } = record(scenario);
+    for (const r of records.filter((a) => a.kind === "retry")) {
+      const first = records.find((a) => a.message === r.message && a.kind === "first") as AttemptRecord;
+      expect([600, 1800, 7200].map((age) => first.time + age)).toContainEqual(expect.closeTo(r.time, 6));
+      expect(r.outcome).toBe(r.time < 2400 ? "rejected-4xx" : "delivered");
+    }
+    expect(result.counts.delivered).toBe(result.counts.messages);
+    expect(result.counts.bounced).toBe(0);
+    expect(result.counts.retries).toBeGreaterThan(0);
+  });
+
+  it("a 5xx list before a 4xx list in `blacklists` order decides the reply", () => {
+    const { records } = record({
+      ...input({ retry: "qmail" }),
+      blacklists: [
+        { name: "hard", subscribers: 1, reply: "5xx" },
+        { name: "rbl", subscribers: 1, reply: "4xx" },
+      ],
+      listed: [{ servers: 5, on: ["rbl", "hard"] }],
+    });
+    expect(records.length).toBeGreaterThan(0);
+    expect(records.every((r) => r.outcome === "rejected-5xx" && r.kind !== "retry")).toBe(true);
+  });
+});
+
+describe("the operator's health check", () => {
+  // One of N servers is listed at L, between two checks; the check at ⌈L/Δ⌉·Δ pulls it. Only
+  // attempts in [L, next check) can be rejected, and each is with probability 1/N (random
+  // balancing, every domain subscribed) — an exposure of (next check − L) seconds.
+  it("rejects only in the exposure window, at the rate the window predicts", () => {
+    const servers = 10;
+    const checkEvery = 300;
+    const listedAt = 1000;
+    const nextCheck = Math.ceil(listedAt / checkEvery) * checkEvery;
+    let inWindow = 0;
+    let rejected = 0;
+    for (let r = 0; r < 20; r++) {
+      const { records } = record(
+        {
+          name: "health",
+          horizon: "1h",
+          pool: { servers, balancer: { policy: "random" }, avoidListed: { checkEvery }, sessionTime: 0 },
+          blacklists: [{ name: "spamcop", subscribers: 1 }],
+          listed: [{ indices: [4], on: ["spamcop"], from: listedAt }],
+          traffic: { senders: 50, rate: "600/h" },
+          resend: { after: "1m", maxAttempts: 1 },
+        },
+        3,
+        r,
+      );
+      for (const a of records) {
+        const rejectedHere = a.outcome !== "delivered";
+        if (rejectedHere) {
+          expect(a.time).toBeGreaterThanOrEqual(listedAt);
+          expect(a.time).toBeLessThan(nextCheck);
+          expect(a.server).toBe(4);
+        }
+        if (a.time >= listedAt && a.time < nextCheck) {
+          inWindow++;
+          if (rejectedHere) rejected++;
+        }
+        if (a.time >= nextCheck) expect(a.server).not.toBe(4);
+      }
+    }
+    // About 50·600/3600 = 8.3 attempts/s over a 200 s window in 20 replications.
+    expect(inWindow).toBeGreaterThan(20 * 8 * 150);
+    expect(binomialAgrees(rejected, inWindow, 1 / servers, ALPHA), `${rejected}/${inWindow}`).toBe(true);
+  });
+
+  it("sends the excluded server's traffic to the next eligible server in index order", () => {
+    const { records } = record({
+      name: "fallthrough",
+      horizon: "1h",
+      pool: { servers: 4, balancer: { policy: "sticky" }, avoidListed: { checkEvery: "5m" }, sessionTime: 0 },
+      blacklists: [{ name: "spamcop", subscribers: 1 }],
+      listed: [{ indices: [1, 2], on: ["spamcop"] }],
+      traffic: { senders: 40, rate: "60/h" },
+    });
+    expect(records.length).toBeGreaterThan(100);
+    expect(records.some((r) => r.server === 1 || r.server === 2)).toBe(false);
+    expect(records.every((r) => r.outcome === "delivered")).toBe(true);
+  });
+});
+
+describe("the compromise lifecycle in the model", () => {
+  it("counts exactly the union of the generated listing intervals as listed time", () => {
+    const input: ScenarioInput = {
+      name: "lifecycle",
+      horizon: "120d",
+      warmup: "10d",
+      pool: { servers: 6, balancer: { policy: "timer", period: "10m" } },
+      blacklists: [
+        { name: "spamcop", subscribers: 0.3, listingDelay: { exponential: "6h" }, delistAfter: "24h" },
+        { name: "zen", subscribers: 0.5, listingDelay: "2h", delistAfter: { exponential: "3d" } },
+      ],
+      compromise: { ratePerServer: "1/20d", cleanup: { exponential: "3d" } },
+      traffic: { senders: 20, rate: "10/d" },
+    };
+    const scenario = parseScenario(input);
+    const result = runReplication(new CompiledScenario(scenario), 8, 2);
+    // Union over both lists of each server's intervals, clipped to [warmup, horizon).
+    const listings = mergeIntervals(compromiseListings(scenario, randomStream(8, 2, "compromise")));
+    const expected = new Array(6).fill(0);
+    for (let v = 0; v < 6; v++) {
+      const spans = mergeIntervals(listings.filter((l) => l.server === v).map((l) => ({ ...l, list: 0 })));
+      for (const l of spans)
+        expected[v] += Math.max(0, Math.min(l.until, scenario.horizon) - Math.max(l.from, scenario.warmup));
+    }
+    expect(expected.some((x) => x > 0)).toBe(true);
+    result.servers.listed.forEach((seconds, v) => expect(seconds).toBeCloseTo(expected[v], 3));
+    expect(result.counts.firstRejected).toBeGreaterThan(0);
+  });
+});
