@@ -1,0 +1,104 @@
+// `sim report DIR`: re-render charts/ and report.html from a finished run's summary.json and
+// timeseries.csv, and from sweep.json when DIR holds a sweep — no simulation, just the pictures.
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { CommandModule } from "yargs";
+import type { Summary, TimeseriesRow } from "../../experiment/summary.js";
+import type { SweepFile } from "../../report/charts/sweep.js";
+import { renderReportFiles } from "../../report/write-report.js";
+import { type Io, UsageError } from "../main.js";
+
+interface ReportArgs {
+  dir: string;
+}
+
+const TIMESERIES_COLUMNS = ["time", "listedServers", "attempts", "rejections"] as const;
+
+/**
+ * timeseries.csv back into rows. The file is all numbers written by csv-stringify (report/files.ts),
+ * so no quoting occurs; the header is checked so a different file fails loudly.
+ */
+export function parseTimeseriesCsv(text: string, source = "timeseries.csv"): TimeseriesRow[] {
+  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
+  if (lines.length === 0) return [];
+  const header = lines[0].split(",").map((h) => h.trim());
+  const index = TIMESERIES_COLUMNS.map((c) => header.indexOf(c));
+  const missing = TIMESERIES_COLUMNS.filter((_, i) => index[i] < 0);
+  if (missing.length > 0) throw new UsageError(`${source}: expected columns ${missing.join(", ")} in the header`);
+  return lines.slice(1).map((line, i) => {
+    const cells = line.split(",");
+    const value = (k: number) => {
+      const v = Number(cells[index[k]]);
+      if (cells[index[k]] === undefined || cells[index[k]].trim() === "" || !Number.isFinite(v)) {
+        throw new UsageError(`${source}: line ${i + 2}: expected a number in column ${TIMESERIES_COLUMNS[k]}`);
+      }
+      return v;
+    };
+    return { time: value(0), listedServers: value(1), attempts: value(2), rejections: value(3) };
+  });
+}
+
+function readJson<T>(file: string): T {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as T;
+  } catch (error) {
+    throw new UsageError(`${file}: expected JSON written by sim (${(error as Error).message})`);
+  }
+}
+
+/** Re-render DIR's charts and report; returns the files written, relative to DIR. */
+export async function reportFolder(dir: string): Promise<string[]> {
+  if (!existsSync(dir)) throw new UsageError(`${dir}: no such folder`);
+  const summaryFile = join(dir, "summary.json");
+  const sweepFile = join(dir, "sweep.json");
+  const summary = existsSync(summaryFile) ? readJson<Summary>(summaryFile) : null;
+  const sweep = existsSync(sweepFile) ? readJson<SweepFile>(sweepFile) : undefined;
+  if (!summary && !sweep) throw new UsageError(`${dir}: expected summary.json or sweep.json from sim run or sim sweep`);
+  if (summary && !(summary.scenario && summary.metrics && Array.isArray(summary.resendFailureByDelay))) {
+    throw new UsageError(`${summaryFile}: expected a summary.json written by sim run`);
+  }
+  if (sweep && !(Array.isArray(sweep.parameters) && Array.isArray(sweep.points))) {
+    throw new UsageError(`${sweepFile}: expected a sweep.json written by sim sweep`);
+  }
+  const seriesFile = join(dir, "timeseries.csv");
+  const series =
+    summary && existsSync(seriesFile) ? parseTimeseriesCsv(readFileSync(seriesFile, "utf8"), seriesFile) : [];
+
+  const files = await renderReportFiles(summary, series, { sweep });
+  // Build the new charts/ beside the old one and swap, so a failure leaves DIR as it was.
+  const staging = join(dir, `.charts.partial-${process.pid}`);
+  rmSync(staging, { recursive: true, force: true });
+  try {
+    for (const [name, content] of files) {
+      const file = join(staging, name);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, content);
+    }
+    rmSync(join(dir, "charts"), { recursive: true, force: true });
+    if (existsSync(join(staging, "charts"))) renameSync(join(staging, "charts"), join(dir, "charts"));
+    renameSync(join(staging, "report.html"), join(dir, "report.html"));
+  } finally {
+    rmSync(staging, { recursive: true, force: true });
+  }
+  return [...files.keys()];
+}
+
+export function reportCommand(io: Io): CommandModule<object, ReportArgs> {
+  return {
+    command: "report <dir>",
+    describe: "Re-render charts/ (Vega-Lite, SVG, PNG) and report.html from a run's or sweep's output folder",
+    builder: (y) =>
+      y
+        .positional("dir", {
+          type: "string",
+          demandOption: true,
+          describe: "output folder holding summary.json (and timeseries.csv) or sweep.json",
+        })
+        .example("$0 report output/18of20", "redraw the charts and report.html of a finished run"),
+    handler: async (args) => {
+      const files = await reportFolder(args.dir);
+      const charts = files.filter((f) => f.endsWith(".vl.json")).length;
+      io.stdout(`Wrote ${charts} chart${charts === 1 ? "" : "s"} and report.html to ${args.dir}/\n`);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+// What `sim run` and `sim report` call: render every chart to charts/<name>.vl.json, .svg and
+// .png and write report.html, into a folder writer (the run's staging folder, or DIR itself).
+import type { Summary, TimeseriesRow } from "../experiment/summary.js";
+import { summaryCharts, sweepCharts } from "./charts/index.js";
+import type { SweepFile } from "./charts/sweep.js";
+import type { NamedChart } from "./charts/theme.js";
+import { type AdviceSection, reportHtml } from "./html.js";
+import { renderChart } from "./render.js";
+
+/** Where files go: StagedOutput satisfies this. */
+export interface ReportTarget {
+  write(name: string, content: string | Uint8Array): void;
+}
+
+export interface ReportOptions {
+  /** A sweep's results (DIR/sweep.json), charted after the run's own charts. */
+  sweep?: SweepFile;
+  /** Filled by `sim advise`: shown at the top of report.html. */
+  advice?: AdviceSection;
+}
+
+/** Every file of the charts and the report, by relative path, rendered in memory. */
+export async function renderReportFiles(
+  summary: Summary | null,
+  series: readonly TimeseriesRow[],
+  options: ReportOptions = {},
+): Promise<Map<string, string | Uint8Array>> {
+  const charts: NamedChart[] = [
+    ...(summary ? summaryCharts(summary, series) : []),
+    ...(options.sweep ? sweepCharts(options.sweep) : []),
+  ];
+  const files = new Map<string, string | Uint8Array>();
+  for (const chart of charts) {
+    const { svg, png } = await renderChart(chart.spec);
+    files.set(`charts/${chart.name}.vl.json`, `${JSON.stringify(chart.spec, null, 2)}\n`);
+    files.set(`charts/${chart.name}.svg`, svg);
+    files.set(`charts/${chart.name}.png`, png);
+  }
+  files.set(
+    "report.html",
+    reportHtml({ summary: summary ?? undefined, sweep: options.sweep, charts, advice: options.advice }),
+  );
+  return files;
+}
+
+/** Write charts/*.vl.json, charts/*.svg, charts/*.png and report.html for a run. */
+export async function writeChartsAndReport(
+  out: ReportTarget,
+  summary: Summary,
+  series: readonly TimeseriesRow[],
+  options: ReportOptions = {},
+): Promise<void> {
+  for (const [name, content] of await renderReportFiles(summary, series, options)) out.write(name, content);
+}

@@ -1,0 +1,55 @@
+// report.html is one self-contained page: the libraries inlined, nothing fetched from a network.
+import { describe, expect, it } from "vitest";
+import { summaryCharts, sweepCharts } from "../../src/report/charts/index.js";
+import { escapeHtml, inlinedLibraries, reportHtml } from "../../src/report/html.js";
+import { smallRun, twoParameterSweep } from "./fixtures.js";
+
+describe("reportHtml", () => {
+  const { summary, series } = smallRun();
+  const charts = summaryCharts(summary, series);
+  const html = reportHtml({ summary, charts });
+
+  it("inlines vega, vega-lite and vega-embed and loads nothing from the network", () => {
+    const [vega, vegaLite, embed] = inlinedLibraries();
+    expect(html).toContain(vega.slice(0, 200));
+    expect(html).toContain(vegaLite.slice(0, 200));
+    expect(html).toContain(embed.slice(0, 200));
+    expect(html).not.toMatch(/<script[^>]+src=/i);
+    expect(html).not.toMatch(/<link[^>]+href=/i);
+    expect(html).not.toMatch(/<(img|iframe)[^>]+src=["']?https?:/i);
+    expect(html).not.toMatch(/@import|url\(\s*["']?https?:/i);
+    // only the libraries' own </script> text may not end a script early
+    expect(html.match(/<\/script>/g)?.length).toBe(4);
+  });
+
+  it("tells the story, the headline, the table and holds a container per chart", () => {
+    expect(html).toContain("<title>relaysim: 18of20</title>");
+    expect(html).toContain("20 relays, timer balancing with a 10-minute period");
+    expect(html).toMatch(/<section class="headline" id="headline">\n<p>Resending after 5–15 min fails/);
+    expect(html).toContain('<table class="summary">');
+    for (let i = 0; i < charts.length; i++) expect(html).toContain(`id="chart-${i}"`);
+    expect(html).toContain('actions: false, renderer: "svg"');
+  });
+
+  it("leaves a marked, empty advice slot at the top, or fills it", () => {
+    expect(html).toMatch(/<section id="advice"[^>]*hidden><\/section>/);
+    expect(html.indexOf('id="advice"')).toBeLessThan(html.indexOf('id="headline"'));
+    const advised = reportHtml({ summary, charts, advice: { html: "<p>Use shuffle.</p>" } });
+    expect(advised).toMatch(/<section id="advice"[^>]*>\n<h2>Advice<\/h2>\n<p>Use shuffle.<\/p>/);
+  });
+
+  it("reports a sweep alone", () => {
+    const sweep = twoParameterSweep();
+    const page = reportHtml({ sweep, charts: sweepCharts(sweep) });
+    expect(page).toContain("6 scenario variants");
+    expect(page).toContain("Resends fail least");
+    expect(page).not.toContain(`<table class="summary">`);
+  });
+
+  it("escapes text and keeps spec JSON from closing the script", () => {
+    expect(escapeHtml(`<a href="x">&</a>`)).toBe("&lt;a href=&quot;x&quot;&gt;&amp;&lt;/a&gt;");
+    const evil = { ...summary, scenario: { ...summary.scenario, name: "x</script><script>alert(1)" } };
+    const page = reportHtml({ summary: evil, charts: summaryCharts(evil, series).slice(0, 1) });
+    expect(page).not.toContain("</script><script>alert(1)");
+  });
+});

@@ -1,0 +1,75 @@
+// Rendering without a browser: SVG from vega's headless View, PNG from resvg — and proof that the
+// PNG really contains text (resvg drops text silently when it has no font).
+import { describe, expect, it } from "vitest";
+import type { ChartSpec } from "../../src/report/charts/theme.js";
+import { CONFIG, VEGA_LITE_SCHEMA } from "../../src/report/charts/theme.js";
+import { compileSpec, rasterise, renderChart, renderSvg } from "../../src/report/render.js";
+
+const spec = {
+  $schema: VEGA_LITE_SCHEMA,
+  title: "Resend failure WWWWWWWWWWWW",
+  width: 200,
+  height: 100,
+  data: {
+    values: [
+      { x: 1, y: 2 },
+      { x: 2, y: 3 },
+    ],
+  },
+  mark: "point",
+  encoding: { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } },
+  config: CONFIG,
+} as ChartSpec;
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+
+/** Pixels darker than mid-grey in rows [top, bottom) — text and marks on a white background. */
+function darkPixels(image: { width: number; pixels: Uint8Array }, top: number, bottom: number): number {
+  let n = 0;
+  for (let y = top; y < bottom; y++) {
+    for (let x = 0; x < image.width; x++) {
+      const i = 4 * (y * image.width + x);
+      if (image.pixels[i] + image.pixels[i + 1] + image.pixels[i + 2] < 3 * 128) n++;
+    }
+  }
+  return n;
+}
+
+describe("render", () => {
+  it("compiles Vega-Lite to Vega and renders an SVG with marks in DejaVu Sans", async () => {
+    expect(compileSpec(spec).$schema).toMatch(/vega\/v/);
+    const svg = await renderSvg(spec);
+    expect(svg).toMatch(/^<svg/);
+    expect(svg).toContain("mark-symbol");
+    expect(svg).toContain('font-family="DejaVu Sans"');
+  });
+
+  it("writes a PNG at twice the SVG's size", async () => {
+    const { svg, png } = await renderChart(spec);
+    expect([...png.slice(0, 8)]).toEqual(PNG_SIGNATURE);
+    const width = Number(/width="(\d+)"/.exec(svg)?.[1]);
+    const view = new DataView(png.buffer, png.byteOffset, png.byteLength);
+    expect(view.getUint32(16)).toBe(2 * width); // IHDR width
+  });
+
+  it("draws the title's text: with the fonts the title band is full of glyphs, without them empty", async () => {
+    const svg = await renderSvg(spec);
+    const withFonts = rasterise(svg);
+    const noFonts = rasterise(svg, { fontFiles: [] });
+    expect(Buffer.from(withFonts.png).equals(Buffer.from(noFonts.png))).toBe(false);
+    // The title sits in the top ~30 px (60 rows at 2×); nothing else is drawn there.
+    const titleWith = darkPixels(withFonts, 0, 50);
+    const titleWithout = darkPixels(noFonts, 0, 50);
+    expect(titleWithout).toBe(0);
+    expect(titleWith).toBeGreaterThan(500);
+  });
+
+  it("measures text with the font, so long titles do not pad the chart with blank space", async () => {
+    const title = "resend failure by delay in minutes"; // 34 characters
+    const svg = await renderSvg({ ...spec, title } as ChartSpec);
+    const width = Number(/width="(\d+)"/.exec(svg)?.[1]);
+    // vega's own estimate (0.8 em per character) makes this 15 px title 408 px wide and the
+    // chart at least 424 px; DejaVu Sans Bold needs about 300 px.
+    expect(width).toBeLessThan(360);
+  });
+});
