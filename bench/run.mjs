@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { runReplication } from "../dist/experiment/run.js";
 import { CompiledScenario } from "../dist/model/replication.js";
 import { parseScenario } from "../dist/scenario/load.js";
-import { large18of20 } from "./scenarios.mjs";
+import { capacity, large18of20, lifecycleYear } from "./scenarios.mjs";
 
 const only = process.argv[2];
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
@@ -47,6 +47,9 @@ function wholeProcess(label, input) {
 }
 
 if (!only || only === "core") {
-  loop("simulation loop, 18of20 × 10M messages", large18of20);
-  wholeProcess("whole process `sim run`, same scenario", large18of20);
+  const base = loop("simulation loop, 18of20 × 10M messages", large18of20);
+  wholeProcess("whole process `sim run --workers 1`, same scenario", large18of20);
+  const year = loop("simulation loop, lifecycle year, 200 senders", lifecycleYear);
+  const busy = loop("simulation loop, capacity 4 + least-connections", capacity);
+  console.log(`lifecycle at ${(year / base).toFixed(2)}×, capacity at ${(busy / base).toFixed(2)}× the static scenario's messages/s`);
 }

@@ -3,8 +3,12 @@
 import yargs from "yargs";
 import { ScenarioError } from "../scenario/load.js";
 import { VERSION } from "../version.js";
+import { compareCommand } from "./commands/compare.js";
+import { mergeCommand } from "./commands/merge.js";
+import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
+import { sweepCommand } from "./commands/sweep.js";
 import { validateCommand } from "./commands/validate.js";
 
 /** A failure the user caused (bad flag, bad scenario): exit code 2. */
@@ -39,6 +43,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .command(runCommand(io))
     .command(validateCommand(io, status))
     .command(schemaCommand(io))
+    .command(sweepCommand(io))
+    .command(compareCommand(io))
+    .command(mergeCommand(io))
+    .command(reportCommand(io))
     .demandCommand(1, "Name a command: run, validate or schema (see --help).")
     .strict()
     .version(VERSION)
@@ -52,15 +60,20 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .fail((message, error) => {
       if (error) throw error;
       usageFailure = message;
+      // Stop here: if fail() returns, yargs goes on to run the command's handler.
+      throw new UsageError(message);
     });
   try {
-    await parser.parseAsync();
+    // With a parse callback yargs hands --help and --version text to us instead of console.log.
+    await parser.parseAsync(argv, {}, (_error, _argv, output) => {
+      if (output) io.stdout(`${output}\n`);
+    });
+    return status.code;
+  } catch (error) {
     if (usageFailure !== null) {
       io.stderr(`sim: ${usageFailure}\nRun "sim --help" for usage.\n`);
       return 2;
     }
-    return status.code;
-  } catch (error) {
     if (error instanceof ScenarioError || error instanceof UsageError) {
       io.stderr(`${error.message}\n`);
       return 2;

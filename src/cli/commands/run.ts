@@ -2,21 +2,33 @@
 import { cpus, hostname } from "node:os";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
-import { runScenario } from "../../experiment/run.js";
+import { runScenarioParallel } from "../../experiment/parallel.js";
+import { runShard } from "../../experiment/shard.js";
 import { timeseries } from "../../experiment/summary.js";
 import { AttemptsCsv, jsonText, StagedOutput, writeRunFiles } from "../../report/files.js";
+import { writeChartsAndReport } from "../../report/write-report.js";
 import { loadScenario } from "../../scenario/load.js";
+import {
+  defaultPartialPath,
+  type ExperimentArgs,
+  experimentFlags,
+  parseExperimentArgs,
+  partialNote,
+  precisionNote,
+  writePartialFile,
+} from "../experiment-options.js";
 import { summaryTable } from "../format.js";
 import { type Io, UsageError } from "../main.js";
 import { progressBar } from "../progress.js";
 
-interface RunArgs {
+interface RunArgs extends ExperimentArgs {
   file: string;
   out?: string;
   seed?: number;
   replications?: number;
   json: boolean;
   attempts: boolean;
+  charts: boolean;
 }
 
 export function runCommand(io: Io): CommandModule<object, RunArgs> {
@@ -25,7 +37,7 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
     describe:
       "Simulate a scenario and write summary.json, replications.csv, timeseries.csv (and attempts.csv) to output/<name>/",
     builder: (y) =>
-      y
+      experimentFlags(y, { shard: true })
         .positional("file", {
           type: "string",
           demandOption: true,
@@ -54,32 +66,59 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
           default: false,
           describe: "also write attempts.csv, one row per attempt (large)",
         })
+        .option("charts", {
+          type: "boolean",
+          default: true,
+          describe: "write charts/ (Vega-Lite, SVG, PNG) and report.html; --no-charts skips them",
+        })
         .example("$0 run scenarios/18of20.json", "the story: 2 of 20 relays on SpamCop, timer balancing")
         .example(
           "$0 run scenarios/18of20.json --seed 7 -r 50 --out /tmp/x",
           "another seed, more replications, elsewhere",
         ),
-    handler: (args) => {
+    handler: async (args) => {
       const scenario = loadScenario(args.file);
       if (args.seed !== undefined && !Number.isSafeInteger(args.seed))
         throw new UsageError(`--seed: expected an integer, got ${args.seed}`);
       if (args.replications !== undefined && !(Number.isSafeInteger(args.replications) && args.replications >= 1)) {
         throw new UsageError(`--replications: expected a positive integer, got ${args.replications}`);
       }
+      const experiment = parseExperimentArgs(args);
+      if (experiment.shard) {
+        // A shard writes only its partial file; `sim merge` writes the run's files from all of them.
+        if (args.attempts) throw new UsageError("--attempts cannot be combined with --shard");
+        const partial = await runShard(scenario, experiment.shard, {
+          seed: args.seed,
+          replications: args.replications,
+          workers: experiment.workers,
+        });
+        const file = args.out ?? defaultPartialPath(scenario.name, experiment.shard);
+        writePartialFile(file, partial);
+        io.stdout(partialNote(partial, file));
+        return;
+      }
+      if (experiment.precision && (args.attempts || scenario.output.attempts)) {
+        throw new UsageError("--precision cannot be combined with attempts.csv (--attempts or output.attempts)");
+      }
       const out = new StagedOutput(args.out ?? join("output", scenario.name));
       const started = Date.now();
       const progress = progressBar(`${scenario.name}: replications`);
       const attemptsCsv = args.attempts || scenario.output.attempts ? new AttemptsCsv(out.path("attempts.csv")) : null;
       try {
-        const { summary, results } = runScenario(scenario, {
+        // attempts.csv is streamed in replication order, so such runs stay in this thread.
+        const workers = attemptsCsv ? 1 : experiment.workers;
+        const { summary, results, precision } = await runScenarioParallel(scenario, {
           seed: args.seed,
           replications: args.replications,
+          workers,
+          precision: experiment.precision ?? undefined,
           attemptSink: attemptsCsv ? (i) => attemptsCsv.sinkFor(i) : undefined,
           onProgress: (done, total) => progress.update(done, total),
         });
         progress.finish();
         attemptsCsv?.close();
-        writeRunFiles(out, summary, results, timeseries(summary.scenario, results));
+        const series = timeseries(summary.scenario, results);
+        writeRunFiles(out, summary, results, series);
         const seconds = (Date.now() - started) / 1000;
         const events = results.reduce((a, r) => a + r.events, 0);
         out.write(
@@ -90,14 +129,20 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
             host: hostname(),
             cores: cpus().length,
             node: process.version,
-            workers: 1,
+            workers,
+            ...(precision ? { precision } : {}),
             events,
             eventsPerSecond: events / seconds,
             messagesPerSecond: summary.totals.messages / seconds,
           }),
         );
+        if (args.charts) await writeChartsAndReport(out, summary, series);
         out.commit();
-        io.stdout(args.json ? jsonText(summary) : `${summaryTable(summary)}\nWrote ${out.target}/\n`);
+        io.stdout(
+          args.json
+            ? jsonText(summary)
+            : `${summaryTable(summary)}${precision ? `\n${precisionNote(precision)}\n` : ""}\nWrote ${out.target}/\n`,
+        );
       } catch (error) {
         progress.finish();
         out.abandon();

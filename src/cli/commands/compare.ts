@@ -1,0 +1,107 @@
+// `sim compare A.json B.json [C.json ...]`: run scenarios with common random numbers and
+// report each metric's difference from the first with a paired-t 95 % interval (compare.json).
+import { join } from "node:path";
+import type { CommandModule } from "yargs";
+import { type Comparison, compare, scenarioLabels } from "../../experiment/compare.js";
+import { METRICS } from "../../experiment/result.js";
+import { jsonText, StagedOutput } from "../../report/files.js";
+import { loadScenario } from "../../scenario/load.js";
+import { type ExperimentArgs, experimentFlags, parseExperimentArgs, precisionNote } from "../experiment-options.js";
+import { formatMetricValue, METRIC_LABELS, table } from "../format.js";
+import { type Io, UsageError } from "../main.js";
+import { progressBar } from "../progress.js";
+
+interface CompareArgs extends ExperimentArgs {
+  files: string[];
+  out?: string;
+  seed?: number;
+  replications?: number;
+  json: boolean;
+}
+
+function signed(metric: (typeof METRICS)[number], x: number): string {
+  const text = formatMetricValue(metric, Math.abs(x));
+  return x < 0 ? `−${text}` : `+${text}`;
+}
+
+/** One row per metric and compared scenario: the first's mean, the difference and both intervals. */
+export function comparisonTable(c: Comparison): string {
+  const first = c.scenarios[0].label;
+  const rows: string[][] = [];
+  for (const metric of METRICS) {
+    const m = c.metrics[metric];
+    for (const d of m.differences) {
+      const interval = (ci: [number, number] | null) =>
+        ci ? `${signed(metric, ci[0])} … ${signed(metric, ci[1])}` : "";
+      rows.push([
+        METRIC_LABELS[metric],
+        d.scenario,
+        m.baseline.mean === null ? "n/a" : formatMetricValue(metric, m.baseline.mean),
+        d.mean === null ? "n/a" : formatMetricValue(metric, d.mean),
+        d.difference === null ? "n/a" : signed(metric, d.difference),
+        interval(d.ci95),
+        interval(d.unpairedCi95),
+      ]);
+    }
+  }
+  const head = `${c.scenarios.map((s) => s.label).join(" vs ")}: ${c.replications} paired replications, seed ${c.seed} (common random numbers)`;
+  return `${head}\n\n${table(["metric", "vs", first, "other", "difference", "paired 95 % CI", "unpaired 95 % CI"], rows)}\n`;
+}
+
+export function compareCommand(io: Io): CommandModule<object, CompareArgs> {
+  return {
+    command: "compare <files..>",
+    describe:
+      "Run scenarios with common random numbers and report each metric's difference from the first (paired-t 95 % CI) in compare.json",
+    builder: (y) =>
+      experimentFlags(y, { shard: false })
+        .positional("files", {
+          type: "string",
+          array: true,
+          demandOption: true,
+          describe: "two or more scenario files",
+        })
+        .option("out", { type: "string", describe: "output folder (default: output/compare-<first>-<second>…)" })
+        .option("seed", { type: "number", describe: "seed for all (default: the first scenario's)" })
+        .option("replications", {
+          alias: "r",
+          type: "number",
+          describe: "replications of each (default: the first scenario's)",
+        })
+        .option("json", { type: "boolean", default: false, describe: "print compare.json instead of the table" })
+        .example("$0 compare timer.json sticky.json random.json", "three balancers on the same mail and listings"),
+    handler: async (args) => {
+      if (args.files.length < 2) throw new UsageError("sim compare: expected at least two scenario files");
+      const scenarios = args.files.map((f) => loadScenario(f));
+      if (args.seed !== undefined && !Number.isSafeInteger(args.seed)) {
+        throw new UsageError(`--seed: expected an integer, got ${args.seed}`);
+      }
+      if (args.replications !== undefined && !(Number.isSafeInteger(args.replications) && args.replications >= 1)) {
+        throw new UsageError(`--replications: expected a positive integer, got ${args.replications}`);
+      }
+      const experiment = parseExperimentArgs(args);
+      const labels = scenarioLabels(scenarios);
+      const out = new StagedOutput(args.out ?? join("output", `compare-${labels.join("-")}`.replace(/#/g, "_")));
+      const progress = progressBar("compare");
+      try {
+        const result = await compare(scenarios, {
+          labels,
+          seed: args.seed,
+          replications: args.replications,
+          workers: experiment.workers,
+          precision: experiment.precision ?? undefined,
+          onProgress: (done, total) => progress.update(done, total),
+        });
+        progress.finish();
+        out.write("compare.json", jsonText(result));
+        out.commit();
+        const note = result.precision ? `\n${precisionNote(result.precision)}\n` : "";
+        io.stdout(args.json ? jsonText(result) : `${comparisonTable(result)}${note}\nWrote ${out.target}/\n`);
+      } catch (error) {
+        progress.finish();
+        out.abandon();
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,121 @@
+// `sim merge PARTS... --out DIR`: combine the partial files of a sharded `sim run` or
+// `sim sweep` into the very files a single run writes, byte for byte — or refuse.
+import { readFileSync } from "node:fs";
+import { cpus, hostname } from "node:os";
+import { join } from "node:path";
+import type { CommandModule } from "yargs";
+import { asPartial, MergeError, mergePartials, type PartialFile } from "../../experiment/shard.js";
+import { timeseries } from "../../experiment/summary.js";
+import { sweepCsv, sweepJson } from "../../experiment/sweep.js";
+import { jsonText, StagedOutput, writeRunFiles } from "../../report/files.js";
+import { summaryTable } from "../format.js";
+import { type Io, UsageError } from "../main.js";
+import { sweepTable, writeSweepCharts } from "./sweep.js";
+
+interface MergeArgs {
+  parts: string[];
+  out?: string;
+  json: boolean;
+  charts: boolean;
+}
+
+function readPartial(file: string): PartialFile {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      `${file}: cannot read partial file${code === "ENOENT" ? ": no such file" : `: ${(error as Error).message}`}`,
+    );
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UsageError(`${file}: not JSON (a partial file from sim run/sweep --shard was expected)`);
+  }
+  try {
+    return asPartial(value, file);
+  } catch (error) {
+    throw error instanceof MergeError ? new UsageError(error.message) : error;
+  }
+}
+
+export function mergeCommand(io: Io): CommandModule<object, MergeArgs> {
+  return {
+    command: "merge <parts..>",
+    describe: "Combine the partial files of a sharded run or sweep (--shard I/N) into the files a single run writes",
+    builder: (y) =>
+      y
+        .positional("parts", {
+          type: "string",
+          array: true,
+          demandOption: true,
+          describe: "partial files, one per shard",
+        })
+        .option("out", { type: "string", describe: "output folder (default: output/<scenario name>)" })
+        .option("json", {
+          type: "boolean",
+          default: false,
+          describe: "print summary.json (or sweep.json) instead of the table",
+        })
+        .option("charts", {
+          type: "boolean",
+          default: true,
+          describe: "write charts/ and report.html as the single run would; --no-charts skips them",
+        })
+        .example("$0 merge output/18of20.part-*-of-4.json --out output/18of20", "after four shards ran"),
+    handler: async (args) => {
+      const started = Date.now();
+      const parts = args.parts.map((source) => ({ source, partial: readPartial(source) }));
+      let merged: ReturnType<typeof mergePartials>;
+      try {
+        merged = mergePartials(parts);
+      } catch (error) {
+        throw error instanceof MergeError ? new UsageError(`sim merge: ${error.message}`) : error;
+      }
+      const first = parts[0].partial;
+      const out = new StagedOutput(args.out ?? join("output", first.scenario.name));
+      try {
+        let text: string;
+        if (merged.kind === "run") {
+          const { summary, results } = merged;
+          const series = timeseries(summary.scenario, results);
+          writeRunFiles(out, summary, results, series);
+          if (args.charts) {
+            // Loaded only when charts are wanted: the renderer takes a few hundred ms to load.
+            const { writeChartsAndReport } = await import("../../report/write-report.js");
+            await writeChartsAndReport(out, summary, series);
+          }
+          text = args.json ? jsonText(summary) : summaryTable(summary);
+        } else {
+          const json = sweepJson(merged.sweep);
+          out.write("sweep.json", jsonText(json));
+          out.write("sweep.csv", sweepCsv(json));
+          if (args.charts) await writeSweepCharts(out, json);
+          text = args.json ? jsonText(json) : sweepTable(json);
+        }
+        out.write(
+          "run.json",
+          jsonText({
+            startedAt: new Date(started).toISOString(),
+            wallSeconds: (Date.now() - started) / 1000,
+            host: hostname(),
+            cores: cpus().length,
+            node: process.version,
+            mergedFrom: parts.map((p) => ({
+              file: p.source,
+              shard: `${p.partial.shard.index}/${p.partial.shard.count}`,
+            })),
+          }),
+        );
+        out.commit();
+        io.stdout(args.json ? text : `${text}\nMerged ${parts.length} partial files. Wrote ${out.target}/\n`);
+      } catch (error) {
+        out.abandon();
+        throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,212 @@
+// `sim sweep FILE --vary PATH=VALUES ...`: run a scenario at every point of a grid of values,
+// with common random numbers, and write output/<name>/sweep.json and sweep.csv.
+import { cpus, hostname } from "node:os";
+import { join } from "node:path";
+import type { CommandModule } from "yargs";
+import type { Metric } from "../../experiment/result.js";
+import { sweepShard } from "../../experiment/shard.js";
+import { type SweepJson, sweep, sweepCsv, sweepJson } from "../../experiment/sweep.js";
+import { blockParameters, parseVary, SweepError, type SweepParameter } from "../../experiment/sweep-values.js";
+import { jsonText, StagedOutput } from "../../report/files.js";
+import { loadScenario, ScenarioError } from "../../scenario/load.js";
+import type { Scenario } from "../../scenario/schema.js";
+import {
+  defaultPartialPath,
+  type ExperimentArgs,
+  experimentFlags,
+  parseExperimentArgs,
+  partialNote,
+  precisionNote,
+  writePartialFile,
+} from "../experiment-options.js";
+import { formatMetricValue, table } from "../format.js";
+import { type Io, UsageError } from "../main.js";
+import { progressBar } from "../progress.js";
+
+interface SweepArgs extends ExperimentArgs {
+  file: string;
+  vary?: string[];
+  out?: string;
+  seed?: number;
+  replications?: number;
+  json: boolean;
+  charts: boolean;
+}
+
+/** The metrics the terminal table shows; sweep.csv and sweep.json have them all. */
+const TABLE_METRICS: Metric[] = ["firstAttemptFailure", "resendFailure", "messageFailure", "deliveryDelayMean"];
+
+/** The sweep's parameters: --vary if given (it replaces the scenario's sweep block), else the block. */
+export function sweepParameters(
+  scenario: Scenario,
+  file: string,
+  vary: readonly string[] | undefined,
+): SweepParameter[] {
+  if (vary && vary.length > 0) {
+    return vary.map((text) => {
+      try {
+        return parseVary(text);
+      } catch (error) {
+        if (error instanceof SweepError) throw new UsageError(`--vary ${text}: ${error.message}`);
+        throw error;
+      }
+    });
+  }
+  if (scenario.sweep && scenario.sweep.length > 0) {
+    try {
+      return blockParameters(scenario.sweep);
+    } catch (error) {
+      if (error instanceof SweepError) throw new ScenarioError(file, [error.message]);
+      throw error;
+    }
+  }
+  throw new UsageError(
+    "sim sweep: nothing to vary: give --vary PATH=VALUES (e.g. resend.after=0m..30m/1m) or a sweep block",
+  );
+}
+
+function cell(metric: Metric, value: number | null): string {
+  return value === null ? "n/a" : formatMetricValue(metric, value);
+}
+
+function pointLabel(value: unknown): string {
+  return typeof value === "string" || typeof value === "number" ? String(value) : JSON.stringify(value);
+}
+
+/** The terminal table: one row per point, the main metrics' means with their CIs. */
+export function sweepTable(json: SweepJson): string {
+  const paths = json.parameters.map((p) => p.path);
+  const rows = json.points.map((point) => [
+    ...paths.map((path) => pointLabel(point.values[path])),
+    ...TABLE_METRICS.map((m) => {
+      const s = point.metrics[m];
+      const ci = s.ci95 ? ` ±${cell(m, (s.ci95[1] - s.ci95[0]) / 2)}` : "";
+      return `${cell(m, s.mean)}${ci}`;
+    }),
+  ]);
+  const head = `${json.scenario.name}: sweep of ${json.points.length} point${json.points.length === 1 ? "" : "s"} × ${json.replications} replications, seed ${json.seed} (durations in seconds)`;
+  return `${head}\n\n${table([...paths, ...TABLE_METRICS], rows)}\n`;
+}
+
+export function sweepCommand(io: Io): CommandModule<object, SweepArgs> {
+  return {
+    command: "sweep <file>",
+    describe:
+      "Run a scenario over a grid of parameter values (common random numbers) and write sweep.json and sweep.csv",
+    builder: (y) =>
+      experimentFlags(y, { shard: true })
+        .positional("file", { type: "string", demandOption: true, describe: "scenario JSON file" })
+        .option("vary", {
+          type: "string",
+          array: true,
+          describe:
+            "PATH=VALUES: a scenario path (resend.after, pool.balancer.period, listed.0.servers, pool.balancer.policy, …) and a list (0m,5m,10m) or range (0m..60m/2m); repeat for a grid; replaces the scenario's sweep block",
+        })
+        .option("out", {
+          type: "string",
+          describe: "output folder (default: output/<scenario name>); with --shard, the partial file",
+        })
+        .option("seed", { type: "number", describe: "override the scenario's seed (shared by every point)" })
+        .option("replications", { alias: "r", type: "number", describe: "replications per point" })
+        .option("json", { type: "boolean", default: false, describe: "print sweep.json instead of the table" })
+        .option("charts", {
+          type: "boolean",
+          default: true,
+          describe: "write the sweep's charts/ and report.html, as sim report does; --no-charts skips them",
+        })
+        .epilogue(
+          [
+            'VALUES: a range FROM..TO/STEP (0m..60m/2m, 10..30/10; TO is included when a step lands on it), a list (0m,5m,10m or timer,sticky), or a JSON array for object values ([{"uniform":["5m","15m"]},"10m"]).',
+            "PATH names a value in the normalised scenario (defaults filled in); each point is re-validated like a scenario file. A duration set on a distribution (resend.after=5m) means a fixed delay.",
+            "Switching pool.balancer.policy keeps the base balancer's fields that the new policy accepts and fills in the others: timer period 10m, phase global, assignment rotate; dns ttl 5m.",
+            "All points use the same seed and replication indices (common random numbers). Durations in sweep.json and sweep.csv are in seconds.",
+          ].join("\n\n"),
+        )
+        .example("$0 sweep scenarios/18of20.json --vary resend.after=0m..30m/1m", "how long to wait before resending")
+        .example(
+          "$0 sweep scenarios/18of20.json --vary pool.balancer.policy=timer,sticky,random --vary listed.0.servers=1..4/1",
+          "a grid: policy × number of listed servers",
+        ),
+    handler: async (args) => {
+      const scenario = loadScenario(args.file);
+      if (args.seed !== undefined && !Number.isSafeInteger(args.seed)) {
+        throw new UsageError(`--seed: expected an integer, got ${args.seed}`);
+      }
+      if (args.replications !== undefined && !(Number.isSafeInteger(args.replications) && args.replications >= 1)) {
+        throw new UsageError(`--replications: expected a positive integer, got ${args.replications}`);
+      }
+      const parameters = sweepParameters(scenario, args.file, args.vary);
+      const experiment = parseExperimentArgs(args);
+      const common = {
+        seed: args.seed,
+        replications: args.replications,
+        workers: experiment.workers,
+        source: args.file,
+      };
+      const progress = progressBar(`${scenario.name}: sweep`);
+      const onProgress = (done: number, total: number) => progress.update(done, total);
+      if (experiment.shard) {
+        try {
+          const partial = await sweepShard(scenario, parameters, experiment.shard, { ...common, onProgress });
+          progress.finish();
+          const file = args.out ?? defaultPartialPath(scenario.name, experiment.shard);
+          writePartialFile(file, partial);
+          io.stdout(partialNote(partial, file));
+          return;
+        } catch (error) {
+          progress.finish();
+          throw translate(error);
+        }
+      }
+      const started = Date.now();
+      const out = new StagedOutput(args.out ?? join("output", scenario.name));
+      try {
+        const result = await sweep(scenario, parameters, {
+          ...common,
+          precision: experiment.precision ?? undefined,
+          onProgress,
+        });
+        progress.finish();
+        const json = sweepJson(result);
+        out.write("sweep.json", jsonText(json));
+        out.write("sweep.csv", sweepCsv(json));
+        if (args.charts) await writeSweepCharts(out, json);
+        const seconds = (Date.now() - started) / 1000;
+        const messages = result.summaries.reduce((a, s) => a + s.totals.messages, 0);
+        out.write(
+          "run.json",
+          jsonText({
+            startedAt: new Date(started).toISOString(),
+            wallSeconds: seconds,
+            host: hostname(),
+            cores: cpus().length,
+            node: process.version,
+            workers: experiment.workers,
+            points: result.summaries.length,
+            messagesPerSecond: messages / seconds,
+            ...(result.precision ? { precision: result.precision } : {}),
+          }),
+        );
+        out.commit();
+        const note = result.precision ? `\n${precisionNote(result.precision)}\n` : "";
+        io.stdout(args.json ? jsonText(json) : `${sweepTable(json)}${note}\nWrote ${out.target}/\n`);
+      } catch (error) {
+        progress.finish();
+        out.abandon();
+        throw translate(error);
+      }
+    },
+  };
+}
+
+/** Errors in a point's values are the user's: exit 2 like any invalid scenario. */
+function translate(error: unknown): unknown {
+  return error instanceof SweepError ? new UsageError(error.message) : error;
+}
+
+/** charts/ and report.html of a sweep, as `sim report DIR` renders them from sweep.json. */
+export async function writeSweepCharts(out: StagedOutput, json: SweepJson): Promise<void> {
+  // Loaded only when charts are wanted: the renderer (vega, resvg) takes a few hundred ms to load.
+  const { renderReportFiles } = await import("../../report/write-report.js");
+  for (const [name, content] of await renderReportFiles(null, [], { sweep: json })) out.write(name, content);
+}

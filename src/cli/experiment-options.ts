@@ -1,0 +1,157 @@
+// The flags that run, sweep and compare share — --workers, --shard, --precision,
+// --max-replications — with their parsing into the experiment API's options. A bad value is a
+// UsageError (exit 2) naming the flag and what was expected.
+import { mkdirSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import type { Argv } from "yargs";
+import { defaultWorkers } from "../experiment/pool.js";
+import {
+  type PrecisionOptions,
+  type PrecisionReport,
+  type PrecisionTargets,
+  precisionProblem,
+} from "../experiment/precision.js";
+import type { PartialFile, ShardSpec } from "../experiment/shard.js";
+import { UsageError } from "./main.js";
+
+/** Without --max-replications, precision targets stop here. */
+export const DEFAULT_MAX_REPLICATIONS = 1000;
+
+export interface ExperimentArgs {
+  workers?: number;
+  shard?: string;
+  precision?: string[];
+  "max-replications"?: number;
+}
+
+export interface ParsedExperimentArgs {
+  workers: number;
+  shard: ShardSpec | null;
+  precision: PrecisionOptions | null;
+}
+
+/** Add the shared flags to a command (`shard: false` for commands that cannot shard). */
+export function experimentFlags<T>(y: Argv<T>, options: { shard: boolean }): Argv<T & ExperimentArgs> {
+  let withFlags = y
+    .option("workers", {
+      alias: "w",
+      type: "number",
+      describe: `worker threads (default: one per core, here ${defaultWorkers()}); results are identical for any number`,
+    })
+    .option("precision", {
+      type: "string",
+      array: true,
+      describe:
+        "METRIC=HALFWIDTH, e.g. resendFailure=0.005: add replications until every named metric's 95 % half-width is at most that (repeatable)",
+    })
+    .option("max-replications", {
+      type: "number",
+      describe: `with --precision, stop after this many replications (default ${DEFAULT_MAX_REPLICATIONS})`,
+    });
+  if (options.shard) {
+    withFlags = withFlags.option("shard", {
+      type: "string",
+      describe:
+        "I/N: run only the replications (× sweep points) numbered ≡ I mod N and write a partial file for sim merge",
+    });
+  }
+  return withFlags as Argv<T & ExperimentArgs>;
+}
+
+/** `I/N` with integers 0 ≤ I < N. */
+export function parseShard(text: string): ShardSpec {
+  const match = /^\s*(-?\d+)\s*\/\s*(-?\d+)\s*$/.exec(text);
+  if (!match) throw new UsageError(`--shard: expected I/N with integers 0 ≤ I < N (e.g. 0/4), got "${text}"`);
+  const index = Number(match[1]);
+  const count = Number(match[2]);
+  if (!(count >= 1 && Number.isSafeInteger(count))) {
+    throw new UsageError(`--shard: expected N ≥ 1 shards, got "${text}"`);
+  }
+  if (!(index >= 0 && index < count && Number.isSafeInteger(index))) {
+    throw new UsageError(
+      `--shard: expected the shard index I between 0 and ${count - 1} (N = ${count}), got "${text}"`,
+    );
+  }
+  return { index, count };
+}
+
+export function parseWorkers(value: number | undefined): number {
+  if (value === undefined) return defaultWorkers();
+  if (!(Number.isSafeInteger(value) && value >= 1)) {
+    throw new UsageError(`--workers: expected a positive integer, got ${value}`);
+  }
+  return value;
+}
+
+/** `--precision METRIC=HALFWIDTH` (repeatable) and `--max-replications`. */
+export function parsePrecision(items: readonly string[] | undefined, max: number | undefined): PrecisionOptions | null {
+  if (items === undefined || items.length === 0) {
+    if (max !== undefined) throw new UsageError("--max-replications: only meaningful with --precision");
+    return null;
+  }
+  const targets: PrecisionTargets = {};
+  for (const item of items) {
+    const eq = item.indexOf("=");
+    if (eq < 0)
+      throw new UsageError(`--precision: expected METRIC=HALFWIDTH (e.g. resendFailure=0.005), got "${item}"`);
+    const name = item.slice(0, eq).trim();
+    const text = item.slice(eq + 1).trim();
+    const value = text === "" ? Number.NaN : Number(text);
+    if (name in targets) throw new UsageError(`--precision: ${name} named twice`);
+    const problem = precisionProblem({ [name]: value } as PrecisionTargets);
+    if (problem) throw new UsageError(`--precision ${item}: ${problem}`);
+    targets[name as keyof PrecisionTargets] = value;
+  }
+  const maxReplications = max ?? DEFAULT_MAX_REPLICATIONS;
+  if (!(Number.isSafeInteger(maxReplications) && maxReplications >= 2)) {
+    throw new UsageError(`--max-replications: expected an integer ≥ 2, got ${max}`);
+  }
+  return { targets, maxReplications };
+}
+
+/** Parse the shared flags; shards and precision targets exclude each other (the procedure is sequential). */
+export function parseExperimentArgs(args: ExperimentArgs): ParsedExperimentArgs {
+  const workers = parseWorkers(args.workers);
+  const shard = args.shard === undefined ? null : parseShard(args.shard);
+  const precision = parsePrecision(args.precision, args["max-replications"]);
+  if (shard && precision) {
+    throw new UsageError(
+      "--shard cannot be combined with --precision: the stopping rule needs all results in one place; find the number of replications with --precision first, then shard with -r",
+    );
+  }
+  return { workers, shard, precision };
+}
+
+/** Where shard I/N's partial goes without --out: beside the folder a merged run would fill. */
+export function defaultPartialPath(name: string, shard: ShardSpec): string {
+  return join("output", `${name}.part-${shard.index}-of-${shard.count}.json`);
+}
+
+/** Write a partial file whole or not at all (written beside, then renamed). */
+export function writePartialFile(file: string, partial: PartialFile): void {
+  mkdirSync(dirname(file) || ".", { recursive: true });
+  const staging = `${file}.partial-${process.pid}`;
+  writeFileSync(staging, JSON.stringify(partial));
+  renameSync(staging, file);
+}
+
+/** The line a shard prints: what it ran and where it went. */
+export function partialNote(partial: PartialFile, file: string): string {
+  const { index, count } = partial.shard;
+  const points = partial.kind === "sweep" ? " point×replication tasks" : " replications";
+  return `shard ${index}/${count}: ${partial.results.length}${points} of ${partial.scenario.name}, seed ${partial.seed}\nWrote ${file} (merge all ${count} with: sim merge PARTS... --out DIR)\n`;
+}
+
+/** `precision: 137 replications; resendFailure ±0.00497 (target 0.005)`. */
+export function precisionNote(report: PrecisionReport): string {
+  const widths = Object.entries(report.targets)
+    .map(([metric, target]) => {
+      const h = report.halfWidths[metric as keyof PrecisionTargets];
+      return `${metric} ±${h === null || h === undefined ? "?" : Number(h.toPrecision(3))} (target ${target})`;
+    })
+    .join(", ");
+  const how = report.reached
+    ? `${report.replications} replications to reach the targets`
+    : `targets NOT reached after ${report.replications} replications (--max-replications)`;
+  return `precision: ${how}; ${widths}`;
+}

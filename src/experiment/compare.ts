@@ -1,0 +1,140 @@
+// Paired comparisons (`sim compare`): several scenarios run with common random numbers (the
+// same seed and replication indices, so the same mail, recipients and listings wherever the
+// scenarios agree), and each metric's difference from the first scenario with a paired-t 95 %
+// interval. The Welch interval that ignores the pairing is kept for reference: the gap
+// between the two is what common random numbers buy.
+import type { Scenario } from "../scenario/schema.js";
+import { pairedInterval, tInterval } from "../stats/student.js";
+import { VERSION } from "../version.js";
+import { type ExperimentOptions, runConfigurations } from "./parallel.js";
+import type { PrecisionReport } from "./precision.js";
+import { METRICS, type Metric, type ReplicationResult } from "./result.js";
+
+export interface MeanSummary {
+  mean: number | null;
+  ci95: [number, number] | null;
+  n: number;
+}
+
+export interface Difference {
+  /** The compared scenario's label. */
+  scenario: string;
+  /** Its mean over the paired replications. */
+  mean: number | null;
+  /** Mean of (this − first) over replications where both are defined. */
+  difference: number | null;
+  /** Paired-t 95 % interval of the difference. */
+  ci95: [number, number] | null;
+  /** Welch 95 % interval, ignoring the pairing (for reference). */
+  unpairedCi95: [number, number] | null;
+  /** Replications where both scenarios define the metric. */
+  n: number;
+}
+
+/** compare.json. */
+export interface Comparison {
+  tool: { name: "relaysim"; version: string };
+  seed: number;
+  replications: number;
+  scenarios: Array<{ label: string; scenario: Scenario }>;
+  /** Per metric: the first scenario's mean and each other scenario's difference from it. */
+  metrics: Record<Metric, { baseline: MeanSummary; differences: Difference[] }>;
+  precision?: PrecisionReport;
+}
+
+function baselineSummary(values: Array<number | null>): MeanSummary {
+  const defined = values.filter((v): v is number => v !== null);
+  if (defined.length === 0) return { mean: null, ci95: null, n: 0 };
+  const { mean, ci95 } = tInterval(defined);
+  return { mean, ci95: defined.length >= 2 ? ci95 : null, n: defined.length };
+}
+
+/** The difference b − a over the replications where both are defined. */
+export function pairedDifference(
+  label: string,
+  a: ReadonlyArray<number | null>,
+  b: ReadonlyArray<number | null>,
+): Difference {
+  const xs: number[] = [];
+  const ys: number[] = [];
+  a.forEach((x, i) => {
+    const y = b[i];
+    if (x !== null && y !== null) {
+      xs.push(x);
+      ys.push(y);
+    }
+  });
+  const n = xs.length;
+  const definedB = b.filter((v): v is number => v !== null);
+  const mean = definedB.length > 0 ? tInterval(definedB).mean : null;
+  if (n === 0) return { scenario: label, mean, difference: null, ci95: null, unpairedCi95: null, n };
+  const p = pairedInterval(xs, ys);
+  return {
+    scenario: label,
+    mean,
+    difference: p.mean,
+    ci95: n >= 2 ? p.ci95 : null,
+    unpairedCi95: n >= 2 ? p.unpairedCi95 : null,
+    n,
+  };
+}
+
+/** Build the comparison from each scenario's results for replications 0 … R−1. */
+export function comparison(
+  scenarios: ReadonlyArray<{ label: string; scenario: Scenario }>,
+  seed: number,
+  results: readonly ReplicationResult[][],
+  precision: PrecisionReport | null = null,
+): Comparison {
+  const metric = (m: Metric, s: number) => results[s].map((r) => r.metrics[m]);
+  const metrics = Object.fromEntries(
+    METRICS.map((m) => [
+      m,
+      {
+        baseline: baselineSummary(metric(m, 0)),
+        differences: scenarios.slice(1).map((s, k) => pairedDifference(s.label, metric(m, 0), metric(m, k + 1))),
+      },
+    ]),
+  ) as Comparison["metrics"];
+  return {
+    tool: { name: "relaysim", version: VERSION },
+    seed,
+    replications: results[0].length,
+    scenarios: scenarios.map((s) => ({ label: s.label, scenario: s.scenario })),
+    metrics,
+    ...(precision ? { precision } : {}),
+  };
+}
+
+/** Labels: the scenarios' names, or, where names repeat, `name#k`. */
+export function scenarioLabels(scenarios: readonly Scenario[]): string[] {
+  const counts = new Map<string, number>();
+  for (const s of scenarios) counts.set(s.name, (counts.get(s.name) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return scenarios.map((s) => {
+    if (counts.get(s.name) === 1) return s.name;
+    const k = (seen.get(s.name) ?? 0) + 1;
+    seen.set(s.name, k);
+    return `${s.name}#${k}`;
+  });
+}
+
+/**
+ * Run the scenarios with common random numbers — the seed and number of replications are the
+ * first scenario's unless overridden — and compare each with the first.
+ */
+export async function compare(
+  scenarios: readonly Scenario[],
+  options: ExperimentOptions & { labels?: string[] } = {},
+): Promise<Comparison> {
+  if (scenarios.length < 2) throw new RangeError("compare: expected at least two scenarios");
+  const labels = options.labels ?? scenarioLabels(scenarios);
+  const seed = options.seed ?? scenarios[0].seed;
+  const run = await runConfigurations(scenarios, { ...options, seed });
+  return comparison(
+    scenarios.map((scenario, i) => ({ label: labels[i], scenario })),
+    seed,
+    run.results,
+    run.precision,
+  );
+}

@@ -1,0 +1,144 @@
+// Running one or more configurations of an experiment (a scenario, a sweep's points, a
+// comparison's scenarios) on the worker pool with common random numbers: every configuration
+// runs the same replication indices under the same seed. Also runs a fixed number of
+// replications or, with precision targets, the sequential procedure of precision.ts.
+import type { Scenario } from "../scenario/schema.js";
+import { defaultWorkers, ReplicationPool, type ReplicationTask } from "./pool.js";
+import {
+  firstPreciseCount,
+  nextReplicationCount,
+  type PrecisionOptions,
+  type PrecisionReport,
+  precisionReport,
+} from "./precision.js";
+import type { ReplicationResult } from "./result.js";
+import { type RunOptions, type RunResult, runScenario } from "./run.js";
+import { summarise } from "./summary.js";
+
+export interface ExperimentOptions {
+  /** Overrides the scenario's seed (for several configurations: the first one's). */
+  seed?: number;
+  /** Overrides the number of replications (with precision targets: the initial n0). */
+  replications?: number;
+  /** Worker threads; default one per core; 1 runs in this thread. Ignored when `pool` is given. */
+  workers?: number;
+  /** A pool to reuse (the caller closes it). */
+  pool?: ReplicationPool;
+  /** Add replications until these targets are met instead of running a fixed number. */
+  precision?: PrecisionOptions;
+  /** Called as replications finish; `total` grows when precision targets add batches. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ConfigurationResults {
+  /** Per configuration, the results of replications 0 … R−1 in order. */
+  results: ReplicationResult[][];
+  replications: number;
+  precision: PrecisionReport | null;
+}
+
+/** Use the caller's pool or open one and close it afterwards. */
+export async function withPool<T>(options: ExperimentOptions, work: (pool: ReplicationPool) => Promise<T>): Promise<T> {
+  if (options.pool) return work(options.pool);
+  const pool = new ReplicationPool(options.workers ?? defaultWorkers());
+  try {
+    return await work(pool);
+  } finally {
+    await pool.close();
+  }
+}
+
+/** Tasks for replications [from, to) of every configuration, configuration-major. */
+function tasksFor(configs: readonly Scenario[], seed: number, from: number, to: number): ReplicationTask[] {
+  const tasks: ReplicationTask[] = [];
+  for (const scenario of configs) for (let index = from; index < to; index++) tasks.push({ scenario, seed, index });
+  return tasks;
+}
+
+/**
+ * Run replications of every configuration with common random numbers: R of each (the first
+ * configuration's `replications` unless overridden), or, with precision targets, the first n
+ * at which every configuration meets every target.
+ */
+export async function runConfigurations(
+  configs: readonly Scenario[],
+  options: ExperimentOptions = {},
+): Promise<ConfigurationResults> {
+  if (configs.length === 0) throw new RangeError("runConfigurations: no configurations");
+  const seed = options.seed ?? configs[0].seed;
+  const initial = options.replications ?? configs[0].replications;
+  return withPool(options, async (pool) => {
+    const series: ReplicationResult[][] = configs.map(() => []);
+    const run = async (from: number, to: number, doneBefore: number, total: number) => {
+      const results = await pool.run(tasksFor(configs, seed, from, to), (done) =>
+        options.onProgress?.(doneBefore + done, total),
+      );
+      const per = to - from;
+      configs.forEach((_, c) => {
+        series[c].push(...results.slice(c * per, (c + 1) * per));
+      });
+    };
+    const precision = options.precision;
+    if (!precision) {
+      await run(0, initial, 0, initial * configs.length);
+      return { results: series, replications: initial, precision: null };
+    }
+    const max = precision.maxReplications;
+    let have = Math.min(Math.max(initial, 2), max);
+    await run(0, have, 0, have * configs.length);
+    // The procedure's first check is at n0 itself.
+    let scannedTo = have - 1;
+    for (;;) {
+      const n = firstPreciseCount(series, precision.targets, scannedTo + 1);
+      if (n !== null || have >= max) {
+        const used = n ?? have;
+        const trimmed = series.map((s) => s.slice(0, used));
+        return {
+          results: trimmed,
+          replications: used,
+          precision: precisionReport(trimmed, precision, used, n !== null),
+        };
+      }
+      scannedTo = have;
+      const next = nextReplicationCount(series, precision.targets, {
+        current: have,
+        minBatch: Math.min(pool.size, max - have),
+        maxReplications: max,
+      });
+      await run(have, next, have * configs.length, next * configs.length);
+      have = next;
+    }
+  });
+}
+
+export interface ParallelRunOptions extends ExperimentOptions {
+  /** A sink per replication for attempts.csv: the run then happens in this thread, in order. */
+  attemptSink?: RunOptions["attemptSink"];
+}
+
+export interface ParallelRunResult extends RunResult {
+  precision: PrecisionReport | null;
+}
+
+/**
+ * Run a scenario's replications on worker threads and summarise them. The summary is
+ * byte-identical to runScenario's for any number of workers (results are combined in
+ * replication order). Streaming attempts.csv keeps the run in this thread: its rows must be
+ * written in replication order as they happen.
+ */
+export async function runScenarioParallel(
+  scenario: Scenario,
+  options: ParallelRunOptions = {},
+): Promise<ParallelRunResult> {
+  const seed = options.seed ?? scenario.seed;
+  if (options.attemptSink) {
+    if (options.precision) throw new RangeError("attempts.csv cannot be written with precision targets");
+    return { ...runScenario(scenario, options), precision: null };
+  }
+  const { results, replications, precision } = await runConfigurations([scenario], options);
+  return {
+    summary: summarise({ ...scenario, seed, replications }, seed, results[0]),
+    results: results[0],
+    precision,
+  };
+}

@@ -1,0 +1,200 @@
+// A small pool of worker threads that runs replications (scenario, seed, index) and returns
+// their results in task order. Each replication depends only on (seed, index) (DESIGN §2), so
+// which thread ran it never shows in the results: summaries are byte-identical for any size.
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { CompiledScenario } from "../model/replication.js";
+import type { Scenario } from "../scenario/schema.js";
+import type { ReplicationResult } from "./result.js";
+import { runReplication } from "./run.js";
+
+/** One replication to simulate. */
+export interface ReplicationTask {
+  scenario: Scenario;
+  seed: number;
+  index: number;
+}
+
+/** What the pool posts to a worker (worker.ts). */
+export interface TaskMessage {
+  task: number;
+  scenarioId: number;
+  scenario: Scenario;
+  seed: number;
+  index: number;
+}
+
+export type WorkerReply = { task: number; result: ReplicationResult } | { task: number; error: string };
+
+/** The default number of workers: one per core the process may use. */
+export function defaultWorkers(): number {
+  return availableParallelism();
+}
+
+/**
+ * Worker threads run compiled JavaScript. From dist/ the worker sits beside this module; when
+ * this module runs from TypeScript sources (vitest), the built copy in dist/ is used instead.
+ */
+function workerUrl(): URL {
+  const here = import.meta.url;
+  return here.endsWith(".ts") ? new URL("../../dist/experiment/worker.js", here) : new URL("./worker.js", here);
+}
+
+/**
+ * Two tasks in flight per worker hide the message round trip (a replication takes
+ * milliseconds; a result crosses threads in tens of microseconds) without hoarding work.
+ */
+const IN_FLIGHT = 2;
+
+/**
+ * N simulating threads are this thread and N − 1 workers. This thread starts simulating at
+ * once while the workers boot (loading modules takes a few hundred ms), and a worker's JIT
+ * warm-up is not paid for a thread that is already warm: both matter on few cores.
+ */
+export class ReplicationPool {
+  /** Number of threads that simulate, this one included: 1 means no workers. */
+  readonly size: number;
+  private readonly threads: Worker[] = [];
+  private readonly ids = new WeakMap<Scenario, number>();
+  private readonly compiledHere = new WeakMap<Scenario, CompiledScenario>();
+  private nextId = 0;
+  private busy = false;
+  private broken: Error | null = null;
+
+  constructor(workers: number = defaultWorkers()) {
+    if (!(Number.isSafeInteger(workers) && workers >= 1)) {
+      throw new RangeError(`workers: expected a positive integer, got ${workers}`);
+    }
+    this.size = workers;
+  }
+
+  /** Simulate the tasks and return their results in task order; `onResult` after each. */
+  async run(
+    tasks: readonly ReplicationTask[],
+    onResult?: (done: number, total: number) => void,
+  ): Promise<ReplicationResult[]> {
+    if (this.broken) throw this.broken;
+    if (this.busy) throw new Error("ReplicationPool.run: the pool is already running tasks");
+    if (tasks.length === 0) return [];
+    this.busy = true;
+    try {
+      return this.size === 1 ? this.runHere(tasks, onResult) : await this.runInWorkers(tasks, onResult);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /** Stop the worker threads. The pool cannot be used afterwards. */
+  async close(): Promise<void> {
+    this.broken ??= new Error("ReplicationPool: closed");
+    const threads = this.threads.splice(0);
+    await Promise.all(threads.map((t) => t.terminate()));
+  }
+
+  /** One replication in this thread, with the compiled scenario cached. */
+  private simulateHere(task: ReplicationTask): ReplicationResult {
+    let compiled = this.compiledHere.get(task.scenario);
+    if (!compiled) {
+      compiled = new CompiledScenario(task.scenario);
+      this.compiledHere.set(task.scenario, compiled);
+    }
+    return runReplication(compiled, task.seed, task.index);
+  }
+
+  private runHere(
+    tasks: readonly ReplicationTask[],
+    onResult?: (done: number, total: number) => void,
+  ): ReplicationResult[] {
+    return tasks.map((task, i) => {
+      const result = this.simulateHere(task);
+      onResult?.(i + 1, tasks.length);
+      return result;
+    });
+  }
+
+  private idOf(scenario: Scenario): number {
+    let id = this.ids.get(scenario);
+    if (id === undefined) {
+      id = this.nextId++;
+      this.ids.set(scenario, id);
+    }
+    return id;
+  }
+
+  private runInWorkers(
+    tasks: readonly ReplicationTask[],
+    onResult?: (done: number, total: number) => void,
+  ): Promise<ReplicationResult[]> {
+    // Threads start lazily and stay for later runs (a sweep's batches, precision rounds).
+    const wanted = Math.min(this.size - 1, Math.ceil(tasks.length / IN_FLIGHT));
+    while (this.threads.length < wanted) this.threads.push(new Worker(workerUrl()));
+    const threads = this.threads.slice(0, wanted);
+
+    return new Promise((resolve, reject) => {
+      const results = new Array<ReplicationResult>(tasks.length);
+      let next = 0;
+      let done = 0;
+      let settled = false;
+      const detach: Array<() => void> = [];
+      const finish = (error: Error | null) => {
+        if (settled) return;
+        settled = true;
+        for (const off of detach) off();
+        if (error) {
+          // Tasks may still be in flight on some thread: this pool cannot be reused.
+          this.broken = error;
+          void this.close();
+          reject(error);
+        } else resolve(results);
+      };
+      const send = (thread: Worker) => {
+        if (next >= tasks.length) return;
+        const task = next++;
+        const { scenario, seed, index } = tasks[task];
+        const message: TaskMessage = { task, scenarioId: this.idOf(scenario), scenario, seed, index };
+        thread.postMessage(message);
+      };
+      for (const thread of threads) {
+        const onMessage = (reply: WorkerReply) => {
+          if ("error" in reply) {
+            finish(new Error(`replication ${tasks[reply.task].index} failed in a worker: ${reply.error}`));
+            return;
+          }
+          results[reply.task] = reply.result;
+          done++;
+          onResult?.(done, tasks.length);
+          if (done === tasks.length) finish(null);
+          else send(thread);
+        };
+        const onError = (error: Error) => finish(error);
+        const onExit = (code: number) => finish(new Error(`a replication worker exited with code ${code}`));
+        thread.on("message", onMessage);
+        thread.on("error", onError);
+        thread.on("exit", onExit);
+        detach.push(() => {
+          thread.off("message", onMessage);
+          thread.off("error", onError);
+          thread.off("exit", onExit);
+        });
+      }
+      for (let k = 0; k < IN_FLIGHT; k++) for (const thread of threads) send(thread);
+      // This thread takes one task at a time, yielding between tasks so that results arriving
+      // from workers are received and their next tasks sent without delay.
+      const simulateHere = () => {
+        if (settled || next >= tasks.length) return;
+        const task = next++;
+        try {
+          results[task] = this.simulateHere(tasks[task]);
+        } catch (error) {
+          finish(error as Error);
+          return;
+        }
+        done++;
+        onResult?.(done, tasks.length);
+        if (done === tasks.length) finish(null);
+        else setImmediate(simulateHere);
+      };
+      setImmediate(simulateHere);
+    });
+  }
+}

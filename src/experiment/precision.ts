@@ -1,0 +1,129 @@
+// Precision targets: add replications until every named metric's 95 % half-width is at or
+// below its target. This is the sequential procedure for absolute precision of Law & Kelton,
+// "Simulation Modeling and Analysis" (5th ed., §9.4.1): from n0 replications, stop at the first
+// n whose half-width t_{n−1,0.975}·√(S²(n)/n) is ≤ β. Replications run in batches for speed,
+// but the stopping point is found by scanning every n in order, so it is exactly the
+// one-at-a-time procedure's n: it depends on the seed only, never on batch size or workers.
+import { tInterval } from "../stats/student.js";
+import { METRICS, type Metric, type ReplicationResult } from "./result.js";
+
+/** The target 95 % half-width of each named metric (in the metric's unit, seconds for delays). */
+export type PrecisionTargets = Partial<Record<Metric, number>>;
+
+export interface PrecisionOptions {
+  targets: PrecisionTargets;
+  /** Stop here even if a target is not met. */
+  maxReplications: number;
+}
+
+/** How a precision run ended, for stdout and run.json. */
+export interface PrecisionReport {
+  targets: PrecisionTargets;
+  /** Replications used: the first n at which every target was met, or maxReplications. */
+  replications: number;
+  reached: boolean;
+  /** The largest half-width over configurations (sweep points) of each named metric at that n. */
+  halfWidths: Partial<Record<Metric, number | null>>;
+}
+
+/** Check that targets name metrics and are positive, finite numbers; returns the problem or null. */
+export function precisionProblem(targets: PrecisionTargets): string | null {
+  const names = Object.keys(targets);
+  if (names.length === 0) return "expected at least one METRIC=HALFWIDTH target";
+  for (const name of names) {
+    if (!(METRICS as readonly string[]).includes(name)) {
+      return `unknown metric "${name}" (expected one of ${METRICS.join(", ")})`;
+    }
+    const target = targets[name as Metric] as number;
+    if (!(Number.isFinite(target) && target > 0)) return `${name}: expected a half-width > 0, got ${target}`;
+  }
+  return null;
+}
+
+/** The 95 % half-width of a metric over the first n results; null with fewer than two defined values. */
+export function halfWidthAt(results: readonly ReplicationResult[], metric: Metric, n: number): number | null {
+  const values: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const v = results[i].metrics[metric];
+    if (v !== null) values.push(v);
+  }
+  if (values.length < 2) return null;
+  // The same interval summary.json reports, so a met target is met in the summary too.
+  const { mean, ci95 } = tInterval(values);
+  return ci95[1] - mean;
+}
+
+function targetsMetAt(
+  series: readonly (readonly ReplicationResult[])[],
+  targets: PrecisionTargets,
+  n: number,
+): boolean {
+  for (const [metric, target] of Object.entries(targets) as [Metric, number][]) {
+    for (const results of series) {
+      const h = halfWidthAt(results, metric, n);
+      if (h === null || h > target) return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * The first n in [from, available] at which every configuration meets every target, or null.
+ * `series` holds each configuration's results for replications 0, 1, … (common random numbers:
+ * all configurations stop at the same n, so a sweep's points stay paired).
+ */
+export function firstPreciseCount(
+  series: readonly (readonly ReplicationResult[])[],
+  targets: PrecisionTargets,
+  from: number,
+): number | null {
+  const available = Math.min(...series.map((s) => s.length));
+  for (let n = Math.max(from, 2); n <= available; n++) if (targetsMetAt(series, targets, n)) return n;
+  return null;
+}
+
+/**
+ * How many replications to have after the next batch: the classic estimate n·(h/β)² of the
+ * replications needed (Law & Kelton §9.4.1), at most double the current number (the variance
+ * estimate is rough early on), at least `minBatch` more, and never above the maximum.
+ */
+export function nextReplicationCount(
+  series: readonly (readonly ReplicationResult[])[],
+  targets: PrecisionTargets,
+  options: { current: number; minBatch: number; maxReplications: number },
+): number {
+  const { current, minBatch, maxReplications } = options;
+  let wanted = current + 1;
+  for (const [metric, target] of Object.entries(targets) as [Metric, number][]) {
+    for (const results of series) {
+      const h = halfWidthAt(results, metric, current);
+      const estimate = h === null ? 2 * current : Math.ceil(current * (h / target) ** 2);
+      wanted = Math.max(wanted, estimate);
+    }
+  }
+  const next = Math.max(current + minBatch, Math.min(wanted, 2 * current));
+  return Math.min(next, maxReplications);
+}
+
+/** The report at n replications. */
+export function precisionReport(
+  series: readonly (readonly ReplicationResult[])[],
+  options: PrecisionOptions,
+  n: number,
+  reached: boolean,
+): PrecisionReport {
+  const halfWidths: Partial<Record<Metric, number | null>> = {};
+  for (const metric of Object.keys(options.targets) as Metric[]) {
+    let worst: number | null = null;
+    for (const results of series) {
+      const h = halfWidthAt(results, metric, n);
+      if (h === null) {
+        worst = null;
+        break;
+      }
+      worst = Math.max(worst ?? 0, h);
+    }
+    halfWidths[metric] = worst;
+  }
+  return { targets: options.targets, replications: n, reached, halfWidths };
+}

@@ -1,0 +1,223 @@
+// Sharding for clusters: shard I of N runs the tasks (point × replication, numbered
+// point·R + replication) whose number is ≡ I mod N and keeps their results in a partial
+// file; merging every shard's partial gives back exactly the results a single run computes,
+// so the merged summary or sweep files are byte-identical to a single run's.
+import type { Scenario } from "../scenario/schema.js";
+import { VERSION } from "../version.js";
+import { type ExperimentOptions, withPool } from "./parallel.js";
+import type { ReplicationTask } from "./pool.js";
+import type { ReplicationResult } from "./result.js";
+import { type Summary, summarise } from "./summary.js";
+import { type SweepGrid, type SweepResult, summariseSweep, sweepGrid } from "./sweep.js";
+import type { SweepParameter } from "./sweep-values.js";
+
+/** Shard `index` of `count` (0 ≤ index < count). */
+export interface ShardSpec {
+  index: number;
+  count: number;
+}
+
+/** A partial file's format tag; merge refuses anything else. */
+export const PARTIAL_FORMAT = "relaysim-partial/1";
+
+/** What one shard writes. */
+export interface PartialFile {
+  format: typeof PARTIAL_FORMAT;
+  tool: { name: "relaysim"; version: string };
+  kind: "run" | "sweep";
+  /** The normalised scenario (for a sweep, the base without its sweep block). */
+  scenario: Scenario;
+  /** For a sweep: the varied paths and their raw values. */
+  parameters?: SweepParameter[];
+  seed: number;
+  /** Replications per point in the whole run. */
+  replications: number;
+  shard: ShardSpec;
+  /** This shard's results; `point` is 0 for a plain run. */
+  results: Array<{ point: number; result: ReplicationResult }>;
+}
+
+/** A problem that makes partials impossible to merge (different runs, gaps, duplicates). */
+export class MergeError extends Error {
+  override name = "MergeError";
+}
+
+/** The task numbers point·R + replication that shard I of N runs, as (point, replication). */
+export function shardTasks(points: number, replications: number, shard: ShardSpec): Array<[number, number]> {
+  const tasks: Array<[number, number]> = [];
+  for (let t = shard.index; t < points * replications; t += shard.count) {
+    tasks.push([Math.floor(t / replications), t % replications]);
+  }
+  return tasks;
+}
+
+async function runShardTasks(
+  scenarios: readonly Scenario[],
+  seed: number,
+  replications: number,
+  shard: ShardSpec,
+  options: ExperimentOptions,
+): Promise<PartialFile["results"]> {
+  const mine = shardTasks(scenarios.length, replications, shard);
+  const tasks: ReplicationTask[] = mine.map(([p, index]) => ({ scenario: scenarios[p], seed, index }));
+  const results = await withPool(options, (pool) =>
+    pool.run(tasks, (done, total) => options.onProgress?.(done, total)),
+  );
+  return results.map((result, k) => ({ point: mine[k][0], result }));
+}
+
+function header(scenario: Scenario, seed: number, replications: number, shard: ShardSpec) {
+  return {
+    format: PARTIAL_FORMAT as typeof PARTIAL_FORMAT,
+    tool: { name: "relaysim" as const, version: VERSION },
+    scenario,
+    seed,
+    replications,
+    shard: { index: shard.index, count: shard.count },
+  };
+}
+
+function checkShard(shard: ShardSpec): void {
+  if (!(Number.isSafeInteger(shard.count) && shard.count >= 1 && Number.isSafeInteger(shard.index))) {
+    throw new RangeError(`shard: expected integers I/N with N ≥ 1, got ${shard.index}/${shard.count}`);
+  }
+  if (shard.index < 0 || shard.index >= shard.count) {
+    throw new RangeError(`shard: expected 0 ≤ I < N, got ${shard.index}/${shard.count}`);
+  }
+}
+
+/** Run shard I/N of a scenario's replications (precision targets do not apply: they are sequential). */
+export async function runShard(
+  scenario: Scenario,
+  shard: ShardSpec,
+  options: Omit<ExperimentOptions, "precision"> = {},
+): Promise<PartialFile> {
+  checkShard(shard);
+  const seed = options.seed ?? scenario.seed;
+  const replications = options.replications ?? scenario.replications;
+  const normalised = { ...scenario, seed, replications };
+  return {
+    ...header(normalised, seed, replications, shard),
+    kind: "run",
+    results: await runShardTasks([normalised], seed, replications, shard, options),
+  };
+}
+
+/** Run shard I/N of a sweep: its share of points × replications. */
+export async function sweepShard(
+  scenario: Scenario,
+  parameters: readonly SweepParameter[],
+  shard: ShardSpec,
+  options: Omit<ExperimentOptions, "precision"> & { source?: string } = {},
+): Promise<PartialFile> {
+  checkShard(shard);
+  const seed = options.seed ?? scenario.seed;
+  const replications = options.replications ?? scenario.replications;
+  const grid = sweepGrid(scenario, parameters, options.source);
+  return {
+    ...header(grid.base, seed, replications, shard),
+    kind: "sweep",
+    parameters: grid.parameters,
+    results: await runShardTasks(grid.scenarios, seed, replications, shard, options),
+  };
+}
+
+/** Check that a parsed JSON value is a partial file; `source` names it in errors. */
+export function asPartial(value: unknown, source: string): PartialFile {
+  const v = value as Partial<PartialFile> | null;
+  if (typeof v !== "object" || v === null || v.format !== PARTIAL_FORMAT) {
+    throw new MergeError(`${source}: not a relaysim partial file (expected "format": "${PARTIAL_FORMAT}")`);
+  }
+  const shardOk =
+    typeof v.shard === "object" &&
+    v.shard !== null &&
+    Number.isSafeInteger(v.shard.index) &&
+    Number.isSafeInteger(v.shard.count) &&
+    v.shard.index >= 0 &&
+    v.shard.index < v.shard.count;
+  if (
+    (v.kind !== "run" && v.kind !== "sweep") ||
+    typeof v.scenario !== "object" ||
+    !Number.isSafeInteger(v.seed) ||
+    !Number.isSafeInteger(v.replications) ||
+    !shardOk ||
+    !Array.isArray(v.results) ||
+    (v.kind === "sweep" && !Array.isArray(v.parameters))
+  ) {
+    throw new MergeError(`${source}: damaged partial file (missing or malformed fields)`);
+  }
+  return v as PartialFile;
+}
+
+export type Merged =
+  | { kind: "run"; summary: Summary; results: ReplicationResult[] }
+  | { kind: "sweep"; sweep: SweepResult; results: ReplicationResult[][] };
+
+/**
+ * Combine the partials of one sharded run. Refuses partials of different scenarios, seeds,
+ * sweeps, replication counts or shard counts, a shard given twice or missing, and any task
+ * missing or present twice: partial results are never blended.
+ */
+export function mergePartials(parts: ReadonlyArray<{ source: string; partial: PartialFile }>): Merged {
+  if (parts.length === 0) throw new MergeError("no partial files to merge");
+  const first = parts[0];
+  const scenarioText = JSON.stringify(first.partial.scenario);
+  const parametersText = JSON.stringify(first.partial.parameters ?? null);
+  const count = first.partial.shard.count;
+  const byShard = new Map<number, string>();
+  for (const { source, partial } of parts) {
+    const differs = (what: string) =>
+      new MergeError(`${source}: ${what} differs from ${first.source}'s; partials of different runs are not merged`);
+    if (partial.kind !== first.partial.kind) throw differs(`kind (${partial.kind})`);
+    // Seed and replications first: they are also in the scenario, but the specific message helps.
+    if (partial.seed !== first.partial.seed) throw differs(`seed (${partial.seed} vs ${first.partial.seed})`);
+    if (partial.replications !== first.partial.replications) {
+      throw differs(`number of replications (${partial.replications} vs ${first.partial.replications})`);
+    }
+    if (JSON.stringify(partial.scenario) !== scenarioText) throw differs("scenario");
+    if (JSON.stringify(partial.parameters ?? null) !== parametersText) throw differs("sweep (paths or values)");
+    if (partial.shard.count !== count) throw differs(`shard count (${partial.shard.count} vs ${count})`);
+    const other = byShard.get(partial.shard.index);
+    if (other !== undefined) throw new MergeError(`${source}: shard ${partial.shard.index}/${count} also in ${other}`);
+    byShard.set(partial.shard.index, source);
+  }
+  const missing = Array.from({ length: count }, (_, i) => i).filter((i) => !byShard.has(i));
+  if (missing.length > 0) {
+    throw new MergeError(
+      `missing shard${missing.length > 1 ? "s" : ""} ${missing.map((i) => `${i}/${count}`).join(", ")}`,
+    );
+  }
+
+  const { seed, replications, scenario } = first.partial;
+  const grid: SweepGrid | null =
+    first.partial.kind === "sweep" ? sweepGrid(scenario, first.partial.parameters ?? [], scenario.name) : null;
+  const points = grid ? grid.scenarios.length : 1;
+  const results: ReplicationResult[][] = Array.from({ length: points }, () => new Array(replications));
+  for (const { source, partial } of parts) {
+    for (const { point, result } of partial.results) {
+      const r = result.replication;
+      const ok = Number.isSafeInteger(point) && point >= 0 && point < points && Number.isSafeInteger(r);
+      if (!ok || r < 0 || r >= replications || (point * replications + r) % count !== partial.shard.index) {
+        throw new MergeError(`${source}: result for point ${point}, replication ${r} does not belong to this shard`);
+      }
+      if (results[point][r] !== undefined) {
+        throw new MergeError(`${source}: point ${point}, replication ${r} appears twice`);
+      }
+      results[point][r] = result;
+    }
+  }
+  for (let p = 0; p < points; p++) {
+    for (let r = 0; r < replications; r++) {
+      if (results[p][r] === undefined)
+        throw new MergeError(`point ${p}, replication ${r} is missing from every partial`);
+    }
+  }
+  if (!grid) {
+    return { kind: "run", summary: summarise(scenario, seed, results[0]), results: results[0] };
+  }
+  return {
+    kind: "sweep",
+    sweep: { grid, seed, replications, summaries: summariseSweep(grid, seed, results), precision: null },
+    results,
+  };
+}

@@ -1,0 +1,167 @@
+// Sweeps: one scenario run at every point of a grid of parameter values, with common random
+// numbers (every point runs replications 0 … R−1 under the same seed, so differences between
+// points are not blurred by different mail, recipients or listings), written as sweep.json
+// and sweep.csv (DESIGN §4 and issue 3; the sweep charts read sweep.json's exact shape).
+import { stringify } from "csv-stringify/sync";
+import type { Scenario } from "../scenario/schema.js";
+import { VERSION } from "../version.js";
+import { type ExperimentOptions, runConfigurations } from "./parallel.js";
+import type { PrecisionReport } from "./precision.js";
+import { METRICS, type Metric, type ReplicationResult } from "./result.js";
+import { type DelayBin, type MetricSummary, type Summary, summarise } from "./summary.js";
+import {
+  applyPoint,
+  checkPaths,
+  describePoint,
+  gridValues,
+  SweepError,
+  type SweepParameter,
+  valueAt,
+  withoutSweep,
+} from "./sweep-values.js";
+
+/** The grid of a sweep: its points' scenarios and the values that name them. */
+export interface SweepGrid {
+  /** The base scenario without its sweep block. */
+  base: Scenario;
+  parameters: SweepParameter[];
+  /** Raw values per point (as set), in grid order. */
+  raw: unknown[][];
+  /** Each point's scenario (re-parsed). */
+  scenarios: Scenario[];
+}
+
+/**
+ * Build and validate every point before anything runs. `source` names the scenario in errors;
+ * a bad path throws SweepError, a bad value a ScenarioError naming the point.
+ */
+export function sweepGrid(base: Scenario, parameters: readonly SweepParameter[], source = base.name): SweepGrid {
+  if (parameters.length === 0) throw new SweepError("nothing to vary: give --vary PATH=VALUES or a sweep block");
+  checkPaths(base, parameters);
+  const raw = gridValues(parameters);
+  const scenarios = raw.map((values) => {
+    const where = `${source} (${describePoint(parameters, values)})`;
+    try {
+      return applyPoint(base, parameters, values, where);
+    } catch (error) {
+      if (error instanceof SweepError) throw new SweepError(`${where}: ${error.message}`);
+      throw error;
+    }
+  });
+  return { base: withoutSweep(base), parameters: parameters.map((p) => ({ ...p })), raw, scenarios };
+}
+
+export interface SweepPointJson {
+  /** The point's value at each path, normalised (durations in seconds, `{fixed: s}` as s). */
+  values: Record<string, unknown>;
+  metrics: Record<Metric, MetricSummary>;
+  resendFailureByDelay?: DelayBin[];
+}
+
+/** sweep.json. */
+export interface SweepJson {
+  tool: { name: "relaysim"; version: string };
+  scenario: Scenario;
+  seed: number;
+  replications: number;
+  parameters: Array<{ path: string; values: unknown[] }>;
+  points: SweepPointJson[];
+}
+
+export interface SweepResult {
+  grid: SweepGrid;
+  seed: number;
+  replications: number;
+  /** Each point's summary, in grid order. */
+  summaries: Summary[];
+  precision: PrecisionReport | null;
+}
+
+/** Summarise every point's results (replications 0 … R−1 of each, in grid order). */
+export function summariseSweep(grid: SweepGrid, seed: number, results: readonly ReplicationResult[][]): Summary[] {
+  return grid.scenarios.map((scenario, p) =>
+    summarise({ ...scenario, seed, replications: results[p].length }, seed, results[p]),
+  );
+}
+
+/** Run a sweep: every point of the grid of `parameters` over `scenario`, with common random numbers. */
+export async function sweep(
+  scenario: Scenario,
+  parameters: readonly SweepParameter[],
+  options: ExperimentOptions & { source?: string } = {},
+): Promise<SweepResult> {
+  const seed = options.seed ?? scenario.seed;
+  const grid = sweepGrid(scenario, parameters, options.source);
+  const run = await runConfigurations(grid.scenarios, {
+    ...options,
+    seed,
+    replications: options.replications ?? scenario.replications,
+  });
+  return {
+    grid,
+    seed,
+    replications: run.replications,
+    summaries: summariseSweep(grid, seed, run.results),
+    precision: run.precision,
+  };
+}
+
+/** The normalised values of each parameter, as read back from the points' scenarios. */
+function normalisedParameters(grid: SweepGrid): Array<{ path: string; values: unknown[] }> {
+  return grid.parameters.map((p, i) => {
+    const values: unknown[] = [];
+    const seen = new Set<string>();
+    grid.raw.forEach((raw, point) => {
+      const key = JSON.stringify(raw[i]);
+      if (seen.has(key)) return;
+      seen.add(key);
+      values.push(valueAt(grid.scenarios[point], p.path));
+    });
+    return { path: p.path, values };
+  });
+}
+
+export function sweepJson(result: SweepResult): SweepJson {
+  const { grid } = result;
+  return {
+    tool: { name: "relaysim", version: VERSION },
+    scenario: grid.base,
+    seed: result.seed,
+    replications: result.replications,
+    parameters: normalisedParameters(grid),
+    points: result.summaries.map((summary, p) => ({
+      values: Object.fromEntries(grid.parameters.map((q) => [q.path, valueAt(grid.scenarios[p], q.path)])),
+      metrics: summary.metrics,
+      resendFailureByDelay: summary.resendFailureByDelay,
+    })),
+  };
+}
+
+function csvValue(v: unknown): string | number {
+  if (v === null || v === undefined) return "";
+  if (typeof v === "number" || typeof v === "string") return v;
+  return JSON.stringify(v);
+}
+
+/** sweep.csv: one row per point and metric; one column per varied path. */
+export function sweepCsv(json: SweepJson): string {
+  const paths = json.parameters.map((p) => p.path);
+  const rows: (string | number)[][] = [];
+  for (const point of json.points) {
+    for (const metric of METRICS) {
+      const m = point.metrics[metric];
+      rows.push([
+        ...paths.map((path) => csvValue(point.values[path])),
+        metric,
+        csvValue(m.mean),
+        csvValue(m.ci95?.[0]),
+        csvValue(m.ci95?.[1]),
+        m.n,
+      ]);
+    }
+  }
+  return stringify(rows, {
+    header: true,
+    columns: [...paths, "metric", "mean", "ci95_low", "ci95_high", "replications"],
+  });
+}

@@ -1,0 +1,34 @@
+// Worker-thread entry of the replication pool (pool.ts): runs one replication per message and
+// posts its plain-data result back. It keeps compiled scenarios by id, so a sweep's tables
+// (Zipf alias table, samplers) are built once per worker and point, not once per replication.
+import { parentPort } from "node:worker_threads";
+import { CompiledScenario } from "../model/replication.js";
+import type { TaskMessage, WorkerReply } from "./pool.js";
+import { runReplication } from "./run.js";
+
+/** Enough for a 64-point sweep without rebuilding; older entries are dropped first. */
+const CACHE_SIZE = 64;
+const compiled = new Map<number, CompiledScenario>();
+
+function compiledFor(message: TaskMessage): CompiledScenario {
+  let c = compiled.get(message.scenarioId);
+  if (!c) {
+    c = new CompiledScenario(message.scenario);
+    compiled.set(message.scenarioId, c);
+    if (compiled.size > CACHE_SIZE) compiled.delete(compiled.keys().next().value as number);
+  }
+  return c;
+}
+
+const port = parentPort;
+if (!port) throw new Error("experiment/worker.js must run in a worker thread");
+
+port.on("message", (message: TaskMessage) => {
+  let reply: WorkerReply;
+  try {
+    reply = { task: message.task, result: runReplication(compiledFor(message), message.seed, message.index) };
+  } catch (error) {
+    reply = { task: message.task, error: (error as Error).stack ?? String(error) };
+  }
+  port.postMessage(reply);
+});

@@ -1,0 +1,65 @@
+// Parallel runs give byte-identical summaries for any number of workers, equal to the
+// single-threaded runScenario; precision runs stop where the sequential procedure says.
+import { describe, expect, it } from "vitest";
+import {
+  runScenarioParallel as builtRun,
+  runConfigurations as builtRunConfigurations,
+} from "../../dist/experiment/parallel.js";
+import { runConfigurations, runScenarioParallel } from "../../src/experiment/parallel.js";
+import { ReplicationPool } from "../../src/experiment/pool.js";
+import { runScenario } from "../../src/experiment/run.js";
+import { jsonText } from "../../src/report/files.js";
+import { parseScenario } from "../../src/scenario/load.js";
+import { smallScenario } from "../helpers/cli.js";
+
+const scenario = parseScenario(smallScenario({ replications: 5 }));
+
+describe("runScenarioParallel", () => {
+  it("gives byte-identical summaries for 1, 2 and 3 workers, equal to runScenario", async () => {
+    const reference = jsonText(runScenario(scenario).summary);
+    expect(jsonText((await runScenarioParallel(scenario, { workers: 1 })).summary)).toBe(reference);
+    for (const workers of [2, 3]) {
+      const { summary, precision } = await builtRun(scenario, { workers });
+      expect(jsonText(summary)).toBe(reference);
+      expect(precision).toBeNull();
+    }
+  });
+
+  it("applies seed and replication overrides as runScenario does", async () => {
+    const options = { seed: 11, replications: 4 };
+    const { summary } = await builtRun(scenario, { ...options, workers: 2 });
+    expect(jsonText(summary)).toBe(jsonText(runScenario(scenario, options).summary));
+    expect(summary.replications).toBe(4);
+  });
+
+  it("reports progress up to the total", async () => {
+    const seen: Array<[number, number]> = [];
+    await runScenarioParallel(scenario, { workers: 1, onProgress: (d, t) => seen.push([d, t]) });
+    expect(seen.at(-1)).toEqual([5, 5]);
+  });
+});
+
+describe("runConfigurations", () => {
+  const other = parseScenario(
+    smallScenario({ name: "other", replications: 5, pool: { servers: 5, balancer: { policy: "random" } } }),
+  );
+
+  it("runs every configuration over the same replication indices (common random numbers)", async () => {
+    const { results, replications } = await builtRunConfigurations([scenario, other], { workers: 2 });
+    expect(replications).toBe(5);
+    expect(results.map((r) => r.map((x) => x.replication))).toEqual([
+      [0, 1, 2, 3, 4],
+      [0, 1, 2, 3, 4],
+    ]);
+    // Same seed and index: the same mail, whatever the balancer.
+    expect(results[1].map((r) => r.counts.messages)).toEqual(results[0].map((r) => r.counts.messages));
+  });
+
+  it("reuses a caller's pool and leaves it open", async () => {
+    const pool = new ReplicationPool(1);
+    const a = await runConfigurations([scenario], { pool, replications: 2 });
+    const b = await runConfigurations([scenario], { pool, replications: 2 });
+    expect(JSON.stringify(a.results)).toBe(JSON.stringify(b.results));
+    await pool.close();
+  });
+});

@@ -1,0 +1,55 @@
+// The replication pool: results in task order and equal to this thread's, for any number of
+// worker threads. Workers run the built JavaScript, so this imports the pool from dist/.
+import { describe, expect, it } from "vitest";
+import { ReplicationPool as BuiltPool } from "../../dist/experiment/pool.js";
+import { defaultWorkers, ReplicationPool } from "../../src/experiment/pool.js";
+import { parseScenario } from "../../src/scenario/load.js";
+import { smallScenario } from "../helpers/cli.js";
+
+const scenario = parseScenario(smallScenario());
+const other = parseScenario(smallScenario({ name: "other", pool: { servers: 5, balancer: { policy: "random" } } }));
+const tasks = [3, 0, 2, 1, 4].flatMap((index) => [
+  { scenario, seed: 7, index },
+  { scenario: other, seed: 7, index },
+]);
+
+describe("ReplicationPool", () => {
+  it("returns results in task order, equal for 1, 2 and 3 threads", async () => {
+    const here = new ReplicationPool(1);
+    const expected = await here.run(tasks);
+    expect(expected.map((r) => r.replication)).toEqual(tasks.map((t) => t.index));
+    for (const workers of [2, 3]) {
+      const pool = new BuiltPool(workers);
+      try {
+        const seen: number[] = [];
+        const results = await pool.run(tasks, (done) => seen.push(done));
+        expect(JSON.stringify(results)).toBe(JSON.stringify(expected));
+        expect(seen).toEqual(tasks.map((_, i) => i + 1));
+        // A second run on the same threads (as precision batches do) still matches.
+        expect(JSON.stringify(await pool.run(tasks.slice(0, 3)))).toBe(JSON.stringify(expected.slice(0, 3)));
+      } finally {
+        await pool.close();
+      }
+    }
+  });
+
+  it("runs no tasks without starting threads, and refuses a bad size", async () => {
+    expect(await new ReplicationPool(4).run([])).toEqual([]);
+    expect(() => new ReplicationPool(0)).toThrow(/positive integer/);
+    expect(() => new ReplicationPool(1.5)).toThrow(/positive integer/);
+    expect(defaultWorkers()).toBeGreaterThanOrEqual(1);
+  });
+
+  it("rejects when a replication fails in a worker, and is closed afterwards", async () => {
+    const broken = { ...scenario, recipients: { domains: -1, zipf: 1 } };
+    const pool = new BuiltPool(2);
+    try {
+      await expect(pool.run([{ scenario: broken, seed: 1, index: 0 }, ...tasks])).rejects.toThrow(
+        /failed in a worker|RangeError|Error/,
+      );
+      await expect(pool.run(tasks)).rejects.toThrow();
+    } finally {
+      await pool.close();
+    }
+  });
+});

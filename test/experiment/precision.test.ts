@@ -1,0 +1,100 @@
+// Precision targets: the stopping point is exactly that of Law & Kelton's one-at-a-time
+// sequential procedure (checked against a direct computation), whatever the batches or workers.
+import { describe, expect, it } from "vitest";
+import { runScenarioParallel as builtRun } from "../../dist/experiment/parallel.js";
+import { runScenarioParallel } from "../../src/experiment/parallel.js";
+import {
+  firstPreciseCount,
+  halfWidthAt,
+  nextReplicationCount,
+  precisionProblem,
+} from "../../src/experiment/precision.js";
+import type { ReplicationResult } from "../../src/experiment/result.js";
+import { runScenario } from "../../src/experiment/run.js";
+import { jsonText } from "../../src/report/files.js";
+import { parseScenario } from "../../src/scenario/load.js";
+import { tInterval } from "../../src/stats/student.js";
+import { smallScenario } from "../helpers/cli.js";
+
+/** A fake result whose only metric of interest is firstAttemptFailure = x. */
+function fake(replication: number, x: number | null): ReplicationResult {
+  return { replication, metrics: { firstAttemptFailure: x } } as unknown as ReplicationResult;
+}
+
+describe("halfWidthAt and firstPreciseCount", () => {
+  it("uses the t interval of the first n defined values", () => {
+    const values = [0.1, 0.3, 0.2, 0.25, 0.15];
+    const series = values.map((v, i) => fake(i, v));
+    const { mean, ci95 } = tInterval(values.slice(0, 4));
+    expect(halfWidthAt(series, "firstAttemptFailure", 4)).toBe(ci95[1] - mean);
+    expect(halfWidthAt([fake(0, 0.1), fake(1, null)], "firstAttemptFailure", 2)).toBeNull();
+  });
+
+  it("finds the first n at or after `from` where every configuration meets the target", () => {
+    // Spread shrinks as more equal values arrive.
+    const a = [0, 1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5].map((v, i) => fake(i, v));
+    const b = a.map((r) => fake(r.replication, 0.5));
+    const target = 0.3;
+    const expected = a.findIndex((_, i) => i >= 1 && (halfWidthAt(a, "firstAttemptFailure", i + 1) ?? 9) <= target) + 1;
+    expect(firstPreciseCount([a, b], { firstAttemptFailure: target }, 2)).toBe(expected);
+    expect(firstPreciseCount([a, b], { firstAttemptFailure: 1e-9 }, 2)).toBeNull();
+    expect(firstPreciseCount([b], { firstAttemptFailure: target }, 5)).toBe(5);
+  });
+
+  it("grows batches by the n·(h/β)² estimate, at most doubling, within the maximum", () => {
+    const series = [[0, 1, 0, 1].map((v, i) => fake(i, v))];
+    const h = halfWidthAt(series[0], "firstAttemptFailure", 4) as number;
+    const opts = { current: 4, minBatch: 1, maxReplications: 100 };
+    expect(nextReplicationCount(series, { firstAttemptFailure: h / 1.2 }, opts)).toBe(Math.ceil(4 * 1.2 ** 2));
+    expect(nextReplicationCount(series, { firstAttemptFailure: h / 10 }, opts)).toBe(8);
+    expect(nextReplicationCount(series, { firstAttemptFailure: h / 10 }, { ...opts, maxReplications: 6 })).toBe(6);
+    expect(nextReplicationCount(series, { firstAttemptFailure: h }, { ...opts, minBatch: 3 })).toBe(7);
+  });
+
+  it("names bad targets", () => {
+    expect(precisionProblem({})).toMatch(/at least one/);
+    expect(precisionProblem({ nope: 1 } as never)).toMatch(/unknown metric "nope"/);
+    expect(precisionProblem({ resendFailure: 0 })).toMatch(/greater|> 0/);
+    expect(precisionProblem({ resendFailure: 0.01 })).toBeNull();
+  });
+});
+
+describe("precision runs", () => {
+  const scenario = parseScenario(smallScenario({ replications: 4 }));
+  const target = { firstAttemptFailure: 0.02 };
+  const reference = runScenario(scenario, { replications: 200 }).results;
+
+  it("stop at the procedure's n: target met there and not at n − 1; same n for any workers", async () => {
+    const n = firstPreciseCount([reference], target, 4);
+    expect(n).not.toBeNull();
+    // The needed number is predictable from the variance: n ≈ R·(h_R/β)² within a wide factor.
+    const h4 = halfWidthAt(reference, "firstAttemptFailure", 4) as number;
+    const h = halfWidthAt(reference, "firstAttemptFailure", n as number) as number;
+    expect(h).toBeLessThanOrEqual(0.02);
+    expect(halfWidthAt(reference, "firstAttemptFailure", (n as number) - 1) as number).toBeGreaterThan(0.02);
+    expect(n).toBeGreaterThan(4);
+    expect(h4).toBeGreaterThan(0.02);
+
+    const precision = { targets: target, maxReplications: 200 };
+    const here = await runScenarioParallel(scenario, { workers: 1, precision });
+    expect(here.summary.replications).toBe(n);
+    expect(here.precision).toMatchObject({ replications: n, reached: true });
+    const m = here.summary.metrics.firstAttemptFailure;
+    expect(((m.ci95 as [number, number])[1] - (m.ci95 as [number, number])[0]) / 2).toBeLessThanOrEqual(0.02 + 1e-15);
+    // The summary is that of a plain n-replication run.
+    expect(jsonText(here.summary)).toBe(jsonText(runScenario(scenario, { replications: n as number }).summary));
+    for (const workers of [2, 3]) {
+      const there = await builtRun(scenario, { workers, precision });
+      expect(jsonText(there.summary)).toBe(jsonText(here.summary));
+    }
+  });
+
+  it("stop at the maximum when the target is out of reach, and say so", async () => {
+    const run = await runScenarioParallel(scenario, {
+      workers: 1,
+      precision: { targets: { firstAttemptFailure: 1e-6 }, maxReplications: 9 },
+    });
+    expect(run.summary.replications).toBe(9);
+    expect(run.precision).toMatchObject({ replications: 9, reached: false });
+  });
+});
