@@ -8,18 +8,23 @@ export class LeastConnectionsBalancer implements Balancer {
 
   pick(): number {
     const { sessions, random } = this.pool;
-    let best = 0;
+    // Two passes (find the minimum and count its ties, then take the j-th tie) cost one
+    // random draw per pick, where reservoir sampling would draw once per tie.
+    let least = sessions[0];
     let ties = 1;
     for (let v = 1; v < sessions.length; v++) {
-      if (sessions[v] < sessions[best]) {
-        best = v;
+      const s = sessions[v];
+      if (s < least) {
+        least = s;
         ties = 1;
-      } else if (sessions[v] === sessions[best]) {
-        // Reservoir sampling over the tied servers: each ends up chosen with probability 1/ties.
+      } else if (s === least) {
         ties++;
-        if (random() * ties < 1) best = v;
       }
     }
-    return best;
+    let j = ties === 1 ? 0 : Math.floor(random() * ties);
+    for (let v = 0; v < sessions.length; v++) {
+      if (sessions[v] === least && j-- === 0) return v;
+    }
+    return 0;
   }
 }
