@@ -5,7 +5,6 @@ import { dirname, join } from "node:path";
 import type { CommandModule } from "yargs";
 import type { Summary, TimeseriesRow } from "../../experiment/summary.js";
 import type { SweepFile } from "../../report/charts/sweep.js";
-import { renderReportFiles } from "../../report/write-report.js";
 import { type Io, UsageError } from "../main.js";
 
 interface ReportArgs {
@@ -64,6 +63,8 @@ export async function reportFolder(dir: string): Promise<string[]> {
   const series =
     summary && existsSync(seriesFile) ? parseTimeseriesCsv(readFileSync(seriesFile, "utf8"), seriesFile) : [];
 
+  // Loaded on use: vega and resvg take a few hundred milliseconds to import.
+  const { renderReportFiles } = await import("../../report/write-report.js");
   const files = await renderReportFiles(summary, series, { sweep });
   // Build the new charts/ beside the old one and swap, so a failure leaves DIR as it was.
   const staging = join(dir, `.charts.partial-${process.pid}`);

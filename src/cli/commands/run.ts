@@ -6,7 +6,6 @@ import { runScenarioParallel } from "../../experiment/parallel.js";
 import { runShard } from "../../experiment/shard.js";
 import { timeseries } from "../../experiment/summary.js";
 import { AttemptsCsv, jsonText, StagedOutput, writeRunFiles } from "../../report/files.js";
-import { writeChartsAndReport } from "../../report/write-report.js";
 import { loadScenario } from "../../scenario/load.js";
 import {
   defaultPartialPath,
@@ -136,7 +135,11 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
             messagesPerSecond: summary.totals.messages / seconds,
           }),
         );
-        if (args.charts) await writeChartsAndReport(out, summary, series);
+        if (args.charts) {
+          // Loaded only when wanted: vega and resvg take a few hundred milliseconds to import.
+          const { writeChartsAndReport } = await import("../../report/write-report.js");
+          await writeChartsAndReport(out, summary, series);
+        }
         out.commit();
         io.stdout(
           args.json
