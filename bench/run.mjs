@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { runReplication } from "../dist/experiment/run.js";
 import { CompiledScenario } from "../dist/model/replication.js";
 import { parseScenario } from "../dist/scenario/load.js";
-import { capacity, large18of20, lifecycleYear } from "./scenarios.mjs";
+import { capacity, capacityLeastConnections, large18of20, lifecycleYear } from "./scenarios.mjs";
 
 const only = process.argv[2];
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
@@ -32,9 +32,13 @@ function wholeProcess(label, input) {
   const file = join(dir, "scenario.json");
   writeFileSync(file, JSON.stringify(input));
   const start = process.hrtime.bigint();
-  const child = spawnSync("/usr/bin/time", ["-f", "%M", process.execPath, "bin/sim.js", "run", file, "--out", join(dir, "out"), "--no-charts"], {
-    encoding: "utf8",
-  });
+  const child = spawnSync(
+    "/usr/bin/time",
+    ["-f", "%M", process.execPath, "bin/sim.js", "run", file, "--out", join(dir, "out"), "--no-charts"],
+    {
+      encoding: "utf8",
+    },
+  );
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (child.status !== 0) throw new Error(`sim run failed: ${child.stderr}`);
   const summary = JSON.parse(readFileSync(join(dir, "out", "summary.json"), "utf8"));
@@ -50,6 +54,10 @@ if (!only || only === "core") {
   const base = loop("simulation loop, 18of20 × 10M messages", large18of20);
   wholeProcess("whole process `sim run --workers 1`, same scenario", large18of20);
   const year = loop("simulation loop, lifecycle year, 200 senders", lifecycleYear);
-  const busy = loop("simulation loop, capacity 4 + least-connections", capacity);
-  console.log(`lifecycle at ${(year / base).toFixed(2)}×, capacity at ${(busy / base).toFixed(2)}× the static scenario's messages/s`);
+  const busy = loop("simulation loop, capacity 4, random balancing", capacity);
+  const leastConnections = loop("simulation loop, capacity 4, least-connections", capacityLeastConnections);
+  const ratio = (x) => `${(x / base).toFixed(2)}×`;
+  console.log(
+    `relative to the static scenario's messages/s: lifecycle ${ratio(year)}, capacity ${ratio(busy)}, capacity with least-connections ${ratio(leastConnections)}`,
+  );
 }

@@ -22,6 +22,8 @@ export class MessageTable {
   queuedAt = new Float64Array(0);
   /** Age in `server`'s queue at which the pending MTA retry was scheduled (exact, to feed back to the schedule). */
   retryAge = new Float64Array(0);
+  /** Length of the pending attempt's session, drawn when it took its place in a server's queue. */
+  duration = new Float64Array(0);
   /** Kind of the attempt waiting for a session (first, user resend, MTA retry). */
   pendingKind = new Int32Array(0);
   /** When the pending attempt was handed to its server (queue waits count from it). */
@@ -60,6 +62,7 @@ export class MessageTable {
     this.server = grow(this.server, (n) => new Int32Array(n));
     this.queuedAt = grow(this.queuedAt, (n) => new Float64Array(n));
     this.retryAge = grow(this.retryAge, (n) => new Float64Array(n));
+    this.duration = grow(this.duration, (n) => new Float64Array(n));
     this.pendingKind = grow(this.pendingKind, (n) => new Int32Array(n));
     this.waitingSince = grow(this.waitingSince, (n) => new Float64Array(n));
   }

@@ -25,6 +25,7 @@ const RETRY = 4;
 const SESSION_END = 5;
 const CHECK = 6;
 const EXPIRE = 7;
+const ATTEMPT_START = 8;
 
 // Attempt kinds, as stored with a queued attempt and reported in attempt records.
 const FIRST = 0;
@@ -130,11 +131,14 @@ export class MailModel {
   private readonly listingDepth: Int32Array;
   private readonly listedSince: Float64Array;
   private readonly lists: number;
-  /** Sessions in progress per server (kept when capacity or least-connections needs them). */
+  /** Sessions in progress per server, kept by session events for least-connections. */
   private readonly sessions: Int32Array;
   private readonly trackSessions: boolean;
   private readonly capacity: number;
+  /** With least-connections and a capacity: attempts waiting for a session, per server. */
   private readonly queues: ServerQueues | null;
+  /** With a capacity and any other policy: when each of a server's `capacity` sessions is next free. */
+  private readonly channels: Float64Array | null;
   /** Per server, 1 while the operator's last check found it clean; null without a health check. */
   private readonly eligible: Uint8Array | null;
   private readonly checkEvery: number;
@@ -163,8 +167,10 @@ export class MailModel {
     this.lists = s.blacklists.length;
     this.sessions = new Int32Array(servers);
     this.capacity = s.pool.capacity ?? Number.POSITIVE_INFINITY;
-    this.trackSessions = s.pool.capacity !== null || s.pool.balancer.policy === "least-connections";
-    this.queues = s.pool.capacity !== null ? new ServerQueues(servers) : null;
+    this.trackSessions = s.pool.balancer.policy === "least-connections";
+    this.queues = s.pool.capacity !== null && this.trackSessions ? new ServerQueues(servers) : null;
+    this.channels =
+      s.pool.capacity !== null && !this.trackSessions ? new Float64Array(servers * s.pool.capacity) : null;
     this.balancer = createBalancer(s.pool.balancer, {
       servers,
       senders: s.traffic.senders,
@@ -244,6 +250,9 @@ export class MailModel {
       case EXPIRE:
         this.bounce(id, time);
         break;
+      case ATTEMPT_START:
+        this.startSession(id, this.messages.server[id], time, this.messages.duration[id]);
+        break;
     }
   }
 
@@ -295,9 +304,21 @@ export class MailModel {
     if (counted) this.tally.messages++;
     const server = this.pickServer(sender, time);
     if (!this.trackSessions) {
+      const duration = this.sessionTime();
+      if (this.channels !== null) {
+        const start = this.reserveChannel(server, time, duration, counted);
+        if (start > time) {
+          const slot = this.newMessage(id, sender, domain, time, counted);
+          this.messages.server[slot] = server;
+          this.messages.queuedAt[slot] = time;
+          this.messages.duration[slot] = duration;
+          this.simulator.schedule(start, (slot << KIND_BITS) | ATTEMPT_START);
+          return;
+        }
+      }
       // Fast path: the session starts now, and a message delivered at once never takes a slot.
       const outcome = this.outcome(domain, server);
-      const end = time + this.sessionTime();
+      const end = time + duration;
       this.countAttempt(time, server, outcome, counted);
       if (this.record !== null) this.emit(time, id, sender, domain, server, 1, FIRST, outcome, counted);
       if (outcome === DELIVERED) {
@@ -359,21 +380,51 @@ export class MailModel {
     }
     m.pendingKind[slot] = kind;
     m.waitingSince[slot] = time;
-    if (this.sessions[server] >= this.capacity) {
-      (this.queues as ServerQueues).push(server, slot);
+    if (this.trackSessions) {
+      if (this.sessions[server] >= this.capacity) (this.queues as ServerQueues).push(server, slot);
+      else this.startSession(slot, server, time, this.sessionTime());
       return;
     }
-    this.startSession(slot, server, time);
+    const duration = this.sessionTime();
+    if (this.channels !== null) {
+      const start = this.reserveChannel(server, time, duration, m.counted[slot] === 1);
+      if (start > time) {
+        m.duration[slot] = duration;
+        this.simulator.schedule(start, (slot << KIND_BITS) | ATTEMPT_START);
+        return;
+      }
+    }
+    this.startSession(slot, server, time, duration);
   }
 
-  /** A session starts: its outcome is decided by the listings now; it ends sessionTime later. */
-  private startSession(slot: number, server: number, time: number): void {
+  /**
+   * A FIFO queue of `capacity` sessions without session events (Kiefer and Wolfowitz's
+   * workload vector): attempts take, in arrival order, the session that is free soonest, so
+   * each start time is known on arrival. Only an attempt that must wait needs an event, at its
+   * start, when its outcome is decided by the listings then. Returns the start time.
+   */
+  private reserveChannel(server: number, time: number, duration: number, counted: boolean): number {
+    const channels = this.channels as Float64Array;
+    const first = server * this.capacity;
+    let soonest = first;
+    for (let c = first + 1; c < first + this.capacity; c++) if (channels[c] < channels[soonest]) soonest = c;
+    const start = channels[soonest] > time ? channels[soonest] : time;
+    channels[soonest] = start + duration;
+    if (counted) {
+      this.tally.serverSessions[server]++;
+      this.tally.serverBusy[server] += duration;
+      this.tally.serverWait[server] += start - time;
+    }
+    return start;
+  }
+
+  /** A session starts: its outcome is decided by the listings now; it ends `duration` later. */
+  private startSession(slot: number, server: number, time: number, duration: number): void {
     const m = this.messages;
     const kind = m.pendingKind[slot];
     const domain = m.domain[slot];
     const counted = m.counted[slot] === 1;
     const outcome = this.outcome(domain, server);
-    const duration = this.sessionTime();
     const end = time + duration;
     if (this.trackSessions) {
       this.sessions[server]++;
@@ -447,7 +498,9 @@ export class MailModel {
   private endSession(server: number, time: number): void {
     this.sessions[server]--;
     const queues = this.queues;
-    if (queues !== null && queues.lengths[server] > 0) this.startSession(queues.shift(server), server, time);
+    if (queues !== null && queues.lengths[server] > 0) {
+      this.startSession(queues.shift(server), server, time, this.sessionTime());
+    }
   }
 
   /** The operator's check: a server is eligible until a check finds it listed, and again once one finds it clean. */

@@ -4,6 +4,7 @@
 export const OUTCOMES = ["delivered", "rejected-5xx", "rejected-4xx"] as const;
 export const ATTEMPT_KINDS = ["first", "resend", "retry"] as const;
 
+/** One attempt as attempts.csv records it (times in seconds). */
 export interface AttemptRecord {
   time: number;
   message: number;
@@ -17,6 +18,7 @@ export interface AttemptRecord {
   counted: boolean;
 }
 
+/** Receives every attempt of a replication (e.g. the attempts.csv writer). */
 export interface AttemptSink {
   /** Called once per attempt, in time order. The record is reused: copy what you keep. */
   attempt(record: Readonly<AttemptRecord>): void;
