@@ -4,10 +4,11 @@ import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { type Comparison, compare, scenarioLabels } from "../../experiment/compare.js";
 import { METRICS } from "../../experiment/result.js";
+import { formatMetric, METRIC_TITLES } from "../../report/charts/theme.js";
 import { jsonText, StagedOutput } from "../../report/files.js";
 import { loadScenario } from "../../scenario/load.js";
 import { type ExperimentArgs, experimentFlags, parseExperimentArgs, precisionNote } from "../experiment-options.js";
-import { formatMetricValue, METRIC_LABELS, table } from "../format.js";
+import { table } from "../format.js";
 import { type Io, UsageError } from "../main.js";
 import { progressBar } from "../progress.js";
 
@@ -20,7 +21,7 @@ interface CompareArgs extends ExperimentArgs {
 }
 
 function signed(metric: (typeof METRICS)[number], x: number): string {
-  const text = formatMetricValue(metric, Math.abs(x));
+  const text = formatMetric(metric, Math.abs(x));
   return x < 0 ? `−${text}` : `+${text}`;
 }
 
@@ -34,10 +35,10 @@ export function comparisonTable(c: Comparison): string {
       const interval = (ci: [number, number] | null) =>
         ci ? `${signed(metric, ci[0])} … ${signed(metric, ci[1])}` : "";
       rows.push([
-        METRIC_LABELS[metric],
+        METRIC_TITLES[metric],
         d.scenario,
-        m.baseline.mean === null ? "n/a" : formatMetricValue(metric, m.baseline.mean),
-        d.mean === null ? "n/a" : formatMetricValue(metric, d.mean),
+        m.baseline.mean === null ? "n/a" : formatMetric(metric, m.baseline.mean),
+        d.mean === null ? "n/a" : formatMetric(metric, d.mean),
         d.difference === null ? "n/a" : signed(metric, d.difference),
         interval(d.ci95),
         interval(d.unpairedCi95),

@@ -7,6 +7,7 @@ import type { Metric } from "../../experiment/result.js";
 import { sweepShard } from "../../experiment/shard.js";
 import { type SweepJson, sweep, sweepCsv, sweepJson } from "../../experiment/sweep.js";
 import { blockParameters, parseVary, SweepError, type SweepParameter } from "../../experiment/sweep-values.js";
+import { formatMetric } from "../../report/charts/theme.js";
 import { jsonText, StagedOutput } from "../../report/files.js";
 import { loadScenario, ScenarioError } from "../../scenario/load.js";
 import type { Scenario } from "../../scenario/schema.js";
@@ -19,7 +20,7 @@ import {
   precisionNote,
   writePartialFile,
 } from "../experiment-options.js";
-import { formatMetricValue, table } from "../format.js";
+import { table } from "../format.js";
 import { type Io, UsageError } from "../main.js";
 import { progressBar } from "../progress.js";
 
@@ -66,7 +67,7 @@ export function sweepParameters(
 }
 
 function cell(metric: Metric, value: number | null): string {
-  return value === null ? "n/a" : formatMetricValue(metric, value);
+  return value === null ? "n/a" : formatMetric(metric, value);
 }
 
 function pointLabel(value: unknown): string {

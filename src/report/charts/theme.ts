@@ -14,6 +14,7 @@ export interface NamedChart {
   spec: ChartSpec;
 }
 
+/** The `$schema` of every chart spec: Vega-Lite 6. */
 export const VEGA_LITE_SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json";
 
 /**
@@ -205,7 +206,8 @@ export function formatMetric(metric: Metric, value: number): string {
   const kind = METRIC_KIND[metric];
   if (kind === "percent") return formatPercent(value);
   if (kind === "duration") return formatDuration(value);
-  return short(value);
+  // Attempts per message sit just above 1: three decimals show the difference that matters.
+  return value.toFixed(3);
 }
 
 /** "12.5 %–14.0 %" style interval text, or "" when there is none. */
