@@ -10,12 +10,14 @@ import { type ExperimentOptions, runConfigurations } from "./parallel.js";
 import type { PrecisionReport } from "./precision.js";
 import { METRICS, type Metric, type ReplicationResult } from "./result.js";
 
+/** A metric's mean over replications with its 95 % Student-t interval (null with fewer than two). */
 export interface MeanSummary {
   mean: number | null;
   ci95: [number, number] | null;
   n: number;
 }
 
+/** One scenario against the first: its mean and the paired difference from the first's. */
 export interface Difference {
   /** The compared scenario's label. */
   scenario: string;

@@ -15,6 +15,7 @@ import type { ReplicationResult } from "./result.js";
 import { type RunOptions, type RunResult, runScenario } from "./run.js";
 import { summarise } from "./summary.js";
 
+/** How to run an experiment's replications: seed, count or precision targets, and threads. */
 export interface ExperimentOptions {
   /** Overrides the scenario's seed (for several configurations: the first one's). */
   seed?: number;
@@ -111,11 +112,13 @@ export async function runConfigurations(
   });
 }
 
+/** Options of runScenarioParallel: those of any experiment, plus an optional attempt sink. */
 export interface ParallelRunOptions extends ExperimentOptions {
   /** A sink per replication for attempts.csv: the run then happens in this thread, in order. */
   attemptSink?: RunOptions["attemptSink"];
 }
 
+/** runScenario's result plus how a precision run ended (null without precision targets). */
 export interface ParallelRunResult extends RunResult {
   precision: PrecisionReport | null;
 }

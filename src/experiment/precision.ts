@@ -10,6 +10,7 @@ import { METRICS, type Metric, type ReplicationResult } from "./result.js";
 /** The target 95 % half-width of each named metric (in the metric's unit, seconds for delays). */
 export type PrecisionTargets = Partial<Record<Metric, number>>;
 
+/** Precision targets and the most replications to spend meeting them. */
 export interface PrecisionOptions {
   targets: PrecisionTargets;
   /** Stop here even if a target is not met. */

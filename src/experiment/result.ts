@@ -3,6 +3,7 @@
 import type { Tally } from "../model/tally.js";
 import type { LogHistogram } from "../stats/histogram.js";
 
+/** The per-replication metrics of DESIGN §3, in the order summaries and tables list them. */
 export const METRICS = [
   "firstAttemptFailure",
   "resendFailure",
@@ -15,6 +16,7 @@ export const METRICS = [
   "deliveryDelayP99",
   "listedFraction",
 ] as const;
+/** A metric's name: `firstAttemptFailure`, `resendFailure`, …, `listedFraction`. */
 export type Metric = (typeof METRICS)[number];
 
 /** Metrics that are proportions of counts: with one replication they get a Wilson interval. */
@@ -25,6 +27,7 @@ export const PROPORTIONS: Partial<Record<Metric, (c: Counts) => [number, number]
   bounceRate: (c) => [c.bounced, c.messages],
 };
 
+/** Raw counts of one replication (or, in a summary's `totals`, summed over replications). */
 export interface Counts {
   messages: number;
   firstRejected: number;
@@ -37,6 +40,7 @@ export interface Counts {
   retries: number;
 }
 
+/** Everything one replication contributes to a summary, as plain data. */
 export interface ReplicationResult {
   replication: number;
   events: number;

@@ -6,6 +6,7 @@ import type { Scenario } from "../scenario/schema.js";
 import { type ReplicationResult, replicationResult } from "./result.js";
 import { type Summary, summarise } from "./summary.js";
 
+/** Options of runScenario: overrides of the scenario's seed and replications, a sink, progress. */
 export interface RunOptions {
   /** Overrides the scenario's seed. */
   seed?: number;
@@ -29,6 +30,7 @@ export function runReplication(
   return replicationResult(index, events, tally, s.pool.servers, s.horizon - s.warmup);
 }
 
+/** A run's summary (summary.json) and each replication's result, in replication order. */
 export interface RunResult {
   summary: Summary;
   results: ReplicationResult[];

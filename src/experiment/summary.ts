@@ -10,6 +10,7 @@ import { wilson } from "../stats/wilson.js";
 import { VERSION } from "../version.js";
 import { type Counts, METRICS, type Metric, PROPORTIONS, type ReplicationResult } from "./result.js";
 
+/** One metric of summary.json: the mean over replications and its 95 % interval. */
 export interface MetricSummary {
   mean: number | null;
   ci95: [number, number] | null;
@@ -17,6 +18,7 @@ export interface MetricSummary {
   n: number;
 }
 
+/** One bin of resendFailureByDelay: user resends whose wait fell in [from, to) and how many failed. */
 export interface DelayBin {
   /** The bin covers user waits in [from, to) seconds. */
   from: number;
@@ -27,6 +29,7 @@ export interface DelayBin {
   ci95: [number, number] | null;
 }
 
+/** One relay's share of the work and of the trouble, over all replications. */
 export interface ServerSummary {
   server: number;
   attempts: number;
@@ -38,6 +41,7 @@ export interface ServerSummary {
   meanQueueWait: number | null;
 }
 
+/** summary.json (DESIGN §4): the same scenario and seed always give the same Summary. */
 export interface Summary {
   tool: { name: "relaysim"; version: string };
   scenario: Scenario;
@@ -54,6 +58,7 @@ export interface Summary {
   perReplication: Record<Metric, Array<number | null>>;
 }
 
+/** One bucket of timeseries.csv (`output.timeseries` wide). */
 export interface TimeseriesRow {
   /** Start of the bucket, seconds. */
   time: number;
@@ -114,6 +119,10 @@ export function inReplicationOrder(results: readonly ReplicationResult[]): Repli
   return sorted;
 }
 
+/**
+ * Combine replication results (any order; exactly one per index 0 … R−1) into summary.json's
+ * Summary. `scenario` is recorded as given, so pass it with the seed and count actually used.
+ */
 export function summarise(scenario: Scenario, seed: number, unordered: readonly ReplicationResult[]): Summary {
   const results = inReplicationOrder(unordered);
   const totals = sumCounts(results);

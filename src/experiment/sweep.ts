@@ -51,6 +51,7 @@ export function sweepGrid(base: Scenario, parameters: readonly SweepParameter[],
   return { base: withoutSweep(base), parameters: parameters.map((p) => ({ ...p })), raw, scenarios };
 }
 
+/** One point of sweep.json: the values that define it and its metrics. */
 export interface SweepPointJson {
   /** The point's value at each path, normalised (durations in seconds, `{fixed: s}` as s). */
   values: Record<string, unknown>;
@@ -68,6 +69,7 @@ export interface SweepJson {
   points: SweepPointJson[];
 }
 
+/** What sweep() returns: the grid, and one Summary per point in grid order. */
 export interface SweepResult {
   grid: SweepGrid;
   seed: number;
@@ -121,6 +123,7 @@ function normalisedParameters(grid: SweepGrid): Array<{ path: string; values: un
   });
 }
 
+/** sweep.json for a sweep's result; also the input of sweepCharts. */
 export function sweepJson(result: SweepResult): SweepJson {
   const { grid } = result;
   return {

@@ -47,6 +47,7 @@ export async function renderSvg(spec: ChartSpec): Promise<string> {
   }
 }
 
+/** How to rasterise an SVG chart. */
 export interface PngOptions {
   /** Font files resvg may use; default {@link FONT_FILES}. resvg silently drops text it has no font for. */
   fontFiles?: string[];
@@ -81,15 +82,18 @@ export function rasterise(svg: string, options: PngOptions = {}): Raster {
   return { width: image.width, height: image.height, pixels: image.pixels, png: image.asPng() };
 }
 
+/** The PNG of an SVG chart (see rasterise). */
 export function svgToPng(svg: string, options: PngOptions = {}): Uint8Array {
   return rasterise(svg, options).png;
 }
 
+/** A chart rendered as an SVG document and its PNG. */
 export interface RenderedChart {
   svg: string;
   png: Uint8Array;
 }
 
+/** Render a Vega-Lite spec to SVG and PNG, as charts/*.svg and *.png are written. */
 export async function renderChart(spec: ChartSpec, options: PngOptions = {}): Promise<RenderedChart> {
   const svg = await renderSvg(spec);
   return { svg, png: svgToPng(svg, options) };

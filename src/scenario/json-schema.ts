@@ -3,6 +3,7 @@
 import * as z from "zod";
 import { scenarioSchema } from "./schema.js";
 
+/** The JSON Schema of scenario files (schema/scenario.schema.json), from the validator's own definitions. */
 export function scenarioJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(scenarioSchema, {
     io: "input",

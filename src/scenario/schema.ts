@@ -111,7 +111,9 @@ const weights = z
   )
   .meta({ description: "relative weight of each server, one per server" });
 
+/** The balancer policies of DESIGN §2. */
 export const POLICIES = ["random", "round-robin", "timer", "sticky", "dns", "least-connections"] as const;
+/** A balancer policy's name. */
 export type Policy = (typeof POLICIES)[number];
 
 const balancer = z.discriminatedUnion(
@@ -316,6 +318,9 @@ export const scenarioSchema = z
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 /** A normalised scenario: seconds, rates per second, distributions as objects, defaults filled. */
 export type Scenario = z.output<typeof scenarioSchema>;
+/** A normalised `pool.balancer` (one shape per policy). */
 export type Balancer = Scenario["pool"]["balancer"];
+/** A normalised `blacklists` entry. */
 export type Blacklist = Scenario["blacklists"][number];
+/** A normalised `listed` entry. */
 export type ListedEntry = Scenario["listed"][number];

@@ -23,6 +23,7 @@ export function cdfFloor(fractions: readonly number[]): number {
   return lowest < 0.5 ? 0 : Math.floor(lowest * 20 + 1e-9) / 20;
 }
 
+/** The delivery-delay CDF (first submission to delivery, resends and retries included). */
 export function deliveryDelayChart(summary: Summary): ChartSpec {
   const points = summary.deliveryDelayCdf
     .filter((p) => p.delay > 0 && Number.isFinite(p.delay))

@@ -9,6 +9,7 @@ import { serversChart } from "./servers.js";
 import { SWEEP_METRICS, type SweepFile, sweepHeatmap, sweepLineChart } from "./sweep.js";
 import { kebab, type NamedChart } from "./theme.js";
 
+/** Every chart of a run (report.html's order): resend failure by delay, servers, delay, listings, replications. */
 export function summaryCharts(summary: Summary, series: readonly TimeseriesRow[]): NamedChart[] {
   const charts: NamedChart[] = [
     {
@@ -43,6 +44,7 @@ export function summaryCharts(summary: Summary, series: readonly TimeseriesRow[]
   return charts;
 }
 
+/** Every chart of a sweep (sweep.json's shape): a line chart per metric, and heatmaps for two parameters. */
 export function sweepCharts(sweep: SweepFile): NamedChart[] {
   if (sweep.parameters.length === 0) return [];
   const charts: NamedChart[] = [];

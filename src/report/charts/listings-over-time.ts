@@ -19,6 +19,7 @@ export function timeUnit(horizonSeconds: number): TimeUnit {
   return horizonSeconds <= 3 * 86_400 ? HOUR : DAY;
 }
 
+/** Relays listed and the share of attempts rejected, per time-series bucket. */
 export function listingsOverTimeChart(summary: Summary, series: readonly TimeseriesRow[]): ChartSpec {
   const scenario = summary.scenario;
   const width = scenario.output.timeseries;

@@ -47,6 +47,7 @@ export function flatDomain(values: readonly number[], percent: boolean): [number
   return [lo - 0.1 * size, hi + 0.1 * size];
 }
 
+/** Each metric's value in every replication, with the mean and its 95 % interval. */
 export function replicationsChart(summary: Summary): ChartSpec {
   const rows: object[] = [];
   for (const metric of METRICS) {

@@ -92,6 +92,7 @@ export function delayUnit(maxSeconds: number): TimeUnit {
 
 const MEASURED = "simulated, with its 95 % interval";
 
+/** Resend failure by the user's wait, with its Wilson intervals, the closed form and the advice window. */
 export function resendByDelayChart(summary: Summary): ChartSpec {
   const bins = summary.resendFailureByDelay.filter((b) => b.proportion !== null);
   const closed = closedFormResendFailure(summary.scenario);

@@ -6,6 +6,7 @@ import { type ChartSpec, COLOURS, CONFIG, formatCount, formatPercent, VEGA_LITE_
 export const LISTED = "listed on a blacklist at some time";
 export const NEVER_LISTED = "never listed";
 
+/** Attempts and rejections per relay, coloured by whether it was ever listed. */
 export function serversChart(summary: Summary): ChartSpec {
   const rows = summary.servers.map((s) => ({
     server: s.server,

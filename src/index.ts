@@ -1,0 +1,91 @@
+// The library API of relaysim (`import { … } from "relaysim"`): the same functions the `sim`
+// CLI calls, re-exported in one place with their types, for notebooks and scripts.
+//
+// A typical session: load or build a scenario, run it, read its summary, chart it.
+//
+// ```ts
+// import { loadScenario, runScenario, summaryCharts, timeseries } from "relaysim";
+// const scenario = loadScenario("scenarios/18of20.json");
+// const { summary, results } = runScenario(scenario, { replications: 5 });
+// console.log(summary.metrics.resendFailure.mean);
+// const charts = summaryCharts(summary, timeseries(scenario, results));
+// ```
+//
+// Units: every duration is in seconds and every rate per second, as in summary.json; only
+// scenario input (files, objects given to parseScenario, sweep values) is written with units.
+// Nothing here prints, and nothing writes files: the CLI adds those around these functions.
+
+/**
+ * DESIGN §5 closed forms, one namespace per balancer family: `analytic.random`,
+ * `analytic.sticky`, `analytic.timer` (`rotateResendFailure`, `shuffleResendFailure`, …),
+ * `analytic.lifecycle.listedFraction`, and the M/M/c formulas (`analytic.erlangC`, …).
+ * Arguments are N servers, k listed, p the share of domains consulting the list, T the timer
+ * period and d the resend delay (seconds).
+ */
+export * as analytic from "./analytic/index.js";
+export {
+  type Comparison,
+  compare,
+  type Difference,
+  type MeanSummary,
+  scenarioLabels,
+} from "./experiment/compare.js";
+export {
+  type ExperimentOptions,
+  type ParallelRunOptions,
+  type ParallelRunResult,
+  runScenarioParallel,
+} from "./experiment/parallel.js";
+export { defaultWorkers, ReplicationPool } from "./experiment/pool.js";
+export type { PrecisionOptions, PrecisionReport, PrecisionTargets } from "./experiment/precision.js";
+export { type Counts, METRICS, type Metric, type ReplicationResult } from "./experiment/result.js";
+export { type RunOptions, type RunResult, runScenario } from "./experiment/run.js";
+export {
+  type DelayBin,
+  type MetricSummary,
+  type ServerSummary,
+  type Summary,
+  summarise,
+  type TimeseriesRow,
+  timeseries,
+} from "./experiment/summary.js";
+export {
+  type SweepGrid,
+  type SweepJson,
+  type SweepPointJson,
+  type SweepResult,
+  sweep,
+  sweepCsv,
+  sweepGrid,
+  sweepJson,
+} from "./experiment/sweep.js";
+export { parseValues, parseVary, SweepError, type SweepParameter } from "./experiment/sweep-values.js";
+export type { AttemptRecord, AttemptSink } from "./model/sink.js";
+export { deliveryDelayChart } from "./report/charts/delivery-delay.js";
+export { summaryCharts, sweepCharts } from "./report/charts/index.js";
+export { listingsOverTimeChart } from "./report/charts/listings-over-time.js";
+export { replicationsChart } from "./report/charts/replications.js";
+export {
+  ADVICE_WINDOW,
+  type ClosedForm,
+  closedFormResendFailure,
+  resendByDelayChart,
+} from "./report/charts/resend-by-delay.js";
+export { serversChart } from "./report/charts/servers.js";
+export { type SweepFile, type SweepMetric, sweepHeatmap, sweepLineChart } from "./report/charts/sweep.js";
+export { type ChartSpec, type NamedChart, VEGA_LITE_SCHEMA } from "./report/charts/theme.js";
+export { type PngOptions, type RenderedChart, renderChart, renderSvg, svgToPng } from "./report/render.js";
+export { scenarioJsonSchema } from "./scenario/json-schema.js";
+export { loadScenario, parseJsonText, parseScenario, ScenarioError } from "./scenario/load.js";
+export {
+  type Balancer,
+  type Blacklist,
+  type Dist,
+  type ListedEntry,
+  POLICIES,
+  type Policy,
+  type Scenario,
+  type ScenarioInput,
+} from "./scenario/schema.js";
+export { formatDuration, parseDuration, parseRate } from "./scenario/units.js";
+export { VERSION } from "./version.js";

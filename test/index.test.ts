@@ -1,0 +1,192 @@
+// The library API as users get it: `import … from "relaysim"` resolves through package.json's
+// "exports" (self-reference) to dist/index.js, which `npm test` builds first. The API must be
+// the CLI's own functions (no second implementation) and every export must carry TSDoc.
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import * as relaysim from "relaysim";
+import ts from "typescript";
+import { describe, expect, it } from "vitest";
+import { runScenario as runScenarioFromSource } from "../src/experiment/run.js";
+import { parseScenario as parseScenarioFromSource } from "../src/scenario/load.js";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+
+/** A small version of scenarios/18of20.json: one simulated day, three replications. */
+const small: relaysim.ScenarioInput = {
+  name: "api-small",
+  seed: 7,
+  replications: 3,
+  horizon: "1d",
+  pool: { servers: 20, balancer: { policy: "timer", period: "10m" } },
+  blacklists: [{ name: "spamcop", subscribers: 0.3, reply: "5xx" }],
+  listed: [{ servers: 2, on: ["spamcop"] }],
+  recipients: { domains: 500, zipf: 1 },
+  traffic: { senders: 50, rate: "20/d" },
+  resend: { after: { uniform: ["5m", "15m"] }, maxAttempts: 3 },
+};
+
+describe('import from "relaysim"', () => {
+  it("resolves through the exports map to dist/", () => {
+    const pkg = JSON.parse(readFileSync(`${root}package.json`, "utf8"));
+    expect(pkg.name).toBe("relaysim");
+    expect(pkg.exports["."]).toEqual({ types: "./dist/index.d.ts", import: "./dist/index.js" });
+    expect(existsSync(`${root}dist/index.js`)).toBe(true);
+    expect(existsSync(`${root}dist/index.d.ts`)).toBe(true);
+    expect(relaysim.VERSION).toBe(pkg.version);
+  });
+
+  it("exports the documented surface", () => {
+    expect(Object.keys(relaysim).sort()).toEqual(
+      [
+        "ADVICE_WINDOW",
+        "METRICS",
+        "POLICIES",
+        "ReplicationPool",
+        "ScenarioError",
+        "SweepError",
+        "VEGA_LITE_SCHEMA",
+        "VERSION",
+        "analytic",
+        "closedFormResendFailure",
+        "compare",
+        "defaultWorkers",
+        "deliveryDelayChart",
+        "formatDuration",
+        "listingsOverTimeChart",
+        "loadScenario",
+        "parseDuration",
+        "parseJsonText",
+        "parseRate",
+        "parseScenario",
+        "parseValues",
+        "parseVary",
+        "renderChart",
+        "renderSvg",
+        "replicationsChart",
+        "resendByDelayChart",
+        "runScenario",
+        "runScenarioParallel",
+        "scenarioJsonSchema",
+        "scenarioLabels",
+        "serversChart",
+        "summarise",
+        "summaryCharts",
+        "svgToPng",
+        "sweep",
+        "sweepCharts",
+        "sweepCsv",
+        "sweepGrid",
+        "sweepHeatmap",
+        "sweepJson",
+        "sweepLineChart",
+        "timeseries",
+      ].sort(),
+    );
+  });
+});
+
+describe("a scenario through the public API", () => {
+  it("loads a shipped scenario file and rejects a bad object with a ScenarioError", () => {
+    const story = relaysim.loadScenario(`${root}scenarios/18of20.json`);
+    expect(story.pool.servers).toBe(20);
+    expect(story.pool.balancer).toMatchObject({ policy: "timer", period: 600 });
+    let error: unknown;
+    try {
+      relaysim.parseScenario({ ...small, pool: { ...small.pool, servers: -3 } }, "inline");
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(relaysim.ScenarioError);
+    expect((error as Error).message).toMatch(/^inline: pool\.servers: /);
+  });
+
+  it("runs it exactly as the CLI's own modules do", async () => {
+    const scenario = relaysim.parseScenario(small, "inline");
+    const { summary, results } = relaysim.runScenario(scenario);
+    expect(summary.replications).toBe(3);
+    expect(results.map((r) => r.replication)).toEqual([0, 1, 2]);
+    expect(summary.totals.messages).toBeGreaterThan(2000);
+    const first = summary.metrics.firstAttemptFailure.mean ?? Number.NaN;
+    // 2 of 20 relays listed, 30 % of domains consulting: p·k/N = 3 % (DESIGN §5), loosely.
+    expect(first).toBeGreaterThan(0.005);
+    expect(first).toBeLessThan(0.08);
+
+    // No second implementation: the source modules give byte-identical summaries.
+    const direct = runScenarioFromSource(parseScenarioFromSource(small, "inline"));
+    expect(JSON.stringify(summary)).toBe(JSON.stringify(direct.summary));
+    const parallel = await relaysim.runScenarioParallel(scenario, { workers: 2 });
+    expect(JSON.stringify(parallel.summary)).toBe(JSON.stringify(summary));
+
+    const series = relaysim.timeseries(scenario, results);
+    expect(series.length).toBe(24);
+    const charts = relaysim.summaryCharts(summary, series);
+    expect(charts.map((c) => c.name)).toContain("resend-failure-vs-delay");
+    const svg = await relaysim.renderSvg(relaysim.resendByDelayChart(summary));
+    expect(svg.startsWith("<svg")).toBe(true);
+  });
+
+  it("sweeps and compares with common random numbers", async () => {
+    const scenario = relaysim.parseScenario({ ...small, replications: 2 }, "inline");
+    const result = await relaysim.sweep(scenario, [relaysim.parseVary("resend.after=0m,20m")], { workers: 1 });
+    const json = relaysim.sweepJson(result);
+    expect(json.points.map((p) => p.values["resend.after"])).toEqual([0, 1200]);
+    expect(relaysim.sweepCsv(json).split("\n")[0]).toBe("resend.after,metric,mean,ci95_low,ci95_high,replications");
+    expect(relaysim.sweepCharts(json).length).toBeGreaterThan(0);
+    // Resending at once stays in the same timer slot, on the same listed relay: always rejected.
+    expect(json.points[0].metrics.resendFailure.mean).toBe(1);
+
+    const sticky = relaysim.parseScenario({
+      ...small,
+      replications: 2,
+      pool: { ...small.pool, balancer: { policy: "sticky" } },
+    });
+    const comparison = await relaysim.compare([scenario, sticky], { workers: 1 });
+    expect(comparison.scenarios.map((s) => s.label)).toEqual(["api-small#1", "api-small#2"]);
+    const [difference] = comparison.metrics.resendFailure.differences;
+    // Same mail, recipients and listings: only the balancer differs, and sticky resends always fail.
+    expect(difference.mean).toBe(1);
+    expect(comparison.metrics.firstAttemptFailure.differences[0].n).toBe(2);
+  });
+
+  it("exposes the closed forms the charts draw", () => {
+    const scenario = relaysim.parseScenario(small);
+    const closed = relaysim.closedFormResendFailure(scenario);
+    expect(closed).not.toBeNull();
+    const d = 300;
+    expect(closed?.at(d)).toBeCloseTo(relaysim.analytic.timer.rotateResendFailure(20, 2, 600, d), 12);
+    expect(relaysim.analytic.random.resendFailure(20, 2)).toBeCloseTo(0.1, 12);
+  });
+});
+
+describe("documentation", () => {
+  it("gives every export of src/index.ts a TSDoc comment", () => {
+    const entry = `${root}src/index.ts`;
+    const program = ts.createProgram([entry], {
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      strict: true,
+      skipLibCheck: true,
+      noEmit: true,
+    });
+    const checker = program.getTypeChecker();
+    const source = program.getSourceFile(entry);
+    if (!source) throw new Error("src/index.ts not found");
+    const moduleSymbol = checker.getSymbolAtLocation(source);
+    if (!moduleSymbol) throw new Error("src/index.ts is not a module");
+    const exports = checker.getExportsOfModule(moduleSymbol);
+    expect(exports.length).toBeGreaterThan(50);
+    const undocumented = exports
+      .filter((symbol) => {
+        const own = symbol.getDocumentationComment(checker);
+        const target = symbol.flags & ts.SymbolFlags.Alias ? checker.getAliasedSymbol(symbol) : symbol;
+        // `export * as analytic` carries its comment on the export declaration itself.
+        const onExport = (symbol.declarations ?? []).some(
+          (d) => ts.isNamespaceExport(d) && ts.getJSDocCommentsAndTags(d.parent).length > 0,
+        );
+        return own.length === 0 && target.getDocumentationComment(checker).length === 0 && !onExport;
+      })
+      .map((s) => s.getName());
+    expect(undocumented).toEqual([]);
+  });
+});
