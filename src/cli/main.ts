@@ -3,6 +3,7 @@
 import yargs from "yargs";
 import { ScenarioError } from "../scenario/load.js";
 import { VERSION } from "../version.js";
+import { adviseCommand } from "./commands/advise.js";
 import { compareCommand } from "./commands/compare.js";
 import { mergeCommand } from "./commands/merge.js";
 import { reportCommand } from "./commands/report.js";
@@ -47,7 +48,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .command(compareCommand(io))
     .command(mergeCommand(io))
     .command(reportCommand(io))
-    .demandCommand(1, "Name a command: run, validate or schema (see --help).")
+    .command(adviseCommand(io))
+    .demandCommand(1, "Name a command: run, validate, schema, sweep, compare, merge, report or advise (see --help).")
     .strict()
     .version(VERSION)
     .help()

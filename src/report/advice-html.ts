@@ -318,7 +318,9 @@ const BROWSER_FONTS = '"DejaVu Sans", Verdana, "Helvetica Neue", Arial, sans-ser
 export function adviceHtml(a: Advice, chart: { spec: ChartSpec; svg: string } | null): string {
   const [first, ...rest] = adviceHeadline(a);
   const parts = [
-    `<p class="headline"><strong>${escapeHtml(first)}</strong>${rest.length > 0 ? ` ${escapeHtml(rest.join(" "))}` : ""}</p>`,
+    // Table cells stay on one line: "15.1 % (13.3–16.9)" broken in two is hard to read.
+    "<style>.advice td { white-space: nowrap; }</style>",
+    `<div class="headline"><p><strong>${escapeHtml(first)}</strong></p>${rest.map((s) => `<p>${escapeHtml(s)}</p>`).join("")}</div>`,
   ];
   if (chart) {
     const spec = { ...chart.spec, config: { ...(chart.spec.config ?? {}), font: BROWSER_FONTS } };

@@ -1,0 +1,604 @@
+// `sim advise` as a library function: judge a scenario's resend rule ("wait 5–15 minutes") by
+// running fixed waits on a grid with common random numbers, under its own balancer and the
+// others, plus the operator's view. Numbers only; the words are made in report/advice-html.ts.
+import { stringify } from "csv-stringify/sync";
+import { type Balancer, type Dist, POLICIES, type Policy, type Scenario } from "../scenario/schema.js";
+import { tInterval } from "../stats/student.js";
+import { wilson } from "../stats/wilson.js";
+import { VERSION } from "../version.js";
+import { COARSE, type DelayGrid, FINE, fittedGrid, givenGrid } from "./advise-grid.js";
+import { pairedDifference } from "./compare.js";
+import { type ExperimentOptions, runConfigurations, withPool } from "./parallel.js";
+import type { PrecisionOptions, PrecisionReport } from "./precision.js";
+import type { ReplicationResult } from "./result.js";
+import { type Summary, summarise } from "./summary.js";
+import { applyPoint, type SweepParameter, withoutSweep } from "./sweep-values.js";
+
+/**
+ * What the numbers say, for machines (advice.json) — the words are in report/advice-html.ts:
+ * - `wait`: waiting lowers resend failure by more than the tolerance (95 % confidence);
+ * - `resend-at-once`: it does not, and resends mostly get through: resending at once is as good;
+ * - `waiting-does-not-help`: it does not, and resends fail at least STUCK_FAILURE of the time
+ *   whatever the wait in the grid: they take the same listed route (sticky pools);
+ * - `nothing-listed`: no relay is ever listed and none gets compromised: the question is moot;
+ * - `no-bounces`: relays were listed but no resend happened (no domain consults the lists,
+ *   or 4xx replies kept mail in the queues), so there is nothing to judge.
+ */
+export type Verdict = "wait" | "resend-at-once" | "waiting-does-not-help" | "nothing-listed" | "no-bounces";
+
+/** A scenario or option that makes the question meaningless (maxAttempts 1, unknown policy): exit 2. */
+export class AdviseError extends Error {
+  override name = "AdviseError";
+}
+
+/** How close to the plateau counts as "as good": the larger of an absolute and a relative margin. */
+export interface Tolerance {
+  /** Proportion (0.01 = one percentage point). */
+  absolute: number;
+  /** Share of the plateau's failure (0.1 = 10 %). */
+  relative: number;
+}
+
+/** The issue's default: one percentage point or 10 % of the plateau, whichever is larger. */
+export const DEFAULT_TOLERANCE: Tolerance = { absolute: 0.01, relative: 0.1 };
+
+/**
+ * Default stopping rule: add replications until every wait's resend failure has a 95 %
+ * half-width of one percentage point (the tolerance), at most 100 replications. Timer pools
+ * rarely get there (which listed relays are neighbours changes a lot between replications,
+ * DESIGN §5) and stop at 100, which keeps `sim advise scenarios/18of20.json` well under 30 s.
+ */
+export const DEFAULT_ADVISE_PRECISION: PrecisionOptions = { targets: { resendFailure: 0.01 }, maxReplications: 100 };
+
+/**
+ * The policy table's default: half-widths of two percentage points, at most 50 replications.
+ * The table answers "does waiting help under that policy?", which needs less than the main curve.
+ */
+export const DEFAULT_TABLE_PRECISION: PrecisionOptions = { targets: { resendFailure: 0.02 }, maxReplications: 50 };
+
+/** Resends that fail at least this often whatever the wait are stuck on their route. */
+export const STUCK_FAILURE = 0.9;
+
+/** The operator's health check that advice.json prices: `avoidListed: {checkEvery: "5m"}`. */
+export const HEALTH_CHECK_EVERY = 300;
+
+export interface AdviseOptions extends Omit<ExperimentOptions, "precision"> {
+  /** Fixed waits (seconds) instead of the fitted grid, for every policy; 0 is always added. */
+  delays?: readonly number[];
+  tolerance?: Tolerance;
+  /** Other balancer policies for the table (the scenario's own is always there); default all. */
+  policies?: readonly Policy[];
+  /** Stopping rule for the scenario's own curve (default DEFAULT_ADVISE_PRECISION); `replications` (default the scenario's) is the minimum. */
+  precision?: PrecisionOptions;
+  /** Stopping rule for the other policies' curves (default DEFAULT_TABLE_PRECISION). */
+  tablePrecision?: PrecisionOptions;
+  /** The health check's interval (seconds); default HEALTH_CHECK_EVERY. */
+  healthCheckEvery?: number;
+  /** Names the scenario in errors. */
+  source?: string;
+}
+
+/** A mean over replications with its 95 % interval (Student t; Wilson on pooled counts with one). */
+export interface Estimate {
+  mean: number | null;
+  ci95: [number, number] | null;
+  /** Replications in which it is defined. */
+  n: number;
+}
+
+/** A paired difference over replications (common random numbers) with its 95 % interval. */
+export interface DifferenceEstimate {
+  difference: number | null;
+  ci95: [number, number] | null;
+  n: number;
+}
+
+/** Resend failure at one fixed wait. */
+export interface CurvePoint extends Estimate {
+  /** Seconds. */
+  delay: number;
+  /** User resends over all replications. */
+  resends: number;
+  /** This wait's failure minus the plateau's, paired. */
+  abovePlateau: DifferenceEstimate;
+  /** Not shown to fail more than the tolerance above the plateau: abovePlateau's 95 % CI starts at or below it. */
+  good: boolean;
+}
+
+/** One balancer policy's curve and what follows from it. */
+export interface PolicyAdvice {
+  policy: Policy;
+  balancer: Balancer;
+  /** The scenario's own balancer. */
+  own: boolean;
+  replications: number;
+  precision: PrecisionReport | null;
+  grid: DelayGrid;
+  points: CurvePoint[];
+  /** Resending at once (wait 0). */
+  atOnce: Estimate;
+  /** Following the scenario's own resend rule (`resend.after`, by default 5–15 min). */
+  advice: Estimate;
+  /** The grid point where failure is lowest (the first, on ties); null when no wait saw a resend. */
+  plateau: (Estimate & { delay: number }) | null;
+  /** The tolerance in effect: max(absolute, relative × plateau). */
+  tolerance: number | null;
+  /** Smallest wait from which every grid point up to the plateau is good (seconds). */
+  shortestGoodWait: number | null;
+  shortestGoodWaitFailure: Estimate | null;
+  /** Resending at once fails more than the tolerance above the plateau (95 % confidence). */
+  waitingHelps: boolean;
+  /** Resending at once fails more than the tolerance above the scenario's own rule (95 % confidence). */
+  adviceHelps: boolean;
+  /** The scenario's own rule is not shown to fail more than the tolerance above the plateau. */
+  adviceReachesPlateau: boolean;
+  verdict: Verdict;
+  /** How much failure waiting removes: at once − plateau, and at once − own rule. */
+  gain: { waiting: DifferenceEstimate | null; advice: DifferenceEstimate | null };
+  /** What waiting costs: extra mean delivery delay (seconds) of the own rule / the shortest good wait over resending at once. */
+  cost: { advice: DifferenceEstimate | null; shortestGoodWait: DifferenceEstimate | null };
+}
+
+/** One arm of the health-check comparison. */
+export interface OperatorArm {
+  rejectionsPerDay: Estimate;
+  bouncedForGoodPerDay: Estimate;
+  firstAttemptFailure: Estimate;
+  messageFailure: Estimate;
+}
+
+/** The operator's view of the scenario at its own resend rule. */
+export interface OperatorView {
+  /** The counted window (horizon − warmup) in days. */
+  days: number;
+  messagesPerDay: Estimate;
+  /** Rejected attempts of counted mail (only listed relays reject) per day. */
+  rejectionsPerDay: Estimate;
+  /** Counted messages never delivered, over the whole window and per day. */
+  bouncedForGood: Estimate;
+  bouncedForGoodPerDay: Estimate;
+  /** `avoidListed` with this check, paired with the same mail and listings. */
+  healthCheck: {
+    checkEvery: number;
+    /** The scenario already has it: then "without" is the variant that was added. */
+    inScenario: boolean;
+    replications: number;
+    without: OperatorArm;
+    with: OperatorArm;
+    /** without − with: what the check saves. */
+    saved: {
+      rejectionsPerDay: DifferenceEstimate;
+      bouncedForGoodPerDay: DifferenceEstimate;
+      firstAttemptFailure: DifferenceEstimate;
+      messageFailure: DifferenceEstimate;
+    };
+  };
+}
+
+/** advice.json. Seconds throughout; proportions as fractions. */
+export interface Advice {
+  tool: { name: "relaysim"; version: string };
+  /** The judged scenario (normalised, without a sweep block). */
+  scenario: Scenario;
+  seed: number;
+  verdict: Verdict;
+  /** The rule being judged: the scenario's `resend.after`. */
+  resendAfter: Dist;
+  toleranceRule: Tolerance;
+  stuckFailure: number;
+  /** The scenario's own balancer: the same fields as its entry in `policies`. */
+  waitingHelps: boolean;
+  adviceHelps: boolean;
+  adviceReachesPlateau: boolean;
+  shortestGoodWait: number | null;
+  shortestGoodWaitFailure: Estimate | null;
+  atOnce: Estimate | null;
+  advice: Estimate | null;
+  plateau: (Estimate & { delay: number }) | null;
+  tolerance: number | null;
+  replications: number;
+  precision: PrecisionReport | null;
+  grid: DelayGrid | null;
+  points: CurvePoint[];
+  gain: PolicyAdvice["gain"] | null;
+  cost: PolicyAdvice["cost"] | null;
+  /** The own policy first, then the others in the order asked. */
+  policies: PolicyAdvice[];
+  operator: OperatorView | null;
+}
+
+/** What advise returns: advice.json, and the scenario's own run (its summary feeds report.html). */
+export interface AdviseResult {
+  advice: Advice;
+  /** The scenario at its own resend rule; null when nothing was simulated. */
+  own: { summary: Summary; results: ReplicationResult[] } | null;
+}
+
+/** Nothing can ever be rejected: no listed entry lists a relay and no relay gets compromised. */
+export function nothingListed(scenario: Scenario): boolean {
+  if (scenario.compromise !== null && scenario.compromise.ratePerServer > 0) return false;
+  return scenario.listed.every((e) => (e.indices?.length ?? e.servers ?? 0) === 0);
+}
+
+/** Why the scenario's resends cannot be judged, or null. */
+export function adviseProblem(scenario: Scenario): string | null {
+  if (scenario.resend.maxAttempts < 2) {
+    return "resend.maxAttempts is 1: senders never resend, so there is no resend to judge (set it to 2 or more)";
+  }
+  if (scenario.resend.probability === 0) {
+    return "resend.probability is 0: senders never resend, so there is no resend to judge";
+  }
+  return null;
+}
+
+function estimate(values: ReadonlyArray<number | null>, pooled?: [number, number]): Estimate {
+  const defined = values.filter((v): v is number => v !== null);
+  if (defined.length === 0) return { mean: null, ci95: null, n: 0 };
+  if (defined.length === 1) {
+    const ci95 = pooled && pooled[1] > 0 ? wilson(pooled[0], pooled[1]) : null;
+    return { mean: defined[0], ci95, n: 1 };
+  }
+  const { mean, ci95 } = tInterval(defined);
+  return { mean, ci95, n: defined.length };
+}
+
+/** b − a over the replications where both are defined. */
+function difference(a: ReadonlyArray<number | null>, b: ReadonlyArray<number | null>): DifferenceEstimate {
+  const d = pairedDifference("", a, b);
+  return { difference: d.difference, ci95: d.ci95, n: d.n };
+}
+
+/** The low end of a difference's 95 % interval (its value when there is no interval); null if undefined. */
+function lowEnd(d: DifferenceEstimate | null): number | null {
+  if (d === null || d.difference === null) return null;
+  return d.ci95 ? d.ci95[0] : d.difference;
+}
+
+const failure = (rs: readonly ReplicationResult[]) => rs.map((r) => r.metrics.resendFailure);
+const deliveryDelay = (rs: readonly ReplicationResult[]) => rs.map((r) => r.metrics.deliveryDelayMean);
+
+function failureEstimate(rs: readonly ReplicationResult[]): Estimate {
+  let rejected = 0;
+  let resends = 0;
+  for (const r of rs) {
+    rejected += r.counts.resendRejected;
+    resends += r.counts.resends;
+  }
+  return estimate(failure(rs), [rejected, resends]);
+}
+
+/** Floating-point slack when comparing a difference with the tolerance. */
+const SLACK = 1e-12;
+
+/**
+ * The curve's reading: the plateau (lowest mean), which waits are good, the shortest good
+ * wait, whether waiting and the scenario's own rule help, and what they cost in delivery delay.
+ * `grid[i]` holds the results at `delays[i]`; `own` those at the scenario's own rule.
+ */
+export function analyseCurve(
+  grid: DelayGrid,
+  results: readonly (readonly ReplicationResult[])[],
+  ownRule: readonly ReplicationResult[],
+  tolerance: Tolerance,
+): Omit<PolicyAdvice, "policy" | "balancer" | "own" | "replications" | "precision" | "grid"> {
+  const estimates = results.map(failureEstimate);
+  let p = -1;
+  estimates.forEach((e, i) => {
+    if (e.mean !== null && (p < 0 || e.mean < (estimates[p].mean as number))) p = i;
+  });
+  const atOnce = estimates[0];
+  const advice = failureEstimate(ownRule);
+  const resends = (rs: readonly ReplicationResult[]) => rs.reduce((a, r) => a + r.counts.resends, 0);
+  if (p < 0) {
+    const none: DifferenceEstimate = { difference: null, ci95: null, n: 0 };
+    return {
+      points: grid.delays.map((delay, i) => ({
+        delay,
+        ...estimates[i],
+        resends: resends(results[i]),
+        abovePlateau: none,
+        good: false,
+      })),
+      atOnce,
+      advice,
+      plateau: null,
+      tolerance: null,
+      shortestGoodWait: null,
+      shortestGoodWaitFailure: null,
+      waitingHelps: false,
+      adviceHelps: false,
+      adviceReachesPlateau: false,
+      verdict: "no-bounces",
+      gain: { waiting: null, advice: null },
+      cost: { advice: null, shortestGoodWait: null },
+    };
+  }
+  const plateauMean = estimates[p].mean as number;
+  const tol = Math.max(tolerance.absolute, tolerance.relative * plateauMean);
+  const atPlateau = failure(results[p]);
+  const isGood = (d: DifferenceEstimate) => {
+    const low = lowEnd(d);
+    return low !== null && low <= tol + SLACK;
+  };
+  const points: CurvePoint[] = grid.delays.map((delay, i) => {
+    const abovePlateau = difference(atPlateau, failure(results[i]));
+    return { delay, ...estimates[i], resends: resends(results[i]), abovePlateau, good: isGood(abovePlateau) };
+  });
+  // "Wait at least s" must hold for every longer wait up to the plateau, not just at s.
+  let first = p;
+  while (first > 0 && points[first - 1].good) first--;
+  const gainWaiting = difference(atPlateau, failure(results[0]));
+  const gainAdvice = difference(failure(ownRule), failure(results[0]));
+  const low = lowEnd(gainWaiting);
+  const waitingHelps = low !== null && low > tol + SLACK;
+  const lowAdvice = lowEnd(gainAdvice);
+  const adviceHelps = lowAdvice !== null && lowAdvice > tol + SLACK;
+  const adviceReachesPlateau = isGood(difference(atPlateau, failure(ownRule)));
+  const verdict: Verdict = waitingHelps
+    ? "wait"
+    : plateauMean >= STUCK_FAILURE
+      ? "waiting-does-not-help"
+      : "resend-at-once";
+  const atOnceDelay = deliveryDelay(results[0]);
+  return {
+    points,
+    atOnce,
+    advice,
+    plateau: { delay: grid.delays[p], ...estimates[p] },
+    tolerance: tol,
+    shortestGoodWait: grid.delays[first],
+    shortestGoodWaitFailure: estimates[first],
+    waitingHelps,
+    adviceHelps,
+    adviceReachesPlateau,
+    verdict,
+    gain: { waiting: gainWaiting, advice: gainAdvice },
+    cost: {
+      advice: difference(atOnceDelay, deliveryDelay(ownRule)),
+      shortestGoodWait: difference(atOnceDelay, deliveryDelay(results[first])),
+    },
+  };
+}
+
+const POLICY: SweepParameter = { path: "pool.balancer.policy", values: [] };
+const AFTER: SweepParameter = { path: "resend.after", values: [] };
+
+/** The scenario under `policy` (missing fields filled as a sweep fills them: timer 10m, dns 5m). */
+function withPolicy(base: Scenario, policy: Policy, source: string): Scenario {
+  return policy === base.pool.balancer.policy ? withoutSweep(base) : applyPoint(base, [POLICY], [policy], source);
+}
+
+function withFixedWait(base: Scenario, delay: number, source: string): Scenario {
+  return applyPoint(base, [AFTER], [delay], `${source} (resend.after=${delay}s)`);
+}
+
+interface Progress {
+  done: number;
+  report: (done: number, total: number) => void;
+}
+
+/** Run a policy's grid and its own rule with common random numbers, and read the curve. */
+async function adviseOnPolicy(
+  scenario: Scenario,
+  grid: DelayGrid,
+  own: boolean,
+  options: AdviseOptions & { seed: number; replications: number; precision: PrecisionOptions; tolerance: Tolerance },
+  progress: Progress,
+  source: string,
+): Promise<{ advice: PolicyAdvice; ownRule: ReplicationResult[] }> {
+  const configs = [...grid.delays.map((d) => withFixedWait(scenario, d, source)), scenario];
+  const before = progress.done;
+  const run = await runConfigurations(configs, {
+    seed: options.seed,
+    replications: options.replications,
+    pool: options.pool,
+    precision: options.precision,
+    onProgress: (done, total) => progress.report(before + done, before + total),
+  });
+  progress.done = before + run.replications * configs.length;
+  const ownRule = run.results[configs.length - 1];
+  const curve = analyseCurve(grid, run.results.slice(0, -1), ownRule, options.tolerance);
+  return {
+    advice: {
+      policy: scenario.pool.balancer.policy,
+      balancer: scenario.pool.balancer,
+      own,
+      replications: run.replications,
+      precision: run.precision,
+      grid,
+      ...curve,
+    },
+    ownRule,
+  };
+}
+
+function perDay(rs: readonly ReplicationResult[], value: (r: ReplicationResult) => number, days: number) {
+  return rs.map((r) => value(r) / days);
+}
+
+const rejections = (r: ReplicationResult) => r.servers.rejections.reduce((a, b) => a + b, 0);
+
+function arm(rs: readonly ReplicationResult[], days: number): OperatorArm {
+  return {
+    rejectionsPerDay: estimate(perDay(rs, rejections, days)),
+    bouncedForGoodPerDay: estimate(perDay(rs, (r) => r.counts.failed, days)),
+    firstAttemptFailure: estimate(rs.map((r) => r.metrics.firstAttemptFailure)),
+    messageFailure: estimate(rs.map((r) => r.metrics.messageFailure)),
+  };
+}
+
+/** The operator's numbers, and the health check run as a paired comparison on the same replications. */
+async function operatorView(
+  scenario: Scenario,
+  ownRule: readonly ReplicationResult[],
+  options: AdviseOptions & { seed: number },
+  progress: Progress,
+  source: string,
+): Promise<OperatorView> {
+  const days = (scenario.horizon - scenario.warmup) / 86_400;
+  const checkEvery = scenario.pool.avoidListed?.checkEvery ?? options.healthCheckEvery ?? HEALTH_CHECK_EVERY;
+  const inScenario = scenario.pool.avoidListed !== null;
+  const variant = applyPoint(
+    scenario,
+    [{ path: "pool.avoidListed", values: [] }],
+    [inScenario ? null : { checkEvery }],
+    `${source} (pool.avoidListed)`,
+  );
+  const before = progress.done;
+  const run = await runConfigurations([variant], {
+    seed: options.seed,
+    replications: ownRule.length,
+    pool: options.pool,
+    onProgress: (done, total) => progress.report(before + done, before + total),
+  });
+  progress.done = before + ownRule.length;
+  const other = run.results[0];
+  const without = inScenario ? other : ownRule;
+  const withCheck = inScenario ? ownRule : other;
+  const saved = (value: (rs: readonly ReplicationResult[]) => Array<number | null>) =>
+    difference(value(withCheck), value(without));
+  return {
+    days,
+    messagesPerDay: estimate(perDay(ownRule, (r) => r.counts.messages, days)),
+    rejectionsPerDay: estimate(perDay(ownRule, rejections, days)),
+    bouncedForGood: estimate(ownRule.map((r) => r.counts.failed)),
+    bouncedForGoodPerDay: estimate(perDay(ownRule, (r) => r.counts.failed, days)),
+    healthCheck: {
+      checkEvery,
+      inScenario,
+      replications: ownRule.length,
+      without: arm(without, days),
+      with: arm(withCheck, days),
+      saved: {
+        rejectionsPerDay: saved((rs) => perDay(rs, rejections, days)),
+        bouncedForGoodPerDay: saved((rs) => perDay(rs, (r) => r.counts.failed, days)),
+        firstAttemptFailure: saved((rs) => rs.map((r) => r.metrics.firstAttemptFailure)),
+        messageFailure: saved((rs) => rs.map((r) => r.metrics.messageFailure)),
+      },
+    },
+  };
+}
+
+/** The policies the table compares, own first, each once; unknown names are an AdviseError. */
+export function tablePolicies(own: Policy, asked: readonly string[] | undefined): Policy[] {
+  const known = POLICIES as readonly string[];
+  for (const p of asked ?? []) {
+    if (!known.includes(p)) {
+      throw new AdviseError(`unknown policy "${p}" (expected one of ${POLICIES.join(", ")})`);
+    }
+  }
+  const others = (asked ?? POLICIES).filter((p) => p !== own) as Policy[];
+  return [own, ...new Set(others)];
+}
+
+/** The result when nothing is ever listed: a verdict, no simulation. */
+function mootAdvice(scenario: Scenario, seed: number, tolerance: Tolerance): Advice {
+  return {
+    tool: { name: "relaysim", version: VERSION },
+    scenario: withoutSweep(scenario),
+    seed,
+    verdict: "nothing-listed",
+    resendAfter: scenario.resend.after,
+    toleranceRule: tolerance,
+    stuckFailure: STUCK_FAILURE,
+    waitingHelps: false,
+    adviceHelps: false,
+    adviceReachesPlateau: false,
+    shortestGoodWait: null,
+    shortestGoodWaitFailure: null,
+    atOnce: null,
+    advice: null,
+    plateau: null,
+    tolerance: null,
+    replications: 0,
+    precision: null,
+    grid: null,
+    points: [],
+    gain: null,
+    cost: null,
+    policies: [],
+    operator: null,
+  };
+}
+
+/**
+ * Judge the scenario's resend rule. All runs share the seed and replication indices (common
+ * random numbers): every wait and every policy sees the same mail, recipients and listings.
+ * Throws AdviseError when there are no resends to judge or a policy is unknown.
+ */
+export async function advise(scenario: Scenario, options: AdviseOptions = {}): Promise<AdviseResult> {
+  const source = options.source ?? scenario.name;
+  const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
+  const problem = adviseProblem(scenario);
+  if (problem) throw new AdviseError(problem);
+  const policies = tablePolicies(scenario.pool.balancer.policy, options.policies);
+  const seed = options.seed ?? scenario.seed;
+  if (nothingListed(scenario)) return { advice: mootAdvice(scenario, seed, tolerance), own: null };
+  const settings = {
+    ...options,
+    seed,
+    replications: options.replications ?? scenario.replications,
+    precision: options.precision ?? DEFAULT_ADVISE_PRECISION,
+    tolerance,
+  };
+  const tableSettings = { ...settings, precision: options.tablePrecision ?? DEFAULT_TABLE_PRECISION };
+  const gridFor = (s: Scenario, own: boolean) =>
+    options.delays ? givenGrid(s, options.delays) : fittedGrid(s, own ? FINE : COARSE);
+
+  return withPool(options, async (pool) => {
+    const progress: Progress = { done: 0, report: (done, total) => options.onProgress?.(done, total) };
+    const run = { ...settings, pool };
+    const tableRun = { ...tableSettings, pool };
+    const base = withoutSweep(scenario);
+    const main = await adviseOnPolicy(base, gridFor(base, true), true, run, progress, source);
+    const table: PolicyAdvice[] = [main.advice];
+    for (const policy of policies.slice(1)) {
+      const other = withPolicy(base, policy, `${source} (pool.balancer.policy=${policy})`);
+      table.push((await adviseOnPolicy(other, gridFor(other, false), false, tableRun, progress, source)).advice);
+    }
+    const operator = await operatorView(base, main.ownRule, run, progress, source);
+    const own = main.advice;
+    const advice: Advice = {
+      tool: { name: "relaysim", version: VERSION },
+      scenario: base,
+      seed,
+      verdict: own.verdict,
+      resendAfter: base.resend.after,
+      toleranceRule: tolerance,
+      stuckFailure: STUCK_FAILURE,
+      waitingHelps: own.waitingHelps,
+      adviceHelps: own.adviceHelps,
+      adviceReachesPlateau: own.adviceReachesPlateau,
+      shortestGoodWait: own.shortestGoodWait,
+      shortestGoodWaitFailure: own.shortestGoodWaitFailure,
+      atOnce: own.atOnce,
+      advice: own.advice,
+      plateau: own.plateau,
+      tolerance: own.tolerance,
+      replications: own.replications,
+      precision: own.precision,
+      grid: own.grid,
+      points: own.points,
+      gain: own.gain,
+      cost: own.cost,
+      policies: table,
+      operator,
+    };
+    const summary = summarise({ ...base, seed, replications: own.replications }, seed, main.ownRule);
+    return { advice, own: { summary, results: main.ownRule } };
+  });
+}
+
+/** advice.csv: one row per policy and fixed wait. */
+export function adviceCsv(advice: Advice): string {
+  const rows: (string | number)[][] = [];
+  for (const p of advice.policies) {
+    for (const point of p.points) {
+      rows.push([p.policy, point.delay, point.mean ?? "", point.ci95?.[0] ?? "", point.ci95?.[1] ?? "", point.n]);
+    }
+  }
+  return stringify(rows, {
+    header: true,
+    columns: ["policy", "delay_s", "mean", "ci95_low", "ci95_high", "replications"],
+  });
+}
