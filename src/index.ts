@@ -24,6 +24,20 @@
  */
 export * as analytic from "./analytic/index.js";
 export {
+  type Advice,
+  AdviseError,
+  type AdviseOptions,
+  type AdviseResult,
+  adviceCsv,
+  advise,
+  type CurvePoint,
+  DEFAULT_TOLERANCE,
+  type OperatorView,
+  type PolicyAdvice,
+  type Tolerance,
+  type Verdict,
+} from "./experiment/advise.js";
+export {
   type Comparison,
   compare,
   type Difference,
@@ -61,6 +75,7 @@ export {
 } from "./experiment/sweep.js";
 export { parseValues, parseVary, SweepError, type SweepParameter } from "./experiment/sweep-values.js";
 export type { AttemptRecord, AttemptSink } from "./model/sink.js";
+export { adviceChart } from "./report/charts/advice.js";
 export { deliveryDelayChart } from "./report/charts/delivery-delay.js";
 export { summaryCharts, sweepCharts } from "./report/charts/index.js";
 export { listingsOverTimeChart } from "./report/charts/listings-over-time.js";

@@ -39,6 +39,8 @@ describe('import from "relaysim"', () => {
     expect(Object.keys(relaysim).sort()).toEqual(
       [
         "ADVICE_WINDOW",
+        "AdviseError",
+        "DEFAULT_TOLERANCE",
         "METRICS",
         "POLICIES",
         "ReplicationPool",
@@ -46,6 +48,9 @@ describe('import from "relaysim"', () => {
         "SweepError",
         "VEGA_LITE_SCHEMA",
         "VERSION",
+        "adviceChart",
+        "adviceCsv",
+        "advise",
         "analytic",
         "closedFormResendFailure",
         "compare",

@@ -62,9 +62,11 @@ export const STUCK_FAILURE = 0.9;
 /** The operator's health check that advice.json prices: `avoidListed: {checkEvery: "5m"}`. */
 export const HEALTH_CHECK_EVERY = 300;
 
+/** How `advise` runs: the grid, the tolerance, the policies to compare, and the stopping rules (plus seed, replications, workers as for any experiment). */
 export interface AdviseOptions extends Omit<ExperimentOptions, "precision"> {
   /** Fixed waits (seconds) instead of the fitted grid, for every policy; 0 is always added. */
   delays?: readonly number[];
+  /** How close to the plateau a wait must come to count as good (default DEFAULT_TOLERANCE). */
   tolerance?: Tolerance;
   /** Other balancer policies for the table (the scenario's own is always there); default all. */
   policies?: readonly Policy[];
