@@ -2,11 +2,27 @@
 // streamed attempts.csv. Output goes to a staging folder that replaces the target only when
 // everything is written, so a failed run never leaves a half-written output folder.
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+import { cpus, hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { stringify } from "csv-stringify/sync";
 import { METRICS, type ReplicationResult } from "../experiment/result.js";
 import type { Summary, TimeseriesRow } from "../experiment/summary.js";
 import type { AttemptRecord, AttemptSink } from "../model/sink.js";
+
+/**
+ * run.json: what varies between identical runs and so stays out of summary.json (DESIGN §4) —
+ * start and wall time, host, cores, Node version — plus the command's own `facts`.
+ */
+export function runJson(started: number, facts: Record<string, unknown>): string {
+  return jsonText({
+    startedAt: new Date(started).toISOString(),
+    wallSeconds: (Date.now() - started) / 1000,
+    host: hostname(),
+    cores: cpus().length,
+    node: process.version,
+    ...facts,
+  });
+}
 
 /** JSON with two-space indentation and a final newline: stable bytes for a given value. */
 export function jsonText(value: unknown): string {

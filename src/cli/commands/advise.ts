@@ -1,6 +1,5 @@
 // `sim advise FILE`: the verdict on the scenario's resend rule ("wait 5–15 minutes") — printed in
 // words first, then the tables — and output/<name>/advice.json, advice.csv, charts and report.html.
-import { cpus, hostname } from "node:os";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import {
@@ -25,7 +24,7 @@ import {
   policyRows,
   waitCell,
 } from "../../report/advice-html.js";
-import { jsonText, StagedOutput, writeRunFiles } from "../../report/files.js";
+import { jsonText, runJson, StagedOutput, writeRunFiles } from "../../report/files.js";
 import { loadScenario } from "../../scenario/load.js";
 import { POLICIES, type Policy } from "../../scenario/schema.js";
 import { parseDuration } from "../../scenario/units.js";
@@ -278,16 +277,10 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
             });
           }
         }
-        const seconds = (Date.now() - started) / 1000;
         out.write(
           "run.json",
-          jsonText({
+          runJson(started, {
             command: "advise",
-            startedAt: new Date(started).toISOString(),
-            wallSeconds: seconds,
-            host: hostname(),
-            cores: cpus().length,
-            node: process.version,
             workers,
             replications: Object.fromEntries(advice.policies.map((p) => [p.policy, p.replications])),
           }),

@@ -1,13 +1,12 @@
 // `sim merge PARTS... --out DIR`: combine the partial files of a sharded `sim run` or
 // `sim sweep` into the very files a single run writes, byte for byte — or refuse.
 import { readFileSync } from "node:fs";
-import { cpus, hostname } from "node:os";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { asPartial, MergeError, mergePartials, type PartialFile } from "../../experiment/shard.js";
 import { timeseries } from "../../experiment/summary.js";
 import { sweepCsv, sweepJson } from "../../experiment/sweep.js";
-import { jsonText, StagedOutput, writeRunFiles } from "../../report/files.js";
+import { jsonText, runJson, StagedOutput, writeRunFiles } from "../../report/files.js";
 import { summaryTable } from "../format.js";
 import { type Io, UsageError } from "../main.js";
 import { sweepTable, writeSweepCharts } from "./sweep.js";
@@ -98,12 +97,7 @@ export function mergeCommand(io: Io): CommandModule<object, MergeArgs> {
         }
         out.write(
           "run.json",
-          jsonText({
-            startedAt: new Date(started).toISOString(),
-            wallSeconds: (Date.now() - started) / 1000,
-            host: hostname(),
-            cores: cpus().length,
-            node: process.version,
+          runJson(started, {
             mergedFrom: parts.map((p) => ({
               file: p.source,
               shard: `${p.partial.shard.index}/${p.partial.shard.count}`,

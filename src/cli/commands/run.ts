@@ -1,11 +1,10 @@
 // `sim run FILE`: simulate a scenario's replications and write output/<name>/.
-import { cpus, hostname } from "node:os";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { runScenarioParallel } from "../../experiment/parallel.js";
 import { runShard } from "../../experiment/shard.js";
 import { timeseries } from "../../experiment/summary.js";
-import { AttemptsCsv, jsonText, StagedOutput, writeRunFiles } from "../../report/files.js";
+import { AttemptsCsv, jsonText, runJson, StagedOutput, writeRunFiles } from "../../report/files.js";
 import { loadScenario } from "../../scenario/load.js";
 import {
   defaultPartialPath,
@@ -122,12 +121,7 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
         const events = results.reduce((a, r) => a + r.events, 0);
         out.write(
           "run.json",
-          jsonText({
-            startedAt: new Date(started).toISOString(),
-            wallSeconds: seconds,
-            host: hostname(),
-            cores: cpus().length,
-            node: process.version,
+          runJson(started, {
             workers,
             ...(precision ? { precision } : {}),
             events,

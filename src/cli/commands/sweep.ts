@@ -1,6 +1,5 @@
 // `sim sweep FILE --vary PATH=VALUES ...`: run a scenario at every point of a grid of values,
 // with common random numbers, and write output/<name>/sweep.json and sweep.csv.
-import { cpus, hostname } from "node:os";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import type { Metric } from "../../experiment/result.js";
@@ -8,7 +7,7 @@ import { sweepShard } from "../../experiment/shard.js";
 import { type SweepJson, sweep, sweepCsv, sweepJson } from "../../experiment/sweep.js";
 import { blockParameters, parseVary, SweepError, type SweepParameter } from "../../experiment/sweep-values.js";
 import { formatMetric } from "../../report/charts/theme.js";
-import { jsonText, StagedOutput } from "../../report/files.js";
+import { jsonText, runJson, StagedOutput } from "../../report/files.js";
 import { loadScenario, ScenarioError } from "../../scenario/load.js";
 import type { Scenario } from "../../scenario/schema.js";
 import {
@@ -176,12 +175,7 @@ export function sweepCommand(io: Io): CommandModule<object, SweepArgs> {
         const messages = result.summaries.reduce((a, s) => a + s.totals.messages, 0);
         out.write(
           "run.json",
-          jsonText({
-            startedAt: new Date(started).toISOString(),
-            wallSeconds: seconds,
-            host: hostname(),
-            cores: cpus().length,
-            node: process.version,
+          runJson(started, {
             workers: experiment.workers,
             points: result.summaries.length,
             messagesPerSecond: messages / seconds,
