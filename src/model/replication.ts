@@ -324,7 +324,8 @@ export class MailModel {
       if (outcome === DELIVERED) {
         if (counted) {
           this.tally.delivered++;
-          this.tally.delay.add(end - time);
+          // The delay is the session itself; `end - time` would round it away from `duration`.
+          this.tally.delay.add(duration);
         }
         return;
       }
