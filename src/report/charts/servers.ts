@@ -1,5 +1,6 @@
-// Chart 2 of issue 4, "where the mail failed": attempts and rejections per relay, with the relays
-// that were ever on a blacklist highlighted, so the operator sees which IPs cost them mail.
+// Chart 2 of issue 4, "where the mail failed": attempts, rejections and time listed per relay,
+// with the relays that were ever on a blacklist highlighted, so the operator sees which IPs cost
+// them mail. The time-listed row tells relays apart when every one was listed at some time.
 import type { Summary } from "../../experiment/summary.js";
 import { type ChartSpec, COLOURS, CONFIG, formatCount, formatPercent, VEGA_LITE_SCHEMA, WIDTH } from "./theme.js";
 
@@ -13,6 +14,7 @@ export function serversChart(summary: Summary): ChartSpec {
     attempts: s.attempts,
     rejections: s.rejections,
     status: s.listedFraction > 0 ? LISTED : NEVER_LISTED,
+    listedFraction: s.listedFraction,
     listedShare: formatPercent(s.listedFraction),
     rejectedShare: s.attempts > 0 ? formatPercent(s.rejections / s.attempts) : "no attempts",
   }));
@@ -20,7 +22,7 @@ export function serversChart(summary: Summary): ChartSpec {
   // most relays were listed some of the time: say so, or the picture looks like a bug.
   const randomPlacement = summary.scenario.listed.some((l) => !l.indices) || summary.scenario.compromise !== null;
   const subtitle = [
-    `Attempts and blacklist rejections per relay, summed over ${summary.replications} replication${summary.replications === 1 ? "" : "s"}`,
+    `Attempts, blacklist rejections and time listed per relay, over ${summary.replications} replication${summary.replications === 1 ? "" : "s"}`,
   ];
   if (randomPlacement && summary.replications > 1) {
     subtitle.push(
@@ -76,8 +78,25 @@ export function serversChart(summary: Summary): ChartSpec {
         },
         mark: { type: "bar" },
         encoding: {
-          x,
+          x: { ...x, axis: { ...x.axis, title: null, labels: false, ticks: false } },
           y: { field: "rejections", type: "quantitative", title: "rejections", axis: { format: ",.0f" } },
+          color: colour,
+          tooltip,
+        },
+      },
+      {
+        width: WIDTH,
+        height: 90,
+        title: { text: "share of the time listed", fontSize: 12, fontWeight: "normal", anchor: "start" },
+        mark: { type: "bar" },
+        encoding: {
+          x,
+          y: {
+            field: "listedFraction",
+            type: "quantitative",
+            title: "time listed",
+            axis: { format: ".0%", tickCount: 3 },
+          },
           color: colour,
           tooltip,
         },

@@ -18,8 +18,8 @@ describe("serversChart", () => {
     });
   });
 
-  it("draws attempts and rejections as bars coloured by listing status", () => {
-    const [attempts, rejections] = spec.vconcat;
+  it("draws attempts, rejections and time listed as bars coloured by listing status", () => {
+    const [attempts, rejections, listed] = spec.vconcat;
     expect(attempts.mark.type).toBe("bar");
     expect(attempts.encoding.y.field).toBe("attempts");
     expect(rejections.encoding.y.field).toBe("rejections");
@@ -27,7 +27,12 @@ describe("serversChart", () => {
       domain: [LISTED, NEVER_LISTED],
       range: [COLOURS.listed, COLOURS.clean],
     });
-    expect(rejections.encoding.x.title).toBe("relay server");
+    expect(listed.encoding.y.field).toBe("listedFraction");
+    expect(listed.encoding.y.axis.format).toBe(".0%");
+    expect(listed.encoding.x.title).toBe("relay server");
+    expect(spec.data.values.map((r: { listedFraction: number }) => r.listedFraction)).toEqual(
+      summary.servers.map((s) => s.listedFraction),
+    );
   });
 
   it("explains random placement when relays were redrawn per replication", () => {
