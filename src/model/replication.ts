@@ -416,7 +416,7 @@ export class MailModel {
     const first = server * this.capacity;
     let soonest = first;
     for (let c = first + 1; c < first + this.capacity; c++) if (channels[c] < channels[soonest]) soonest = c;
-    const start = channels[soonest] > time ? channels[soonest] : time;
+    const start = Math.max(channels[soonest], time);
     channels[soonest] = start + duration;
     if (counted) {
       this.tally.serverSessions[server]++;

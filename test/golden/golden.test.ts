@@ -19,6 +19,9 @@ describe.each(scenarios)("scenarios/%s", (file) => {
     const text = jsonText(runScenario(scenario).summary);
     const golden = join("test", "golden", `${scenario.name}.summary.json`);
     if (update) writeFileSync(golden, text);
-    expect(text === readFileSync(golden, "utf8"), `${golden} differs: run npm run golden:update if the change is intended`).toBe(true);
+    expect(
+      text === readFileSync(golden, "utf8"),
+      `${golden} differs: run npm run golden:update if the change is intended`,
+    ).toBe(true);
   });
 });

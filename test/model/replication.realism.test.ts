@@ -236,7 +236,7 @@ describe("the compromise lifecycle in the model", () => {
         expected[v] += Math.max(0, Math.min(l.until, scenario.horizon) - Math.max(l.from, scenario.warmup));
     }
     expect(expected.some((x) => x > 0)).toBe(true);
-    result.servers.listed.forEach((seconds, v) => expect(seconds).toBeCloseTo(expected[v], 3));
+    for (const [v, seconds] of result.servers.listed.entries()) expect(seconds).toBeCloseTo(expected[v], 3);
     expect(result.counts.firstRejected).toBeGreaterThan(0);
   });
 });
