@@ -17,10 +17,15 @@ const BALANCERS: ScenarioInput["pool"]["balancer"][] = [
   { policy: "timer", period: "10m", assignment: "shuffle", phase: "per-sender" },
   { policy: "sticky" },
   { policy: "dns", ttl: "5m" },
+  { policy: "least-connections" },
 ];
 
 function scenario(balancer: ScenarioInput["pool"]["balancer"], listed: boolean) {
-  return parseScenario({
+  return parseScenario(scenarioInput(balancer, listed));
+}
+
+function scenarioInput(balancer: ScenarioInput["pool"]["balancer"], listed: boolean): ScenarioInput {
+  return {
     name: "invariants",
     horizon: "2d",
     warmup: "6h",
@@ -38,7 +43,7 @@ function scenario(balancer: ScenarioInput["pool"]["balancer"], listed: boolean) 
     recipients: { domains: 300, zipf: 1.1 },
     traffic: { senders: 40, rate: "100/d" },
     resend: { after: { exponential: "20m" }, probability: 0.8, maxAttempts: 3 },
-  });
+  };
 }
 
 describe.each(BALANCERS)("balancer %j", (balancer) => {
@@ -92,5 +97,67 @@ describe("listed fraction", () => {
     expect(total).toBeGreaterThanOrEqual(48 * 3600 - 1e-6);
     expect(total).toBeLessThanOrEqual(96 * 3600 + 1e-6);
     expect(result.servers.listed[1]).toBeGreaterThanOrEqual(24 * 3600 - 1e-6);
+  });
+});
+
+/** The same invariants with every realism feature of DESIGN §2 switched on, one at a time and together. */
+const REALISM: Array<[string, Partial<ScenarioInput>, ScenarioInput["pool"]]> = [
+  ["capacity", {}, { servers: 8, balancer: { policy: "random" }, capacity: 1, sessionTime: { exponential: "20s" } }],
+  [
+    "capacity + least-connections",
+    {},
+    { servers: 8, balancer: { policy: "least-connections" }, capacity: 1, sessionTime: { exponential: "20s" } },
+  ],
+  ["health check", {}, { servers: 8, balancer: { policy: "timer", period: "10m" }, avoidListed: { checkEvery: "5m" } }],
+  [
+    "4xx + compromise + everything",
+    {
+      blacklists: [
+        { name: "spamcop", subscribers: 0.4, reply: "4xx", listingDelay: { exponential: "1h" }, delistAfter: "12h" },
+        { name: "zen", subscribers: 0.5, listingDelay: "30m", delistAfter: { exponential: "1d" } },
+      ],
+      compromise: { ratePerServer: "1/5d", cleanup: { exponential: "1d" } },
+      mta: { retry: "postfix", queueLifetime: "6h" },
+    },
+    {
+      servers: 8,
+      balancer: { policy: "least-connections" },
+      capacity: 2,
+      avoidListed: { checkEvery: "6h" },
+      sessionTime: { exponential: "10s" },
+    },
+  ],
+];
+
+describe.each(REALISM)("with %s", (_label, overrides, pool) => {
+  it("keeps the invariants", () => {
+    const s = parseScenario({ ...scenarioInput(BALANCERS[0], true), ...overrides, pool });
+    const records: AttemptRecord[] = [];
+    const result = runReplication(new CompiledScenario(s), 5, 1, { attempt: (r) => records.push({ ...r }) });
+    const c = result.counts;
+    expect(c.messages).toBeGreaterThan(0);
+    // A health check may leave no rejection at all (listings start on check times here).
+    if (pool.avoidListed === undefined) expect(c.firstRejected).toBeGreaterThan(0);
+    expect(c.delivered + c.failed).toBe(c.messages);
+    let last = Number.NEGATIVE_INFINITY;
+    const submission = new Map<number, AttemptRecord>();
+    for (const r of records) {
+      expect(r.time).toBeGreaterThanOrEqual(last);
+      last = r.time;
+      expect(r.submission).toBeLessThanOrEqual(s.resend.maxAttempts);
+      const first = submission.get(r.message);
+      if (r.kind === "retry") {
+        // An MTA retry belongs to the current submission and leaves from the same relay.
+        expect(first?.submission).toBe(r.submission);
+        expect(r.server).toBe(first?.server);
+      } else {
+        expect(r.submission).toBe((first?.submission ?? 0) + 1);
+        submission.set(r.message, r);
+      }
+    }
+    const counted = records.filter((r) => r.counted);
+    expect(counted.length).toBe(c.attempts);
+    expect(counted.filter((r) => r.kind === "retry").length).toBe(c.retries);
+    if (overrides.mta) expect(c.retries).toBeGreaterThan(0);
   });
 });
