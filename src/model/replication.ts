@@ -11,6 +11,7 @@ import { type Listing, staticListings } from "./listings.js";
 import { MessageTable } from "./messages.js";
 import { type RetrySchedule, retrySchedule } from "./mta/index.js";
 import { drawSubscriptions, zipfTable } from "./recipients.js";
+import { SessionEnds } from "./session-ends.js";
 import type { AttemptRecord, AttemptSink } from "./sink.js";
 import { Tally } from "./tally.js";
 
@@ -22,7 +23,7 @@ const RESEND = 1;
 const LIST_ON = 2;
 const LIST_OFF = 3;
 const RETRY = 4;
-const SESSION_END = 5;
+const SESSION_WAKE = 5;
 const CHECK = 6;
 const EXPIRE = 7;
 const ATTEMPT_START = 8;
@@ -135,8 +136,9 @@ export class MailModel {
   private readonly listingDepth: Int32Array;
   private readonly listedSince: Float64Array;
   private readonly lists: number;
-  /** Sessions in progress per server, kept by session events for least-connections. */
+  /** Sessions in progress per server, kept for least-connections (ended ones released lazily). */
   private readonly sessions: Int32Array;
+  private readonly sessionEnds: SessionEnds | null;
   private readonly trackSessions: boolean;
   private readonly capacity: number;
   /** With least-connections and a capacity: attempts waiting for a session, per server. */
@@ -175,6 +177,7 @@ export class MailModel {
     this.sessions = new Int32Array(servers);
     this.capacity = s.pool.capacity ?? Number.POSITIVE_INFINITY;
     this.trackSessions = s.pool.balancer.policy === "least-connections";
+    this.sessionEnds = this.trackSessions ? new SessionEnds(servers) : null;
     this.queues = s.pool.capacity !== null && this.trackSessions ? new ServerQueues(servers) : null;
     this.channels =
       s.pool.capacity !== null && !this.trackSessions ? new Float64Array(servers * s.pool.capacity) : null;
@@ -248,8 +251,8 @@ export class MailModel {
       case RETRY:
         this.retry(id, time);
         break;
-      case SESSION_END:
-        this.endSession(id, time);
+      case SESSION_WAKE:
+        this.wake(id, time);
         break;
       case CHECK:
         this.healthCheck(time);
@@ -281,6 +284,10 @@ export class MailModel {
 
   /** The balancer's server, or the next eligible one in index order if the health check excluded it. */
   private pickServer(sender: number, time: number): number {
+    if (this.trackSessions) {
+      const earliest = (this.sessionEnds as SessionEnds).earliest;
+      for (let v = 0; v < earliest.length; v++) if (earliest[v] <= time) this.releaseSessions(v, time);
+    }
     const server = this.balancer.pick(sender, time);
     const eligible = this.eligible;
     if (eligible === null || eligible[server] === 1) return server;
@@ -389,8 +396,16 @@ export class MailModel {
     m.pendingKind[slot] = kind;
     m.waitingSince[slot] = time;
     if (this.trackSessions) {
-      if (this.sessions[server] >= this.capacity) (this.queues as ServerQueues).push(server, slot);
-      else this.startSession(slot, server, time, this.sessionTime());
+      this.releaseSessions(server, time);
+      const queues = this.queues;
+      // FIFO: while others wait for this server, a newcomer waits behind them.
+      if (queues !== null && (queues.lengths[server] > 0 || this.sessions[server] >= this.capacity)) {
+        queues.push(server, slot);
+        // One wake-up is pending exactly while the queue is not empty.
+        if (queues.lengths[server] === 1) this.scheduleWake(server);
+      } else {
+        this.startSession(slot, server, time, this.sessionTime());
+      }
       return;
     }
     const duration = this.sessionTime();
@@ -436,7 +451,7 @@ export class MailModel {
     const end = time + duration;
     if (this.trackSessions) {
       this.sessions[server]++;
-      this.simulator.schedule(end, (server << KIND_BITS) | SESSION_END);
+      (this.sessionEnds as SessionEnds).push(server, end);
       if (counted) {
         this.tally.serverSessions[server]++;
         this.tally.serverBusy[server] += duration;
@@ -503,12 +518,23 @@ export class MailModel {
     }
   }
 
-  private endSession(server: number, time: number): void {
-    this.sessions[server]--;
-    const queues = this.queues;
-    if (queues !== null && queues.lengths[server] > 0) {
+  private releaseSessions(server: number, time: number): void {
+    this.sessions[server] -= (this.sessionEnds as SessionEnds).releaseBy(server, time);
+  }
+
+  /** Wake a full server's queue when its earliest session ends. */
+  private scheduleWake(server: number): void {
+    this.simulator.schedule((this.sessionEnds as SessionEnds).earliest[server], (server << KIND_BITS) | SESSION_WAKE);
+  }
+
+  /** Sessions ended: start the queued attempts that now fit, and wait again if some still don't. */
+  private wake(server: number, time: number): void {
+    const queues = this.queues as ServerQueues;
+    this.releaseSessions(server, time);
+    while (queues.lengths[server] > 0 && this.sessions[server] < this.capacity) {
       this.startSession(queues.shift(server), server, time, this.sessionTime());
     }
+    if (queues.lengths[server] > 0) this.scheduleWake(server);
   }
 
   /** The operator's check: a server is eligible until a check finds it listed, and again once one finds it clean. */

@@ -81,6 +81,28 @@ describe("capacity: each server of a random pool is an M/M/c queue", () => {
   });
 });
 
+describe("least-connections", () => {
+  it("always picks a server with the fewest sessions in progress", () => {
+    // Sessions last exactly 40 s, so the sessions in progress at any pick can be rebuilt from
+    // the attempt records alone and the pick checked against them.
+    const { records } = record({
+      name: "leastconn",
+      horizon: "3h",
+      pool: { servers: 5, balancer: { policy: "least-connections" }, sessionTime: "40s" },
+      traffic: { senders: 30, rate: "120/h" },
+    });
+    expect(records.length).toBeGreaterThan(2000);
+    let busy = 0;
+    for (const [i, r] of records.entries()) {
+      const inProgress = [0, 0, 0, 0, 0];
+      for (let j = i - 1; j >= 0 && records[j].time > r.time - 40; j--) inProgress[records[j].server]++;
+      if (inProgress.some((n) => n > 0)) busy++;
+      expect(inProgress[r.server]).toBe(Math.min(...inProgress));
+    }
+    expect(busy).toBeGreaterThan(1000);
+  });
+});
+
 describe("4xx replies: the relay keeps the message and retries it on its MTA's schedule", () => {
   const input = (retry: ScenarioInput["mta"]): ScenarioInput => ({
     name: "tempfail",
