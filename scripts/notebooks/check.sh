@@ -12,7 +12,9 @@
 # executed notebook lost outputs: every code cell of these notebooks displays something, so a
 # code cell without output, or with fewer outputs than the copy being checked had, means the
 # kernel dropped a message (Deno 2.9's kernel can report a cell idle before publishing its last
-# display). Such a notebook is executed again, up to NOTEBOOK_RETRIES times (default 2).
+# display). Such a notebook is executed again, up to NOTEBOOK_RETRIES times (default 2); if the
+# outputs are still incomplete, --inplace fails (nothing half-written is committed) and a plain
+# check only warns, since cell errors are detected from the execute replies, which are not lost.
 # Env: NOTEBOOK_CELL_TIMEOUT (default 300 s per cell), NOTEBOOK_RETRIES, NOTEBOOK_KEEP_OUTPUT=dir.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
@@ -79,9 +81,15 @@ run_nb() {
 		fi
 		attempt=$((attempt + 1))
 		if [ "$attempt" -gt "$retries" ]; then
-			printf 'FAIL  %-40s %s\n' "$label" "$(elapsed "$t0")"
-			echo "      outputs lost in $attempt run(s): $lost"
-			return 1
+			# A cell error still fails the run (nbconvert reads it from the execute reply, not from
+			# the lost output messages), so lost outputs only matter for outputs being committed.
+			if [ "$inplace" = 1 ] && [ "$label" != "(kernel smoke test)" ]; then
+				printf 'FAIL  %-40s %s\n' "$label" "$(elapsed "$t0")"
+				echo "      outputs lost in $attempt run(s), not written back: $lost"
+				return 1
+			fi
+			printf 'ok    %-40s %s (warning: the kernel lost outputs in %s run(s): %s)\n' "$label" "$(elapsed "$t0")" "$attempt" "$lost"
+			return 0
 		fi
 	done
 	{
