@@ -70,6 +70,14 @@ function agreesGivenSubscriptions(successes: number, n: number, p: number, scale
 
 const runs = (seed: number, numRuns: number) => ({ seed, numRuns, endOnFailure: true });
 
+/** Resends are iid Bernoulli(q) given the replication's state: hold their count to q by Chernoff. */
+function expectResendFailure(label: string, counts: ReplicationResult["counts"], q: number): void {
+  expect(
+    binomialAgrees(counts.resendRejected, counts.resends, q, ALPHA),
+    describeProportion(label, counts.resendRejected, counts.resends, q),
+  ).toBe(true);
+}
+
 describe("random balancing matches p·k/N, k/N and p·(k/N)^A", () => {
   it("holds across generated pools", () => {
     fc.assert(
@@ -102,10 +110,7 @@ describe("random balancing matches p·k/N, k/N and p·(k/N)^A", () => {
             agreesGivenSubscriptions(counts.firstRejected, counts.messages, subscribers, first / subscribers),
             describeProportion("first attempt", counts.firstRejected, counts.messages, first),
           ).toBe(true);
-          expect(
-            binomialAgrees(counts.resendRejected, counts.resends, resend, ALPHA),
-            describeProportion("resend", counts.resendRejected, counts.resends, resend),
-          ).toBe(true);
+          expectResendFailure("resend", counts, resend);
           expect(
             agreesGivenSubscriptions(counts.failed, counts.messages, subscribers, message / subscribers),
             describeProportion("message", counts.failed, counts.messages, message),
@@ -180,15 +185,7 @@ describe("timer/rotate matches the fixed-placement closed form", () => {
         };
         const { counts } = simulate(c, seed);
         const q = timerForms.rotateResendFailureFixed(servers, listed, period, d);
-        expect(
-          binomialAgrees(counts.resendRejected, counts.resends, q, ALPHA),
-          describeProportion(
-            `rotate N=${servers} listed=${listed} T=${period} d=${d}`,
-            counts.resendRejected,
-            counts.resends,
-            q,
-          ),
-        ).toBe(true);
+        expectResendFailure(`rotate N=${servers} listed=${listed} T=${period} d=${d}`, counts, q);
       }),
       runs(99, 12),
     );
@@ -245,15 +242,7 @@ describe("timer/shuffle matches (1 − d/T) + (d/T)·k/N, then k/N", () => {
         };
         const { counts } = simulate(c, seed);
         const q = timerForms.shuffleResendFailure(servers, k, period, d);
-        expect(
-          binomialAgrees(counts.resendRejected, counts.resends, q, ALPHA),
-          describeProportion(
-            `shuffle N=${servers} k=${k} T=${period} d=${d}`,
-            counts.resendRejected,
-            counts.resends,
-            q,
-          ),
-        ).toBe(true);
+        expectResendFailure(`shuffle N=${servers} k=${k} T=${period} d=${d}`, counts, q);
       }),
       runs(31, 12),
     );
