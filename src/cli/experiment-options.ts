@@ -58,6 +58,16 @@ export function experimentFlags<T>(y: Argv<T>, options: { shard: boolean }): Arg
   return withFlags as Argv<T & ExperimentArgs>;
 }
 
+/** `--seed` must be an integer and `--replications` a positive one (both optional overrides). */
+export function checkSeedAndReplications(args: { seed?: number; replications?: number }): void {
+  if (args.seed !== undefined && !Number.isSafeInteger(args.seed)) {
+    throw new UsageError(`--seed: expected an integer, got ${args.seed}`);
+  }
+  if (args.replications !== undefined && !(Number.isSafeInteger(args.replications) && args.replications >= 1)) {
+    throw new UsageError(`--replications: expected a positive integer, got ${args.replications}`);
+  }
+}
+
 /** `I/N` with integers 0 ≤ I < N. */
 export function parseShard(text: string): ShardSpec {
   const match = /^\s*(-?\d+)\s*\/\s*(-?\d+)\s*$/.exec(text);

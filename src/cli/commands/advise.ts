@@ -29,6 +29,7 @@ import { loadScenario } from "../../scenario/load.js";
 import { POLICIES, type Policy } from "../../scenario/schema.js";
 import { parseDuration } from "../../scenario/units.js";
 import {
+  checkSeedAndReplications,
   type ExperimentArgs,
   experimentFlags,
   parsePrecision,
@@ -226,12 +227,7 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
         .example("$0 advise scenarios/dns-ttl.json --delays 0m..20m/30s", "a finer grid of waits"),
     handler: async (args) => {
       const scenario = loadScenario(args.file);
-      if (args.seed !== undefined && !Number.isSafeInteger(args.seed)) {
-        throw new UsageError(`--seed: expected an integer, got ${args.seed}`);
-      }
-      if (args.replications !== undefined && !(Number.isSafeInteger(args.replications) && args.replications >= 1)) {
-        throw new UsageError(`--replications: expected a positive integer, got ${args.replications}`);
-      }
+      checkSeedAndReplications(args);
       const workers = parseWorkers(args.workers);
       const precision = precisionOptions(args);
       const delays = args.delays === undefined ? undefined : parseDelays(args.delays);

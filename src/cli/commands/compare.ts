@@ -7,7 +7,13 @@ import { METRICS } from "../../experiment/result.js";
 import { formatMetric, METRIC_TITLES } from "../../report/charts/theme.js";
 import { jsonText, StagedOutput } from "../../report/files.js";
 import { loadScenario } from "../../scenario/load.js";
-import { type ExperimentArgs, experimentFlags, parseExperimentArgs, precisionNote } from "../experiment-options.js";
+import {
+  checkSeedAndReplications,
+  type ExperimentArgs,
+  experimentFlags,
+  parseExperimentArgs,
+  precisionNote,
+} from "../experiment-options.js";
 import { table } from "../format.js";
 import { type Io, UsageError } from "../main.js";
 import { progressBar } from "../progress.js";
@@ -74,12 +80,7 @@ export function compareCommand(io: Io): CommandModule<object, CompareArgs> {
     handler: async (args) => {
       if (args.files.length < 2) throw new UsageError("sim compare: expected at least two scenario files");
       const scenarios = args.files.map((f) => loadScenario(f));
-      if (args.seed !== undefined && !Number.isSafeInteger(args.seed)) {
-        throw new UsageError(`--seed: expected an integer, got ${args.seed}`);
-      }
-      if (args.replications !== undefined && !(Number.isSafeInteger(args.replications) && args.replications >= 1)) {
-        throw new UsageError(`--replications: expected a positive integer, got ${args.replications}`);
-      }
+      checkSeedAndReplications(args);
       const experiment = parseExperimentArgs(args);
       const labels = scenarioLabels(scenarios);
       const out = new StagedOutput(args.out ?? join("output", `compare-${labels.join("-")}`.replace(/#/g, "_")));

@@ -7,6 +7,7 @@ import { timeseries } from "../../experiment/summary.js";
 import { AttemptsCsv, jsonText, runJson, StagedOutput, writeRunFiles } from "../../report/files.js";
 import { loadScenario } from "../../scenario/load.js";
 import {
+  checkSeedAndReplications,
   defaultPartialPath,
   type ExperimentArgs,
   experimentFlags,
@@ -76,11 +77,7 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
         ),
     handler: async (args) => {
       const scenario = loadScenario(args.file);
-      if (args.seed !== undefined && !Number.isSafeInteger(args.seed))
-        throw new UsageError(`--seed: expected an integer, got ${args.seed}`);
-      if (args.replications !== undefined && !(Number.isSafeInteger(args.replications) && args.replications >= 1)) {
-        throw new UsageError(`--replications: expected a positive integer, got ${args.replications}`);
-      }
+      checkSeedAndReplications(args);
       const experiment = parseExperimentArgs(args);
       if (experiment.shard) {
         // A shard writes only its partial file; `sim merge` writes the run's files from all of them.

@@ -11,6 +11,7 @@ import { jsonText, runJson, StagedOutput } from "../../report/files.js";
 import { loadScenario, ScenarioError } from "../../scenario/load.js";
 import type { Scenario } from "../../scenario/schema.js";
 import {
+  checkSeedAndReplications,
   defaultPartialPath,
   type ExperimentArgs,
   experimentFlags,
@@ -129,12 +130,7 @@ export function sweepCommand(io: Io): CommandModule<object, SweepArgs> {
         ),
     handler: async (args) => {
       const scenario = loadScenario(args.file);
-      if (args.seed !== undefined && !Number.isSafeInteger(args.seed)) {
-        throw new UsageError(`--seed: expected an integer, got ${args.seed}`);
-      }
-      if (args.replications !== undefined && !(Number.isSafeInteger(args.replications) && args.replications >= 1)) {
-        throw new UsageError(`--replications: expected a positive integer, got ${args.replications}`);
-      }
+      checkSeedAndReplications(args);
       const parameters = sweepParameters(scenario, args.file, args.vary);
       const experiment = parseExperimentArgs(args);
       const common = {
