@@ -1,21 +1,13 @@
 // The words of `sim advise`: one verdict sentence per verdict, computed from the numbers, the
 // table cells, and the report's Advice section with its chart and tables.
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Advice, advise } from "../../src/experiment/advise.js";
+import type { Advice } from "../../src/experiment/advise.js";
 import { adviceHeadline, adviceHtml, helpsCell, percentCell, policyRows } from "../../src/report/advice-html.js";
-import { parseScenario } from "../../src/scenario/load.js";
-import { smallScenario } from "../helpers/cli.js";
+import { smallAdvice } from "./fixtures.js";
 
 let advice: Advice;
 beforeAll(async () => {
-  const scenario = parseScenario(smallScenario({ replications: 4 }), "test");
-  advice = (
-    await advise(scenario, {
-      policies: ["sticky"],
-      precision: { targets: { resendFailure: 0.01 }, maxReplications: 4 },
-      workers: 1,
-    })
-  ).advice;
+  advice = await smallAdvice();
 });
 
 describe("adviceHeadline", () => {

@@ -1,11 +1,13 @@
 // Small, fast inputs for the report tests: a real (tiny) simulated run of the 18of20 story and a
 // hand-made sweep.json in the shape `sim sweep` writes.
 import { readFileSync } from "node:fs";
+import { type Advice, advise } from "../../src/experiment/advise.js";
 import { runScenario } from "../../src/experiment/run.js";
 import { type Summary, type TimeseriesRow, timeseries } from "../../src/experiment/summary.js";
 import type { SweepFile } from "../../src/report/charts/sweep.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import type { Scenario } from "../../src/scenario/schema.js";
+import { smallScenario } from "../helpers/cli.js";
 
 /** scenarios/18of20.json with overrides (a shallow merge per top-level key). */
 export function storyScenario(overrides: Record<string, unknown> = {}): Scenario {
@@ -70,4 +72,15 @@ export function policySweep(): SweepFile {
       metrics: { resendFailure: metric([0.1, 0.05, 1][i], 0.01) },
     })),
   } as SweepFile;
+}
+
+/** `sim advise` on a small pool, this pool and sticky only, 4 replications: for the advice chart and HTML. */
+export async function smallAdvice(): Promise<Advice> {
+  const scenario = parseScenario(smallScenario({ replications: 4 }), "test");
+  const { advice } = await advise(scenario, {
+    policies: ["sticky"],
+    precision: { targets: { resendFailure: 0.01 }, maxReplications: 4 },
+    workers: 1,
+  });
+  return advice;
 }

@@ -1,22 +1,14 @@
 // The advice chart: a valid Vega-Lite spec with one line per policy, the scenario's resend
 // window shaded and the shortest good wait marked.
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Advice, advise } from "../../../src/experiment/advise.js";
+import type { Advice } from "../../../src/experiment/advise.js";
 import { adviceChart, policyLabel, ruleWords } from "../../../src/report/charts/advice.js";
 import { compileSpec } from "../../../src/report/render.js";
-import { parseScenario } from "../../../src/scenario/load.js";
-import { smallScenario } from "../../helpers/cli.js";
+import { smallAdvice } from "../fixtures.js";
 
 let advice: Advice;
 beforeAll(async () => {
-  const scenario = parseScenario(smallScenario({ replications: 4 }), "test");
-  advice = (
-    await advise(scenario, {
-      policies: ["sticky"],
-      precision: { targets: { resendFailure: 0.01 }, maxReplications: 4 },
-      workers: 1,
-    })
-  ).advice;
+  advice = await smallAdvice();
 });
 
 type Layer = { mark: { type: string; shape?: string }; data?: { values: Array<Record<string, unknown>> } };
