@@ -48,16 +48,23 @@ const lifecycleCase = fc.record({
   seed: fc.integer({ min: 0, max: 1_000_000 }),
 });
 
+/** The scenario of a generated lifecycle case. */
+function caseScenario(c: LifecycleCase) {
+  return scenario(
+    c.servers,
+    c.horizonDays * 86_400,
+    { ratePerServer: `1/${c.meanCleanDays}d`, cleanup: c.cleanup },
+    c.lists,
+  );
+}
+
+type LifecycleCase = typeof lifecycleCase extends fc.Arbitrary<infer T> ? T : never;
+
 describe("compromiseCycles and compromiseListings", () => {
   it("produce well-formed listings, each inside its compromise, and no compromise while compromised", () => {
     fc.assert(
       fc.property(lifecycleCase, (c) => {
-        const s = scenario(
-          c.servers,
-          c.horizonDays * 86_400,
-          { ratePerServer: `1/${c.meanCleanDays}d`, cleanup: c.cleanup },
-          c.lists,
-        );
+        const s = caseScenario(c);
         const cycles = compromiseCycles(s, randomStream(c.seed, 0, "compromise"));
         const lastCleanup = new Map<number, number>();
         for (const cycle of cycles) {
@@ -176,12 +183,7 @@ describe("mergeIntervals", () => {
   it("never leaves generated listings overlapping", () => {
     fc.assert(
       fc.property(lifecycleCase, (c) => {
-        const s = scenario(
-          c.servers,
-          c.horizonDays * 86_400,
-          { ratePerServer: `1/${c.meanCleanDays}d`, cleanup: c.cleanup },
-          c.lists,
-        );
+        const s = caseScenario(c);
         const merged = mergeIntervals(compromiseListings(s, randomStream(c.seed, 0, "compromise")));
         for (let i = 0; i + 1 < merged.length; i++) {
           const [a, b] = [merged[i], merged[i + 1]];
