@@ -12,7 +12,7 @@ import { CompiledScenario } from "../../src/model/replication.js";
 import type { AttemptRecord } from "../../src/model/sink.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import type { ScenarioInput } from "../../src/scenario/schema.js";
-import { tQuantile } from "../../src/stats/student.js";
+import { tInterval } from "../../src/stats/student.js";
 import { binomialAgrees } from "../helpers/chernoff.js";
 
 const ALPHA = 1e-6 / 20;
@@ -54,9 +54,8 @@ describe("capacity: each server of a random pool is an M/M/c queue", () => {
       const result = runReplication(compiled, 11, r);
       means.push(result.metrics.deliveryDelayMean as number);
     }
-    const mean = means.reduce((a, b) => a + b, 0) / replications;
-    const sd = Math.sqrt(means.reduce((a, b) => a + (b - mean) ** 2, 0) / (replications - 1));
-    const halfWidth = (tQuantile(1 - ALPHA / 2, replications - 1) * sd) / Math.sqrt(replications);
+    const { mean, ci95 } = tInterval(means, 1 - ALPHA);
+    const halfWidth = ci95[1] - mean;
     const expected = mmcMeanSojourn(c, lambdaPerServer, mu);
     expect(Math.abs(mean - expected), `simulated ${mean} s, Erlang C ${expected} s, ±${halfWidth}`).toBeLessThanOrEqual(
       halfWidth,
