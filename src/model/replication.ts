@@ -45,8 +45,8 @@ export class CompiledScenario {
   readonly sessionTime: Sampler;
   readonly resendAfter: Sampler;
   readonly subscribers: number[];
-  /** Lists (as a bit mask) whose listing answers 4xx, for the first matching list in order. */
-  readonly tempfailLists: number[];
+  /** Bit b set when list b answers 4xx (the first matching list in `blacklists` order decides). */
+  readonly tempfailMask: number;
   readonly retry: RetrySchedule;
   readonly buckets: number;
 
@@ -55,7 +55,7 @@ export class CompiledScenario {
     this.sessionTime = sampler(scenario.pool.sessionTime);
     this.resendAfter = sampler(scenario.resend.after);
     this.subscribers = scenario.blacklists.map((b) => b.subscribers);
-    this.tempfailLists = scenario.blacklists.map((b) => (b.reply === "4xx" ? 1 : 0));
+    this.tempfailMask = scenario.blacklists.reduce((mask, b, i) => (b.reply === "4xx" ? mask | (1 << i) : mask), 0);
     this.retry = retrySchedule(scenario.mta.retry);
     this.buckets = Math.ceil(scenario.horizon / scenario.output.timeseries);
   }
@@ -192,7 +192,7 @@ export class MailModel {
     this.listingDepth = new Int32Array(servers * Math.max(1, this.lists));
     this.listedSince = new Float64Array(servers);
     this.tally = new Tally(servers, compiled.buckets, s.output.delayBin);
-    this.tempfailMask = compiled.tempfailLists.reduce((mask, t, b) => mask | (t << b), 0);
+    this.tempfailMask = compiled.tempfailMask;
     this.queueLifetime = s.mta.queueLifetime;
     this.senders = s.traffic.senders;
     this.arrivalRate = s.traffic.senders * s.traffic.rate;
