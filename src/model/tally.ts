@@ -22,11 +22,13 @@ export class Tally {
   resendFailuresByDelay: number[] = [];
   readonly serverAttempts: Float64Array;
   readonly serverRejections: Float64Array;
-  /** Sessions of counted messages per server and their total queue wait (seconds). */
+  /**
+   * Sessions of counted messages per server and their total queue wait; busy: seconds of any
+   * message's sessions within [warmup, horizon), summed over a server's sessions (utilisation ≤ 1).
+   */
   readonly serverSessions: Float64Array;
-  readonly serverWait: Float64Array;
-  /** Seconds each server spent in sessions (any message's) within [warmup, horizon), per session slot summed. */
   readonly serverBusy: Float64Array;
+  readonly serverWait: Float64Array;
   /** Seconds each server spent listed on at least one list, within [warmup, horizon). */
   readonly serverListed: Float64Array;
   /** Per `output.timeseries` bucket of [0, horizon): server-seconds listed, attempts, rejections. */
