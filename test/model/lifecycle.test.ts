@@ -16,6 +16,7 @@ import type { Listing } from "../../src/model/listings.js";
 import { CompiledScenario } from "../../src/model/replication.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import { type Scenario, type ScenarioInput, scenarioSchema } from "../../src/scenario/schema.js";
+import { binomialAgrees } from "../helpers/chernoff.js";
 
 type DistInput = NonNullable<ScenarioInput["pool"]["sessionTime"]>;
 
@@ -262,6 +263,31 @@ describe("a steady start (compromise.start)", () => {
     const { mean, halfWidth } = bernsteinHalfWidth(perServerFractions("steady"), 1e-6);
     expect(halfWidth).toBeLessThan(0.012);
     expect(Math.abs(mean - f), `steady start: ${mean} ± ${halfWidth}, closed form ${f}`).toBeLessThanOrEqual(halfWidth);
+  });
+
+  it("lists a server at t = 0 and at t = 1 d with the closed form's probability, exactly (Chernoff, 1e-6)", () => {
+    // The sharper check of the start itself: servers are independent, so the number listed at
+    // an instant is Binomial(n, f). With n = 100,000 the bound is ±0.0066 around f; a start
+    // without the history before 0 (listings of a cleaned server still waiting for their
+    // delisting) lists 0.085 at t = 0 (checked by mutation), which the 7-day mean above, at
+    // ≈ f − 0.006, would not show.
+    const servers = 100_000;
+    const s = scenarioSchema.parse({
+      name: "steady-instant",
+      horizon: "2d",
+      pool: { servers },
+      blacklists: [{ name: "spamcop", subscribers: 1, listingDelay: "2h", delistAfter: "24h" }],
+      compromise: { ratePerServer: "1/10d", cleanup: "1d" },
+      traffic: { senders: 1, rate: "1/d" },
+    });
+    const f = listedFraction(1 / (10 * DAY), 2 * 3600, DAY, DAY);
+    const listings = compromiseListings(s, compromiseStreams(12, 0));
+    for (const t of [0, DAY]) {
+      const listed = new Set(listings.filter((l) => l.from <= t && t < l.until).map((l) => l.server)).size;
+      expect(binomialAgrees(listed, servers, f, 1e-6 / 2), `${listed}/${servers} listed at ${t} s, f = ${f}`).toBe(
+        true,
+      );
+    }
   });
 
   it('starts every server clean with start: "clean" (the short-horizon bias the default removes)', () => {
