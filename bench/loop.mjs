@@ -7,7 +7,7 @@ import { CompiledScenario } from "../dist/model/replication.js";
 import { parseScenario } from "../dist/scenario/load.js";
 import * as scenarios from "./scenarios.mjs";
 
-const input = scenarios[process.argv[2]];
+const input = new Map(Object.entries(scenarios)).get(process.argv[2]);
 if (!input) throw new Error(`bench/loop.mjs: no scenario ${process.argv[2]} in bench/scenarios.mjs`);
 const compiled = new CompiledScenario(parseScenario(input));
 runReplication(compiled, 99, 0);

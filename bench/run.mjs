@@ -50,7 +50,7 @@ function timed(nodeArgs, label) {
 /** A bench scenario written to a file for the CLI. */
 function scenarioFile(name) {
   const file = join(dir, `${name}.json`);
-  writeFileSync(file, JSON.stringify(scenarios[name]));
+  writeFileSync(file, JSON.stringify(new Map(Object.entries(scenarios)).get(name)));
   return file;
 }
 
