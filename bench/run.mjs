@@ -8,7 +8,7 @@
 //        advise-round-robin-busy, sweep-workers, advise-workers, esp
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { availableParallelism, cpus, tmpdir } from "node:os";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as scenarios from "./scenarios.mjs";
@@ -24,6 +24,8 @@ const only = option("--only")?.split(",");
 const write = !args.includes("--no-write");
 const asJson = args.includes("--json");
 const dir = mkdtempSync(join(tmpdir(), "relaysim-bench-"));
+// Other processes' load moves every figure: it is recorded beside them.
+const loadBefore = loadavg()[0];
 const mib = (bytes) => bytes / 2 ** 20;
 /** A regression is flagged when a figure is this much worse than the baseline's. */
 const TOLERANCE = 0.15;
@@ -255,8 +257,16 @@ try {
     const target =
       spec.target === null ? "" : `target ${spec.higher ? "≥" : "≤"} ${spec.target}${spec.unit === "s" ? " s" : ""}`;
     const rssTarget = spec.rssTarget === undefined ? "" : ` and peak RSS ≤ ${mib(spec.rssTarget).toFixed(0)} MiB`;
-    lines.push({ id: spec.id, value: m.value, unit: spec.unit, peakMiB: Math.round(mib(m.peak)), detail: m.detail });
+    lines.push({
+      id: spec.id,
+      value: Number(m.value.toPrecision(3)),
+      unit: spec.unit,
+      peakMiB: Math.round(mib(m.peak)),
+      detail: m.detail,
+    });
     if (!asJson) {
+      if (lines.length === 1)
+        console.log(`load average ${loadBefore.toFixed(1)} on ${availableParallelism()} cores at the start`);
       console.log(`${spec.id}: ${spec.what}`);
       console.log(
         `  ${fmt(m.value)} ${spec.unit}, peak RSS ${mib(m.peak).toFixed(0)} MiB (${m.detail})` +
@@ -269,8 +279,13 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 const report = {
-  note: "Figures of `npm run bench` (bench/run.mjs); rewritten by each run. Shared or loaded machines vary by tens of per cent.",
-  machine: { cores: availableParallelism(), cpu: cpus()[0]?.model ?? "unknown", node: process.version },
+  note: "Figures of `npm run bench` (bench/run.mjs); rewritten by each run. On a loaded machine (loadAverage1m above the cores) every figure is slower, often by several times: compare like with like.",
+  machine: {
+    cores: availableParallelism(),
+    cpu: cpus()[0]?.model ?? "unknown",
+    node: process.version,
+    loadAverage1m: { before: Number(loadBefore.toFixed(2)), after: Number(loadavg()[0].toFixed(2)) },
+  },
   date: new Date().toISOString().slice(0, 10),
   rows: [...baseline.rows.filter((r) => !lines.some((l) => l.id === r.id)), ...lines].sort(
     (a, b) => rows.findIndex((r) => r.id === a.id) - rows.findIndex((r) => r.id === b.id),

@@ -143,7 +143,8 @@ start_munge() {
 
 start() {
   need_commands
-  if [ -s "$DIR/slurmctld.pid" ] && live_pid "$DIR/slurmctld.pid" >/dev/null && [ "$(node_state)" = idle ]; then
+  # A running cluster is reused, busy or not ("mix" and "alloc" while jobs run).
+  if status >/dev/null; then
     echo "already running (SLURM_CONF=$CONF)"
     echo "export SLURM_CONF=$CONF"
     return 0
