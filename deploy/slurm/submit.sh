@@ -7,6 +7,7 @@
 # Settings come from the environment (defaults in brackets), the same for every task:
 #   SHARDS [8]  VARY [resend.after=0m..60m/1m]  REPLICATIONS [200]  SEED [the scenario's]
 #   RESULTS [results]  CPUS_PER_TASK, MEM, TIME [sweep.sbatch's #SBATCH lines]
+#   MERGE_MEM [merge.sbatch's --mem; a merge holds ~15 KB a replication, docs/cluster.md]
 #
 # --wait: wait until the array and the merge have ended, then check the state and exit code
 # of every task and of the merge; exit 1 naming the failed ones. (`sbatch --wait` is not enough:
@@ -43,8 +44,9 @@ sweep_options=(--array="0-$((SHARDS - 1))" --output="$RESULTS/slurm-%A_%a.out")
 # --parsable prints "jobid" or "jobid;cluster".
 array=$(sbatch --parsable --export=ALL "${sweep_options[@]}" deploy/slurm/sweep.sbatch)
 array=${array%%;*}
-merge=$(sbatch --parsable --export=ALL --dependency="afterok:${array}" --output="$RESULTS/slurm-merge-%j.out" \
-  deploy/slurm/merge.sbatch)
+merge_options=(--dependency="afterok:${array}" --output="$RESULTS/slurm-merge-%j.out")
+[ -z "${MERGE_MEM:-}" ] || merge_options+=(--mem="$MERGE_MEM")
+merge=$(sbatch --parsable --export=ALL "${merge_options[@]}" deploy/slurm/merge.sbatch)
 merge=${merge%%;*}
 echo "sweep array ${array} (${SHARDS} tasks) queued; merge ${merge} queued after it → ${RESULTS}/merged"
 $wait_for_end || exit 0
