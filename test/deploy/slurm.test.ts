@@ -28,6 +28,20 @@ if (!slurmInstalled && !onCi) {
   );
 }
 
+/** A small, fast scenario: a few hundred messages a replication. */
+const SMALL = {
+  name: "small",
+  seed: 7,
+  replications: 3,
+  horizon: "1d",
+  pool: { servers: 5, balancer: { policy: "timer", period: "10m" } },
+  blacklists: [{ name: "spamcop", subscribers: 0.5 }],
+  listed: [{ servers: 2, on: ["spamcop"] }],
+  recipients: { domains: 50 },
+  traffic: { senders: 10, rate: "30/d" },
+  resend: { after: { uniform: ["5m", "15m"] }, maxAttempts: 3 },
+};
+
 /** All files under `dir`, as sorted paths relative to it. */
 function files(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
@@ -36,10 +50,15 @@ function files(dir: string): string[] {
 }
 
 describe.skipIf(!slurmInstalled && !onCi)("deploy/slurm on a single-node Slurm cluster", () => {
-  const dir = mkdtempSync(join(tmpdir(), "relaysim-slurm-test-"));
+  // Made in beforeAll, so that a skipped run leaves nothing behind.
+  let dir = "";
+  let scenario = "";
   let startedHere = false;
 
   beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "relaysim-slurm-test-"));
+    scenario = join(dir, "small.json");
+    writeFileSync(scenario, JSON.stringify(SMALL));
     if (!slurmInstalled) {
       throw new Error("Slurm is not installed: run sudo bash scripts/install-deps.sh (slurm-wlm, munge)");
     }
@@ -53,25 +72,9 @@ describe.skipIf(!slurmInstalled && !onCi)("deploy/slurm on a single-node Slurm c
 
   afterAll(() => {
     if (startedHere) spawnSync("bash", [CLUSTER, "stop"], { env });
-    rmSync(dir, { recursive: true, force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const scenario = join(dir, "small.json");
-  writeFileSync(
-    scenario,
-    JSON.stringify({
-      name: "small",
-      seed: 7,
-      replications: 3,
-      horizon: "1d",
-      pool: { servers: 5, balancer: { policy: "timer", period: "10m" } },
-      blacklists: [{ name: "spamcop", subscribers: 0.5 }],
-      listed: [{ servers: 2, on: ["spamcop"] }],
-      recipients: { domains: 50 },
-      traffic: { senders: 10, rate: "30/d" },
-      resend: { after: { uniform: ["5m", "15m"] }, maxAttempts: 3 },
-    }),
-  );
   const vary = ["resend.after=1m,10m", "listed.0.servers=1..3/1"];
   const submit = (results: string, shards: number) =>
     run("bash", [SUBMIT, "--wait", scenario], {
