@@ -1,63 +1,298 @@
-// `npm run bench`: throughput of the simulation loop and of a whole `sim run` process.
-// Prints figures; asserts nothing (tests never assert on time).
+// `npm run bench`: every row of issue 14's speed table, each measured in a process of its own
+// with its peak RSS, compared with bench/baseline.json (the last committed figures) and written
+// back to it, so that a regression shows in the diff. Prints figures and asserts nothing: tests
+// never assert on time. Needs a fresh build (npm run build).
+//
+// Usage: node bench/run.mjs [--only ID,ID…] [--no-write] [--json]
+//   IDs: run-28m, loop, loop-lifecycle, capacity, least-connections, advise-18of20,
+//        advise-round-robin-busy, sweep-workers, advise-workers, esp
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { runReplication } from "../dist/experiment/run.js";
-import { CompiledScenario } from "../dist/model/replication.js";
-import { parseScenario } from "../dist/scenario/load.js";
-import { capacity, capacityLeastConnections, large18of20, lifecycleYear } from "./scenarios.mjs";
+import { fileURLToPath } from "node:url";
+import * as scenarios from "./scenarios.mjs";
 
-const only = process.argv[2];
-const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const root = fileURLToPath(new URL("..", import.meta.url));
+const baselineFile = join(root, "bench/baseline.json");
+const args = process.argv.slice(2);
+const option = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const only = option("--only")?.split(",");
+const write = !args.includes("--no-write");
+const asJson = args.includes("--json");
+const dir = mkdtempSync(join(tmpdir(), "relaysim-bench-"));
+// Other processes' load moves every figure: it is recorded beside them.
+const loadBefore = loadavg()[0];
+const mib = (bytes) => bytes / 2 ** 20;
+/** A regression is flagged when a figure is this much worse than the baseline's. */
+const TOLERANCE = 0.15;
 
-function loop(label, input) {
-  const compiled = new CompiledScenario(parseScenario(input));
-  runReplication(compiled, 99, 0); // warm up the JIT on the same code
-  const start = process.hrtime.bigint();
-  const result = runReplication(compiled, input.seed, 0);
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const messages = result.counts.messages;
-  console.log(
-    `${label}: ${(messages / 1e6).toFixed(2)} M messages, ${(result.events / 1e6).toFixed(2)} M events in ${seconds.toFixed(2)} s` +
-      ` → ${(messages / seconds / 1e6).toFixed(2)} M messages/s, ${(result.events / seconds / 1e6).toFixed(2)} M events/s` +
-      ` (peak RSS so far ${mib(process.resourceUsage().maxRSS * 1024)})`,
-  );
-  return messages / seconds;
+/**
+ * `node ARGS…` in a child process with the peak-RSS preload; returns wall seconds, peak RSS
+ * (bytes) and stdout. Throws with stderr when the child fails.
+ */
+function timed(nodeArgs, label) {
+  const rssFile = join(dir, `rss-${process.hrtime.bigint()}`);
+  const started = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, ["--import", join(root, "bench/peak-rss.mjs"), ...nodeArgs], {
+    cwd: root,
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+    env: { ...process.env, CI: "1", RELAYSIM_BENCH_RSS: rssFile },
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (child.status !== 0) throw new Error(`${label} failed (exit ${child.status}):\n${child.stderr}`);
+  const peak = existsSync(rssFile) ? Number(readFileSync(rssFile, "utf8")) : Number.NaN;
+  return { seconds, peak, stdout: child.stdout };
 }
 
-function wholeProcess(label, input) {
-  const dir = mkdtempSync(join(tmpdir(), "relaysim-bench-"));
-  const file = join(dir, "scenario.json");
-  writeFileSync(file, JSON.stringify(input));
-  const start = process.hrtime.bigint();
-  const child = spawnSync(
-    "/usr/bin/time",
-    ["-f", "%M", process.execPath, "bin/sim.js", "run", file, "--out", join(dir, "out"), "--no-charts"],
-    {
-      encoding: "utf8",
-    },
+/** A bench scenario written to a file for the CLI. */
+function scenarioFile(name) {
+  const file = join(dir, `${name}.json`);
+  writeFileSync(file, JSON.stringify(new Map(Object.entries(scenarios)).get(name)));
+  return file;
+}
+
+/** The simulation loop alone (bench/loop.mjs): M messages/s and peak RSS. */
+function loop(name) {
+  const r = timed([join(root, "bench/loop.mjs"), name], `loop ${name}`);
+  const { messages, events, seconds } = JSON.parse(r.stdout);
+  return { messages, events, seconds, rate: messages / seconds / 1e6, peak: r.peak };
+}
+
+/** A whole `sim run` process, one replication, no charts: M messages/s and peak RSS. */
+function wholeRun(name) {
+  const out = join(dir, `${name}-out`);
+  const r = timed(
+    [join(root, "bin/sim.js"), "run", scenarioFile(name), "--workers", "1", "--no-charts", "--out", out],
+    `sim run ${name}`,
   );
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (child.status !== 0) throw new Error(`sim run failed: ${child.stderr}`);
-  const summary = JSON.parse(readFileSync(join(dir, "out", "summary.json"), "utf8"));
-  const peakKiB = Number(child.stderr.trim().split("\n").pop());
-  console.log(
-    `${label}: ${(summary.totals.messages / 1e6).toFixed(2)} M messages in ${seconds.toFixed(2)} s → ` +
-      `${(summary.totals.messages / seconds / 1e6).toFixed(2)} M messages/s, peak RSS ${mib(peakKiB * 1024)}`,
-  );
+  const summary = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+  rmSync(out, { recursive: true, force: true });
+  return {
+    messages: summary.totals.messages,
+    seconds: r.seconds,
+    rate: summary.totals.messages / r.seconds / 1e6,
+    peak: r.peak,
+  };
+}
+
+/** A whole CLI command (sim ARGS… --out TEMP): wall seconds and peak RSS. */
+function command(simArgs, label) {
+  const out = join(dir, `out-${process.hrtime.bigint()}`);
+  const r = timed([join(root, "bin/sim.js"), ...simArgs, "--out", out], label);
+  rmSync(out, { recursive: true, force: true });
+  return r;
+}
+
+/** Best (smallest) wall time of `repeat` runs of each worker count, interleaved 1, 2, 1, 2. */
+function workerScaling(simArgs, label, repeat) {
+  const best = { 1: Number.POSITIVE_INFINITY, 2: Number.POSITIVE_INFINITY };
+  let peak = 0;
+  for (let k = 0; k < repeat; k++) {
+    for (const w of [1, 2]) {
+      const r = command([...simArgs, "--workers", String(w)], `${label} --workers ${w}`);
+      best[w] = Math.min(best[w], r.seconds);
+      peak = Math.max(peak, r.peak);
+    }
+  }
+  return { one: best[1], two: best[2], speedUp: best[1] / best[2], peak };
+}
+
+// Each row: id, the table's words, how it is measured, its unit, whether more is better, the
+// issue's target. `measure` returns { value, peak, detail }.
+const rows = [];
+const results = new Map();
+const row = (spec) => rows.push(spec);
+
+row({
+  id: "run-28m",
+  what: "whole-process `sim run`, 1 replication of an 18of20-like pool (timer, 200 senders, 7000 days; 28 M messages), no charts",
+  unit: "M messages/s",
+  higher: true,
+  target: 15,
+  measure: () => {
+    const r = wholeRun("long18of20");
+    return {
+      value: r.rate,
+      peak: r.peak,
+      detail: `${(r.messages / 1e6).toFixed(1)} M messages in ${r.seconds.toFixed(2)} s`,
+    };
+  },
+});
+row({
+  id: "loop",
+  what: "simulation loop alone, 18of20 at 10 M messages",
+  unit: "M messages/s",
+  higher: true,
+  target: 20,
+  measure: () => {
+    const r = loop("large18of20");
+    return {
+      value: r.rate,
+      peak: r.peak,
+      detail: `${(r.messages / 1e6).toFixed(1)} M messages, ${(r.events / r.seconds / 1e6).toFixed(2)} M events/s`,
+    };
+  },
+});
+/** A loop's messages/s relative to the static pool's (the `loop` row, measured first). */
+function relative(name) {
+  const base = results.get("loop") ?? rows.find((r) => r.id === "loop").measure();
+  results.set("loop", base);
+  const r = loop(name);
+  return {
+    value: r.rate / base.value,
+    peak: r.peak,
+    detail: `${r.rate.toFixed(2)} M messages/s against ${base.value.toFixed(2)}`,
+  };
+}
+row({
+  id: "loop-lifecycle",
+  what: "simulation loop, a year of compromises and listings (200 senders), relative to the static pool",
+  unit: "×",
+  higher: true,
+  target: null,
+  measure: () => relative("lifecycleYear"),
+});
+row({
+  id: "capacity",
+  what: "`capacity` (4 sessions a relay, random balancing), relative to the static pool",
+  unit: "×",
+  higher: true,
+  target: 0.7,
+  measure: () => relative("capacity"),
+});
+row({
+  id: "least-connections",
+  what: "`least-connections` (capacity 4), relative to the static pool",
+  unit: "×",
+  higher: true,
+  target: 0.7,
+  measure: () => relative("capacityLeastConnections"),
+});
+row({
+  id: "advise-18of20",
+  what: `\`sim advise scenarios/18of20.json\`, whole command, default flags (${availableParallelism()} workers)`,
+  unit: "s",
+  higher: false,
+  target: 3,
+  measure: () => {
+    const r = command(["advise", "scenarios/18of20.json"], "sim advise 18of20");
+    return { value: r.seconds, peak: r.peak, detail: "wall" };
+  },
+});
+row({
+  id: "advise-round-robin-busy",
+  what: "`sim advise scenarios/round-robin-busy.json`, whole command, default flags",
+  unit: "s",
+  higher: false,
+  target: 10,
+  measure: () => {
+    const r = command(["advise", "scenarios/round-robin-busy.json"], "sim advise round-robin-busy");
+    return { value: r.seconds, peak: r.peak, detail: "wall" };
+  },
+});
+row({
+  id: "sweep-workers",
+  what: "`sim sweep scenarios/18of20.json --vary resend.after=0m..30m/1m -r 20 --no-charts`, 2 workers vs 1 (whole command)",
+  unit: "×",
+  higher: true,
+  target: 1.85,
+  measure: () => {
+    const r = workerScaling(
+      ["sweep", "scenarios/18of20.json", "--vary", "resend.after=0m..30m/1m", "-r", "20", "--no-charts"],
+      "sim sweep",
+      2,
+    );
+    return { value: r.speedUp, peak: r.peak, detail: `best of 2: ${r.one.toFixed(2)} s / ${r.two.toFixed(2)} s` };
+  },
+});
+row({
+  id: "advise-workers",
+  what: "`sim advise scenarios/18of20.json --no-charts`, 2 workers vs 1 (whole command)",
+  unit: "×",
+  higher: true,
+  target: 1.85,
+  measure: () => {
+    const r = workerScaling(["advise", "scenarios/18of20.json", "--no-charts"], "sim advise", 1);
+    return { value: r.speedUp, peak: r.peak, detail: `${r.one.toFixed(2)} s / ${r.two.toFixed(2)} s` };
+  },
+});
+row({
+  id: "esp",
+  what: "ESP-sized pool: 5000 relays, 1 M senders, 10 lists, a month (10 M messages), whole `sim run`, relative to run-28m",
+  unit: "×",
+  higher: true,
+  target: 0.5,
+  rssTarget: 2 * 2 ** 30,
+  measure: () => {
+    const base = results.get("run-28m") ?? rows[0].measure();
+    results.set("run-28m", base);
+    const r = wholeRun("espMonth");
+    return {
+      value: r.rate / base.value,
+      peak: r.peak,
+      detail: `${(r.messages / 1e6).toFixed(1)} M messages in ${r.seconds.toFixed(2)} s = ${r.rate.toFixed(2)} M messages/s`,
+    };
+  },
+});
+
+const baseline = existsSync(baselineFile) ? JSON.parse(readFileSync(baselineFile, "utf8")) : { rows: [] };
+const fmt = (v) => (v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+const lines = [];
+try {
+  for (const spec of rows) {
+    if (only && !only.includes(spec.id)) continue;
+    const m = results.get(spec.id) ?? spec.measure();
+    results.set(spec.id, m);
+    const before = baseline.rows.find((r) => r.id === spec.id);
+    const meets =
+      (spec.target === null || (spec.higher ? m.value >= spec.target : m.value <= spec.target)) &&
+      (spec.rssTarget === undefined || m.peak <= spec.rssTarget);
+    const worse =
+      before && (spec.higher ? m.value < before.value * (1 - TOLERANCE) : m.value > before.value * (1 + TOLERANCE));
+    const target =
+      spec.target === null ? "" : `target ${spec.higher ? "≥" : "≤"} ${spec.target}${spec.unit === "s" ? " s" : ""}`;
+    const rssTarget = spec.rssTarget === undefined ? "" : ` and peak RSS ≤ ${mib(spec.rssTarget).toFixed(0)} MiB`;
+    lines.push({
+      id: spec.id,
+      value: Number(m.value.toPrecision(3)),
+      unit: spec.unit,
+      peakMiB: Math.round(mib(m.peak)),
+      detail: m.detail,
+    });
+    if (!asJson) {
+      if (lines.length === 1)
+        console.log(`load average ${loadBefore.toFixed(1)} on ${availableParallelism()} cores at the start`);
+      console.log(`${spec.id}: ${spec.what}`);
+      console.log(
+        `  ${fmt(m.value)} ${spec.unit}, peak RSS ${mib(m.peak).toFixed(0)} MiB (${m.detail})` +
+          `${target ? `; ${target}${rssTarget}: ${meets ? "met" : "NOT met"}` : ""}` +
+          `${before ? `; baseline ${fmt(before.value)}${worse ? ` — REGRESSION beyond ${TOLERANCE * 100} %` : ""}` : ""}`,
+      );
+    }
+  }
+} finally {
   rmSync(dir, { recursive: true, force: true });
 }
-
-if (!only || only === "core") {
-  const base = loop("simulation loop, 18of20 × 10M messages", large18of20);
-  wholeProcess("whole process `sim run --workers 1`, same scenario", large18of20);
-  const year = loop("simulation loop, lifecycle year, 200 senders", lifecycleYear);
-  const busy = loop("simulation loop, capacity 4, random balancing", capacity);
-  const leastConnections = loop("simulation loop, capacity 4, least-connections", capacityLeastConnections);
-  const ratio = (x) => `${(x / base).toFixed(2)}×`;
-  console.log(
-    `relative to the static scenario's messages/s: lifecycle ${ratio(year)}, capacity ${ratio(busy)}, capacity with least-connections ${ratio(leastConnections)}`,
-  );
+const report = {
+  note: "Figures of `npm run bench` (bench/run.mjs); rewritten by each run. On a loaded machine (loadAverage1m above the cores) every figure is slower, often by several times: compare like with like.",
+  machine: {
+    cores: availableParallelism(),
+    cpu: cpus()[0]?.model ?? "unknown",
+    node: process.version,
+    loadAverage1m: { before: Number(loadBefore.toFixed(2)), after: Number(loadavg()[0].toFixed(2)) },
+  },
+  date: new Date().toISOString().slice(0, 10),
+  rows: [...baseline.rows.filter((r) => !lines.some((l) => l.id === r.id)), ...lines].sort(
+    (a, b) => rows.findIndex((r) => r.id === a.id) - rows.findIndex((r) => r.id === b.id),
+  ),
+};
+if (asJson) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+if (write) {
+  writeFileSync(baselineFile, `${JSON.stringify(report, null, 2)}\n`);
+  if (!asJson) console.log(`Wrote ${baselineFile} (git diff shows the change against the last committed figures)`);
 }

@@ -24,6 +24,14 @@ describe("sim", () => {
     for (const flag of ["--out", "--seed", "--replications", "--json", "--attempts"]) expect(stdout).toContain(flag);
   });
 
+  it.each([["--help"], ["-h"]])("advise %s wraps its text at 100 columns at most", async (flag) => {
+    const { code, stdout } = await sim("advise", flag);
+    expect(code).toBe(0);
+    const lines = stdout.split("\n");
+    expect(lines.length).toBeGreaterThan(30);
+    expect(Math.max(...lines.map((line) => line.length))).toBeLessThanOrEqual(100);
+  });
+
   it("--version prints the version", async () => {
     const { code, stdout } = await sim("--version");
     expect(code).toBe(0);
