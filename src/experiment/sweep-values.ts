@@ -2,7 +2,7 @@
 // scenario's `sweep` block, expanded into a grid of points. Each point is the base scenario
 // with the values set at their paths and re-validated by parseScenario, so "5m" is a
 // duration there exactly as in a file, and every check of the format applies to every point.
-import { parseScenario } from "../scenario/load.js";
+import { parseScenario } from "../scenario/parse.js";
 import type { Policy, Scenario } from "../scenario/schema.js";
 import { parseDuration } from "../scenario/units.js";
 
