@@ -334,6 +334,7 @@ async function run(): Promise<void> {
     $(id).replaceChildren();
   $<HTMLButtonElement>("download-summary").disabled = true;
   started = performance.now();
+  pool.resume();
   try {
     await answer(scenario, pool, {
       summary: showSummary,

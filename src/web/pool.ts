@@ -38,6 +38,8 @@ export class ReplicationPool {
   private nextId = 0;
   private readonly remembered = new Map<string, ReplicationResult>();
   private abort: ((error: Error) => void) | null = null;
+  /** Set by stop() until resume(): a stop between two runs stops the next one too. */
+  private halted = false;
 
   constructor(workers: number = defaultWorkers()) {
     if (!(Number.isSafeInteger(workers) && workers >= 1)) {
@@ -52,6 +54,7 @@ export class ReplicationPool {
     onResult?: (done: number, total: number) => void,
   ): Promise<ReplicationResult[]> {
     if (this.abort) return Promise.reject(new Error("ReplicationPool.run: the pool is already running tasks"));
+    if (this.halted) return Promise.reject(new StoppedError("stopped"));
     const results = new Array<ReplicationResult>(tasks.length);
     const pending: number[] = [];
     tasks.forEach((task, i) => {
@@ -110,10 +113,16 @@ export class ReplicationPool {
     this.threadsFor(this.size);
   }
 
-  /** Stop the run in progress (it rejects with StoppedError); the pool stays usable. */
+  /** Stop the run in progress (it rejects with StoppedError) and refuse new runs until resume(). */
   stop(): void {
+    this.halted = true;
     this.terminate();
     this.abort?.(new StoppedError("stopped"));
+  }
+
+  /** Accept runs again after stop(). */
+  resume(): void {
+    this.halted = false;
   }
 
   /** Stop the workers and release the worker source's URL. */
