@@ -1,8 +1,9 @@
 // Getting the answer with the CLI's own functions on the browser's worker pool: a first look
-// (advise on the scenario's own policy, few replications) for a verdict in seconds, then
-// `sim run`'s summary, then `sim advise` in full. Replications already simulated are reused
-// (web/pool.ts), so the later steps only add what they need; the final numbers are the CLI's.
+// (advise on the scenario's own policy, a coarse grid, few replications) for a verdict in
+// seconds, then `sim run`'s summary, then `sim advise` in full. Replications already simulated
+// are reused (web/pool.ts), so later steps only add what they need; the final numbers are the CLI's.
 import { type Advice, advise, adviseProblem } from "../experiment/advise.js";
+import { COARSE, fittedGrid } from "../experiment/advise-grid.js";
 import { runScenarioParallel } from "../experiment/parallel.js";
 import type { ReplicationPool as NodePool } from "../experiment/pool.js";
 import type { ReplicationResult } from "../experiment/result.js";
@@ -10,7 +11,10 @@ import { type Summary, summarise } from "../experiment/summary.js";
 import type { Scenario } from "../scenario/schema.js";
 import type { ReplicationPool } from "./pool.js";
 
-/** Replications per configuration of the first look. */
+/**
+ * Replications per wait of the first look, which also samples waits only as finely as advise's
+ * policy table does (COARSE: a quarter of the time scale) — a third of the full grid's work.
+ */
 export const FIRST_LOOK = 3;
 
 /** Which step is running, for the progress line. */
@@ -56,6 +60,7 @@ export async function answer(scenario: Scenario, pool: ReplicationPool, listener
       const first = await advise(scenario, {
         pool: shared,
         replications: FIRST_LOOK,
+        delays: fittedGrid(scenario, COARSE).delays,
         policies: [scenario.pool.balancer.policy],
         // Any target is met or not at FIRST_LOOK: the cap ends the step there.
         precision: { targets: { resendFailure: 1 }, maxReplications: FIRST_LOOK },

@@ -234,6 +234,7 @@ function say(text: string): void {
 // ---- the answer --------------------------------------------------------------------------
 
 let lastSummary: Summary | null = null;
+let lastAdvice: Advice | null = null;
 let started = 0;
 let firstVerdict = false;
 
@@ -272,7 +273,15 @@ function showSummary(summary: Summary, complete: boolean): void {
   );
 }
 
+/** advice.json as `sim advise --json` prints it: the verdict and its sentences first (cli/commands/advise.ts adviceJson). */
+function adviceJson(a: Advice): Record<string, unknown> {
+  const { tool, verdict, ...rest } = a;
+  return { tool, verdict, headline: adviceHeadline(a), ...rest };
+}
+
 function showAdvice(advice: Advice, final: boolean): void {
+  lastAdvice = final ? advice : null;
+  $<HTMLButtonElement>("download-advice").disabled = !final;
   const verdict = $("verdict");
   const lines = adviceHeadline(advice);
   verdict.replaceChildren(...lines.map((l) => element("p", {}, l)));
@@ -333,7 +342,9 @@ async function run(): Promise<void> {
   for (const id of ["verdict", "verdict-note", "summary", "policies", "operator", "curve-chart", "advice-chart"])
     $(id).replaceChildren();
   $<HTMLButtonElement>("download-summary").disabled = true;
+  $<HTMLButtonElement>("download-advice").disabled = true;
   started = performance.now();
+  document.body.dataset.runStartedMs = String(started);
   pool.resume();
   try {
     await answer(scenario, pool, {
@@ -396,6 +407,9 @@ async function start(): Promise<void> {
   $("download-summary").addEventListener("click", () => {
     // report/files.ts jsonText: two-space JSON and a final newline, the bytes of `sim run --json`.
     if (lastSummary) download("summary.json", `${JSON.stringify(lastSummary, null, 2)}\n`);
+  });
+  $("download-advice").addEventListener("click", () => {
+    if (lastAdvice) download("advice.json", `${JSON.stringify(adviceJson(lastAdvice), null, 2)}\n`);
   });
   $("first-look").textContent = String(FIRST_LOOK);
 
