@@ -24,7 +24,11 @@ if (!existsSync(CHROMIUM)) {
   process.exit(1);
 }
 await buildWeb();
-const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ["--no-sandbox", "--disable-gpu"] });
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu"],
+});
 
 async function once() {
   const page = await browser.newPage({ viewport: { width: 1200, height: 1000 } });
@@ -67,14 +71,18 @@ const result = {
   repeat,
   firstVerdictSeconds: { median: median(runs.map((r) => r.firstVerdict)), runs: runs.map((r) => r.firstVerdict) },
   summarySeconds: { median: median(runs.map((r) => r.summary)), runs: runs.map((r) => r.summary) },
-  fullAdviceSeconds: full ? { median: median(runs.map((r) => r.fullAdvice)), runs: runs.map((r) => r.fullAdvice) } : null,
+  fullAdviceSeconds: full
+    ? { median: median(runs.map((r) => r.fullAdvice)), runs: runs.map((r) => r.fullAdvice) }
+    : null,
   verdicts: [...new Set(runs.map((r) => r.verdict))],
 };
 if (asJson) console.log(JSON.stringify(result, null, 2));
 else {
   const f = (x) => `${x.toFixed(2)} s`;
   console.log(`web page, 18of20, headless Chromium, ${result.cores} workers, ${repeat} fresh pages`);
-  console.log(`first verdict:  median ${f(result.firstVerdictSeconds.median)}  (${runs.map((r) => f(r.firstVerdict)).join(", ")})  target ≤ 2 s`);
+  console.log(
+    `first verdict:  median ${f(result.firstVerdictSeconds.median)}  (${runs.map((r) => f(r.firstVerdict)).join(", ")})  target ≤ 2 s`,
+  );
   console.log(`summary (20 replications): median ${f(result.summarySeconds.median)}`);
   if (full) console.log(`full advice (sim advise's): median ${f(result.fullAdviceSeconds.median)}`);
   console.log(`verdict: ${result.verdicts.join(", ")}`);
