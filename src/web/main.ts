@@ -100,9 +100,13 @@ function renderForm(): void {
     for (const f of listFields(i)) row.append(fieldRow(f));
     const remove = element("button", { type: "button", class: "secondary" }, `Remove list ${i + 1}`);
     remove.addEventListener("click", () => {
-      (raw.blacklists as unknown[]).splice(i, 1);
+      const [gone] = (raw.blacklists as Array<{ name?: unknown }>).splice(i, 1);
+      // Relays listed on it are no longer listed there.
+      for (const entry of Array.isArray(raw.listed) ? raw.listed : []) {
+        const on = (entry as { on?: unknown[] }).on;
+        if (Array.isArray(on)) (entry as { on: unknown[] }).on = on.filter((name) => name !== gone?.name);
+      }
       renderForm();
-      changed();
     });
     row.append(remove);
     lists.append(row);
@@ -179,10 +183,24 @@ function showGeneral(lines: string[]): void {
   box.hidden = lines.length === 0;
 }
 
+/** The fragment this page last wrote: a different one comes from the user (a pasted link). */
+let ownFragment = "";
+
 async function updateLink(): Promise<void> {
   linkTimer = null;
-  const fragment = await encodeFragment(JSON.stringify(raw));
-  history.replaceState(null, "", fragment);
+  ownFragment = await encodeFragment(JSON.stringify(raw));
+  history.replaceState(null, "", ownFragment);
+}
+
+/** Load the scenario a link carries; false when it carries none or cannot be read. */
+async function loadFragment(): Promise<boolean> {
+  try {
+    const text = await decodeFragment(location.hash);
+    return text !== null && loadText(text, "the link");
+  } catch (error) {
+    showGeneral([(error as Error).message]);
+    return false;
+  }
 }
 
 /** Load scenario text from a preset, a file, the JSON box or a link; `source` names it in errors. */
@@ -413,13 +431,10 @@ async function start(): Promise<void> {
   });
   $("first-look").textContent = String(FIRST_LOOK);
 
-  let loaded = false;
-  try {
-    const text = await decodeFragment(location.hash);
-    if (text !== null) loaded = loadText(text, "the link");
-  } catch (error) {
-    showGeneral([(error as Error).message]);
-  }
+  window.addEventListener("hashchange", () => {
+    if (location.hash !== ownFragment) void loadFragment();
+  });
+  const loaded = await loadFragment();
   if (!loaded && location.hash === "") {
     loadText(presets[DEFAULT_PRESET], `scenarios/${DEFAULT_PRESET}.json`);
     $<HTMLSelectElement>("preset").value = DEFAULT_PRESET;

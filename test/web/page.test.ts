@@ -193,9 +193,14 @@ describe.skipIf(!available && !process.env.CI)("the web page in Chromium", () =>
 
   it("runs with the keyboard only", async () => {
     const { page, errors } = await openPage();
+    // A day of mail instead of a week keeps it quick.
+    await tabTo(page, "f-horizon");
+    await page.keyboard.press("Control+A");
+    await page.keyboard.type("1d");
     await tabTo(page, "f-replications");
     await page.keyboard.press("Control+A");
     await page.keyboard.type(String(REPLICATIONS));
+    expect(await page.inputValue("#f-horizon")).toBe("1d");
     await tabTo(page, "run");
     await page.keyboard.press("Enter");
     await page.waitForSelector("#verdict[data-verdict]");
@@ -247,8 +252,23 @@ describe.skipIf(!available && !process.env.CI)("the web page in Chromium", () =>
     await page.close();
   });
 
+  it("opens a scenario file, and reports a broken one with its line and column", async () => {
+    const { page, errors } = await openPage();
+    await page.getByLabel("Open a scenario file").setInputFiles(join("scenarios", "sticky-pool.json"));
+    await page.waitForFunction(() => (document.getElementById("f-name") as HTMLInputElement).value === "sticky-pool");
+    expect(await page.inputValue("#f-policy")).toBe("sticky");
+    const broken = writeScenario(folder, "broken.json", '{\n  "name": "x",\n  "pool": }\n');
+    await page.getByLabel("Open a scenario file").setInputFiles(broken);
+    await page.waitForSelector("#scenario-errors:not([hidden])");
+    expect(await page.textContent("#scenario-errors")).toMatch(/^broken\.json: line 3, column \d+: invalid JSON/);
+    expect(await page.inputValue("#f-name")).toBe("sticky-pool");
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("has no serious or critical accessibility violation (axe-core), answer included", async () => {
     const { page } = await openPage();
+    await page.getByLabel("Simulated time").fill("1d");
     await page.getByLabel("Replications (at least)").fill("2");
     await page.getByRole("button", { name: "Run", exact: true }).click();
     await page.waitForSelector("#download-summary:not([disabled])");
