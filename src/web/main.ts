@@ -119,25 +119,24 @@ function edit(f: FieldSpec, text: string): void {
   if (f.id === "f-policy") {
     withPolicy(raw, String(value));
     renderForm();
+    // The form was rebuilt: keep the keyboard where it was.
+    $("f-policy").focus();
     return;
   }
   if (f.id === "f-listed") setListed(raw, value);
-  else if (f.path[0] === "blacklists" && f.path[2] === "name") renameList(get(raw, f.path), value);
-  else set(raw, f.path, value);
+  else {
+    if (f.path[0] === "blacklists" && f.path[2] === "name") renameListed(get(raw, f.path), value);
+    set(raw, f.path, value);
+  }
   changed();
 }
 
 /** A renamed list keeps its listed relays: listed[].on follows the name. */
-function renameList(from: unknown, to: unknown): void {
+function renameListed(from: unknown, to: unknown): void {
   for (const entry of Array.isArray(raw.listed) ? raw.listed : []) {
     const on = (entry as { on?: unknown[] }).on;
-    if (Array.isArray(on))
-      on.forEach((name, k) => {
-        if (name === from) on[k] = to;
-      });
+    if (Array.isArray(on)) (entry as { on: unknown[] }).on = on.map((name) => (name === from ? to : name));
   }
-  const i = (raw.blacklists as Array<{ name?: unknown }>).findIndex((b) => b.name === from);
-  if (i >= 0) (raw.blacklists as Array<Record<string, unknown>>)[i].name = to;
 }
 
 function scenarioText(): string {
@@ -215,7 +214,7 @@ function loadText(text: string, source: string): boolean {
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
     showGeneral([
-      `${source}: expected a JSON object (a scenario), got ${Array.isArray(value) ? "an array" : JSON.stringify(value)}`,
+      `${source}: expected a JSON object (a scenario), got ${Array.isArray(value) ? "an array" : JSON.stringify(value).slice(0, 60)}`,
     ]);
     return false;
   }
