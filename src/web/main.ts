@@ -305,7 +305,7 @@ function showAdvice(advice: Advice, final: boolean): void {
   verdict.dataset.verdict = advice.verdict;
   verdict.dataset.final = String(final);
   $("verdict-note").textContent = final
-    ? `From ${advice.replications} replications per wait, as \`sim advise\` computes it.`
+    ? `From ${advice.replications} replications per wait: the answer of sim advise.`
     : `First look from ${advice.replications} replications per wait under this pool's own policy; refining…`;
   if (!firstVerdict) {
     firstVerdict = true;
