@@ -1,8 +1,10 @@
 // What a sweep varies: PATH=VALUES as written on the command line (`--vary`) or in a
 // scenario's `sweep` block, expanded into a grid of points. Each point is the base scenario
-// with the values set at their paths and re-validated by parseScenario, so "5m" is a
-// duration there exactly as in a file, and every check of the format applies to every point.
-import { parseScenario } from "../scenario/parse.js";
+// *as written* with the values set at their paths and re-validated by parseScenario, so "5m"
+// is a duration there exactly as in a file, every check of the format applies to every point,
+// and every default that depends on a swept field follows it (DESIGN §2): a point is exactly
+// the scenario with that value written into the file.
+import { parseScenario, rememberInput, scenarioInput } from "../scenario/parse.js";
 import type { Policy, Scenario } from "../scenario/schema.js";
 import { parseDuration } from "../scenario/units.js";
 
@@ -208,7 +210,59 @@ function balancerFor(base: Record<string, unknown>, policy: unknown): Record<str
 /** The base scenario without its sweep block: a point, or the template of all points. */
 export function withoutSweep(scenario: Scenario): Scenario {
   const { sweep: _sweep, ...rest } = scenario;
+  const written = scenarioInput(scenario);
+  if (isContainer(written) && !Array.isArray(written)) {
+    const { sweep: _writtenSweep, ...writtenRest } = written;
+    rememberInput(rest, writtenRest);
+  }
   return rest;
+}
+
+/**
+ * The scenario to set a point's values in: as written when parseScenario made `base` (so the
+ * defaults that depend on a swept field are filled again from the point), else its normalised
+ * form (a scenario read back from a summary or a shard file: its defaults are written in).
+ */
+function writtenForm(base: Scenario): Record<string, unknown> {
+  const written = scenarioInput(base);
+  const raw = structuredClone(isContainer(written) && !Array.isArray(written) ? written : base) as Record<
+    string,
+    unknown
+  >;
+  delete raw.sweep;
+  return raw;
+}
+
+/**
+ * Set `value` at `path` of the written scenario `raw`. The path was checked against the
+ * normalised scenario; parts the file leaves to their defaults are created — an empty object
+ * (the schema fills the rest as it would in the file), with the policy kept for a balancer — and
+ * a part written in short form (a distribution as "10m") is replaced by its normalised form.
+ */
+function setWritten(raw: Record<string, unknown>, normalised: Container, path: string, value: unknown): void {
+  const segments = path.split(".");
+  let node: Container = raw;
+  let model: unknown = normalised;
+  for (let i = 0; i < segments.length - 1; i++) {
+    const key = segments[i];
+    if (isContainer(model)) model = Array.isArray(model) ? model[Number(key)] : model[key];
+    const child: unknown = Array.isArray(node) ? node[Number(key)] : node[key];
+    let next: Container;
+    if (child === undefined) {
+      const policy = isContainer(model) && !Array.isArray(model) ? model.policy : undefined;
+      next = policy === undefined ? {} : { policy };
+    } else if (!isContainer(child)) {
+      next = structuredClone(model) as Container;
+    } else {
+      next = child;
+    }
+    if (Array.isArray(node)) node[Number(key)] = next;
+    else node[key] = next;
+    node = next;
+  }
+  const last = segments[segments.length - 1];
+  if (Array.isArray(node)) node[Number(last)] = value;
+  else node[last] = value;
 }
 
 /**
@@ -222,18 +276,26 @@ export function applyPoint(
   values: readonly unknown[],
   source: string,
 ): Scenario {
-  const raw = structuredClone(withoutSweep(base)) as unknown as Record<string, unknown>;
+  // Paths are checked against the normalised form (every field has a value there), values set in the written one.
+  const shape = structuredClone(withoutSweep(base)) as unknown as Record<string, unknown>;
+  const raw = writtenForm(base);
   const order = parameters.map((_, i) => i).sort((a, b) => rank(parameters[a]) - rank(parameters[b]));
   for (const i of order) {
     const { path } = parameters[i];
     if (path === POLICY_PATH) {
-      const pool = raw.pool as Record<string, unknown>;
+      const pool = shape.pool as Record<string, unknown>;
       pool.balancer = balancerFor(pool.balancer as Record<string, unknown>, values[i]);
+      const written = raw.pool as Record<string, unknown>;
+      const balancer = (written.balancer as Record<string, unknown> | undefined) ?? {
+        policy: base.pool.balancer.policy,
+      };
+      written.balancer = balancerFor(balancer, values[i]);
       continue;
     }
-    const { parent, key } = parentOf(raw, path);
+    const { parent, key } = parentOf(shape, path);
     if (Array.isArray(parent)) parent[Number(key)] = values[i];
     else parent[key] = values[i];
+    setWritten(raw, shape, path, values[i]);
   }
   return parseScenario(raw, source);
 }

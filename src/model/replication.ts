@@ -1,12 +1,12 @@
 // One replication of the mail flow of DESIGN §2 on the engine: Poisson submissions, the
-// balancer's pick (skipping servers the operator's health check excluded), sessions that may
+// balancer's pick (among the servers the operator's health check left eligible), sessions that may
 // queue at a full server, rejection by the lists the recipient's domain consults, 5xx bounces
 // with user resends and 4xx deferrals retried by the relay on its MTA's schedule.
 // This is the hot loop: typed arrays, no allocation or closures per event.
 import { type AliasTable, type Random, randomStream, type Sampler, Simulator, sampler } from "../engine/index.js";
 import type { Scenario } from "../scenario/schema.js";
 import { type Balancer, createBalancer } from "./balancers/index.js";
-import { compromiseListings } from "./lifecycle.js";
+import { compromiseListings, compromiseStreams } from "./lifecycle.js";
 import { type Listing, staticListings } from "./listings.js";
 import { MessageTable } from "./messages.js";
 import { type RetrySchedule, retrySchedule } from "./mta/index.js";
@@ -61,25 +61,42 @@ export class CompiledScenario {
   }
 }
 
-/** The named random streams of one replication (DESIGN §2, "Randomness"). */
+/**
+ * The named random streams of one replication (DESIGN §2, "Randomness"). They are per purpose
+ * and prefix-stable: each is drawn in time order by one process, so a longer horizon extends
+ * its draws without changing the earlier ones, and first attempts, user resends and MTA
+ * retries draw their picks and session times from streams of their own, so changing how
+ * resends happen leaves every first attempt as it was. The compromise lifecycle has a stream
+ * per server (lifecycle.ts).
+ */
 class Streams {
   readonly arrivals: Random;
   readonly recipients: Random;
   readonly placement: Random;
   readonly subscriptions: Random;
+  /** The balancer's set-up draws (phases, home servers, the starting pointer). */
   readonly balancer: Random;
+  /** Per-attempt balancer draws, indexed by attempt kind (first, user resend; retries do not pick). */
+  readonly picks: Random[];
   readonly resend: Random;
-  readonly sessions: Random;
-  readonly compromise: Random;
+  /** Session lengths, indexed by attempt kind (first, user resend, MTA retry). */
+  readonly sessions: Random[];
   constructor(seed: number, replication: number) {
     this.arrivals = randomStream(seed, replication, "arrivals");
     this.recipients = randomStream(seed, replication, "recipients");
     this.placement = randomStream(seed, replication, "placement");
     this.subscriptions = randomStream(seed, replication, "subscriptions");
     this.balancer = randomStream(seed, replication, "balancer");
+    this.picks = [
+      randomStream(seed, replication, "balancer.first"),
+      randomStream(seed, replication, "balancer.resend"),
+    ];
     this.resend = randomStream(seed, replication, "resend");
-    this.sessions = randomStream(seed, replication, "sessions");
-    this.compromise = randomStream(seed, replication, "compromise");
+    this.sessions = [
+      randomStream(seed, replication, "sessions.first"),
+      randomStream(seed, replication, "sessions.resend"),
+      randomStream(seed, replication, "sessions.retry"),
+    ];
   }
 }
 
@@ -145,8 +162,8 @@ export class MailModel {
   private readonly queues: ServerQueues | null;
   /** With a capacity and any other policy: when each of a server's `capacity` sessions is next free. */
   private readonly channels: Float64Array | null;
-  /** Per server, 1 while the operator's last check found it clean; null without a health check. */
-  private readonly eligible: Uint8Array | null;
+  /** Per server, 1 while the operator's last check found it clean (all 1 without a health check). */
+  private readonly eligible: Uint8Array;
   private readonly checkEvery: number;
   /** Lists whose listing answers 4xx, as a bit mask. */
   private readonly tempfailMask: number;
@@ -181,11 +198,13 @@ export class MailModel {
     this.queues = s.pool.capacity !== null && this.trackSessions ? new ServerQueues(servers) : null;
     this.channels =
       s.pool.capacity !== null && !this.trackSessions ? new Float64Array(servers * s.pool.capacity) : null;
+    this.eligible = new Uint8Array(servers).fill(1);
     this.balancer = createBalancer(s.pool.balancer, {
       servers,
       senders: s.traffic.senders,
       random: this.streams.balancer,
       sessions: this.sessions,
+      eligible: this.eligible,
     });
     this.domainLists = drawSubscriptions(s.recipients.domains, compiled.subscribers, this.streams.subscriptions);
     this.serverLists = new Int32Array(servers);
@@ -216,11 +235,10 @@ export class MailModel {
             counted: false,
           };
     this.scheduleListings(staticListings(s, this.streams.placement));
-    this.scheduleListings(compromiseListings(s, this.streams.compromise));
-    this.eligible = s.pool.avoidListed === null ? null : new Uint8Array(servers).fill(1);
+    this.scheduleListings(compromiseListings(s, compromiseStreams(seed, replication)));
     this.checkEvery = s.pool.avoidListed?.checkEvery ?? 0;
     // The first check, at t = 0, comes after listings that start at 0 (FIFO at equal times).
-    if (this.eligible !== null) this.simulator.schedule(0, CHECK);
+    if (s.pool.avoidListed !== null) this.simulator.schedule(0, CHECK);
     this.scheduleNextArrival(0);
   }
 
@@ -282,22 +300,16 @@ export class MailModel {
     if (next < this.horizon) this.simulator.armStream(next, ARRIVAL);
   }
 
-  /** The balancer's server, or the next eligible one in index order if the health check excluded it. */
-  private pickServer(sender: number, time: number): number {
+  /**
+   * The balancer's server for a first attempt or a user resend (`kind`), drawing from that
+   * kind's stream. Each policy applies the health check's eligibility itself (DESIGN §2).
+   */
+  private pickServer(sender: number, time: number, kind: number): number {
     if (this.trackSessions) {
       const earliest = (this.sessionEnds as SessionEnds).earliest;
       for (let v = 0; v < earliest.length; v++) if (earliest[v] <= time) this.releaseSessions(v, time);
     }
-    const server = this.balancer.pick(sender, time);
-    const eligible = this.eligible;
-    if (eligible === null || eligible[server] === 1) return server;
-    const n = eligible.length;
-    for (let i = 1; i < n; i++) {
-      const v = server + i < n ? server + i : server + i - n;
-      if (eligible[v] === 1) return v;
-    }
-    // Every server is excluded: the relay still has to send through one of them.
-    return server;
+    return this.balancer.pick(sender, time, this.streams.picks[kind]);
   }
 
   /** Outcome of an attempt by a domain through a server now: the first matching list's reply class. */
@@ -316,9 +328,9 @@ export class MailModel {
     const counted = time >= this.warmup;
     const id = this.nextMessageId++;
     if (counted) this.tally.messages++;
-    const server = this.pickServer(sender, time);
+    const server = this.pickServer(sender, time, FIRST);
     if (!this.trackSessions) {
-      const duration = this.sessionTime();
+      const duration = this.sessionTime(FIRST);
       if (this.channels !== null) {
         const start = this.reserveChannel(server, time, duration, counted);
         if (start > time) {
@@ -374,7 +386,7 @@ export class MailModel {
     const m = this.messages;
     m.submissions[slot]++;
     m.attempts[slot]++;
-    this.beginAttempt(slot, this.pickServer(m.sender[slot], time), time, USER_RESEND);
+    this.beginAttempt(slot, this.pickServer(m.sender[slot], time, USER_RESEND), time, USER_RESEND);
   }
 
   /** An MTA retry of a deferred message, from the server that holds it. */
@@ -404,11 +416,11 @@ export class MailModel {
         // One wake-up is pending exactly while the queue is not empty.
         if (queues.lengths[server] === 1) this.scheduleWake(server);
       } else {
-        this.startSession(slot, server, time, this.sessionTime());
+        this.startSession(slot, server, time, this.sessionTime(kind));
       }
       return;
     }
-    const duration = this.sessionTime();
+    const duration = this.sessionTime(kind);
     if (this.channels !== null) {
       const start = this.reserveChannel(server, time, duration, m.counted[slot] === 1);
       if (start > time) {
@@ -433,9 +445,9 @@ export class MailModel {
     for (let c = first + 1; c < first + this.capacity; c++) if (channels[c] < channels[soonest]) soonest = c;
     const start = Math.max(channels[soonest], time);
     channels[soonest] = start + duration;
+    this.addBusyTime(server, start, start + duration);
     if (counted) {
       this.tally.serverSessions[server]++;
-      this.tally.serverBusy[server] += duration;
       this.tally.serverWait[server] += start - time;
     }
     return start;
@@ -452,9 +464,9 @@ export class MailModel {
     if (this.trackSessions) {
       this.sessions[server]++;
       (this.sessionEnds as SessionEnds).push(server, end);
+      this.addBusyTime(server, time, end);
       if (counted) {
         this.tally.serverSessions[server]++;
-        this.tally.serverBusy[server] += duration;
         this.tally.serverWait[server] += time - m.waitingSince[slot];
       }
     }
@@ -532,22 +544,30 @@ export class MailModel {
     const queues = this.queues as ServerQueues;
     this.releaseSessions(server, time);
     while (queues.lengths[server] > 0 && this.sessions[server] < this.capacity) {
-      this.startSession(queues.shift(server), server, time, this.sessionTime());
+      const slot = queues.shift(server);
+      this.startSession(slot, server, time, this.sessionTime(this.messages.pendingKind[slot]));
     }
     if (queues.lengths[server] > 0) this.scheduleWake(server);
   }
 
   /** The operator's check: a server is eligible until a check finds it listed, and again once one finds it clean. */
   private healthCheck(time: number): void {
-    const eligible = this.eligible as Uint8Array;
-    for (let v = 0; v < eligible.length; v++) eligible[v] = this.serverLists[v] === 0 ? 1 : 0;
+    const eligible = this.eligible;
+    let changed = false;
+    for (let v = 0; v < eligible.length; v++) {
+      const clean = this.serverLists[v] === 0 ? 1 : 0;
+      if (eligible[v] !== clean) changed = true;
+      eligible[v] = clean;
+    }
+    if (changed) this.balancer.eligibilityChanged();
     // Keep checking while anything else can still happen.
     if (time < this.horizon || this.simulator.pending > 0) this.simulator.schedule(time + this.checkEvery, CHECK);
   }
 
-  private sessionTime(): number {
+  /** A session length for an attempt of `kind`, from that kind's stream. */
+  private sessionTime(kind: number): number {
     const d = this.compiled.sessionTime;
-    return d.constant ? d.mean : d.sample(this.streams.sessions);
+    return d.constant ? d.mean : d.sample(this.streams.sessions[kind]);
   }
 
   private countAttempt(time: number, server: number, outcome: number, counted: boolean): void {
@@ -603,6 +623,18 @@ export class MailModel {
     if (--this.listingDepth[key] > 0) return;
     this.serverLists[server] &= ~(1 << list);
     if (this.serverLists[server] === 0) this.addListedTime(server, this.listedSince[server], time);
+  }
+
+  /**
+   * Add a session [from, to) of one server to its busy time, clipped to the counted window
+   * [warmup, horizon): utilisation is busy time over that window, so it cannot exceed 1 — a
+   * session of a counted message that runs after the horizon (an overloaded queue drains long
+   * after it) is not busy time of the window, and one of a warm-up message inside it is.
+   */
+  private addBusyTime(server: number, from: number, to: number): void {
+    const lo = Math.max(from, this.warmup);
+    const hi = Math.min(to, this.horizon);
+    if (hi > lo) this.tally.serverBusy[server] += hi - lo;
   }
 
   /** Add a listed interval of one server to the counters, clipped to the counted window. */

@@ -22,7 +22,10 @@ export class Tally {
   resendFailuresByDelay: number[] = [];
   readonly serverAttempts: Float64Array;
   readonly serverRejections: Float64Array;
-  /** Sessions of counted messages per server, their total length and their total queue wait (seconds). */
+  /**
+   * Sessions of counted messages per server and their total queue wait; busy: seconds of any
+   * message's sessions within [warmup, horizon), summed over a server's sessions (utilisation ≤ 1).
+   */
   readonly serverSessions: Float64Array;
   readonly serverBusy: Float64Array;
   readonly serverWait: Float64Array;

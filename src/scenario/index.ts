@@ -5,7 +5,9 @@ export {
   loadScenario,
   parseJsonText,
   parseScenario,
+  rememberInput,
   ScenarioError,
+  scenarioInput,
 } from "./load.js";
 export {
   type Balancer,

@@ -4,7 +4,15 @@ import { readFileSync } from "node:fs";
 import { parseJsonText, parseScenario, ScenarioError } from "./parse.js";
 import type { Scenario } from "./schema.js";
 
-export { formatPath, lineColumn, parseJsonText, parseScenario, ScenarioError } from "./parse.js";
+export {
+  formatPath,
+  lineColumn,
+  parseJsonText,
+  parseScenario,
+  rememberInput,
+  ScenarioError,
+  scenarioInput,
+} from "./parse.js";
 
 /** Read, parse, validate and normalise a scenario file. */
 export function loadScenario(file: string): Scenario {

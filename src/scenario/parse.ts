@@ -46,6 +46,24 @@ function formatIssue(issue: z.core.$ZodIssue): string[] {
   return [`${path}: ${message}, got ${describeInput(issue.input)}`];
 }
 
+/**
+ * The scenario as written behind each normalised scenario parseScenario returned. Sweeps set
+ * their values in it and parse again, so that every default that depends on a swept field
+ * follows it (DESIGN §2): normalisation writes `mta.queueLifetime` from `mta.retry`, and a value
+ * set in the normalised form would keep the old one. Weak, so scenarios are collected as usual.
+ */
+const writtenAs = new WeakMap<Scenario, unknown>();
+
+/** The scenario as written (before normalisation) that `scenario` was parsed from, if known. */
+export function scenarioInput(scenario: Scenario): unknown {
+  return writtenAs.get(scenario);
+}
+
+/** Record that `scenario` is normalised from `input` (for a copy of a parsed scenario). */
+export function rememberInput(scenario: Scenario, input: unknown): void {
+  writtenAs.set(scenario, input);
+}
+
 /** Validate and normalise a scenario object; `source` names it in errors. */
 export function parseScenario(value: unknown, source = "scenario"): Scenario {
   const result = scenarioSchema.safeParse(value, { reportInput: true });
@@ -53,6 +71,11 @@ export function parseScenario(value: unknown, source = "scenario"): Scenario {
     throw new ScenarioError(source, result.error.issues.flatMap(formatIssue));
   }
   const { $schema: _ignored, ...scenario } = result.data;
+  try {
+    writtenAs.set(scenario, structuredClone(value));
+  } catch {
+    // Not plain data (a function among a sweep block's values, say): sweeps use the normalised form.
+  }
   return scenario;
 }
 

@@ -217,7 +217,17 @@ export const scenarioSchema = z
     }),
     blacklists: z.array(blacklist).default([]),
     listed: z.array(listed).default([]),
-    compromise: z.strictObject({ ratePerServer: rate, cleanup: distribution }).nullable().default(null),
+    compromise: z
+      .strictObject({
+        ratePerServer: rate,
+        cleanup: distribution,
+        start: z.enum(["steady", "clean"], { error: 'expected "steady" or "clean"' }).default("steady").meta({
+          description:
+            "how each server starts: in the lifecycle's steady state (compromised, listed and delisting with their long-run probabilities), or clean",
+        }),
+      })
+      .nullable()
+      .default(null),
     recipients: z
       .strictObject({
         domains: positiveInt().default(1000),

@@ -18,8 +18,7 @@
 
 import { describe, expect, it } from "vitest";
 import { listedFraction } from "../../src/analytic/lifecycle.js";
-import { randomStream } from "../../src/engine/random.js";
-import { compromiseListings, mergeIntervals } from "../../src/model/lifecycle.js";
+import { compromiseListings, compromiseStreams, mergeIntervals } from "../../src/model/lifecycle.js";
 import { scenarioSchema } from "../../src/scenario/schema.js";
 
 const DAY = 86_400;
@@ -46,7 +45,7 @@ function simulatedFraction(c: Case, seed: number): { mean: number; se: number } 
     traffic: { senders: 1, rate: "1/d" },
   });
   const listed = new Float64Array(SERVERS);
-  for (const l of mergeIntervals(compromiseListings(scenario, randomStream(seed, 0, "compromise")))) {
+  for (const l of mergeIntervals(compromiseListings(scenario, compromiseStreams(seed, 0)))) {
     listed[l.server] += Math.max(0, Math.min(l.until, H) - Math.max(l.from, W0));
   }
   const fractions = Array.from(listed, (t) => t / (H - W0));

@@ -1,5 +1,8 @@
 // PATH=VALUES parsing, ranges and lists, grids, and points re-validated through parseScenario.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { runScenario } from "../../src/experiment/run.js";
+import { summariseSweep, sweepGrid } from "../../src/experiment/sweep.js";
 import {
   applyPoint,
   blockParameters,
@@ -10,8 +13,10 @@ import {
   parseVary,
   SweepError,
   valueAt,
+  withoutSweep,
 } from "../../src/experiment/sweep-values.js";
 import { parseScenario, ScenarioError } from "../../src/scenario/load.js";
+import type { Scenario } from "../../src/scenario/schema.js";
 import { smallScenario } from "../helpers/cli.js";
 
 const base = parseScenario(smallScenario());
@@ -166,5 +171,106 @@ describe("points", () => {
         ["5m", 3],
       ),
     ).toBe("a=5m, b=3");
+  });
+});
+
+describe("a sweep point is the scenario with the value written into the file (DESIGN §2)", () => {
+  // A small pool whose receivers answer 4xx: messages sit in the relay's queue until the MTA's
+  // queue lifetime, so each MTA's own default lifetime shows in attempts per message.
+  const tempfail = {
+    name: "tempfail",
+    seed: 11,
+    replications: 2,
+    horizon: "6h",
+    pool: { servers: 4, balancer: { policy: "timer", period: "10m" } },
+    blacklists: [{ name: "zen", subscribers: 0.6, reply: "4xx" }],
+    listed: [{ servers: 1, on: ["zen"] }],
+    recipients: { domains: 40 },
+    traffic: { senders: 6, rate: "40/d" },
+    resend: { maxAttempts: 2 },
+  };
+
+  /** summary.json's text for a scenario (replications 0 and 1). */
+  function summaryText(scenario: Scenario): string {
+    return JSON.stringify(runScenario(scenario, { replications: 2 }).summary);
+  }
+
+  /** The sweep's summary of its only point. */
+  function sweepPointText(base: Scenario, path: string, value: unknown): string {
+    const grid = sweepGrid(base, [{ path, values: [value] }]);
+    const results = grid.scenarios.map((s) => runScenario(s, { replications: 2 }).results);
+    return JSON.stringify(summariseSweep(grid, base.seed, results)[0]);
+  }
+
+  /** The written scenario with `value` at `path` (objects on the way created as a file would have them). */
+  function writtenWith(input: Record<string, unknown>, path: string, value: unknown): Record<string, unknown> {
+    const copy = structuredClone(input);
+    const segments = path.split(".");
+    let node = copy as Record<string, unknown>;
+    for (const key of segments.slice(0, -1)) {
+      if (typeof node[key] !== "object" || node[key] === null) node[key] = {};
+      node = node[key] as Record<string, unknown>;
+    }
+    node[segments[segments.length - 1]] = value;
+    return copy;
+  }
+
+  it("gives each MTA its own default queue lifetime (the sweep kept qmail's 7 days for all three)", () => {
+    const base = parseScenario(tempfail);
+    const grid = sweepGrid(base, [{ path: "mta.retry", values: ["qmail", "postfix", "exim"] }]);
+    expect(grid.scenarios.map((s) => s.mta.queueLifetime)).toEqual([7 * 86_400, 5 * 86_400, 4 * 86_400]);
+    for (const [i, retry] of ["qmail", "postfix", "exim"].entries()) {
+      const standalone = parseScenario({ ...tempfail, mta: { retry } });
+      expect(grid.scenarios[i]).toEqual(standalone);
+    }
+    // An explicit lifetime in the file stays explicit.
+    const explicit = parseScenario({ ...tempfail, mta: { retry: "qmail", queueLifetime: "7d" } });
+    expect(applyPoint(explicit, [{ path: "mta.retry", values: [] }], ["exim"], "x").mta.queueLifetime).toBe(7 * 86_400);
+    // Also through withoutSweep (what sweeps and advise start from).
+    const withBlock = parseScenario({ ...tempfail, sweep: [{ path: "mta.retry", values: ["exim"] }] });
+    const point = applyPoint(withoutSweep(withBlock), [{ path: "mta.retry", values: [] }], ["exim"], "x");
+    expect(point.mta.queueLifetime).toBe(4 * 86_400);
+  });
+
+  it("gives a summary.json byte-identical to the standalone run, over generated paths and values", () => {
+    const duration = fc.constantFrom("30s", "5m", "15m", "1h", 120, 900);
+    const distribution = fc.oneof(
+      duration,
+      duration.map((d) => ({ exponential: d })),
+      fc.constantFrom({ uniform: ["5m", "15m"] }, { uniform: [60, 3600] }, { empirical: ["1m", "10m", "1h"] }),
+    );
+    // Every path is tried, each with generated values (a single oneof over paths may skip some).
+    const settings: Array<[string, fc.Arbitrary<unknown>]> = [
+      ["mta.retry", fc.constantFrom("qmail", "postfix", "exim", ["10m", "1h"])],
+      ["mta.queueLifetime", fc.constantFrom("1h", "1d", null)],
+      ["resend.after", distribution],
+      ["resend.maxAttempts", fc.integer({ min: 1, max: 4 })],
+      ["resend.probability", fc.constantFrom(0, 0.5, 1)],
+      ["pool.servers", fc.integer({ min: 1, max: 8 })],
+      ["pool.balancer.period", duration],
+      ["pool.balancer.assignment", fc.constantFrom("rotate", "shuffle")],
+      ["pool.sessionTime", distribution],
+      ["pool.capacity", fc.constantFrom(null, 1, 2)],
+      ["pool.avoidListed", fc.constantFrom(null, { checkEvery: "5m" })],
+      ["blacklists.0.reply", fc.constantFrom("4xx", "5xx")],
+      ["blacklists.0.subscribers", fc.constantFrom(0, 0.3, 1)],
+      ["listed.0.servers", fc.integer({ min: 0, max: 2 })],
+      ["horizon", fc.constantFrom("3h", "6h", "8h")],
+      ["warmup", fc.constantFrom("0s", "1h")],
+      ["traffic.rate", fc.constantFrom("20/d", "60/d")],
+      ["recipients.zipf", fc.constantFrom(0, 1.5)],
+      ["output.delayBin", fc.constantFrom("30s", "5m")],
+      ["compromise", fc.constantFrom(null, { ratePerServer: "1/2d", cleanup: { exponential: "6h" } })],
+    ];
+    const base = parseScenario(tempfail);
+    for (const [path, values] of settings) {
+      fc.assert(
+        fc.property(values, (value) => {
+          const standalone = parseScenario(writtenWith(tempfail, path, value));
+          expect(sweepPointText(base, path, value), path).toBe(summaryText(standalone));
+        }),
+        { seed: 20130805, numRuns: 4 },
+      );
+    }
   });
 });

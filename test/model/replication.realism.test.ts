@@ -4,9 +4,8 @@
 // lifecycle. Fixed seeds; statistical bounds sized for a false alarm below 1e-6 in all.
 import { describe, expect, it } from "vitest";
 import { mmcMeanSojourn } from "../../src/analytic/index.js";
-import { randomStream } from "../../src/engine/index.js";
 import { runReplication } from "../../src/experiment/run.js";
-import { compromiseListings, mergeIntervals } from "../../src/model/lifecycle.js";
+import { compromiseListings, compromiseStreams, mergeIntervals } from "../../src/model/lifecycle.js";
 import { retryAges, retrySchedule } from "../../src/model/mta/index.js";
 import { CompiledScenario } from "../../src/model/replication.js";
 import type { AttemptRecord } from "../../src/model/sink.js";
@@ -14,6 +13,7 @@ import { parseScenario } from "../../src/scenario/load.js";
 import type { ScenarioInput } from "../../src/scenario/schema.js";
 import { tInterval } from "../../src/stats/student.js";
 import { binomialAgrees } from "../helpers/chernoff.js";
+import { zBound } from "../helpers/stats.js";
 
 const ALPHA = 1e-6 / 20;
 
@@ -232,6 +232,146 @@ describe("the operator's health check", () => {
   });
 });
 
+describe("eligibility: policies that choose, choose among eligible servers (DESIGN §2)", () => {
+  /** Attempts per server over `replications` replications of a 3-server pool whose server 0 is listed throughout. */
+  function attemptsPerServer(balancer: ScenarioInput["pool"]["balancer"], replications = 1): number[] {
+    const attempts = [0, 0, 0];
+    for (let r = 0; r < replications; r++) {
+      const { result } = record(
+        {
+          name: "eligibility",
+          horizon: "1d",
+          pool: { servers: 3, balancer, avoidListed: { checkEvery: "5m" }, sessionTime: { exponential: "2s" } },
+          blacklists: [{ name: "spamcop", subscribers: 1 }],
+          listed: [{ indices: [0], on: ["spamcop"] }],
+          traffic: { senders: 100, rate: "200/d" },
+        },
+        4,
+        r,
+      );
+      result.servers.attempts.forEach((n, v) => {
+        attempts[v] += n;
+      });
+    }
+    return attempts;
+  }
+
+  it("least-connections splits the traffic over the eligible servers, not onto the excluded one's neighbour", () => {
+    // The excluded server has no sessions, so counting it named it for almost every attempt and
+    // the fallback sent 142,906 of 144,313 attempts to server 1. Among the two eligible servers
+    // ties are broken uniformly and otherwise the idler one is taken, which balances at least as
+    // tightly as fair coin flips: their share deviates from ½ by more than 4.9·√(¼/n) with
+    // probability below 1e-6 (n ≈ 20,000 here: 0.017); the bug gives ½ ± 0.5.
+    const [excluded, a, b] = attemptsPerServer({ policy: "least-connections" });
+    expect(excluded).toBe(0);
+    expect(a + b).toBeGreaterThan(18_000);
+    expect(Math.abs(a / (a + b) - 0.5), `${a} and ${b}`).toBeLessThan(0.05);
+  });
+
+  it("random renormalises the weights over the eligible servers: a weight-0 server gets nothing", () => {
+    // Weights 1, 0, 1 with server 0 excluded leave server 2 every attempt; redirecting server 0's
+    // draws to its neighbour in index order gave the weight-0 server 1 half the traffic.
+    expect(attemptsPerServer({ policy: "random", weights: [1, 0, 1] })).toEqual([0, 0, expect.any(Number)]);
+    // Without weights, the two eligible servers share uniformly (Chernoff, 1e-6).
+    const [, a, b] = attemptsPerServer({ policy: "random" });
+    expect(binomialAgrees(a, a + b, 0.5, ALPHA), `${a} and ${b}`).toBe(true);
+  });
+
+  it("round-robin renormalises its weights and steps over excluded servers", () => {
+    expect(attemptsPerServer({ policy: "round-robin", weights: [1, 0, 1] })).toEqual([0, 0, expect.any(Number)]);
+    // Weights 1 and 2 over servers 1 and 2 alone: exactly one attempt in three for server 1, up to one pick.
+    const [, a, b] = attemptsPerServer({ policy: "round-robin", weights: [5, 1, 2] });
+    expect(Math.abs(a - (a + b) / 3)).toBeLessThanOrEqual(1);
+    const [, c, d] = attemptsPerServer({ policy: "round-robin" });
+    expect(Math.abs(c - d)).toBeLessThanOrEqual(1);
+  });
+});
+
+describe("dns: cached answers outlive the health check (DESIGN §2)", () => {
+  // One of N = 5 servers is listed at L, between two checks; the check at c₁ = ⌈L/Δ⌉·Δ pulls its
+  // record, but a sender that resolved to it keeps using it until its TTL τ expires. Every
+  // domain consults the list and nobody resends, so each sender's attempts are Poisson of rate r.
+  //
+  // Closed form of the exposure: a sender resolves at its first attempt after its cache expires,
+  // so its resolutions form a renewal process with cycles τ + Exp(r); from L = 24 h (≥ 12 cycles,
+  // the cycle law's characteristic function at the cycle frequency is 0.30, so 0.30¹² of the
+  // start is left) it is stationary, with rate 1/(τ + 1/r). The shared pointer starts uniformly,
+  // so each resolution names the listed server with probability 1/N, and only resolutions before
+  // c₁ can. A resolution at a names the server for [a, a + τ): the resolving attempt plus
+  // Poisson(rτ) more. Rejected are those at or after L:
+  //   E[rejections per sender] = (1/(N(τ + 1/r))) · [ (c₁ − L)(1 + rτ) + ∫_{L−τ}^{L} r(a + τ − L) da ]
+  //                            = ((c₁ − L)(1 + rτ) + rτ²/2) / (N(τ + 1/r)).
+  // A check that rewrote cached answers at once stops every rejection at c₁: none after it, and
+  // 2.1 per replication here against the closed form's 12.2.
+  it("keeps rejecting until the cached answers expire, as many times as the closed form says", () => {
+    const servers = 5;
+    const ttl = 3600;
+    const checkEvery = 300;
+    const listedAt = 86_500;
+    const firstCheck = Math.ceil(listedAt / checkEvery) * checkEvery;
+    const senders = 200;
+    const rate = 1 / 3600;
+    const replications = 200;
+    const totals: number[] = [];
+    let afterCheck = 0;
+    for (let r = 0; r < replications; r++) {
+      const { records } = record(
+        {
+          name: "dns-cache",
+          horizon: "26h",
+          pool: { servers, balancer: { policy: "dns", ttl }, avoidListed: { checkEvery }, sessionTime: 0 },
+          blacklists: [{ name: "spamcop", subscribers: 1 }],
+          listed: [{ indices: [2], on: ["spamcop"], from: listedAt }],
+          traffic: { senders, rate: "24/d" },
+          resend: { maxAttempts: 1 },
+        },
+        6,
+        r,
+      );
+      let rejected = 0;
+      for (const a of records) {
+        if (a.outcome === "delivered") continue;
+        rejected++;
+        expect(a.server).toBe(2);
+        expect(a.time).toBeGreaterThanOrEqual(listedAt);
+        // Only answers resolved before the check can name the server, and they expire within τ.
+        expect(a.time).toBeLessThan(firstCheck + ttl);
+        if (a.time >= firstCheck) afterCheck++;
+      }
+      totals.push(rejected);
+    }
+    const expected =
+      (senders * ((firstCheck - listedAt) * (1 + rate * ttl) + (rate * ttl * ttl) / 2)) / (servers * (ttl + 1 / rate));
+    const mean = totals.reduce((a, b) => a + b, 0) / replications;
+    const sd = Math.sqrt(totals.reduce((a, x) => a + (x - mean) ** 2, 0) / (replications - 1));
+    // Replications are independent; their mean of ~12 rejections each is normal enough for z at 1e-6.
+    const bound = (zBound(ALPHA) * sd) / Math.sqrt(replications);
+    expect(Math.abs(mean - expected), `mean ${mean} per replication, closed form ${expected}, ±${bound}`).toBeLessThan(
+      bound,
+    );
+    // Most of the exposure comes after the check: the cached answers, not the check interval.
+    expect(afterCheck).toBeGreaterThan(mean * replications * 0.5);
+  });
+});
+
+describe("utilisation", () => {
+  it("stays at most 1 on an overloaded server: busy time after the horizon is not in the window", () => {
+    // M/M/1 at ρ = 1.5: the queue grows all day and drains long after the horizon. Counting the
+    // sessions of counted messages in full gave busy time ≈ 1.36 × the window.
+    const { result } = record({
+      name: "overload",
+      horizon: "6h",
+      warmup: "1h",
+      pool: { servers: 1, balancer: { policy: "random" }, capacity: 1, sessionTime: { exponential: "3s" } },
+      traffic: { senders: 10, rate: "1800/h" },
+    });
+    const window = 5 * 3600;
+    expect(result.servers.busy[0] / window).toBeLessThanOrEqual(1);
+    // Overloaded from the first minutes, the server is busy nearly the whole window.
+    expect(result.servers.busy[0] / window).toBeGreaterThan(0.99);
+  });
+});
+
 describe("the compromise lifecycle in the model", () => {
   it("counts exactly the union of the generated listing intervals as listed time", () => {
     const input: ScenarioInput = {
@@ -249,7 +389,7 @@ describe("the compromise lifecycle in the model", () => {
     const scenario = parseScenario(input);
     const result = runReplication(new CompiledScenario(scenario), 8, 2);
     // Union over both lists of each server's intervals, clipped to [warmup, horizon).
-    const listings = mergeIntervals(compromiseListings(scenario, randomStream(8, 2, "compromise")));
+    const listings = mergeIntervals(compromiseListings(scenario, compromiseStreams(8, 2)));
     const expected = new Array(6).fill(0);
     for (let v = 0; v < 6; v++) {
       const spans = mergeIntervals(listings.filter((l) => l.server === v).map((l) => ({ ...l, list: 0 })));

@@ -1,17 +1,49 @@
 // The one small interface every balancer policy implements (DESIGN §2, "Balancer policies"),
-// and what a policy may know about the pool when it is built.
+// what a policy may know about the pool when it is built, and the health check's eligibility
+// rule for policies that name a server (DESIGN §2, `avoidListed`).
 import type { Random } from "../../engine/index.js";
 
 export interface Balancer {
-  /** The server (0 … servers−1) for an attempt by `sender` at `time` (seconds). */
-  pick(sender: number, time: number): number;
+  /**
+   * The server (0 … servers−1) for an attempt by `sender` at `time` (seconds). Per-attempt draws
+   * come from `random`, the stream of the attempt's purpose (first attempts and resends draw
+   * from different streams, DESIGN §2 "Randomness"); it defaults to the pool's stream.
+   */
+  pick(sender: number, time: number, random?: Random): number;
+  /** The health check changed `PoolView.eligible`: policies that cache what they choose from rebuild it. */
+  eligibilityChanged(): void;
 }
 
 export interface PoolView {
   readonly servers: number;
   readonly senders: number;
-  /** The "balancer" stream of this replication: all of a policy's draws come from it. */
+  /** The "balancer" stream of this replication: a policy's draws when it is built come from it. */
   readonly random: Random;
   /** Sessions in progress per server, kept by the model (least-connections reads it). */
   readonly sessions: Int32Array;
+  /**
+   * 1 for each server the operator's last health check found clean (all 1 without a check),
+   * updated in place by the model, which then calls eligibilityChanged().
+   */
+  readonly eligible: Uint8Array;
+}
+
+/** Whether any server is eligible: when none is, the relay still has to send through one, so all count. */
+export function anyEligible(eligible: Uint8Array): boolean {
+  for (let v = 0; v < eligible.length; v++) if (eligible[v] === 1) return true;
+  return false;
+}
+
+/**
+ * For policies that name a server (timer, sticky): the named one if eligible, else the next
+ * eligible one in index order (wrapping); the named one when no server is eligible.
+ */
+export function nextEligible(eligible: Uint8Array, server: number): number {
+  if (eligible[server] === 1) return server;
+  const n = eligible.length;
+  for (let i = 1; i < n; i++) {
+    const v = server + i < n ? server + i : server + i - n;
+    if (eligible[v] === 1) return v;
+  }
+  return server;
 }

@@ -1,13 +1,18 @@
 // `dns`: DNS round-robin for a smarthost name. A sender without a cached answer resolves and
 // gets the shared pointer's server (the pointer advances per resolution); it keeps that answer
 // for `ttl` from the resolution, so retries within the TTL reach the same relay (DOMAIN.md).
-import type { Balancer, PoolView } from "./balancer.js";
+// The health check pulls an excluded server's address record (DESIGN §2): later resolutions
+// skip it, but a sender holding a cached answer keeps using it until its TTL expires.
+import { anyEligible, type Balancer, type PoolView } from "./balancer.js";
 
 export class DnsBalancer implements Balancer {
   private next: number;
   private readonly servers: number;
   private readonly cached: Int32Array;
   private readonly expires: Float64Array;
+  private readonly eligible: Uint8Array;
+  /** Whether some server is eligible; when none is, no record is pulled and the pointer visits all. */
+  private published: boolean;
 
   constructor(
     pool: PoolView,
@@ -17,14 +22,23 @@ export class DnsBalancer implements Balancer {
     this.next = Math.floor(pool.random() * pool.servers);
     this.cached = new Int32Array(pool.senders);
     this.expires = new Float64Array(pool.senders).fill(Number.NEGATIVE_INFINITY);
+    this.eligible = pool.eligible;
+    this.published = true;
+    this.eligibilityChanged();
   }
 
   pick(sender: number, time: number): number {
     if (time < this.expires[sender]) return this.cached[sender];
-    const server = this.next;
+    let server = this.next;
+    if (this.published) while (this.eligible[server] === 0) server = server + 1 === this.servers ? 0 : server + 1;
     this.next = server + 1 === this.servers ? 0 : server + 1;
     this.cached[sender] = server;
     this.expires[sender] = time + this.ttl;
     return server;
+  }
+
+  eligibilityChanged(): void {
+    // An operator does not pull every record of the name: with every server excluded, all stay.
+    this.published = anyEligible(this.eligible);
   }
 }

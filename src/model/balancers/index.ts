@@ -9,7 +9,7 @@ import { RoundRobinBalancer } from "./round-robin.js";
 import { StickyBalancer } from "./sticky.js";
 import { TimerBalancer } from "./timer.js";
 
-export type { Balancer, PoolView } from "./balancer.js";
+export { anyEligible, type Balancer, nextEligible, type PoolView } from "./balancer.js";
 
 export function createBalancer(spec: BalancerSpec, pool: PoolView): Balancer {
   switch (spec.policy) {

@@ -1,18 +1,29 @@
 // `least-connections`: the server with the fewest SMTP sessions in progress, ties broken
 // uniformly at random (HAProxy `balance leastconn`). It reads the session counts the model
-// keeps, so a busy pool spreads attempts and an idle one behaves like `random`.
-import type { Balancer, PoolView } from "./balancer.js";
+// keeps, so a busy pool spreads attempts and an idle one behaves like `random`. It chooses:
+// only among the servers the health check left eligible (DESIGN §2) — an excluded server has
+// no sessions, so counting it would name it for every attempt.
+import type { Random } from "../../engine/index.js";
+import { anyEligible, type Balancer, type PoolView } from "./balancer.js";
 
 export class LeastConnectionsBalancer implements Balancer {
-  constructor(private readonly pool: PoolView) {}
+  /** 1 for each server this policy chooses among: the eligible ones, or all when none is. */
+  private readonly candidates: Uint8Array;
 
-  pick(): number {
-    const { sessions, random } = this.pool;
+  constructor(private readonly pool: PoolView) {
+    this.candidates = new Uint8Array(pool.servers);
+    this.eligibilityChanged();
+  }
+
+  pick(_sender: number, _time: number, random: Random = this.pool.random): number {
+    const sessions = this.pool.sessions;
+    const candidates = this.candidates;
     // Two passes (find the minimum and count its ties, then take the j-th tie) cost one
     // random draw per pick, where reservoir sampling would draw once per tie.
-    let least = sessions[0];
-    let ties = 1;
-    for (let v = 1; v < sessions.length; v++) {
+    let least = 2147483647;
+    let ties = 0;
+    for (let v = 0; v < sessions.length; v++) {
+      if (candidates[v] === 0) continue;
       const s = sessions[v];
       if (s < least) {
         least = s;
@@ -23,8 +34,14 @@ export class LeastConnectionsBalancer implements Balancer {
     }
     let j = ties === 1 ? 0 : Math.floor(random() * ties);
     for (let v = 0; v < sessions.length; v++) {
-      if (sessions[v] === least && j-- === 0) return v;
+      if (candidates[v] === 1 && sessions[v] === least && j-- === 0) return v;
     }
     return 0;
+  }
+
+  eligibilityChanged(): void {
+    const eligible = this.pool.eligible;
+    const all = !anyEligible(eligible);
+    for (let v = 0; v < eligible.length; v++) this.candidates[v] = all || eligible[v] === 1 ? 1 : 0;
   }
 }

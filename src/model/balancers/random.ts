@@ -1,18 +1,45 @@
 // `random`: a uniform (or weighted) independent draw per attempt — Postfix's `randmap:`
 // over per-IP transports, Exim's random `interface` list (DOMAIN.md, "How pools pick").
-import { AliasTable } from "../../engine/index.js";
-import type { Balancer, PoolView } from "./balancer.js";
+// It chooses: only among the servers the health check left eligible, weights renormalised
+// over them (DESIGN §2), so an excluded server's share spreads over the others by weight.
+import { AliasTable, type Random } from "../../engine/index.js";
+import { anyEligible, type Balancer, type PoolView } from "./balancer.js";
 
 export class RandomBalancer implements Balancer {
-  private readonly table: AliasTable | null;
+  private readonly weights: Float64Array | null;
+  /** Weighted draws over the eligible servers (all of them without exclusions). */
+  private table: AliasTable | null;
+  /** Unweighted draws: the eligible servers, the first `count` entries. */
+  private readonly choices: Int32Array;
+  private count: number;
+
   constructor(
     private readonly pool: PoolView,
     weights?: readonly number[],
   ) {
-    this.table = weights ? new AliasTable(weights) : null;
+    this.weights = weights ? Float64Array.from(weights) : null;
+    this.table = null;
+    this.choices = new Int32Array(pool.servers);
+    this.count = 0;
+    this.eligibilityChanged();
   }
-  pick(): number {
-    const random = this.pool.random;
-    return this.table === null ? Math.floor(random() * this.pool.servers) : this.table.sample(random);
+
+  pick(_sender: number, _time: number, random: Random = this.pool.random): number {
+    return this.table === null ? this.choices[Math.floor(random() * this.count)] : this.table.sample(random);
+  }
+
+  eligibilityChanged(): void {
+    const eligible = this.pool.eligible;
+    // With no server eligible, the relay still sends through one of them: draw over all.
+    const all = !anyEligible(eligible);
+    const weights = this.weights;
+    if (weights !== null) {
+      const masked = weights.map((w, v) => (all || eligible[v] === 1 ? w : 0));
+      // Eligible servers whose weights are all zero carry no share to renormalise: use every weight.
+      this.table = new AliasTable(masked.some((w) => w > 0) ? masked : weights);
+      return;
+    }
+    this.count = 0;
+    for (let v = 0; v < eligible.length; v++) if (all || eligible[v] === 1) this.choices[this.count++] = v;
   }
 }

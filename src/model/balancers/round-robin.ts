@@ -2,22 +2,32 @@
 // advancing one per attempt — PowerMTA/KumoMTA virtual-MTA pools, HAProxy `balance roundrobin`.
 // With weights it is nginx's smooth weighted round-robin: each pick adds every weight to its
 // server's credit, takes the largest credit and charges it the total, spreading heavy servers out.
-import type { Balancer, PoolView } from "./balancer.js";
+// It chooses: only among the servers the health check left eligible (DESIGN §2) — the pointer
+// steps over excluded servers, and the weighted rotation runs over the eligible weights alone.
+import { anyEligible, type Balancer, type PoolView } from "./balancer.js";
 
 export class RoundRobinBalancer implements Balancer {
   private next: number;
   private readonly servers: number;
   private readonly weights: Float64Array | null;
   private readonly credit: Float64Array;
-  private readonly total: number;
+  /** 1 for each server the rotation runs over: the eligible ones, or all when none is. */
+  private readonly candidates: Uint8Array;
+  /** Sum of the candidates' weights: what the chosen server is charged. */
+  private total: number;
 
-  constructor(pool: PoolView, weights?: readonly number[]) {
+  constructor(
+    private readonly pool: PoolView,
+    weights?: readonly number[],
+  ) {
     this.servers = pool.servers;
     const start = pool.random();
     this.next = Math.floor(start * pool.servers);
     this.weights = weights ? Float64Array.from(weights) : null;
-    this.total = weights ? weights.reduce((a, b) => a + b, 0) : pool.servers;
     this.credit = new Float64Array(pool.servers);
+    this.candidates = new Uint8Array(pool.servers);
+    this.total = 0;
+    this.eligibilityChanged();
     // Start the smooth weighted sequence at a uniform point of its cycle, as the plain pointer does:
     // with integer weights the cycle is `total` picks long (each server picked weight times).
     if (this.weights !== null) for (let i = Math.floor(start * this.total); i > 0; i--) this.pickWeighted(this.weights);
@@ -25,17 +35,38 @@ export class RoundRobinBalancer implements Balancer {
 
   pick(): number {
     if (this.weights !== null) return this.pickWeighted(this.weights);
-    const server = this.next;
+    const candidates = this.candidates;
+    let server = this.next;
+    while (candidates[server] === 0) server = server + 1 === this.servers ? 0 : server + 1;
     this.next = server + 1 === this.servers ? 0 : server + 1;
     return server;
   }
 
+  eligibilityChanged(): void {
+    const eligible = this.pool.eligible;
+    const all = !anyEligible(eligible);
+    const weights = this.weights;
+    let total = 0;
+    for (let v = 0; v < eligible.length; v++) {
+      this.candidates[v] = all || eligible[v] === 1 ? 1 : 0;
+      if (this.candidates[v] === 1 && weights !== null) total += weights[v];
+    }
+    // Eligible servers whose weights are all zero carry no share to renormalise: rotate over every weight.
+    if (weights !== null && !(total > 0)) {
+      this.candidates.fill(1);
+      total = weights.reduce((a, b) => a + b, 0);
+    }
+    this.total = weights === null ? this.servers : total;
+  }
+
   private pickWeighted(weights: Float64Array): number {
     const credit = this.credit;
-    let best = 0;
+    const candidates = this.candidates;
+    let best = -1;
     for (let i = 0; i < weights.length; i++) {
+      if (candidates[i] === 0) continue;
       credit[i] += weights[i];
-      if (credit[i] > credit[best]) best = i;
+      if (best < 0 || credit[i] > credit[best]) best = i;
     }
     credit[best] -= this.total;
     return best;

@@ -3,8 +3,9 @@
 // offset by a phase φ ~ U[0, period) drawn once per replication (`global`) or per sender.
 // `rotate` sends sender s in slot j to (b_s + j) mod N; `shuffle` to an independent uniform
 // server per (sender, slot), drawn by hashing so every attempt in a slot agrees without state.
+// It names a server: when the health check excluded it, the next eligible one in index order.
 import { hashKey, hashUniform } from "../../engine/index.js";
-import type { Balancer, PoolView } from "./balancer.js";
+import { type Balancer, nextEligible, type PoolView } from "./balancer.js";
 
 export interface TimerOptions {
   period: number;
@@ -20,6 +21,7 @@ export class TimerBalancer implements Balancer {
   private readonly perSender: boolean;
   private readonly shuffle: boolean;
   private readonly key: number;
+  private readonly eligible: Uint8Array;
 
   constructor(pool: PoolView, options: TimerOptions) {
     const { servers, senders, random } = pool;
@@ -32,6 +34,7 @@ export class TimerBalancer implements Balancer {
     this.base = new Int32Array(senders);
     for (let s = 0; s < senders; s++) this.base[s] = Math.floor(random() * servers);
     this.key = hashKey(random);
+    this.eligible = pool.eligible;
   }
 
   /** The slot index j of `sender` at `time`. */
@@ -42,7 +45,11 @@ export class TimerBalancer implements Balancer {
 
   pick(sender: number, time: number): number {
     const slot = this.slot(sender, time);
-    if (this.shuffle) return Math.floor(hashUniform(this.key, sender, slot) * this.servers);
-    return (this.base[sender] + slot) % this.servers;
+    const named = this.shuffle
+      ? Math.floor(hashUniform(this.key, sender, slot) * this.servers)
+      : (this.base[sender] + slot) % this.servers;
+    return nextEligible(this.eligible, named);
   }
+
+  eligibilityChanged(): void {}
 }

@@ -33,3 +33,21 @@ describe("DnsBalancer", () => {
     expectFrequencies(c, new Array(6).fill(1), "first answer");
   });
 });
+
+describe("DnsBalancer under the health check", () => {
+  it("keeps cached answers until their TTL expires; new resolutions skip pulled records", () => {
+    const pool = fakePool(4, 3, 5);
+    const b = new DnsBalancer(pool, 600);
+    const first = b.pick(0, 0);
+    pool.eligible[first] = 0;
+    b.eligibilityChanged();
+    // Sender 0's answer outlives the check; the others resolve past the pulled record.
+    expect(b.pick(0, 599)).toBe(first);
+    expect(b.pick(1, 10)).toBe((first + 1) % 4);
+    expect(b.pick(2, 20)).toBe((first + 2) % 4);
+    // Sender 0 resolves at expiry: the pointer (at first + 3) moves on, never to the pulled server.
+    const answers = [b.pick(0, 600)];
+    for (let s = 0; s < 3; s++) answers.push(b.pick(s, 1200 + s), b.pick(s, 1800 + s));
+    expect(answers).not.toContain(first);
+  });
+});

@@ -8,5 +8,6 @@ export function fakePool(servers: number, senders: number, seed = 1, replication
     senders,
     random: randomStream(seed, replication, "balancer"),
     sessions: new Int32Array(servers),
+    eligible: new Uint8Array(servers).fill(1),
   };
 }

@@ -36,3 +36,15 @@ describe("RandomBalancer", () => {
     expectFrequencies(pairs, new Array(25).fill(1), "pairs");
   });
 });
+
+describe("RandomBalancer under the health check", () => {
+  it("draws over the eligible servers with their weights renormalised", () => {
+    const pool = fakePool(4, 1, 6);
+    const b = new RandomBalancer(pool, [1, 0, 2, 3]);
+    pool.eligible.set([1, 1, 0, 1]);
+    b.eligibilityChanged();
+    const c = counts(b, 4, 60_000);
+    expect(c[1] + c[2]).toBe(0);
+    expectFrequencies([c[0], c[3]], [1, 3], "renormalised");
+  });
+});

@@ -81,3 +81,20 @@ describe("RoundRobinBalancer with weights (smooth weighted)", () => {
     expectFrequencies(first, weights, "first pick");
   });
 });
+
+describe("RoundRobinBalancer under the health check", () => {
+  it("steps over excluded servers and rotates the eligible weights alone", () => {
+    const pool = fakePool(4, 1, 7);
+    const plain = new RoundRobinBalancer(pool);
+    pool.eligible.set([1, 0, 1, 1]);
+    plain.eligibilityChanged();
+    const seen = Array.from({ length: 9 }, () => plain.pick());
+    expect(seen).not.toContain(1);
+    expect(new Set(seen.slice(0, 3)).size).toBe(3);
+    const weighted = new RoundRobinBalancer(pool, [1, 5, 1, 2]);
+    weighted.eligibilityChanged();
+    const c = [0, 0, 0, 0];
+    for (let i = 0; i < 400; i++) c[weighted.pick()]++;
+    expect(c).toEqual([100, 0, 100, 200]);
+  });
+});
