@@ -4,7 +4,7 @@
 // is a duration there exactly as in a file, every check of the format applies to every point,
 // and every default that depends on a swept field follows it (DESIGN §2): a point is exactly
 // the scenario with that value written into the file.
-import { parseScenario, rememberInput, scenarioInput } from "../scenario/load.js";
+import { parseScenario, rememberInput, scenarioInput } from "../scenario/parse.js";
 import type { Policy, Scenario } from "../scenario/schema.js";
 import { parseDuration } from "../scenario/units.js";
 

@@ -4,7 +4,7 @@
 import type { Advice, DifferenceEstimate, Estimate, PolicyAdvice } from "../experiment/advise.js";
 import { policyLabel, ruleWords } from "./charts/advice.js";
 import { type ChartSpec, durationWords, formatDuration, formatPercent, formatRoundDuration } from "./charts/theme.js";
-import { escapeHtml } from "./html.js";
+import { escapeHtml } from "./escape.js";
 
 /** Decimals for percentages so that the smallest of them still shows two significant digits. */
 function percentDigits(values: readonly number[]): number {

@@ -8,7 +8,10 @@ import type { Summary } from "../experiment/summary.js";
 import type { Scenario } from "../scenario/schema.js";
 import { bestPoint, parameterAxis, type SweepFile } from "./charts/sweep.js";
 import { METRIC_TITLES, type NamedChart } from "./charts/theme.js";
+import { escapeHtml } from "./escape.js";
 import { headline, scenarioStory, summaryRows } from "./story.js";
+
+export { escapeHtml } from "./escape.js";
 
 /** Advice to show above everything else (filled by `sim advise`; trusted HTML, inserted as is). */
 export interface AdviceSection {
@@ -42,16 +45,6 @@ export function inlinedLibraries(): string[] {
   ];
   libraries = files.map((f) => readFileSync(f, "utf8"));
   return libraries;
-}
-
-/** Text safe inside an HTML element or a double-quoted attribute. */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    .replace(/'/g, "&#39;");
 }
 
 /** JavaScript safe inside a <script> element: no "</script" or "<!--" can end or confuse it. */
