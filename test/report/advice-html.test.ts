@@ -44,7 +44,7 @@ describe("cells", () => {
 
 describe("adviceHtml", () => {
   it("holds the verdict, the chart and both tables, escaped", () => {
-    const html = adviceHtml(advice, { spec: { mark: "point" } as never, svg: "<svg><text>&lt;x</text></svg>" });
+    const html = String(adviceHtml(advice, { spec: { mark: "point" } as never, svg: "<svg><text>&lt;x</text></svg>" }));
     expect(html).toMatch(/<div class="headline"><p><strong>Wait at least/);
     expect(html).toContain('<div class="chart" id="advice-chart" data-chart="advice"><svg>');
     expect(html).toContain("does waiting help?");

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { summaryCharts, sweepCharts } from "../../src/report/charts/index.js";
 import { escapeHtml, inlinedLibraries, reportHtml } from "../../src/report/html.js";
+import { trustedHtml } from "../../src/report/safe-html.js";
 import { smallRun, twoParameterSweep } from "./fixtures.js";
 
 describe("reportHtml", () => {
@@ -28,13 +29,13 @@ describe("reportHtml", () => {
     expect(html).toMatch(/<section class="headline" id="headline">\n<p>Resending after 5–15 min fails/);
     expect(html).toContain('<table class="summary">');
     for (let i = 0; i < charts.length; i++) expect(html).toContain(`id="chart-${i}"`);
-    expect(html).toContain('actions: false, renderer: "svg"');
+    expect(html).toContain('vegaEmbed(el, spec, {"actions":false,"renderer":"svg","ast":true})');
   });
 
   it("leaves a marked, empty advice slot at the top, or fills it", () => {
     expect(html).toMatch(/<section id="advice"[^>]*hidden><\/section>/);
     expect(html.indexOf('id="advice"')).toBeLessThan(html.indexOf('id="headline"'));
-    const advised = reportHtml({ summary, charts, advice: { html: "<p>Use shuffle.</p>" } });
+    const advised = reportHtml({ summary, charts, advice: { html: trustedHtml("<p>Use shuffle.</p>") } });
     expect(advised).toMatch(/<section id="advice"[^>]*>\n<h2>Advice<\/h2>\n<p>Use shuffle.<\/p>/);
   });
 

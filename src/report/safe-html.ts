@@ -1,0 +1,156 @@
+// The one way report/ builds HTML: the `html` tagged template escapes every interpolated value
+// unless it is already SafeHtml, so text read from summary.json, sweep.json or a partial can only
+// ever become text on the page. Scripts are made by inlineScript alone, which records each one's
+// SHA-256 so the page's Content-Security-Policy allows exactly those scripts and nothing else.
+import { createHash } from "node:crypto";
+
+/**
+ * HTML that is safe to insert as is: made by {@link html}, {@link inlineScript} or, for markup
+ * produced by a trusted generator, {@link trustedHtml}. JSON.parse can never produce one (it is a
+ * class instance with a private field, and the class is not exported), so a crafted input file
+ * cannot pass as markup.
+ */
+class SafeHtml {
+  readonly #text: string;
+  /** The CSP hash sources ('sha256-…') of the inline scripts inside, in document order. */
+  readonly scriptHashes: readonly string[];
+
+  constructor(text: string, scriptHashes: readonly string[] = []) {
+    this.#text = text;
+    this.scriptHashes = scriptHashes;
+  }
+
+  toString(): string {
+    return this.#text;
+  }
+}
+
+export type { SafeHtml };
+
+/** What `html` accepts: nothing is inserted for null, undefined or false, arrays are concatenated. */
+export type HtmlValue = SafeHtml | string | number | null | undefined | false | readonly HtmlValue[];
+
+/** Text safe inside an HTML element or a quoted attribute (always quote attributes). */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/"/g, "&quot;")
+    .replace(/'/g, "&#39;");
+}
+
+function append(value: unknown, out: string[], hashes: string[]): void {
+  if (value === null || value === undefined || value === false) return;
+  if (value instanceof SafeHtml) {
+    out.push(value.toString());
+    hashes.push(...value.scriptHashes);
+  } else if (Array.isArray(value)) {
+    for (const item of value) append(item, out, hashes);
+  } else {
+    out.push(escapeHtml(plainText(value)));
+  }
+}
+
+/**
+ * A value as text: strings as they are, numbers as String gives them, and an object that a crafted
+ * file put where a number or string was expected as its JSON (String would call the file's own
+ * "toString" key, or throw).
+ */
+function plainText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value !== "object" && typeof value !== "function") return String(value);
+  try {
+    return JSON.stringify(value) ?? "";
+  } catch {
+    return "[unprintable value]";
+  }
+}
+
+/**
+ * Markup with every `${value}` escaped: html`<td>${cell}</td>`. SafeHtml values are inserted as
+ * they are (and their scripts' hashes carried along). Only for element content and quoted
+ * attribute values — never inside <script>, <style>, an unquoted attribute or a URL.
+ */
+export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): SafeHtml {
+  const out: string[] = [strings[0]];
+  const hashes: string[] = [];
+  values.forEach((value, i) => {
+    append(value, out, hashes);
+    out.push(strings[i + 1]);
+  });
+  return new SafeHtml(out.join(""), hashes);
+}
+
+/** Parts joined by a separator ("\n", ", "), each and the separator escaped unless SafeHtml. */
+export function joinHtml(parts: readonly HtmlValue[], separator: HtmlValue = ""): SafeHtml {
+  const out: string[] = [];
+  const hashes: string[] = [];
+  parts.forEach((part, i) => {
+    if (i > 0) append(separator, out, hashes);
+    append(part, out, hashes);
+  });
+  return new SafeHtml(out.join(""), hashes);
+}
+
+/**
+ * Markup inserted unescaped. Only for text this program generates itself (a constant style sheet,
+ * vega's SVG, whose text and attributes vega escapes): never for anything read from a file.
+ * A <script> inside runs only if made by inlineScript: its hash is not in the page's policy.
+ */
+export function trustedHtml(markup: string): SafeHtml {
+  return new SafeHtml(markup);
+}
+
+/** JavaScript that no "</script" or "<!--" inside can end early or confuse. */
+function scriptText(js: string): string {
+  return js.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+}
+
+/** The CSP source that allows an inline script with exactly this text. */
+export function scriptHash(text: string): string {
+  return `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
+}
+
+/** A <script> element holding `js`, allowed by the page's policy through its hash. */
+export function inlineScript(js: string): SafeHtml {
+  const text = scriptText(js);
+  return new SafeHtml(`<script>${text}</script>`, [scriptHash(text)]);
+}
+
+/**
+ * A value as a JavaScript literal for inlineScript: JSON with "<", ">", "&" and the line
+ * separators U+2028/2029 escaped, so nothing in a string can end the script or start a comment.
+ */
+export function scriptJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  if (json === undefined) return "undefined";
+  return json
+    .replace(/</g, "\\u003c")
+    .replace(/>/g, "\\u003e")
+    .replace(/&/g, "\\u0026")
+    .replace(/\u2028/g, "\\u2028")
+    .replace(/\u2029/g, "\\u2029");
+}
+
+/**
+ * The page's Content-Security-Policy: nothing from any network or file, no plugins, forms or
+ * base URL, scripts only those listed by hash (so no inline event handler or injected <script>
+ * runs and eval is refused), images only as data: URLs. Styles may be inline: vega-embed and
+ * vega-tooltip add their own <style> elements, and CSS can neither run script nor, with every
+ * fetch refused, send anything anywhere.
+ */
+export function contentSecurityPolicy(scriptHashes: readonly string[]): string {
+  const scripts = [...new Set(scriptHashes)];
+  return [
+    "default-src 'none'",
+    `script-src ${scripts.length > 0 ? scripts.join(" ") : "'none'"}`,
+    "style-src 'unsafe-inline'",
+    "img-src data:",
+    "font-src 'none'",
+    "connect-src 'none'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join("; ");
+}
