@@ -11,16 +11,25 @@ import { createHash } from "node:crypto";
  * cannot pass as markup.
  */
 class SafeHtml {
-  readonly #text: string;
+  /** The markup in pieces, joined once by toString: nesting never copies the inlined libraries. */
+  readonly #chunks: readonly string[];
+  #text: string | null = null;
   /** The CSP hash sources ('sha256-…') of the inline scripts inside, in document order. */
   readonly scriptHashes: readonly string[];
 
-  constructor(text: string, scriptHashes: readonly string[] = []) {
-    this.#text = text;
+  constructor(chunks: readonly string[], scriptHashes: readonly string[] = []) {
+    this.#chunks = chunks;
     this.scriptHashes = scriptHashes;
   }
 
+  /** Append this markup's pieces and scripts to a builder's (loops, not spreads: a table may have 10⁵ rows). */
+  appendTo(chunks: string[], hashes: string[]): void {
+    for (const chunk of this.#chunks) chunks.push(chunk);
+    for (const hash of this.scriptHashes) hashes.push(hash);
+  }
+
   toString(): string {
+    this.#text ??= this.#chunks.join("");
     return this.#text;
   }
 }
@@ -42,14 +51,9 @@ export function escapeHtml(text: string): string {
 
 function append(value: unknown, out: string[], hashes: string[]): void {
   if (value === null || value === undefined || value === false) return;
-  if (value instanceof SafeHtml) {
-    out.push(value.toString());
-    hashes.push(...value.scriptHashes);
-  } else if (Array.isArray(value)) {
-    for (const item of value) append(item, out, hashes);
-  } else {
-    out.push(escapeHtml(plainText(value)));
-  }
+  if (value instanceof SafeHtml) value.appendTo(out, hashes);
+  else if (Array.isArray(value)) for (const item of value) append(item, out, hashes);
+  else out.push(escapeHtml(plainText(value)));
 }
 
 /**
@@ -79,7 +83,7 @@ export function html(strings: TemplateStringsArray, ...values: HtmlValue[]): Saf
     append(value, out, hashes);
     out.push(strings[i + 1]);
   });
-  return new SafeHtml(out.join(""), hashes);
+  return new SafeHtml(out, hashes);
 }
 
 /** Parts joined by a separator ("\n", ", "), each and the separator escaped unless SafeHtml. */
@@ -90,7 +94,7 @@ export function joinHtml(parts: readonly HtmlValue[], separator: HtmlValue = "")
     if (i > 0) append(separator, out, hashes);
     append(part, out, hashes);
   });
-  return new SafeHtml(out.join(""), hashes);
+  return new SafeHtml(out, hashes);
 }
 
 /**
@@ -99,7 +103,7 @@ export function joinHtml(parts: readonly HtmlValue[], separator: HtmlValue = "")
  * A <script> inside runs only if made by inlineScript: its hash is not in the page's policy.
  */
 export function trustedHtml(markup: string): SafeHtml {
-  return new SafeHtml(markup);
+  return new SafeHtml([markup]);
 }
 
 /** JavaScript that no "</script" or "<!--" inside can end early or confuse. */
@@ -115,7 +119,7 @@ export function scriptHash(text: string): string {
 /** A <script> element holding `js`, allowed by the page's policy through its hash. */
 export function inlineScript(js: string): SafeHtml {
   const text = scriptText(js);
-  return new SafeHtml(`<script>${text}</script>`, [scriptHash(text)]);
+  return new SafeHtml(["<script>", text, "</script>"], [scriptHash(text)]);
 }
 
 /**
