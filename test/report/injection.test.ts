@@ -87,6 +87,7 @@ async function open(browser: Browser, file: string): Promise<PageFindings> {
         )
         .map((el) => el.outerHTML.slice(0, 120)),
       scripts: document.scripts.length,
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, without the scripts' source
       text: document.body.innerText,
     }));
     return { ...findings, ...state };
