@@ -36,10 +36,15 @@ interface PageFindings {
   scripts: number;
   requests: string[];
   text: string;
+  /** How many hovers showed a tooltip (whose markup the checks above then cover). */
+  tooltips: number;
 }
 
-/** Open `file` in a fresh page, let its charts draw (or fail), and report what happened. */
-async function open(browser: Browser, file: string): Promise<PageFindings> {
+/**
+ * Open `file` in a fresh page, let its charts draw (or fail), with `hover` point at the first and
+ * last marks of each chart so that vega-tooltip shows their fields, and report what happened.
+ */
+async function open(browser: Browser, file: string, hover = false): Promise<PageFindings> {
   const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
   const findings: PageFindings = {
     pwned: null,
@@ -49,6 +54,7 @@ async function open(browser: Browser, file: string): Promise<PageFindings> {
     scripts: 0,
     requests: [],
     text: "",
+    tooltips: 0,
   };
   try {
     page.on("dialog", (dialog) => {
@@ -77,6 +83,22 @@ async function open(browser: Browser, file: string): Promise<PageFindings> {
       .catch(() => {
         // A payload may keep a chart from drawing; what matters is what ran meanwhile.
       });
+    if (hover) {
+      for (const chart of await page.locator(".chart").all()) {
+        const marks = chart.locator(".role-mark path, .role-mark line");
+        const n = await marks.count();
+        for (const i of new Set([0, n - 1].filter((k) => k >= 0))) {
+          // A payload can move a mark off the chart (a NaN coordinate): hover what can be hovered.
+          const hovered = await marks
+            .nth(i)
+            .hover({ force: true, timeout: 2000 })
+            .then(() => true)
+            .catch(() => false);
+          if (!hovered) continue;
+          findings.tooltips += await page.locator("#vg-tooltip-element.visible").count();
+        }
+      }
+    }
     const state = await page.evaluate(() => ({
       pwned: (window as { __pwned?: unknown }).__pwned ?? null,
       injected: [...document.querySelectorAll("*")]
@@ -125,8 +147,9 @@ describe.skipIf(!available && !process.env.CI)("report.html with crafted inputs,
       const file = join(folder, `${name}-${i}.html`);
       writeFileSync(file, page.html);
       const label = `${name} with the payload in ${page.paths.map(pathText).join(", ")}`;
-      const found = await open(browser, file);
+      const found = await open(browser, file, true);
       expectInert(found, label, SCRIPTS);
+      expect(found.tooltips, `${label}: no tooltip showed`).toBeGreaterThan(0);
       if (outsideScripts(page.html).includes(escapeHtml(PAYLOAD))) expect(found.text).toContain(PAYLOAD);
     }
   }
