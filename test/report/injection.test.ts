@@ -11,14 +11,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { asPartial, mergePartials, runShard, sweepShard } from "../../src/experiment/shard.js";
 import { timeseries } from "../../src/experiment/summary.js";
 import { sweepJson } from "../../src/experiment/sweep.js";
+import { adviceHtml } from "../../src/report/advice-html.js";
+import { adviceChart } from "../../src/report/charts/advice.js";
 import { summaryCharts, sweepCharts } from "../../src/report/charts/index.js";
 import type { SweepFile } from "../../src/report/charts/sweep.js";
 import { timeseriesCsv } from "../../src/report/files.js";
 import { inlinedLibraries, reportHtml } from "../../src/report/html.js";
+import { renderSvg } from "../../src/report/render.js";
 import { escapeHtml, trustedHtml } from "../../src/report/safe-html.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import { sim, smallScenario, tempDir } from "../helpers/cli.js";
-import { smallRun } from "./fixtures.js";
+import { smallAdvice, smallRun } from "./fixtures.js";
 import { type CraftedRun, craftedPages, outsideScripts, PAYLOAD, pathText, withLeaf } from "./payloads.js";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -36,6 +39,10 @@ interface PageFindings {
   scripts: number;
   requests: string[];
   text: string;
+  /** Console errors and uncaught exceptions. */
+  errors: string[];
+  /** Ids of the elements vega-embed drew a chart into. */
+  embedded: string[];
   /** How many hovers showed a tooltip (whose markup the checks above then cover). */
   tooltips: number;
 }
@@ -55,6 +62,8 @@ async function open(browser: Browser, file: string, hover = false): Promise<Page
     requests: [],
     text: "",
     tooltips: 0,
+    errors: [],
+    embedded: [],
   };
   try {
     page.on("dialog", (dialog) => {
@@ -63,7 +72,9 @@ async function open(browser: Browser, file: string, hover = false): Promise<Page
     });
     page.on("console", (message) => {
       if (/Content.Security.Policy/i.test(message.text())) findings.policy.push(message.text());
+      else if (message.type() === "error") findings.errors.push(message.text());
     });
+    page.on("pageerror", (error) => findings.errors.push(error.message));
     await page.route("**/*", (route) => {
       const url = route.request().url();
       if (url.startsWith("file://") || url.startsWith("data:")) return route.continue();
@@ -109,6 +120,7 @@ async function open(browser: Browser, file: string, hover = false): Promise<Page
         )
         .map((el) => el.outerHTML.slice(0, 120)),
       scripts: document.scripts.length,
+      embedded: [...document.querySelectorAll(".vega-embed")].map((el) => el.id),
       // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, without the scripts' source
       text: document.body.innerText,
     }));
@@ -169,6 +181,20 @@ describe.skipIf(!available && !process.env.CI)("report.html with crafted inputs,
     expect(found.policy.some((m) => /inline script/i.test(m))).toBe(true);
     expect(found.policy.some((m) => /img-src|load the image/i.test(m))).toBe(true);
   });
+
+  it("the advice section's chart becomes interactive under the policy, without errors", async () => {
+    const { summary, series } = smallRun();
+    const advice = await smallAdvice();
+    const spec = adviceChart(advice);
+    const section = adviceHtml(advice, { spec, svg: await renderSvg(spec) });
+    const file = join(folder, "advice.html");
+    writeFileSync(file, reportHtml({ summary, charts: summaryCharts(summary, series), advice: { html: section } }));
+    const found = await open(browser, file);
+    expectInert(found, "advice", SCRIPTS + 1);
+    expect(found.errors).toEqual([]);
+    // vega-embed marks the element it drew into; the inline SVG it replaced had no such class.
+    expect(found.embedded).toContain("advice-chart");
+  }, 60_000);
 
   it("a payload in any field of summary.json stays text", async () => {
     const { summary, series } = smallRun();
