@@ -49,10 +49,15 @@ export function escapeHtml(text: string): string {
     .replace(/'/g, "&#39;");
 }
 
-function append(value: unknown, out: string[], hashes: string[]): void {
+/**
+ * Append a value's markup. Arrays are flattened two levels deep, as the builders use them; a
+ * deeper array can only come from a crafted file and is shown as its JSON text instead of being
+ * recursed into (a 10⁵-deep array would overflow the stack).
+ */
+function append(value: unknown, out: string[], hashes: string[], depth = 0): void {
   if (value === null || value === undefined || value === false) return;
   if (value instanceof SafeHtml) value.appendTo(out, hashes);
-  else if (Array.isArray(value)) for (const item of value) append(item, out, hashes);
+  else if (Array.isArray(value) && depth < 2) for (const item of value) append(item, out, hashes, depth + 1);
   else out.push(escapeHtml(plainText(value)));
 }
 

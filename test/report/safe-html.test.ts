@@ -35,6 +35,13 @@ describe("html", () => {
     expect(out).not.toMatch(/<[a-z]/);
   });
 
+  it("shows a crafted deep array as text instead of overflowing the stack", () => {
+    let deep: unknown = "<x>";
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    const out = String(html`<p>${deep as never}</p><p>${[["a", ["<b>"]]] as never}</p>`);
+    expect(out).toBe("<p>[unprintable value]</p><p>a[&quot;&lt;b&gt;&quot;]</p>");
+  });
+
   it("inserts SafeHtml as it is, and nothing for null, undefined and false", () => {
     const inner = html`<em>${"a<b"}</em>`;
     expect(String(html`<p>${inner}${null}${undefined}${false}${[inner, "<"]}</p>`)).toBe(
