@@ -602,5 +602,7 @@ export function adviceCsv(advice: Advice): string {
   return stringify(rows, {
     header: true,
     columns: ["policy", "delay_s", "mean", "ci95_low", "ci95_high", "replications"],
+    // Text cells open as text, never as a formula (report/csv.ts).
+    escape_formulas: true,
   });
 }

@@ -166,5 +166,7 @@ export function sweepCsv(json: SweepJson): string {
   return stringify(rows, {
     header: true,
     columns: [...paths, "metric", "mean", "ci95_low", "ci95_high", "replications"],
+    // A swept text value (a description) must open as text, never as a formula (report/csv.ts).
+    escape_formulas: true,
   });
 }

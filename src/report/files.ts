@@ -4,10 +4,10 @@
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { cpus, hostname } from "node:os";
 import { dirname, join } from "node:path";
-import { stringify } from "csv-stringify/sync";
 import { METRICS, type ReplicationResult } from "../experiment/result.js";
 import type { Summary, TimeseriesRow } from "../experiment/summary.js";
 import type { AttemptRecord, AttemptSink } from "../model/sink.js";
+import { csvText } from "./csv.js";
 
 /**
  * run.json: what varies between identical runs and so stays out of summary.json (DESIGN §4) —
@@ -34,14 +34,14 @@ export function replicationsCsv(results: readonly ReplicationResult[]): string {
   for (const r of results) {
     for (const metric of METRICS) rows.push([r.replication, metric, r.metrics[metric] ?? ""]);
   }
-  return stringify(rows, {
+  return csvText(rows, {
     header: true,
     columns: ["replication", "metric", "value"],
   });
 }
 
 export function timeseriesCsv(rows: readonly TimeseriesRow[]): string {
-  return stringify(
+  return csvText(
     rows.map((r) => [
       r.time,
       r.listedServers,
@@ -80,7 +80,7 @@ export class AttemptsCsv {
 
   constructor(file: string) {
     this.fd = openSync(file, "w");
-    writeSync(this.fd, stringify([], { header: true, columns: ATTEMPT_COLUMNS }));
+    writeSync(this.fd, csvText([], { header: true, columns: ATTEMPT_COLUMNS }));
   }
 
   /** The sink for one replication's attempts. */
@@ -110,7 +110,7 @@ export class AttemptsCsv {
     if (this.batch.length === 0) return;
     writeSync(
       this.fd,
-      stringify(this.batch, {
+      csvText(this.batch, {
         cast: { boolean: (b) => (b ? "true" : "false") },
       }),
     );
