@@ -435,12 +435,14 @@ export class OutputFolder {
   private constructor(
     readonly target: string,
     private readonly command: string,
+    mustExist: boolean,
   ) {
     const parent = dirname(resolve(target));
     const name = basename(resolve(target));
     this.staging = join(parent, sideName(name, `partial-${process.pid}`));
     this.aside = join(parent, sideName(name, `old-${process.pid}`));
     this.lock = join(parent, sideName(name, "lock"));
+    if (mustExist && !existsSync(parent)) throw new UsageError(`sim: ${shown(target)}: no such folder`);
     try {
       mkdirSync(parent, { recursive: true });
     } catch (error) {
@@ -454,7 +456,7 @@ export class OutputFolder {
       mkdirSync(this.staging);
       this.writeManifest("staging");
       // The target's own name must be usable too (length, characters): probe it when free.
-      if (!existsSync(target)) {
+      if (!existsSync(target) && !mustExist) {
         mkdirSync(target);
         rmdirSync(target);
       }
@@ -466,9 +468,10 @@ export class OutputFolder {
 
   /** Check the target, take its lock and start staging (throws UsageError or OutputError). */
   static open(target: string, options: OpenOptions): OutputFolder {
-    // Checked again once locked: another run may have committed in between.
-    checkTarget(target, options);
-    const folder = new OutputFolder(target, options.command);
+    // Checked before touching anything, and again once locked and recovered: another run may
+    // have committed in between, or a killed run's output may have been restored.
+    checkTarget(target, { ...options, mustExist: false });
+    const folder = new OutputFolder(target, options.command, options.mustExist ?? false);
     for (const note of folder.notes) options.notify?.(`sim: ${note}\n`);
     try {
       folder.previous = checkTarget(target, options);
@@ -510,6 +513,17 @@ export class OutputFolder {
     } catch (error) {
       throw outputError("copy", from, error);
     }
+  }
+
+  /**
+   * A file-system error raised while writing into the staging folder (a streamed file), as the
+   * one-line OutputError naming the target's path; other errors unchanged.
+   */
+  explain(error: unknown): unknown {
+    if (!isIoError(error)) return error;
+    const path = typeof error.path === "string" ? error.path : this.staging;
+    const shownPath = path.startsWith(this.staging) ? join(this.target, path.slice(this.staging.length)) : path;
+    return outputError("write", shownPath, error);
   }
 
   /** Remove a staged file or folder (relative path) and every recorded file under it. */

@@ -12,7 +12,7 @@ import {
   precisionReport,
 } from "./precision.js";
 import type { ReplicationResult } from "./result.js";
-import { type RunOptions, type RunResult, runScenario } from "./run.js";
+import { type RunOptions, type RunResult, runScenarioInTurns } from "./run.js";
 import { summarise } from "./summary.js";
 
 /** How to run an experiment's replications: seed, count or precision targets, and threads. */
@@ -136,7 +136,7 @@ export async function runScenarioParallel(
   const seed = options.seed ?? scenario.seed;
   if (options.attemptSink) {
     if (options.precision) throw new RangeError("attempts.csv cannot be written with precision targets");
-    return { ...runScenario(scenario, options), precision: null };
+    return { ...(await runScenarioInTurns(scenario, options)), precision: null };
   }
   const { results, replications, precision } = await runConfigurations([scenario], options);
   return {

@@ -8,6 +8,11 @@ import type { Scenario } from "../scenario/schema.js";
 import type { ReplicationResult } from "./result.js";
 import { runReplication } from "./run.js";
 
+/** Resolves on a later turn of the event loop (after pending I/O and signal handlers). */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** One replication to simulate. */
 export interface ReplicationTask {
   scenario: Scenario;
@@ -78,7 +83,7 @@ export class ReplicationPool {
     if (tasks.length === 0) return [];
     this.busy = true;
     try {
-      return this.size === 1 ? this.runHere(tasks, onResult) : await this.runInWorkers(tasks, onResult);
+      return this.size === 1 ? await this.runHere(tasks, onResult) : await this.runInWorkers(tasks, onResult);
     } finally {
       this.busy = false;
     }
@@ -101,15 +106,18 @@ export class ReplicationPool {
     return runReplication(compiled, task.seed, task.index);
   }
 
-  private runHere(
+  /** Yields to the event loop between replications, so an interrupt (SIGINT) is handled promptly. */
+  private async runHere(
     tasks: readonly ReplicationTask[],
     onResult?: (done: number, total: number) => void,
-  ): ReplicationResult[] {
-    return tasks.map((task, i) => {
-      const result = this.simulateHere(task);
+  ): Promise<ReplicationResult[]> {
+    const results: ReplicationResult[] = [];
+    for (const [i, task] of tasks.entries()) {
+      if (i > 0) await nextTurn();
+      results.push(this.simulateHere(task));
       onResult?.(i + 1, tasks.length);
-      return result;
-    });
+    }
+    return results;
   }
 
   private idOf(scenario: Scenario): number {

@@ -51,3 +51,23 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     results,
   };
 }
+
+/**
+ * runScenario, yielding to the event loop between replications so that an interrupt is
+ * handled (and the output cleaned up) without waiting for the whole run.
+ */
+export async function runScenarioInTurns(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
+  const seed = options.seed ?? scenario.seed;
+  const total = options.replications ?? scenario.replications;
+  const compiled = new CompiledScenario(scenario);
+  const results: ReplicationResult[] = [];
+  for (let i = 0; i < total; i++) {
+    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    results.push(runReplication(compiled, seed, i, options.attemptSink?.(i) ?? null));
+    options.onProgress?.(i + 1, total);
+  }
+  return {
+    summary: summarise({ ...scenario, seed, replications: total }, seed, results),
+    results,
+  };
+}

@@ -78,9 +78,19 @@ export class AttemptsCsv {
   private replication = 0;
   private closed = false;
 
-  constructor(file: string) {
+  constructor(private readonly file: string) {
     this.fd = openSync(file, "w");
-    writeSync(this.fd, stringify([], { header: true, columns: ATTEMPT_COLUMNS }));
+    this.put(stringify([], { header: true, columns: ATTEMPT_COLUMNS }));
+  }
+
+  /** A write; its error (a full disk) names the file, which writeSync's does not. */
+  private put(text: string): void {
+    try {
+      writeSync(this.fd, text);
+    } catch (error) {
+      (error as NodeJS.ErrnoException).path ??= this.file;
+      throw error;
+    }
   }
 
   /** The sink for one replication's attempts. */
@@ -108,8 +118,7 @@ export class AttemptsCsv {
 
   private flush(): void {
     if (this.batch.length === 0) return;
-    writeSync(
-      this.fd,
+    this.put(
       stringify(this.batch, {
         cast: { boolean: (b) => (b ? "true" : "false") },
       }),

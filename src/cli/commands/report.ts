@@ -56,22 +56,6 @@ export async function reportFolder(
   dir: string,
   options: { force?: boolean; notify?: (text: string) => void } = {},
 ): Promise<string[]> {
-  if (!existsSync(dir)) throw new UsageError(`${dir}: no such folder`);
-  const summaryFile = join(dir, "summary.json");
-  const sweepFile = join(dir, "sweep.json");
-  const summary = existsSync(summaryFile) ? readJson<Summary>(summaryFile) : null;
-  const sweep = existsSync(sweepFile) ? readJson<SweepFile>(sweepFile) : undefined;
-  if (!summary && !sweep) throw new UsageError(`${dir}: expected summary.json or sweep.json from sim run or sim sweep`);
-  if (summary && !(summary.scenario && summary.metrics && Array.isArray(summary.resendFailureByDelay))) {
-    throw new UsageError(`${summaryFile}: expected a summary.json written by sim run`);
-  }
-  if (sweep && !(Array.isArray(sweep.parameters) && Array.isArray(sweep.points))) {
-    throw new UsageError(`${sweepFile}: expected a sweep.json written by sim sweep`);
-  }
-  const seriesFile = join(dir, "timeseries.csv");
-  const series =
-    summary && existsSync(seriesFile) ? parseTimeseriesCsv(readFileSync(seriesFile, "utf8"), seriesFile) : [];
-
   const out = OutputFolder.open(dir, {
     command: "report",
     mustExist: true,
@@ -80,6 +64,21 @@ export async function reportFolder(
     notify: options.notify,
   });
   try {
+    const summaryFile = join(dir, "summary.json");
+    const sweepFile = join(dir, "sweep.json");
+    const summary = existsSync(summaryFile) ? readJson<Summary>(summaryFile) : null;
+    const sweep = existsSync(sweepFile) ? readJson<SweepFile>(sweepFile) : undefined;
+    if (!summary && !sweep)
+      throw new UsageError(`${dir}: expected summary.json or sweep.json from sim run or sim sweep`);
+    if (summary && !(summary.scenario && summary.metrics && Array.isArray(summary.resendFailureByDelay))) {
+      throw new UsageError(`${summaryFile}: expected a summary.json written by sim run`);
+    }
+    if (sweep && !(Array.isArray(sweep.parameters) && Array.isArray(sweep.points))) {
+      throw new UsageError(`${sweepFile}: expected a sweep.json written by sim sweep`);
+    }
+    const seriesFile = join(dir, "timeseries.csv");
+    const series =
+      summary && existsSync(seriesFile) ? parseTimeseriesCsv(readFileSync(seriesFile, "utf8"), seriesFile) : [];
     let files: Map<string, string | Uint8Array>;
     try {
       // Loaded on use: vega and resvg take a few hundred milliseconds to import.

@@ -150,7 +150,7 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
         progress.finish();
         attemptsCsv?.dispose();
         out.abandon();
-        throw error;
+        throw out.explain(error);
       }
     },
   };
