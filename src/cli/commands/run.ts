@@ -105,7 +105,7 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
         notify: io.stderr,
       });
       const started = Date.now();
-      const progress = progressBar(`${scenario.name}: replications`);
+      const progress = progressBar(`${scenario.name}: replications`, { horizon: scenario.horizon });
       let attemptsCsv: AttemptsCsv | null = null;
       try {
         if (args.attempts || scenario.output.attempts) attemptsCsv = new AttemptsCsv(out.path("attempts.csv"));
@@ -118,7 +118,7 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
           workers,
           precision: experiment.precision ?? undefined,
           attemptSink: csv ? (i) => csv.sinkFor(i) : undefined,
-          onProgress: (done, total) => progress.update(done, total),
+          onProgress: (done, total, running) => progress.update(done, total, running),
         });
         progress.finish();
         csv?.close();

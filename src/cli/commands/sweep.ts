@@ -142,8 +142,8 @@ export function sweepCommand(io: Io): CommandModule<object, SweepArgs> {
         workers: experiment.workers,
         source: args.file,
       };
-      const progress = progressBar(`${scenario.name}: sweep`);
-      const onProgress = (done: number, total: number) => progress.update(done, total);
+      const progress = progressBar(`${scenario.name}: sweep`, { horizon: scenario.horizon });
+      const onProgress = (done: number, total: number, running?: number) => progress.update(done, total, running);
       if (experiment.shard) {
         const file = args.out ?? defaultPartialPath(`${scenario.name}-sweep`, experiment.shard);
         checkPartialTarget(file);
