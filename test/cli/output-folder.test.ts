@@ -330,7 +330,57 @@ describe("each command's own default folder", () => {
   });
 });
 
+describe("sim merge and names from files", () => {
+  it("repro: a partial whose scenario.name is ../../h/victim writes nothing outside output/", () => {
+    const cwd = fresh("cwd");
+    const victim = join(cwd, "..", "h", "victim");
+    mkdirSync(victim, { recursive: true });
+    writeFileSync(join(victim, "data"), "mine");
+    const part = join(cwd, "p.json");
+    expect(spawnSim(["run", scenario, "--shard", "0/1", "--out", part, "-w", "1"], { cwd }).code).toBe(0);
+    const partial = JSON.parse(readFileSync(part, "utf8"));
+    partial.scenario.name = "../../h/victim";
+    writeFileSync(part, JSON.stringify(partial));
+    const r = spawnSim(["merge", part, "--no-charts"], { cwd });
+    expect(r.code).toBe(2);
+    expect(readFileSync(join(victim, "data"), "utf8")).toBe("mine");
+    expect(readdirSync(victim)).toEqual(["data"]);
+  });
+
+  it("--shard --out replaces an earlier partial file but nothing else", async () => {
+    const parent = fresh();
+    const part = join(parent, "part.json");
+    expect((await sim("run", scenario, "--shard", "0/2", "--out", part, "-w", "1")).code).toBe(0);
+    expect((await sim("run", scenario, "--shard", "0/2", "--out", part, "-w", "1", "--seed", "3")).code).toBe(0);
+    expect(JSON.parse(readFileSync(part, "utf8")).seed).toBe(3);
+    const notes = join(parent, "notes.json");
+    writeFileSync(notes, '{"mine": true}');
+    const r = await sim("run", scenario, "--shard", "0/2", "--out", notes, "-w", "1");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/not a file that sim wrote/);
+    expect(readFileSync(notes, "utf8")).toBe('{"mine": true}');
+    expect(readdirSync(parent).sort()).toEqual(["notes.json", "part.json"]);
+  });
+});
+
 describe("I/O failures: one line naming the path and the cause, exit 1, checked before simulating", () => {
+  it.skipIf(process.getuid?.() === 0)(
+    "an unwritable parent folder (chmod; root ignores it, see output-faults)",
+    async () => {
+      const parent = fresh();
+      const { chmodSync } = await import("node:fs");
+      chmodSync(parent, 0o555);
+      try {
+        const r = await sim("run", scenario, "--out", join(parent, "out"));
+        expect(r.code).toBe(1);
+        expect(r.stderr).toMatch(/permission denied \(EACCES\)/);
+        expect(r.stderr.trim().split("\n")).toHaveLength(1);
+      } finally {
+        chmodSync(parent, 0o755);
+      }
+    },
+  );
+
   it("a target under a file (ENOTDIR), as root too", async () => {
     const file = join(fresh(), "file");
     writeFileSync(file, "x");
