@@ -162,7 +162,16 @@ export function forbiddenTarget(target: string, where: Surroundings): string | n
   return null;
 }
 
-/** Parse a manifest's text; null when it is not one sim wrote. */
+/** A relative path inside a folder: `/`-separated names, none empty, `.` or `..`. */
+export function isInsidePath(name: string): boolean {
+  return (
+    name.length > 0 &&
+    name.length < 4096 &&
+    name.split("/").every((p) => p !== "" && p !== "." && p !== ".." && !/[\\\0]/.test(p))
+  );
+}
+
+/** Parse a manifest's text; null when it is not one sim wrote (a listed path leading out of the folder included). */
 export function parseManifest(text: string): Manifest | null {
   let value: unknown;
   try {
@@ -178,7 +187,7 @@ export function parseManifest(text: string): Manifest | null {
     typeof m.version !== "string" ||
     typeof m.command !== "string" ||
     !Array.isArray(m.files) ||
-    !m.files.every((f) => typeof f === "string") ||
+    !m.files.every((f) => typeof f === "string" && isInsidePath(f)) ||
     (m.state !== undefined && m.state !== "staging")
   ) {
     return null;
@@ -484,6 +493,7 @@ export class OutputFolder {
 
   /** The staged path of a file (for streamed writers such as attempts.csv); the file is recorded. */
   path(name: string): string {
+    if (!isInsidePath(name)) throw new Error(`OutputFolder: ${JSON.stringify(name)} is not a path inside the folder`);
     this.files.add(name);
     return join(this.staging, ...name.split("/"));
   }

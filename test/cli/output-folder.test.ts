@@ -107,6 +107,10 @@ describe("manifests", () => {
     expect(parseManifest('{"tool":"other","version":"1","command":"run","files":[]}')).toBeNull();
     expect(parseManifest('{"tool":"relaysim","version":"1","command":"run","files":[1]}')).toBeNull();
     expect(parseManifest("{")).toBeNull();
+    // A listed path leading out of the folder (sim report links listed files into the new one).
+    for (const bad of ["../../etc/passwd", "/etc/passwd", "a//b", "./a", "a\\b", ""]) {
+      expect(parseManifest(manifest([bad])), bad).toBeNull();
+    }
   });
 
   it("orders versions numerically", () => {

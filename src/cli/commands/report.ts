@@ -91,8 +91,9 @@ export async function reportFolder(
     }
     await completeOutput(out, {
       files: (o) => {
+        // The data files stay (linked into the new folder); a listed file since deleted is dropped.
         for (const name of out.previous?.files ?? []) {
-          if (!name.startsWith("charts/") && name !== "report.html") o.keep(name);
+          if (!name.startsWith("charts/") && name !== "report.html" && existsSync(join(dir, name))) o.keep(name);
         }
         for (const [name, content] of files) o.write(name, content);
       },
