@@ -335,13 +335,13 @@ describe("each command's own default folder", () => {
 });
 
 describe("sim merge and names from files", () => {
-  it("repro: a partial whose scenario.name is ../../h/victim writes nothing outside output/", () => {
+  it("repro: a partial whose scenario.name is ../../h/victim writes nothing outside output/", async () => {
     const cwd = fresh("cwd");
     const victim = join(cwd, "..", "h", "victim");
     mkdirSync(victim, { recursive: true });
     writeFileSync(join(victim, "data"), "mine");
     const part = join(cwd, "p.json");
-    expect(spawnSim(["run", scenario, "--shard", "0/1", "--out", part, "-w", "1"], { cwd }).code).toBe(0);
+    expect((await sim("run", scenario, "--shard", "0/1", "--out", part, "-w", "1")).code).toBe(0);
     const partial = JSON.parse(readFileSync(part, "utf8"));
     partial.scenario.name = "../../h/victim";
     writeFileSync(part, JSON.stringify(partial));
@@ -402,11 +402,11 @@ describe("I/O failures: one line naming the path and the cause, exit 1, checked 
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it("repro: a 250-character scenario name passes validate and now runs (staging names stay short)", () => {
+  it("repro: a 250-character scenario name passes validate and now runs (staging names stay short)", async () => {
     const cwd = fresh("cwd");
     const name = `n${"x".repeat(249)}`;
     const file = writeScenario(cwd, "long.json", smallScenario({ name, replications: 1 }));
-    expect(spawnSim(["validate", file], { cwd }).code).toBe(0);
+    expect((await sim("validate", file)).code).toBe(0);
     const r = spawnSim(["run", file, "--no-charts"], { cwd });
     expect(r.code, r.stderr).toBe(0);
     expect(existsSync(join(cwd, "output", name, "summary.json"))).toBe(true);
