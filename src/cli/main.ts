@@ -58,7 +58,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .alias("h", "help")
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .epilogue(
-      "Scenario format, outputs and examples: README.md. Exit codes: 0 ok, 1 runtime or I/O failure, 2 bad usage, invalid scenario or a refused --out (sim replaces only folders it wrote), 130/143 interrupted.",
+      "Scenario format, outputs and examples: README.md. Exit codes: 0 ok, 1 runtime failure, 2 bad usage, invalid scenario or a refused --out (sim replaces only folders it wrote), 130/143 interrupted.",
     )
     .exitProcess(false)
     .fail((message, error) => {
