@@ -101,7 +101,7 @@ export function compareCommand(io: Io): CommandModule<object, CompareArgs> {
           replications: args.replications,
           workers: experiment.workers,
           precision: experiment.precision ?? undefined,
-          onProgress: (done, total) => progress.update(done, total),
+          onProgress: (done, total, running) => progress.update(done, total, running),
         });
         progress.finish();
         await completeOutput(out, { files: (o) => o.write("compare.json", jsonText(result)) });
