@@ -256,7 +256,12 @@ export function checkTarget(target: string, options: OpenOptions): Manifest | nu
   const refuse = (why: string, todo: string) => new UsageError(`sim: ${flag} ${shown(target)}: ${why}. ${todo}`);
   const forbidden = forbiddenTarget(target, where);
   if (forbidden) {
-    throw refuse(`${forbidden}; sim never replaces it`, "Name a new folder for the output, e.g. --out output/NAME");
+    throw refuse(
+      `${forbidden}; sim never replaces it`,
+      options.mustExist
+        ? "Run it from another folder, naming this one by its path"
+        : "Name a new folder for the output, e.g. --out output/NAME",
+    );
   }
   const name = basename(resolve(where.cwd, target));
   if (Buffer.byteLength(name) > NAME_MAX) {
