@@ -1,8 +1,7 @@
 // The flags that run, sweep and compare share — --workers, --shard, --precision,
 // --max-replications — with their parsing into the experiment API's options. A bad value is a
 // UsageError (exit 2) naming the flag and what was expected.
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { Argv } from "yargs";
 import { defaultWorkers } from "../experiment/pool.js";
 import {
@@ -11,8 +10,9 @@ import {
   type PrecisionTargets,
   precisionProblem,
 } from "../experiment/precision.js";
-import type { PartialFile, ShardSpec } from "../experiment/shard.js";
+import { PARTIAL_FORMAT, type PartialFile, type ShardSpec } from "../experiment/shard.js";
 import { UsageError } from "./main.js";
+import { checkFileTarget, writeFileWhole } from "./output-folder.js";
 
 /** Without --max-replications, precision targets stop here. */
 export const DEFAULT_MAX_REPLICATIONS = 1000;
@@ -132,17 +132,25 @@ export function parseExperimentArgs(args: ExperimentArgs): ParsedExperimentArgs 
   return { workers, shard, precision };
 }
 
-/** Where shard I/N's partial goes without --out: beside the folder a merged run would fill. */
-export function defaultPartialPath(name: string, shard: ShardSpec): string {
-  return join("output", `${name}.part-${shard.index}-of-${shard.count}.json`);
+/**
+ * Where shard I/N's partial goes without --out: beside the folder a merged run would fill
+ * (`folder` is that folder's name: NAME for a run, NAME-sweep for a sweep).
+ */
+export function defaultPartialPath(folder: string, shard: ShardSpec): string {
+  return join("output", `${folder}.part-${shard.index}-of-${shard.count}.json`);
 }
 
-/** Write a partial file whole or not at all (written beside, then renamed). */
+/** A partial file starts with its format tag (JSON.stringify keeps key order): sim may replace it. */
+const isPartialFile = (head: string) => head.startsWith(`{"format":"${PARTIAL_FORMAT}"`);
+
+/** Refuse (exit 2) a --out for a partial file that is anything but an earlier partial file; call before work. */
+export function checkPartialTarget(file: string): void {
+  checkFileTarget(file, isPartialFile);
+}
+
+/** Write a partial file whole or not at all (written beside, then renamed; removed on failure). */
 export function writePartialFile(file: string, partial: PartialFile): void {
-  mkdirSync(dirname(file) || ".", { recursive: true });
-  const staging = `${file}.partial-${process.pid}`;
-  writeFileSync(staging, JSON.stringify(partial));
-  renameSync(staging, file);
+  writeFileWhole(file, JSON.stringify(partial), isPartialFile);
 }
 
 /** The line a shard prints: what it ran and where it went. */

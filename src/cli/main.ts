@@ -11,6 +11,8 @@ import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { validateCommand } from "./commands/validate.js";
+import { ChartsFailed, ioCause, isIoError, OutputError } from "./output-folder.js";
+import { handleInterrupts } from "./signals.js";
 
 /** A failure the user caused (bad flag, bad scenario): exit code 2. */
 export class UsageError extends Error {
@@ -58,7 +60,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     // handler (to show on a later failure), and wrapping it costs ~50 ms of CPU per command.
     .wrap(argv.some((a) => a === "--help" || a === "-h") ? Math.min(100, process.stdout.columns ?? 100) : null)
     .epilogue(
-      "Scenario format, outputs and examples: README.md. Exit codes: 0 ok, 1 runtime failure, 2 bad usage or invalid scenario.",
+      "Scenario format, outputs and examples: README.md. Exit codes: 0 ok, 1 runtime failure, 2 bad usage, invalid scenario or a refused --out (sim replaces only folders it wrote), 130/143 interrupted.",
     )
     .exitProcess(false)
     .fail((message, error) => {
@@ -67,6 +69,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       // Stop here: if fail() returns, yargs goes on to run the command's handler.
       throw new UsageError(message);
     });
+  // SIGINT/SIGTERM while a command runs: remove its unfinished output, exit 130/143.
+  const stopHandling = handleInterrupts(io.stderr);
   try {
     // With a parse callback yargs hands --help and --version text to us instead of console.log.
     await parser.parseAsync(argv, {}, (_error, _argv, output) => {
@@ -82,7 +86,18 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.stderr(`${error.message}\n`);
       return 2;
     }
+    // I/O failures and chart failures after the results were saved: one line, exit 1.
+    if (error instanceof OutputError || error instanceof ChartsFailed) {
+      io.stderr(`${error.message}\n`);
+      return 1;
+    }
+    if (isIoError(error)) {
+      io.stderr(`sim: cannot ${error.syscall} ${error.path ?? ""}: ${ioCause(error)}\n`);
+      return 1;
+    }
     io.stderr(`sim: ${(error as Error).stack ?? String(error)}\n`);
     return 1;
+  } finally {
+    stopHandling();
   }
 }

@@ -3,7 +3,7 @@
 // runs the same replication indices under the same seed. Also runs a fixed number of
 // replications or, with precision targets, the sequential procedure of precision.ts.
 import type { Scenario } from "../scenario/schema.js";
-import { defaultWorkers, ReplicationPool, type ReplicationTask } from "./pool.js";
+import { defaultWorkers, type ProgressCallback, ReplicationPool, type ReplicationTask } from "./pool.js";
 import {
   firstPreciseCount,
   nextReplicationCount,
@@ -12,7 +12,7 @@ import {
   precisionReport,
 } from "./precision.js";
 import type { ReplicationResult } from "./result.js";
-import { type RunOptions, type RunResult, runScenario } from "./run.js";
+import { type RunOptions, type RunResult, runScenarioInTurns } from "./run.js";
 import { summarise } from "./summary.js";
 
 /** How to run an experiment's replications: seed, count or precision targets, and threads. */
@@ -27,8 +27,11 @@ export interface ExperimentOptions {
   pool?: ReplicationPool;
   /** Add replications until these targets are met instead of running a fixed number. */
   precision?: PrecisionOptions;
-  /** Called as replications finish; `total` grows when precision targets add batches. */
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * Called as replications finish (and, with `running`, as long ones advance: their simulated
+   * share, in replications); `total` grows when precision targets add batches.
+   */
+  onProgress?: ProgressCallback;
 }
 
 export interface ConfigurationResults {
@@ -71,8 +74,8 @@ export async function runConfigurations(
   return withPool(options, async (pool) => {
     const series: ReplicationResult[][] = configs.map(() => []);
     const run = async (from: number, to: number, doneBefore: number, total: number) => {
-      const results = await pool.run(tasksFor(configs, seed, from, to), (done) =>
-        options.onProgress?.(doneBefore + done, total),
+      const results = await pool.run(tasksFor(configs, seed, from, to), (done, _, running) =>
+        options.onProgress?.(doneBefore + done, total, running),
       );
       const per = to - from;
       configs.forEach((_, c) => {
@@ -136,7 +139,7 @@ export async function runScenarioParallel(
   const seed = options.seed ?? scenario.seed;
   if (options.attemptSink) {
     if (options.precision) throw new RangeError("attempts.csv cannot be written with precision targets");
-    return { ...runScenario(scenario, options), precision: null };
+    return { ...(await runScenarioInTurns(scenario, options)), precision: null };
   }
   const { results, replications, precision } = await runConfigurations([scenario], options);
   return {

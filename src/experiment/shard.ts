@@ -61,7 +61,7 @@ async function runShardTasks(
   const mine = shardTasks(scenarios.length, replications, shard);
   const tasks: ReplicationTask[] = mine.map(([p, index]) => ({ scenario: scenarios[p], seed, index }));
   const results = await withPool(options, (pool) =>
-    pool.run(tasks, (done, total) => options.onProgress?.(done, total)),
+    pool.run(tasks, (done, total, running) => options.onProgress?.(done, total, running)),
   );
   return results.map((result, k) => ({ point: mine[k][0], result }));
 }

@@ -3,7 +3,15 @@
 // queue at a full server, rejection by the lists the recipient's domain consults, 5xx bounces
 // with user resends and 4xx deferrals retried by the relay on its MTA's schedule.
 // This is the hot loop: typed arrays, no allocation or closures per event.
-import { type AliasTable, type Random, randomStream, type Sampler, Simulator, sampler } from "../engine/index.js";
+import {
+  type AliasTable,
+  type ClockWatch,
+  type Random,
+  randomStream,
+  type Sampler,
+  Simulator,
+  sampler,
+} from "../engine/index.js";
 import type { Scenario } from "../scenario/schema.js";
 import { type Balancer, createBalancer } from "./balancers/index.js";
 import { compromiseListings, compromiseStreams } from "./lifecycle.js";
@@ -243,8 +251,8 @@ export class MailModel {
   }
 
   /** Run the replication to the end of its drain and close the time-averaged counters. */
-  run(): Tally {
-    this.simulator.run(this);
+  run(watch: ClockWatch | null = null): Tally {
+    this.simulator.run(this, watch);
     for (let v = 0; v < this.serverLists.length; v++) {
       if (this.serverLists[v] !== 0) this.addListedTime(v, this.listedSince[v], this.horizon);
     }
@@ -658,8 +666,9 @@ export function simulateReplication(
   seed: number,
   replication: number,
   sink: AttemptSink | null = null,
+  watch: ClockWatch | null = null,
 ): { tally: Tally; events: number } {
   const model = new MailModel(compiled, seed, replication, sink);
-  const tally = model.run();
+  const tally = model.run(watch);
   return { tally, events: model.simulator.eventsHandled };
 }

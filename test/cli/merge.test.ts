@@ -8,7 +8,8 @@ import { sim, smallScenario, tempDir } from "../helpers/cli.js";
 describe("sim merge", () => {
   const dir = tempDir();
   const file = join(dir, "small.json");
-  const other = join(dir, "other.json");
+  // Not "other.json": that is where its partial goes, and sim no longer writes a partial over a scenario.
+  const other = join(dir, "other-scenario.json");
   writeFileSync(file, JSON.stringify(smallScenario({ replications: 3 })));
   writeFileSync(other, JSON.stringify(smallScenario({ replications: 3, traffic: { senders: 11, rate: "30/d" } })));
   const part = (name: string) => join(dir, name);

@@ -7,6 +7,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseTimeseriesCsv } from "../../src/cli/commands/report.js";
 import { main } from "../../src/cli/main.js";
 import { timeseriesCsv } from "../../src/report/files.js";
+import { VERSION } from "../../src/version.js";
 import { smallRun, twoParameterSweep } from "../report/fixtures.js";
 
 const root = mkdtempSync(join(tmpdir(), "relaysim-cli-report-"));
@@ -81,7 +82,8 @@ describe("sim run and sim report", () => {
     expect(readFileSync(join(without, "charts", "listings-over-time.vl.json"), "utf8")).toBe(
       readFileSync(join(withCharts, "charts", "listings-over-time.vl.json"), "utf8"),
     );
-    expect(readdirSync(without).filter((f) => f.startsWith("."))).toEqual([]);
+    // Nothing hidden is left but the folder's manifest (no staging, lock or aside folders).
+    expect(readdirSync(without).filter((f) => f.startsWith("."))).toEqual([".relaysim-output.json"]);
   });
 
   it("renders sweep charts from sweep.json", async () => {
@@ -89,6 +91,11 @@ describe("sim run and sim report", () => {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir);
     writeFileSync(join(dir, "sweep.json"), JSON.stringify(twoParameterSweep()));
+    // sim report replaces only folders sim wrote: mark this one as a sweep's output.
+    writeFileSync(
+      join(dir, ".relaysim-output.json"),
+      JSON.stringify({ tool: "relaysim", version: VERSION, command: "sweep", files: ["sweep.json"] }),
+    );
     const r = io();
     expect(await main(["report", dir], r.io)).toBe(0);
     expect(readdirSync(join(dir, "charts"))).toContain("sweep-heatmap-resend-failure.svg");

@@ -13,6 +13,41 @@ const tasks = [3, 0, 2, 1, 4].flatMap((index) => [
   { scenario: other, seed: 7, index },
 ]);
 
+describe("ReplicationPool progress inside long replications", () => {
+  // Sixty days of a busier pool: well over CLOCK_WATCH_EVERY events in one replication.
+  const long = parseScenario(smallScenario({ horizon: "60d", traffic: { senders: 60, rate: "60/d" } }));
+
+  it("reports the simulated share of a replication running in this thread, rising, before it ends", async () => {
+    const calls: Array<[number, number, number | undefined]> = [];
+    const [result] = await new ReplicationPool(1).run([{ scenario: long, seed: 1, index: 0 }], (done, total, running) =>
+      calls.push([done, total, running]),
+    );
+    expect(result.events).toBeGreaterThan(2 * 65536);
+    const during = calls.filter(([done]) => done === 0).map(([, , running]) => running as number);
+    expect(during.length).toBe(Math.floor(result.events / 65536));
+    for (let i = 0; i < during.length; i++) {
+      expect(during[i]).toBeGreaterThan(i === 0 ? 0 : during[i - 1]);
+      expect(during[i]).toBeLessThanOrEqual(1);
+    }
+    expect(calls.at(-1)?.slice(0, 2)).toEqual([1, 1]);
+  });
+
+  it("passes on workers' progress messages as shares between 0 and 1", async () => {
+    const pool = new BuiltPool(2);
+    try {
+      const shares: number[] = [];
+      const tasks = [0, 1, 2].map((index) => ({ scenario: long, seed: 1, index }));
+      await pool.run(tasks, (_done, _total, running) => {
+        if (running !== undefined) shares.push(running);
+      });
+      // Several replications can be in flight: the sum of their shares stays below their number.
+      for (const s of shares) expect(s >= 0 && s <= 3).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe("ReplicationPool", () => {
   it("returns results in task order, equal for 1, 2 and 3 threads", async () => {
     const here = new ReplicationPool(1);

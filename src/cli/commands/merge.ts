@@ -1,14 +1,14 @@
 // `sim merge PARTS... --out DIR`: combine the partial files of a sharded `sim run` or
 // `sim sweep` into the very files a single run writes, byte for byte — or refuse.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { asPartial, MergeError, mergePartials, type PartialFile } from "../../experiment/shard.js";
 import { timeseries } from "../../experiment/summary.js";
 import { sweepCsv, sweepJson } from "../../experiment/sweep.js";
-import { jsonText, runJson, StagedOutput, writeRunFiles } from "../../report/files.js";
+import { jsonText, runJson, writeRunFiles } from "../../report/files.js";
 import { summaryTable } from "../format.js";
 import { type Io, UsageError } from "../main.js";
+import { chartsFailed, completeOutput, defaultFolder, forceFlag, OutputFolder } from "../output-folder.js";
 import { sweepTable, writeSweepCharts } from "./sweep.js";
 
 interface MergeArgs {
@@ -16,6 +16,7 @@ interface MergeArgs {
   out?: string;
   json: boolean;
   charts: boolean;
+  force: boolean;
 }
 
 function readPartial(file: string): PartialFile {
@@ -46,14 +47,18 @@ export function mergeCommand(io: Io): CommandModule<object, MergeArgs> {
     command: "merge <parts..>",
     describe: "Combine the partial files of a sharded run or sweep (--shard I/N) into the files a single run writes",
     builder: (y) =>
-      y
+      forceFlag(y)
         .positional("parts", {
           type: "string",
           array: true,
           demandOption: true,
           describe: "partial files, one per shard",
         })
-        .option("out", { type: "string", describe: "output folder (default: output/<scenario name>)" })
+        .option("out", {
+          type: "string",
+          describe:
+            "output folder (default: output/<scenario name>, or output/<scenario name>-sweep for a sweep; replaced only if sim wrote it)",
+        })
         .option("json", {
           type: "boolean",
           default: false,
@@ -75,37 +80,47 @@ export function mergeCommand(io: Io): CommandModule<object, MergeArgs> {
         throw error instanceof MergeError ? new UsageError(`sim merge: ${error.message}`) : error;
       }
       const first = parts[0].partial;
-      const out = new StagedOutput(args.out ?? join("output", first.scenario.name));
+      const out = OutputFolder.open(args.out ?? defaultFolder(merged.kind, first.scenario.name), {
+        command: "merge",
+        force: args.force,
+        notify: io.stderr,
+      });
       try {
         let text: string;
-        if (merged.kind === "run") {
-          const { summary, results } = merged;
-          const series = timeseries(summary.scenario, results);
-          writeRunFiles(out, summary, results, series);
-          if (args.charts) {
-            // Loaded only when charts are wanted: the renderer takes a few hundred ms to load.
-            const { writeChartsAndReport } = await import("../../report/write-report.js");
-            await writeChartsAndReport(out, summary, series);
-          }
-          text = args.json ? jsonText(summary) : summaryTable(summary);
-        } else {
-          const json = sweepJson(merged.sweep);
-          out.write("sweep.json", jsonText(json));
-          out.write("sweep.csv", sweepCsv(json));
-          if (args.charts) await writeSweepCharts(out, json);
-          text = args.json ? jsonText(json) : sweepTable(json);
-        }
-        out.write(
-          "run.json",
+        let chartError: string | null;
+        const run = () =>
           runJson(started, {
             mergedFrom: parts.map((p) => ({
               file: p.source,
               shard: `${p.partial.shard.index}/${p.partial.shard.count}`,
             })),
-          }),
-        );
-        out.commit();
+          });
+        if (merged.kind === "run") {
+          const { summary, results } = merged;
+          const series = timeseries(summary.scenario, results);
+          ({ chartError } = await completeOutput(out, {
+            files: (o) => writeRunFiles(o, summary, results, series),
+            // Loaded only when charts are wanted: the renderer takes a few hundred ms to load.
+            charts: args.charts
+              ? async (o) => (await import("../../report/write-report.js")).writeChartsAndReport(o, summary, series)
+              : undefined,
+            run,
+          }));
+          text = args.json ? jsonText(summary) : summaryTable(summary);
+        } else {
+          const json = sweepJson(merged.sweep);
+          ({ chartError } = await completeOutput(out, {
+            files: (o) => {
+              o.write("sweep.json", jsonText(json));
+              o.write("sweep.csv", sweepCsv(json));
+            },
+            charts: args.charts ? (o) => writeSweepCharts(o, json) : undefined,
+            run,
+          }));
+          text = args.json ? jsonText(json) : sweepTable(json);
+        }
         io.stdout(args.json ? text : `${text}\nMerged ${parts.length} partial files. Wrote ${out.target}/\n`);
+        if (chartError) throw chartsFailed(out, chartError);
       } catch (error) {
         out.abandon();
         throw error;

@@ -1,14 +1,16 @@
 // `sim report DIR`: re-render charts/ and report.html from a finished run's summary.json and
 // timeseries.csv, and from sweep.json when DIR holds a sweep — no simulation, just the pictures.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import type { Summary, TimeseriesRow } from "../../experiment/summary.js";
 import type { SweepFile } from "../../report/charts/sweep.js";
 import { type Io, UsageError } from "../main.js";
+import { ChartsFailed, completeOutput, forceFlag, OutputFolder } from "../output-folder.js";
 
 interface ReportArgs {
   dir: string;
+  force: boolean;
 }
 
 const TIMESERIES_COLUMNS = ["time", "listedServers", "attempts", "rejections"] as const;
@@ -45,43 +47,61 @@ function readJson<T>(file: string): T {
   }
 }
 
-/** Re-render DIR's charts and report; returns the files written, relative to DIR. */
-export async function reportFolder(dir: string): Promise<string[]> {
-  if (!existsSync(dir)) throw new UsageError(`${dir}: no such folder`);
-  const summaryFile = join(dir, "summary.json");
-  const sweepFile = join(dir, "sweep.json");
-  const summary = existsSync(summaryFile) ? readJson<Summary>(summaryFile) : null;
-  const sweep = existsSync(sweepFile) ? readJson<SweepFile>(sweepFile) : undefined;
-  if (!summary && !sweep) throw new UsageError(`${dir}: expected summary.json or sweep.json from sim run or sim sweep`);
-  if (summary && !(summary.scenario && summary.metrics && Array.isArray(summary.resendFailureByDelay))) {
-    throw new UsageError(`${summaryFile}: expected a summary.json written by sim run`);
-  }
-  if (sweep && !(Array.isArray(sweep.parameters) && Array.isArray(sweep.points))) {
-    throw new UsageError(`${sweepFile}: expected a sweep.json written by sim sweep`);
-  }
-  const seriesFile = join(dir, "timeseries.csv");
-  const series =
-    summary && existsSync(seriesFile) ? parseTimeseriesCsv(readFileSync(seriesFile, "utf8"), seriesFile) : [];
-
-  // Loaded on use: vega and resvg take a few hundred milliseconds to import.
-  const { renderReportFiles } = await import("../../report/write-report.js");
-  const files = await renderReportFiles(summary, series, { sweep });
-  // Build the new charts/ beside the old one and swap, so a failure leaves DIR as it was.
-  const staging = join(dir, `.charts.partial-${process.pid}`);
-  rmSync(staging, { recursive: true, force: true });
+/**
+ * Re-render DIR's charts and report; returns the files written, relative to DIR. DIR must be an
+ * output folder sim wrote: a new copy (data files linked, new charts) is staged and swapped in,
+ * so a failure leaves DIR as it was.
+ */
+export async function reportFolder(
+  dir: string,
+  options: { force?: boolean; notify?: (text: string) => void } = {},
+): Promise<string[]> {
+  const out = OutputFolder.open(dir, {
+    command: "report",
+    mustExist: true,
+    flag: "sim report",
+    force: options.force,
+    notify: options.notify,
+  });
   try {
-    for (const [name, content] of files) {
-      const file = join(staging, name);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, content);
+    const summaryFile = join(dir, "summary.json");
+    const sweepFile = join(dir, "sweep.json");
+    const summary = existsSync(summaryFile) ? readJson<Summary>(summaryFile) : null;
+    const sweep = existsSync(sweepFile) ? readJson<SweepFile>(sweepFile) : undefined;
+    if (!summary && !sweep)
+      throw new UsageError(`${dir}: expected summary.json or sweep.json from sim run or sim sweep`);
+    if (summary && !(summary.scenario && summary.metrics && Array.isArray(summary.resendFailureByDelay))) {
+      throw new UsageError(`${summaryFile}: expected a summary.json written by sim run`);
     }
-    rmSync(join(dir, "charts"), { recursive: true, force: true });
-    if (existsSync(join(staging, "charts"))) renameSync(join(staging, "charts"), join(dir, "charts"));
-    renameSync(join(staging, "report.html"), join(dir, "report.html"));
+    if (sweep && !(Array.isArray(sweep.parameters) && Array.isArray(sweep.points))) {
+      throw new UsageError(`${sweepFile}: expected a sweep.json written by sim sweep`);
+    }
+    const seriesFile = join(dir, "timeseries.csv");
+    const series =
+      summary && existsSync(seriesFile) ? parseTimeseriesCsv(readFileSync(seriesFile, "utf8"), seriesFile) : [];
+    let files: Map<string, string | Uint8Array>;
+    try {
+      // Loaded on use: vega and resvg take a few hundred milliseconds to import.
+      const { renderReportFiles } = await import("../../report/write-report.js");
+      files = await renderReportFiles(summary, series, { sweep });
+    } catch (error) {
+      throw new ChartsFailed(
+        `sim: the charts could not be rendered (${String((error as Error)?.message ?? error).split("\n")[0]}); ${dir} is unchanged`,
+      );
+    }
+    await completeOutput(out, {
+      files: (o) => {
+        // The data files stay (linked into the new folder); a listed file since deleted is dropped.
+        for (const name of out.previous?.files ?? []) {
+          if (!name.startsWith("charts/") && name !== "report.html" && existsSync(join(dir, name))) o.keep(name);
+        }
+        for (const [name, content] of files) o.write(name, content);
+      },
+    });
+    return [...files.keys()];
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    out.abandon();
   }
-  return [...files.keys()];
 }
 
 export function reportCommand(io: Io): CommandModule<object, ReportArgs> {
@@ -89,7 +109,7 @@ export function reportCommand(io: Io): CommandModule<object, ReportArgs> {
     command: "report <dir>",
     describe: "Re-render charts/ (Vega-Lite, SVG, PNG) and report.html from a run's or sweep's output folder",
     builder: (y) =>
-      y
+      forceFlag(y)
         .positional("dir", {
           type: "string",
           demandOption: true,
@@ -97,7 +117,7 @@ export function reportCommand(io: Io): CommandModule<object, ReportArgs> {
         })
         .example("$0 report output/18of20", "redraw the charts and report.html of a finished run"),
     handler: async (args) => {
-      const files = await reportFolder(args.dir);
+      const files = await reportFolder(args.dir, { force: args.force, notify: io.stderr });
       const charts = files.filter((f) => f.endsWith(".vl.json")).length;
       io.stdout(`Wrote ${charts} chart${charts === 1 ? "" : "s"} and report.html to ${args.dir}/\n`);
     },
