@@ -1,7 +1,8 @@
 // Reading and validating scenarios. Every failure becomes a ScenarioError whose
 // message names the file, the JSON path and what was expected (DESIGN §1).
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import type * as z from "zod";
+import { decodeUtf8, jsonProblem } from "./json.js";
 import { type Scenario, scenarioSchema } from "./schema.js";
 
 /** A scenario that cannot be used: unreadable, not JSON, or not valid. `problems` holds one line each. */
@@ -22,11 +23,21 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 function describeInput(input: unknown): string {
   if (input === undefined) return "nothing";
-  const text = JSON.stringify(input);
+  // JSON.stringify writes Infinity and NaN as null, which would hide what was wrong.
+  if (typeof input === "number" && !Number.isFinite(input)) return String(input);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(input);
+  } catch {
+    // Cycles, BigInts or nesting too deep for the stack (objects from library callers).
+    return Array.isArray(input) ? "a list" : `a value of type ${typeof input}`;
+  }
+  if (text === undefined) return `a value of type ${typeof input}`;
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-function formatIssue(issue: z.core.$ZodIssue): string[] {
+/** One issue of a zod error as "path: expected …, got …" lines (unknown keys give one line each). */
+export function formatIssue(issue: z.core.$ZodIssue): string[] {
   const path = formatPath(issue.path);
   if (issue.code === "unrecognized_keys") {
     // One line per key, at the key's own path, in the same "expected …, got …" form as the rest.
@@ -99,10 +110,16 @@ function errorOffset(text: string): number | undefined {
   return lo;
 }
 
-/** Parse JSON text, turning V8's "at position N" (or the offset we find) into line and column. */
+/**
+ * Parse JSON text, turning V8's "at position N" (or the offset we find) into line and column.
+ * Also refuses what JSON.parse lets through: duplicate keys, numbers beyond a double's range
+ * and nesting deeper than MAX_JSON_DEPTH (see json.ts). A leading BOM is ignored.
+ */
 export function parseJsonText(text: string, source: string): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(body);
   } catch (error) {
     const message = (error as Error).message;
     const position = /position (\d+)/.exec(message);
@@ -116,24 +133,88 @@ export function parseJsonText(text: string, source: string): unknown {
     const at = where ? `line ${where.line}, column ${where.column}: ` : "";
     throw new ScenarioError(source, [`${at}invalid JSON: ${reason}`]);
   }
+  const problem = jsonProblem(body);
+  if (problem) {
+    const { line, column } = lineColumn(body, problem.offset);
+    throw new ScenarioError(source, [
+      `${formatPath(problem.path)}: ${problem.message} (line ${line}, column ${column})`,
+    ]);
+  }
+  return value;
+}
+
+/** Scenario files larger than this are refused unread (a scenario is a few kilobytes). */
+export const MAX_SCENARIO_BYTES = 16 * 1024 * 1024;
+
+function mebibytes(bytes: number): string {
+  return `${Number((bytes / 1024 / 1024).toPrecision(3))} MB`;
+}
+
+/**
+ * A file's bytes, read to at most `maxBytes`: a larger file (or an endless one such as
+ * /dev/zero or a pipe) is refused after reading just past the limit. Errors are ScenarioErrors
+ * naming the file and saying what it should have been (`what`: "scenario", "partial file").
+ */
+export function readLimited(file: string, what: string, maxBytes: number): Uint8Array {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch (error) {
+    throw new ScenarioError(file, [`cannot read ${what}: ${readFailure(error)}`]);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory())
+      throw new ScenarioError(file, [`cannot read ${what}: is a directory, expected a JSON file`]);
+    const tooLarge = () =>
+      new ScenarioError(file, [`cannot read ${what}: larger than ${mebibytes(maxBytes)}, the most a ${what} may be`]);
+    if (stat.isFile() && stat.size > maxBytes) throw tooLarge();
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = new Uint8Array(Math.min(1 << 20, maxBytes + 1 - total));
+      let read: number;
+      try {
+        read = readSync(fd, chunk, 0, chunk.length, null);
+      } catch (error) {
+        throw new ScenarioError(file, [`cannot read ${what}: ${readFailure(error)}`]);
+      }
+      if (read === 0) break;
+      chunks.push(chunk.subarray(0, read));
+      total += read;
+      if (total > maxBytes) throw tooLarge();
+    }
+    const bytes = new Uint8Array(total);
+    let at = 0;
+    for (const c of chunks) {
+      bytes.set(c, at);
+      at += c.length;
+    }
+    return bytes;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code === "ENOENT"
+    ? "no such file"
+    : code === "EISDIR"
+      ? "is a directory, expected a JSON file"
+      : code === "EACCES"
+        ? "permission denied"
+        : (error as Error).message;
+}
+
+/** Read a JSON file (UTF-8, at most `maxBytes`) and parse it with parseJsonText's checks. */
+export function readJsonFile(file: string, what: string, maxBytes: number): unknown {
+  const decoded = decodeUtf8(readLimited(file, what, maxBytes));
+  if ("problem" in decoded) throw new ScenarioError(file, [decoded.problem]);
+  return parseJsonText(decoded.text, file);
 }
 
 /** Read, parse, validate and normalise a scenario file. */
 export function loadScenario(file: string): Scenario {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EISDIR"
-          ? "is a directory, expected a JSON file"
-          : code === "EACCES"
-            ? "permission denied"
-            : (error as Error).message;
-    throw new ScenarioError(file, [`cannot read scenario: ${reason}`]);
-  }
-  return parseScenario(parseJsonText(text, file), file);
+  return parseScenario(readJsonFile(file, "scenario", MAX_SCENARIO_BYTES), file);
 }
