@@ -1,12 +1,12 @@
 // `sim merge PARTS... --out DIR`: combine the partial files of a sharded `sim run` or
 // `sim sweep` into the very files a single run writes, byte for byte — or refuse.
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { asPartial, MergeError, mergePartials, type PartialFile } from "../../experiment/shard.js";
 import { timeseries } from "../../experiment/summary.js";
 import { sweepCsv, sweepJson } from "../../experiment/sweep.js";
 import { jsonText, runJson, StagedOutput, writeRunFiles } from "../../report/files.js";
+import { readJsonFile } from "../../scenario/load.js";
 import { summaryTable } from "../format.js";
 import { type Io, UsageError } from "../main.js";
 import { sweepTable, writeSweepCharts } from "./sweep.js";
@@ -18,22 +18,12 @@ interface MergeArgs {
   charts: boolean;
 }
 
+/** A partial holds every result of its shard: allow far more than a scenario, but not without bound. */
+export const MAX_PARTIAL_BYTES = 256 * 1024 * 1024;
+
+/** Read and check one partial file: size, encoding, JSON and every field (exit 2 otherwise). */
 function readPartial(file: string): PartialFile {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `${file}: cannot read partial file${code === "ENOENT" ? ": no such file" : `: ${(error as Error).message}`}`,
-    );
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new UsageError(`${file}: not JSON (a partial file from sim run/sweep --shard was expected)`);
-  }
+  const value = readJsonFile(file, "partial file", MAX_PARTIAL_BYTES);
   try {
     return asPartial(value, file);
   } catch (error) {
