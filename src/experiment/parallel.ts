@@ -76,7 +76,7 @@ export async function runConfigurations(
       );
       const per = to - from;
       configs.forEach((_, c) => {
-        series[c].push(...results.slice(c * per, (c + 1) * per));
+        for (let k = c * per; k < (c + 1) * per; k++) series[c].push(results[k]);
       });
     };
     const precision = options.precision;

@@ -2,13 +2,14 @@
 // policy and operator tables' cells, and the "Advice" section at the top of report.html.
 // Every sentence is computed from advice.json's numbers; nothing is written per scenario.
 import type { Advice, DifferenceEstimate, Estimate, PolicyAdvice } from "../experiment/advise.js";
+import { maxOf } from "../stats/extremes.js";
 import { policyLabel, ruleWords } from "./charts/advice.js";
 import { type ChartSpec, durationWords, formatDuration, formatPercent, formatRoundDuration } from "./charts/theme.js";
 import { escapeHtml } from "./html.js";
 
 /** Decimals for percentages so that the smallest of them still shows two significant digits. */
 function percentDigits(values: readonly number[]): number {
-  const largest = Math.max(...values.map((v) => Math.abs(v * 100)));
+  const largest = maxOf(values.map((v) => Math.abs(v * 100)));
   return largest === 0 || largest >= 1 ? 1 : largest >= 0.1 ? 2 : 3;
 }
 
@@ -116,7 +117,7 @@ export function helpsCell(p: PolicyAdvice): string {
 }
 
 function gridEnd(a: Advice): string {
-  return waitWords(Math.max(...(a.grid?.delays ?? [0])));
+  return waitWords(maxOf(a.grid?.delays ?? [0]));
 }
 
 /** The verdict as sentences, most important first. */
