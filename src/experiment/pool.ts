@@ -15,6 +15,12 @@ export interface ReplicationTask {
   index: number;
 }
 
+/** Tasks by index, made on demand (an array is one too): the pool never needs them all at once. */
+export interface TaskList {
+  readonly length: number;
+  at(index: number): ReplicationTask | undefined;
+}
+
 /** What the pool posts to a worker (worker.ts). */
 export interface TaskMessage {
   task: number;
@@ -38,6 +44,12 @@ export function defaultWorkers(): number {
 function workerUrl(): URL {
   const here = import.meta.url;
   return here.endsWith(".ts") ? new URL("../../dist/experiment/worker.js", here) : new URL("./worker.js", here);
+}
+
+function taskAt(tasks: TaskList, i: number): ReplicationTask {
+  const task = tasks.at(i);
+  if (task === undefined) throw new RangeError(`ReplicationPool: no task ${i} of ${tasks.length}`);
+  return task;
 }
 
 /**
@@ -69,10 +81,7 @@ export class ReplicationPool {
   }
 
   /** Simulate the tasks and return their results in task order; `onResult` after each. */
-  async run(
-    tasks: readonly ReplicationTask[],
-    onResult?: (done: number, total: number) => void,
-  ): Promise<ReplicationResult[]> {
+  async run(tasks: TaskList, onResult?: (done: number, total: number) => void): Promise<ReplicationResult[]> {
     if (this.broken) throw this.broken;
     if (this.busy) throw new Error("ReplicationPool.run: the pool is already running tasks");
     if (tasks.length === 0) return [];
@@ -101,15 +110,13 @@ export class ReplicationPool {
     return runReplication(compiled, task.seed, task.index);
   }
 
-  private runHere(
-    tasks: readonly ReplicationTask[],
-    onResult?: (done: number, total: number) => void,
-  ): ReplicationResult[] {
-    return tasks.map((task, i) => {
-      const result = this.simulateHere(task);
+  private runHere(tasks: TaskList, onResult?: (done: number, total: number) => void): ReplicationResult[] {
+    const results = new Array<ReplicationResult>(tasks.length);
+    for (let i = 0; i < tasks.length; i++) {
+      results[i] = this.simulateHere(taskAt(tasks, i));
       onResult?.(i + 1, tasks.length);
-      return result;
-    });
+    }
+    return results;
   }
 
   private idOf(scenario: Scenario): number {
@@ -121,10 +128,7 @@ export class ReplicationPool {
     return id;
   }
 
-  private runInWorkers(
-    tasks: readonly ReplicationTask[],
-    onResult?: (done: number, total: number) => void,
-  ): Promise<ReplicationResult[]> {
+  private runInWorkers(tasks: TaskList, onResult?: (done: number, total: number) => void): Promise<ReplicationResult[]> {
     // Threads start lazily and stay for later runs (a sweep's batches, precision rounds).
     const wanted = Math.min(this.size - 1, Math.ceil(tasks.length / IN_FLIGHT));
     while (this.threads.length < wanted) this.threads.push(new Worker(workerUrl()));
@@ -132,6 +136,7 @@ export class ReplicationPool {
 
     return new Promise((resolve, reject) => {
       const results = new Array<ReplicationResult>(tasks.length);
+      const indices = new Map<number, number>();
       let next = 0;
       let done = 0;
       let settled = false;
@@ -150,16 +155,19 @@ export class ReplicationPool {
       const send = (thread: Worker) => {
         if (next >= tasks.length) return;
         const task = next++;
-        const { scenario, seed, index } = tasks[task];
+        const { scenario, seed, index } = taskAt(tasks, task);
+        // Which task a reply answers, to name its replication if it fails.
+        indices.set(task, index);
         const message: TaskMessage = { task, scenarioId: this.idOf(scenario), scenario, seed, index };
         thread.postMessage(message);
       };
       for (const thread of threads) {
         const onMessage = (reply: WorkerReply) => {
           if ("error" in reply) {
-            finish(new Error(`replication ${tasks[reply.task].index} failed in a worker: ${reply.error}`));
+            finish(new Error(`replication ${indices.get(reply.task)} failed in a worker: ${reply.error}`));
             return;
           }
+          indices.delete(reply.task);
           results[reply.task] = reply.result;
           done++;
           onResult?.(done, tasks.length);
@@ -184,7 +192,7 @@ export class ReplicationPool {
         if (settled || next >= tasks.length) return;
         const task = next++;
         try {
-          results[task] = this.simulateHere(tasks[task]);
+          results[task] = this.simulateHere(taskAt(tasks, task));
         } catch (error) {
           finish(error as Error);
           return;

@@ -3,6 +3,7 @@
 import { CompiledScenario, simulateReplication } from "../model/replication.js";
 import type { AttemptSink } from "../model/sink.js";
 import type { Scenario } from "../scenario/schema.js";
+import { checkBudget } from "./budget.js";
 import { type ReplicationResult, replicationResult } from "./result.js";
 import { type Summary, summarise } from "./summary.js";
 
@@ -16,6 +17,10 @@ export interface RunOptions {
   attemptSink?: (replication: number) => AttemptSink | null;
   /** Called after each replication with the number done and the total. */
   onProgress?: (done: number, total: number) => void;
+  /** Run even what the budget (budget.ts) refuses as too large (--allow-large). */
+  allowLarge?: boolean;
+  /** The caller will draw the run's charts: the budget limits their rows. */
+  charts?: boolean;
 }
 
 /** Simulate replication `index` of a compiled scenario and return its plain-data result. */
@@ -40,6 +45,7 @@ export interface RunResult {
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
   const seed = options.seed ?? scenario.seed;
   const total = options.replications ?? scenario.replications;
+  checkBudget({ configs: [scenario], replications: total, charts: options.charts, allowLarge: options.allowLarge });
   const compiled = new CompiledScenario(scenario);
   const results: ReplicationResult[] = [];
   for (let i = 0; i < total; i++) {

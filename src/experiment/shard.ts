@@ -13,8 +13,8 @@ import {
   recordedScenario,
   replicationResultSchema,
 } from "./file-schemas.js";
-import { type ExperimentOptions, withPool } from "./parallel.js";
-import type { ReplicationTask } from "./pool.js";
+import { checkExperimentBudget, type ExperimentOptions, withPool } from "./parallel.js";
+import type { TaskList } from "./pool.js";
 import type { ReplicationResult } from "./result.js";
 import { type Summary, summarise } from "./summary.js";
 import { type SweepGrid, type SweepResult, summariseSweep, sweepGrid } from "./sweep.js";
@@ -66,12 +66,18 @@ async function runShardTasks(
   shard: ShardSpec,
   options: ExperimentOptions,
 ): Promise<PartialFile["results"]> {
-  const mine = shardTasks(scenarios.length, replications, shard);
-  const tasks: ReplicationTask[] = mine.map(([p, index]) => ({ scenario: scenarios[p], seed, index }));
+  checkExperimentBudget(scenarios, replications, options, shard.count);
+  // Task k of this shard is number shard.index + k·count, made when the pool takes it.
+  const all = scenarios.length * replications;
+  const point = (k: number) => Math.floor((shard.index + k * shard.count) / replications);
+  const tasks: TaskList = {
+    length: shard.index < all ? Math.ceil((all - shard.index) / shard.count) : 0,
+    at: (k) => ({ scenario: scenarios[point(k)], seed, index: (shard.index + k * shard.count) % replications }),
+  };
   const results = await withPool(options, (pool) =>
     pool.run(tasks, (done, total) => options.onProgress?.(done, total)),
   );
-  return results.map((result, k) => ({ point: mine[k][0], result }));
+  return results.map((result, k) => ({ point: point(k), result }));
 }
 
 function header(scenario: Scenario, seed: number, replications: number, shard: ShardSpec) {
@@ -121,7 +127,7 @@ export async function sweepShard(
   checkShard(shard);
   const seed = options.seed ?? scenario.seed;
   const replications = options.replications ?? scenario.replications;
-  const grid = sweepGrid(scenario, parameters, options.source);
+  const grid = sweepGrid(scenario, parameters, options.source, options);
   return {
     ...header(grid.base, seed, replications, shard),
     kind: "sweep",
@@ -175,7 +181,10 @@ export type Merged =
  * sweeps, replication counts or shard counts, a shard given twice or missing, and any task
  * missing or present twice: partial results are never blended.
  */
-export function mergePartials(parts: ReadonlyArray<{ source: string; partial: PartialFile }>): Merged {
+export function mergePartials(
+  parts: ReadonlyArray<{ source: string; partial: PartialFile }>,
+  options: { allowLarge?: boolean } = {},
+): Merged {
   if (parts.length === 0) throw new MergeError("no partial files to merge");
   const first = parts[0];
   const scenarioText = JSON.stringify(first.partial.scenario);
@@ -209,7 +218,7 @@ export function mergePartials(parts: ReadonlyArray<{ source: string; partial: Pa
   let grid: SweepGrid | null = null;
   if (first.partial.kind === "sweep") {
     try {
-      grid = sweepGrid(scenario, first.partial.parameters ?? [], first.source);
+      grid = sweepGrid(scenario, first.partial.parameters ?? [], first.source, options);
     } catch (error) {
       if (error instanceof SweepError || error instanceof ScenarioError) {
         throw new MergeError(`${first.source}: parameters: ${error.message}`);

@@ -5,6 +5,7 @@
 import { stringify } from "csv-stringify/sync";
 import type { Scenario } from "../scenario/schema.js";
 import { VERSION } from "../version.js";
+import { checkGridPoints } from "./budget.js";
 import { type ExperimentOptions, runConfigurations } from "./parallel.js";
 import type { PrecisionReport } from "./precision.js";
 import { METRICS, type Metric, type ReplicationResult } from "./result.js";
@@ -33,11 +34,21 @@ export interface SweepGrid {
 
 /**
  * Build and validate every point before anything runs. `source` names the scenario in errors;
- * a bad path throws SweepError, a bad value a ScenarioError naming the point.
+ * a bad path throws SweepError, a bad value a ScenarioError naming the point, a grid of more
+ * points than the budget allows (budget.ts) a BudgetError before any point is built.
  */
-export function sweepGrid(base: Scenario, parameters: readonly SweepParameter[], source = base.name): SweepGrid {
+export function sweepGrid(
+  base: Scenario,
+  parameters: readonly SweepParameter[],
+  source = base.name,
+  options: { allowLarge?: boolean } = {},
+): SweepGrid {
   if (parameters.length === 0) throw new SweepError("nothing to vary: give --vary PATH=VALUES or a sweep block");
   checkPaths(base, parameters);
+  checkGridPoints(
+    parameters.reduce((n, p) => n * p.values.length, 1),
+    options.allowLarge,
+  );
   const raw = gridValues(parameters);
   const scenarios = raw.map((values) => {
     const where = `${source} (${describePoint(parameters, values)})`;
@@ -93,7 +104,7 @@ export async function sweep(
   options: ExperimentOptions & { source?: string } = {},
 ): Promise<SweepResult> {
   const seed = options.seed ?? scenario.seed;
-  const grid = sweepGrid(scenario, parameters, options.source);
+  const grid = sweepGrid(scenario, parameters, options.source, options);
   const run = await runConfigurations(grid.scenarios, {
     ...options,
     seed,

@@ -92,6 +92,7 @@ export function compareCommand(io: Io): CommandModule<object, CompareArgs> {
           replications: args.replications,
           workers: experiment.workers,
           precision: experiment.precision ?? undefined,
+          allowLarge: experiment.allowLarge,
           onProgress: (done, total) => progress.update(done, total),
         });
         progress.finish();

@@ -16,6 +16,7 @@ interface MergeArgs {
   out?: string;
   json: boolean;
   charts: boolean;
+  "allow-large"?: boolean;
 }
 
 /** A partial holds every result of its shard: allow far more than a scenario, but not without bound. */
@@ -54,13 +55,17 @@ export function mergeCommand(io: Io): CommandModule<object, MergeArgs> {
           default: true,
           describe: "write charts/ and report.html as the single run would; --no-charts skips them",
         })
+        .option("allow-large", {
+          type: "boolean",
+          describe: "merge a sweep whose grid the up-front estimate refuses as too large",
+        })
         .example("$0 merge output/18of20.part-*-of-4.json --out output/18of20", "after four shards ran"),
     handler: async (args) => {
       const started = Date.now();
       const parts = args.parts.map((source) => ({ source, partial: readPartial(source) }));
       let merged: ReturnType<typeof mergePartials>;
       try {
-        merged = mergePartials(parts);
+        merged = mergePartials(parts, { allowLarge: args["allow-large"] === true });
       } catch (error) {
         throw error instanceof MergeError ? new UsageError(`sim merge: ${error.message}`) : error;
       }

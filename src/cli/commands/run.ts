@@ -86,6 +86,7 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
           seed: args.seed,
           replications: args.replications,
           workers: experiment.workers,
+          allowLarge: experiment.allowLarge,
         });
         const file = args.out ?? defaultPartialPath(scenario.name, experiment.shard);
         writePartialFile(file, partial);
@@ -107,6 +108,8 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
           replications: args.replications,
           workers,
           precision: experiment.precision ?? undefined,
+          allowLarge: experiment.allowLarge,
+          charts: args.charts,
           attemptSink: attemptsCsv ? (i) => attemptsCsv.sinkFor(i) : undefined,
           onProgress: (done, total) => progress.update(done, total),
         });

@@ -138,6 +138,7 @@ export function sweepCommand(io: Io): CommandModule<object, SweepArgs> {
         replications: args.replications,
         workers: experiment.workers,
         source: args.file,
+        allowLarge: experiment.allowLarge,
       };
       const progress = progressBar(`${scenario.name}: sweep`);
       const onProgress = (done: number, total: number) => progress.update(done, total);
