@@ -50,6 +50,8 @@ export {
   type ParallelRunResult,
   runScenarioParallel,
 } from "./experiment/parallel.js";
+export type { AnyScenario } from "./experiment/inputs.js";
+export { BudgetError } from "./experiment/budget.js";
 export { defaultWorkers, ReplicationPool } from "./experiment/pool.js";
 export type { PrecisionOptions, PrecisionReport, PrecisionTargets } from "./experiment/precision.js";
 export { type Counts, METRICS, type Metric, type ReplicationResult } from "./experiment/result.js";

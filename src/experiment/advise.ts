@@ -8,6 +8,7 @@ import { wilson } from "../stats/wilson.js";
 import { VERSION } from "../version.js";
 import { COARSE, type DelayGrid, FINE, fittedGrid, givenGrid } from "./advise-grid.js";
 import { pairedDifference } from "./compare.js";
+import { type AnyScenario, checkOptions, validScenario } from "./inputs.js";
 import { checkExperimentBudget, type ExperimentOptions, runConfigurations, withPool } from "./parallel.js";
 import type { PrecisionOptions, PrecisionReport } from "./precision.js";
 import type { ReplicationResult } from "./result.js";
@@ -528,7 +529,9 @@ function mootAdvice(scenario: Scenario, seed: number, tolerance: Tolerance): Adv
  * random numbers): every wait and every policy sees the same mail, recipients and listings.
  * Throws AdviseError when there are no resends to judge or a policy is unknown.
  */
-export async function advise(scenario: Scenario, options: AdviseOptions = {}): Promise<AdviseResult> {
+export async function advise(input: AnyScenario, options: AdviseOptions = {}): Promise<AdviseResult> {
+  const scenario = validScenario(input, options.source);
+  checkOptions(options);
   const source = options.source ?? scenario.name;
   const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
   const problem = adviseProblem(scenario);

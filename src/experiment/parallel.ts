@@ -4,6 +4,7 @@
 // replications or, with precision targets, the sequential procedure of precision.ts.
 import type { Scenario } from "../scenario/schema.js";
 import { checkBudget } from "./budget.js";
+import { type AnyScenario, checkOptions, validScenario } from "./inputs.js";
 import { defaultWorkers, ReplicationPool, type TaskList } from "./pool.js";
 import {
   firstPreciseCount,
@@ -159,9 +160,11 @@ export interface ParallelRunResult extends RunResult {
  * written in replication order as they happen.
  */
 export async function runScenarioParallel(
-  scenario: Scenario,
+  input: AnyScenario,
   options: ParallelRunOptions = {},
 ): Promise<ParallelRunResult> {
+  const scenario = validScenario(input);
+  checkOptions(options);
   const seed = options.seed ?? scenario.seed;
   if (options.attemptSink) {
     if (options.precision) throw new RangeError("attempts.csv cannot be written with precision targets");

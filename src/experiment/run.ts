@@ -4,6 +4,7 @@ import { CompiledScenario, simulateReplication } from "../model/replication.js";
 import type { AttemptSink } from "../model/sink.js";
 import type { Scenario } from "../scenario/schema.js";
 import { checkBudget } from "./budget.js";
+import { type AnyScenario, checkOptions, validScenario } from "./inputs.js";
 import { type ReplicationResult, replicationResult } from "./result.js";
 import { type Summary, summarise } from "./summary.js";
 
@@ -41,8 +42,10 @@ export interface RunResult {
   results: ReplicationResult[];
 }
 
-/** Run replications 0 … R−1 one after another in this thread. */
-export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
+/** Run replications 0 … R−1 one after another in this thread (the scenario is validated first). */
+export function runScenario(input: AnyScenario, options: RunOptions = {}): RunResult {
+  const scenario = validScenario(input);
+  checkOptions(options);
   const seed = options.seed ?? scenario.seed;
   const total = options.replications ?? scenario.replications;
   checkBudget({ configs: [scenario], replications: total, charts: options.charts, allowLarge: options.allowLarge });

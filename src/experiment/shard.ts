@@ -13,6 +13,7 @@ import {
   recordedScenario,
   replicationResultSchema,
 } from "./file-schemas.js";
+import { type AnyScenario, checkOptions, validScenario } from "./inputs.js";
 import { checkExperimentBudget, type ExperimentOptions, withPool } from "./parallel.js";
 import type { TaskList } from "./pool.js";
 import type { ReplicationResult } from "./result.js";
@@ -102,11 +103,13 @@ function checkShard(shard: ShardSpec): void {
 
 /** Run shard I/N of a scenario's replications (precision targets do not apply: they are sequential). */
 export async function runShard(
-  scenario: Scenario,
+  input: AnyScenario,
   shard: ShardSpec,
   options: Omit<ExperimentOptions, "precision"> = {},
 ): Promise<PartialFile> {
   checkShard(shard);
+  const scenario = validScenario(input);
+  checkOptions(options);
   const seed = options.seed ?? scenario.seed;
   const replications = options.replications ?? scenario.replications;
   const normalised = { ...scenario, seed, replications };
@@ -119,12 +122,14 @@ export async function runShard(
 
 /** Run shard I/N of a sweep: its share of points × replications. */
 export async function sweepShard(
-  scenario: Scenario,
+  input: AnyScenario,
   parameters: readonly SweepParameter[],
   shard: ShardSpec,
   options: Omit<ExperimentOptions, "precision"> & { source?: string } = {},
 ): Promise<PartialFile> {
   checkShard(shard);
+  const scenario = validScenario(input, options.source);
+  checkOptions(options);
   const seed = options.seed ?? scenario.seed;
   const replications = options.replications ?? scenario.replications;
   const grid = sweepGrid(scenario, parameters, options.source, options);

@@ -6,6 +6,7 @@ import { stringify } from "csv-stringify/sync";
 import type { Scenario } from "../scenario/schema.js";
 import { VERSION } from "../version.js";
 import { checkGridPoints } from "./budget.js";
+import { type AnyScenario, checkOptions, validScenario } from "./inputs.js";
 import { type ExperimentOptions, runConfigurations } from "./parallel.js";
 import type { PrecisionReport } from "./precision.js";
 import { METRICS, type Metric, type ReplicationResult } from "./result.js";
@@ -38,11 +39,12 @@ export interface SweepGrid {
  * points than the budget allows (budget.ts) a BudgetError before any point is built.
  */
 export function sweepGrid(
-  base: Scenario,
+  input: AnyScenario,
   parameters: readonly SweepParameter[],
-  source = base.name,
+  source = typeof input.name === "string" ? input.name : "scenario",
   options: { allowLarge?: boolean } = {},
 ): SweepGrid {
+  const base = validScenario(input, source);
   if (parameters.length === 0) throw new SweepError("nothing to vary: give --vary PATH=VALUES or a sweep block");
   checkPaths(base, parameters);
   checkGridPoints(
@@ -99,10 +101,12 @@ export function summariseSweep(grid: SweepGrid, seed: number, results: readonly 
 
 /** Run a sweep: every point of the grid of `parameters` over `scenario`, with common random numbers. */
 export async function sweep(
-  scenario: Scenario,
+  input: AnyScenario,
   parameters: readonly SweepParameter[],
   options: ExperimentOptions & { source?: string } = {},
 ): Promise<SweepResult> {
+  const scenario = validScenario(input, options.source);
+  checkOptions(options);
   const seed = options.seed ?? scenario.seed;
   const grid = sweepGrid(scenario, parameters, options.source, options);
   const run = await runConfigurations(grid.scenarios, {
