@@ -19,6 +19,8 @@ export const LIMITS = {
   tasks: 1_000_000,
   /** Messages simulated in all (≈ 1 µs each per core: 1e10 is hours on a laptop). */
   messages: 1e10,
+  /** Events in all: attempts (with MTA retries), listings, health checks. */
+  events: 3e10,
   /** Memory one simulating thread needs for one replication. */
   replicationBytes: 2 * 1024 ** 3,
   /** Memory of all threads plus the results held until summarised. */
@@ -75,10 +77,30 @@ function upperBound(dist: Dist): number {
   return dist.lognormal.median * Math.exp(7 * dist.lognormal.sigma);
 }
 
+/**
+ * MTA retries of one message that stays deferred for its whole queue lifetime L (only lists
+ * that answer 4xx defer): qmail retries at ages (20k)² s (k ≤ √L/20); Postfix doubles up to
+ * 4000 s; Exim ends in 6-hourly retries; an explicit list retries at each age up to L.
+ */
+export function retriesWithin(retry: Scenario["mta"]["retry"], lifetime: number): number {
+  if (typeof retry !== "string") {
+    let n = 0;
+    for (const age of retry) if (age <= lifetime) n++;
+    return n;
+  }
+  if (retry === "qmail") return Math.floor(Math.sqrt(lifetime) / 20);
+  if (retry === "postfix") return lifetime / 4000 + 6;
+  return lifetime / 21_600 + 15;
+}
+
 /** The sizes of one configuration that memory and output follow. */
 export interface ScenarioSizes {
   /** Expected submissions per replication (senders × rate × horizon). */
   messages: number;
+  /** Events per replication, at most: attempts with retries, listings, health checks. */
+  events: number;
+  /** What most of the events are, for the message. */
+  eventsMostly: string;
   /** Buckets of timeseries.csv: ⌈horizon ÷ output.timeseries⌉. */
   buckets: number;
   /** Bins of resendFailureByDelay: the longest user wait ÷ output.delayBin. */
@@ -115,6 +137,26 @@ export function scenarioSizes(s: Scenario, replications: number): ScenarioSizes 
     [`output.timeseries (${count(buckets)} buckets)`, buckets * 3 * 8 * 2],
     [`output.delayBin (${count(delayBins)} bins)`, delayBins * 2 * 8 * 2],
   ];
+  const deferring = s.blacklists.some((b) => b.reply === "4xx");
+  const retries = deferring ? retriesWithin(s.mta.retry, s.mta.queueLifetime) : 0;
+  const events: Array<[string, number]> = [
+    ["messages and their attempts", messages * s.resend.maxAttempts * 2],
+    ["MTA retries (mta.queueLifetime, mta.retry)", messages * s.resend.maxAttempts * retries],
+    [
+      "listings (compromise.ratePerServer)",
+      s.compromise === null ? 0 : servers * s.compromise.ratePerServer * s.horizon * (1 + 2 * lists),
+    ],
+    [
+      "health checks (pool.avoidListed.checkEvery)",
+      s.pool.avoidListed === null ? 0 : s.horizon / s.pool.avoidListed.checkEvery,
+    ],
+  ];
+  let eventTotal = 0;
+  let eventsMostly = events[0];
+  for (const e of events) {
+    eventTotal += e[1];
+    if (e[1] > eventsMostly[1]) eventsMostly = e;
+  }
   let replicationBytes = HISTOGRAM_BYTES;
   for (const [, bytes] of replicationParts) replicationBytes += bytes;
   // Only bins that saw a resend are written: at most one per resend.
@@ -125,6 +167,8 @@ export function scenarioSizes(s: Scenario, replications: number): ScenarioSizes 
   const delayTableBytes = 200 * writtenBins;
   return {
     messages,
+    events: eventTotal,
+    eventsMostly: eventsMostly[0],
     buckets,
     delayBins,
     replicationParts,
@@ -154,6 +198,8 @@ export function budgetProblems(plan: WorkPlan): string[] {
   const tasks = Math.ceil(configs.length * replications * share);
   const sizes = new Map<Scenario, ScenarioSizes>();
   let messages = 0;
+  let events = 0;
+  let eventsMostly = "";
   let results = 0;
   let perThread = 0;
   let heaviest: ScenarioSizes | null = null;
@@ -185,6 +231,8 @@ export function budgetProblems(plan: WorkPlan): string[] {
       }
     }
     messages += z.messages * replications * share;
+    events += z.events * replications * share;
+    eventsMostly ||= z.eventsMostly;
     results += z.resultBytes * replications * share;
     if (z.replicationBytes > perThread) {
       perThread = z.replicationBytes;
@@ -203,6 +251,11 @@ export function budgetProblems(plan: WorkPlan): string[] {
   }
   if (messages > LIMITS.messages) {
     soft.push(`about ${count(messages)} messages to simulate; at most ${count(LIMITS.messages)} ${lift}`);
+  }
+  if (events > LIMITS.events && messages <= LIMITS.messages) {
+    soft.push(
+      `about ${count(events)} events to simulate, mostly ${eventsMostly}; at most ${count(LIMITS.events)} ${lift}`,
+    );
   }
   if (perThread > LIMITS.replicationBytes && heaviest !== null) {
     let most = heaviest.replicationParts[0];

@@ -2,13 +2,7 @@
 // kind of work that cannot finish is refused with its estimate and its limit.
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import {
-  BudgetError,
-  budgetProblems,
-  checkGridPoints,
-  LIMITS,
-  scenarioSizes,
-} from "../../src/experiment/budget.js";
+import { BudgetError, budgetProblems, checkGridPoints, LIMITS, scenarioSizes } from "../../src/experiment/budget.js";
 import { runScenario } from "../../src/experiment/run.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import { smallScenario } from "../helpers/cli.js";
@@ -56,6 +50,16 @@ describe("budgetProblems", () => {
       "pool.servers 1e6",
       { scenario: { pool: { servers: 1e6 } } },
       "the summary would be about 153 MB; at most 64 MB (--allow-large to run it anyway)",
+    ],
+    [
+      "4xx replies retried for 1e20 s",
+      { scenario: { blacklists: [{ name: "spamcop", subscribers: 0.5, reply: "4xx" }], mta: { queueLifetime: 1e20 } } },
+      "about 1.35e12 events to simulate, mostly MTA retries (mta.queueLifetime, mta.retry); at most 3.00e10 (--allow-large to run it anyway)",
+    ],
+    [
+      "a million compromises a second",
+      { scenario: { compromise: { ratePerServer: 1e6, cleanup: "1s" } } },
+      "about 3.89e12 events to simulate, mostly listings (compromise.ratePerServer); at most 3.00e10 (--allow-large to run it anyway)",
     ],
     [
       "--workers 1000 on 2 cores",
