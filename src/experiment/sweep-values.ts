@@ -2,6 +2,7 @@
 // scenario's `sweep` block, expanded into a grid of points. Each point is the base scenario
 // with the values set at their paths and re-validated by parseScenario, so "5m" is a
 // duration there exactly as in a file, and every check of the format applies to every point.
+import { jsonProblem } from "../scenario/json.js";
 import { parseScenario } from "../scenario/load.js";
 import type { Policy, Scenario } from "../scenario/schema.js";
 import { parseDuration } from "../scenario/units.js";
@@ -106,6 +107,9 @@ export function parseValues(text: string): unknown[] {
       throw new SweepError(`values "${t}": invalid JSON array (${(error as Error).message})`);
     }
     if (!Array.isArray(parsed)) throw new SweepError(`values "${t}": expected a JSON array`);
+    // Duplicate keys, 1e400 and deep nesting, as in scenario files (scenario/json.ts).
+    const problem = jsonProblem(t);
+    if (problem) throw new SweepError(`values: ${[...problem.path].join(".") || "(root)"}: ${problem.message}`);
     values = parsed;
   } else if (t.includes("..")) values = parseRange(t);
   else values = t.split(",").map((item) => listItem(item, t));

@@ -49,6 +49,13 @@ describe("parseValues", () => {
     expect(() => parseValues("[1,")).toThrow(/invalid JSON/);
     expect(() => parseValues('{"a":1}')).toThrow(SweepError);
   });
+
+  it("refuses in a JSON array what scenario files refuse: deep nesting, 1e400, duplicate keys", () => {
+    const deep = `[${"[".repeat(50_000)}${"]".repeat(50_000)}]`;
+    expect(() => parseValues(deep)).toThrow(/^values: (0\.)+0: expected at most 64 levels of nesting$/);
+    expect(() => parseValues("[1, 1e400]")).toThrow("values: 1: expected a finite number, got 1e400");
+    expect(() => parseValues('[{"fixed": "5m", "fixed": "6m"}]')).toThrow(/values: 0\.fixed: duplicate key "fixed"/);
+  });
 });
 
 describe("parseVary and sweep blocks", () => {
