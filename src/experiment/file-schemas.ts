@@ -63,9 +63,19 @@ const interval = z
   .refine(([lo, hi]) => lo <= hi, { error: "expected low ≤ high" })
   .nullable();
 
+/**
+ * A share of time: in [0, 1] up to rounding, since seconds listed are summed interval by
+ * interval and then divided by the window (the sum may round a hair above it).
+ */
+const timeShare = z
+  .number({ error: "expected a share between 0 and 1" })
+  .min(0, { error: "expected a share between 0 and 1" })
+  .max(1 + 1e-9, { error: "expected a share between 0 and 1" });
+
 /** A metric's value: a probability for proportions, else a finite number ≥ 0; null where undefined. */
 function metricValue(metric: Metric) {
-  return (metric in PROPORTIONS || metric === "listedFraction" ? probability : nonNegative()).nullable();
+  if (metric === "listedFraction") return timeShare.nullable();
+  return (metric in PROPORTIONS ? probability : nonNegative()).nullable();
 }
 
 const counts = z
@@ -249,7 +259,7 @@ function summaryBodySchema(scenario: Scenario, replications: number) {
           server: count,
           attempts: count,
           rejections: count,
-          listedFraction: probability,
+          listedFraction: timeShare,
           utilisation: nonNegative().nullable(),
           meanQueueWait: nonNegative().nullable(),
         }),

@@ -83,6 +83,17 @@ describe("checkSummary", () => {
     expect(problemsOf(() => checkSummary(s, "summary.json"))).toContainEqual(problem);
   });
 
+  it("allows a time share a rounding above 1, not more", () => {
+    const s = base();
+    s.servers[0].listedFraction = 1 + 2 ** -52;
+    s.metrics.listedFraction.mean = 1 + 2 ** -52;
+    expect(() => checkSummary(s, "summary.json")).not.toThrow();
+    s.servers[0].listedFraction = 1.1;
+    expect(problemsOf(() => checkSummary(s, "summary.json"))).toEqual([
+      "servers.0.listedFraction: expected a share between 0 and 1, got 1.1",
+    ]);
+  });
+
   it("lists at most a dozen problems", () => {
     const s = base();
     for (const server of s.servers) server.attempts = -1;
