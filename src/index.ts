@@ -37,6 +37,7 @@ export {
   type Tolerance,
   type Verdict,
 } from "./experiment/advise.js";
+export { BudgetError } from "./experiment/budget.js";
 export {
   type Comparison,
   compare,
@@ -44,14 +45,13 @@ export {
   type MeanSummary,
   scenarioLabels,
 } from "./experiment/compare.js";
+export type { AnyScenario } from "./experiment/inputs.js";
 export {
   type ExperimentOptions,
   type ParallelRunOptions,
   type ParallelRunResult,
   runScenarioParallel,
 } from "./experiment/parallel.js";
-export type { AnyScenario } from "./experiment/inputs.js";
-export { BudgetError } from "./experiment/budget.js";
 export { defaultWorkers, ReplicationPool } from "./experiment/pool.js";
 export type { PrecisionOptions, PrecisionReport, PrecisionTargets } from "./experiment/precision.js";
 export { type Counts, METRICS, type Metric, type ReplicationResult } from "./experiment/result.js";

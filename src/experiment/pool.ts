@@ -128,7 +128,10 @@ export class ReplicationPool {
     return id;
   }
 
-  private runInWorkers(tasks: TaskList, onResult?: (done: number, total: number) => void): Promise<ReplicationResult[]> {
+  private runInWorkers(
+    tasks: TaskList,
+    onResult?: (done: number, total: number) => void,
+  ): Promise<ReplicationResult[]> {
     // Threads start lazily and stay for later runs (a sweep's batches, precision rounds).
     const wanted = Math.min(this.size - 1, Math.ceil(tasks.length / IN_FLIGHT));
     while (this.threads.length < wanted) this.threads.push(new Worker(workerUrl()));

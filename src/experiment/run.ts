@@ -2,7 +2,6 @@
 // of (seed, i), so any subset, order or process split gives the same per-replication results.
 import { CompiledScenario, simulateReplication } from "../model/replication.js";
 import type { AttemptSink } from "../model/sink.js";
-import type { Scenario } from "../scenario/schema.js";
 import { checkBudget } from "./budget.js";
 import { type AnyScenario, checkOptions, validScenario } from "./inputs.js";
 import { type ReplicationResult, replicationResult } from "./result.js";
