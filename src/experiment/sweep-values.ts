@@ -153,7 +153,8 @@ export function blockParameters(block: NonNullable<Scenario["sweep"]>): SweepPar
 function checkPathSyntax(path: string): void {
   if (path === "") throw new SweepError("expected a scenario path such as resend.after before '='");
   if (path.split(".").some((s) => s === "")) throw new SweepError(`path "${path}": empty segment`);
-  const reserved = RESERVED[path.split(".")[0]];
+  const head = path.split(".")[0];
+  const reserved = Object.hasOwn(RESERVED, head) ? RESERVED[head] : undefined;
   if (reserved) throw new SweepError(`path "${path}": ${reserved}`);
 }
 
@@ -179,7 +180,8 @@ function parentOf(root: Record<string, unknown>, path: string): { parent: Contai
       }
       child = node[Number(key)];
     } else {
-      if (!(key in node)) {
+      // Own keys only: "__proto__" or "constructor" must never lead to Object.prototype.
+      if (!Object.hasOwn(node, key)) {
         throw new SweepError(`path "${path}": ${at} has no "${key}" (it has ${Object.keys(node).join(", ")})`);
       }
       child = node[key];

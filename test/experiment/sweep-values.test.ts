@@ -175,3 +175,17 @@ describe("points", () => {
     ).toBe("a=5m, b=3");
   });
 });
+
+describe("paths that lead out of the scenario (issue 10)", () => {
+  it.each(["__proto__.toString", "constructor.prototype.hasOwnProperty", "pool.__proto__.valueOf", "constructor.name"])(
+    "refuses %s and leaves Object.prototype alone",
+    (path) => {
+      const base = parseScenario(smallScenario());
+      const before = Object.getOwnPropertyNames(Object.prototype).map((k) => [k, (Object.prototype as never)[k]]);
+      expect(() => applyPoint(base, [{ path, values: [1] }], [1], "x")).toThrow(SweepError);
+      expect(() => checkPaths(base, [{ path, values: [1] }])).toThrow(SweepError);
+      const after = Object.getOwnPropertyNames(Object.prototype).map((k) => [k, (Object.prototype as never)[k]]);
+      expect(after).toEqual(before);
+    },
+  );
+});
