@@ -37,6 +37,7 @@ export {
   type Tolerance,
   type Verdict,
 } from "./experiment/advise.js";
+export { BudgetError } from "./experiment/budget.js";
 export {
   type Comparison,
   compare,
@@ -44,6 +45,7 @@ export {
   type MeanSummary,
   scenarioLabels,
 } from "./experiment/compare.js";
+export type { AnyScenario } from "./experiment/inputs.js";
 export {
   type ExperimentOptions,
   type ParallelRunOptions,

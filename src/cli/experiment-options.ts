@@ -22,12 +22,15 @@ export interface ExperimentArgs {
   shard?: string;
   precision?: string[];
   "max-replications"?: number;
+  "allow-large"?: boolean;
 }
 
 export interface ParsedExperimentArgs {
   workers: number;
   shard: ShardSpec | null;
   precision: PrecisionOptions | null;
+  /** --allow-large: run what the budget (experiment/budget.ts) would refuse. */
+  allowLarge: boolean;
 }
 
 /** Add the shared flags to a command (`shard: false` for commands that cannot shard). */
@@ -47,6 +50,11 @@ export function experimentFlags<T>(y: Argv<T>, options: { shard: boolean }): Arg
     .option("max-replications", {
       type: "number",
       describe: `with --precision, stop after this many replications (default ${DEFAULT_MAX_REPLICATIONS})`,
+    })
+    .option("allow-large", {
+      type: "boolean",
+      describe:
+        "run work that the up-front estimate refuses as too large (memory, messages, replications, grid points, chart rows, workers)",
     });
   if (options.shard) {
     withFlags = withFlags.option("shard", {
@@ -129,7 +137,7 @@ export function parseExperimentArgs(args: ExperimentArgs): ParsedExperimentArgs 
       "--shard cannot be combined with --precision: the stopping rule needs all results in one place; find the number of replications with --precision first, then shard with -r",
     );
   }
-  return { workers, shard, precision };
+  return { workers, shard, precision, allowLarge: args["allow-large"] === true };
 }
 
 /**

@@ -1,6 +1,7 @@
 // The `sim` command line: yargs parses, the commands in commands/ do the work.
 // Exit codes (DESIGN §4): 0 success, 1 runtime failure, 2 bad usage or invalid scenario.
 import yargs from "yargs";
+import { BudgetError } from "../experiment/budget.js";
 import { ScenarioError } from "../scenario/load.js";
 import { VERSION } from "../version.js";
 import { adviseCommand } from "./commands/advise.js";
@@ -82,7 +83,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.stderr(`sim: ${usageFailure}\nRun "sim --help" for usage.\n`);
       return 2;
     }
-    if (error instanceof ScenarioError || error instanceof UsageError) {
+    if (error instanceof ScenarioError || error instanceof UsageError || error instanceof BudgetError) {
       io.stderr(`${error.message}\n`);
       return 2;
     }

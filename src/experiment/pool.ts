@@ -20,6 +20,12 @@ export interface ReplicationTask {
   index: number;
 }
 
+/** Tasks by index, made on demand (an array is one too): the pool never needs them all at once. */
+export interface TaskList {
+  readonly length: number;
+  at(index: number): ReplicationTask | undefined;
+}
+
 /** What the pool posts to a worker (worker.ts). */
 export interface TaskMessage {
   task: number;
@@ -55,6 +61,12 @@ function workerUrl(): URL {
   return here.endsWith(".ts") ? new URL("../../dist/experiment/worker.js", here) : new URL("./worker.js", here);
 }
 
+function taskAt(tasks: TaskList, i: number): ReplicationTask {
+  const task = tasks.at(i);
+  if (task === undefined) throw new RangeError(`ReplicationPool: no task ${i} of ${tasks.length}`);
+  return task;
+}
+
 /**
  * Two tasks in flight per worker hide the message round trip (a replication takes
  * milliseconds; a result crosses threads in tens of microseconds) without hoarding work.
@@ -84,7 +96,7 @@ export class ReplicationPool {
   }
 
   /** Simulate the tasks and return their results in task order; `onResult` after each. */
-  async run(tasks: readonly ReplicationTask[], onResult?: ProgressCallback): Promise<ReplicationResult[]> {
+  async run(tasks: TaskList, onResult?: ProgressCallback): Promise<ReplicationResult[]> {
     if (this.broken) throw this.broken;
     if (this.busy) throw new Error("ReplicationPool.run: the pool is already running tasks");
     if (tasks.length === 0) return [];
@@ -115,12 +127,13 @@ export class ReplicationPool {
   }
 
   /** Yields to the event loop between replications, so an interrupt (SIGINT) is handled promptly. */
-  private async runHere(tasks: readonly ReplicationTask[], onResult?: ProgressCallback): Promise<ReplicationResult[]> {
-    const results: ReplicationResult[] = [];
-    for (const [i, task] of tasks.entries()) {
+  private async runHere(tasks: TaskList, onResult?: ProgressCallback): Promise<ReplicationResult[]> {
+    const results = new Array<ReplicationResult>(tasks.length);
+    for (let i = 0; i < tasks.length; i++) {
       if (i > 0) await nextTurn();
+      const task = taskAt(tasks, i);
       const onClock = onResult && ((t: number) => onResult(i, tasks.length, t / task.scenario.horizon));
-      results.push(this.simulateHere(task, onClock));
+      results[i] = this.simulateHere(task, onClock);
       onResult?.(i + 1, tasks.length);
     }
     return results;
@@ -135,7 +148,7 @@ export class ReplicationPool {
     return id;
   }
 
-  private runInWorkers(tasks: readonly ReplicationTask[], onResult?: ProgressCallback): Promise<ReplicationResult[]> {
+  private runInWorkers(tasks: TaskList, onResult?: ProgressCallback): Promise<ReplicationResult[]> {
     // Threads start lazily and stay for later runs (a sweep's batches, precision rounds).
     const wanted = Math.min(this.size - 1, Math.ceil(tasks.length / IN_FLIGHT));
     while (this.threads.length < wanted) this.threads.push(new Worker(workerUrl()));
@@ -143,14 +156,17 @@ export class ReplicationPool {
 
     return new Promise((resolve, reject) => {
       const results = new Array<ReplicationResult>(tasks.length);
+      const indices = new Map<number, number>();
       let next = 0;
       let done = 0;
       let settled = false;
       // Simulated share of each task in flight (simulated time over its horizon).
       const running = new Map<number, number>();
+      // Each task in flight's horizon (a TaskList makes tasks on demand: look each up once).
+      const horizons = new Map<number, number>();
       const progress = (task: number, simulated: number) => {
         if (!onResult) return;
-        running.set(task, Math.min(1, simulated / tasks[task].scenario.horizon));
+        running.set(task, Math.min(1, simulated / (horizons.get(task) ?? Number.POSITIVE_INFINITY)));
         onResult(done, tasks.length, inFlight());
       };
       const inFlight = () => {
@@ -173,14 +189,17 @@ export class ReplicationPool {
       const send = (thread: Worker) => {
         if (next >= tasks.length) return;
         const task = next++;
-        const { scenario, seed, index } = tasks[task];
+        const { scenario, seed, index } = taskAt(tasks, task);
+        // Which task a reply answers, to name its replication if it fails.
+        indices.set(task, index);
+        horizons.set(task, scenario.horizon);
         const message: TaskMessage = { task, scenarioId: this.idOf(scenario), scenario, seed, index };
         thread.postMessage(message);
       };
       for (const thread of threads) {
         const onMessage = (reply: WorkerReply) => {
           if ("error" in reply) {
-            finish(new Error(`replication ${tasks[reply.task].index} failed in a worker: ${reply.error}`));
+            finish(new Error(`replication ${indices.get(reply.task)} failed in a worker: ${reply.error}`));
             return;
           }
           if ("simulated" in reply) {
@@ -188,6 +207,8 @@ export class ReplicationPool {
             return;
           }
           running.delete(reply.task);
+          horizons.delete(reply.task);
+          indices.delete(reply.task);
           results[reply.task] = reply.result;
           done++;
           onResult?.(done, tasks.length, inFlight());
@@ -212,7 +233,10 @@ export class ReplicationPool {
         if (settled || next >= tasks.length) return;
         const task = next++;
         try {
-          results[task] = this.simulateHere(tasks[task], onResult && ((t) => progress(task, t)));
+          const here = taskAt(tasks, task);
+          horizons.set(task, here.scenario.horizon);
+          results[task] = this.simulateHere(here, onResult && ((t) => progress(task, t)));
+          horizons.delete(task);
         } catch (error) {
           finish(error as Error);
           return;

@@ -4,6 +4,8 @@
 // n whose half-width t_{n−1,0.975}·√(S²(n)/n) is ≤ β. Replications run in batches for speed,
 // but the stopping point is found by scanning every n in order, so it is exactly the
 // one-at-a-time procedure's n: it depends on the seed only, never on batch size or workers.
+
+import { minOf } from "../stats/extremes.js";
 import { tInterval } from "../stats/student.js";
 import { METRICS, type Metric, type ReplicationResult } from "./result.js";
 
@@ -78,7 +80,7 @@ export function firstPreciseCount(
   targets: PrecisionTargets,
   from: number,
 ): number | null {
-  const available = Math.min(...series.map((s) => s.length));
+  const available = minOf(series.map((s) => s.length));
   for (let n = Math.max(from, 2); n <= available; n++) if (targetsMetAt(series, targets, n)) return n;
   return null;
 }

@@ -3,7 +3,8 @@
 import type { ClockWatch } from "../engine/index.js";
 import { CompiledScenario, simulateReplication } from "../model/replication.js";
 import type { AttemptSink } from "../model/sink.js";
-import type { Scenario } from "../scenario/schema.js";
+import { checkBudget } from "./budget.js";
+import { type AnyScenario, checkOptions, validScenario } from "./inputs.js";
 import { type ReplicationResult, replicationResult } from "./result.js";
 import { type Summary, summarise } from "./summary.js";
 
@@ -20,6 +21,10 @@ export interface RunOptions {
    * during one, with `running`, the share of it simulated).
    */
   onProgress?: (done: number, total: number, running?: number) => void;
+  /** Run even what the budget (budget.ts) refuses as too large (--allow-large). */
+  allowLarge?: boolean;
+  /** The caller will draw the run's charts: the budget limits their rows. */
+  charts?: boolean;
 }
 
 /** Events between two looks at a replication's clock for progress (a few milliseconds of work). */
@@ -44,11 +49,19 @@ export interface RunResult {
   results: ReplicationResult[];
 }
 
-/** Run replications 0 … R−1 one after another in this thread. */
-export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
+/** The validated scenario, seed, count and compiled model of a run, refused up front if too large. */
+function prepareRun(input: AnyScenario, options: RunOptions) {
+  const scenario = validScenario(input);
+  checkOptions(options);
   const seed = options.seed ?? scenario.seed;
   const total = options.replications ?? scenario.replications;
-  const compiled = new CompiledScenario(scenario);
+  checkBudget({ configs: [scenario], replications: total, charts: options.charts, allowLarge: options.allowLarge });
+  return { scenario, seed, total, compiled: new CompiledScenario(scenario) };
+}
+
+/** Run replications 0 … R−1 one after another in this thread (the scenario is validated first). */
+export function runScenario(input: AnyScenario, options: RunOptions = {}): RunResult {
+  const { scenario, seed, total, compiled } = prepareRun(input, options);
   const results: ReplicationResult[] = [];
   for (let i = 0; i < total; i++) {
     results.push(runReplication(compiled, seed, i, options.attemptSink?.(i) ?? null));
@@ -64,10 +77,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
  * runScenario, yielding to the event loop between replications so that an interrupt is
  * handled (and the output cleaned up) without waiting for the whole run.
  */
-export async function runScenarioInTurns(scenario: Scenario, options: RunOptions = {}): Promise<RunResult> {
-  const seed = options.seed ?? scenario.seed;
-  const total = options.replications ?? scenario.replications;
-  const compiled = new CompiledScenario(scenario);
+export async function runScenarioInTurns(input: AnyScenario, options: RunOptions = {}): Promise<RunResult> {
+  const { scenario, seed, total, compiled } = prepareRun(input, options);
   const results: ReplicationResult[] = [];
   for (let i = 0; i < total; i++) {
     if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));

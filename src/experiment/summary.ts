@@ -4,6 +4,7 @@
 // always combined in replication order, so the floating-point sums — and the JSON — are
 // the same however the replications were computed.
 import type { Scenario } from "../scenario/schema.js";
+import { maxOf } from "../stats/extremes.js";
 import { LogHistogram } from "../stats/histogram.js";
 import { tInterval } from "../stats/student.js";
 import { wilson } from "../stats/wilson.js";
@@ -89,7 +90,10 @@ function sumCounts(results: readonly ReplicationResult[]): Counts {
 
 /** Sum arrays of possibly different lengths element-wise, in order. */
 function sumArrays(arrays: readonly number[][]): number[] {
-  const length = Math.max(0, ...arrays.map((a) => a.length));
+  const length = maxOf(
+    arrays.map((a) => a.length),
+    0,
+  );
   const sum = new Array<number>(length).fill(0);
   for (const a of arrays) for (let i = 0; i < a.length; i++) sum[i] += a[i];
   return sum;

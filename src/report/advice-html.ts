@@ -2,6 +2,7 @@
 // policy and operator tables' cells, and the "Advice" section at the top of report.html.
 // Every sentence is computed from advice.json's numbers; nothing is written per scenario.
 import type { Advice, DifferenceEstimate, Estimate, PolicyAdvice } from "../experiment/advise.js";
+import { maxOf } from "../stats/extremes.js";
 import { policyLabel, ruleWords } from "./charts/advice.js";
 import {
   type ChartSpec,
@@ -15,7 +16,7 @@ import { html, inlineScript, joinHtml, type SafeHtml, scriptJson, trustedHtml } 
 
 /** Decimals for percentages so that the smallest of them still shows two significant digits. */
 function percentDigits(values: readonly number[]): number {
-  const largest = Math.max(...values.map((v) => Math.abs(v * 100)));
+  const largest = maxOf(values.map((v) => Math.abs(v * 100)));
   return largest === 0 || largest >= 1 ? 1 : largest >= 0.1 ? 2 : 3;
 }
 
@@ -123,7 +124,7 @@ export function helpsCell(p: PolicyAdvice): string {
 }
 
 function gridEnd(a: Advice): string {
-  return waitWords(Math.max(...(a.grid?.delays ?? [0])));
+  return waitWords(maxOf(a.grid?.delays ?? [0]));
 }
 
 /** The verdict as sentences, most important first. */

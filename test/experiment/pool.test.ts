@@ -68,6 +68,38 @@ describe("ReplicationPool", () => {
     }
   });
 
+  it("makes each task only when a thread takes it (a lazy TaskList), with the same results", async () => {
+    const expected = await new ReplicationPool(1).run(tasks);
+    for (const [workers, Pool] of [
+      [1, ReplicationPool],
+      [2, BuiltPool],
+    ] as const) {
+      let made = 0;
+      let mostAhead = 0;
+      let done = 0;
+      const lazy = {
+        length: tasks.length,
+        at: (i: number) => {
+          made++;
+          mostAhead = Math.max(mostAhead, made - done);
+          return tasks[i];
+        },
+      };
+      const pool = new Pool(workers);
+      try {
+        const results = await pool.run(lazy, (d) => {
+          done = d;
+        });
+        expect(JSON.stringify(results)).toBe(JSON.stringify(expected));
+      } finally {
+        await pool.close();
+      }
+      expect(made).toBe(tasks.length);
+      // This thread takes one at a time; a worker holds at most two in flight.
+      expect(mostAhead).toBeLessThanOrEqual(1 + 2 * (workers - 1));
+    }
+  });
+
   it("runs no tasks without starting threads, and refuses a bad size", async () => {
     expect(await new ReplicationPool(4).run([])).toEqual([]);
     expect(() => new ReplicationPool(0)).toThrow(/positive integer/);

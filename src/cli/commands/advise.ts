@@ -256,6 +256,7 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
           tolerance,
           policies,
           source: args.file,
+          allowLarge: args["allow-large"] === true,
           onProgress: (done, total) => progress.update(done, total),
         });
         progress.finish();

@@ -101,6 +101,7 @@ export function compareCommand(io: Io): CommandModule<object, CompareArgs> {
           replications: args.replications,
           workers: experiment.workers,
           precision: experiment.precision ?? undefined,
+          allowLarge: experiment.allowLarge,
           onProgress: (done, total, running) => progress.update(done, total, running),
         });
         progress.finish();

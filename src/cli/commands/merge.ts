@@ -1,11 +1,11 @@
 // `sim merge PARTS... --out DIR`: combine the partial files of a sharded `sim run` or
 // `sim sweep` into the very files a single run writes, byte for byte — or refuse.
-import { readFileSync } from "node:fs";
 import type { CommandModule } from "yargs";
 import { asPartial, MergeError, mergePartials, type PartialFile } from "../../experiment/shard.js";
 import { timeseries } from "../../experiment/summary.js";
 import { sweepCsv, sweepJson } from "../../experiment/sweep.js";
 import { jsonText, runJson, writeRunFiles } from "../../report/files.js";
+import { readJsonFile } from "../../scenario/load.js";
 import { summaryTable } from "../format.js";
 import { type Io, UsageError } from "../main.js";
 import { chartsFailed, completeOutput, defaultFolder, forceFlag, OutputFolder } from "../output-folder.js";
@@ -17,24 +17,15 @@ interface MergeArgs {
   json: boolean;
   charts: boolean;
   force: boolean;
+  "allow-large"?: boolean;
 }
 
+/** A partial holds every result of its shard: allow far more than a scenario, but not without bound. */
+export const MAX_PARTIAL_BYTES = 256 * 1024 * 1024;
+
+/** Read and check one partial file: size, encoding, JSON and every field (exit 2 otherwise). */
 function readPartial(file: string): PartialFile {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `${file}: cannot read partial file${code === "ENOENT" ? ": no such file" : `: ${(error as Error).message}`}`,
-    );
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new UsageError(`${file}: not JSON (a partial file from sim run/sweep --shard was expected)`);
-  }
+  const value = readJsonFile(file, "partial file", MAX_PARTIAL_BYTES);
   try {
     return asPartial(value, file);
   } catch (error) {
@@ -69,13 +60,17 @@ export function mergeCommand(io: Io): CommandModule<object, MergeArgs> {
           default: true,
           describe: "write charts/ and report.html as the single run would; --no-charts skips them",
         })
+        .option("allow-large", {
+          type: "boolean",
+          describe: "merge a sweep whose grid the up-front estimate refuses as too large",
+        })
         .example("$0 merge output/18of20.part-*-of-4.json --out output/18of20", "after four shards ran"),
     handler: async (args) => {
       const started = Date.now();
       const parts = args.parts.map((source) => ({ source, partial: readPartial(source) }));
       let merged: ReturnType<typeof mergePartials>;
       try {
-        merged = mergePartials(parts);
+        merged = mergePartials(parts, { allowLarge: args["allow-large"] === true });
       } catch (error) {
         throw error instanceof MergeError ? new UsageError(`sim merge: ${error.message}`) : error;
       }

@@ -1,10 +1,13 @@
 // `sim report DIR`: re-render charts/ and report.html from a finished run's summary.json and
 // timeseries.csv, and from sweep.json when DIR holds a sweep — no simulation, just the pictures.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
+import { checkSummary, checkSweepFile, FileCheckError } from "../../experiment/file-schemas.js";
 import type { Summary, TimeseriesRow } from "../../experiment/summary.js";
 import type { SweepFile } from "../../report/charts/sweep.js";
+import { decodeUtf8 } from "../../scenario/json.js";
+import { readJsonFile, readLimited } from "../../scenario/load.js";
 import { type Io, UsageError } from "../main.js";
 import { ChartsFailed, completeOutput, forceFlag, OutputFolder } from "../output-folder.js";
 
@@ -30,8 +33,8 @@ export function parseTimeseriesCsv(text: string, source = "timeseries.csv"): Tim
     const cells = line.split(",");
     const value = (k: number) => {
       const v = Number(cells[index[k]]);
-      if (cells[index[k]] === undefined || cells[index[k]].trim() === "" || !Number.isFinite(v)) {
-        throw new UsageError(`${source}: line ${i + 2}: expected a number in column ${TIMESERIES_COLUMNS[k]}`);
+      if (cells[index[k]] === undefined || cells[index[k]].trim() === "" || !Number.isFinite(v) || v < 0) {
+        throw new UsageError(`${source}: line ${i + 2}: expected a number ≥ 0 in column ${TIMESERIES_COLUMNS[k]}`);
       }
       return v;
     };
@@ -39,12 +42,23 @@ export function parseTimeseriesCsv(text: string, source = "timeseries.csv"): Tim
   });
 }
 
-function readJson<T>(file: string): T {
+/** summary.json, sweep.json and timeseries.csv are refused beyond this size (the budget keeps them far smaller). */
+export const MAX_OUTPUT_FILE_BYTES = 256 * 1024 * 1024;
+
+/** Read a file relaysim wrote and check every field before anything is drawn from it (exit 2 otherwise). */
+function readChecked<T>(file: string, check: (value: unknown, source: string) => T): T {
+  const value = readJsonFile(file, "file written by sim", MAX_OUTPUT_FILE_BYTES);
   try {
-    return JSON.parse(readFileSync(file, "utf8")) as T;
+    return check(value, file);
   } catch (error) {
-    throw new UsageError(`${file}: expected JSON written by sim (${(error as Error).message})`);
+    throw error instanceof FileCheckError ? new UsageError(error.message) : error;
   }
+}
+
+function readText(file: string): string {
+  const decoded = decodeUtf8(readLimited(file, "file written by sim", MAX_OUTPUT_FILE_BYTES));
+  if ("problem" in decoded) throw new UsageError(`${file}: ${decoded.problem}`);
+  return decoded.text;
 }
 
 /**
@@ -66,19 +80,20 @@ export async function reportFolder(
   try {
     const summaryFile = join(dir, "summary.json");
     const sweepFile = join(dir, "sweep.json");
-    const summary = existsSync(summaryFile) ? readJson<Summary>(summaryFile) : null;
-    const sweep = existsSync(sweepFile) ? readJson<SweepFile>(sweepFile) : undefined;
+    const summary = existsSync(summaryFile) ? readChecked(summaryFile, checkSummary<Summary>) : null;
+    const sweep = existsSync(sweepFile) ? readChecked(sweepFile, checkSweepFile<SweepFile>) : undefined;
     if (!summary && !sweep)
       throw new UsageError(`${dir}: expected summary.json or sweep.json from sim run or sim sweep`);
-    if (summary && !(summary.scenario && summary.metrics && Array.isArray(summary.resendFailureByDelay))) {
-      throw new UsageError(`${summaryFile}: expected a summary.json written by sim run`);
-    }
-    if (sweep && !(Array.isArray(sweep.parameters) && Array.isArray(sweep.points))) {
-      throw new UsageError(`${sweepFile}: expected a sweep.json written by sim sweep`);
-    }
     const seriesFile = join(dir, "timeseries.csv");
-    const series =
-      summary && existsSync(seriesFile) ? parseTimeseriesCsv(readFileSync(seriesFile, "utf8"), seriesFile) : [];
+    const series = summary && existsSync(seriesFile) ? parseTimeseriesCsv(readText(seriesFile), seriesFile) : [];
+    if (summary) {
+      const buckets = Math.ceil(summary.scenario.horizon / summary.scenario.output.timeseries);
+      if (series.length > buckets) {
+        throw new UsageError(
+          `${seriesFile}: expected at most ${buckets} rows (horizon ÷ output.timeseries), got ${series.length}`,
+        );
+      }
+    }
     let files: Map<string, string | Uint8Array>;
     try {
       // Loaded on use: vega and resvg take a few hundred milliseconds to import.

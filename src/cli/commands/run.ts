@@ -90,6 +90,7 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
           seed: args.seed,
           replications: args.replications,
           workers: experiment.workers,
+          allowLarge: experiment.allowLarge,
         });
         writePartialFile(file, partial);
         io.stdout(partialNote(partial, file));
@@ -117,6 +118,8 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
           replications: args.replications,
           workers,
           precision: experiment.precision ?? undefined,
+          allowLarge: experiment.allowLarge,
+          charts: args.charts,
           attemptSink: csv ? (i) => csv.sinkFor(i) : undefined,
           onProgress: (done, total, running) => progress.update(done, total, running),
         });

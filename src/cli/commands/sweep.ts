@@ -141,6 +141,7 @@ export function sweepCommand(io: Io): CommandModule<object, SweepArgs> {
         replications: args.replications,
         workers: experiment.workers,
         source: args.file,
+        allowLarge: experiment.allowLarge,
       };
       const progress = progressBar(`${scenario.name}: sweep`, { horizon: scenario.horizon });
       const onProgress = (done: number, total: number, running?: number) => progress.update(done, total, running);
