@@ -4,7 +4,7 @@
 // hand: a name of "../../x" or a count of -1 must stop here with the file, the JSON path and
 // what was expected, never reach the file system, a chart or a TypeError (issue 10).
 import * as z from "zod";
-import { formatIssue } from "../scenario/load.js";
+import { formatIssue } from "../scenario/parse.js";
 import { nonNegativeInt, positiveInt, probability, type Scenario, scenarioSchema } from "../scenario/schema.js";
 import { LogHistogram } from "../stats/histogram.js";
 import { VERSION } from "../version.js";

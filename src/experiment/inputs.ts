@@ -4,7 +4,7 @@
 // `replications: NaN` is a ScenarioError naming the field, never a 0 % failure or a RangeError
 // from deep inside the simulator (issue 10). Normalisation is idempotent, so checking a
 // scenario that parseScenario already returned gives back an equal scenario.
-import { parseScenario, ScenarioError } from "../scenario/load.js";
+import { parseScenario, ScenarioError } from "../scenario/parse.js";
 import type { Scenario, ScenarioInput } from "../scenario/schema.js";
 
 /** A scenario as written in a file (units, defaults left out) or as parseScenario returns it. */

@@ -2,7 +2,7 @@
 // point·R + replication) whose number is ≡ I mod N and keeps their results in a partial
 // file; merging every shard's partial gives back exactly the results a single run computes,
 // so the merged summary or sweep files are byte-identical to a single run's.
-import { ScenarioError } from "../scenario/load.js";
+import { ScenarioError } from "../scenario/parse.js";
 import type { Scenario } from "../scenario/schema.js";
 import { VERSION } from "../version.js";
 import {
