@@ -105,4 +105,5 @@ export {
   type ScenarioInput,
 } from "./scenario/schema.js";
 export { formatDuration, parseDuration, parseRate } from "./scenario/units.js";
+export type { Estimate, IntervalMethod } from "./stats/interval.js";
 export { VERSION } from "./version.js";
