@@ -1,10 +1,13 @@
 // `sim run FILE`: simulate a scenario's replications and write output/<name>/.
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
+import { MAILLOG_FORMATS, type MaillogFormat } from "../../calibrate/maillog.js";
 import { runScenarioParallel } from "../../experiment/parallel.js";
 import { runShard } from "../../experiment/shard.js";
 import { timeseries } from "../../experiment/summary.js";
+import type { AttemptSink } from "../../model/sink.js";
 import { AttemptsCsv, jsonText, runJson, StagedOutput, writeRunFiles } from "../../report/files.js";
+import { MaillogFiles } from "../../report/maillog.js";
 import { loadScenario } from "../../scenario/load.js";
 import {
   checkSeedAndReplications,
@@ -27,6 +30,7 @@ interface RunArgs extends ExperimentArgs {
   replications?: number;
   json: boolean;
   attempts: boolean;
+  maillog?: string;
   charts: boolean;
 }
 
@@ -65,6 +69,12 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
           default: false,
           describe: "also write attempts.csv, one row per attempt (large)",
         })
+        .option("maillog", {
+          type: "string",
+          choices: MAILLOG_FORMATS as unknown as string[],
+          describe:
+            "also write each replication's attempts as an MTA log (maillog/replication-N.log) that sim calibrate reads",
+        })
         .option("charts", {
           type: "boolean",
           default: true,
@@ -82,6 +92,7 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
       if (experiment.shard) {
         // A shard writes only its partial file; `sim merge` writes the run's files from all of them.
         if (args.attempts) throw new UsageError("--attempts cannot be combined with --shard");
+        if (args.maillog) throw new UsageError("--maillog cannot be combined with --shard");
         const partial = await runShard(scenario, experiment.shard, {
           seed: args.seed,
           replications: args.replications,
@@ -92,26 +103,48 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
         io.stdout(partialNote(partial, file));
         return;
       }
-      if (experiment.precision && (args.attempts || scenario.output.attempts)) {
-        throw new UsageError("--precision cannot be combined with attempts.csv (--attempts or output.attempts)");
+      if (experiment.precision && (args.attempts || scenario.output.attempts || args.maillog)) {
+        throw new UsageError(
+          "--precision cannot be combined with attempts.csv (--attempts or output.attempts) or --maillog",
+        );
       }
       const out = new StagedOutput(args.out ?? join("output", scenario.name));
       const started = Date.now();
       const progress = progressBar(`${scenario.name}: replications`);
       const attemptsCsv = args.attempts || scenario.output.attempts ? new AttemptsCsv(out.path("attempts.csv")) : null;
+      const maillog = args.maillog
+        ? new MaillogFiles(
+            out.path("maillog"),
+            args.maillog as MaillogFormat,
+            scenario.blacklists.map((b) => b.name),
+          )
+        : null;
+      const sinks = (i: number): AttemptSink | null => {
+        const all = [attemptsCsv?.sinkFor(i), maillog?.sinkFor(i)].filter((x): x is AttemptSink => x !== undefined);
+        return all.length === 0
+          ? null
+          : all.length === 1
+            ? all[0]
+            : {
+                attempt: (r) => {
+                  for (const s of all) s.attempt(r);
+                },
+              };
+      };
       try {
         // attempts.csv is streamed in replication order, so such runs stay in this thread.
-        const workers = attemptsCsv ? 1 : experiment.workers;
+        const workers = attemptsCsv || maillog ? 1 : experiment.workers;
         const { summary, results, precision } = await runScenarioParallel(scenario, {
           seed: args.seed,
           replications: args.replications,
           workers,
           precision: experiment.precision ?? undefined,
-          attemptSink: attemptsCsv ? (i) => attemptsCsv.sinkFor(i) : undefined,
+          attemptSink: attemptsCsv || maillog ? sinks : undefined,
           onProgress: (done, total) => progress.update(done, total),
         });
         progress.finish();
         attemptsCsv?.close();
+        maillog?.close();
         const series = timeseries(summary.scenario, results);
         writeRunFiles(out, summary, results, series);
         const seconds = (Date.now() - started) / 1000;
