@@ -4,6 +4,7 @@ import yargs from "yargs";
 import { ScenarioError } from "../scenario/load.js";
 import { VERSION } from "../version.js";
 import { adviseCommand } from "./commands/advise.js";
+import { calibrateCommand } from "./commands/calibrate.js";
 import { compareCommand } from "./commands/compare.js";
 import { explainCommand } from "./commands/explain.js";
 import { mergeCommand } from "./commands/merge.js";
@@ -51,6 +52,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .command(reportCommand(io))
     .command(adviseCommand(io))
     .command(explainCommand(io))
+    .command(calibrateCommand(io))
     .demandCommand(1, "Name a command: run, validate, schema, sweep, compare, merge, report or advise (see --help).")
     .strict()
     .version(VERSION)
