@@ -273,7 +273,9 @@ function resendEstimate(e: Evidence): Calibration["resend"] {
       p90: quantile(waits, 0.9),
       deciles:
         waits.length >= 10
-          ? [0.05, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95].map((p) => quantile(waits, p) as number)
+          ? [0.05, 0.15, 0.25, 0.35, 0.45, 0.55, 0.65, 0.75, 0.85, 0.95].map((p) =>
+              Math.round(quantile(waits, p) as number),
+            )
           : [],
       evidence: waits.length,
     },
