@@ -53,7 +53,16 @@ export interface Calibration {
   };
   relays: {
     count: Interval;
-    list: { index: number; key: string; address: string | null; attempts: number; picks: number; rejected: number }[];
+    /** `server`: the relay's index in the scenario (its place in the balancer's cycle when one was found). */
+    list: {
+      index: number;
+      server: number;
+      key: string;
+      address: string | null;
+      attempts: number;
+      picks: number;
+      rejected: number;
+    }[];
   };
   lists: ListEstimate[];
   replyClasses: Record<string, number>;
@@ -324,6 +333,7 @@ export function calibrate(e: Evidence, files: string[], formats: Record<string, 
       },
       list: e.relayList.map((r) => ({
         index: r.index,
+        server: policy.cycle ? policy.cycle.indexOf(r.index) : r.index,
         key: r.key,
         address: r.address || majority(r.votes),
         attempts: r.attempts,
@@ -377,7 +387,7 @@ export function calibratedScenario(c: Calibration, name: string): Record<string,
     for (const w of l.windows) {
       const from = Math.max(0, w.onset.estimate);
       const until = w.end.estimate === null ? null : Math.max(w.end.estimate, from + 1);
-      listed.push({ indices: [w.relay], on: [l.name], from, until });
+      listed.push({ indices: [c.relays.list[w.relay].server], on: [l.name], from, until });
     }
   }
   const policy = c.policy.policy;

@@ -36,6 +36,12 @@ export interface PolicyEvidence {
 
 export interface PolicyEstimate {
   policy: PolicyChoice;
+  /**
+   * Timer and round-robin pools walk the relays in a fixed cycle (DESIGN §2: server (b + j) mod N,
+   * or the shared pointer). The relays (indices as seen) in that cycle's order, when every relay's
+   * most frequent successor makes one cycle through all of them; else null.
+   */
+  cycle: number[] | null;
   /** Timer period or DNS TTL, seconds. */
   period: number | null;
   evidence: PolicyEvidence;
@@ -105,6 +111,8 @@ export function testPolicy(
   const pairT1: number[] = [];
   const pairT2: number[] = [];
   const pairSame: boolean[] = [];
+  const pairR1: number[] = [];
+  const pairR2: number[] = [];
   for (let k = 1; k < n; k++) {
     const a = bySender[k - 1];
     const b = bySender[k];
@@ -130,6 +138,8 @@ export function testPolicy(
       pairT1.push(time[a]);
       pairT2.push(time[b]);
       pairSame.push(s);
+      pairR1.push(relay[a]);
+      pairR2.push(relay[b]);
     }
   }
   const sameRelay = pairs > 0 ? same / pairs : 0;
@@ -150,7 +160,7 @@ export function testPolicy(
     reasons.push(
       `${pct(sameRelay)} of ${pairs} consecutive messages by the same sender left through the same relay (independent picks: ${pct(coincidence)}): sticky.`,
     );
-    return { policy: "sticky", period: null, evidence, reasons };
+    return { policy: "sticky", cycle: null, period: null, evidence, reasons };
   }
 
   // Time dependence: profile the likelihood over T on a log grid.
@@ -185,7 +195,16 @@ export function testPolicy(
       reasons.push(
         `One slot grid (period ${Math.round(alignment.period)} s, phase ${Math.round(alignment.phase)} s) explains ${pct(alignment.score)} of the changes and non-changes (threshold ${pct(POLICY_TEST.alignment)}): every sender switches at the same moments — a timer.`,
       );
-      return { policy: "timer", period: alignment.period, evidence, reasons };
+      // Consecutive slots of one sender: relay r is followed by its successor in the rotation.
+      const next: [number, number][] = [];
+      for (let i = 0; i < pairT1.length; i++) {
+        const j1 = Math.floor((pairT1[i] + alignment.phase) / alignment.period);
+        const j2 = Math.floor((pairT2[i] + alignment.phase) / alignment.period);
+        if (j2 === j1 + 1) next.push([pairR1[i], pairR2[i]]);
+      }
+      const cycle = successorCycle(next, relays);
+      if (cycle) reasons.push(`The senders' slot-to-slot switches walk the relays in one cycle: ${cycle.join(" → ")}.`);
+      return { policy: "timer", cycle, period: alignment.period, evidence, reasons };
     }
     reasons.push(
       `No single slot grid explains the switches (best ${alignment ? pct(alignment.score) : "n/a"}): each sender switches on its own clock — DNS caching (or a timer with per-sender phase).`,
@@ -198,7 +217,7 @@ export function testPolicy(
     reasons.push(
       `TTL: every switch came at least ${Math.round(ttl)} s after the sender's previous switch and the longest run of picks on one relay lasted ${Math.round(ttlLower)} s (${runLengths.length} runs).`,
     );
-    return { policy: "dns", period: ttl, evidence, reasons };
+    return { policy: "dns", cycle: null, period: ttl, evidence, reasons };
   }
   reasons.push(
     `A sender's next message takes the same relay ${pct(sameRelay)} of the time whatever the wait (likelihood ratio ${lr.toFixed(1)} < ${POLICY_TEST.timeDependenceLR}; independent picks: ${pct(coincidence)}): not sticky, not time-dependent.`,
@@ -213,14 +232,53 @@ export function testPolicy(
     reasons.push(
       `Per-relay counts in blocks of ${dispersion.blockSize} consecutive picks vary far less than random picks would (χ²/df ${dispersion.ratio.toFixed(2)}, z ${dispersion.z.toFixed(1)}): a shared round-robin pointer.`,
     );
-    return { policy: "round-robin", period: null, evidence, reasons };
+    const next: [number, number][] = [];
+    for (let k = 1; k < n; k++) next.push([relay[order[k - 1]], relay[order[k]]]);
+    const cycle = successorCycle(next, relays);
+    if (cycle) reasons.push(`Consecutive picks walk the relays in one cycle: ${cycle.join(" → ")}.`);
+    return { policy: "round-robin", cycle, period: null, evidence, reasons };
   }
   reasons.push(
     dispersion
       ? `Per-relay counts in blocks of ${dispersion.blockSize} consecutive picks vary as random picks would (χ²/df ${dispersion.ratio.toFixed(2)}, z ${dispersion.z.toFixed(1)}): random.`
       : "Too few picks for the round-robin test: random.",
   );
-  return { policy: "random", period: null, evidence, reasons };
+  return { policy: "random", cycle: null, period: null, evidence, reasons };
+}
+
+/** The cycle of most frequent successors, if it passes through every relay once. */
+export function successorCycle(transitions: [number, number][], relays: number): number[] | null {
+  if (relays < 2) return null;
+  const counts = new Map<number, Map<number, number>>();
+  for (const [a, b] of transitions) {
+    if (a === b) continue;
+    let row = counts.get(a);
+    if (row === undefined) {
+      row = new Map();
+      counts.set(a, row);
+    }
+    row.set(b, (row.get(b) ?? 0) + 1);
+  }
+  const succ = new Array<number>(relays).fill(-1);
+  for (const [a, row] of counts) {
+    let best = -1;
+    let most = 0;
+    for (const [b, c] of row) {
+      if (c > most) {
+        best = b;
+        most = c;
+      }
+    }
+    succ[a] = best;
+  }
+  const cycle: number[] = [0];
+  const seen = new Set([0]);
+  for (let r = succ[0]; r !== 0; r = succ[r]) {
+    if (r < 0 || seen.has(r)) return null;
+    seen.add(r);
+    cycle.push(r);
+  }
+  return cycle.length === relays ? cycle : null;
 }
 
 /**

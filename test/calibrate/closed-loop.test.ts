@@ -155,6 +155,17 @@ describe("closed loop: simulate → log → calibrate", () => {
     expect(misses).toBeLessThanOrEqual(allowed);
   });
 
+  it("puts timer and round-robin relays in their rotation order (up to where the cycle starts)", () => {
+    for (const { c, scenario, calibration } of results) {
+      if (c.policy !== "timer" && c.policy !== "round-robin") continue;
+      const n = scenario.pool.servers;
+      // The true server behind each relay: relayNN (Postfix, qmail) or I=[192.0.2.(10+v)] (Exim).
+      const truth = (key: string) => (key.startsWith("relay") ? Number(key.slice(5)) : Number(key.split(".")[3]) - 10);
+      const shifts = new Set(calibration.relays.list.map((r) => (((r.server - truth(r.key)) % n) + n) % n));
+      expect(`${c.scenario.name}: ${[...shifts].join(",")}`).toMatch(/^loop-\d+: \d+$/);
+    }
+  });
+
   it("writes a scenario that validates, with the listed relays at the calibrated indices", () => {
     for (const { calibration } of results) {
       for (const l of calibration.lists) {
