@@ -115,19 +115,39 @@ export function zipfFit(frequencies: number[], domains: number): Interval {
     sumLogRank += c * Math.log(i + 1);
   });
   const D = Math.max(counts.length, Math.round(domains));
-  const logH = (s: number) => {
+  const logRank = new Float64Array(D);
+  for (let r = 0; r < D; r++) logRank[r] = Math.log(r + 1);
+  const ll = (s: number) => {
     let h = 0;
-    for (let r = 1; r <= D; r++) h += r ** -s;
-    return Math.log(h);
+    for (let r = 0; r < D; r++) h += Math.exp(-s * logRank[r]);
+    return -s * sumLogRank - total * Math.log(h);
   };
-  const ll = (s: number) => -s * sumLogRank - total * logH(s);
-  const grid: number[] = [];
-  for (let i = 0; i <= 300; i++) grid.push(i / 100);
-  const values = grid.map(ll);
-  let best = 0;
-  for (let i = 1; i < values.length; i++) if (values[i] > values[best]) best = i;
-  const inside = grid.filter((_, i) => 2 * (values[best] - values[i]) <= 3.841);
-  return { estimate: grid[best], ci95: [Math.min(...inside), Math.max(...inside)], evidence: total, method };
+  // The log likelihood is concave in s: golden-section search for its maximum on [0, 4], then
+  // bisection for where it has fallen by χ²₁(0.95)/2 on each side.
+  const phi = (Math.sqrt(5) - 1) / 2;
+  let lo = 0;
+  let hi = 4;
+  while (hi - lo > 1e-4) {
+    const a = hi - phi * (hi - lo);
+    const b = lo + phi * (hi - lo);
+    if (ll(a) < ll(b)) lo = a;
+    else hi = b;
+  }
+  const best = (lo + hi) / 2;
+  const top = ll(best);
+  const edge = (inside: number, outside: number) => {
+    let a = inside;
+    let b = outside;
+    if (top - ll(b) <= 1.9207) return b;
+    for (let i = 0; i < 40; i++) {
+      const mid = (a + b) / 2;
+      if (top - ll(mid) <= 1.9207) a = mid;
+      else b = mid;
+    }
+    return a;
+  };
+  const round = (x: number) => Math.round(x * 1000) / 1000;
+  return { estimate: round(best), ci95: [round(edge(best, 0)), round(edge(best, 4))], evidence: total, method };
 }
 
 /** A ratio of sums over clusters (domains) with a cluster-robust (delta-method) 95 % interval. */

@@ -251,15 +251,15 @@ export class Evidence {
     }
     const first = state === undefined;
     const relay = this.relay(e.relay);
-    const domain = this.index(this.domains, domainOf(e.recipient));
     const rejected = e.status === "bounced" || e.status === "deferred" || e.status === "expired";
     const c = rejected && e.reply !== "" ? classifyReply(e.reply, e.status !== "deferred") : null;
     const isBlock = c !== null && (c.class === "blocklist" || c.class === "provider-block") && c.list !== null;
     if (this.pass === 2) {
-      this.pass2(e, m, first, relay, domain, isBlock ? (c as Classification) : null);
+      this.pass2(e, m, first, relay, isBlock ? (c as Classification) : null);
       if (state !== undefined) state.lastStatus = e.status;
       return;
     }
+    const domain = this.index(this.domains, domainOf(e.recipient));
     this.attempts++;
     this.statuses[e.status]++;
     if (e.time < this.minTime) this.minTime = e.time;
@@ -311,16 +311,12 @@ export class Evidence {
     }
   }
 
-  private pass2(
-    e: LineEvent,
-    m: Message,
-    first: boolean,
-    relay: RelayStats,
-    domain: number,
-    c: Classification | null,
-  ): void {
+  private pass2(e: LineEvent, m: Message, first: boolean, relay: RelayStats, c: Classification | null): void {
+    // The domain's index only when a list has windows on this relay (most attempts need none).
+    let domain = -2;
     for (const list of this.lists.values()) {
-      if (list.windows.length === 0) continue;
+      if (list.windows.length === 0 || !list.times.has(relay.index)) continue;
+      if (domain === -2) domain = this.domains.get(domainOf(e.recipient)) ?? -1;
       const w = windowAt(list.windows, relay.index, e.time);
       const rejectedHere = c !== null && c.list === list.id;
       if (w !== null && e.time >= w.first && e.time <= w.last) {

@@ -5,20 +5,28 @@
 // then ": SMTP error from remote mail server after …: 550 …" or C="250 …". Lines may also come
 // through syslog ("… host exim[pid]: 2024-…" or without the inner stamp).
 import type { LineEvent } from "./line-event.js";
-import { syslogHead, utcSeconds } from "./syslog.js";
+import { type SyslogHead, syslogHead, utcSeconds } from "./syslog.js";
+
+const SCRATCH: SyslogHead = { time: 0, host: "", program: "", textStart: 0 };
 
 const STAMP = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(\.\d{1,6})?(?: ([+-]\d{4}))?(?: \[\d+\])? /;
 const ID = /^([0-9A-Za-z]{6}-[0-9A-Za-z]{6,11}-[0-9A-Za-z]{2,4}) (<=|=>|->|\*\*|==|Completed)/;
 const INTERFACE = / I=\[([0-9a-fA-F.:]+)\]/;
 
 /** Parse one Exim main-log line into `event`. */
-export function parseEximLine(line: string, event: LineEvent, fallbackRelay: string, year = 1970): void {
+export function parseEximLine(
+  line: string,
+  event: LineEvent,
+  fallbackRelay: string,
+  year = 1970,
+  parsed: SyslogHead | null = null,
+): void {
   let text = line;
   let relay = fallbackRelay;
   let time = Number.NaN;
   let m = STAMP.exec(text);
   if (m === null) {
-    const head = syslogHead(line, year);
+    const head = parsed ?? syslogHead(line, year, SCRATCH);
     if (head === null || !head.program.startsWith("exim")) {
       event.kind = head === null ? "unparsed" : "ignored";
       return;

@@ -5,7 +5,7 @@ import { parseEximLine } from "./exim.js";
 import type { LineEvent } from "./line-event.js";
 import { parsePostfixLine } from "./postfix.js";
 import { parseQmailLine, QmailState } from "./qmail.js";
-import { syslogHead } from "./syslog.js";
+import { type SyslogHead, syslogHead } from "./syslog.js";
 
 export const LOG_FORMATS = ["auto", "postfix", "exim", "qmail"] as const;
 export type LogFormat = (typeof LOG_FORMATS)[number];
@@ -13,6 +13,7 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 /** Reads lines of one format (or any, with "auto"); keeps the little state qmail needs. */
 export class LineReader {
   private readonly qmail = new QmailState();
+  private readonly head: SyslogHead = { time: 0, host: "", program: "", textStart: 0 };
   /** Lines read by each parser (auto), for the report. */
   readonly byFormat = { postfix: 0, exim: 0, qmail: 0 };
 
@@ -59,24 +60,24 @@ export class LineReader {
       parseQmailLine(line, event, fallbackRelay, this.qmail, this.year);
       return;
     }
-    const head = syslogHead(line, this.year);
+    const head = syslogHead(line, this.year, this.head);
     if (head === null) {
       event.kind = "unparsed";
       return;
     }
     if (head.program.startsWith("postfix")) {
       this.byFormat.postfix++;
-      parsePostfixLine(line, event, fallbackRelay, this.year);
+      parsePostfixLine(line, event, fallbackRelay, this.year, head);
       return;
     }
     if (head.program.startsWith("qmail")) {
       this.byFormat.qmail++;
-      parseQmailLine(line, event, fallbackRelay, this.qmail, this.year);
+      parseQmailLine(line, event, fallbackRelay, this.qmail, this.year, head);
       return;
     }
     if (head.program.startsWith("exim")) {
       this.byFormat.exim++;
-      parseEximLine(line, event, fallbackRelay, this.year);
+      parseEximLine(line, event, fallbackRelay, this.year, head);
       return;
     }
     event.kind = "ignored";

@@ -299,25 +299,35 @@ function alignmentScore(t1: number[], t2: number[], sameRelay: boolean[], T: num
     if (!sameRelay[i] && t2[i] - t1[i] < T / 2 && t1[i] <= windowEnd) mids.push((t1[i] + t2[i]) / 2);
   }
   if (mids.length < POLICY_TEST.minPairs) return null;
-  const span = Math.max(T, Math.max(...mids) - Math.min(...mids));
-  const step = 1 + T / (16 * span);
+  // Coarse to fine: a short window tolerates a coarse period grid; each longer window refines
+  // around the previous best with a grid fine enough for it.
   let bestPeriod = T;
-  let bestR = -1;
   let bestAngle = 0;
-  for (let period = T * 0.6; period <= T * 1.6; period *= step) {
-    let c = 0;
-    let s = 0;
-    for (const m of mids) {
-      const a = (2 * Math.PI * (m % period)) / period;
-      c += Math.cos(a);
-      s += Math.sin(a);
+  let low = T * 0.6;
+  let high = T * 1.6;
+  for (const slots of [25, 100, 400]) {
+    const until = start + slots * T;
+    const used = mids.filter((m) => m <= until);
+    const span = Math.max(T, Math.max(...used) - Math.min(...used));
+    const step = 1 + T / (16 * span);
+    let bestR = -1;
+    for (let period = low; period <= high; period *= step) {
+      let c = 0;
+      let s = 0;
+      for (const m of used) {
+        const a = (2 * Math.PI * (m % period)) / period;
+        c += Math.cos(a);
+        s += Math.sin(a);
+      }
+      const r = Math.hypot(c, s) / used.length;
+      if (r > bestR) {
+        bestR = r;
+        bestPeriod = period;
+        bestAngle = Math.atan2(s, c);
+      }
     }
-    const r = Math.hypot(c, s) / mids.length;
-    if (r > bestR) {
-      bestR = r;
-      bestPeriod = period;
-      bestAngle = Math.atan2(s, c);
-    }
+    low = bestPeriod / step ** 2;
+    high = bestPeriod * step ** 2;
   }
   // Boundaries at t ≡ b (mod period); the slot index is floor((t + phase)/period) with phase = period − b.
   const b = ((((bestAngle / (2 * Math.PI)) * bestPeriod) % bestPeriod) + bestPeriod) % bestPeriod;

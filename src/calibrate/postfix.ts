@@ -6,12 +6,13 @@
 // (the formats of Postfix's qmgr_active.c / smtp_trouble.c / log_adhoc.c). The relay is told
 // apart by the syslog host, and by the instance in a multi-instance name (postfix-out2/smtp).
 import type { LineEvent } from "./line-event.js";
-import { syslogHead } from "./syslog.js";
+import { type SyslogHead, syslogHead } from "./syslog.js";
 
 const QUEUE_ID = /^([0-9A-F]{6,12}|[0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z]{10,20}): /;
 const TO =
   /^to=<([^>]*)>,(?: orig_to=<[^>]*>,)? relay=([^,]*),.*? status=(sent|deferred|bounced|expired)(?: \((.*)\))?/;
 const FROM = /^from=<([^>]*)>/;
+const SCRATCH: SyslogHead = { time: 0, host: "", program: "", textStart: 0 };
 
 /** The relay name for a Postfix program: "postfix-out2/smtp" on host h → "h/postfix-out2". */
 function relayName(host: string, program: string): string {
@@ -21,8 +22,14 @@ function relayName(host: string, program: string): string {
 }
 
 /** Parse one Postfix line into `event` (kind "ignored" for lines that carry nothing we use). */
-export function parsePostfixLine(line: string, event: LineEvent, _fallbackRelay: string, year = 1970): void {
-  const head = syslogHead(line, year);
+export function parsePostfixLine(
+  line: string,
+  event: LineEvent,
+  _fallbackRelay: string,
+  year = 1970,
+  parsed: SyslogHead | null = null,
+): void {
+  const head = parsed ?? syslogHead(line, year, SCRATCH);
   if (head === null) {
     event.kind = "unparsed";
     return;

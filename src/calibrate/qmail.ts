@@ -4,7 +4,9 @@
 // (splogger: "1487706780.690765"), and/or a syslog head. qmail-remote writes its text with
 // spaces as underscores and "/" between lines. qmail does not log the local address.
 import type { LineEvent } from "./line-event.js";
-import { syslogHead } from "./syslog.js";
+import { type SyslogHead, syslogHead } from "./syslog.js";
+
+const SCRATCH: SyslogHead = { time: 0, host: "", program: "", textStart: 0 };
 
 const NEW_MSG = /^(?:new|end) msg (\d+)/;
 const INFO = /^info msg (\d+): bytes \d+ from <([^>]*)>/;
@@ -34,6 +36,7 @@ export function parseQmailLine(
   fallbackRelay: string,
   state: QmailState,
   year = 1970,
+  parsed: SyslogHead | null = null,
 ): void {
   let text = line;
   let relay = fallbackRelay;
@@ -48,7 +51,7 @@ export function parseQmailLine(
     time = t;
     text = text.slice(space + 1);
   } else {
-    const head = syslogHead(text, year);
+    const head = parsed ?? syslogHead(text, year, SCRATCH);
     if (head !== null) {
       if (!head.program.startsWith("qmail")) {
         event.kind = "ignored";

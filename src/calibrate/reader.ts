@@ -3,7 +3,6 @@
 // calibrate/ that uses Node APIs; the parsers and estimators stay browser-safe.
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
-import { StringDecoder } from "node:string_decoder";
 import { createGunzip } from "node:zlib";
 
 /** Longest line kept whole; longer lines are cut (a garbled log can hold megabytes without a newline). */
@@ -40,36 +39,38 @@ export async function forEachLine(file: string, onLine: (line: string, number: n
   }
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   const stream = gzip ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
-  const decoder = new StringDecoder("utf8");
-  let carry = "";
+  // Lines are decoded one by one from the bytes: each is its own string, so the keys the
+  // estimators keep (senders, domains, queue ids) never pin a whole chunk in memory.
+  let carry: Buffer | null = null;
   let number = 0;
-  const emit = (text: string, final: boolean) => {
+  const line = (buf: Buffer, start: number, end: number) => {
+    let stop = end;
+    if (stop > start && buf[stop - 1] === 13) stop--;
+    number++;
+    onLine(buf.toString("utf8", start, Math.min(stop, start + MAX_LINE)), number);
+  };
+  const emit = (chunk: Buffer) => {
+    let buf = chunk;
+    if (carry !== null) {
+      buf = Buffer.concat([carry, chunk]);
+      carry = null;
+    }
     let start = 0;
-    let data = carry + text;
-    carry = "";
     for (;;) {
-      const nl = data.indexOf("\n", start);
+      const nl = buf.indexOf(10, start);
       if (nl < 0) break;
-      let end = nl;
-      if (end > start && data.charCodeAt(end - 1) === 13) end--;
-      number++;
-      onLine(end - start > MAX_LINE ? data.slice(start, start + MAX_LINE) : data.slice(start, end), number);
+      line(buf, start, nl);
       start = nl + 1;
     }
-    if (start < data.length) {
-      data = data.slice(start);
-      if (final) {
-        number++;
-        onLine(data.length > MAX_LINE ? data.slice(0, MAX_LINE) : data, number);
-      } else {
-        // A line longer than MAX_LINE without a newline yet: keep only its head.
-        carry = data.length > MAX_LINE * 2 ? data.slice(0, MAX_LINE) : data;
-      }
+    if (start < buf.length) {
+      // A line longer than MAX_LINE without a newline yet: keep only its head (and the tail's bytes drop).
+      carry = Buffer.from(buf.subarray(start, Math.min(buf.length, start + MAX_LINE)));
     }
   };
   try {
-    for await (const chunk of stream) emit(decoder.write(chunk as Buffer), false);
-    emit(decoder.end(), true);
+    for await (const chunk of stream) emit(chunk as Buffer);
+    const rest = carry as Buffer | null;
+    if (rest !== null && rest.length > 0) line(rest, 0, rest.length);
   } catch (error) {
     raw.destroy();
     throw new LogReadError(`${file}: cannot read: ${(error as Error).message}${gzip ? " (corrupt gzip?)" : ""}`);
