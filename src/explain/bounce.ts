@@ -149,7 +149,7 @@ function qmailBounce(text: string): Bounce | null {
     const lines = m[2]
       .split(/\r?\n/)
       .map((l) => l.trim())
-      .filter((l) => l !== "");
+      .filter((l) => l !== "" && !/^Giving up on /i.test(l));
     const said = lines.findIndex((l) => /^Remote host said:/i.test(l));
     const diagnostic =
       said >= 0

@@ -58,12 +58,33 @@ function scenarioHasList(advice: Advice, list: string | null): boolean {
   return list !== null && advice.scenario.blacklists.some((b) => b.name === list);
 }
 
+/** A calibrated pool knows its relays' addresses and listing windows: say which relay this was. */
+function calibratedRelay(advice: Advice, ip: string | null): string | null {
+  const calibration = advice.scenario.calibration as
+    | {
+        relays?: { list?: { key: string; address: string | null; server: number }[] };
+        lists?: { name: string; windows: { relayKey: string; end: { estimate: number | null } }[] }[];
+      }
+    | undefined;
+  const relay = calibration?.relays?.list?.find((r) => r.address === ip);
+  if (!calibration || !relay || ip === null) return null;
+  const windows = (calibration.lists ?? []).flatMap((l) =>
+    l.windows.filter((w) => w.relayKey === relay.key).map((w) => ({ list: l.name, ongoing: w.end.estimate === null })),
+  );
+  const listed = windows.length
+    ? `its logs show it listed on ${[...new Set(windows.map((w) => w.list))].join(", ")}${windows.some((w) => w.ongoing) ? ", still at the end of the logs" : ""}`
+    : "its logs show no listing";
+  return `${ip} is relay ${relay.server} (${relay.key}) of pool "${advice.scenario.name}": ${listed}.`;
+}
+
 function adviceSentences(
   advice: Advice,
   c: Classification,
 ): { sentences: string[]; action: Action; wait: number | null } {
   const pool = `In pool "${advice.scenario.name}" (${advice.scenario.pool.servers} relays, ${advice.scenario.pool.balancer.policy} balancing)`;
   const sentences: string[] = [];
+  const relay = calibratedRelay(advice, c.ip);
+  if (relay) sentences.push(relay);
   if (c.list !== null && !scenarioHasList(advice, c.list)) {
     sentences.push(
       `${pool} no list is named "${c.list}"; the advice below is for the pool's own lists (${advice.scenario.blacklists.map((b) => b.name).join(", ") || "none"}).`,

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
-import { sim, tempDir } from "../helpers/cli.js";
+import { sim, smallScenario, tempDir } from "../helpers/cli.js";
 
 const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/maillogs/${name}`, import.meta.url));
 const dir = tempDir();
@@ -60,5 +60,49 @@ describe("sim calibrate on the fixtures", () => {
     const r = await sim("calibrate", bad);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("bad.gz");
+  });
+});
+
+describe("from a simulated pool's log to advice and an explained bounce", () => {
+  it("sim run --maillog → sim calibrate → sim advise and sim explain on the calibrated pool", async () => {
+    const scenario = join(dir, "pool.json");
+    writeFileSync(
+      scenario,
+      JSON.stringify(
+        smallScenario({
+          name: "pool",
+          replications: 1,
+          pool: { servers: 5, balancer: { policy: "sticky" } },
+          traffic: { senders: 15, rate: "60/d" },
+        }),
+      ),
+    );
+    const run = await sim("run", scenario, "--maillog", "exim", "--no-charts", "--out", join(dir, "run"));
+    expect(run.code).toBe(0);
+    const calibrated = join(dir, "calibrated.json");
+    const cal = await sim("calibrate", join(dir, "run", "maillog", "replication-0.log"), "--out", calibrated, "--json");
+    expect(cal.code).toBe(0);
+    const c = JSON.parse(cal.stdout);
+    expect(c.policy.policy).toBe("sticky");
+    const listedKey = c.lists[0].windows[0].relayKey;
+    const advise = await sim(
+      "advise",
+      calibrated,
+      "--policies",
+      "none",
+      "--no-charts",
+      "--json",
+      "--out",
+      join(dir, "adv"),
+    );
+    expect(advise.code).toBe(0);
+    expect(JSON.parse(advise.stdout).verdict).toBe("waiting-does-not-help");
+    const bounce = join(dir, "bounce.txt");
+    writeFileSync(bounce, `550 5.7.1 Service unavailable; Client host [${listedKey}] blocked using bl.spamcop.net\n`);
+    const explain = await sim("explain", bounce, "--scenario", calibrated, "--json");
+    expect(explain.code).toBe(0);
+    const e = JSON.parse(explain.stdout);
+    expect(e.recipients[0].action).toBe("ask-provider");
+    expect(e.recipients[0].sentences.join(" ")).toContain(`${listedKey} is relay`);
   });
 });

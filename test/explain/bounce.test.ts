@@ -34,7 +34,7 @@ describe("parseBounce", () => {
         status: null,
         remoteMta: "198.51.100.25",
         diagnostic:
-          "554 5.7.1 Rejected - your IP address was found in a blacklist for sending spam. Please visit: http://spamcop.net/bl.shtml?203.0.113.12 Giving up on 198.51.100.25.",
+          "554 5.7.1 Rejected - your IP address was found in a blacklist for sending spam. Please visit: http://spamcop.net/bl.shtml?203.0.113.12",
       },
     ]);
   });
