@@ -86,7 +86,7 @@ export function chao1(frequencies: Iterable<number>): Interval {
   let f2 = 0;
   let total = 0;
   for (const c of frequencies) {
-    if (c <= 0) continue;
+    if (!(c > 0)) continue;
     seen++;
     total += c;
     if (c === 1) f1++;
@@ -318,10 +318,7 @@ export function calibrate(e: Evidence, files: string[], formats: Record<string, 
   const t1 = Number.isFinite(e.maxTime) ? e.maxTime : 0;
   const seconds = Math.max(0, t1 - t0);
   const policy = testPolicy(e.pickTime.values(), e.pickRelay.values(), e.pickSender.values(), e.relayList.length);
-  const senderPicks = new Map<number, number>();
-  const ps = e.pickSender.values();
-  for (let i = 0; i < ps.length; i++) if (ps[i] >= 0) senderPicks.set(ps[i], (senderPicks.get(ps[i]) ?? 0) + 1);
-  const senders = chao1(senderPicks.values());
+  const senders = chao1(e.senderPicks);
   const resend = resendEstimate(e);
   const messages = Math.max(0, e.picks - resend.resends);
   const days = seconds / 86_400;

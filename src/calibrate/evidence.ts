@@ -13,8 +13,8 @@ import { domainOf, type LineEvent } from "./line-event.js";
 export const LIMITS = {
   /** Messages in flight (a log cut mid-way leaves messages open: the oldest are dropped). */
   inFlight: 2_000_000,
-  /** Balancer picks kept for the policy test. */
-  picks: 4_000_000,
+  /** Balancer picks kept for the policy test (the first ones in reading order): ample for its tests. */
+  picks: 1_000_000,
   /** Retry ages, waits and rejection times kept. */
   samples: 1_000_000,
   /** Distinct senders, domains and (sender, recipient) bounce keys tracked. */
@@ -99,8 +99,9 @@ export class Evidence {
   readonly relayList: RelayStats[] = [];
   readonly senders = new Map<string, number>();
   readonly domains = new Map<string, number>();
-  /** Balancer picks per domain (domain index → count). */
+  /** Balancer picks per domain and per sender (index → count), all of them, not just those kept. */
   domainPicks: number[] = [];
+  senderPicks: number[] = [];
   readonly lists = new Map<string, ListStats>();
   readonly replyClasses = new Map<string, number>();
   /** Status counts of attempts. */
@@ -272,6 +273,7 @@ export class Evidence {
       relay.picks++;
       this.picks++;
       if (domain >= 0) this.domainPicks[domain] = (this.domainPicks[domain] ?? 0) + 1;
+      if (m.sender >= 0) this.senderPicks[m.sender] = (this.senderPicks[m.sender] ?? 0) + 1;
       if (this.pickTime.push(e.time)) {
         this.pickRelay.push(relay.index);
         this.pickSender.push(m.sender);

@@ -130,7 +130,7 @@ export function calibrateCommand(io: Io): CommandModule<object, CalibrateArgs> {
         .option("json", { type: "boolean", default: false, describe: "print the calibration block as JSON" })
         .example("$0 calibrate /var/log/mail.log* --out mypool.json && $0 advise mypool.json", "advice for your pool")
         .epilogue(
-          "Reads each file twice (so not standard input). Memory grows with messages in flight and the number of relays, senders and recipient domains, not with the log's size; the policy test keeps at most 4 million picks. Lines no parser understands are counted and sampled, never fatal. Exit 2 for unreadable files or bad options.",
+          "Reads each file twice (so not standard input). Memory grows with messages in flight and the number of relays, senders and recipient domains, not with the log's size; the policy test keeps the first million picks. Lines no parser understands are counted and sampled, never fatal. Exit 2 for unreadable files or bad options.",
         ),
     handler: async (args) => {
       if (args.logs.length === 0 || args.logs.includes("-"))
