@@ -5,7 +5,9 @@ import { BudgetError } from "../experiment/budget.js";
 import { ScenarioError } from "../scenario/load.js";
 import { VERSION } from "../version.js";
 import { adviseCommand } from "./commands/advise.js";
+import { calibrateCommand } from "./commands/calibrate.js";
 import { compareCommand } from "./commands/compare.js";
+import { explainCommand } from "./commands/explain.js";
 import { mergeCommand } from "./commands/merge.js";
 import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
@@ -52,6 +54,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .command(mergeCommand(io))
     .command(reportCommand(io))
     .command(adviseCommand(io))
+    .command(explainCommand(io))
+    .command(calibrateCommand(io))
     .demandCommand(1, "Name a command: run, validate, schema, sweep, compare, merge, report or advise (see --help).")
     .strict()
     .version(VERSION)

@@ -241,6 +241,7 @@ export class MailModel {
             kind: "first",
             outcome: "delivered",
             counted: false,
+            list: -1,
           };
     this.scheduleListings(staticListings(s, this.streams.placement));
     this.scheduleListings(compromiseListings(s, compromiseStreams(seed, replication)));
@@ -617,6 +618,8 @@ export class MailModel {
     r.kind = KIND_NAMES[kind];
     r.outcome = outcome === DELIVERED ? "delivered" : outcome === REJECTED_5XX ? "rejected-5xx" : "rejected-4xx";
     r.counted = counted;
+    const matching = this.domainLists[domain] & this.serverLists[server];
+    r.list = outcome === DELIVERED || matching === 0 ? -1 : 31 - Math.clz32(matching & -matching);
     this.sink?.attempt(r);
   }
 

@@ -269,6 +269,13 @@ export const scenarioSchema = z
       })
       .prefault({}),
     sweep: sweepBlock.optional(),
+    calibration: z
+      .record(z.string(), z.unknown(), { error: "expected an object (written by sim calibrate)" })
+      .optional()
+      .meta({
+        description:
+          "estimates, intervals, evidence counts and methods written by `sim calibrate`; accepted and ignored by the model",
+      }),
   })
   .superRefine((s, ctx) => {
     const issue = (path: (string | number)[], message: string, input?: unknown) =>

@@ -1,9 +1,12 @@
 // `sim run FILE`: simulate a scenario's replications and write output/<name>/.
 import type { CommandModule } from "yargs";
+import { MAILLOG_FORMATS, type MaillogFormat } from "../../calibrate/maillog.js";
 import { runScenarioParallel } from "../../experiment/parallel.js";
 import { runShard } from "../../experiment/shard.js";
 import { timeseries } from "../../experiment/summary.js";
+import type { AttemptSink } from "../../model/sink.js";
 import { AttemptsCsv, jsonText, runJson, writeRunFiles } from "../../report/files.js";
+import { MaillogFiles } from "../../report/maillog.js";
 import { loadScenario } from "../../scenario/load.js";
 import {
   checkPartialTarget,
@@ -28,6 +31,7 @@ interface RunArgs extends ExperimentArgs {
   replications?: number;
   json: boolean;
   attempts: boolean;
+  maillog?: string;
   charts: boolean;
   force: boolean;
 }
@@ -67,6 +71,12 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
           default: false,
           describe: "also write attempts.csv, one row per attempt (large)",
         })
+        .option("maillog", {
+          type: "string",
+          choices: MAILLOG_FORMATS as unknown as string[],
+          describe:
+            "also write each replication's attempts as an MTA log (maillog/replication-N.log) that sim calibrate reads",
+        })
         .option("charts", {
           type: "boolean",
           default: true,
@@ -86,6 +96,7 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
         if (args.attempts) throw new UsageError("--attempts cannot be combined with --shard");
         const file = args.out ?? defaultPartialPath(scenario.name, experiment.shard);
         checkPartialTarget(file);
+        if (args.maillog) throw new UsageError("--maillog cannot be combined with --shard");
         const partial = await runShard(scenario, experiment.shard, {
           seed: args.seed,
           replications: args.replications,
@@ -96,8 +107,10 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
         io.stdout(partialNote(partial, file));
         return;
       }
-      if (experiment.precision && (args.attempts || scenario.output.attempts)) {
-        throw new UsageError("--precision cannot be combined with attempts.csv (--attempts or output.attempts)");
+      if (experiment.precision && (args.attempts || scenario.output.attempts || args.maillog)) {
+        throw new UsageError(
+          "--precision cannot be combined with attempts.csv (--attempts or output.attempts) or --maillog",
+        );
       }
       // Checked, locked and staged before any simulation: a refusal or an unwritable folder costs nothing.
       const out = OutputFolder.open(args.out ?? defaultFolder("run", scenario.name), {
@@ -108,11 +121,33 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
       const started = Date.now();
       const progress = progressBar(`${scenario.name}: replications`, { horizon: scenario.horizon });
       let attemptsCsv: AttemptsCsv | null = null;
+      let maillog: MaillogFiles | null = null;
+      // Every sink the run writes to (attempts.csv, maillog/), as one.
+      const sinks = (i: number): AttemptSink | null => {
+        const all = [attemptsCsv?.sinkFor(i), maillog?.sinkFor(i)].filter((x): x is AttemptSink => x !== undefined);
+        return all.length === 0
+          ? null
+          : all.length === 1
+            ? all[0]
+            : {
+                attempt: (r) => {
+                  for (const s of all) s.attempt(r);
+                },
+              };
+      };
       try {
         if (args.attempts || scenario.output.attempts) attemptsCsv = new AttemptsCsv(out.path("attempts.csv"));
+        if (args.maillog) {
+          // Each replication's log is listed in the folder's manifest as it is made.
+          maillog = new MaillogFiles(
+            (i) => out.path(`maillog/replication-${i}.log`),
+            args.maillog as MaillogFormat,
+            scenario.blacklists.map((b) => b.name),
+          );
+        }
         const csv = attemptsCsv;
         // attempts.csv is streamed in replication order, so such runs stay in this thread.
-        const workers = csv ? 1 : experiment.workers;
+        const workers = csv || maillog ? 1 : experiment.workers;
         const { summary, results, precision } = await runScenarioParallel(scenario, {
           seed: args.seed,
           replications: args.replications,
@@ -120,11 +155,12 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
           precision: experiment.precision ?? undefined,
           allowLarge: experiment.allowLarge,
           charts: args.charts,
-          attemptSink: csv ? (i) => csv.sinkFor(i) : undefined,
+          attemptSink: csv || maillog ? sinks : undefined,
           onProgress: (done, total, running) => progress.update(done, total, running),
         });
         progress.finish();
         csv?.close();
+        maillog?.close();
         const series = timeseries(summary.scenario, results);
         const seconds = (Date.now() - started) / 1000;
         const events = results.reduce((a, r) => a + r.events, 0);
