@@ -154,6 +154,8 @@ export function replicationResultSchema(scenario: Scenario, replications: number
       delay: histogram,
       resendsByDelay: list(count),
       resendFailuresByDelay: list(count),
+      laterResendsByDelay: list(count),
+      laterResendFailuresByDelay: list(count),
       servers: z.looseObject({
         attempts: list(count, servers),
         rejections: list(count, servers),
@@ -174,13 +176,15 @@ export function replicationResultSchema(scenario: Scenario, replications: number
     .superRefine((r, ctx) => {
       const issue = (path: PropertyKey[], message: string, input: unknown) =>
         ctx.addIssue({ code: "custom", path, message, input });
-      if (r.resendFailuresByDelay.length !== r.resendsByDelay.length) {
-        issue(["resendFailuresByDelay"], `expected ${r.resendsByDelay.length} values, as resendsByDelay`, undefined);
-      } else {
-        r.resendFailuresByDelay.forEach((f, i) => {
-          if (f > r.resendsByDelay[i]) issue(["resendFailuresByDelay", i], "expected at most resendsByDelay's", f);
-        });
-      }
+      // Failures per bin of the wait: as many bins as resends, and never more failures than resends.
+      const binsAgree = (resends: "resendsByDelay" | "laterResendsByDelay", failures: keyof typeof r) => {
+        const n = r[resends];
+        const f = r[failures] as number[];
+        if (f.length !== n.length) issue([failures], `expected ${n.length} values, as ${resends}`, undefined);
+        else f.forEach((x, i) => x > n[i] && issue([failures, i], `expected at most ${resends}'s`, x));
+      };
+      binsAgree("resendsByDelay", "resendFailuresByDelay");
+      binsAgree("laterResendsByDelay", "laterResendFailuresByDelay");
       r.servers.rejections.forEach((x, i) => {
         if (x > r.servers.attempts[i]) issue(["servers", "rejections", i], "expected at most the server's attempts", x);
       });

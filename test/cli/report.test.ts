@@ -122,10 +122,13 @@ describe("sim run and sim report", () => {
     summary.replications = '<img src=x onerror="alert(1)">';
     summary.totals.messages = -5;
     writeFileSync(join(dir, "summary.json"), JSON.stringify(summary));
+    // Marked as a run's output, so that sim report reaches the file's contents.
+    const manifest = { tool: "relaysim", version: VERSION, command: "run", files: ["summary.json"] };
+    writeFileSync(join(dir, ".relaysim-output.json"), JSON.stringify(manifest));
     const r = io();
     expect(await main(["report", dir], r.io)).toBe(2);
     expect(r.out.stderr).toMatch(/summary\.json: replications: expected a positive integer, got "<img/);
-    expect(readdirSync(dir)).toEqual(["summary.json"]);
+    expect(readdirSync(dir).sort()).toEqual([".relaysim-output.json", "summary.json"]);
     // Fix the header: the next problem is named the same way.
     summary.replications = 20;
     writeFileSync(join(dir, "summary.json"), JSON.stringify(summary));
