@@ -5,7 +5,7 @@
 // (DESIGN §2), so when `advise` is run again with more replications, or `sim run`'s summary is
 // asked for after it, the replications already done are not simulated twice.
 import workerSource from "relaysim:worker-source";
-import type { ReplicationTask, TaskMessage, WorkerReply } from "../experiment/pool.js";
+import type { ReplicationTask, TaskList, TaskMessage, WorkerReply } from "../experiment/pool.js";
 import type { ReplicationResult } from "../experiment/result.js";
 import type { Scenario } from "../scenario/schema.js";
 
@@ -49,10 +49,9 @@ export class ReplicationPool {
   }
 
   /** Simulate the tasks (or recall them) and return their results in task order; `onResult` after each. */
-  run(
-    tasks: readonly ReplicationTask[],
-    onResult?: (done: number, total: number) => void,
-  ): Promise<ReplicationResult[]> {
+  run(list: TaskList, onResult?: (done: number, total: number) => void): Promise<ReplicationResult[]> {
+    // The experiment code hands over tasks made on demand; a page's runs are small, so make them all.
+    const tasks = Array.from({ length: list.length }, (_, i) => list.at(i) as ReplicationTask);
     if (this.abort) return Promise.reject(new Error("ReplicationPool.run: the pool is already running tasks"));
     if (this.halted) return Promise.reject(new StoppedError("stopped"));
     const results = new Array<ReplicationResult>(tasks.length);
