@@ -61,7 +61,7 @@ export const RESAMPLES = 999;
 const BOOTSTRAP_SEED = 0x2f6b_1d3a;
 
 /** Mulberry32 (Tommy Ettinger, 2017): a small, fast 32-bit generator, enough for resampling indices. */
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

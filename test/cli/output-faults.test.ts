@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MANIFEST } from "../../src/cli/output-folder.js";
+import { mulberry32 } from "../../src/stats/interval.js";
 import { sim, smallScenario, tempDir, writeScenario } from "../helpers/cli.js";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -112,17 +113,8 @@ describe.skipIf(!mountable)("a read-only file system", () => {
   });
 });
 
-/** mulberry32: a seeded generator for the kill delays. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator for the kill delays. */
+const random = mulberry32;
 
 function runAndKill(
   args: string[],

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { smallScenario } from "../helpers/cli.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const read = (path: string) => readFileSync(join(ROOT, path), "utf8");
@@ -69,21 +70,7 @@ describe("deploy/kubernetes", () => {
     afterAll(() => rmSync(dir, { recursive: true, force: true }));
     mkdirSync(join(dir, "results"));
     const scenario = join(dir, "scenario.json");
-    writeFileSync(
-      scenario,
-      JSON.stringify({
-        name: "small",
-        seed: 7,
-        replications: 3,
-        horizon: "1d",
-        pool: { servers: 5, balancer: { policy: "timer", period: "10m" } },
-        blacklists: [{ name: "spamcop", subscribers: 0.5 }],
-        listed: [{ servers: 2, on: ["spamcop"] }],
-        recipients: { domains: 50 },
-        traffic: { senders: 10, rate: "30/d" },
-        resend: { after: { uniform: ["5m", "15m"] }, maxAttempts: 3 },
-      }),
-    );
+    writeFileSync(scenario, JSON.stringify(smallScenario()));
     /** The manifest's script with the image's and volumes' paths mapped into `dir`. */
     const local = (script: string) =>
       script

@@ -9,6 +9,7 @@ import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { smallScenario } from "../helpers/cli.js";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const CLUSTER = join(ROOT, "scripts/slurm-test-cluster.sh");
@@ -28,20 +29,6 @@ if (!slurmInstalled && !onCi) {
   );
 }
 
-/** A small, fast scenario: a few hundred messages a replication. */
-const SMALL = {
-  name: "small",
-  seed: 7,
-  replications: 3,
-  horizon: "1d",
-  pool: { servers: 5, balancer: { policy: "timer", period: "10m" } },
-  blacklists: [{ name: "spamcop", subscribers: 0.5 }],
-  listed: [{ servers: 2, on: ["spamcop"] }],
-  recipients: { domains: 50 },
-  traffic: { senders: 10, rate: "30/d" },
-  resend: { after: { uniform: ["5m", "15m"] }, maxAttempts: 3 },
-};
-
 /** All files under `dir`, as sorted paths relative to it. */
 function files(dir: string): string[] {
   return readdirSync(dir, { recursive: true, encoding: "utf8" })
@@ -58,7 +45,7 @@ describe.skipIf(!slurmInstalled && !onCi)("deploy/slurm on a single-node Slurm c
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), "relaysim-slurm-test-"));
     scenario = join(dir, "small.json");
-    writeFileSync(scenario, JSON.stringify(SMALL));
+    writeFileSync(scenario, JSON.stringify(smallScenario()));
     if (!slurmInstalled) {
       throw new Error("Slurm is not installed: run sudo bash scripts/install-deps.sh (slurm-wlm, munge)");
     }

@@ -7,19 +7,11 @@ import { describe, expect, it } from "vitest";
 import { analyseCurve, crossFittedPlateau } from "../../src/experiment/advise.js";
 import type { DelayGrid } from "../../src/experiment/advise-grid.js";
 import type { ReplicationResult } from "../../src/experiment/result.js";
+import { mulberry32 } from "../../src/stats/interval.js";
 import { binomialAgrees } from "../helpers/chernoff.js";
 import { FALSE_ALARM } from "../helpers/stats.js";
 
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const generator = mulberry32;
 
 const FAILURE = 0.05;
 const RESENDS = 100;

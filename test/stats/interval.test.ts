@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import {
   MIN_BOOTSTRAP,
   meanEstimate,
+  mulberry32,
   NON_NEGATIVE,
   PROPORTION,
   ratioEstimate,
@@ -13,17 +14,8 @@ import { tInterval } from "../../src/stats/student.js";
 import { wilson } from "../../src/stats/wilson.js";
 import { passMark } from "../coverage/harness.js";
 
-/** Mulberry32, as in interval.ts, for reproducible test data. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Mulberry32, as interval.ts resamples with, for reproducible test data. */
+const generator = mulberry32;
 
 describe("meanEstimate", () => {
   it("is the mean over replications, with a bootstrap-t interval from MIN_BOOTSTRAP on", () => {
