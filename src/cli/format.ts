@@ -5,8 +5,20 @@ import type { Summary } from "../experiment/summary.js";
 import { formatInterval, formatMetric, METRIC_TITLES } from "../report/charts/theme.js";
 import { maxOf } from "../stats/extremes.js";
 
-/** Left-aligned first column, right-aligned others. */
+/**
+ * Text for a terminal with its control characters (C0, DEL, C1) shown as "\uFFFD": a swept value
+ * or a path read from a crafted sweep.json must not move the cursor, retitle the window or
+ * write to the clipboard through escape sequences.
+ */
+export function terminalText(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, "\uFFFD");
+}
+
+/** Left-aligned first column, right-aligned others; control characters neutralised (terminalText). */
 export function table(header: string[], rows: string[][]): string {
+  header = header.map(terminalText);
+  rows = rows.map((r) => r.map(terminalText));
   const widths = header.map((h, i) =>
     maxOf(
       rows.map((r) => r[i].length),
