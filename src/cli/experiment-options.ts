@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import type { Argv } from "yargs";
 import { defaultWorkers } from "../experiment/pool.js";
 import {
+  DEFAULT_MIN_REPLICATIONS,
   type PrecisionOptions,
   type PrecisionReport,
   type PrecisionTargets,
@@ -22,6 +23,7 @@ export interface ExperimentArgs {
   shard?: string;
   precision?: string[];
   "max-replications"?: number;
+  "min-replications"?: number;
 }
 
 export interface ParsedExperimentArgs {
@@ -47,6 +49,10 @@ export function experimentFlags<T>(y: Argv<T>, options: { shard: boolean }): Arg
     .option("max-replications", {
       type: "number",
       describe: `with --precision, stop after this many replications (default ${DEFAULT_MAX_REPLICATIONS})`,
+    })
+    .option("min-replications", {
+      type: "number",
+      describe: `with --precision, never stop before this many replications (default ${DEFAULT_MIN_REPLICATIONS}, Law & Kelton's n0)`,
     });
   if (options.shard) {
     withFlags = withFlags.option("shard", {
@@ -93,12 +99,26 @@ export function parseWorkers(value: number | undefined): number {
   return value;
 }
 
-/** `--precision METRIC=HALFWIDTH` (repeatable) and `--max-replications`. */
-export function parsePrecision(items: readonly string[] | undefined, max: number | undefined): PrecisionOptions | null {
+/** `--min-replications`: an integer ≥ 2, or undefined for the default. */
+export function parseMinReplications(min: number | undefined): number | undefined {
+  if (min !== undefined && !(Number.isSafeInteger(min) && min >= 2)) {
+    throw new UsageError(`--min-replications: expected an integer ≥ 2, got ${min}`);
+  }
+  return min;
+}
+
+/** `--precision METRIC=HALFWIDTH` (repeatable), `--max-replications` and `--min-replications`. */
+export function parsePrecision(
+  items: readonly string[] | undefined,
+  max: number | undefined,
+  min?: number | undefined,
+): PrecisionOptions | null {
   if (items === undefined || items.length === 0) {
     if (max !== undefined) throw new UsageError("--max-replications: only meaningful with --precision");
+    if (min !== undefined) throw new UsageError("--min-replications: only meaningful with --precision");
     return null;
   }
+  const minReplications = parseMinReplications(min);
   const targets: PrecisionTargets = {};
   for (const item of items) {
     const eq = item.indexOf("=");
@@ -116,14 +136,14 @@ export function parsePrecision(items: readonly string[] | undefined, max: number
   if (!(Number.isSafeInteger(maxReplications) && maxReplications >= 2)) {
     throw new UsageError(`--max-replications: expected an integer ≥ 2, got ${max}`);
   }
-  return { targets, maxReplications };
+  return { targets, maxReplications, ...(minReplications !== undefined ? { minReplications } : {}) };
 }
 
 /** Parse the shared flags; shards and precision targets exclude each other (the procedure is sequential). */
 export function parseExperimentArgs(args: ExperimentArgs): ParsedExperimentArgs {
   const workers = parseWorkers(args.workers);
   const shard = args.shard === undefined ? null : parseShard(args.shard);
-  const precision = parsePrecision(args.precision, args["max-replications"]);
+  const precision = parsePrecision(args.precision, args["max-replications"], args["min-replications"]);
   if (shard && precision) {
     throw new UsageError(
       "--shard cannot be combined with --precision: the stopping rule needs all results in one place; find the number of replications with --precision first, then shard with -r",

@@ -28,5 +28,8 @@ export function summaryTable(summary: Summary): string {
   });
   const t = summary.totals;
   const head = `${summary.scenario.name}: ${summary.replications} replication${summary.replications === 1 ? "" : "s"}, seed ${summary.seed}, ${t.messages} messages, ${t.resends} user resends`;
-  return `${head}\n\n${table(["metric", "mean", "95 % CI"], rows)}\n`;
+  const note = summary.conditional
+    ? "\nOne replication: the intervals are conditional on its placement, listings and subscriptions, not for the scenario.\n"
+    : "";
+  return `${head}\n\n${table(["metric", "mean", "95 % CI"], rows)}\n${note}`;
 }

@@ -3,8 +3,7 @@
 // others, plus the operator's view. Numbers only; the words are made in report/advice-html.ts.
 import { stringify } from "csv-stringify/sync";
 import { type Balancer, type Dist, POLICIES, type Policy, type Scenario } from "../scenario/schema.js";
-import { tInterval } from "../stats/student.js";
-import { wilson } from "../stats/wilson.js";
+import { type Bounds, type Estimate, meanEstimate, NON_NEGATIVE, PROPORTION } from "../stats/interval.js";
 import { VERSION } from "../version.js";
 import { COARSE, type DelayGrid, FINE, fittedGrid, givenGrid } from "./advise-grid.js";
 import { pairedDifference } from "./compare.js";
@@ -80,20 +79,26 @@ export interface AdviseOptions extends Omit<ExperimentOptions, "precision"> {
   source?: string;
 }
 
-/** A mean over replications with its 95 % interval (Student t; Wilson on pooled counts with one). */
-export interface Estimate {
-  mean: number | null;
-  ci95: [number, number] | null;
-  /** Replications in which it is defined. */
-  n: number;
-}
+/** A mean over replications with its 95 % interval (src/stats/interval.ts; conditional Wilson on pooled counts with one). */
+export type { Estimate };
 
 /** A paired difference over replications (common random numbers) with its 95 % interval. */
 export interface DifferenceEstimate {
   difference: number | null;
   ci95: [number, number] | null;
   n: number;
+  method: Estimate["method"];
 }
+
+/**
+ * The plateau, cross-fitted so that choosing it and estimating it are not done on the same
+ * data (the minimum of noisy means is biased low, and testing "at once − plateau" on the data
+ * that chose the plateau gives false "wait" verdicts): replications split into even and odd
+ * indices; each half's lowest grid point is read on the other half, and the plateau's value in
+ * replication i is its failure at the wait the other half chose. `delay` is the wait with the
+ * lowest mean over all replications (for display); `delays` the two halves' choices.
+ */
+export type PlateauEstimate = Estimate & { delay: number; delays: [number, number] };
 
 /** Resend failure at one fixed wait. */
 export interface CurvePoint extends Estimate {
@@ -121,8 +126,8 @@ export interface PolicyAdvice {
   atOnce: Estimate;
   /** Following the scenario's own resend rule (`resend.after`, by default 5–15 min). */
   advice: Estimate;
-  /** The grid point where failure is lowest (the first, on ties); null when no wait saw a resend. */
-  plateau: (Estimate & { delay: number }) | null;
+  /** The lowest failure on the grid, cross-fitted (PlateauEstimate); null when no wait saw a resend. */
+  plateau: PlateauEstimate | null;
   /** The tolerance in effect: max(absolute, relative × plateau). */
   tolerance: number | null;
   /** Smallest wait from which every grid point up to the plateau is good (seconds). */
@@ -196,7 +201,7 @@ export interface Advice {
   shortestGoodWaitFailure: Estimate | null;
   atOnce: Estimate | null;
   advice: Estimate | null;
-  plateau: (Estimate & { delay: number }) | null;
+  plateau: PlateauEstimate | null;
   tolerance: number | null;
   replications: number;
   precision: PrecisionReport | null;
@@ -233,21 +238,63 @@ export function adviseProblem(scenario: Scenario): string | null {
   return null;
 }
 
-function estimate(values: ReadonlyArray<number | null>, pooled?: [number, number]): Estimate {
-  const defined = values.filter((v): v is number => v !== null);
-  if (defined.length === 0) return { mean: null, ci95: null, n: 0 };
-  if (defined.length === 1) {
-    const ci95 = pooled && pooled[1] > 0 ? wilson(pooled[0], pooled[1]) : null;
-    return { mean: defined[0], ci95, n: 1 };
-  }
-  const { mean, ci95 } = tInterval(defined);
-  return { mean, ci95, n: defined.length };
+function estimate(values: ReadonlyArray<number | null>, bounds: Bounds, pooled?: [number, number]): Estimate {
+  return meanEstimate(values, bounds, pooled);
 }
 
-/** b − a over the replications where both are defined. */
-function difference(a: ReadonlyArray<number | null>, b: ReadonlyArray<number | null>): DifferenceEstimate {
-  const d = pairedDifference("", a, b);
-  return { difference: d.difference, ci95: d.ci95, n: d.n };
+/** b − a over the replications where both are defined; `bounds` those of a and b. */
+function difference(
+  a: ReadonlyArray<number | null>,
+  b: ReadonlyArray<number | null>,
+  bounds: Bounds = PROPORTION,
+): DifferenceEstimate {
+  const d = pairedDifference("", a, b, bounds);
+  return { difference: d.difference, ci95: d.ci95, n: d.n, method: d.method };
+}
+
+/** Index of the lowest mean of `series[j]` over replications `i ≡ parity (mod 2)`; −1 when none is defined. */
+function lowestOnHalf(series: ReadonlyArray<ReadonlyArray<number | null>>, parity: number): number {
+  let best = -1;
+  let bestMean = Number.POSITIVE_INFINITY;
+  series.forEach((values, j) => {
+    let sum = 0;
+    let n = 0;
+    for (let i = parity; i < values.length; i += 2) {
+      const v = values[i];
+      if (v !== null) {
+        sum += v;
+        n++;
+      }
+    }
+    if (n > 0 && sum / n < bestMean) {
+      best = j;
+      bestMean = sum / n;
+    }
+  });
+  return best;
+}
+
+/**
+ * Cross-fitted plateau series: replication i's failure at the grid point chosen (lowest mean)
+ * on the replications of the other parity; with one replication, at the point it chose itself.
+ * Returns the two halves' choices (even, odd) and the series.
+ */
+export function crossFittedPlateau(series: ReadonlyArray<ReadonlyArray<number | null>>): {
+  chosen: [number, number];
+  values: Array<number | null>;
+} {
+  const even = lowestOnHalf(series, 0);
+  const odd = lowestOnHalf(series, 1);
+  // With one replication (or a half without any resend) there is no other half to choose on.
+  const forEven = odd >= 0 ? odd : even;
+  const forOdd = even >= 0 ? even : odd;
+  const length = series.length === 0 ? 0 : series[0].length;
+  const values: Array<number | null> = [];
+  for (let i = 0; i < length; i++) {
+    const j = i % 2 === 0 ? forEven : forOdd;
+    values.push(j >= 0 ? series[j][i] : null);
+  }
+  return { chosen: [forOdd, forEven], values };
 }
 
 /** The low end of a difference's 95 % interval (its value when there is no interval); null if undefined. */
@@ -266,7 +313,7 @@ function failureEstimate(rs: readonly ReplicationResult[]): Estimate {
     rejected += r.counts.resendRejected;
     resends += r.counts.resends;
   }
-  return estimate(failure(rs), [rejected, resends]);
+  return estimate(failure(rs), PROPORTION, [rejected, resends]);
 }
 
 /** Floating-point slack when comparing a difference with the tolerance. */
@@ -292,7 +339,7 @@ export function analyseCurve(
   const advice = failureEstimate(ownRule);
   const resends = (rs: readonly ReplicationResult[]) => rs.reduce((a, r) => a + r.counts.resends, 0);
   if (p < 0) {
-    const none: DifferenceEstimate = { difference: null, ci95: null, n: 0 };
+    const none: DifferenceEstimate = { difference: null, ci95: null, n: 0, method: "none" };
     return {
       points: grid.delays.map((delay, i) => ({
         delay,
@@ -315,9 +362,12 @@ export function analyseCurve(
       cost: { advice: null, shortestGoodWait: null },
     };
   }
-  const plateauMean = estimates[p].mean as number;
+  // Choose and estimate on different halves (crossFittedPlateau): no selection bias.
+  const cross = crossFittedPlateau(results.map(failure));
+  const atPlateau = cross.values;
+  const plateauEstimate = estimate(atPlateau, PROPORTION);
+  const plateauMean = plateauEstimate.mean ?? (estimates[p].mean as number);
   const tol = Math.max(tolerance.absolute, tolerance.relative * plateauMean);
-  const atPlateau = failure(results[p]);
   const isGood = (d: DifferenceEstimate) => {
     const low = lowEnd(d);
     return low !== null && low <= tol + SLACK;
@@ -346,7 +396,11 @@ export function analyseCurve(
     points,
     atOnce,
     advice,
-    plateau: { delay: grid.delays[p], ...estimates[p] },
+    plateau: {
+      delay: grid.delays[p],
+      delays: [grid.delays[cross.chosen[0]], grid.delays[cross.chosen[1]]],
+      ...plateauEstimate,
+    },
     tolerance: tol,
     shortestGoodWait: grid.delays[first],
     shortestGoodWaitFailure: estimates[first],
@@ -356,8 +410,8 @@ export function analyseCurve(
     verdict,
     gain: { waiting: gainWaiting, advice: gainAdvice },
     cost: {
-      advice: difference(atOnceDelay, deliveryDelay(ownRule)),
-      shortestGoodWait: difference(atOnceDelay, deliveryDelay(results[first])),
+      advice: difference(atOnceDelay, deliveryDelay(ownRule), NON_NEGATIVE),
+      shortestGoodWait: difference(atOnceDelay, deliveryDelay(results[first]), NON_NEGATIVE),
     },
   };
 }
@@ -414,6 +468,21 @@ async function adviseOnPolicy(
   };
 }
 
+/** Counts summed over replications, for the conditional Wilson interval of one replication. */
+function pooledCounts(
+  rs: readonly ReplicationResult[],
+  pick: (c: ReplicationResult["counts"]) => [number, number],
+): [number, number] {
+  let a = 0;
+  let b = 0;
+  for (const r of rs) {
+    const [x, y] = pick(r.counts);
+    a += x;
+    b += y;
+  }
+  return [a, b];
+}
+
 function perDay(rs: readonly ReplicationResult[], value: (r: ReplicationResult) => number, days: number) {
   return rs.map((r) => value(r) / days);
 }
@@ -422,10 +491,21 @@ const rejections = (r: ReplicationResult) => r.servers.rejections.reduce((a, b) 
 
 function arm(rs: readonly ReplicationResult[], days: number): OperatorArm {
   return {
-    rejectionsPerDay: estimate(perDay(rs, rejections, days)),
-    bouncedForGoodPerDay: estimate(perDay(rs, (r) => r.counts.failed, days)),
-    firstAttemptFailure: estimate(rs.map((r) => r.metrics.firstAttemptFailure)),
-    messageFailure: estimate(rs.map((r) => r.metrics.messageFailure)),
+    rejectionsPerDay: estimate(perDay(rs, rejections, days), NON_NEGATIVE),
+    bouncedForGoodPerDay: estimate(
+      perDay(rs, (r) => r.counts.failed, days),
+      NON_NEGATIVE,
+    ),
+    firstAttemptFailure: estimate(
+      rs.map((r) => r.metrics.firstAttemptFailure),
+      PROPORTION,
+      pooledCounts(rs, (c) => [c.firstRejected, c.messages]),
+    ),
+    messageFailure: estimate(
+      rs.map((r) => r.metrics.messageFailure),
+      PROPORTION,
+      pooledCounts(rs, (c) => [c.failed, c.messages]),
+    ),
   };
 }
 
@@ -457,14 +537,23 @@ async function operatorView(
   const other = run.results[0];
   const without = inScenario ? other : ownRule;
   const withCheck = inScenario ? ownRule : other;
-  const saved = (value: (rs: readonly ReplicationResult[]) => Array<number | null>) =>
-    difference(value(withCheck), value(without));
+  const saved = (value: (rs: readonly ReplicationResult[]) => Array<number | null>, bounds: Bounds) =>
+    difference(value(withCheck), value(without), bounds);
   return {
     days,
-    messagesPerDay: estimate(perDay(ownRule, (r) => r.counts.messages, days)),
-    rejectionsPerDay: estimate(perDay(ownRule, rejections, days)),
-    bouncedForGood: estimate(ownRule.map((r) => r.counts.failed)),
-    bouncedForGoodPerDay: estimate(perDay(ownRule, (r) => r.counts.failed, days)),
+    messagesPerDay: estimate(
+      perDay(ownRule, (r) => r.counts.messages, days),
+      NON_NEGATIVE,
+    ),
+    rejectionsPerDay: estimate(perDay(ownRule, rejections, days), NON_NEGATIVE),
+    bouncedForGood: estimate(
+      ownRule.map((r) => r.counts.failed),
+      NON_NEGATIVE,
+    ),
+    bouncedForGoodPerDay: estimate(
+      perDay(ownRule, (r) => r.counts.failed, days),
+      NON_NEGATIVE,
+    ),
     healthCheck: {
       checkEvery,
       inScenario,
@@ -472,10 +561,10 @@ async function operatorView(
       without: arm(without, days),
       with: arm(withCheck, days),
       saved: {
-        rejectionsPerDay: saved((rs) => perDay(rs, rejections, days)),
-        bouncedForGoodPerDay: saved((rs) => perDay(rs, (r) => r.counts.failed, days)),
-        firstAttemptFailure: saved((rs) => rs.map((r) => r.metrics.firstAttemptFailure)),
-        messageFailure: saved((rs) => rs.map((r) => r.metrics.messageFailure)),
+        rejectionsPerDay: saved((rs) => perDay(rs, rejections, days), NON_NEGATIVE),
+        bouncedForGoodPerDay: saved((rs) => perDay(rs, (r) => r.counts.failed, days), NON_NEGATIVE),
+        firstAttemptFailure: saved((rs) => rs.map((r) => r.metrics.firstAttemptFailure), PROPORTION),
+        messageFailure: saved((rs) => rs.map((r) => r.metrics.messageFailure), PROPORTION),
       },
     },
   };

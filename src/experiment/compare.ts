@@ -1,21 +1,20 @@
 // Paired comparisons (`sim compare`): several scenarios run with common random numbers (the
 // same seed and replication indices, so the same mail, recipients and listings wherever the
-// scenarios agree), and each metric's difference from the first scenario with a paired-t 95 %
-// interval. The Welch interval that ignores the pairing is kept for reference: the gap
-// between the two is what common random numbers buy.
+// scenarios agree), and each metric's difference from the first scenario with a paired 95 %
+// interval (the replication bootstrap-t of src/stats/interval.ts on the paired differences).
+// The Welch interval that ignores the pairing is kept for reference: the gap between the two
+// is what common random numbers buy.
 import type { Scenario } from "../scenario/schema.js";
-import { pairedInterval, tInterval } from "../stats/student.js";
+import { type Bounds, type Estimate, meanEstimate, UNBOUNDED } from "../stats/interval.js";
+import { pairedInterval } from "../stats/student.js";
 import { VERSION } from "../version.js";
 import { type ExperimentOptions, runConfigurations } from "./parallel.js";
 import type { PrecisionReport } from "./precision.js";
 import { METRICS, type Metric, type ReplicationResult } from "./result.js";
+import { METRIC_BOUNDS } from "./summary.js";
 
-/** A metric's mean over replications with its 95 % Student-t interval (null with fewer than two). */
-export interface MeanSummary {
-  mean: number | null;
-  ci95: [number, number] | null;
-  n: number;
-}
+/** A metric's mean over replications with its 95 % interval (null with fewer than two). */
+export type MeanSummary = Estimate;
 
 /** One scenario against the first: its mean and the paired difference from the first's. */
 export interface Difference {
@@ -25,8 +24,9 @@ export interface Difference {
   mean: number | null;
   /** Mean of (this − first) over replications where both are defined. */
   difference: number | null;
-  /** Paired-t 95 % interval of the difference. */
+  /** Paired 95 % interval of the difference (bootstrap-t over replications). */
   ci95: [number, number] | null;
+  method: Estimate["method"];
   /** Welch 95 % interval, ignoring the pairing (for reference). */
   unpairedCi95: [number, number] | null;
   /** Replications where both scenarios define the metric. */
@@ -44,18 +44,22 @@ export interface Comparison {
   precision?: PrecisionReport;
 }
 
-function baselineSummary(values: Array<number | null>): MeanSummary {
-  const defined = values.filter((v): v is number => v !== null);
-  if (defined.length === 0) return { mean: null, ci95: null, n: 0 };
-  const { mean, ci95 } = tInterval(defined);
-  return { mean, ci95: defined.length >= 2 ? ci95 : null, n: defined.length };
+function baselineSummary(values: Array<number | null>, bounds: Bounds): MeanSummary {
+  const e = meanEstimate(values, bounds);
+  return e.n >= 2 ? e : { mean: e.mean, ci95: null, n: e.n, method: "none" };
 }
 
-/** The difference b − a over the replications where both are defined. */
+/** Bounds of b − a for quantities within `bounds`. */
+function differenceBounds(bounds: Bounds): Bounds {
+  return { lower: bounds.lower - bounds.upper, upper: bounds.upper - bounds.lower };
+}
+
+/** The difference b − a over the replications where both are defined (`bounds`: those of a and b). */
 export function pairedDifference(
   label: string,
   a: ReadonlyArray<number | null>,
   b: ReadonlyArray<number | null>,
+  bounds: Bounds = UNBOUNDED,
 ): Difference {
   const xs: number[] = [];
   const ys: number[] = [];
@@ -67,15 +71,17 @@ export function pairedDifference(
     }
   });
   const n = xs.length;
-  const definedB = b.filter((v): v is number => v !== null);
-  const mean = definedB.length > 0 ? tInterval(definedB).mean : null;
-  if (n === 0) return { scenario: label, mean, difference: null, ci95: null, unpairedCi95: null, n };
+  const mean = meanEstimate(b, bounds).mean;
+  if (n === 0) return { scenario: label, mean, difference: null, ci95: null, method: "none", unpairedCi95: null, n };
   const p = pairedInterval(xs, ys);
+  const diffs = ys.map((y, i) => y - xs[i]);
+  const d = meanEstimate(diffs, differenceBounds(bounds));
   return {
     scenario: label,
     mean,
-    difference: p.mean,
-    ci95: n >= 2 ? p.ci95 : null,
+    difference: d.mean,
+    ci95: n >= 2 ? d.ci95 : null,
+    method: n >= 2 ? d.method : "none",
     unpairedCi95: n >= 2 ? p.unpairedCi95 : null,
     n,
   };
@@ -93,8 +99,10 @@ export function comparison(
     METRICS.map((m) => [
       m,
       {
-        baseline: baselineSummary(metric(m, 0)),
-        differences: scenarios.slice(1).map((s, k) => pairedDifference(s.label, metric(m, 0), metric(m, k + 1))),
+        baseline: baselineSummary(metric(m, 0), METRIC_BOUNDS[m]),
+        differences: scenarios
+          .slice(1)
+          .map((s, k) => pairedDifference(s.label, metric(m, 0), metric(m, k + 1), METRIC_BOUNDS[m])),
       },
     ]),
   ) as Comparison["metrics"];

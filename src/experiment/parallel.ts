@@ -10,6 +10,7 @@ import {
   type PrecisionOptions,
   type PrecisionReport,
   precisionReport,
+  startingCount,
 } from "./precision.js";
 import type { ReplicationResult } from "./result.js";
 import { type RunOptions, type RunResult, runScenario } from "./run.js";
@@ -85,7 +86,7 @@ export async function runConfigurations(
       return { results: series, replications: initial, precision: null };
     }
     const max = precision.maxReplications;
-    let have = Math.min(Math.max(initial, 2), max);
+    let have = startingCount(precision, initial);
     await run(0, have, 0, have * configs.length);
     // The procedure's first check is at n0 itself.
     let scannedTo = have - 1;

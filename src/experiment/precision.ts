@@ -1,11 +1,17 @@
 // Precision targets: add replications until every named metric's 95 % half-width is at or
 // below its target. This is the sequential procedure for absolute precision of Law & Kelton,
-// "Simulation Modeling and Analysis" (5th ed., §9.4.1): from n0 replications, stop at the first
-// n whose half-width t_{n−1,0.975}·√(S²(n)/n) is ≤ β. Replications run in batches for speed,
+// "Simulation Modeling and Analysis" (5th ed., §9.4.1): from n0 ≥ 10 replications (their n0;
+// fewer give a variance estimate so rough that the rule stops early on a lucky pair), stop at
+// the first n whose half-width is ≤ β — the half-width of the interval summary.json reports
+// (src/stats/interval.ts), not a plain t one. Replications run in batches for speed,
 // but the stopping point is found by scanning every n in order, so it is exactly the
 // one-at-a-time procedure's n: it depends on the seed only, never on batch size or workers.
-import { tInterval } from "../stats/student.js";
+import { meanEstimate } from "../stats/interval.js";
 import { METRICS, type Metric, type ReplicationResult } from "./result.js";
+import { METRIC_BOUNDS } from "./summary.js";
+
+/** Law & Kelton's n0: the sequential rule never stops before this many replications (DESIGN §3). */
+export const DEFAULT_MIN_REPLICATIONS = 10;
 
 /** The target 95 % half-width of each named metric (in the metric's unit, seconds for delays). */
 export type PrecisionTargets = Partial<Record<Metric, number>>;
@@ -15,6 +21,14 @@ export interface PrecisionOptions {
   targets: PrecisionTargets;
   /** Stop here even if a target is not met. */
   maxReplications: number;
+  /** Never stop before this many (default DEFAULT_MIN_REPLICATIONS; capped by maxReplications). */
+  minReplications?: number;
+}
+
+/** The first n the rule may stop at: max(minReplications, 2), at most maxReplications. */
+export function startingCount(options: PrecisionOptions, initial: number): number {
+  const min = Math.max(options.minReplications ?? DEFAULT_MIN_REPLICATIONS, 2);
+  return Math.min(Math.max(initial, min), options.maxReplications);
 }
 
 /** How a precision run ended, for stdout and run.json. */
@@ -41,7 +55,11 @@ export function precisionProblem(targets: PrecisionTargets): string | null {
   return null;
 }
 
-/** The 95 % half-width of a metric over the first n results; null with fewer than two defined values. */
+/**
+ * The 95 % half-width of a metric over the first n results: the larger distance from the mean
+ * to an end of the interval summary.json reports (so a met target is met in the summary too);
+ * null with fewer than two defined values.
+ */
 export function halfWidthAt(results: readonly ReplicationResult[], metric: Metric, n: number): number | null {
   const values: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -49,9 +67,9 @@ export function halfWidthAt(results: readonly ReplicationResult[], metric: Metri
     if (v !== null) values.push(v);
   }
   if (values.length < 2) return null;
-  // The same interval summary.json reports, so a met target is met in the summary too.
-  const { mean, ci95 } = tInterval(values);
-  return ci95[1] - mean;
+  const { mean, ci95 } = meanEstimate(values, METRIC_BOUNDS[metric]);
+  if (mean === null || ci95 === null) return null;
+  return Math.max(mean - ci95[0], ci95[1] - mean);
 }
 
 function targetsMetAt(

@@ -48,8 +48,12 @@ export interface ReplicationResult {
   /** The metric values of DESIGN §3; null where undefined (e.g. no resends). */
   metrics: Record<Metric, number | null>;
   delay: ReturnType<LogHistogram["toJSON"]>;
+  /** First user resends and their failures per `delayBin` of the wait. */
   resendsByDelay: number[];
   resendFailuresByDelay: number[];
+  /** Second and later user resends, likewise. */
+  laterResendsByDelay: number[];
+  laterResendFailuresByDelay: number[];
   /** Per server: attempts, rejections, seconds listed; sessions, busy seconds and queue-wait seconds (tracked with capacity or least-connections). */
   servers: {
     attempts: number[];
@@ -106,6 +110,8 @@ export function replicationResult(
     delay: delay.toJSON(),
     resendsByDelay: [...tally.resendsByDelay],
     resendFailuresByDelay: [...tally.resendFailuresByDelay],
+    laterResendsByDelay: [...tally.laterResendsByDelay],
+    laterResendFailuresByDelay: [...tally.laterResendFailuresByDelay],
     servers: {
       attempts: [...tally.serverAttempts],
       rejections: [...tally.serverRejections],

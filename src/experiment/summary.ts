@@ -1,24 +1,30 @@
 // Combine replication results into the summary of DESIGN §3–4: each metric's mean with a
-// 95 % Student-t interval over replications (Wilson on pooled counts when R = 1), resend
-// failure by delay, per-server counts and the delivery-delay distribution. Results are
+// replication-clustered 95 % interval (src/stats/interval.ts; conditional Wilson on pooled
+// counts when R = 1), resend failure by delay (first resends, and later ones apart), per-server
+// counts and the delivery-delay distribution. Results are
 // always combined in replication order, so the floating-point sums — and the JSON — are
 // the same however the replications were computed.
 import type { Scenario } from "../scenario/schema.js";
 import { LogHistogram } from "../stats/histogram.js";
-import { tInterval } from "../stats/student.js";
-import { wilson } from "../stats/wilson.js";
+import {
+  type Bounds,
+  type Estimate,
+  meanEstimate,
+  NON_NEGATIVE,
+  PROPORTION,
+  ratioEstimate,
+} from "../stats/interval.js";
 import { VERSION } from "../version.js";
 import { type Counts, METRICS, type Metric, PROPORTIONS, type ReplicationResult } from "./result.js";
 
-/** One metric of summary.json: the mean over replications and its 95 % interval. */
-export interface MetricSummary {
-  mean: number | null;
-  ci95: [number, number] | null;
-  /** Replications in which the metric is defined. */
-  n: number;
-}
+/** One metric of summary.json: the mean over replications, its 95 % interval and how it was computed. */
+export type MetricSummary = Estimate;
 
-/** One bin of resendFailureByDelay: user resends whose wait fell in [from, to) and how many failed. */
+/**
+ * One bin of resendFailureByDelay: user resends whose wait fell in [from, to), how many failed,
+ * the ratio failures/resends and its replication-clustered 95 % interval (`method`, `n`
+ * replications with a resend in the bin, `conditional` with one replication).
+ */
 export interface DelayBin {
   /** The bin covers user waits in [from, to) seconds. */
   from: number;
@@ -27,6 +33,9 @@ export interface DelayBin {
   failures: number;
   proportion: number | null;
   ci95: [number, number] | null;
+  n: number;
+  method: Estimate["method"];
+  conditional?: true;
 }
 
 /** One relay's share of the work and of the trouble, over all replications. */
@@ -35,6 +44,10 @@ export interface ServerSummary {
   attempts: number;
   rejections: number;
   listedFraction: number;
+  /** Its listed fraction's mean over replications with a 95 % interval. */
+  listedFractionEstimate: Estimate;
+  /** Rejected ÷ attempts through it (pooled over replications) with a replication-clustered 95 % interval. */
+  rejectionShare: Estimate;
   /** Busy session-seconds ÷ (capacity × counted window); null without a capacity. */
   utilisation: number | null;
   /** Mean wait (seconds) for a free session; null unless sessions are tracked (capacity or least-connections). */
@@ -47,10 +60,18 @@ export interface Summary {
   scenario: Scenario;
   seed: number;
   replications: number;
+  /**
+   * True with one replication: every interval then holds only given that replication's
+   * placements, listings and subscriptions (DESIGN §3), not for the scenario.
+   */
+  conditional: boolean;
   metrics: Record<Metric, MetricSummary>;
   /** Counts summed over replications. */
   totals: Counts;
+  /** First user resends by the wait before them (the curve that says how long to wait). */
   resendFailureByDelay: DelayBin[];
+  /** Second and later user resends by the wait before them. */
+  laterResendFailureByDelay: DelayBin[];
   servers: ServerSummary[];
   /** Empirical CDF of delivery delay (seconds), pooled over replications. */
   deliveryDelayCdf: Array<{ delay: number; fraction: number }>;
@@ -95,19 +116,53 @@ function sumArrays(arrays: readonly number[][]): number[] {
   return sum;
 }
 
+/** The range of each metric, to which its interval is clipped. */
+export const METRIC_BOUNDS: Record<Metric, Bounds> = {
+  firstAttemptFailure: PROPORTION,
+  resendFailure: PROPORTION,
+  messageFailure: PROPORTION,
+  bounceRate: PROPORTION,
+  attemptsPerMessage: { lower: 1, upper: Number.POSITIVE_INFINITY },
+  deliveryDelayMean: NON_NEGATIVE,
+  deliveryDelayP50: NON_NEGATIVE,
+  deliveryDelayP90: NON_NEGATIVE,
+  deliveryDelayP99: NON_NEGATIVE,
+  listedFraction: PROPORTION,
+};
+
 function summariseMetric(metric: Metric, values: Array<number | null>, totals: Counts): MetricSummary {
-  const defined = values.filter((v): v is number => v !== null);
-  if (defined.length === 0) return { mean: null, ci95: null, n: 0 };
-  if (defined.length >= 2) {
-    const { mean, ci95 } = tInterval(defined);
-    return { mean, ci95, n: defined.length };
-  }
   const pooled = PROPORTIONS[metric];
-  if (pooled) {
-    const [successes, trials] = pooled(totals);
-    return { mean: defined[0], ci95: wilson(successes, trials), n: 1 };
+  return meanEstimate(values, METRIC_BOUNDS[metric], pooled ? pooled(totals) : undefined);
+}
+
+/** Bins of a per-replication pair of resend/failure arrays, each with its clustered ratio interval. */
+function delayBins(resendsPerRep: readonly number[][], failuresPerRep: readonly number[][], bin: number): DelayBin[] {
+  const length = Math.max(0, ...resendsPerRep.map((a) => a.length));
+  const bins: DelayBin[] = [];
+  for (let i = 0; i < length; i++) {
+    const resends = resendsPerRep.map((a) => a[i] ?? 0);
+    const failures = failuresPerRep.map((a) => a[i] ?? 0);
+    const e = ratioEstimate(failures, resends, { counts: true });
+    if (e.mean === null) continue;
+    let n = 0;
+    let f = 0;
+    for (let r = 0; r < resends.length; r++) {
+      n += resends[r];
+      f += failures[r];
+    }
+    bins.push({
+      from: i * bin,
+      to: (i + 1) * bin,
+      resends: n,
+      failures: f,
+      proportion: e.mean,
+      ci95: e.ci95,
+      n: e.n,
+      method: e.method,
+      ...(e.conditional ? { conditional: true as const } : {}),
+    });
   }
-  return { mean: defined[0], ci95: null, n: 1 };
+  return bins;
 }
 
 /** Sort by replication index and check there is exactly one result per index 0 … R−1. */
@@ -136,20 +191,16 @@ export function summarise(scenario: Scenario, seed: number, unordered: readonly 
   >;
 
   const bin = scenario.output.delayBin;
-  const resends = sumArrays(results.map((r) => r.resendsByDelay));
-  const failures = sumArrays(results.map((r) => r.resendFailuresByDelay));
-  const resendFailureByDelay: DelayBin[] = [];
-  resends.forEach((n, i) => {
-    if (n === 0) return;
-    resendFailureByDelay.push({
-      from: i * bin,
-      to: (i + 1) * bin,
-      resends: n,
-      failures: failures[i],
-      proportion: failures[i] / n,
-      ci95: wilson(failures[i], n),
-    });
-  });
+  const resendFailureByDelay = delayBins(
+    results.map((r) => r.resendsByDelay),
+    results.map((r) => r.resendFailuresByDelay),
+    bin,
+  );
+  const laterResendFailureByDelay = delayBins(
+    results.map((r) => r.laterResendsByDelay),
+    results.map((r) => r.laterResendFailuresByDelay),
+    bin,
+  );
 
   const window = (scenario.horizon - scenario.warmup) * results.length;
   const attempts = sumArrays(results.map((r) => r.servers.attempts));
@@ -160,11 +211,21 @@ export function summarise(scenario: Scenario, seed: number, unordered: readonly 
   const wait = sumArrays(results.map((r) => r.servers.wait));
   const capacity = scenario.pool.capacity;
   const tracked = capacity !== null || scenario.pool.balancer.policy === "least-connections";
+  const perReplicationWindow = scenario.horizon - scenario.warmup;
   const servers = attempts.map((a, server) => ({
     server,
     attempts: a,
     rejections: rejections[server],
     listedFraction: listed[server] / window,
+    listedFractionEstimate: meanEstimate(
+      results.map((r) => r.servers.listed[server] / perReplicationWindow),
+      PROPORTION,
+    ),
+    rejectionShare: ratioEstimate(
+      results.map((r) => r.servers.rejections[server]),
+      results.map((r) => r.servers.attempts[server]),
+      { counts: true },
+    ),
     utilisation: capacity === null ? null : busy[server] / (capacity * window),
     meanQueueWait: tracked && sessions[server] > 0 ? wait[server] / sessions[server] : null,
   }));
@@ -177,9 +238,11 @@ export function summarise(scenario: Scenario, seed: number, unordered: readonly 
     scenario,
     seed,
     replications: results.length,
+    conditional: results.length === 1,
     metrics,
     totals,
     resendFailureByDelay,
+    laterResendFailureByDelay,
     servers,
     deliveryDelayCdf: delay.cdf(200).map((p) => ({ delay: p.value, fraction: p.fraction })),
     perReplication,

@@ -473,7 +473,10 @@ export class MailModel {
     this.countAttempt(time, server, outcome, counted);
     if (counted) {
       if (kind === FIRST && outcome !== DELIVERED) this.tally.firstRejected++;
-      if (kind === USER_RESEND) this.tally.resend(m.resendDelay[slot], outcome !== DELIVERED);
+      if (kind === USER_RESEND) {
+        // submissions counts the first send, so 2 is the first user resend.
+        this.tally.resend(m.resendDelay[slot], outcome !== DELIVERED, m.submissions[slot] === 2);
+      }
     }
     if (this.record !== null) {
       this.emit(time, m.id[slot], m.sender[slot], domain, server, m.submissions[slot], kind, outcome, counted);

@@ -17,9 +17,15 @@ export class Tally {
   retries = 0;
   /** Delivery delays (end of the delivering session − first submission) of counted messages. */
   readonly delay = new LogHistogram();
-  /** resendFailureByDelay: resends and rejected resends per `delayBin` of the user's wait. */
+  /** resendFailureByDelay: first user resends and the rejected ones per `delayBin` of the user's wait. */
   resendsByDelay: number[] = [];
   resendFailuresByDelay: number[] = [];
+  /**
+   * laterResendFailureByDelay: second and later user resends, binned apart (DESIGN §3) because
+   * they land in slots the earlier attempts already used, so they do not follow the first-resend curve.
+   */
+  laterResendsByDelay: number[] = [];
+  laterResendFailuresByDelay: number[] = [];
   readonly serverAttempts: Float64Array;
   readonly serverRejections: Float64Array;
   /**
@@ -52,18 +58,20 @@ export class Tally {
     this.bucketRejections = new Float64Array(buckets);
   }
 
-  /** A user resend after waiting `delay`, rejected or not. */
-  resend(delay: number, rejected: boolean): void {
+  /** A user resend after waiting `delay`, rejected or not; `first` for the message's first resend. */
+  resend(delay: number, rejected: boolean, first: boolean): void {
     const bin = Math.floor(delay / this.delayBin);
-    while (this.resendsByDelay.length <= bin) {
-      this.resendsByDelay.push(0);
-      this.resendFailuresByDelay.push(0);
+    const resends = first ? this.resendsByDelay : this.laterResendsByDelay;
+    const failures = first ? this.resendFailuresByDelay : this.laterResendFailuresByDelay;
+    while (resends.length <= bin) {
+      resends.push(0);
+      failures.push(0);
     }
     this.resends++;
-    this.resendsByDelay[bin]++;
+    resends[bin]++;
     if (rejected) {
       this.resendRejected++;
-      this.resendFailuresByDelay[bin]++;
+      failures[bin]++;
     }
   }
 }

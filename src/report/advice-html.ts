@@ -280,7 +280,7 @@ export function methodSentences(a: Advice): string[] {
     : "";
   return [
     `Each user waits exactly the same time before resending, for each of ${grid}; every wait and every balancing policy runs on the same mail, recipients and listings (common random numbers, seed ${a.seed}).`,
-    `The plateau is the lowest failure on the grid. A wait is good when its failure is not shown (paired 95 % interval) to exceed the plateau by more than the tolerance, ${tolerance}${a.tolerance !== null ? ` (here ${points(a.tolerance)} percentage points)` : ""}, whichever is larger; the shortest good wait is the first from which every wait up to the plateau is good.`,
+    `The plateau is the lowest failure on the grid, cross-fitted: the wait is chosen on half of the replications and its failure read on the other half, both ways, so that the lowest of noisy means does not bias it low or fake a verdict. A wait is good when its failure is not shown (paired 95 % interval) to exceed the plateau by more than the tolerance, ${tolerance}${a.tolerance !== null ? ` (here ${points(a.tolerance)} percentage points)` : ""}, whichever is larger; the shortest good wait is the first from which every wait up to the plateau is good.`,
     `Waiting helps when resending at once fails more than the tolerance above the plateau (paired 95 % interval). When it does not and resends still fail at least ${formatPercent(a.stuckFailure)} of the time, they are stuck on the same route.`,
   ];
 }

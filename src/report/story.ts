@@ -3,7 +3,6 @@
 import type { Metric } from "../experiment/result.js";
 import type { DelayBin, Summary } from "../experiment/summary.js";
 import type { Dist, Scenario } from "../scenario/schema.js";
-import { wilson } from "../stats/wilson.js";
 import { ADVICE_WINDOW, closedFormResendFailure } from "./charts/resend-by-delay.js";
 import {
   durationWords,
@@ -103,12 +102,20 @@ export function scenarioStory(s: Scenario): string {
   return `${parts.join(", ")}.`;
 }
 
-/** Pool resend bins into one proportion with its Wilson interval. */
-function pooled(bins: readonly DelayBin[]): { p: number; ci: [number, number]; n: number } | null {
+/**
+ * Pool resend bins into one proportion. Its interval is the resend-weighted average of the bins'
+ * own (replication-clustered) interval ends: the standard error of a weighted mean is at most the
+ * weighted mean of the standard errors whatever the bins' correlation (Minkowski), so this is
+ * conservative without the per-replication counts, which summary.json does not keep.
+ */
+function pooled(bins: readonly DelayBin[]): { p: number; ci: [number, number] | null; n: number } | null {
   const n = bins.reduce((a, b) => a + b.resends, 0);
   if (n === 0) return null;
   const f = bins.reduce((a, b) => a + b.failures, 0);
-  return { p: f / n, ci: wilson(f, n), n };
+  if (bins.some((b) => b.ci95 === null)) return { p: f / n, ci: null, n };
+  const lo = bins.reduce((a, b) => a + b.resends * (b.ci95 as [number, number])[0], 0) / n;
+  const hi = bins.reduce((a, b) => a + b.resends * (b.ci95 as [number, number])[1], 0) / n;
+  return { p: f / n, ci: [Math.min(lo, f / n), Math.max(hi, f / n)], n };
 }
 
 const pct = (p: number) => formatPercent(p).replace(" %", "\u202f%");
@@ -137,9 +144,10 @@ export function headline(summary: Summary): string[] {
         : "User resends happened, but none fell into a delay bin.",
     );
   } else if (inside.length > 0) {
-    // When every resend falls in the window, quote the table's figure (mean over replications,
-    // Student-t interval); otherwise pool the window's bins (Wilson interval on the counts).
-    const all = inside.length === bins.length && resend.mean !== null;
+    // When every resend is a first resend in the window, quote the table's figure (mean over
+    // replications and its interval); otherwise pool the window's first-resend bins.
+    const all =
+      inside.length === bins.length && resend.mean !== null && (summary.laterResendFailureByDelay ?? []).length === 0;
     const window = pooled(inside);
     const value = all ? resend.mean : window?.p;
     const interval = all ? resend.ci95 : (window?.ci ?? null);
@@ -165,14 +173,18 @@ export function headline(summary: Summary): string[] {
 
   const early = pooled(before.slice(0, 1));
   if (early && before.length > 0) {
-    sentences.push(`Resending within ${formatRoundDuration(before[0].to)} fails ${pct(early.p)} (${ci(early.ci)}).`);
+    sentences.push(
+      `Resending within ${formatRoundDuration(before[0].to)} fails ${pct(early.p)}${early.ci ? ` (${ci(early.ci)})` : ""}.`,
+    );
   } else if (bins.length > 0) {
     const closed = closedFormResendFailure(summary.scenario);
     if (closed) sentences.push(`By the closed form, resending at once would fail ${pct(closed.at(0))} of the time.`);
   }
   const late = pooled(after);
   if (late && after.length > 0) {
-    sentences.push(`Waiting ${formatRoundDuration(after[0].from)} or more, it fails ${pct(late.p)} (${ci(late.ci)}).`);
+    sentences.push(
+      `Waiting ${formatRoundDuration(after[0].from)} or more, it fails ${pct(late.p)}${late.ci ? ` (${ci(late.ci)})` : ""}.`,
+    );
   }
 
   const first = metric("firstAttemptFailure").mean;
@@ -182,8 +194,13 @@ export function headline(summary: Summary): string[] {
       `${capitalise(pct(first))} of messages bounce on the first attempt; ${pct(lost)} are never delivered.`,
     );
   }
+  if (summary.conditional) sentences.push(CONDITIONAL_NOTE);
   return sentences;
 }
+
+/** What an interval from one replication means (DESIGN §3). */
+export const CONDITIONAL_NOTE =
+  "With one replication, every interval is conditional: it holds for this replication's placement of listed relays, listings and subscriptions, not for the scenario; run 10 or more for intervals over them.";
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
@@ -196,7 +213,10 @@ export function summaryRows(summary: Summary): Array<{ metric: Metric; mean: str
     return {
       metric,
       mean: m.mean === null ? "n/a" : formatMetric(metric, m.mean),
-      ci: m.ci95 === null ? "" : `${formatMetric(metric, m.ci95[0])} – ${formatMetric(metric, m.ci95[1])}`,
+      ci:
+        m.ci95 === null
+          ? ""
+          : `${formatMetric(metric, m.ci95[0])} – ${formatMetric(metric, m.ci95[1])}${m.conditional ? " (conditional)" : ""}`,
       n: m.n,
     };
   });

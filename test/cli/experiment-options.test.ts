@@ -49,6 +49,23 @@ describe("parseWorkers and parsePrecision", () => {
     expect(() => parsePrecision(undefined, 50)).toThrow(/only meaningful with --precision/);
   });
 
+  it("reads --min-replications (an integer ≥ 2, only with --precision)", () => {
+    expect(parsePrecision(["resendFailure=0.01"], 100, 20)).toEqual({
+      targets: { resendFailure: 0.01 },
+      maxReplications: 100,
+      minReplications: 20,
+    });
+    expect(parseExperimentArgs({ precision: ["resendFailure=0.01"], "min-replications": 12 }).precision).toMatchObject({
+      minReplications: 12,
+    });
+    expect(() => parsePrecision(["resendFailure=0.01"], 100, 1)).toThrow(
+      /--min-replications: expected an integer ≥ 2, got 1/,
+    );
+    expect(() => parsePrecision(undefined, undefined, 10)).toThrow(
+      /--min-replications: only meaningful with --precision/,
+    );
+  });
+
   it("refuses shards with precision targets", () => {
     expect(() => parseExperimentArgs({ shard: "0/2", precision: ["resendFailure=0.1"] })).toThrow(/cannot be combined/);
     expect(parseExperimentArgs({ workers: 2, shard: "1/2" })).toEqual({

@@ -77,7 +77,7 @@ describe("sweep", () => {
     ]);
     for (const point of json.points) {
       expect(Object.keys(point.metrics)).toEqual([...METRICS]);
-      expect(Object.keys(point.metrics.resendFailure)).toEqual(["mean", "ci95", "n"]);
+      expect(Object.keys(point.metrics.resendFailure)).toEqual(["mean", "ci95", "n", "method"]);
       expect(Array.isArray(point.resendFailureByDelay)).toBe(true);
     }
     expect("sweep" in json.scenario).toBe(false);

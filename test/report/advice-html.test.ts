@@ -29,9 +29,11 @@ describe("adviceHeadline", () => {
 
 describe("cells", () => {
   it("formats estimates with one number of decimals", () => {
-    expect(percentCell({ mean: 0.037, ci95: [0.016, 0.058], n: 10 })).toBe("3.7 % (1.6–5.8)");
-    expect(percentCell({ mean: 1, ci95: [1, 1], n: 10 })).toBe("100.0 %");
-    expect(percentCell({ mean: 0.00045, ci95: [0.00027, 0.00063], n: 10 })).toBe("0.045 % (0.027–0.063)");
+    expect(percentCell({ mean: 0.037, ci95: [0.016, 0.058], n: 10, method: "bootstrap-t" })).toBe("3.7 % (1.6–5.8)");
+    expect(percentCell({ mean: 1, ci95: [1, 1], n: 10, method: "bootstrap-t" })).toBe("100.0 %");
+    expect(percentCell({ mean: 0.00045, ci95: [0.00027, 0.00063], n: 10, method: "bootstrap-t" })).toBe(
+      "0.045 % (0.027–0.063)",
+    );
     expect(percentCell(null)).toBe("n/a");
   });
 

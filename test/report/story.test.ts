@@ -32,7 +32,12 @@ describe("headline", () => {
 
   it("quotes the 5–15 min failure with its CI, the spread in the window and the closed form at once", () => {
     const text = headline(summary).join(" ");
-    const pct = (summary.metrics.resendFailure.mean ?? 0) * 100;
+    // With later resends in the run, the first-resend bins of the window are pooled (the curve's
+    // figure); with first resends only, the metric's mean over replications is quoted.
+    const inside = summary.resendFailureByDelay.filter((b) => b.from >= 300 && b.to <= 900);
+    const first = inside.reduce((a, b) => a + b.failures, 0) / inside.reduce((a, b) => a + b.resends, 0);
+    const value = summary.laterResendFailureByDelay.length > 0 ? first : (summary.metrics.resendFailure.mean ?? 0);
+    const pct = value * 100;
     expect(text).toContain(`Resending after 5–15 min fails ${pct.toFixed(1)}\u202f% of the time (95\u202f% CI`);
     expect(text).toMatch(/Within that window it goes from .* after 5–6 min to .* after 14–15 min\./);
     expect(text).toContain("resending at once would fail 100\u202f%");
@@ -41,9 +46,36 @@ describe("headline", () => {
 
   it("compares with earlier and later resends when there are any", () => {
     const bins = [
-      { from: 0, to: 60, resends: 100, failures: 97, proportion: 0.97, ci95: [0.91, 0.99] as [number, number] },
-      { from: 600, to: 660, resends: 100, failures: 5, proportion: 0.05, ci95: [0.02, 0.11] as [number, number] },
-      { from: 3600, to: 3660, resends: 100, failures: 4, proportion: 0.04, ci95: [0.02, 0.1] as [number, number] },
+      {
+        from: 0,
+        to: 60,
+        resends: 100,
+        failures: 97,
+        proportion: 0.97,
+        ci95: [0.91, 0.99] as [number, number],
+        n: 20,
+        method: "bootstrap-t" as const,
+      },
+      {
+        from: 600,
+        to: 660,
+        resends: 100,
+        failures: 5,
+        proportion: 0.05,
+        ci95: [0.02, 0.11] as [number, number],
+        n: 20,
+        method: "bootstrap-t" as const,
+      },
+      {
+        from: 3600,
+        to: 3660,
+        resends: 100,
+        failures: 4,
+        proportion: 0.04,
+        ci95: [0.02, 0.1] as [number, number],
+        n: 20,
+        method: "bootstrap-t" as const,
+      },
     ];
     const text = headline({ ...summary, resendFailureByDelay: bins }).join(" ");
     expect(text).toContain("Resending after 5–15 min fails 5\u202f% of the time");
@@ -56,7 +88,7 @@ describe("headline", () => {
       ...summary,
       resendFailureByDelay: [],
       totals: { ...summary.totals, resends: 0 },
-      metrics: { ...summary.metrics, resendFailure: { mean: null, ci95: null, n: 0 } },
+      metrics: { ...summary.metrics, resendFailure: { mean: null, ci95: null, n: 0, method: "none" } },
     } as Summary;
     expect(headline(quiet)[0]).toMatch(/No user resent anything/);
   });

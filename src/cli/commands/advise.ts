@@ -32,6 +32,7 @@ import {
   checkSeedAndReplications,
   type ExperimentArgs,
   experimentFlags,
+  parseMinReplications,
   parsePrecision,
   parseWorkers,
   precisionNote,
@@ -107,22 +108,26 @@ export function parsePolicies(text: string): Policy[] {
   return names as Policy[];
 }
 
-/** --precision and --max-replications apply to every curve; without them, advise's defaults. */
+/** --precision, --max-replications and --min-replications apply to every curve; without them, advise's defaults. */
 function precisionOptions(args: AdviseArgs): { main?: PrecisionOptions; table?: PrecisionOptions } {
   const max = args["max-replications"];
   if (max !== undefined && !(Number.isSafeInteger(max) && max >= 2)) {
     throw new UsageError(`--max-replications: expected an integer ≥ 2, got ${max}`);
   }
+  const min = parseMinReplications(args["min-replications"]);
   const targets = args.precision?.length ? parsePrecision(args.precision, max)?.targets : undefined;
-  if (targets === undefined && max === undefined) return {};
+  if (targets === undefined && max === undefined && min === undefined) return {};
+  const minimum = min !== undefined ? { minReplications: min } : {};
   return {
     main: {
       targets: targets ?? DEFAULT_ADVISE_PRECISION.targets,
       maxReplications: max ?? DEFAULT_ADVISE_PRECISION.maxReplications,
+      ...minimum,
     },
     table: {
       targets: targets ?? DEFAULT_TABLE_PRECISION.targets,
       maxReplications: max ?? DEFAULT_TABLE_PRECISION.maxReplications,
+      ...minimum,
     },
   };
 }

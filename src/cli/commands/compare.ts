@@ -1,5 +1,5 @@
 // `sim compare A.json B.json [C.json ...]`: run scenarios with common random numbers and
-// report each metric's difference from the first with a paired-t 95 % interval (compare.json).
+// report each metric's difference from the first with a paired 95 % interval over replications (compare.json).
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { type Comparison, compare, scenarioLabels } from "../../experiment/compare.js";
@@ -59,7 +59,7 @@ export function compareCommand(io: Io): CommandModule<object, CompareArgs> {
   return {
     command: "compare <files..>",
     describe:
-      "Run scenarios with common random numbers and report each metric's difference from the first (paired-t 95 % CI) in compare.json",
+      "Run scenarios with common random numbers and report each metric's difference from the first (paired 95 % CI over replications) in compare.json",
     builder: (y) =>
       experimentFlags(y, { shard: false })
         .positional("files", {

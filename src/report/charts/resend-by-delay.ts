@@ -90,9 +90,13 @@ export function delayUnit(maxSeconds: number): TimeUnit {
   return DAY;
 }
 
-const MEASURED = "simulated, with its 95 % interval";
+const MEASURED = "simulated first resends, 95 % interval over replications";
 
-/** Resend failure by the user's wait, with its Wilson intervals, the closed form and the advice window. */
+/**
+ * First-resend failure by the user's wait (resendFailureByDelay: later resends land in slots
+ * already used and are not on the closed form's curve), with its replication-clustered 95 %
+ * intervals as a band, the closed form and the advice window.
+ */
 export function resendByDelayChart(summary: Summary): ChartSpec {
   const bins = summary.resendFailureByDelay.filter((b) => b.proportion !== null);
   const closed = closedFormResendFailure(summary.scenario);
@@ -205,7 +209,7 @@ export function resendByDelayChart(summary: Summary): ChartSpec {
       text: "Does waiting before resending help?",
       subtitle: [
         "Share of user resends rejected again, by how long the user waited after the bounce",
-        `${summary.scenario.name} · ${summary.replications} replications · ${formatCount(t.resends)} resends`,
+        `${summary.scenario.name} · ${summary.replications} replication${summary.replications === 1 ? " (intervals conditional on it)" : "s"} · ${formatCount(bins.reduce((a, b) => a + b.resends, 0))} first resends of ${formatCount(t.resends)}`,
       ],
     },
     width: WIDTH,

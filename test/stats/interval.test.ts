@@ -1,0 +1,135 @@
+// The replication-clustered intervals of DESIGN §3: bounds, the one-replication (conditional)
+// case, determinism, and coverage on the skewed placement mixture that Student t undercovers.
+import { describe, expect, it } from "vitest";
+import {
+  MIN_BOOTSTRAP,
+  meanEstimate,
+  NON_NEGATIVE,
+  PROPORTION,
+  ratioEstimate,
+  UNBOUNDED,
+} from "../../src/stats/interval.js";
+import { tInterval } from "../../src/stats/student.js";
+import { wilson } from "../../src/stats/wilson.js";
+import { passMark } from "../coverage/harness.js";
+
+/** Mulberry32, as in interval.ts, for reproducible test data. */
+function generator(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe("meanEstimate", () => {
+  it("is the mean over replications, with a bootstrap-t interval from MIN_BOOTSTRAP on", () => {
+    const values = [0.1, 0.2, 0.15, 0.3, 0.12, 0.18, 0.22, 0.09, 0.14, 0.2];
+    const e = meanEstimate(values, PROPORTION);
+    expect(e.mean).toBeCloseTo(values.reduce((a, b) => a + b) / values.length, 15);
+    expect(e.method).toBe("bootstrap-t");
+    expect(e.n).toBe(10);
+    expect(e.conditional).toBeUndefined();
+    const [lo, hi] = e.ci95 as [number, number];
+    expect(lo).toBeLessThan(e.mean as number);
+    expect(hi).toBeGreaterThan(e.mean as number);
+    // Same data, same interval: the resampling generator has a fixed seed.
+    expect(meanEstimate(values, PROPORTION)).toEqual(e);
+  });
+
+  it("uses Student t below MIN_BOOTSTRAP replications", () => {
+    const values = [0.1, 0.3, 0.2].slice(0, MIN_BOOTSTRAP - 1);
+    const e = meanEstimate(values, UNBOUNDED);
+    expect(e.method).toBe("t");
+    expect(e.ci95).toEqual(tInterval(values).ci95);
+  });
+
+  it("keeps a proportion's interval within [0, 1] and a delay's at or above 0", () => {
+    // One replication far out: Student t's interval would start below 0.
+    const skewed = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0.9];
+    expect(tInterval(skewed).ci95[0]).toBeLessThan(0);
+    const p = meanEstimate(skewed, PROPORTION);
+    expect((p.ci95 as [number, number])[0]).toBeGreaterThanOrEqual(0);
+    expect((p.ci95 as [number, number])[1]).toBeLessThanOrEqual(1);
+    const delays = [2, 2, 3, 2, 2, 2, 3, 2, 2, 600];
+    expect(tInterval(delays).ci95[0]).toBeLessThan(0);
+    expect((meanEstimate(delays, NON_NEGATIVE).ci95 as [number, number])[0]).toBeGreaterThanOrEqual(0);
+  });
+
+  it("labels one replication conditional: Wilson on its pooled counts, or no interval without counts", () => {
+    const e = meanEstimate([0.25], PROPORTION, [25, 100]);
+    expect(e).toEqual({ mean: 0.25, ci95: wilson(25, 100), n: 1, method: "wilson", conditional: true });
+    expect(meanEstimate([3.5, null], NON_NEGATIVE)).toEqual({
+      mean: 3.5,
+      ci95: null,
+      n: 1,
+      method: "none",
+      conditional: true,
+    });
+    expect(meanEstimate([null, null], PROPORTION)).toEqual({ mean: null, ci95: null, n: 0, method: "none" });
+  });
+});
+
+describe("ratioEstimate", () => {
+  it("is Σy/Σx over every replication, counting those without resends as clusters", () => {
+    const y = [1, 0, 3, 2, 0, 1, 1, 0, 3, 2, 0, 1];
+    const x = [10, 0, 12, 9, 4, 8, 10, 0, 12, 9, 4, 8];
+    const e = ratioEstimate(y, x, { counts: true });
+    expect(e.mean).toBeCloseTo(14 / 86, 15);
+    expect(e.n).toBe(10);
+    expect(e.method).toBe("bootstrap-t");
+  });
+
+  it("falls back to Wilson on pooled counts when every replication has exactly the same ratio", () => {
+    expect(ratioEstimate([0, 0, 0, 0, 0, 0], [5, 7, 3, 4, 6, 5], { counts: true })).toEqual({
+      mean: 0,
+      ci95: wilson(0, 30),
+      n: 6,
+      method: "wilson",
+    });
+  });
+
+  it("is wider than the pooled Wilson interval when replications disagree (clustered resends)", () => {
+    // Two kinds of replications, as with and without neighbouring listed relays.
+    const y = [0, 0, 0, 50, 0, 0, 0, 0, 50, 0, 0, 0];
+    const x = y.map(() => 100);
+    const e = ratioEstimate(y, x, { counts: true });
+    const [lo, hi] = e.ci95 as [number, number];
+    const [wlo, whi] = wilson(100, 1200);
+    expect(hi - lo).toBeGreaterThan(3 * (whi - wlo));
+  });
+
+  it("rejects arrays of different lengths", () => {
+    expect(() => ratioEstimate([1], [1, 2])).toThrow(RangeError);
+  });
+});
+
+describe("coverage on a skewed placement mixture (the timer/rotate case of issue 11, in miniature)", () => {
+  // Per-replication resend failure: 0.25 + noise, or 0.5 when the listed relays are neighbours
+  // (probability 0.2). True mean 0.3. 20 replications per experiment, 1500 experiments.
+  const experiments = 1500;
+  const R = 20;
+  const truth = 0.25 * 0.8 + 0.5 * 0.2;
+  const next = generator(2024);
+  const samples = Array.from({ length: experiments }, () =>
+    Array.from({ length: R }, () => (next() < 0.2 ? 0.5 : 0.25) + (next() - 0.5) * 0.04),
+  );
+  const held = (interval: (v: number[]) => [number, number]) =>
+    samples.filter((v) => {
+      const [lo, hi] = interval(v);
+      return lo <= truth && truth <= hi;
+    }).length;
+  const mark = passMark(experiments);
+
+  it(`holds the mean in at least ${mark} of ${experiments} experiments (a correct 95 % method fails with probability < 1e-6)`, () => {
+    const bootstrap = held((v) => meanEstimate(v, PROPORTION).ci95 as [number, number]);
+    expect(bootstrap).toBeGreaterThanOrEqual(mark);
+  });
+
+  it("where Student t falls below that mark (why the bootstrap)", () => {
+    expect(held((v) => tInterval(v).ci95)).toBeLessThan(mark);
+  });
+});
