@@ -5,6 +5,7 @@
 // This is the hot loop: typed arrays, no allocation or closures per event.
 import { type AliasTable, type Random, Simulator } from "../engine/index.js";
 import { type Balancer, createBalancer } from "./balancers/index.js";
+import type { CapacityRegime, SessionStarter } from "./capacity/index.js";
 import {
   ARRIVAL,
   ATTEMPT_START,
@@ -31,49 +32,13 @@ import { ListingBoard } from "./listing-board.js";
 import { type Listing, staticListings } from "./listings.js";
 import { MessageTable } from "./messages.js";
 import { drawSubscriptions } from "./recipients.js";
-import { SessionEnds } from "./session-ends.js";
 import type { AttemptRecord, AttemptSink } from "./sink.js";
-import { Streams } from "./streams.js";
+import { SessionLengths, Streams } from "./streams.js";
 import { Tally } from "./tally.js";
 
 export { CompiledScenario } from "./compiled.js";
 
-/** A FIFO of message slots per server (attempts waiting for a free session), as ring buffers. */
-class ServerQueues {
-  private readonly items: Int32Array[];
-  private readonly heads: Int32Array;
-  readonly lengths: Int32Array;
-
-  constructor(servers: number) {
-    this.items = Array.from({ length: servers }, () => new Int32Array(16));
-    this.heads = new Int32Array(servers);
-    this.lengths = new Int32Array(servers);
-  }
-
-  push(server: number, slot: number): void {
-    let items = this.items[server];
-    const length = this.lengths[server];
-    if (length === items.length) {
-      const grown = new Int32Array(items.length * 2);
-      for (let i = 0; i < length; i++) grown[i] = items[(this.heads[server] + i) % items.length];
-      this.items[server] = grown;
-      this.heads[server] = 0;
-      items = grown;
-    }
-    items[(this.heads[server] + length) % items.length] = slot;
-    this.lengths[server] = length + 1;
-  }
-
-  shift(server: number): number {
-    const items = this.items[server];
-    const head = this.heads[server];
-    this.heads[server] = head + 1 === items.length ? 0 : head + 1;
-    this.lengths[server]--;
-    return items[head];
-  }
-}
-
-export class MailModel {
+export class MailModel implements SessionStarter {
   readonly tally: Tally;
   readonly simulator = new Simulator();
   private readonly streams: Streams;
@@ -84,15 +49,8 @@ export class MailModel {
   private readonly balancer: Balancer;
   private readonly board: ListingBoard;
   private readonly messages = new MessageTable();
-  /** Sessions in progress per server, kept for least-connections (ended ones released lazily). */
-  private readonly sessions: Int32Array;
-  private readonly sessionEnds: SessionEnds | null;
-  private readonly trackSessions: boolean;
-  private readonly capacity: number;
-  /** With least-connections and a capacity: attempts waiting for a session, per server. */
-  private readonly queues: ServerQueues | null;
-  /** With a capacity and any other policy: when each of a server's `capacity` sessions is next free. */
-  private readonly channels: Float64Array | null;
+  /** How many sessions a relay runs at once and when a waiting session starts (capacity/). */
+  private readonly capacity: CapacityRegime;
   private readonly checkEvery: number;
   private readonly queueLifetime: number;
   private readonly arrivalRate: number;
@@ -116,13 +74,7 @@ export class MailModel {
     this.recipients = this.streams.recipients;
     this.domainTable = compiled.domains;
     const servers = s.pool.servers;
-    this.sessions = new Int32Array(servers);
-    this.capacity = s.pool.capacity ?? Number.POSITIVE_INFINITY;
-    this.trackSessions = s.pool.balancer.policy === "least-connections";
-    this.sessionEnds = this.trackSessions ? new SessionEnds(servers) : null;
-    this.queues = s.pool.capacity !== null && this.trackSessions ? new ServerQueues(servers) : null;
-    this.channels =
-      s.pool.capacity !== null && !this.trackSessions ? new Float64Array(servers * s.pool.capacity) : null;
+    const sessions = new Int32Array(servers);
     this.tally = new Tally(servers, compiled.buckets, s.output.delayBin, s.warmup, s.horizon, s.output.timeseries);
     const domainLists = drawSubscriptions(s.recipients.domains, compiled.subscribers, this.streams.subscriptions);
     this.board = new ListingBoard(servers, s.blacklists.length, domainLists, compiled.tempfailMask, this.tally);
@@ -130,8 +82,18 @@ export class MailModel {
       servers,
       senders: s.traffic.senders,
       random: this.streams.balancer,
-      sessions: this.sessions,
+      sessions,
       eligible: this.board.eligible,
+    });
+    this.capacity = new compiled.capacityRegime({
+      servers,
+      capacity: s.pool.capacity,
+      sessions,
+      simulator: this.simulator,
+      tally: this.tally,
+      lengths: new SessionLengths(compiled.sessionTime, this.streams.sessions),
+      messages: this.messages,
+      flow: this,
     });
     this.queueLifetime = s.mta.queueLifetime;
     this.senders = s.traffic.senders;
@@ -188,7 +150,7 @@ export class MailModel {
         this.retry(id, time);
         break;
       case SESSION_WAKE:
-        this.wake(id, time);
+        this.capacity.wake(id, time);
         break;
       case CHECK:
         this.healthCheck(time);
@@ -222,10 +184,7 @@ export class MailModel {
    * kind's stream. Each policy applies the health check's eligibility itself (DESIGN §2).
    */
   private pickServer(sender: number, time: number, kind: number): number {
-    if (this.trackSessions) {
-      const earliest = (this.sessionEnds as SessionEnds).earliest;
-      for (let v = 0; v < earliest.length; v++) if (earliest[v] <= time) this.releaseSessions(v, time);
-    }
+    this.capacity.beforePick(time);
     return this.balancer.pick(sender, time, this.streams.picks[kind]);
   }
 
@@ -238,41 +197,35 @@ export class MailModel {
     const id = this.nextMessageId++;
     if (counted) this.tally.messages++;
     const server = this.pickServer(sender, time, FIRST);
-    if (!this.trackSessions) {
-      const duration = this.sessionTime(FIRST);
-      if (this.channels !== null) {
-        const start = this.reserveChannel(server, time, duration, counted);
-        if (start > time) {
-          const slot = this.newMessage(id, sender, domain, time, counted);
-          this.messages.server[slot] = server;
-          this.messages.queuedAt[slot] = time;
-          this.messages.duration[slot] = duration;
-          this.simulator.schedule(start, (slot << KIND_BITS) | ATTEMPT_START);
-          return;
-        }
-      }
-      // Fast path: the session starts now, and a message delivered at once never takes a slot.
-      const outcome = this.board.outcome(domain, server);
-      const end = time + duration;
-      this.tally.countAttempt(time, server, outcome !== DELIVERED, counted);
-      if (this.record !== null) this.emit(time, id, sender, domain, server, 1, FIRST, outcome, counted);
-      if (outcome === DELIVERED) {
-        if (counted) {
-          this.tally.delivered++;
-          // The delay is the session itself; `end - time` would round it away from `duration`.
-          this.tally.delay.add(duration);
-        }
-        return;
-      }
-      if (counted) this.tally.firstRejected++;
+    const start = this.capacity.arrive(server, time, FIRST, counted);
+    if (start !== time) {
       const slot = this.newMessage(id, sender, domain, time, counted);
-      this.messages.server[slot] = server;
-      this.messages.queuedAt[slot] = time;
-      this.conclude(slot, time, end, outcome);
+      const m = this.messages;
+      m.server[slot] = server;
+      m.queuedAt[slot] = time;
+      m.waitingSince[slot] = time;
+      this.waitForSession(slot, server, time, start);
       return;
     }
+    // Fast path: the session starts now, and a message delivered at once never takes a slot.
+    const duration = this.capacity.length;
+    const outcome = this.board.outcome(domain, server);
+    const end = time + duration;
+    this.tally.countAttempt(time, server, outcome !== DELIVERED, counted);
+    if (this.record !== null) this.emit(time, id, sender, domain, server, 1, FIRST, outcome, counted);
+    if (outcome === DELIVERED) {
+      if (counted) {
+        this.tally.delivered++;
+        // The delay is the session itself; `end - time` would round it away from `duration`.
+        this.tally.delay.add(duration);
+      }
+      return;
+    }
+    if (counted) this.tally.firstRejected++;
     const slot = this.newMessage(id, sender, domain, time, counted);
-    this.beginAttempt(slot, server, time, FIRST);
+    this.messages.server[slot] = server;
+    this.messages.queuedAt[slot] = time;
+    this.conclude(slot, time, end, outcome);
   }
 
   private newMessage(id: number, sender: number, domain: number, time: number, counted: boolean): number {
@@ -316,63 +269,33 @@ export class MailModel {
     }
     m.pendingKind[slot] = kind;
     m.waitingSince[slot] = time;
-    if (this.trackSessions) {
-      this.releaseSessions(server, time);
-      const queues = this.queues;
-      // FIFO: while others wait for this server, a newcomer waits behind them.
-      if (queues !== null && (queues.lengths[server] > 0 || this.sessions[server] >= this.capacity)) {
-        queues.push(server, slot);
-        // One wake-up is pending exactly while the queue is not empty.
-        if (queues.lengths[server] === 1) this.scheduleWake(server);
-      } else {
-        this.startSession(slot, server, time, this.sessionTime(kind));
-      }
-      return;
-    }
-    const duration = this.sessionTime(kind);
-    if (this.channels !== null) {
-      const start = this.reserveChannel(server, time, duration, m.counted[slot] === 1);
-      if (start > time) {
-        m.duration[slot] = duration;
-        this.simulator.schedule(start, (slot << KIND_BITS) | ATTEMPT_START);
-        return;
-      }
-    }
-    this.startSession(slot, server, time, duration);
+    const start = this.capacity.arrive(server, time, kind, m.counted[slot] === 1);
+    if (start === time) this.startSession(slot, server, time, this.capacity.length);
+    else this.waitForSession(slot, server, time, start);
   }
 
   /**
-   * A FIFO queue of `capacity` sessions without session events (Kiefer and Wolfowitz's
-   * workload vector): attempts take, in arrival order, the session that is free soonest, so
-   * each start time is known on arrival. Only an attempt that must wait needs an event, at its
-   * start, when its outcome is decided by the listings then. Returns the start time.
+   * An attempt (in its slot) whose session does not start on arrival: at `start` when the
+   * capacity regime knew it on arrival, or when the regime starts it (START_UNKNOWN).
    */
-  private reserveChannel(server: number, time: number, duration: number, counted: boolean): number {
-    const channels = this.channels as Float64Array;
-    const first = server * this.capacity;
-    let soonest = first;
-    for (let c = first + 1; c < first + this.capacity; c++) if (channels[c] < channels[soonest]) soonest = c;
-    const start = Math.max(channels[soonest], time);
-    channels[soonest] = start + duration;
-    this.tally.addBusyTime(server, start, start + duration);
-    if (counted) this.tally.countSession(server, start - time);
-    return start;
+  private waitForSession(slot: number, server: number, time: number, start: number): void {
+    if (start > time) {
+      this.messages.duration[slot] = this.capacity.length;
+      this.simulator.schedule(start, (slot << KIND_BITS) | ATTEMPT_START);
+    } else {
+      this.capacity.admit(slot, server, time, this.messages.pendingKind[slot]);
+    }
   }
 
   /** A session starts: its outcome is decided by the listings now; it ends `duration` later. */
-  private startSession(slot: number, server: number, time: number, duration: number): void {
+  startSession(slot: number, server: number, time: number, duration: number): void {
     const m = this.messages;
     const kind = m.pendingKind[slot];
     const domain = m.domain[slot];
     const counted = m.counted[slot] === 1;
     const outcome = this.board.outcome(domain, server);
     const end = time + duration;
-    if (this.trackSessions) {
-      this.sessions[server]++;
-      (this.sessionEnds as SessionEnds).push(server, end);
-      this.tally.addBusyTime(server, time, end);
-      if (counted) this.tally.countSession(server, time - m.waitingSince[slot]);
-    }
+    this.capacity.sessionStarted(server, time, end, m.waitingSince[slot], counted);
     this.tally.countAttempt(time, server, outcome !== DELIVERED, counted);
     if (counted) {
       if (kind === FIRST && outcome !== DELIVERED) this.tally.firstRejected++;
@@ -436,36 +359,10 @@ export class MailModel {
     }
   }
 
-  private releaseSessions(server: number, time: number): void {
-    this.sessions[server] -= (this.sessionEnds as SessionEnds).releaseBy(server, time);
-  }
-
-  /** Wake a full server's queue when its earliest session ends. */
-  private scheduleWake(server: number): void {
-    this.simulator.schedule((this.sessionEnds as SessionEnds).earliest[server], (server << KIND_BITS) | SESSION_WAKE);
-  }
-
-  /** Sessions ended: start the queued attempts that now fit, and wait again if some still don't. */
-  private wake(server: number, time: number): void {
-    const queues = this.queues as ServerQueues;
-    this.releaseSessions(server, time);
-    while (queues.lengths[server] > 0 && this.sessions[server] < this.capacity) {
-      const slot = queues.shift(server);
-      this.startSession(slot, server, time, this.sessionTime(this.messages.pendingKind[slot]));
-    }
-    if (queues.lengths[server] > 0) this.scheduleWake(server);
-  }
-
   /** The operator's check, then the next one while anything else can still happen. */
   private healthCheck(time: number): void {
     if (this.board.checkEligibility()) this.balancer.eligibilityChanged();
     if (time < this.horizon || this.simulator.pending > 0) this.simulator.schedule(time + this.checkEvery, CHECK);
-  }
-
-  /** A session length for an attempt of `kind`, from that kind's stream. */
-  private sessionTime(kind: number): number {
-    const d = this.compiled.sessionTime;
-    return d.constant ? d.mean : d.sample(this.streams.sessions[kind]);
   }
 
   private emit(

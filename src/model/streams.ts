@@ -1,5 +1,5 @@
 // The named random streams of one replication (DESIGN §2, "Randomness"), one per purpose.
-import { type Random, randomStream } from "../engine/index.js";
+import { type Random, randomStream, type Sampler } from "../engine/index.js";
 
 /**
  * The streams are per purpose and prefix-stable: each is drawn in time order by one process, so
@@ -36,5 +36,18 @@ export class Streams {
       randomStream(seed, replication, "sessions.resend"),
       randomStream(seed, replication, "sessions.retry"),
     ];
+  }
+}
+
+/** Session lengths, each drawn from the stream of its attempt's kind (none drawn when constant). */
+export class SessionLengths {
+  constructor(
+    private readonly sessionTime: Sampler,
+    private readonly streams: Random[],
+  ) {}
+
+  draw(kind: number): number {
+    const d = this.sessionTime;
+    return d.constant ? d.mean : d.sample(this.streams[kind]);
   }
 }

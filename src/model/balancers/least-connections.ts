@@ -4,9 +4,12 @@
 // only among the servers the health check left eligible (DESIGN §2) — an excluded server has
 // no sessions, so counting it would name it for every attempt.
 import type { Random } from "../../engine/index.js";
-import { anyEligible, type Balancer, type PoolView } from "./balancer.js";
+import { anyEligible, type Balancer, type BalancerReads, type PoolView } from "./balancer.js";
 
 export class LeastConnectionsBalancer implements Balancer {
+  /** It reads the sessions in progress (the model keeps them current at each pick). */
+  static readonly reads: BalancerReads = { sessions: true };
+
   /** 1 for each server this policy chooses among: the eligible ones, or all when none is. */
   private readonly candidates: Uint8Array;
 

@@ -3,9 +3,11 @@
 // It chooses: only among the servers the health check left eligible, weights renormalised
 // over them (DESIGN §2), so an excluded server's share spreads over the others by weight.
 import { AliasTable, type Random } from "../../engine/index.js";
-import { anyEligible, type Balancer, type PoolView } from "./balancer.js";
+import { anyEligible, type Balancer, type BalancerReads, type PoolView, READS_NOTHING } from "./balancer.js";
 
 export class RandomBalancer implements Balancer {
+  static readonly reads: BalancerReads = READS_NOTHING;
+
   private readonly weights: Float64Array | null;
   /** Weighted draws over the eligible servers (all of them without exclusions). */
   private table: AliasTable | null;

@@ -1,9 +1,11 @@
 // `sticky`: source-IP hashing pins each sender to one server for the whole run — cPanel's
 // `mailips` pinning a sender domain to one IP (DOMAIN.md). Waiting never changes the route.
 // It names a server: when the health check excluded it, the next eligible one in index order.
-import { type Balancer, nextEligible, type PoolView } from "./balancer.js";
+import { type Balancer, type BalancerReads, nextEligible, type PoolView, READS_NOTHING } from "./balancer.js";
 
 export class StickyBalancer implements Balancer {
+  static readonly reads: BalancerReads = READS_NOTHING;
+
   private readonly home: Int32Array;
   private readonly eligible: Uint8Array;
   constructor(pool: PoolView) {

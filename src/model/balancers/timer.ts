@@ -5,7 +5,7 @@
 // server per (sender, slot), drawn by hashing so every attempt in a slot agrees without state.
 // It names a server: when the health check excluded it, the next eligible one in index order.
 import { hashKey, hashUniform } from "../../engine/index.js";
-import { type Balancer, nextEligible, type PoolView } from "./balancer.js";
+import { type Balancer, type BalancerReads, nextEligible, type PoolView, READS_NOTHING } from "./balancer.js";
 
 export interface TimerOptions {
   period: number;
@@ -14,6 +14,8 @@ export interface TimerOptions {
 }
 
 export class TimerBalancer implements Balancer {
+  static readonly reads: BalancerReads = READS_NOTHING;
+
   private readonly servers: number;
   private readonly period: number;
   private readonly phases: Float64Array;
