@@ -4,6 +4,7 @@
 // over them (DESIGN §2), so an excluded server's share spreads over the others by weight.
 import { AliasTable, type Random } from "../../engine/index.js";
 import { anyEligible, type Balancer, type BalancerReads, type PoolView, READS_NOTHING } from "./balancer.js";
+import type { BalancerPolicy } from "./policy.js";
 
 export class RandomBalancer implements Balancer {
   static readonly reads: BalancerReads = READS_NOTHING;
@@ -45,3 +46,13 @@ export class RandomBalancer implements Balancer {
     for (let v = 0; v < eligible.length; v++) if (all || eligible[v] === 1) this.choices[this.count++] = v;
   }
 }
+
+export const randomPolicy: BalancerPolicy<"random"> = {
+  name: "random",
+  reads: RandomBalancer.reads,
+  create: (spec, pool) => new RandomBalancer(pool, spec.weights),
+  sweepDefaults: { weights: undefined },
+  timeScale: () => null,
+  words: (spec) =>
+    spec.weights ? "weighted random balancing" : "random balancing (each attempt picks a relay at random)",
+};

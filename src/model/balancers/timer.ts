@@ -6,6 +6,7 @@
 // It names a server: when the health check excluded it, the next eligible one in index order.
 import { hashKey, hashUniform } from "../../engine/index.js";
 import { type Balancer, type BalancerReads, nextEligible, type PoolView, READS_NOTHING } from "./balancer.js";
+import type { BalancerPolicy } from "./policy.js";
 
 export interface TimerOptions {
   period: number;
@@ -55,3 +56,19 @@ export class TimerBalancer implements Balancer {
 
   eligibilityChanged(): void {}
 }
+
+export const timerPolicy: BalancerPolicy<"timer"> = {
+  name: "timer",
+  reads: TimerBalancer.reads,
+  create: (spec, pool) => new TimerBalancer(pool, spec),
+  // A 10-minute timer: the middle of the "wait 5–15 minutes" advice, as in scenarios/18of20.json.
+  sweepDefaults: { period: 600, phase: "global", assignment: "rotate" },
+  // The resend-failure curve bends at each multiple of the period.
+  timeScale: (spec) => ({ kind: "timer-period", seconds: spec.period }),
+  words: (spec, format) => {
+    const how =
+      spec.assignment === "shuffle" ? "a fresh random relay each period" : "moving to the next relay each period";
+    const phase = spec.phase === "per-sender" ? ", each sender on its own clock" : "";
+    return `timer balancing with a ${format.durationWords(spec.period, true)} period (${how}${phase})`;
+  },
+};
