@@ -54,5 +54,6 @@ export const dnsPolicy: BalancerPolicy<"dns"> = {
   sweepDefaults: { ttl: 300 },
   // A resend escapes once the sender's cached answer expires.
   timeScale: (spec) => ({ kind: "dns-ttl", seconds: spec.ttl }),
+  closedForm: () => null,
   words: (spec, format) => `DNS round-robin with a ${format.roundDuration(spec.ttl)} TTL`,
 };

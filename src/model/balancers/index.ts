@@ -19,7 +19,15 @@ export {
   type PoolView,
   READS_NOTHING,
 } from "./balancer.js";
-export type { BalancerPolicy, PolicyName, PolicyTimeScale, ProseFormat, SpecOf } from "./policy.js";
+export type {
+  BalancerPolicy,
+  ClosedForm,
+  PolicyName,
+  PolicyTimeScale,
+  ProseFormat,
+  SpecOf,
+  StaticListing,
+} from "./policy.js";
 
 const POLICIES: { readonly [P in PolicyName]: BalancerPolicy<P> } = {
   random: randomPolicy,

@@ -56,5 +56,6 @@ export const leastConnectionsPolicy: BalancerPolicy<"least-connections"> = {
   create: (_spec, pool) => new LeastConnectionsBalancer(pool),
   sweepDefaults: {},
   timeScale: () => null,
+  closedForm: () => null,
   words: () => "least-connections balancing",
 };

@@ -2,6 +2,8 @@
 // over per-IP transports, Exim's random `interface` list (DOMAIN.md, "How pools pick").
 // It chooses: only among the servers the health check left eligible, weights renormalised
 // over them (DESIGN §2), so an excluded server's share spreads over the others by weight.
+
+import { resendFailure } from "../../analytic/random.js";
 import { AliasTable, type Random } from "../../engine/index.js";
 import { anyEligible, type Balancer, type BalancerReads, type PoolView, READS_NOTHING } from "./balancer.js";
 import type { BalancerPolicy } from "./policy.js";
@@ -53,6 +55,9 @@ export const randomPolicy: BalancerPolicy<"random"> = {
   create: (spec, pool) => new RandomBalancer(pool, spec.weights),
   sweepDefaults: { weights: undefined },
   timeScale: () => null,
+  // Unweighted: a resend is rejected again when it lands on a listed relay, k/N (DESIGN §5).
+  closedForm: (spec, { servers: N, listed: k }) =>
+    spec.weights ? null : { label: `closed form: k/N = ${k}/${N}`, at: () => resendFailure(N, k), kinks: () => [] },
   words: (spec) =>
     spec.weights ? "weighted random balancing" : "random balancing (each attempt picks a relay at random)",
 };

@@ -82,5 +82,6 @@ export const roundRobinPolicy: BalancerPolicy<"round-robin"> = {
   create: (spec, pool) => new RoundRobinBalancer(pool, spec.weights),
   sweepDefaults: { weights: undefined },
   timeScale: () => null,
+  closedForm: () => null,
   words: (spec) => (spec.weights ? "weighted round-robin balancing" : "round-robin balancing"),
 };

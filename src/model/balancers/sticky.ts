@@ -1,6 +1,8 @@
 // `sticky`: source-IP hashing pins each sender to one server for the whole run — cPanel's
 // `mailips` pinning a sender domain to one IP (DOMAIN.md). Waiting never changes the route.
 // It names a server: when the health check excluded it, the next eligible one in index order.
+
+import { resendFailure } from "../../analytic/sticky.js";
 import { type Balancer, type BalancerReads, nextEligible, type PoolView, READS_NOTHING } from "./balancer.js";
 import type { BalancerPolicy } from "./policy.js";
 
@@ -30,5 +32,10 @@ export const stickyPolicy: BalancerPolicy<"sticky"> = {
     const lasts = listingDuration();
     return lasts === null ? null : { kind: "listing-duration", seconds: lasts };
   },
+  closedForm: (_spec, { servers: N, listed: k }) => ({
+    label: "closed form: always the same relay",
+    at: () => resendFailure(N, k),
+    kinks: () => [],
+  }),
   words: () => "sticky balancing (each sender always uses the same relay)",
 };

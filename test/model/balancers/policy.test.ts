@@ -53,3 +53,36 @@ describe("balancer policies", () => {
     expect(policyOf(s.pool.balancer).timeScale(s.pool.balancer, () => null)).toBeNull();
   });
 });
+
+describe("closed forms", () => {
+  const listing = { servers: 4, listed: 1, indices: null };
+
+  it("belong to random (unweighted), sticky and timer only", () => {
+    const has = Object.fromEntries(
+      POLICIES.map((name) => {
+        const defaults = Object.fromEntries(
+          Object.entries(policyNamed(name)?.sweepDefaults ?? {}).filter(([, v]) => v !== undefined),
+        );
+        const b = scenarioWith({ policy: name, ...defaults }).pool.balancer;
+        return [name, policyOf(b).closedForm(b, listing) !== null];
+      }),
+    );
+    expect(has).toEqual({
+      random: true,
+      "round-robin": false,
+      timer: true,
+      sticky: true,
+      dns: false,
+      "least-connections": false,
+    });
+    const weighted = scenarioWith({ policy: "random", weights: [1, 2, 1, 1] }).pool.balancer;
+    expect(policyOf(weighted).closedForm(weighted, listing)).toBeNull();
+  });
+
+  it("gives random k/N at every delay and bends a timer's curve at multiples of its period", () => {
+    const random = scenarioWith({ policy: "random" }).pool.balancer;
+    expect(policyOf(random).closedForm(random, listing)?.at(123)).toBeCloseTo(0.25, 12);
+    const timer = scenarioWith({ policy: "timer", period: "10m" }).pool.balancer;
+    expect(policyOf(timer).closedForm(timer, listing)?.kinks(0, 1800)).toEqual([0, 600, 1200, 1800]);
+  });
+});
