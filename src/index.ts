@@ -37,6 +37,7 @@ export {
   type Tolerance,
   type Verdict,
 } from "./experiment/advise.js";
+export { BudgetError } from "./experiment/budget.js";
 export {
   type Comparison,
   compare,
@@ -44,6 +45,7 @@ export {
   type MeanSummary,
   scenarioLabels,
 } from "./experiment/compare.js";
+export type { AnyScenario } from "./experiment/inputs.js";
 export {
   type ExperimentOptions,
   type ParallelRunOptions,
@@ -103,4 +105,5 @@ export {
   type ScenarioInput,
 } from "./scenario/schema.js";
 export { formatDuration, parseDuration, parseRate } from "./scenario/units.js";
+export type { Estimate, IntervalMethod } from "./stats/interval.js";
 export { VERSION } from "./version.js";

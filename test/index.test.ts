@@ -40,6 +40,7 @@ describe('import from "relaysim"', () => {
       [
         "ADVICE_WINDOW",
         "AdviseError",
+        "BudgetError",
         "DEFAULT_TOLERANCE",
         "METRICS",
         "POLICIES",
@@ -193,5 +194,75 @@ describe("documentation", () => {
       })
       .map((s) => s.getName());
     expect(undocumented).toEqual([]);
+  });
+});
+
+describe("every entry point validates what it is given, with the CLI's messages (issue 10)", () => {
+  const bad: Array<[string, relaysim.ScenarioInput, string]> = [
+    [
+      "servers: 0",
+      { ...small, pool: { ...small.pool, servers: 0 } },
+      "scenario: pool.servers: expected a positive integer, got 0",
+    ],
+    [
+      "servers: -1",
+      { ...small, pool: { ...small.pool, servers: -1 } },
+      "scenario: pool.servers: expected a positive integer, got -1",
+    ],
+    [
+      "replications: NaN",
+      { ...small, replications: Number.NaN },
+      "scenario: replications: expected a positive integer, got NaN",
+    ],
+    [
+      "subscribers: 7",
+      { ...small, blacklists: [{ name: "spamcop", subscribers: 7 }] },
+      "scenario: blacklists.0.subscribers: expected a probability between 0 and 1, got 7",
+    ],
+    [
+      "50 of 20 servers listed",
+      { ...small, listed: [{ servers: 50, on: ["spamcop"] }] },
+      "scenario: listed.0.servers: expected at most 20 (the pool's size), got 50",
+    ],
+  ];
+  const entryPoints: Array<[string, (s: relaysim.ScenarioInput) => unknown]> = [
+    ["runScenario", (s) => relaysim.runScenario(s)],
+    ["runScenarioParallel", (s) => relaysim.runScenarioParallel(s, { workers: 1 })],
+    ["compare", (s) => relaysim.compare([small, s], { workers: 1 })],
+    ["sweep", (s) => relaysim.sweep(s, [relaysim.parseVary("resend.after=0m,20m")], { workers: 1 })],
+    ["sweepGrid", (s) => relaysim.sweepGrid(s, [relaysim.parseVary("resend.after=0m,20m")], "scenario")],
+    ["advise", (s) => relaysim.advise(s, { workers: 1 })],
+  ];
+  const cases = entryPoints.flatMap(([name, call]) =>
+    bad.map(([what, s, message]) => [name, what, call, s, message] as const),
+  );
+
+  it.each(cases)("%s refuses %s", async (name, _what, call, scenario, message) => {
+    let error: unknown;
+    try {
+      await call(scenario);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(relaysim.ScenarioError);
+    // compare names each scenario by its place in the list.
+    const lines = (error as Error).message.split("\n");
+    expect(lines).toContain(name === "compare" ? message.replace(/^scenario/, "scenarios.1") : message);
+  });
+
+  it("checks options as the CLI checks its flags", async () => {
+    const scenario = relaysim.parseScenario(small);
+    expect(() => relaysim.runScenario(scenario, { replications: Number.NaN })).toThrow(
+      "options: replications: expected a positive integer, got NaN",
+    );
+    await expect(relaysim.runScenarioParallel(scenario, { seed: 1.5, workers: 0 })).rejects.toThrow(
+      "options: seed: expected an integer, got 1.5\noptions: workers: expected a positive integer, got 0",
+    );
+  });
+
+  it("runs a scenario as written exactly as the parsed one", () => {
+    const raw = relaysim.runScenario({ ...small, replications: 1 });
+    const parsed = relaysim.runScenario(relaysim.parseScenario({ ...small, replications: 1 }));
+    expect(JSON.stringify(raw.summary)).toBe(JSON.stringify(parsed.summary));
   });
 });

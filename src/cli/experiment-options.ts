@@ -1,8 +1,7 @@
 // The flags that run, sweep and compare share — --workers, --shard, --precision,
 // --max-replications — with their parsing into the experiment API's options. A bad value is a
 // UsageError (exit 2) naming the flag and what was expected.
-import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import type { Argv } from "yargs";
 import { defaultWorkers } from "../experiment/pool.js";
 import {
@@ -12,8 +11,9 @@ import {
   type PrecisionTargets,
   precisionProblem,
 } from "../experiment/precision.js";
-import type { PartialFile, ShardSpec } from "../experiment/shard.js";
+import { PARTIAL_FORMAT, type PartialFile, type ShardSpec } from "../experiment/shard.js";
 import { UsageError } from "./main.js";
+import { checkFileTarget, writeFileWhole } from "./output-folder.js";
 
 /** Without --max-replications, precision targets stop here. */
 export const DEFAULT_MAX_REPLICATIONS = 1000;
@@ -23,6 +23,7 @@ export interface ExperimentArgs {
   shard?: string;
   precision?: string[];
   "max-replications"?: number;
+  "allow-large"?: boolean;
   "min-replications"?: number;
 }
 
@@ -30,6 +31,8 @@ export interface ParsedExperimentArgs {
   workers: number;
   shard: ShardSpec | null;
   precision: PrecisionOptions | null;
+  /** --allow-large: run what the budget (experiment/budget.ts) would refuse. */
+  allowLarge: boolean;
 }
 
 /** Add the shared flags to a command (`shard: false` for commands that cannot shard). */
@@ -49,6 +52,11 @@ export function experimentFlags<T>(y: Argv<T>, options: { shard: boolean }): Arg
     .option("max-replications", {
       type: "number",
       describe: `with --precision, stop after this many replications (default ${DEFAULT_MAX_REPLICATIONS})`,
+    })
+    .option("allow-large", {
+      type: "boolean",
+      describe:
+        "run work that the up-front estimate refuses as too large (memory, messages, replications, grid points, chart rows, workers)",
     })
     .option("min-replications", {
       type: "number",
@@ -149,20 +157,28 @@ export function parseExperimentArgs(args: ExperimentArgs): ParsedExperimentArgs 
       "--shard cannot be combined with --precision: the stopping rule needs all results in one place; find the number of replications with --precision first, then shard with -r",
     );
   }
-  return { workers, shard, precision };
+  return { workers, shard, precision, allowLarge: args["allow-large"] === true };
 }
 
-/** Where shard I/N's partial goes without --out: beside the folder a merged run would fill. */
-export function defaultPartialPath(name: string, shard: ShardSpec): string {
-  return join("output", `${name}.part-${shard.index}-of-${shard.count}.json`);
+/**
+ * Where shard I/N's partial goes without --out: beside the folder a merged run would fill
+ * (`folder` is that folder's name: NAME for a run, NAME-sweep for a sweep).
+ */
+export function defaultPartialPath(folder: string, shard: ShardSpec): string {
+  return join("output", `${folder}.part-${shard.index}-of-${shard.count}.json`);
 }
 
-/** Write a partial file whole or not at all (written beside, then renamed). */
+/** A partial file starts with its format tag (JSON.stringify keeps key order): sim may replace it. */
+const isPartialFile = (head: string) => head.startsWith(`{"format":"${PARTIAL_FORMAT}"`);
+
+/** Refuse (exit 2) a --out for a partial file that is anything but an earlier partial file; call before work. */
+export function checkPartialTarget(file: string): void {
+  checkFileTarget(file, isPartialFile);
+}
+
+/** Write a partial file whole or not at all (written beside, then renamed; removed on failure). */
 export function writePartialFile(file: string, partial: PartialFile): void {
-  mkdirSync(dirname(file) || ".", { recursive: true });
-  const staging = `${file}.partial-${process.pid}`;
-  writeFileSync(staging, JSON.stringify(partial));
-  renameSync(staging, file);
+  writeFileWhole(file, JSON.stringify(partial), isPartialFile);
 }
 
 /** The line a shard prints: what it ran and where it went. */

@@ -3,10 +3,16 @@
 import type { Metric } from "../experiment/result.js";
 import type { Summary } from "../experiment/summary.js";
 import { formatInterval, formatMetric, METRIC_TITLES } from "../report/charts/theme.js";
+import { maxOf } from "../stats/extremes.js";
 
 /** Left-aligned first column, right-aligned others. */
 export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const widths = header.map((h, i) =>
+    maxOf(
+      rows.map((r) => r[i].length),
+      h.length,
+    ),
+  );
   const line = (cells: string[]) =>
     cells
       .map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])))

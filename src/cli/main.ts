@@ -1,16 +1,21 @@
 // The `sim` command line: yargs parses, the commands in commands/ do the work.
 // Exit codes (DESIGN §4): 0 success, 1 runtime failure, 2 bad usage or invalid scenario.
 import yargs from "yargs";
+import { BudgetError } from "../experiment/budget.js";
 import { ScenarioError } from "../scenario/load.js";
 import { VERSION } from "../version.js";
 import { adviseCommand } from "./commands/advise.js";
+import { calibrateCommand } from "./commands/calibrate.js";
 import { compareCommand } from "./commands/compare.js";
+import { explainCommand } from "./commands/explain.js";
 import { mergeCommand } from "./commands/merge.js";
 import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { validateCommand } from "./commands/validate.js";
+import { ChartsFailed, ioCause, isIoError, OutputError } from "./output-folder.js";
+import { handleInterrupts } from "./signals.js";
 
 /** A failure the user caused (bad flag, bad scenario): exit code 2. */
 export class UsageError extends Error {
@@ -49,6 +54,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .command(mergeCommand(io))
     .command(reportCommand(io))
     .command(adviseCommand(io))
+    .command(explainCommand(io))
+    .command(calibrateCommand(io))
     .demandCommand(1, "Name a command: run, validate, schema, sweep, compare, merge, report or advise (see --help).")
     .strict()
     .version(VERSION)
@@ -58,7 +65,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     // handler (to show on a later failure), and wrapping it costs ~50 ms of CPU per command.
     .wrap(argv.some((a) => a === "--help" || a === "-h") ? Math.min(100, process.stdout.columns ?? 100) : null)
     .epilogue(
-      "Scenario format, outputs and examples: README.md. Exit codes: 0 ok, 1 runtime failure, 2 bad usage or invalid scenario.",
+      "Scenario format, outputs and examples: README.md. Exit codes: 0 ok, 1 runtime failure, 2 bad usage, invalid scenario or a refused --out (sim replaces only folders it wrote), 130/143 interrupted.",
     )
     .exitProcess(false)
     .fail((message, error) => {
@@ -67,6 +74,8 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       // Stop here: if fail() returns, yargs goes on to run the command's handler.
       throw new UsageError(message);
     });
+  // SIGINT/SIGTERM while a command runs: remove its unfinished output, exit 130/143.
+  const stopHandling = handleInterrupts(io.stderr);
   try {
     // With a parse callback yargs hands --help and --version text to us instead of console.log.
     await parser.parseAsync(argv, {}, (_error, _argv, output) => {
@@ -78,11 +87,22 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       io.stderr(`sim: ${usageFailure}\nRun "sim --help" for usage.\n`);
       return 2;
     }
-    if (error instanceof ScenarioError || error instanceof UsageError) {
+    if (error instanceof ScenarioError || error instanceof UsageError || error instanceof BudgetError) {
       io.stderr(`${error.message}\n`);
       return 2;
     }
+    // I/O failures and chart failures after the results were saved: one line, exit 1.
+    if (error instanceof OutputError || error instanceof ChartsFailed) {
+      io.stderr(`${error.message}\n`);
+      return 1;
+    }
+    if (isIoError(error)) {
+      io.stderr(`sim: cannot ${error.syscall} ${error.path ?? ""}: ${ioCause(error)}\n`);
+      return 1;
+    }
     io.stderr(`sim: ${(error as Error).stack ?? String(error)}\n`);
     return 1;
+  } finally {
+    stopHandling();
   }
 }

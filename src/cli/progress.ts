@@ -1,9 +1,13 @@
 // Progress on standard error: only on a terminal and never under CI, so logs and pipes stay
-// clean. Shows replications done, rate and ETA, once a run has lasted a second.
+// clean. Shows replications done, rate, simulated time and ETA, once a run has lasted a second.
+// Replications in flight count by their simulated share, so one long replication shows progress.
 
 export interface Progress {
-  /** `total` may grow between calls (precision targets add batches). */
-  update(done: number, total: number): void;
+  /**
+   * `total` may grow between calls (precision targets add batches); `running` is the simulated
+   * share of the replications in flight, in replications.
+   */
+  update(done: number, total: number, running?: number): void;
   finish(): void;
 }
 
@@ -15,6 +19,8 @@ export interface ProgressContext {
   env: Record<string, string | undefined>;
   /** Milliseconds. */
   now: () => number;
+  /** Simulated seconds per replication (optional): shown as simulated time. */
+  horizon?: number;
 }
 
 /** CI services set CI=true (GitHub Actions, GitLab, Travis, CircleCI, Buildkite…); "0"/"false" means not CI. */
@@ -33,29 +39,56 @@ function formatEta(seconds: number): string {
   return `${(seconds / 3600).toFixed(1)} h`;
 }
 
-/** One line: `label [####....] 12/40  8.1/s  ETA 3 s`. */
-export function progressLine(label: string, done: number, total: number, elapsedSeconds: number): string {
-  const rate = done / Math.max(elapsedSeconds, 1e-9);
-  const eta = done > 0 ? (total - done) / rate : Number.NaN;
-  const width = 24;
-  const filled = total > 0 ? Math.min(width, Math.round((width * done) / total)) : 0;
-  const bar = `${"#".repeat(filled)}${".".repeat(width - filled)}`;
-  return `${label} [${bar}] ${done}/${total}  ${rate.toFixed(1)}/s  ETA ${formatEta(eta)}`;
+/** Simulated time, short: `45 s`, `12 min`, `3.2 h`, `2.3 d`. */
+export function formatSimulated(seconds: number): string {
+  if (seconds < 90) return `${seconds.toFixed(0)} s`;
+  if (seconds < 5400) return `${(seconds / 60).toFixed(0)} min`;
+  if (seconds < 172800) return `${(seconds / 3600).toFixed(1)} h`;
+  return `${(seconds / 86400).toFixed(1)} d`;
 }
 
-export function progressBar(label: string, stream: NodeJS.WriteStream = process.stderr): Progress {
-  return progressBarIn(label, { stream, env: process.env, now: Date.now });
+/**
+ * One line: `label [####....] 12/40  8.1/s  ETA 3 s`; with replications in flight (`running`,
+ * their simulated share) and a horizon: `label [#.......] 0/1  sim 2.3 d of 7.0 d  ETA 40 s`.
+ */
+export function progressLine(
+  label: string,
+  done: number,
+  total: number,
+  elapsedSeconds: number,
+  running = 0,
+  horizon?: number,
+): string {
+  const progress = done + running;
+  const rate = progress / Math.max(elapsedSeconds, 1e-9);
+  const eta = progress > 0 ? (total - progress) / rate : Number.NaN;
+  const width = 24;
+  const filled = total > 0 ? Math.min(width, Math.round((width * progress) / total)) : 0;
+  const bar = `${"#".repeat(filled)}${".".repeat(width - filled)}`;
+  const simulated =
+    horizon !== undefined ? `  sim ${formatSimulated(progress * horizon)} of ${formatSimulated(total * horizon)}` : "";
+  return `${label} [${bar}] ${done}/${total}  ${rate.toFixed(1)}/s${simulated}  ETA ${formatEta(eta)}`;
+}
+
+/** `horizon`: simulated seconds per replication, to show simulated time. */
+export function progressBar(label: string, options: { horizon?: number; stream?: NodeJS.WriteStream } = {}): Progress {
+  return progressBarIn(label, {
+    stream: options.stream ?? process.stderr,
+    env: process.env,
+    now: Date.now,
+    horizon: options.horizon,
+  });
 }
 
 export function progressBarIn(label: string, context: ProgressContext): Progress {
-  const { stream, env, now } = context;
+  const { stream, env, now, horizon } = context;
   if (!stream.isTTY || underCi(env)) return SILENT;
   const started = now();
   let shown = false;
   let lastDraw = Number.NEGATIVE_INFINITY;
   let lastLength = 0;
   return {
-    update(done, total) {
+    update(done, total, running = 0) {
       const t = now();
       const elapsed = (t - started) / 1000;
       // Runs under a second finish before a bar would help; then redraw at most every REDRAW_MS.
@@ -63,7 +96,10 @@ export function progressBarIn(label: string, context: ProgressContext): Progress
       if (done < total && t - lastDraw < REDRAW_MS) return;
       lastDraw = t;
       shown = true;
-      const line = progressLine(label, done, total, elapsed).slice(0, Math.max(20, (stream.columns ?? 100) - 1));
+      const line = progressLine(label, done, total, elapsed, running, horizon).slice(
+        0,
+        Math.max(20, (stream.columns ?? 100) - 1),
+      );
       // Pad over the previous line's tail: the ETA may get shorter.
       stream.write(`\r${line.padEnd(lastLength)}`);
       lastLength = line.length;

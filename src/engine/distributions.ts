@@ -106,6 +106,11 @@ export function sampler(spec: DistributionSpec): Sampler {
 export function supremum(spec: DistributionSpec): number {
   if ("fixed" in spec) return spec.fixed;
   if ("uniform" in spec) return spec.uniform[1];
-  if ("empirical" in spec) return Math.max(...spec.empirical);
+  if ("empirical" in spec) {
+    // A loop, not Math.max(...): an empirical list may hold more values than the stack has room for.
+    let max = Number.NEGATIVE_INFINITY;
+    for (const v of spec.empirical) if (v > max) max = v;
+    return max;
+  }
   return Number.POSITIVE_INFINITY;
 }

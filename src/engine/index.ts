@@ -9,4 +9,4 @@ export {
 } from "./distributions.js";
 export { EventQueue } from "./event-queue.js";
 export { hashKey, hashUniform, type Random, randomStream } from "./random.js";
-export { type EventHandler, Simulator } from "./simulator.js";
+export { type ClockWatch, type EventHandler, Simulator } from "./simulator.js";

@@ -2,6 +2,7 @@
 // scale (timer period, DNS TTL, listing duration), so the curve is sampled finely where it bends.
 import { policyOf } from "../model/balancers/index.js";
 import type { Dist, Scenario } from "../scenario/schema.js";
+import { maxOf, minOf } from "../stats/extremes.js";
 
 /** The time over which a resend's route (or the listing it hits) changes, for each kind of pool. */
 export interface TimeScale {
@@ -57,7 +58,7 @@ const Z90 = 1.6448536269514722;
 export function distributionRange(dist: Dist): [number, number] {
   if ("fixed" in dist) return [dist.fixed, dist.fixed];
   if ("uniform" in dist) return [dist.uniform[0], dist.uniform[1]];
-  if ("empirical" in dist) return [Math.min(...dist.empirical), Math.max(...dist.empirical)];
+  if ("empirical" in dist) return [minOf(dist.empirical), maxOf(dist.empirical)];
   if ("exponential" in dist) return [-Math.log(0.95) * dist.exponential, -Math.log(0.05) * dist.exponential];
   const { median, sigma } = dist.lognormal;
   return [median * Math.exp(-Z90 * sigma), median * Math.exp(Z90 * sigma)];

@@ -7,7 +7,8 @@ import { type Bounds, type Estimate, meanEstimate, NON_NEGATIVE, PROPORTION } fr
 import { VERSION } from "../version.js";
 import { COARSE, type DelayGrid, FINE, fittedGrid, givenGrid } from "./advise-grid.js";
 import { pairedDifference } from "./compare.js";
-import { type ExperimentOptions, runConfigurations, withPool } from "./parallel.js";
+import { type AnyScenario, checkOptions, validScenario } from "./inputs.js";
+import { checkExperimentBudget, type ExperimentOptions, runConfigurations, withPool } from "./parallel.js";
 import type { PrecisionOptions, PrecisionReport } from "./precision.js";
 import type { ReplicationResult } from "./result.js";
 import { type Summary, summarise } from "./summary.js";
@@ -617,7 +618,9 @@ function mootAdvice(scenario: Scenario, seed: number, tolerance: Tolerance): Adv
  * random numbers): every wait and every policy sees the same mail, recipients and listings.
  * Throws AdviseError when there are no resends to judge or a policy is unknown.
  */
-export async function advise(scenario: Scenario, options: AdviseOptions = {}): Promise<AdviseResult> {
+export async function advise(input: AnyScenario, options: AdviseOptions = {}): Promise<AdviseResult> {
+  const scenario = validScenario(input, options.source);
+  checkOptions(options);
   const source = options.source ?? scenario.name;
   const tolerance = options.tolerance ?? DEFAULT_TOLERANCE;
   const problem = adviseProblem(scenario);
@@ -635,6 +638,13 @@ export async function advise(scenario: Scenario, options: AdviseOptions = {}): P
   const tableSettings = { ...settings, precision: options.tablePrecision ?? DEFAULT_TABLE_PRECISION };
   const gridFor = (s: Scenario, own: boolean) =>
     options.delays ? givenGrid(s, options.delays) : fittedGrid(s, own ? FINE : COARSE);
+  // The budget, before any thread starts: the own curve's waits and rule, the table's
+  // curves (their grids are as long as the base's coarse one), the health-check variant.
+  const base0 = withoutSweep(scenario);
+  const configs =
+    gridFor(base0, true).delays.length + 1 + (policies.length - 1) * (gridFor(base0, false).delays.length + 1) + 1;
+  const most = Math.max(settings.precision.maxReplications, tableSettings.precision.maxReplications);
+  checkExperimentBudget(new Array<Scenario>(configs).fill(base0), Math.max(settings.replications, most), options);
 
   return withPool(options, async (pool) => {
     const progress: Progress = { done: 0, report: (done, total) => options.onProgress?.(done, total) };
@@ -691,5 +701,7 @@ export function adviceCsv(advice: Advice): string {
   return stringify(rows, {
     header: true,
     columns: ["policy", "delay_s", "mean", "ci95_low", "ci95_high", "replications"],
+    // Text cells open as text, never as a formula (report/csv.ts).
+    escape_formulas: true,
   });
 }

@@ -8,6 +8,7 @@ import type { Scenario } from "../scenario/schema.js";
 import { type Bounds, type Estimate, meanEstimate, UNBOUNDED } from "../stats/interval.js";
 import { pairedInterval } from "../stats/student.js";
 import { VERSION } from "../version.js";
+import { type AnyScenario, checkOptions, validScenario } from "./inputs.js";
 import { type ExperimentOptions, runConfigurations } from "./parallel.js";
 import type { PrecisionReport } from "./precision.js";
 import { METRICS, type Metric, type ReplicationResult } from "./result.js";
@@ -134,10 +135,12 @@ export function scenarioLabels(scenarios: readonly Scenario[]): string[] {
  * first scenario's unless overridden — and compare each with the first.
  */
 export async function compare(
-  scenarios: readonly Scenario[],
+  inputs: readonly AnyScenario[],
   options: ExperimentOptions & { labels?: string[] } = {},
 ): Promise<Comparison> {
-  if (scenarios.length < 2) throw new RangeError("compare: expected at least two scenarios");
+  if (inputs.length < 2) throw new RangeError("compare: expected at least two scenarios");
+  const scenarios = inputs.map((s, i) => validScenario(s, `scenarios.${i}`));
+  checkOptions(options);
   const labels = options.labels ?? scenarioLabels(scenarios);
   const seed = options.seed ?? scenarios[0].seed;
   const run = await runConfigurations(scenarios, { ...options, seed });

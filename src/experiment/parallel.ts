@@ -3,7 +3,9 @@
 // runs the same replication indices under the same seed. Also runs a fixed number of
 // replications or, with precision targets, the sequential procedure of precision.ts.
 import type { Scenario } from "../scenario/schema.js";
-import { defaultWorkers, ReplicationPool, type ReplicationTask } from "./pool.js";
+import { checkBudget } from "./budget.js";
+import { type AnyScenario, checkOptions, validScenario } from "./inputs.js";
+import { defaultWorkers, type ProgressCallback, ReplicationPool, type TaskList } from "./pool.js";
 import {
   firstPreciseCount,
   nextReplicationCount,
@@ -13,7 +15,7 @@ import {
   startingCount,
 } from "./precision.js";
 import type { ReplicationResult } from "./result.js";
-import { type RunOptions, type RunResult, runScenario } from "./run.js";
+import { type RunOptions, type RunResult, runScenarioInTurns } from "./run.js";
 import { summarise } from "./summary.js";
 
 /** How to run an experiment's replications: seed, count or precision targets, and threads. */
@@ -28,8 +30,15 @@ export interface ExperimentOptions {
   pool?: ReplicationPool;
   /** Add replications until these targets are met instead of running a fixed number. */
   precision?: PrecisionOptions;
-  /** Called as replications finish; `total` grows when precision targets add batches. */
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * Called as replications finish (and, with `running`, as long ones advance: their simulated
+   * share, in replications); `total` grows when precision targets add batches.
+   */
+  onProgress?: ProgressCallback;
+  /** Run even what the budget (budget.ts) refuses as too large (--allow-large). */
+  allowLarge?: boolean;
+  /** The caller will draw a run's charts: the budget limits their rows (the CLI's default). */
+  charts?: boolean;
 }
 
 export interface ConfigurationResults {
@@ -50,11 +59,34 @@ export async function withPool<T>(options: ExperimentOptions, work: (pool: Repli
   }
 }
 
-/** Tasks for replications [from, to) of every configuration, configuration-major. */
-function tasksFor(configs: readonly Scenario[], seed: number, from: number, to: number): ReplicationTask[] {
-  const tasks: ReplicationTask[] = [];
-  for (const scenario of configs) for (let index = from; index < to; index++) tasks.push({ scenario, seed, index });
-  return tasks;
+/**
+ * Tasks for replications [from, to) of every configuration, configuration-major, made one at a
+ * time as the pool takes them: -r 1e6 never holds a million task objects at once.
+ */
+function tasksFor(configs: readonly Scenario[], seed: number, from: number, to: number): TaskList {
+  const per = to - from;
+  return {
+    length: configs.length * per,
+    at: (i) => ({ scenario: configs[Math.floor(i / per)], seed, index: from + (i % per) }),
+  };
+}
+
+/** Refuse, before any thread starts, what the budget says cannot finish (BudgetError). */
+export function checkExperimentBudget(
+  configs: readonly Scenario[],
+  replications: number,
+  options: ExperimentOptions,
+  shards?: number,
+): void {
+  checkBudget({
+    configs,
+    replications: options.precision ? Math.max(replications, options.precision.maxReplications) : replications,
+    workers: options.pool ? options.pool.size : (options.workers ?? defaultWorkers()),
+    cores: defaultWorkers(),
+    charts: options.charts,
+    allowLarge: options.allowLarge,
+    shards,
+  });
 }
 
 /**
@@ -69,15 +101,16 @@ export async function runConfigurations(
   if (configs.length === 0) throw new RangeError("runConfigurations: no configurations");
   const seed = options.seed ?? configs[0].seed;
   const initial = options.replications ?? configs[0].replications;
+  checkExperimentBudget(configs, initial, options);
   return withPool(options, async (pool) => {
     const series: ReplicationResult[][] = configs.map(() => []);
     const run = async (from: number, to: number, doneBefore: number, total: number) => {
-      const results = await pool.run(tasksFor(configs, seed, from, to), (done) =>
-        options.onProgress?.(doneBefore + done, total),
+      const results = await pool.run(tasksFor(configs, seed, from, to), (done, _, running) =>
+        options.onProgress?.(doneBefore + done, total, running),
       );
       const per = to - from;
       configs.forEach((_, c) => {
-        series[c].push(...results.slice(c * per, (c + 1) * per));
+        for (let k = c * per; k < (c + 1) * per; k++) series[c].push(results[k]);
       });
     };
     const precision = options.precision;
@@ -131,13 +164,15 @@ export interface ParallelRunResult extends RunResult {
  * written in replication order as they happen.
  */
 export async function runScenarioParallel(
-  scenario: Scenario,
+  input: AnyScenario,
   options: ParallelRunOptions = {},
 ): Promise<ParallelRunResult> {
+  const scenario = validScenario(input);
+  checkOptions(options);
   const seed = options.seed ?? scenario.seed;
   if (options.attemptSink) {
     if (options.precision) throw new RangeError("attempts.csv cannot be written with precision targets");
-    return { ...runScenario(scenario, options), precision: null };
+    return { ...(await runScenarioInTurns(scenario, options)), precision: null };
   }
   const { results, replications, precision } = await runConfigurations([scenario], options);
   return {

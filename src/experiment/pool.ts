@@ -6,13 +6,24 @@ import { Worker } from "node:worker_threads";
 import { CompiledScenario } from "../model/replication.js";
 import type { Scenario } from "../scenario/schema.js";
 import type { ReplicationResult } from "./result.js";
-import { runReplication } from "./run.js";
+import { CLOCK_WATCH_EVERY, runReplication } from "./run.js";
+
+/** Resolves on a later turn of the event loop (after pending I/O and signal handlers). */
+export function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 /** One replication to simulate. */
 export interface ReplicationTask {
   scenario: Scenario;
   seed: number;
   index: number;
+}
+
+/** Tasks by index, made on demand (an array is one too): the pool never needs them all at once. */
+export interface TaskList {
+  readonly length: number;
+  at(index: number): ReplicationTask | undefined;
 }
 
 /** What the pool posts to a worker (worker.ts). */
@@ -24,7 +35,17 @@ export interface TaskMessage {
   index: number;
 }
 
-export type WorkerReply = { task: number; result: ReplicationResult } | { task: number; error: string };
+/** A result, an error, or how far a running replication has got (simulated seconds). */
+export type WorkerReply =
+  | { task: number; result: ReplicationResult }
+  | { task: number; error: string }
+  | { task: number; simulated: number };
+
+/**
+ * Progress: `done` of `total` tasks finished; `running` is how much of the tasks in flight is
+ * simulated, in tasks (simulated time over horizon, summed): one long replication shows progress.
+ */
+export type ProgressCallback = (done: number, total: number, running?: number) => void;
 
 /** The default number of workers: one per core the process may use. */
 export function defaultWorkers(): number {
@@ -38,6 +59,12 @@ export function defaultWorkers(): number {
 function workerUrl(): URL {
   const here = import.meta.url;
   return here.endsWith(".ts") ? new URL("../../dist/experiment/worker.js", here) : new URL("./worker.js", here);
+}
+
+function taskAt(tasks: TaskList, i: number): ReplicationTask {
+  const task = tasks.at(i);
+  if (task === undefined) throw new RangeError(`ReplicationPool: no task ${i} of ${tasks.length}`);
+  return task;
 }
 
 /**
@@ -69,16 +96,13 @@ export class ReplicationPool {
   }
 
   /** Simulate the tasks and return their results in task order; `onResult` after each. */
-  async run(
-    tasks: readonly ReplicationTask[],
-    onResult?: (done: number, total: number) => void,
-  ): Promise<ReplicationResult[]> {
+  async run(tasks: TaskList, onResult?: ProgressCallback): Promise<ReplicationResult[]> {
     if (this.broken) throw this.broken;
     if (this.busy) throw new Error("ReplicationPool.run: the pool is already running tasks");
     if (tasks.length === 0) return [];
     this.busy = true;
     try {
-      return this.size === 1 ? this.runHere(tasks, onResult) : await this.runInWorkers(tasks, onResult);
+      return this.size === 1 ? await this.runHere(tasks, onResult) : await this.runInWorkers(tasks, onResult);
     } finally {
       this.busy = false;
     }
@@ -91,25 +115,28 @@ export class ReplicationPool {
     await Promise.all(threads.map((t) => t.terminate()));
   }
 
-  /** One replication in this thread, with the compiled scenario cached. */
-  private simulateHere(task: ReplicationTask): ReplicationResult {
+  /** One replication in this thread, with the compiled scenario cached; `onClock` sees its clock. */
+  private simulateHere(task: ReplicationTask, onClock?: (simulated: number) => void): ReplicationResult {
     let compiled = this.compiledHere.get(task.scenario);
     if (!compiled) {
       compiled = new CompiledScenario(task.scenario);
       this.compiledHere.set(task.scenario, compiled);
     }
-    return runReplication(compiled, task.seed, task.index);
+    const watch = onClock ? { every: CLOCK_WATCH_EVERY, tick: onClock } : null;
+    return runReplication(compiled, task.seed, task.index, null, watch);
   }
 
-  private runHere(
-    tasks: readonly ReplicationTask[],
-    onResult?: (done: number, total: number) => void,
-  ): ReplicationResult[] {
-    return tasks.map((task, i) => {
-      const result = this.simulateHere(task);
+  /** Yields to the event loop between replications, so an interrupt (SIGINT) is handled promptly. */
+  private async runHere(tasks: TaskList, onResult?: ProgressCallback): Promise<ReplicationResult[]> {
+    const results = new Array<ReplicationResult>(tasks.length);
+    for (let i = 0; i < tasks.length; i++) {
+      if (i > 0) await nextTurn();
+      const task = taskAt(tasks, i);
+      const onClock = onResult && ((t: number) => onResult(i, tasks.length, t / task.scenario.horizon));
+      results[i] = this.simulateHere(task, onClock);
       onResult?.(i + 1, tasks.length);
-      return result;
-    });
+    }
+    return results;
   }
 
   private idOf(scenario: Scenario): number {
@@ -121,10 +148,7 @@ export class ReplicationPool {
     return id;
   }
 
-  private runInWorkers(
-    tasks: readonly ReplicationTask[],
-    onResult?: (done: number, total: number) => void,
-  ): Promise<ReplicationResult[]> {
+  private runInWorkers(tasks: TaskList, onResult?: ProgressCallback): Promise<ReplicationResult[]> {
     // Threads start lazily and stay for later runs (a sweep's batches, precision rounds).
     const wanted = Math.min(this.size - 1, Math.ceil(tasks.length / IN_FLIGHT));
     while (this.threads.length < wanted) this.threads.push(new Worker(workerUrl()));
@@ -132,9 +156,24 @@ export class ReplicationPool {
 
     return new Promise((resolve, reject) => {
       const results = new Array<ReplicationResult>(tasks.length);
+      const indices = new Map<number, number>();
       let next = 0;
       let done = 0;
       let settled = false;
+      // Simulated share of each task in flight (simulated time over its horizon).
+      const running = new Map<number, number>();
+      // Each task in flight's horizon (a TaskList makes tasks on demand: look each up once).
+      const horizons = new Map<number, number>();
+      const progress = (task: number, simulated: number) => {
+        if (!onResult) return;
+        running.set(task, Math.min(1, simulated / (horizons.get(task) ?? Number.POSITIVE_INFINITY)));
+        onResult(done, tasks.length, inFlight());
+      };
+      const inFlight = () => {
+        let sum = 0;
+        for (const share of running.values()) sum += share;
+        return sum;
+      };
       const detach: Array<() => void> = [];
       const finish = (error: Error | null) => {
         if (settled) return;
@@ -150,19 +189,29 @@ export class ReplicationPool {
       const send = (thread: Worker) => {
         if (next >= tasks.length) return;
         const task = next++;
-        const { scenario, seed, index } = tasks[task];
+        const { scenario, seed, index } = taskAt(tasks, task);
+        // Which task a reply answers, to name its replication if it fails.
+        indices.set(task, index);
+        horizons.set(task, scenario.horizon);
         const message: TaskMessage = { task, scenarioId: this.idOf(scenario), scenario, seed, index };
         thread.postMessage(message);
       };
       for (const thread of threads) {
         const onMessage = (reply: WorkerReply) => {
           if ("error" in reply) {
-            finish(new Error(`replication ${tasks[reply.task].index} failed in a worker: ${reply.error}`));
+            finish(new Error(`replication ${indices.get(reply.task)} failed in a worker: ${reply.error}`));
             return;
           }
+          if ("simulated" in reply) {
+            if (!settled) progress(reply.task, reply.simulated);
+            return;
+          }
+          running.delete(reply.task);
+          horizons.delete(reply.task);
+          indices.delete(reply.task);
           results[reply.task] = reply.result;
           done++;
-          onResult?.(done, tasks.length);
+          onResult?.(done, tasks.length, inFlight());
           if (done === tasks.length) finish(null);
           else send(thread);
         };
@@ -184,13 +233,17 @@ export class ReplicationPool {
         if (settled || next >= tasks.length) return;
         const task = next++;
         try {
-          results[task] = this.simulateHere(tasks[task]);
+          const here = taskAt(tasks, task);
+          horizons.set(task, here.scenario.horizon);
+          results[task] = this.simulateHere(here, onResult && ((t) => progress(task, t)));
+          horizons.delete(task);
         } catch (error) {
           finish(error as Error);
           return;
         }
+        running.delete(task);
         done++;
-        onResult?.(done, tasks.length);
+        onResult?.(done, tasks.length, inFlight());
         if (done === tasks.length) finish(null);
         else setImmediate(simulateHere);
       };

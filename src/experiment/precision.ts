@@ -6,6 +6,8 @@
 // (src/stats/interval.ts), not a plain t one. Replications run in batches for speed,
 // but the stopping point is found by scanning every n in order, so it is exactly the
 // one-at-a-time procedure's n: it depends on the seed only, never on batch size or workers.
+
+import { minOf } from "../stats/extremes.js";
 import { meanEstimate } from "../stats/interval.js";
 import { METRICS, type Metric, type ReplicationResult } from "./result.js";
 import { METRIC_BOUNDS } from "./summary.js";
@@ -96,7 +98,7 @@ export function firstPreciseCount(
   targets: PrecisionTargets,
   from: number,
 ): number | null {
-  const available = Math.min(...series.map((s) => s.length));
+  const available = minOf(series.map((s) => s.length));
   for (let n = Math.max(from, 2); n <= available; n++) if (targetsMetAt(series, targets, n)) return n;
   return null;
 }

@@ -1,8 +1,10 @@
 // Run a scenario's replications and summarise them. Replication i always uses the streams
 // of (seed, i), so any subset, order or process split gives the same per-replication results.
+import type { ClockWatch } from "../engine/index.js";
 import { CompiledScenario, simulateReplication } from "../model/replication.js";
 import type { AttemptSink } from "../model/sink.js";
-import type { Scenario } from "../scenario/schema.js";
+import { checkBudget } from "./budget.js";
+import { type AnyScenario, checkOptions, validScenario } from "./inputs.js";
 import { type ReplicationResult, replicationResult } from "./result.js";
 import { type Summary, summarise } from "./summary.js";
 
@@ -14,9 +16,19 @@ export interface RunOptions {
   replications?: number;
   /** A sink per replication for attempt records (attempts.csv), or none. */
   attemptSink?: (replication: number) => AttemptSink | null;
-  /** Called after each replication with the number done and the total. */
-  onProgress?: (done: number, total: number) => void;
+  /**
+   * Called after each replication with the number done and the total (runScenarioInTurns: also
+   * during one, with `running`, the share of it simulated).
+   */
+  onProgress?: (done: number, total: number, running?: number) => void;
+  /** Run even what the budget (budget.ts) refuses as too large (--allow-large). */
+  allowLarge?: boolean;
+  /** The caller will draw the run's charts: the budget limits their rows. */
+  charts?: boolean;
 }
+
+/** Events between two looks at a replication's clock for progress (a few milliseconds of work). */
+export const CLOCK_WATCH_EVERY = 1 << 16;
 
 /** Simulate replication `index` of a compiled scenario and return its plain-data result. */
 export function runReplication(
@@ -24,8 +36,9 @@ export function runReplication(
   seed: number,
   index: number,
   sink: AttemptSink | null = null,
+  watch: ClockWatch | null = null,
 ): ReplicationResult {
-  const { tally, events } = simulateReplication(compiled, seed, index, sink);
+  const { tally, events } = simulateReplication(compiled, seed, index, sink, watch);
   const s = compiled.scenario;
   return replicationResult(index, events, tally, s.pool.servers, s.horizon - s.warmup);
 }
@@ -36,14 +49,44 @@ export interface RunResult {
   results: ReplicationResult[];
 }
 
-/** Run replications 0 … R−1 one after another in this thread. */
-export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
+/** The validated scenario, seed, count and compiled model of a run, refused up front if too large. */
+function prepareRun(input: AnyScenario, options: RunOptions) {
+  const scenario = validScenario(input);
+  checkOptions(options);
   const seed = options.seed ?? scenario.seed;
   const total = options.replications ?? scenario.replications;
-  const compiled = new CompiledScenario(scenario);
+  checkBudget({ configs: [scenario], replications: total, charts: options.charts, allowLarge: options.allowLarge });
+  return { scenario, seed, total, compiled: new CompiledScenario(scenario) };
+}
+
+/** Run replications 0 … R−1 one after another in this thread (the scenario is validated first). */
+export function runScenario(input: AnyScenario, options: RunOptions = {}): RunResult {
+  const { scenario, seed, total, compiled } = prepareRun(input, options);
   const results: ReplicationResult[] = [];
   for (let i = 0; i < total; i++) {
     results.push(runReplication(compiled, seed, i, options.attemptSink?.(i) ?? null));
+    options.onProgress?.(i + 1, total);
+  }
+  return {
+    summary: summarise({ ...scenario, seed, replications: total }, seed, results),
+    results,
+  };
+}
+
+/**
+ * runScenario, yielding to the event loop between replications so that an interrupt is
+ * handled (and the output cleaned up) without waiting for the whole run.
+ */
+export async function runScenarioInTurns(input: AnyScenario, options: RunOptions = {}): Promise<RunResult> {
+  const { scenario, seed, total, compiled } = prepareRun(input, options);
+  const results: ReplicationResult[] = [];
+  for (let i = 0; i < total; i++) {
+    if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+    const progress = options.onProgress;
+    const watch = progress
+      ? { every: CLOCK_WATCH_EVERY, tick: (t: number) => progress(i, total, t / scenario.horizon) }
+      : null;
+    results.push(runReplication(compiled, seed, i, options.attemptSink?.(i) ?? null, watch));
     options.onProgress?.(i + 1, total);
   }
   return {

@@ -2,23 +2,32 @@
 // point·R + replication) whose number is ≡ I mod N and keeps their results in a partial
 // file; merging every shard's partial gives back exactly the results a single run computes,
 // so the merged summary or sweep files are byte-identical to a single run's.
+import { ScenarioError } from "../scenario/parse.js";
 import type { Scenario } from "../scenario/schema.js";
 import { VERSION } from "../version.js";
-import { type ExperimentOptions, withPool } from "./parallel.js";
-import type { ReplicationTask } from "./pool.js";
+import {
+  checked,
+  FileCheckError,
+  PARTIAL_FORMAT,
+  partialHeaderSchema,
+  recordedScenario,
+  replicationResultSchema,
+} from "./file-schemas.js";
+import { type AnyScenario, checkOptions, validScenario } from "./inputs.js";
+import { checkExperimentBudget, type ExperimentOptions, withPool } from "./parallel.js";
+import type { TaskList } from "./pool.js";
 import type { ReplicationResult } from "./result.js";
 import { type Summary, summarise } from "./summary.js";
 import { type SweepGrid, type SweepResult, summariseSweep, sweepGrid } from "./sweep.js";
-import type { SweepParameter } from "./sweep-values.js";
+import { SweepError, type SweepParameter } from "./sweep-values.js";
+
+export { PARTIAL_FORMAT } from "./file-schemas.js";
 
 /** Shard `index` of `count` (0 ≤ index < count). */
 export interface ShardSpec {
   index: number;
   count: number;
 }
-
-/** A partial file's format tag; merge refuses anything else. */
-export const PARTIAL_FORMAT = "relaysim-partial/1";
 
 /** What one shard writes. */
 export interface PartialFile {
@@ -58,12 +67,18 @@ async function runShardTasks(
   shard: ShardSpec,
   options: ExperimentOptions,
 ): Promise<PartialFile["results"]> {
-  const mine = shardTasks(scenarios.length, replications, shard);
-  const tasks: ReplicationTask[] = mine.map(([p, index]) => ({ scenario: scenarios[p], seed, index }));
+  checkExperimentBudget(scenarios, replications, options, shard.count);
+  // Task k of this shard is number shard.index + k·count, made when the pool takes it.
+  const all = scenarios.length * replications;
+  const point = (k: number) => Math.floor((shard.index + k * shard.count) / replications);
+  const tasks: TaskList = {
+    length: shard.index < all ? Math.ceil((all - shard.index) / shard.count) : 0,
+    at: (k) => ({ scenario: scenarios[point(k)], seed, index: (shard.index + k * shard.count) % replications }),
+  };
   const results = await withPool(options, (pool) =>
-    pool.run(tasks, (done, total) => options.onProgress?.(done, total)),
+    pool.run(tasks, (done, total, running) => options.onProgress?.(done, total, running)),
   );
-  return results.map((result, k) => ({ point: mine[k][0], result }));
+  return results.map((result, k) => ({ point: point(k), result }));
 }
 
 function header(scenario: Scenario, seed: number, replications: number, shard: ShardSpec) {
@@ -88,11 +103,13 @@ function checkShard(shard: ShardSpec): void {
 
 /** Run shard I/N of a scenario's replications (precision targets do not apply: they are sequential). */
 export async function runShard(
-  scenario: Scenario,
+  input: AnyScenario,
   shard: ShardSpec,
   options: Omit<ExperimentOptions, "precision"> = {},
 ): Promise<PartialFile> {
   checkShard(shard);
+  const scenario = validScenario(input);
+  checkOptions(options);
   const seed = options.seed ?? scenario.seed;
   const replications = options.replications ?? scenario.replications;
   const normalised = { ...scenario, seed, replications };
@@ -105,15 +122,17 @@ export async function runShard(
 
 /** Run shard I/N of a sweep: its share of points × replications. */
 export async function sweepShard(
-  scenario: Scenario,
+  input: AnyScenario,
   parameters: readonly SweepParameter[],
   shard: ShardSpec,
   options: Omit<ExperimentOptions, "precision"> & { source?: string } = {},
 ): Promise<PartialFile> {
   checkShard(shard);
+  const scenario = validScenario(input, options.source);
+  checkOptions(options);
   const seed = options.seed ?? scenario.seed;
   const replications = options.replications ?? scenario.replications;
-  const grid = sweepGrid(scenario, parameters, options.source);
+  const grid = sweepGrid(scenario, parameters, options.source, options);
   return {
     ...header(grid.base, seed, replications, shard),
     kind: "sweep",
@@ -122,31 +141,40 @@ export async function sweepShard(
   };
 }
 
-/** Check that a parsed JSON value is a partial file; `source` names it in errors. */
+/**
+ * Check that a parsed JSON value is a partial file: its header field by field, and its scenario
+ * by the scenario schema (so its name can only name a folder, never a path). The results are
+ * checked by mergePartials against their point's scenario. `source` names the file in errors.
+ */
 export function asPartial(value: unknown, source: string): PartialFile {
-  const v = value as Partial<PartialFile> | null;
-  if (typeof v !== "object" || v === null || v.format !== PARTIAL_FORMAT) {
+  const format = typeof value === "object" && value !== null ? (value as { format?: unknown }).format : undefined;
+  if (format !== PARTIAL_FORMAT) {
     throw new MergeError(`${source}: not a relaysim partial file (expected "format": "${PARTIAL_FORMAT}")`);
   }
-  const shardOk =
-    typeof v.shard === "object" &&
-    v.shard !== null &&
-    Number.isSafeInteger(v.shard.index) &&
-    Number.isSafeInteger(v.shard.count) &&
-    v.shard.index >= 0 &&
-    v.shard.index < v.shard.count;
-  if (
-    (v.kind !== "run" && v.kind !== "sweep") ||
-    typeof v.scenario !== "object" ||
-    !Number.isSafeInteger(v.seed) ||
-    !Number.isSafeInteger(v.replications) ||
-    !shardOk ||
-    !Array.isArray(v.results) ||
-    (v.kind === "sweep" && !Array.isArray(v.parameters))
-  ) {
-    throw new MergeError(`${source}: damaged partial file (missing or malformed fields)`);
+  try {
+    const header = checked(partialHeaderSchema, value, source);
+    const scenario = recordedScenario(header.scenario, source, ["scenario"]);
+    if (header.kind === "sweep" && header.parameters === undefined) {
+      throw new FileCheckError(source, ["parameters: expected the sweep's parameters, got nothing"]);
+    }
+    if (header.kind === "run") {
+      if (header.parameters !== undefined) {
+        throw new FileCheckError(source, ['parameters: expected none in a partial of kind "run"']);
+      }
+      if (scenario.seed !== header.seed) {
+        throw new FileCheckError(source, [`seed: expected the scenario's seed ${scenario.seed}, got ${header.seed}`]);
+      }
+      if (scenario.replications !== header.replications) {
+        throw new FileCheckError(source, [
+          `replications: expected the scenario's ${scenario.replications}, got ${header.replications}`,
+        ]);
+      }
+    }
+    return { ...header, scenario } as PartialFile;
+  } catch (error) {
+    if (error instanceof FileCheckError) throw new MergeError(error.message);
+    throw error;
   }
-  return v as PartialFile;
 }
 
 export type Merged =
@@ -158,7 +186,10 @@ export type Merged =
  * sweeps, replication counts or shard counts, a shard given twice or missing, and any task
  * missing or present twice: partial results are never blended.
  */
-export function mergePartials(parts: ReadonlyArray<{ source: string; partial: PartialFile }>): Merged {
+export function mergePartials(
+  parts: ReadonlyArray<{ source: string; partial: PartialFile }>,
+  options: { allowLarge?: boolean } = {},
+): Merged {
   if (parts.length === 0) throw new MergeError("no partial files to merge");
   const first = parts[0];
   const scenarioText = JSON.stringify(first.partial.scenario);
@@ -189,15 +220,52 @@ export function mergePartials(parts: ReadonlyArray<{ source: string; partial: Pa
   }
 
   const { seed, replications, scenario } = first.partial;
-  const grid: SweepGrid | null =
-    first.partial.kind === "sweep" ? sweepGrid(scenario, first.partial.parameters ?? [], scenario.name) : null;
+  let grid: SweepGrid | null = null;
+  if (first.partial.kind === "sweep") {
+    try {
+      grid = sweepGrid(scenario, first.partial.parameters ?? [], first.source, options);
+    } catch (error) {
+      if (error instanceof SweepError || error instanceof ScenarioError) {
+        throw new MergeError(`${first.source}: parameters: ${error.message}`);
+      }
+      throw error;
+    }
+  }
   const points = grid ? grid.scenarios.length : 1;
+  // Every task is in exactly one partial: count them before making room for them all.
+  let given = 0;
+  for (const { partial } of parts) given += partial.results.length;
+  if (given < points * replications) {
+    throw new MergeError(
+      `results are missing: the partials hold ${given}; ${points} point${points === 1 ? "" : "s"} × ${replications} replications need ${points * replications}`,
+    );
+  }
+  const schemas = new Map<number, ReturnType<typeof replicationResultSchema>>();
+  const schemaFor = (point: number) => {
+    let schema = schemas.get(point);
+    if (!schema) {
+      schema = replicationResultSchema(grid ? grid.scenarios[point] : scenario, replications);
+      schemas.set(point, schema);
+    }
+    return schema;
+  };
   const results: ReplicationResult[][] = Array.from({ length: points }, () => new Array(replications));
   for (const { source, partial } of parts) {
-    for (const { point, result } of partial.results) {
+    for (let k = 0; k < partial.results.length; k++) {
+      const { point } = partial.results[k];
+      if (point >= points) {
+        throw new MergeError(`${source}: results.${k}.point: expected a point below ${points}, got ${point}`);
+      }
+      let result: ReplicationResult;
+      try {
+        const value = partial.results[k].result;
+        result = checked(schemaFor(point), value, source, ["results", k, "result"]) as unknown as ReplicationResult;
+      } catch (error) {
+        if (error instanceof FileCheckError) throw new MergeError(error.message);
+        throw error;
+      }
       const r = result.replication;
-      const ok = Number.isSafeInteger(point) && point >= 0 && point < points && Number.isSafeInteger(r);
-      if (!ok || r < 0 || r >= replications || (point * replications + r) % count !== partial.shard.index) {
+      if ((point * replications + r) % count !== partial.shard.index) {
         throw new MergeError(`${source}: result for point ${point}, replication ${r} does not belong to this shard`);
       }
       if (results[point][r] !== undefined) {

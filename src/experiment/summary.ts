@@ -6,6 +6,7 @@
 // the same however the replications were computed.
 import { balancerReads } from "../model/balancers/index.js";
 import type { Scenario } from "../scenario/schema.js";
+import { maxOf } from "../stats/extremes.js";
 import { LogHistogram } from "../stats/histogram.js";
 import {
   type Bounds,
@@ -111,7 +112,10 @@ function sumCounts(results: readonly ReplicationResult[]): Counts {
 
 /** Sum arrays of possibly different lengths element-wise, in order. */
 function sumArrays(arrays: readonly number[][]): number[] {
-  const length = Math.max(0, ...arrays.map((a) => a.length));
+  const length = maxOf(
+    arrays.map((a) => a.length),
+    0,
+  );
   const sum = new Array<number>(length).fill(0);
   for (const a of arrays) for (let i = 0; i < a.length; i++) sum[i] += a[i];
   return sum;

@@ -5,6 +5,7 @@
 // and every default that depends on a swept field follows it (DESIGN §2): a point is exactly
 // the scenario with that value written into the file.
 import { type BalancerPolicy, policyNamed } from "../model/balancers/index.js";
+import { jsonProblem } from "../scenario/json.js";
 import { parseScenario, rememberInput, scenarioInput } from "../scenario/parse.js";
 import { POLICIES, type Policy, type Scenario } from "../scenario/schema.js";
 import { parseDuration } from "../scenario/units.js";
@@ -103,6 +104,9 @@ export function parseValues(text: string): unknown[] {
       throw new SweepError(`values "${t}": invalid JSON array (${(error as Error).message})`);
     }
     if (!Array.isArray(parsed)) throw new SweepError(`values "${t}": expected a JSON array`);
+    // Duplicate keys, 1e400 and deep nesting, as in scenario files (scenario/json.ts).
+    const problem = jsonProblem(t);
+    if (problem) throw new SweepError(`values: ${[...problem.path].join(".") || "(root)"}: ${problem.message}`);
     values = parsed;
   } else if (t.includes("..")) values = parseRange(t);
   else values = t.split(",").map((item) => listItem(item, t));
@@ -146,7 +150,8 @@ export function blockParameters(block: NonNullable<Scenario["sweep"]>): SweepPar
 function checkPathSyntax(path: string): void {
   if (path === "") throw new SweepError("expected a scenario path such as resend.after before '='");
   if (path.split(".").some((s) => s === "")) throw new SweepError(`path "${path}": empty segment`);
-  const reserved = RESERVED[path.split(".")[0]];
+  const head = path.split(".")[0];
+  const reserved = Object.hasOwn(RESERVED, head) ? RESERVED[head] : undefined;
   if (reserved) throw new SweepError(`path "${path}": ${reserved}`);
 }
 
@@ -172,7 +177,8 @@ function parentOf(root: Record<string, unknown>, path: string): { parent: Contai
       }
       child = node[Number(key)];
     } else {
-      if (!(key in node)) {
+      // Own keys only: "__proto__" or "constructor" must never lead to Object.prototype.
+      if (!Object.hasOwn(node, key)) {
         throw new SweepError(`path "${path}": ${at} has no "${key}" (it has ${Object.keys(node).join(", ")})`);
       }
       child = node[key];

@@ -5,6 +5,8 @@
 import { stringify } from "csv-stringify/sync";
 import type { Scenario } from "../scenario/schema.js";
 import { VERSION } from "../version.js";
+import { checkGridPoints } from "./budget.js";
+import { type AnyScenario, checkOptions, validScenario } from "./inputs.js";
 import { type ExperimentOptions, runConfigurations } from "./parallel.js";
 import type { PrecisionReport } from "./precision.js";
 import { METRICS, type Metric, type ReplicationResult } from "./result.js";
@@ -33,11 +35,22 @@ export interface SweepGrid {
 
 /**
  * Build and validate every point before anything runs. `source` names the scenario in errors;
- * a bad path throws SweepError, a bad value a ScenarioError naming the point.
+ * a bad path throws SweepError, a bad value a ScenarioError naming the point, a grid of more
+ * points than the budget allows (budget.ts) a BudgetError before any point is built.
  */
-export function sweepGrid(base: Scenario, parameters: readonly SweepParameter[], source = base.name): SweepGrid {
+export function sweepGrid(
+  input: AnyScenario,
+  parameters: readonly SweepParameter[],
+  source = typeof input.name === "string" ? input.name : "scenario",
+  options: { allowLarge?: boolean } = {},
+): SweepGrid {
+  const base = validScenario(input, source);
   if (parameters.length === 0) throw new SweepError("nothing to vary: give --vary PATH=VALUES or a sweep block");
   checkPaths(base, parameters);
+  checkGridPoints(
+    parameters.reduce((n, p) => n * p.values.length, 1),
+    options.allowLarge,
+  );
   const raw = gridValues(parameters);
   const scenarios = raw.map((values) => {
     const where = `${source} (${describePoint(parameters, values)})`;
@@ -88,12 +101,14 @@ export function summariseSweep(grid: SweepGrid, seed: number, results: readonly 
 
 /** Run a sweep: every point of the grid of `parameters` over `scenario`, with common random numbers. */
 export async function sweep(
-  scenario: Scenario,
+  input: AnyScenario,
   parameters: readonly SweepParameter[],
   options: ExperimentOptions & { source?: string } = {},
 ): Promise<SweepResult> {
+  const scenario = validScenario(input, options.source);
+  checkOptions(options);
   const seed = options.seed ?? scenario.seed;
-  const grid = sweepGrid(scenario, parameters, options.source);
+  const grid = sweepGrid(scenario, parameters, options.source, options);
   const run = await runConfigurations(grid.scenarios, {
     ...options,
     seed,
@@ -166,5 +181,7 @@ export function sweepCsv(json: SweepJson): string {
   return stringify(rows, {
     header: true,
     columns: [...paths, "metric", "mean", "ci95_low", "ci95_high", "replications"],
+    // A swept text value (a description) must open as text, never as a formula (report/csv.ts).
+    escape_formulas: true,
   });
 }

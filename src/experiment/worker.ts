@@ -4,7 +4,7 @@
 import { parentPort } from "node:worker_threads";
 import { CompiledScenario } from "../model/replication.js";
 import type { TaskMessage, WorkerReply } from "./pool.js";
-import { runReplication } from "./run.js";
+import { CLOCK_WATCH_EVERY, runReplication } from "./run.js";
 
 /** Enough for a 64-point sweep without rebuilding; older entries are dropped first. */
 const CACHE_SIZE = 64;
@@ -23,10 +23,27 @@ function compiledFor(message: TaskMessage): CompiledScenario {
 const port = parentPort;
 if (!port) throw new Error("experiment/worker.js must run in a worker thread");
 
+/** Progress messages at most this often per worker (milliseconds of wall time). */
+const PROGRESS_MS = 200;
+
 port.on("message", (message: TaskMessage) => {
   let reply: WorkerReply;
+  let last = performance.now();
+  // How far this replication has got in simulated time, posted now and then (pool.ts sums it up).
+  const watch = {
+    every: CLOCK_WATCH_EVERY,
+    tick(now: number) {
+      const t = performance.now();
+      if (t - last < PROGRESS_MS) return;
+      last = t;
+      port.postMessage({ task: message.task, simulated: now } satisfies WorkerReply);
+    },
+  };
   try {
-    reply = { task: message.task, result: runReplication(compiledFor(message), message.seed, message.index) };
+    reply = {
+      task: message.task,
+      result: runReplication(compiledFor(message), message.seed, message.index, null, watch),
+    };
   } catch (error) {
     reply = { task: message.task, error: (error as Error).stack ?? String(error) };
   }

@@ -49,6 +49,12 @@ export class ListingBoard {
     return (matching & -matching & this.tempfailMask) !== 0 ? REJECTED_4XX : REJECTED_5XX;
   }
 
+  /** Index in `blacklists` of the first list of the domain's that lists the server now; -1 if none. */
+  rejectingList(domain: number, server: number): number {
+    const matching = this.domainLists[domain] & this.serverLists[server];
+    return matching === 0 ? -1 : 31 - Math.clz32(matching & -matching);
+  }
+
   listOn(key: number, time: number): void {
     const server = (key / this.lists) | 0;
     const list = key - server * this.lists;

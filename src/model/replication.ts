@@ -3,7 +3,7 @@
 // queue at a full server, rejection by the lists the recipient's domain consults, 5xx bounces
 // with user resends and 4xx deferrals retried by the relay on its MTA's schedule.
 // This is the hot loop: typed arrays, no allocation or closures per event.
-import { type AliasTable, type Random, Simulator } from "../engine/index.js";
+import { type AliasTable, type ClockWatch, type Random, Simulator } from "../engine/index.js";
 import { type Balancer, createBalancer } from "./balancers/index.js";
 import type { CapacityRegime, SessionStarter } from "./capacity/index.js";
 import {
@@ -115,6 +115,7 @@ export class MailModel implements SessionStarter {
             kind: "first",
             outcome: "delivered",
             counted: false,
+            list: -1,
           };
     this.scheduleListings(staticListings(s, this.streams.placement));
     this.scheduleListings(compromiseListings(s, compromiseStreams(seed, replication)));
@@ -125,8 +126,8 @@ export class MailModel implements SessionStarter {
   }
 
   /** Run the replication to the end of its drain and close the time-averaged counters. */
-  run(): Tally {
-    this.simulator.run(this);
+  run(watch: ClockWatch | null = null): Tally {
+    this.simulator.run(this, watch);
     this.board.closeListedTime(this.horizon);
     return this.tally;
   }
@@ -386,6 +387,7 @@ export class MailModel implements SessionStarter {
     r.kind = KIND_NAMES[kind];
     r.outcome = OUTCOME_NAMES[outcome];
     r.counted = counted;
+    r.list = outcome === DELIVERED ? -1 : this.board.rejectingList(domain, server);
     this.sink?.attempt(r);
   }
 }
@@ -396,8 +398,9 @@ export function simulateReplication(
   seed: number,
   replication: number,
   sink: AttemptSink | null = null,
+  watch: ClockWatch | null = null,
 ): { tally: Tally; events: number } {
   const model = new MailModel(compiled, seed, replication, sink);
-  const tally = model.run();
+  const tally = model.run(watch);
   return { tally, events: model.simulator.eventsHandled };
 }

@@ -16,6 +16,8 @@ export interface AttemptRecord {
   kind: (typeof ATTEMPT_KINDS)[number];
   outcome: (typeof OUTCOMES)[number];
   counted: boolean;
+  /** Index in `blacklists` of the list that rejected the attempt (the first matching one); -1 if delivered. */
+  list: number;
 }
 
 /** Receives every attempt of a replication (e.g. the attempts.csv writer). */

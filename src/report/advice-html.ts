@@ -2,13 +2,21 @@
 // policy and operator tables' cells, and the "Advice" section at the top of report.html.
 // Every sentence is computed from advice.json's numbers; nothing is written per scenario.
 import type { Advice, DifferenceEstimate, Estimate, PolicyAdvice } from "../experiment/advise.js";
+import { maxOf } from "../stats/extremes.js";
 import { policyLabel, ruleWords } from "./charts/advice.js";
-import { type ChartSpec, durationWords, formatDuration, formatPercent, formatRoundDuration } from "./charts/theme.js";
-import { escapeHtml } from "./escape.js";
+import {
+  type ChartSpec,
+  durationWords,
+  EMBED_OPTIONS,
+  formatDuration,
+  formatPercent,
+  formatRoundDuration,
+} from "./charts/theme.js";
+import { html, inlineScript, joinHtml, type SafeHtml, scriptJson, trustedHtml } from "./safe-html.js";
 
 /** Decimals for percentages so that the smallest of them still shows two significant digits. */
 function percentDigits(values: readonly number[]): number {
-  const largest = Math.max(...values.map((v) => Math.abs(v * 100)));
+  const largest = maxOf(values.map((v) => Math.abs(v * 100)));
   return largest === 0 || largest >= 1 ? 1 : largest >= 0.1 ? 2 : 3;
 }
 
@@ -116,7 +124,7 @@ export function helpsCell(p: PolicyAdvice): string {
 }
 
 function gridEnd(a: Advice): string {
-  return waitWords(Math.max(...(a.grid?.delays ?? [0])));
+  return waitWords(maxOf(a.grid?.delays ?? [0]));
 }
 
 /** The verdict as sentences, most important first. */
@@ -285,55 +293,51 @@ export function methodSentences(a: Advice): string[] {
   ];
 }
 
-function htmlTable(header: string[], rows: string[][], caption: string): string {
-  const head = header.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join("");
-  const body = rows
-    .map(
-      (r) =>
-        `<tr><th scope="row">${escapeHtml(r[0])}</th>${r
-          .slice(1)
-          .map((c) => `<td>${escapeHtml(c)}</td>`)
-          .join("")}</tr>`,
-    )
-    .join("\n");
-  return `<table class="summary">\n<caption>${escapeHtml(caption)}</caption>\n<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody>\n</table>`;
-}
-
-/** JSON as a JavaScript literal inside <script>: nothing in it can end the element. */
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, "\\u003c")
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
+function htmlTable(header: string[], rows: string[][], caption: string): SafeHtml {
+  const head = header.map((h) => html`<th scope="col">${h}</th>`);
+  const body = rows.map(
+    (r) => html`<tr><th scope="row">${r[0]}</th>${r.slice(1).map((c) => html`<td>${c}</td>`)}</tr>`,
+  );
+  return html`<table class="summary">
+<caption>${caption}</caption>
+<thead><tr>${head}</tr></thead>
+<tbody>
+${joinHtml(body, "\n")}
+</tbody>
+</table>`;
 }
 
 /** Browsers without DejaVu Sans fall back to a similar sans-serif (as the report's other charts). */
 const BROWSER_FONTS = '"DejaVu Sans", Verdana, "Helvetica Neue", Arial, sans-serif';
+
+/** Table cells stay on one line: "15.1 % (13.3–16.9)" broken in two is hard to read. */
+const ADVICE_STYLE = trustedHtml("<style>.advice td { white-space: nowrap; }</style>");
 
 /**
  * The inside of report.html's Advice section: the verdict, the advice chart (its SVG inline, made
  * interactive by vega-embed once the page's inlined libraries have loaded), the policy and
  * operator tables, and how it was judged.
  */
-export function adviceHtml(a: Advice, chart: { spec: ChartSpec; svg: string } | null): string {
+export function adviceHtml(a: Advice, chart: { spec: ChartSpec; svg: string } | null): SafeHtml {
   const [first, ...rest] = adviceHeadline(a);
-  const parts = [
-    // Table cells stay on one line: "15.1 % (13.3–16.9)" broken in two is hard to read.
-    "<style>.advice td { white-space: nowrap; }</style>",
-    `<div class="headline"><p><strong>${escapeHtml(first)}</strong></p>${rest.map((s) => `<p>${escapeHtml(s)}</p>`).join("")}</div>`,
+  const parts: SafeHtml[] = [
+    ADVICE_STYLE,
+    html`<div class="headline"><p><strong>${first}</strong></p>${rest.map((s) => html`<p>${s}</p>`)}</div>`,
   ];
   if (chart) {
     const spec = { ...chart.spec, config: { ...(chart.spec.config ?? {}), font: BROWSER_FONTS } };
-    parts.push(`<figure>
-<div class="chart" id="advice-chart" data-chart="advice">${chart.svg.replace(/^<\?xml[^>]*>\s*/, "")}</div>
+    // vega's SVG writer escapes every text and attribute it writes (test/report/advice-html.test.ts).
+    const svg = trustedHtml(chart.svg.replace(/^<\?xml[^>]*>\s*/, ""));
+    parts.push(html`<figure>
+<div class="chart" id="advice-chart" data-chart="advice">${svg}</div>
 <figcaption>Resend failure when every user waits exactly that long, under this pool's balancing and the others (same mail, recipients and listings). The shaded band is the scenario's own resend rule; diamonds mark each policy's shortest good wait.</figcaption>
 </figure>
-<script>
+${inlineScript(`
 addEventListener("DOMContentLoaded", () => {
   if (typeof vegaEmbed !== "function") return;
-  vegaEmbed(document.getElementById("advice-chart"), ${scriptJson(spec)}, { actions: false, renderer: "svg" }).catch((error) => console.error("advice chart failed:", error));
+  vegaEmbed(document.getElementById("advice-chart"), ${scriptJson(spec)}, ${scriptJson(EMBED_OPTIONS)}).catch((error) => console.error("advice chart failed:", error));
 });
-</script>`);
+`)}`);
   }
   if (a.policies.length > 0) {
     parts.push(
@@ -356,10 +360,14 @@ addEventListener("DOMContentLoaded", () => {
   }
   if (a.verdict !== "nothing-listed") {
     parts.push(
-      `<details>\n<summary>How this was judged</summary>\n${methodSentences(a)
-        .map((s) => `<p>${escapeHtml(s)}</p>`)
-        .join("\n")}\n</details>`,
+      html`<details>
+<summary>How this was judged</summary>
+${joinHtml(
+  methodSentences(a).map((s) => html`<p>${s}</p>`),
+  "\n",
+)}
+</details>`,
     );
   }
-  return parts.join("\n");
+  return joinHtml(parts, "\n");
 }

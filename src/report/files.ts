@@ -1,13 +1,12 @@
 // Writing a run's files (DESIGN §4): summary.json, replications.csv, timeseries.csv and the
-// streamed attempts.csv. Output goes to a staging folder that replaces the target only when
-// everything is written, so a failed run never leaves a half-written output folder.
-import { closeSync, existsSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync, writeSync } from "node:fs";
+// streamed attempts.csv. They go into an output folder staged by cli/output-folder.ts, which
+// replaces the target only when everything is written.
+import { closeSync, openSync, writeSync } from "node:fs";
 import { cpus, hostname } from "node:os";
-import { dirname, join } from "node:path";
-import { stringify } from "csv-stringify/sync";
 import { METRICS, type ReplicationResult } from "../experiment/result.js";
 import type { Summary, TimeseriesRow } from "../experiment/summary.js";
 import type { AttemptRecord, AttemptSink } from "../model/sink.js";
+import { csvText } from "./csv.js";
 
 /**
  * run.json: what varies between identical runs and so stays out of summary.json (DESIGN §4) —
@@ -34,14 +33,14 @@ export function replicationsCsv(results: readonly ReplicationResult[]): string {
   for (const r of results) {
     for (const metric of METRICS) rows.push([r.replication, metric, r.metrics[metric] ?? ""]);
   }
-  return stringify(rows, {
+  return csvText(rows, {
     header: true,
     columns: ["replication", "metric", "value"],
   });
 }
 
 export function timeseriesCsv(rows: readonly TimeseriesRow[]): string {
-  return stringify(
+  return csvText(
     rows.map((r) => [
       r.time,
       r.listedServers,
@@ -77,10 +76,21 @@ export class AttemptsCsv {
   private readonly fd: number;
   private batch: (string | number | boolean)[][] = [];
   private replication = 0;
+  private closed = false;
 
-  constructor(file: string) {
+  constructor(private readonly file: string) {
     this.fd = openSync(file, "w");
-    writeSync(this.fd, stringify([], { header: true, columns: ATTEMPT_COLUMNS }));
+    this.put(csvText([], { header: true, columns: ATTEMPT_COLUMNS }));
+  }
+
+  /** A write; its error (a full disk) names the file, which writeSync's does not. */
+  private put(text: string): void {
+    try {
+      writeSync(this.fd, text);
+    } catch (error) {
+      (error as NodeJS.ErrnoException).path ??= this.file;
+      throw error;
+    }
   }
 
   /** The sink for one replication's attempts. */
@@ -108,9 +118,8 @@ export class AttemptsCsv {
 
   private flush(): void {
     if (this.batch.length === 0) return;
-    writeSync(
-      this.fd,
-      stringify(this.batch, {
+    this.put(
+      csvText(this.batch, {
         cast: { boolean: (b) => (b ? "true" : "false") },
       }),
     );
@@ -118,45 +127,33 @@ export class AttemptsCsv {
   }
 
   close(): void {
+    if (this.closed) return;
     this.flush();
+    this.closed = true;
     closeSync(this.fd);
+  }
+
+  /** Close without flushing, after a failure (a full disk): never throws. */
+  dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.batch = [];
+    try {
+      closeSync(this.fd);
+    } catch {
+      // Already unusable.
+    }
   }
 }
 
-/** A folder written in full beside its target, then moved into place. */
-export class StagedOutput {
-  readonly staging: string;
-
-  constructor(readonly target: string) {
-    this.staging = join(dirname(target), `.${target.split(/[\\/]/).pop()}.partial-${process.pid}`);
-    rmSync(this.staging, { recursive: true, force: true });
-    mkdirSync(this.staging, { recursive: true });
-  }
-
-  path(name: string): string {
-    return join(this.staging, name);
-  }
-
-  write(name: string, content: string | Uint8Array): void {
-    const file = this.path(name);
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, content);
-  }
-
-  /** Replace the target with what was written. */
-  commit(): void {
-    if (existsSync(this.target)) rmSync(this.target, { recursive: true, force: true });
-    renameSync(this.staging, this.target);
-  }
-
-  abandon(): void {
-    rmSync(this.staging, { recursive: true, force: true });
-  }
+/** Where a run's files go (the output folder being staged, cli/output-folder.ts). */
+export interface FileTarget {
+  write(name: string, content: string | Uint8Array): void;
 }
 
 /** Write summary.json, replications.csv and timeseries.csv of a run. */
 export function writeRunFiles(
-  out: StagedOutput,
+  out: FileTarget,
   summary: Summary,
   results: readonly ReplicationResult[],
   series: readonly TimeseriesRow[],

@@ -7,15 +7,16 @@ import type { Metric } from "../experiment/result.js";
 import type { Summary } from "../experiment/summary.js";
 import type { Scenario } from "../scenario/schema.js";
 import { bestPoint, parameterAxis, type SweepFile } from "./charts/sweep.js";
-import { METRIC_TITLES, type NamedChart } from "./charts/theme.js";
-import { escapeHtml } from "./escape.js";
+import { EMBED_OPTIONS, METRIC_TITLES, type NamedChart } from "./charts/theme.js";
+import { contentSecurityPolicy } from "./csp.js";
+import { escapeHtml, html, inlineScript, joinHtml, type SafeHtml, scriptJson, trustedHtml } from "./safe-html.js";
 import { headline, scenarioStory, summaryRows } from "./story.js";
 
-export { escapeHtml } from "./escape.js";
+export { escapeHtml };
 
-/** Advice to show above everything else (filled by `sim advise`; trusted HTML, inserted as is). */
+/** Advice to show above everything else (filled by `sim advise` with adviceHtml's markup). */
 export interface AdviceSection {
-  html: string;
+  html: SafeHtml;
 }
 
 export interface ReportPage {
@@ -47,54 +48,48 @@ export function inlinedLibraries(): string[] {
   return libraries;
 }
 
-/** JavaScript safe inside a <script> element: no "</script" or "<!--" can end or confuse it. */
-function scriptText(js: string): string {
-  return js.replace(/<\/(script)/gi, "<\\/$1").replace(/<!--/g, "<\\!--");
+let libraryElements: SafeHtml | null = null;
+
+/** The libraries' <script> elements, made (and hashed) once per process. */
+function libraryScripts(): SafeHtml {
+  libraryElements ??= joinHtml(inlinedLibraries().map(inlineScript), "\n");
+  return libraryElements;
 }
 
-/** JSON as a JavaScript literal inside <script>: every "<" escaped. */
-function jsonLiteral(value: unknown): string {
-  return JSON.stringify(value)
-    .replace(/</g, "\\u003c")
-    .replace(/\u2028/g, "\\u2028")
-    .replace(/\u2029/g, "\\u2029");
+/** A count as "12,345" when it is one; anything else a crafted file holds is shown as it is (escaped). */
+function count(value: unknown): string {
+  return typeof value === "number" ? value.toLocaleString("en-US") : String(value);
 }
 
-function summaryTable(summary: Summary): string {
-  const rows = summaryRows(summary)
-    .map(
-      (r) =>
-        `<tr><th scope="row">${escapeHtml(METRIC_TITLES[r.metric as Metric])}</th><td>${escapeHtml(r.mean)}</td><td>${escapeHtml(r.ci)}</td><td>${r.n}</td></tr>`,
-    )
-    .join("\n");
+function summaryTable(summary: Summary): SafeHtml {
+  const rows = summaryRows(summary).map(
+    (r) =>
+      html`<tr><th scope="row">${METRIC_TITLES[r.metric as Metric] ?? r.metric}</th><td>${r.mean}</td><td>${r.ci}</td><td>${r.n}</td></tr>`,
+  );
   const t = summary.totals;
-  return `<table class="summary">
-<caption>${summary.replications} replication${summary.replications === 1 ? "" : "s"}, seed ${summary.seed}, ${t.messages.toLocaleString("en-US")} messages, ${t.resends.toLocaleString("en-US")} user resends</caption>
+  return html`<table class="summary">
+<caption>${summary.replications} replication${summary.replications === 1 ? "" : "s"}, seed ${summary.seed}, ${count(t.messages)} messages, ${count(t.resends)} user resends</caption>
 <thead><tr><th scope="col">metric</th><th scope="col">mean</th><th scope="col">95&nbsp;% CI</th><th scope="col">replications</th></tr></thead>
 <tbody>
-${rows}
+${joinHtml(rows, "\n")}
 </tbody>
 </table>`;
 }
 
-function sweepSection(sweep: SweepFile): string {
-  const params = sweep.parameters
-    .map((p) => {
-      const axis = parameterAxis(p);
-      const values = p.values.map((v) => String(axis.show(v))).join(", ");
-      return `<li><strong>${escapeHtml(axis.title)}</strong> (<code>${escapeHtml(p.path)}</code>): ${escapeHtml(values)}</li>`;
-    })
-    .join("\n");
+function sweepSection(sweep: SweepFile): SafeHtml {
+  const params = sweep.parameters.map((p) => {
+    const axis = parameterAxis(p);
+    const values = p.values.map((v) => String(axis.show(v))).join(", ");
+    return html`<li><strong>${axis.title}</strong> (<code>${p.path}</code>): ${values}</li>`;
+  });
   const best = bestPoint(sweep, "resendFailure");
-  const lead = best
-    ? `<p class="headline">Resends fail least (${escapeHtml(best.value)}) with ${escapeHtml(best.label)}.</p>`
-    : "";
-  return `<section class="sweep">
+  const lead = best && html`<p class="headline">Resends fail least (${best.value}) with ${best.label}.</p>`;
+  return html`<section class="sweep">
 <h2>Sweep</h2>
 ${lead}
 <p>${sweep.points.length} scenario variants, ${sweep.replications} replications each, seed ${sweep.seed}, varying:</p>
 <ul>
-${params}
+${joinHtml(params, "\n")}
 </ul>
 </section>`;
 }
@@ -103,37 +98,8 @@ function isScenario(value: unknown): value is Scenario {
   return typeof value === "object" && value !== null && "pool" in value && "traffic" in value && "resend" in value;
 }
 
-export function reportHtml(page: ReportPage): string {
-  const scenario = page.summary?.scenario ?? page.sweep?.scenario;
-  const name = scenario?.name ?? "relaysim";
-  const description = scenario?.description ?? "";
-  const story = isScenario(scenario) ? scenarioStory(scenario) : "";
-  const lead = page.summary ? headline(page.summary) : [];
-  const advice = page.advice
-    ? `<section id="advice" class="advice" data-slot="advice">\n<h2>Advice</h2>\n${page.advice.html}\n</section>`
-    : `<!-- advice slot: \`sim advise\` puts its section here -->\n<section id="advice" class="advice" data-slot="advice" hidden></section>`;
-  const figures = page.charts
-    .map(
-      (c, i) => `<figure>
-<div class="chart" id="chart-${i}" data-chart="${escapeHtml(c.name)}"></div>
-<figcaption>${escapeHtml(c.caption)}</figcaption>
-</figure>`,
-    )
-    .join("\n");
-  const specs = page.charts.map((c, index) => ({
-    id: `chart-${index}`,
-    spec: { ...c.spec, config: { ...(c.spec.config ?? {}), font: BROWSER_FONTS } },
-  }));
-  const scripts = inlinedLibraries()
-    .map((js) => `<script>${scriptText(js)}</script>`)
-    .join("\n");
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>relaysim: ${escapeHtml(name)}</title>
-<style>
+/** The page's style sheet: a constant, inserted as is (html`` would escape its quotes). */
+const STYLE = trustedHtml(`<style>
 body { font-family: ${BROWSER_FONTS}; color: #222; margin: 0; background: #fafafa; }
 main { max-width: 980px; margin: 0 auto; padding: 24px 28px 48px; background: white; }
 h1 { font-size: 26px; margin: 0 0 4px; }
@@ -154,37 +120,79 @@ figure { margin: 28px 0; }
 figcaption { color: #555; font-size: 13px; max-width: 720px; margin-top: 4px; }
 .chart-error { color: #b00; font-family: monospace; }
 footer { color: #777; font-size: 12px; margin-top: 40px; }
-</style>
-</head>
-<body>
-<main>
-<header>
-<h1><span class="tool">relaysim:</span> ${escapeHtml(name)}</h1>
-${story ? `<p class="story">${escapeHtml(story)}</p>` : ""}
-</header>
-${advice}
-${lead.length > 0 ? `<section class="headline" id="headline">\n${lead.map((s) => `<p>${escapeHtml(s)}</p>`).join("\n")}\n</section>` : ""}
-${page.sweep ? sweepSection(page.sweep) : ""}
-${page.summary ? `<h2>Results</h2>\n${summaryTable(page.summary)}` : ""}
-<h2>Charts</h2>
-<p>Hover over a point, bar or cell for its numbers.</p>
-${figures}
-${description ? `<h2>About this scenario</h2>\n<p class="description">${escapeHtml(description)}</p>` : ""}
-<footer>Made by relaysim${page.summary ? ` ${escapeHtml(page.summary.tool.version)}` : ""}. This page works offline: the chart libraries (vega, vega-lite, vega-embed) are inside it.</footer>
-</main>
-${scripts}
-<script>
-const charts = ${jsonLiteral(specs)};
+</style>`);
+
+/** Draw each chart into its container with vega-embed, or say in the page why it could not. */
+function chartsScript(specs: Array<{ id: string; spec: unknown }>): SafeHtml {
+  return inlineScript(`
+const charts = ${scriptJson(specs)};
 for (const { id, spec } of charts) {
   const el = document.getElementById(id);
-  vegaEmbed(el, spec, { actions: false, renderer: "svg" }).catch((error) => {
+  vegaEmbed(el, spec, ${scriptJson(EMBED_OPTIONS)}).catch((error) => {
     console.error("chart " + id + " failed:", error);
     el.className = "chart chart-error";
     el.textContent = "This chart could not be drawn: " + error;
   });
 }
-</script>
-</body>
+`);
+}
+
+export function reportHtml(page: ReportPage): string {
+  const scenario = page.summary?.scenario ?? page.sweep?.scenario;
+  const name = scenario?.name ?? "relaysim";
+  const description = scenario?.description ?? "";
+  const story = isScenario(scenario) ? scenarioStory(scenario) : "";
+  const lead = page.summary ? headline(page.summary) : [];
+  const advice = page.advice
+    ? html`<section id="advice" class="advice" data-slot="advice">\n<h2>Advice</h2>\n${page.advice.html}\n</section>`
+    : html`<!-- advice slot: \`sim advise\` puts its section here -->\n<section id="advice" class="advice" data-slot="advice" hidden></section>`;
+  const figures = page.charts.map(
+    (c, i) => html`<figure>
+<div class="chart" id="chart-${i}" data-chart="${c.name}"></div>
+<figcaption>${c.caption}</figcaption>
+</figure>`,
+  );
+  const specs = page.charts.map((c, index) => ({
+    id: `chart-${index}`,
+    spec: { ...c.spec, config: { ...(c.spec.config ?? {}), font: BROWSER_FONTS } },
+  }));
+  const scripts = libraryScripts();
+  const body = html`<body>
+<main>
+<header>
+<h1><span class="tool">relaysim:</span> ${name}</h1>
+${story && html`<p class="story">${story}</p>`}
+</header>
+${advice}
+${
+  lead.length > 0 &&
+  html`<section class="headline" id="headline">\n${joinHtml(
+    lead.map((s) => html`<p>${s}</p>`),
+    "\n",
+  )}\n</section>`
+}
+${page.sweep && sweepSection(page.sweep)}
+${page.summary && html`<h2>Results</h2>\n${summaryTable(page.summary)}`}
+<h2>Charts</h2>
+<p>Hover over a point, bar or cell for its numbers.</p>
+${joinHtml(figures, "\n")}
+${description && html`<h2>About this scenario</h2>\n<p class="description">${description}</p>`}
+<footer>Made by relaysim${page.summary && html` ${page.summary.tool?.version}`}. This page works offline: the chart libraries (vega, vega-lite, vega-embed) are inside it.</footer>
+</main>
+${scripts}
+${chartsScript(specs)}
+</body>`;
+  // The policy goes first in <head>, before anything it governs; it allows exactly the scripts above.
+  return `${html`<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="${contentSecurityPolicy(body.scripts)}">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>relaysim: ${name}</title>
+${STYLE}
+</head>
+${body}
 </html>
-`;
+`}`;
 }

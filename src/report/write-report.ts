@@ -7,7 +7,7 @@ import type { NamedChart } from "./charts/theme.js";
 import { type AdviceSection, reportHtml } from "./html.js";
 import { renderChart } from "./render.js";
 
-/** Where files go: StagedOutput satisfies this. */
+/** Where files go: the staged output folder (cli/output-folder.ts) satisfies this. */
 export interface ReportTarget {
   write(name: string, content: string | Uint8Array): void;
 }

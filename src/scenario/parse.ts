@@ -2,6 +2,7 @@
 // (src/web/) validates with the same schema and messages. Every failure becomes a ScenarioError
 // whose message names the source, the JSON path and what was expected (DESIGN §1).
 import type * as z from "zod";
+import { jsonProblem } from "./json.js";
 import { type Scenario, scenarioSchema } from "./schema.js";
 
 /** A scenario that cannot be used: unreadable, not JSON, or not valid. `problems` holds one line each. */
@@ -22,11 +23,21 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 function describeInput(input: unknown): string {
   if (input === undefined) return "nothing";
-  const text = JSON.stringify(input);
+  // JSON.stringify writes Infinity and NaN as null, which would hide what was wrong.
+  if (typeof input === "number" && !Number.isFinite(input)) return String(input);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(input);
+  } catch {
+    // Cycles, BigInts or nesting too deep for the stack (objects from library callers).
+    return Array.isArray(input) ? "a list" : `a value of type ${typeof input}`;
+  }
+  if (text === undefined) return `a value of type ${typeof input}`;
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
-function formatIssue(issue: z.core.$ZodIssue): string[] {
+/** One issue of a zod error as "path: expected …, got …" lines (unknown keys give one line each). */
+export function formatIssue(issue: z.core.$ZodIssue): string[] {
   const path = formatPath(issue.path);
   if (issue.code === "unrecognized_keys") {
     // One line per key, at the key's own path, in the same "expected …, got …" form as the rest.
@@ -122,10 +133,16 @@ function errorOffset(text: string): number | undefined {
   return lo;
 }
 
-/** Parse JSON text, turning V8's "at position N" (or the offset we find) into line and column. */
+/**
+ * Parse JSON text, turning V8's "at position N" (or the offset we find) into line and column.
+ * Also refuses what JSON.parse lets through: duplicate keys, numbers beyond a double's range
+ * and nesting deeper than MAX_JSON_DEPTH (see json.ts). A leading BOM is ignored.
+ */
 export function parseJsonText(text: string, source: string): unknown {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(body);
   } catch (error) {
     const message = (error as Error).message;
     const position = /position (\d+)/.exec(message);
@@ -139,4 +156,12 @@ export function parseJsonText(text: string, source: string): unknown {
     const at = where ? `line ${where.line}, column ${where.column}: ` : "";
     throw new ScenarioError(source, [`${at}invalid JSON: ${reason}`]);
   }
+  const problem = jsonProblem(body);
+  if (problem) {
+    const { line, column } = lineColumn(body, problem.offset);
+    throw new ScenarioError(source, [
+      `${formatPath(problem.path)}: ${problem.message} (line ${line}, column ${column})`,
+    ]);
+  }
+  return value;
 }

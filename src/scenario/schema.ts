@@ -86,19 +86,19 @@ export const distribution = z
   .transform((d): Dist => (typeof d === "number" ? { fixed: d } : d))
   .meta({ description: DIST_HINT });
 
-const probability = z
+export const probability = z
   .number({ error: "expected a probability between 0 and 1" })
   .min(0, { error: "expected a probability between 0 and 1" })
   .max(1, { error: "expected a probability between 0 and 1" });
 
-const positiveInt = (what = "a positive integer") =>
+export const positiveInt = (what = "a positive integer") =>
   z
     .number({ error: `expected ${what}` })
     .int({ error: `expected ${what}` })
     .positive({
       error: `expected ${what}`,
     });
-const nonNegativeInt = z
+export const nonNegativeInt = z
   .number({ error: "expected a non-negative integer" })
   .int({ error: "expected a non-negative integer" })
   .nonnegative({ error: "expected a non-negative integer" });
@@ -269,6 +269,13 @@ export const scenarioSchema = z
       })
       .prefault({}),
     sweep: sweepBlock.optional(),
+    calibration: z
+      .record(z.string(), z.unknown(), { error: "expected an object (written by sim calibrate)" })
+      .optional()
+      .meta({
+        description:
+          "estimates, intervals, evidence counts and methods written by `sim calibrate`; accepted and ignored by the model",
+      }),
   })
   .superRefine((s, ctx) => {
     const issue = (path: (string | number)[], message: string, input?: unknown) =>

@@ -94,6 +94,8 @@ export class ReplicationPool {
             finish(new Error(`replication ${tasks[reply.task].index} failed in a worker: ${reply.error}`));
             return;
           }
+          // The page's workers report only finished replications (no simulated-time progress).
+          if ("simulated" in reply) return;
           results[reply.task] = reply.result;
           this.remember(tasks[reply.task], reply.result);
           this.onReplication?.(tasks[reply.task], reply.result);

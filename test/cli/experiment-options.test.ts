@@ -72,7 +72,9 @@ describe("parseWorkers and parsePrecision", () => {
       workers: 2,
       shard: { index: 1, count: 2 },
       precision: null,
+      allowLarge: false,
     });
+    expect(parseExperimentArgs({ "allow-large": true }).allowLarge).toBe(true);
   });
 
   it("says how many replications a precision run used", () => {

@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parseTimeseriesCsv } from "../../src/cli/commands/report.js";
 import { main } from "../../src/cli/main.js";
 import { timeseriesCsv } from "../../src/report/files.js";
+import { parseScenario } from "../../src/scenario/load.js";
+import { VERSION } from "../../src/version.js";
 import { smallRun, twoParameterSweep } from "../report/fixtures.js";
 
 const root = mkdtempSync(join(tmpdir(), "relaysim-cli-report-"));
@@ -81,14 +83,23 @@ describe("sim run and sim report", () => {
     expect(readFileSync(join(without, "charts", "listings-over-time.vl.json"), "utf8")).toBe(
       readFileSync(join(withCharts, "charts", "listings-over-time.vl.json"), "utf8"),
     );
-    expect(readdirSync(without).filter((f) => f.startsWith("."))).toEqual([]);
+    // Nothing hidden is left but the folder's manifest (no staging, lock or aside folders).
+    expect(readdirSync(without).filter((f) => f.startsWith("."))).toEqual([".relaysim-output.json"]);
   });
 
   it("renders sweep charts from sweep.json", async () => {
     const dir = join(root, "sweep");
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir);
-    writeFileSync(join(dir, "sweep.json"), JSON.stringify(twoParameterSweep()));
+    // As sim sweep writes it: with the tool's version and the whole normalised scenario.
+    const scenario = parseScenario({ ...JSON.parse(readFileSync(scenarioFile(), "utf8")), name: "18of20" });
+    const sweepFile = { tool: { name: "relaysim", version: VERSION }, ...twoParameterSweep(), scenario };
+    writeFileSync(join(dir, "sweep.json"), JSON.stringify(sweepFile));
+    // sim report replaces only folders sim wrote: mark this one as a sweep's output.
+    writeFileSync(
+      join(dir, ".relaysim-output.json"),
+      JSON.stringify({ tool: "relaysim", version: VERSION, command: "sweep", files: ["sweep.json"] }),
+    );
     const r = io();
     expect(await main(["report", dir], r.io)).toBe(0);
     expect(readdirSync(join(dir, "charts"))).toContain("sweep-heatmap-resend-failure.svg");
@@ -102,5 +113,24 @@ describe("sim run and sim report", () => {
     const empty = join(root, "empty");
     mkdirSync(empty, { recursive: true });
     expect(await main(["report", empty], io().io)).toBe(2);
+  });
+
+  it("exits 2 for a crafted summary.json, naming the field, and leaves the folder as it was", async () => {
+    const dir = join(root, "crafted");
+    mkdirSync(dir, { recursive: true });
+    const summary = JSON.parse(readFileSync(new URL("../golden/18of20.summary.json", import.meta.url), "utf8"));
+    summary.replications = '<img src=x onerror="alert(1)">';
+    summary.totals.messages = -5;
+    writeFileSync(join(dir, "summary.json"), JSON.stringify(summary));
+    const r = io();
+    expect(await main(["report", dir], r.io)).toBe(2);
+    expect(r.out.stderr).toMatch(/summary\.json: replications: expected a positive integer, got "<img/);
+    expect(readdirSync(dir)).toEqual(["summary.json"]);
+    // Fix the header: the next problem is named the same way.
+    summary.replications = 20;
+    writeFileSync(join(dir, "summary.json"), JSON.stringify(summary));
+    const again = io();
+    expect(await main(["report", dir], again.io)).toBe(2);
+    expect(again.out.stderr).toMatch(/summary\.json: totals\.messages: expected a non-negative integer, got -5/);
   });
 });

@@ -1,6 +1,7 @@
 // `sim run`: the files it writes, determinism by seed, --json, --attempts, and bad scenarios
 // that exit 2 naming file and path without leaving any output folder behind.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { sim, smallScenario, tempDir, writeScenario } from "../helpers/cli.js";
@@ -223,5 +224,89 @@ describe("bad scenarios", () => {
     expect(stdout).toBe("");
     expect(stderr).toMatch(/Unknown argument: colour/);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("work that cannot finish is refused up front (issue 10)", () => {
+  const cores = availableParallelism();
+  it.each([
+    [
+      "-r 1e9",
+      {},
+      ["-r", "1e9"],
+      /1\.00e9 replications × 1 configuration = 1\.00e9 replications to run; at most 1000000 \(--allow-large/,
+    ],
+    [
+      "servers 1e9",
+      { pool: { servers: 1e9 } },
+      [],
+      /pool\.servers: 1\.00e9 servers × 1 lists exceed the 1\.34e8 listings/,
+    ],
+    [
+      "domains 1e9",
+      { recipients: { domains: 1e9 } },
+      [],
+      /one replication needs about 26\.1 GB of memory, 26\.1 GB for recipients\.domains/,
+    ],
+    ['timeseries "1ms"', { output: { timeseries: "1ms" } }, [], /output\.timeseries \(8\.64e7 buckets\)/],
+    ["servers 1e6", { pool: { servers: 1e6 } }, [], /the summary would be about 153 MB; at most 64 MB/],
+    [
+      'delayBin "1ms" with a 6-day wait',
+      { output: { delayBin: "1ms" }, resend: { after: "6d" } },
+      [],
+      /output\.delayBin \(5\.18e8 bins\)/,
+    ],
+    ["--workers 1000", {}, ["--workers", "1000"], new RegExp(`--workers 1000: at most ${8 * cores} \\(8 per core`)],
+  ])("%s: exit 2 with the estimate and the limit, nothing written", async (_name, patch, flags, message) => {
+    const file = writeScenario(dir, `large-${counter++}.json`, smallScenario(patch));
+    const out = outDir();
+    const r = await sim("run", file, "--out", out, ...flags);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/RangeError| {4}at /);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it("a chart too large is refused unless --no-charts or --allow-large", async () => {
+    const file = writeScenario(
+      dir,
+      "many-buckets.json",
+      smallScenario({ replications: 1, horizon: "70d", output: { timeseries: "1m" } }),
+    );
+    const refused = await sim("run", file, "--out", outDir(), "--workers", "1");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/output\.timeseries: a chart of 100800 rows; at most 100000 \(--no-charts to skip/);
+    expect((await sim("run", file, "--out", outDir(), "--workers", "1", "--no-charts")).code).toBe(0);
+  });
+
+  it("--allow-large lifts a soft limit", async () => {
+    const file = writeScenario(dir, "allowed.json", smallScenario({ replications: 1 }));
+    const workers = String(8 * cores + 1);
+    expect((await sim("run", file, "--out", outDir(), "--no-charts", "--workers", workers)).code).toBe(2);
+    const r = await sim("run", file, "--out", outDir(), "--no-charts", "--workers", workers, "--allow-large");
+    expect(r.code).toBe(0);
+  });
+
+  it("a scenario from /dev/zero is refused after 16 MB", async () => {
+    if (!existsSync("/dev/zero")) return;
+    const r = await sim("run", "/dev/zero", "--out", outDir());
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("/dev/zero: cannot read scenario: larger than 16 MB, the most a scenario may be\n");
+  });
+
+  it("a 10⁴ × 10⁴ sweep grid is refused before any point is built", async () => {
+    const file = writeScenario(dir, "grid.json", smallScenario());
+    const r = await sim(
+      "sweep",
+      file,
+      "--out",
+      outDir(),
+      "--vary",
+      "resend.after=1s..10000s/1s",
+      "--vary",
+      "pool.balancer.period=1s..10000s/1s",
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe("the sweep grid has 1.00e8 points; at most 1000000\n");
   });
 });

@@ -27,10 +27,10 @@ describe("coverage harness sizing", () => {
 });
 
 describe.skipIf(full)("coverage slice (npm test)", () => {
-  // 100 runs of 20 replications each on the case the issue measured (pooled Wilson: 56 % of
+  // 60 runs of 20 replications each on the case the issue measured (pooled Wilson: 56 % of
   // bins; plain t: 88 % overall). passMark gives the count a correct method reaches except
   // with probability 1e-6.
-  const runs = 100;
+  const runs = 60;
   const mark = passMark(runs);
   it(`timer/rotate with random placement: each interval type holds the closed form in ≥ ${mark} of ${runs} runs`, () => {
     const c = cases().find((x) => x.name === "timer rotate, random placement");

@@ -14,9 +14,10 @@
 // P(Bin(n, q) < 0.93·n) ≤ P(Bin(n, 0.95) < 0.93·n) (monotone in q), which binomialTail below
 // computes exactly in log space. runsFor() returns the smallest n at which that is < 1e-6:
 // 3,029 (Chernoff's e^(−n·KL(0.93‖0.95)) = e^(−0.00376·n) would ask for 3,675).
-import { rotateResendFailure, rotateResendFailureFixed, shuffleResendFailure } from "../../src/analytic/timer.js";
+
 import { mmcMeanSojourn } from "../../src/analytic/erlang.js";
 import { listedFraction } from "../../src/analytic/lifecycle.js";
+import { rotateResendFailure, rotateResendFailureFixed, shuffleResendFailure } from "../../src/analytic/timer.js";
 import { runScenario } from "../../src/experiment/run.js";
 import { type Summary, summarise } from "../../src/experiment/summary.js";
 import { parseScenario } from "../../src/scenario/load.js";
@@ -181,7 +182,9 @@ function randomOneReplicationCase(): Case {
     name: "random, R = 1 (conditional)",
     scenario: c.scenario,
     replications: 1,
-    checks: [{ type: "conditional resendFailure (wilson)", truth: K / N, interval: (s) => s.metrics.resendFailure.ci95 }],
+    checks: [
+      { type: "conditional resendFailure (wilson)", truth: K / N, interval: (s) => s.metrics.resendFailure.ci95 },
+    ],
     binChecks: [],
   };
 }
@@ -236,7 +239,11 @@ function lifecycleCase(): Case {
     scenario,
     replications: 20,
     checks: [
-      { type: "metric listedFraction", truth: listedFraction(rate, L, C, D), interval: (s) => s.metrics.listedFraction.ci95 },
+      {
+        type: "metric listedFraction",
+        truth: listedFraction(rate, L, C, D),
+        interval: (s) => s.metrics.listedFraction.ci95,
+      },
     ],
     binChecks: [],
   };

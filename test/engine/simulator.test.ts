@@ -65,3 +65,13 @@ describe("Simulator", () => {
     expect(sim.eventsHandled).toBe(1);
   });
 });
+
+describe("Simulator with a clock watch", () => {
+  it("ticks every `every` events with the clock at that event, and never without a watch", () => {
+    const sim = new Simulator();
+    for (let t = 0; t < 7; t++) sim.schedule(t * 10, t);
+    const ticks: number[] = [];
+    sim.run({ handle() {} }, { every: 3, tick: (now) => ticks.push(now) });
+    expect(ticks).toEqual([20, 50]);
+  });
+});

@@ -13,6 +13,41 @@ const tasks = [3, 0, 2, 1, 4].flatMap((index) => [
   { scenario: other, seed: 7, index },
 ]);
 
+describe("ReplicationPool progress inside long replications", () => {
+  // Sixty days of a busier pool: well over CLOCK_WATCH_EVERY events in one replication.
+  const long = parseScenario(smallScenario({ horizon: "60d", traffic: { senders: 60, rate: "60/d" } }));
+
+  it("reports the simulated share of a replication running in this thread, rising, before it ends", async () => {
+    const calls: Array<[number, number, number | undefined]> = [];
+    const [result] = await new ReplicationPool(1).run([{ scenario: long, seed: 1, index: 0 }], (done, total, running) =>
+      calls.push([done, total, running]),
+    );
+    expect(result.events).toBeGreaterThan(2 * 65536);
+    const during = calls.filter(([done]) => done === 0).map(([, , running]) => running as number);
+    expect(during.length).toBe(Math.floor(result.events / 65536));
+    for (let i = 0; i < during.length; i++) {
+      expect(during[i]).toBeGreaterThan(i === 0 ? 0 : during[i - 1]);
+      expect(during[i]).toBeLessThanOrEqual(1);
+    }
+    expect(calls.at(-1)?.slice(0, 2)).toEqual([1, 1]);
+  });
+
+  it("passes on workers' progress messages as shares between 0 and 1", async () => {
+    const pool = new BuiltPool(2);
+    try {
+      const shares: number[] = [];
+      const tasks = [0, 1, 2].map((index) => ({ scenario: long, seed: 1, index }));
+      await pool.run(tasks, (_done, _total, running) => {
+        if (running !== undefined) shares.push(running);
+      });
+      // Several replications can be in flight: the sum of their shares stays below their number.
+      for (const s of shares) expect(s >= 0 && s <= 3).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe("ReplicationPool", () => {
   it("returns results in task order, equal for 1, 2 and 3 threads", async () => {
     const here = new ReplicationPool(1);
@@ -30,6 +65,38 @@ describe("ReplicationPool", () => {
       } finally {
         await pool.close();
       }
+    }
+  });
+
+  it("makes each task only when a thread takes it (a lazy TaskList), with the same results", async () => {
+    const expected = await new ReplicationPool(1).run(tasks);
+    for (const [workers, Pool] of [
+      [1, ReplicationPool],
+      [2, BuiltPool],
+    ] as const) {
+      let made = 0;
+      let mostAhead = 0;
+      let done = 0;
+      const lazy = {
+        length: tasks.length,
+        at: (i: number) => {
+          made++;
+          mostAhead = Math.max(mostAhead, made - done);
+          return tasks[i];
+        },
+      };
+      const pool = new Pool(workers);
+      try {
+        const results = await pool.run(lazy, (d) => {
+          done = d;
+        });
+        expect(JSON.stringify(results)).toBe(JSON.stringify(expected));
+      } finally {
+        await pool.close();
+      }
+      expect(made).toBe(tasks.length);
+      // This thread takes one at a time; a worker holds at most two in flight.
+      expect(mostAhead).toBeLessThanOrEqual(1 + 2 * (workers - 1));
     }
   });
 

@@ -99,12 +99,16 @@ describe("runShard and mergePartials", () => {
     expect(() => mergePartials([a0, moved])).toThrow(/does not belong to this shard/);
     const lost = structuredClone(a1);
     lost.partial.results.pop();
-    expect(() => mergePartials([a0, lost])).toThrow(/is missing/);
+    expect(() => mergePartials([a0, lost])).toThrow(
+      /results are missing: the partials hold 4; 1 point × 5 replications need 5/,
+    );
   });
 
   it("refuses files that are not partials, and bad shard specs", async () => {
     expect(() => asPartial({ hello: 1 }, "x.json")).toThrow(/x\.json: not a relaysim partial file/);
-    expect(() => asPartial({ format: "relaysim-partial/1", kind: "run" }, "y.json")).toThrow(/y\.json: damaged/);
+    expect(() => asPartial({ format: "relaysim-partial/1", kind: "run" }, "y.json")).toThrow(
+      /y\.json: tool: expected object, got nothing/,
+    );
     await expect(runShard(scenario, { index: 2, count: 2 })).rejects.toThrow(/0 ≤ I < N/);
   });
 });

@@ -54,6 +54,13 @@ describe("parseValues", () => {
     expect(() => parseValues("[1,")).toThrow(/invalid JSON/);
     expect(() => parseValues('{"a":1}')).toThrow(SweepError);
   });
+
+  it("refuses in a JSON array what scenario files refuse: deep nesting, 1e400, duplicate keys", () => {
+    const deep = `[${"[".repeat(50_000)}${"]".repeat(50_000)}]`;
+    expect(() => parseValues(deep)).toThrow(/^values: (0\.)+0: expected at most 64 levels of nesting$/);
+    expect(() => parseValues("[1, 1e400]")).toThrow("values: 1: expected a finite number, got 1e400");
+    expect(() => parseValues('[{"fixed": "5m", "fixed": "6m"}]')).toThrow(/values: 0\.fixed: duplicate key "fixed"/);
+  });
 });
 
 describe("parseVary and sweep blocks", () => {
@@ -273,4 +280,18 @@ describe("a sweep point is the scenario with the value written into the file (DE
       );
     }
   });
+});
+
+describe("paths that lead out of the scenario (issue 10)", () => {
+  it.each(["__proto__.toString", "constructor.prototype.hasOwnProperty", "pool.__proto__.valueOf", "constructor.name"])(
+    "refuses %s and leaves Object.prototype alone",
+    (path) => {
+      const base = parseScenario(smallScenario());
+      const before = Object.getOwnPropertyNames(Object.prototype).map((k) => [k, (Object.prototype as never)[k]]);
+      expect(() => applyPoint(base, [{ path, values: [1] }], [1], "x")).toThrow(SweepError);
+      expect(() => checkPaths(base, [{ path, values: [1] }])).toThrow(SweepError);
+      const after = Object.getOwnPropertyNames(Object.prototype).map((k) => [k, (Object.prototype as never)[k]]);
+      expect(after).toEqual(before);
+    },
+  );
 });

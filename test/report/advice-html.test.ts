@@ -3,6 +3,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { Advice } from "../../src/experiment/advise.js";
 import { adviceHeadline, adviceHtml, helpsCell, percentCell, policyRows } from "../../src/report/advice-html.js";
+import { adviceChart } from "../../src/report/charts/advice.js";
+import { renderSvg } from "../../src/report/render.js";
 import { smallAdvice } from "./fixtures.js";
 
 let advice: Advice;
@@ -46,11 +48,25 @@ describe("cells", () => {
 
 describe("adviceHtml", () => {
   it("holds the verdict, the chart and both tables, escaped", () => {
-    const html = adviceHtml(advice, { spec: { mark: "point" } as never, svg: "<svg><text>&lt;x</text></svg>" });
+    const html = String(adviceHtml(advice, { spec: { mark: "point" } as never, svg: "<svg><text>&lt;x</text></svg>" }));
     expect(html).toMatch(/<div class="headline"><p><strong>Wait at least/);
     expect(html).toContain('<div class="chart" id="advice-chart" data-chart="advice"><svg>');
     expect(html).toContain("does waiting help?");
     expect(html).toContain("rejected attempts");
     expect(html).not.toContain("</script><");
+  });
+
+  it("inlines vega's SVG of the advice chart with a crafted name only as text", async () => {
+    const markup = `"'><img src=x onerror=alert(1)></script><script>alert(2)</script>`;
+    const crafted = { ...advice, scenario: { ...advice.scenario, name: markup } } as Advice;
+    const spec = adviceChart(crafted);
+    const svg = await renderSvg(spec);
+    expect(svg).toContain("&lt;img src=x onerror=alert(1)&gt;&lt;/script&gt;");
+    const section = adviceHtml(crafted, { spec, svg });
+    expect(String(section)).not.toContain("<img");
+    expect(String(section)).not.toContain("<script>alert");
+    // One script, the one that makes the chart interactive, allowed by its hash.
+    expect(String(section).match(/<script>/g)).toHaveLength(1);
+    expect(section.scripts).toHaveLength(1);
   });
 });

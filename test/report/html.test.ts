@@ -1,7 +1,9 @@
 // report.html is one self-contained page: the libraries inlined, nothing fetched from a network.
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { summaryCharts, sweepCharts } from "../../src/report/charts/index.js";
 import { escapeHtml, inlinedLibraries, reportHtml } from "../../src/report/html.js";
+import { trustedHtml } from "../../src/report/safe-html.js";
 import { smallRun, twoParameterSweep } from "./fixtures.js";
 
 describe("reportHtml", () => {
@@ -28,13 +30,13 @@ describe("reportHtml", () => {
     expect(html).toMatch(/<section class="headline" id="headline">\n<p>Resending after 5–15 min fails/);
     expect(html).toContain('<table class="summary">');
     for (let i = 0; i < charts.length; i++) expect(html).toContain(`id="chart-${i}"`);
-    expect(html).toContain('actions: false, renderer: "svg"');
+    expect(html).toContain('vegaEmbed(el, spec, {"actions":false,"renderer":"svg","ast":true})');
   });
 
   it("leaves a marked, empty advice slot at the top, or fills it", () => {
     expect(html).toMatch(/<section id="advice"[^>]*hidden><\/section>/);
     expect(html.indexOf('id="advice"')).toBeLessThan(html.indexOf('id="headline"'));
-    const advised = reportHtml({ summary, charts, advice: { html: "<p>Use shuffle.</p>" } });
+    const advised = reportHtml({ summary, charts, advice: { html: trustedHtml("<p>Use shuffle.</p>") } });
     expect(advised).toMatch(/<section id="advice"[^>]*>\n<h2>Advice<\/h2>\n<p>Use shuffle.<\/p>/);
   });
 
@@ -44,6 +46,42 @@ describe("reportHtml", () => {
     expect(page).toContain("6 scenario variants");
     expect(page).toContain("Resends fail least");
     expect(page).not.toContain(`<table class="summary">`);
+  });
+
+  it("escapes the counts a crafted summary.json turns into markup (issue 10)", () => {
+    const markup = "<img src=x onerror=alert(1)>";
+    const crafted = JSON.parse(JSON.stringify(summary));
+    crafted.replications = markup;
+    crafted.seed = markup;
+    crafted.totals.messages = markup;
+    crafted.totals.resends = markup;
+    for (const m of Object.values(crafted.metrics) as Array<{ n: unknown }>) m.n = markup;
+    crafted.tool.version = markup;
+    const page = reportHtml({ summary: crafted, charts: [] });
+    expect(page).not.toContain(markup);
+    expect(page).toContain("&lt;img src=x onerror=alert(1)&gt; replications, seed &lt;img");
+  });
+
+  it("escapes a crafted sweep.json's counts", () => {
+    const sweep = { ...twoParameterSweep(), replications: "<b>r</b>", seed: "<b>s</b>" } as never;
+    const page = reportHtml({ sweep, charts: [] });
+    expect(page).not.toMatch(/<b>[rs]<\/b>/);
+    expect(page).toContain("&lt;b&gt;r&lt;/b&gt; replications each, seed &lt;b&gt;s&lt;/b&gt;");
+  });
+
+  it("allows exactly its own scripts by hash, and nothing from anywhere", () => {
+    const attribute = html.match(/<meta http-equiv="Content-Security-Policy" content="([^"]*)">/)?.[1] ?? "";
+    const policy = attribute.replaceAll("&#39;", "'");
+    expect(html.indexOf("Content-Security-Policy")).toBeLessThan(html.indexOf("<script"));
+    expect(policy).toContain("default-src 'none'");
+    const hashes = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map(
+      (m) => `'sha256-${createHash("sha256").update(m[1]).digest("base64")}'`,
+    );
+    expect(hashes).toHaveLength(4);
+    expect(policy.match(/script-src ([^;]*)/)?.[1].split(" ")).toEqual(hashes);
+    // Advice scripts are allowed too; markup smuggled in as trusted is not.
+    const advised = reportHtml({ summary, charts, advice: { html: trustedHtml("<script>alert(1)</script>") } });
+    expect(advised).not.toContain(`'sha256-${createHash("sha256").update("alert(1)").digest("base64")}'`);
   });
 
   it("escapes text and keeps spec JSON from closing the script", () => {

@@ -72,4 +72,29 @@ describe("render", () => {
     // chart at least 424 px; DejaVu Sans Bold needs about 300 px.
     expect(width).toBeLessThan(360);
   });
+
+  it("writes text from the data into the SVG escaped: charts/*.svg hold no markup of their own", async () => {
+    const markup = `"'><img src=x onerror=alert(1)><svg onload=alert(2)></svg></script><script>alert(3)</script>&amp;`;
+    const crafted = {
+      ...spec,
+      title: { text: markup, subtitle: markup },
+      data: { values: [{ x: markup, y: 1 }] },
+      mark: "bar",
+      encoding: {
+        x: { field: "x", type: "nominal", title: markup },
+        y: { field: "y", type: "quantitative" },
+        color: { field: "x", type: "nominal", title: markup },
+      },
+    } as ChartSpec;
+    const svg = await renderSvg(crafted);
+    expect(svg).toContain("&lt;img src=x onerror=alert(1)&gt;");
+    expect(svg).toContain("&amp;amp;");
+    const tags = new Set([...svg.matchAll(/<\/?([A-Za-z][\w:-]*)/g)].map((m) => m[1]));
+    expect(
+      [...tags].filter((t) => !["svg", "g", "path", "rect", "line", "text", "defs", "clipPath"].includes(t)),
+    ).toEqual([]);
+    // Attribute values are double-quoted with every " inside escaped, so this reads every attribute name.
+    const attributes = new Set([...svg.matchAll(/\s([\w:-]+)="[^"]*"/g)].map((m) => m[1]));
+    expect([...attributes].filter((a) => /^on|href$/i.test(a))).toEqual([]);
+  });
 });

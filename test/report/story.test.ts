@@ -1,7 +1,8 @@
 // The report's words: the scenario as a sentence and a headline computed from the results.
 import { describe, expect, it } from "vitest";
+import { runScenario } from "../../src/experiment/run.js";
 import type { Summary } from "../../src/experiment/summary.js";
-import { distributionWords, headline, scenarioStory, summaryRows } from "../../src/report/story.js";
+import { CONDITIONAL_NOTE, distributionWords, headline, scenarioStory, summaryRows } from "../../src/report/story.js";
 import { smallRun, storyScenario } from "./fixtures.js";
 
 describe("scenarioStory", () => {
@@ -99,5 +100,17 @@ describe("summaryRows", () => {
     const rows = summaryRows(smallRun().summary);
     expect(rows).toHaveLength(10);
     expect(rows.find((r) => r.metric === "resendFailure")?.mean).toMatch(/ %$/);
+  });
+
+  it("labels one replication's intervals conditional, in the rows and the headline", () => {
+    const one = runScenario(storyScenario({ horizon: "1d", replications: 1 })).summary;
+    expect(one.conditional).toBe(true);
+    expect(one.metrics.resendFailure).toMatchObject({ method: "wilson", conditional: true });
+    expect(summaryRows(one).find((r) => r.metric === "resendFailure")?.ci).toMatch(/\(conditional\)$/);
+    expect(headline(one)).toContain(CONDITIONAL_NOTE);
+    const many = smallRun().summary;
+    expect(many.conditional).toBe(false);
+    expect(headline(many)).not.toContain(CONDITIONAL_NOTE);
+    expect(summaryRows(many).some((r) => r.ci.includes("conditional"))).toBe(false);
   });
 });

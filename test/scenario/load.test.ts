@@ -1,12 +1,13 @@
 // Reading scenario files: unreadable files and broken JSON (with line and column) become
 // ScenarioErrors naming the file, and features not simulated yet are refused, not ignored.
-import { mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   formatPath,
   lineColumn,
   loadScenario,
+  MAX_SCENARIO_BYTES,
   parseJsonText,
   parseScenario,
   ScenarioError,
@@ -108,5 +109,80 @@ describe("parseScenario", () => {
   it("names the source it is given, 'scenario' by default", () => {
     expect(errorOf(() => parseScenario({})).message.startsWith("scenario: ")).toBe(true);
     expect(errorOf(() => parseScenario({}, "inline")).source).toBe("inline");
+  });
+});
+
+describe("hostile input files (issue 10)", () => {
+  const text = JSON.stringify(minimal(), null, 2);
+  const write = (name: string, content: string | Uint8Array) => {
+    const file = join(dir, name);
+    writeFileSync(file, content);
+    return file;
+  };
+
+  it("accepts a UTF-8 byte-order mark", () => {
+    const file = write("bom.json", Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text)]));
+    expect(loadScenario(file).name).toBe("minimal");
+    expect(parseJsonText(`\ufeff${text}`, "x")).toEqual(minimal());
+  });
+
+  it("says 'not UTF-8' for UTF-16 and for invalid bytes, in one visible line", () => {
+    const utf16 = write("utf16.json", Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, "utf16le")]));
+    expect(errorOf(() => loadScenario(utf16)).message).toBe(
+      `${utf16}: not UTF-8: the file is UTF-16 (it starts with a UTF-16 byte-order mark); save it as UTF-8`,
+    );
+    const latin1 = write("latin1.json", Buffer.from(text.replace("minimal", "min\u00fcmal"), "latin1"));
+    expect(errorOf(() => loadScenario(latin1)).message).toMatch(/: not UTF-8: byte \d+ \(0xfc\) is not valid UTF-8/);
+  });
+
+  it("refuses duplicate keys with their path", () => {
+    const file = write("dup.json", '{"name": "a", "pool": {"servers": 4, "servers": 5}, "traffic": {}}');
+    expect(errorOf(() => loadScenario(file)).problems).toEqual([
+      'pool.servers: duplicate key "servers" (each key may appear once in an object) (line 1, column 38)',
+    ]);
+  });
+
+  it("says 'a finite number' for 1e400 rather than 'got null'", () => {
+    const file = write("inf.json", text.replace('"servers": 4', '"servers": 1e400'));
+    const message = errorOf(() => loadScenario(file)).message;
+    expect(message).toMatch(/pool\.servers: expected a finite number, got 1e400/);
+    expect(message).not.toMatch(/null/);
+    // From the library, an Infinity is shown as such.
+    expect(errorOf(() => parseScenario({ ...minimal(), pool: { servers: Number.POSITIVE_INFINITY } })).message).toBe(
+      "scenario: pool.servers: expected a positive integer, got Infinity",
+    );
+  });
+
+  it("refuses a 100 000-deep array with an ordinary message (no stack overflow)", () => {
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    const file = write("deep.json", text.replace('"name": "minimal"', `"name": "minimal", "description": ${deep}`));
+    const error = errorOf(() => loadScenario(file));
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toMatch(/^description(\.0)+: expected at most 64 levels of nesting \(line 2/);
+  });
+
+  it("describes deep or cyclic values from library callers without overflowing", () => {
+    let deep: unknown = [];
+    for (let i = 0; i < 100_000; i++) deep = [deep];
+    expect(errorOf(() => parseScenario({ ...minimal(), name: deep })).message).toBe(
+      "scenario: name: expected a name, got a list",
+    );
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(errorOf(() => parseScenario({ ...minimal(), name: cyclic })).message).toBe(
+      "scenario: name: expected a name, got a value of type object",
+    );
+  });
+
+  it("reads at most 16 MB: a bigger file, /dev/zero or a pipe is refused", () => {
+    const big = write("big.json", Buffer.alloc(MAX_SCENARIO_BYTES + 1, 0x20));
+    expect(errorOf(() => loadScenario(big)).message).toBe(
+      `${big}: cannot read scenario: larger than 16 MB, the most a scenario may be`,
+    );
+    if (existsSync("/dev/zero")) {
+      expect(errorOf(() => loadScenario("/dev/zero")).message).toBe(
+        "/dev/zero: cannot read scenario: larger than 16 MB, the most a scenario may be",
+      );
+    }
   });
 });

@@ -1,6 +1,5 @@
 // `sim advise FILE`: the verdict on the scenario's resend rule ("wait 5–15 minutes") — printed in
 // words first, then the tables — and output/<name>/advice.json, advice.csv, charts and report.html.
-import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import {
   type Advice,
@@ -24,7 +23,7 @@ import {
   policyRows,
   waitCell,
 } from "../../report/advice-html.js";
-import { jsonText, runJson, StagedOutput, writeRunFiles } from "../../report/files.js";
+import { jsonText, runJson, writeRunFiles } from "../../report/files.js";
 import { loadScenario } from "../../scenario/load.js";
 import { POLICIES, type Policy } from "../../scenario/schema.js";
 import { parseDuration } from "../../scenario/units.js";
@@ -39,6 +38,7 @@ import {
 } from "../experiment-options.js";
 import { table } from "../format.js";
 import { type Io, UsageError } from "../main.js";
+import { chartsFailed, completeOutput, defaultFolder, forceFlag, OutputFolder } from "../output-folder.js";
 import { progressBar } from "../progress.js";
 
 interface AdviseArgs extends ExperimentArgs {
@@ -51,6 +51,7 @@ interface AdviseArgs extends ExperimentArgs {
   delays?: string;
   tolerance?: string;
   policies?: string;
+  force: boolean;
 }
 
 /** `--delays VALUES`: a range (0m..30m/1m) or a list (0,5m,10m) of waits, in seconds. */
@@ -180,7 +181,7 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
     describe:
       "Judge the scenario's resend rule (\"wait 5–15 minutes\"): resend failure by fixed wait, under every balancing policy, and the operator's view; writes advice.json, advice.csv, charts and report.html",
     builder: (y) =>
-      experimentFlags(y, { shard: false })
+      forceFlag(experimentFlags(y, { shard: false }))
         .positional("file", { type: "string", demandOption: true, describe: "scenario JSON file" })
         .option("max-replications", {
           type: "number",
@@ -200,7 +201,10 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
           type: "string",
           describe: `other balancing policies for the table, comma-separated (default all: ${POLICIES.join(", ")}); "none" for this pool only`,
         })
-        .option("out", { type: "string", describe: "output folder (default: output/<scenario name>)" })
+        .option("out", {
+          type: "string",
+          describe: "output folder (default: output/<scenario name>-advice; replaced only if sim wrote it)",
+        })
         .option("seed", { type: "number", describe: "override the scenario's seed (shared by every wait and policy)" })
         .option("replications", {
           alias: "r",
@@ -240,7 +244,12 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
       const policies = args.policies === undefined ? undefined : parsePolicies(args.policies);
       const started = Date.now();
       const progress = progressBar(`${scenario.name}: advise`);
-      const out = new StagedOutput(args.out ?? join("output", scenario.name));
+      // Checked, locked and staged before any simulation.
+      const out = OutputFolder.open(args.out ?? defaultFolder("advise", scenario.name), {
+        command: "advise",
+        force: args.force,
+        notify: io.stderr,
+      });
       try {
         const { advice, own } = await advise(scenario, {
           seed: args.seed,
@@ -252,42 +261,49 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
           tolerance,
           policies,
           source: args.file,
+          allowLarge: args["allow-large"] === true,
           onProgress: (done, total) => progress.update(done, total),
         });
         progress.finish();
-        out.write("advice.json", jsonText(adviceJson(advice)));
-        if (own) {
-          out.write("advice.csv", adviceCsv(advice));
-          const series = timeseries(own.summary.scenario, own.results);
-          writeRunFiles(out, own.summary, own.results, series);
-          if (args.charts) {
-            // Loaded only when wanted: vega and resvg take a few hundred milliseconds to import.
-            const [{ renderChart }, { writeChartsAndReport }, { adviceChart }, { adviceHtml }] = await Promise.all([
-              import("../../report/render.js"),
-              import("../../report/write-report.js"),
-              import("../../report/charts/advice.js"),
-              import("../../report/advice-html.js"),
-            ]);
-            const spec = adviceChart(advice);
-            const { svg, png } = await renderChart(spec);
-            out.write("charts/advice.vl.json", `${JSON.stringify(spec, null, 2)}\n`);
-            out.write("charts/advice.svg", svg);
-            out.write("charts/advice.png", png);
-            await writeChartsAndReport(out, own.summary, series, {
-              advice: { html: adviceHtml(advice, { spec, svg }) },
-            });
-          }
-        }
-        out.write(
-          "run.json",
-          runJson(started, {
-            command: "advise",
-            workers,
-            replications: Object.fromEntries(advice.policies.map((p) => [p.policy, p.replications])),
-          }),
-        );
-        out.commit();
+        const series = own ? timeseries(own.summary.scenario, own.results) : [];
+        const { chartError } = await completeOutput(out, {
+          files: (o) => {
+            o.write("advice.json", jsonText(adviceJson(advice)));
+            if (own) {
+              o.write("advice.csv", adviceCsv(advice));
+              writeRunFiles(o, own.summary, own.results, series);
+            }
+          },
+          charts:
+            own && args.charts
+              ? async (o) => {
+                  // Loaded only when wanted: vega and resvg take a few hundred milliseconds to import.
+                  const [{ renderChart }, { writeChartsAndReport }, { adviceChart }, { adviceHtml }] =
+                    await Promise.all([
+                      import("../../report/render.js"),
+                      import("../../report/write-report.js"),
+                      import("../../report/charts/advice.js"),
+                      import("../../report/advice-html.js"),
+                    ]);
+                  const spec = adviceChart(advice);
+                  const { svg, png } = await renderChart(spec);
+                  o.write("charts/advice.vl.json", `${JSON.stringify(spec, null, 2)}\n`);
+                  o.write("charts/advice.svg", svg);
+                  o.write("charts/advice.png", png);
+                  await writeChartsAndReport(o, own.summary, series, {
+                    advice: { html: adviceHtml(advice, { spec, svg }) },
+                  });
+                }
+              : undefined,
+          run: () =>
+            runJson(started, {
+              command: "advise",
+              workers,
+              replications: Object.fromEntries(advice.policies.map((p) => [p.policy, p.replications])),
+            }),
+        });
         io.stdout(args.json ? jsonText(adviceJson(advice)) : `${adviceText(advice)}\nWrote ${out.target}/\n`);
+        if (chartError) throw chartsFailed(out, chartError);
       } catch (error) {
         progress.finish();
         out.abandon();

@@ -5,7 +5,7 @@ import type { CommandModule } from "yargs";
 import { type Comparison, compare, scenarioLabels } from "../../experiment/compare.js";
 import { METRICS } from "../../experiment/result.js";
 import { formatMetric, METRIC_TITLES } from "../../report/charts/theme.js";
-import { jsonText, StagedOutput } from "../../report/files.js";
+import { jsonText } from "../../report/files.js";
 import { loadScenario } from "../../scenario/load.js";
 import {
   checkSeedAndReplications,
@@ -16,6 +16,7 @@ import {
 } from "../experiment-options.js";
 import { table } from "../format.js";
 import { type Io, UsageError } from "../main.js";
+import { completeOutput, forceFlag, OutputFolder } from "../output-folder.js";
 import { progressBar } from "../progress.js";
 
 interface CompareArgs extends ExperimentArgs {
@@ -24,6 +25,7 @@ interface CompareArgs extends ExperimentArgs {
   seed?: number;
   replications?: number;
   json: boolean;
+  force: boolean;
 }
 
 function signed(metric: (typeof METRICS)[number], x: number): string {
@@ -61,14 +63,17 @@ export function compareCommand(io: Io): CommandModule<object, CompareArgs> {
     describe:
       "Run scenarios with common random numbers and report each metric's difference from the first (paired 95 % CI over replications) in compare.json",
     builder: (y) =>
-      experimentFlags(y, { shard: false })
+      forceFlag(experimentFlags(y, { shard: false }))
         .positional("files", {
           type: "string",
           array: true,
           demandOption: true,
           describe: "two or more scenario files",
         })
-        .option("out", { type: "string", describe: "output folder (default: output/compare-<first>-<second>…)" })
+        .option("out", {
+          type: "string",
+          describe: "output folder (default: output/compare-<first>-<second>…; replaced only if sim wrote it)",
+        })
         .option("seed", { type: "number", describe: "seed for all (default: the first scenario's)" })
         .option("replications", {
           alias: "r",
@@ -83,7 +88,11 @@ export function compareCommand(io: Io): CommandModule<object, CompareArgs> {
       checkSeedAndReplications(args);
       const experiment = parseExperimentArgs(args);
       const labels = scenarioLabels(scenarios);
-      const out = new StagedOutput(args.out ?? join("output", `compare-${labels.join("-")}`.replace(/#/g, "_")));
+      // Checked, locked and staged before any simulation.
+      const out = OutputFolder.open(
+        args.out ?? join("output", `compare-${labels.join("-")}`.replace(/#/g, "_").replace(/[\\/]/g, "_")),
+        { command: "compare", force: args.force, notify: io.stderr },
+      );
       const progress = progressBar("compare");
       try {
         const result = await compare(scenarios, {
@@ -92,11 +101,11 @@ export function compareCommand(io: Io): CommandModule<object, CompareArgs> {
           replications: args.replications,
           workers: experiment.workers,
           precision: experiment.precision ?? undefined,
-          onProgress: (done, total) => progress.update(done, total),
+          allowLarge: experiment.allowLarge,
+          onProgress: (done, total, running) => progress.update(done, total, running),
         });
         progress.finish();
-        out.write("compare.json", jsonText(result));
-        out.commit();
+        await completeOutput(out, { files: (o) => o.write("compare.json", jsonText(result)) });
         const note = result.precision ? `\n${precisionNote(result.precision)}\n` : "";
         io.stdout(args.json ? jsonText(result) : `${comparisonTable(result)}${note}\nWrote ${out.target}/\n`);
       } catch (error) {

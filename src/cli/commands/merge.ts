@@ -1,14 +1,14 @@
 // `sim merge PARTS... --out DIR`: combine the partial files of a sharded `sim run` or
 // `sim sweep` into the very files a single run writes, byte for byte — or refuse.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { asPartial, MergeError, mergePartials, type PartialFile } from "../../experiment/shard.js";
 import { timeseries } from "../../experiment/summary.js";
 import { sweepCsv, sweepJson } from "../../experiment/sweep.js";
-import { jsonText, runJson, StagedOutput, writeRunFiles } from "../../report/files.js";
+import { jsonText, runJson, writeRunFiles } from "../../report/files.js";
+import { readJsonFile } from "../../scenario/load.js";
 import { summaryTable } from "../format.js";
 import { type Io, UsageError } from "../main.js";
+import { chartsFailed, completeOutput, defaultFolder, forceFlag, OutputFolder } from "../output-folder.js";
 import { sweepTable, writeSweepCharts } from "./sweep.js";
 
 interface MergeArgs {
@@ -16,24 +16,16 @@ interface MergeArgs {
   out?: string;
   json: boolean;
   charts: boolean;
+  force: boolean;
+  "allow-large"?: boolean;
 }
 
+/** A partial holds every result of its shard: allow far more than a scenario, but not without bound. */
+export const MAX_PARTIAL_BYTES = 256 * 1024 * 1024;
+
+/** Read and check one partial file: size, encoding, JSON and every field (exit 2 otherwise). */
 function readPartial(file: string): PartialFile {
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `${file}: cannot read partial file${code === "ENOENT" ? ": no such file" : `: ${(error as Error).message}`}`,
-    );
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw new UsageError(`${file}: not JSON (a partial file from sim run/sweep --shard was expected)`);
-  }
+  const value = readJsonFile(file, "partial file", MAX_PARTIAL_BYTES);
   try {
     return asPartial(value, file);
   } catch (error) {
@@ -46,14 +38,18 @@ export function mergeCommand(io: Io): CommandModule<object, MergeArgs> {
     command: "merge <parts..>",
     describe: "Combine the partial files of a sharded run or sweep (--shard I/N) into the files a single run writes",
     builder: (y) =>
-      y
+      forceFlag(y)
         .positional("parts", {
           type: "string",
           array: true,
           demandOption: true,
           describe: "partial files, one per shard",
         })
-        .option("out", { type: "string", describe: "output folder (default: output/<scenario name>)" })
+        .option("out", {
+          type: "string",
+          describe:
+            "output folder (default: output/<scenario name>, or output/<scenario name>-sweep for a sweep; replaced only if sim wrote it)",
+        })
         .option("json", {
           type: "boolean",
           default: false,
@@ -64,48 +60,62 @@ export function mergeCommand(io: Io): CommandModule<object, MergeArgs> {
           default: true,
           describe: "write charts/ and report.html as the single run would; --no-charts skips them",
         })
+        .option("allow-large", {
+          type: "boolean",
+          describe: "merge a sweep whose grid the up-front estimate refuses as too large",
+        })
         .example("$0 merge output/18of20.part-*-of-4.json --out output/18of20", "after four shards ran"),
     handler: async (args) => {
       const started = Date.now();
       const parts = args.parts.map((source) => ({ source, partial: readPartial(source) }));
       let merged: ReturnType<typeof mergePartials>;
       try {
-        merged = mergePartials(parts);
+        merged = mergePartials(parts, { allowLarge: args["allow-large"] === true });
       } catch (error) {
         throw error instanceof MergeError ? new UsageError(`sim merge: ${error.message}`) : error;
       }
       const first = parts[0].partial;
-      const out = new StagedOutput(args.out ?? join("output", first.scenario.name));
+      const out = OutputFolder.open(args.out ?? defaultFolder(merged.kind, first.scenario.name), {
+        command: "merge",
+        force: args.force,
+        notify: io.stderr,
+      });
       try {
         let text: string;
-        if (merged.kind === "run") {
-          const { summary, results } = merged;
-          const series = timeseries(summary.scenario, results);
-          writeRunFiles(out, summary, results, series);
-          if (args.charts) {
-            // Loaded only when charts are wanted: the renderer takes a few hundred ms to load.
-            const { writeChartsAndReport } = await import("../../report/write-report.js");
-            await writeChartsAndReport(out, summary, series);
-          }
-          text = args.json ? jsonText(summary) : summaryTable(summary);
-        } else {
-          const json = sweepJson(merged.sweep);
-          out.write("sweep.json", jsonText(json));
-          out.write("sweep.csv", sweepCsv(json));
-          if (args.charts) await writeSweepCharts(out, json);
-          text = args.json ? jsonText(json) : sweepTable(json);
-        }
-        out.write(
-          "run.json",
+        let chartError: string | null;
+        const run = () =>
           runJson(started, {
             mergedFrom: parts.map((p) => ({
               file: p.source,
               shard: `${p.partial.shard.index}/${p.partial.shard.count}`,
             })),
-          }),
-        );
-        out.commit();
+          });
+        if (merged.kind === "run") {
+          const { summary, results } = merged;
+          const series = timeseries(summary.scenario, results);
+          ({ chartError } = await completeOutput(out, {
+            files: (o) => writeRunFiles(o, summary, results, series),
+            // Loaded only when charts are wanted: the renderer takes a few hundred ms to load.
+            charts: args.charts
+              ? async (o) => (await import("../../report/write-report.js")).writeChartsAndReport(o, summary, series)
+              : undefined,
+            run,
+          }));
+          text = args.json ? jsonText(summary) : summaryTable(summary);
+        } else {
+          const json = sweepJson(merged.sweep);
+          ({ chartError } = await completeOutput(out, {
+            files: (o) => {
+              o.write("sweep.json", jsonText(json));
+              o.write("sweep.csv", sweepCsv(json));
+            },
+            charts: args.charts ? (o) => writeSweepCharts(o, json) : undefined,
+            run,
+          }));
+          text = args.json ? jsonText(json) : sweepTable(json);
+        }
         io.stdout(args.json ? text : `${text}\nMerged ${parts.length} partial files. Wrote ${out.target}/\n`);
+        if (chartError) throw chartsFailed(out, chartError);
       } catch (error) {
         out.abandon();
         throw error;

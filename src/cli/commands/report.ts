@@ -1,14 +1,19 @@
 // `sim report DIR`: re-render charts/ and report.html from a finished run's summary.json and
 // timeseries.csv, and from sweep.json when DIR holds a sweep — no simulation, just the pictures.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { CommandModule } from "yargs";
+import { checkSummary, checkSweepFile, FileCheckError } from "../../experiment/file-schemas.js";
 import type { Summary, TimeseriesRow } from "../../experiment/summary.js";
 import type { SweepFile } from "../../report/charts/sweep.js";
+import { decodeUtf8 } from "../../scenario/json.js";
+import { readJsonFile, readLimited } from "../../scenario/load.js";
 import { type Io, UsageError } from "../main.js";
+import { ChartsFailed, completeOutput, forceFlag, OutputFolder } from "../output-folder.js";
 
 interface ReportArgs {
   dir: string;
+  force: boolean;
 }
 
 const TIMESERIES_COLUMNS = ["time", "listedServers", "attempts", "rejections"] as const;
@@ -28,8 +33,8 @@ export function parseTimeseriesCsv(text: string, source = "timeseries.csv"): Tim
     const cells = line.split(",");
     const value = (k: number) => {
       const v = Number(cells[index[k]]);
-      if (cells[index[k]] === undefined || cells[index[k]].trim() === "" || !Number.isFinite(v)) {
-        throw new UsageError(`${source}: line ${i + 2}: expected a number in column ${TIMESERIES_COLUMNS[k]}`);
+      if (cells[index[k]] === undefined || cells[index[k]].trim() === "" || !Number.isFinite(v) || v < 0) {
+        throw new UsageError(`${source}: line ${i + 2}: expected a number ≥ 0 in column ${TIMESERIES_COLUMNS[k]}`);
       }
       return v;
     };
@@ -37,51 +42,81 @@ export function parseTimeseriesCsv(text: string, source = "timeseries.csv"): Tim
   });
 }
 
-function readJson<T>(file: string): T {
+/** summary.json, sweep.json and timeseries.csv are refused beyond this size (the budget keeps them far smaller). */
+export const MAX_OUTPUT_FILE_BYTES = 256 * 1024 * 1024;
+
+/** Read a file relaysim wrote and check every field before anything is drawn from it (exit 2 otherwise). */
+function readChecked<T>(file: string, check: (value: unknown, source: string) => T): T {
+  const value = readJsonFile(file, "file written by sim", MAX_OUTPUT_FILE_BYTES);
   try {
-    return JSON.parse(readFileSync(file, "utf8")) as T;
+    return check(value, file);
   } catch (error) {
-    throw new UsageError(`${file}: expected JSON written by sim (${(error as Error).message})`);
+    throw error instanceof FileCheckError ? new UsageError(error.message) : error;
   }
 }
 
-/** Re-render DIR's charts and report; returns the files written, relative to DIR. */
-export async function reportFolder(dir: string): Promise<string[]> {
-  if (!existsSync(dir)) throw new UsageError(`${dir}: no such folder`);
-  const summaryFile = join(dir, "summary.json");
-  const sweepFile = join(dir, "sweep.json");
-  const summary = existsSync(summaryFile) ? readJson<Summary>(summaryFile) : null;
-  const sweep = existsSync(sweepFile) ? readJson<SweepFile>(sweepFile) : undefined;
-  if (!summary && !sweep) throw new UsageError(`${dir}: expected summary.json or sweep.json from sim run or sim sweep`);
-  if (summary && !(summary.scenario && summary.metrics && Array.isArray(summary.resendFailureByDelay))) {
-    throw new UsageError(`${summaryFile}: expected a summary.json written by sim run`);
-  }
-  if (sweep && !(Array.isArray(sweep.parameters) && Array.isArray(sweep.points))) {
-    throw new UsageError(`${sweepFile}: expected a sweep.json written by sim sweep`);
-  }
-  const seriesFile = join(dir, "timeseries.csv");
-  const series =
-    summary && existsSync(seriesFile) ? parseTimeseriesCsv(readFileSync(seriesFile, "utf8"), seriesFile) : [];
+function readText(file: string): string {
+  const decoded = decodeUtf8(readLimited(file, "file written by sim", MAX_OUTPUT_FILE_BYTES));
+  if ("problem" in decoded) throw new UsageError(`${file}: ${decoded.problem}`);
+  return decoded.text;
+}
 
-  // Loaded on use: vega and resvg take a few hundred milliseconds to import.
-  const { renderReportFiles } = await import("../../report/write-report.js");
-  const files = await renderReportFiles(summary, series, { sweep });
-  // Build the new charts/ beside the old one and swap, so a failure leaves DIR as it was.
-  const staging = join(dir, `.charts.partial-${process.pid}`);
-  rmSync(staging, { recursive: true, force: true });
+/**
+ * Re-render DIR's charts and report; returns the files written, relative to DIR. DIR must be an
+ * output folder sim wrote: a new copy (data files linked, new charts) is staged and swapped in,
+ * so a failure leaves DIR as it was.
+ */
+export async function reportFolder(
+  dir: string,
+  options: { force?: boolean; notify?: (text: string) => void } = {},
+): Promise<string[]> {
+  const out = OutputFolder.open(dir, {
+    command: "report",
+    mustExist: true,
+    flag: "sim report",
+    force: options.force,
+    notify: options.notify,
+  });
   try {
-    for (const [name, content] of files) {
-      const file = join(staging, name);
-      mkdirSync(dirname(file), { recursive: true });
-      writeFileSync(file, content);
+    const summaryFile = join(dir, "summary.json");
+    const sweepFile = join(dir, "sweep.json");
+    const summary = existsSync(summaryFile) ? readChecked(summaryFile, checkSummary<Summary>) : null;
+    const sweep = existsSync(sweepFile) ? readChecked(sweepFile, checkSweepFile<SweepFile>) : undefined;
+    if (!summary && !sweep)
+      throw new UsageError(`${dir}: expected summary.json or sweep.json from sim run or sim sweep`);
+    const seriesFile = join(dir, "timeseries.csv");
+    const series = summary && existsSync(seriesFile) ? parseTimeseriesCsv(readText(seriesFile), seriesFile) : [];
+    if (summary) {
+      const buckets = Math.ceil(summary.scenario.horizon / summary.scenario.output.timeseries);
+      if (series.length > buckets) {
+        throw new UsageError(
+          `${seriesFile}: expected at most ${buckets} rows (horizon ÷ output.timeseries), got ${series.length}`,
+        );
+      }
     }
-    rmSync(join(dir, "charts"), { recursive: true, force: true });
-    if (existsSync(join(staging, "charts"))) renameSync(join(staging, "charts"), join(dir, "charts"));
-    renameSync(join(staging, "report.html"), join(dir, "report.html"));
+    let files: Map<string, string | Uint8Array>;
+    try {
+      // Loaded on use: vega and resvg take a few hundred milliseconds to import.
+      const { renderReportFiles } = await import("../../report/write-report.js");
+      files = await renderReportFiles(summary, series, { sweep });
+    } catch (error) {
+      throw new ChartsFailed(
+        `sim: the charts could not be rendered (${String((error as Error)?.message ?? error).split("\n")[0]}); ${dir} is unchanged`,
+      );
+    }
+    await completeOutput(out, {
+      files: (o) => {
+        // The data files stay (linked into the new folder); a listed file since deleted is dropped.
+        for (const name of out.previous?.files ?? []) {
+          if (!name.startsWith("charts/") && name !== "report.html" && existsSync(join(dir, name))) o.keep(name);
+        }
+        for (const [name, content] of files) o.write(name, content);
+      },
+    });
+    return [...files.keys()];
   } finally {
-    rmSync(staging, { recursive: true, force: true });
+    out.abandon();
   }
-  return [...files.keys()];
 }
 
 export function reportCommand(io: Io): CommandModule<object, ReportArgs> {
@@ -89,7 +124,7 @@ export function reportCommand(io: Io): CommandModule<object, ReportArgs> {
     command: "report <dir>",
     describe: "Re-render charts/ (Vega-Lite, SVG, PNG) and report.html from a run's or sweep's output folder",
     builder: (y) =>
-      y
+      forceFlag(y)
         .positional("dir", {
           type: "string",
           demandOption: true,
@@ -97,7 +132,7 @@ export function reportCommand(io: Io): CommandModule<object, ReportArgs> {
         })
         .example("$0 report output/18of20", "redraw the charts and report.html of a finished run"),
     handler: async (args) => {
-      const files = await reportFolder(args.dir);
+      const files = await reportFolder(args.dir, { force: args.force, notify: io.stderr });
       const charts = files.filter((f) => f.endsWith(".vl.json")).length;
       io.stdout(`Wrote ${charts} chart${charts === 1 ? "" : "s"} and report.html to ${args.dir}/\n`);
     },

@@ -1,12 +1,15 @@
 // `sim run FILE`: simulate a scenario's replications and write output/<name>/.
-import { join } from "node:path";
 import type { CommandModule } from "yargs";
+import { MAILLOG_FORMATS, type MaillogFormat } from "../../calibrate/maillog.js";
 import { runScenarioParallel } from "../../experiment/parallel.js";
 import { runShard } from "../../experiment/shard.js";
 import { timeseries } from "../../experiment/summary.js";
-import { AttemptsCsv, jsonText, runJson, StagedOutput, writeRunFiles } from "../../report/files.js";
+import type { AttemptSink } from "../../model/sink.js";
+import { AttemptsCsv, jsonText, runJson, writeRunFiles } from "../../report/files.js";
+import { MaillogFiles } from "../../report/maillog.js";
 import { loadScenario } from "../../scenario/load.js";
 import {
+  checkPartialTarget,
   checkSeedAndReplications,
   defaultPartialPath,
   type ExperimentArgs,
@@ -18,6 +21,7 @@ import {
 } from "../experiment-options.js";
 import { summaryTable } from "../format.js";
 import { type Io, UsageError } from "../main.js";
+import { chartsFailed, completeOutput, defaultFolder, forceFlag, OutputFolder } from "../output-folder.js";
 import { progressBar } from "../progress.js";
 
 interface RunArgs extends ExperimentArgs {
@@ -27,7 +31,9 @@ interface RunArgs extends ExperimentArgs {
   replications?: number;
   json: boolean;
   attempts: boolean;
+  maillog?: string;
   charts: boolean;
+  force: boolean;
 }
 
 export function runCommand(io: Io): CommandModule<object, RunArgs> {
@@ -36,7 +42,7 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
     describe:
       "Simulate a scenario and write summary.json, replications.csv, timeseries.csv (and attempts.csv) to output/<name>/",
     builder: (y) =>
-      experimentFlags(y, { shard: true })
+      forceFlag(experimentFlags(y, { shard: true }))
         .positional("file", {
           type: "string",
           demandOption: true,
@@ -44,7 +50,7 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
         })
         .option("out", {
           type: "string",
-          describe: "output folder (default: output/<scenario name>)",
+          describe: "output folder (default: output/<scenario name>); replaced only if sim wrote it (README, Outputs)",
         })
         .option("seed", {
           type: "number",
@@ -65,6 +71,12 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
           default: false,
           describe: "also write attempts.csv, one row per attempt (large)",
         })
+        .option("maillog", {
+          type: "string",
+          choices: MAILLOG_FORMATS as unknown as string[],
+          describe:
+            "also write each replication's attempts as an MTA log (maillog/replication-N.log) that sim calibrate reads",
+        })
         .option("charts", {
           type: "boolean",
           default: true,
@@ -82,65 +94,102 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
       if (experiment.shard) {
         // A shard writes only its partial file; `sim merge` writes the run's files from all of them.
         if (args.attempts) throw new UsageError("--attempts cannot be combined with --shard");
+        const file = args.out ?? defaultPartialPath(scenario.name, experiment.shard);
+        checkPartialTarget(file);
+        if (args.maillog) throw new UsageError("--maillog cannot be combined with --shard");
         const partial = await runShard(scenario, experiment.shard, {
           seed: args.seed,
           replications: args.replications,
           workers: experiment.workers,
+          allowLarge: experiment.allowLarge,
         });
-        const file = args.out ?? defaultPartialPath(scenario.name, experiment.shard);
         writePartialFile(file, partial);
         io.stdout(partialNote(partial, file));
         return;
       }
-      if (experiment.precision && (args.attempts || scenario.output.attempts)) {
-        throw new UsageError("--precision cannot be combined with attempts.csv (--attempts or output.attempts)");
+      if (experiment.precision && (args.attempts || scenario.output.attempts || args.maillog)) {
+        throw new UsageError(
+          "--precision cannot be combined with attempts.csv (--attempts or output.attempts) or --maillog",
+        );
       }
-      const out = new StagedOutput(args.out ?? join("output", scenario.name));
+      // Checked, locked and staged before any simulation: a refusal or an unwritable folder costs nothing.
+      const out = OutputFolder.open(args.out ?? defaultFolder("run", scenario.name), {
+        command: "run",
+        force: args.force,
+        notify: io.stderr,
+      });
       const started = Date.now();
-      const progress = progressBar(`${scenario.name}: replications`);
-      const attemptsCsv = args.attempts || scenario.output.attempts ? new AttemptsCsv(out.path("attempts.csv")) : null;
+      const progress = progressBar(`${scenario.name}: replications`, { horizon: scenario.horizon });
+      let attemptsCsv: AttemptsCsv | null = null;
+      let maillog: MaillogFiles | null = null;
+      // Every sink the run writes to (attempts.csv, maillog/), as one.
+      const sinks = (i: number): AttemptSink | null => {
+        const all = [attemptsCsv?.sinkFor(i), maillog?.sinkFor(i)].filter((x): x is AttemptSink => x !== undefined);
+        return all.length === 0
+          ? null
+          : all.length === 1
+            ? all[0]
+            : {
+                attempt: (r) => {
+                  for (const s of all) s.attempt(r);
+                },
+              };
+      };
       try {
+        if (args.attempts || scenario.output.attempts) attemptsCsv = new AttemptsCsv(out.path("attempts.csv"));
+        if (args.maillog) {
+          // Each replication's log is listed in the folder's manifest as it is made.
+          maillog = new MaillogFiles(
+            (i) => out.path(`maillog/replication-${i}.log`),
+            args.maillog as MaillogFormat,
+            scenario.blacklists.map((b) => b.name),
+          );
+        }
+        const csv = attemptsCsv;
         // attempts.csv is streamed in replication order, so such runs stay in this thread.
-        const workers = attemptsCsv ? 1 : experiment.workers;
+        const workers = csv || maillog ? 1 : experiment.workers;
         const { summary, results, precision } = await runScenarioParallel(scenario, {
           seed: args.seed,
           replications: args.replications,
           workers,
           precision: experiment.precision ?? undefined,
-          attemptSink: attemptsCsv ? (i) => attemptsCsv.sinkFor(i) : undefined,
-          onProgress: (done, total) => progress.update(done, total),
+          allowLarge: experiment.allowLarge,
+          charts: args.charts,
+          attemptSink: csv || maillog ? sinks : undefined,
+          onProgress: (done, total, running) => progress.update(done, total, running),
         });
         progress.finish();
-        attemptsCsv?.close();
+        csv?.close();
+        maillog?.close();
         const series = timeseries(summary.scenario, results);
-        writeRunFiles(out, summary, results, series);
         const seconds = (Date.now() - started) / 1000;
         const events = results.reduce((a, r) => a + r.events, 0);
-        out.write(
-          "run.json",
-          runJson(started, {
-            workers,
-            ...(precision ? { precision } : {}),
-            events,
-            eventsPerSecond: events / seconds,
-            messagesPerSecond: summary.totals.messages / seconds,
-          }),
-        );
-        if (args.charts) {
+        const { chartError } = await completeOutput(out, {
+          files: (o) => writeRunFiles(o, summary, results, series),
           // Loaded only when wanted: vega and resvg take a few hundred milliseconds to import.
-          const { writeChartsAndReport } = await import("../../report/write-report.js");
-          await writeChartsAndReport(out, summary, series);
-        }
-        out.commit();
+          charts: args.charts
+            ? async (o) => (await import("../../report/write-report.js")).writeChartsAndReport(o, summary, series)
+            : undefined,
+          run: () =>
+            runJson(started, {
+              workers,
+              ...(precision ? { precision } : {}),
+              events,
+              eventsPerSecond: events / seconds,
+              messagesPerSecond: summary.totals.messages / seconds,
+            }),
+        });
         io.stdout(
           args.json
             ? jsonText(summary)
             : `${summaryTable(summary)}${precision ? `\n${precisionNote(precision)}\n` : ""}\nWrote ${out.target}/\n`,
         );
+        if (chartError) throw chartsFailed(out, chartError);
       } catch (error) {
         progress.finish();
+        attemptsCsv?.dispose();
         out.abandon();
-        throw error;
+        throw out.explain(error);
       }
     },
   };

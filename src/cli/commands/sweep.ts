@@ -1,16 +1,16 @@
 // `sim sweep FILE --vary PATH=VALUES ...`: run a scenario at every point of a grid of values,
 // with common random numbers, and write output/<name>/sweep.json and sweep.csv.
-import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import type { Metric } from "../../experiment/result.js";
 import { sweepShard } from "../../experiment/shard.js";
 import { type SweepJson, sweep, sweepCsv, sweepJson } from "../../experiment/sweep.js";
 import { blockParameters, parseVary, SweepError, type SweepParameter } from "../../experiment/sweep-values.js";
 import { formatMetric } from "../../report/charts/theme.js";
-import { jsonText, runJson, StagedOutput } from "../../report/files.js";
+import { type FileTarget, jsonText, runJson } from "../../report/files.js";
 import { loadScenario, ScenarioError } from "../../scenario/load.js";
 import type { Scenario } from "../../scenario/schema.js";
 import {
+  checkPartialTarget,
   checkSeedAndReplications,
   defaultPartialPath,
   type ExperimentArgs,
@@ -22,6 +22,7 @@ import {
 } from "../experiment-options.js";
 import { table } from "../format.js";
 import { type Io, UsageError } from "../main.js";
+import { chartsFailed, completeOutput, defaultFolder, forceFlag, OutputFolder } from "../output-folder.js";
 import { progressBar } from "../progress.js";
 
 interface SweepArgs extends ExperimentArgs {
@@ -32,6 +33,7 @@ interface SweepArgs extends ExperimentArgs {
   replications?: number;
   json: boolean;
   charts: boolean;
+  force: boolean;
 }
 
 /** The metrics the terminal table shows; sweep.csv and sweep.json have them all. */
@@ -95,7 +97,7 @@ export function sweepCommand(io: Io): CommandModule<object, SweepArgs> {
     describe:
       "Run a scenario over a grid of parameter values (common random numbers) and write sweep.json and sweep.csv",
     builder: (y) =>
-      experimentFlags(y, { shard: true })
+      forceFlag(experimentFlags(y, { shard: true }))
         .positional("file", { type: "string", demandOption: true, describe: "scenario JSON file" })
         .option("vary", {
           type: "string",
@@ -105,7 +107,8 @@ export function sweepCommand(io: Io): CommandModule<object, SweepArgs> {
         })
         .option("out", {
           type: "string",
-          describe: "output folder (default: output/<scenario name>); with --shard, the partial file",
+          describe:
+            "output folder (default: output/<scenario name>-sweep; replaced only if sim wrote it); with --shard, the partial file",
         })
         .option("seed", { type: "number", describe: "override the scenario's seed (shared by every point)" })
         .option("replications", { alias: "r", type: "number", describe: "replications per point" })
@@ -138,14 +141,16 @@ export function sweepCommand(io: Io): CommandModule<object, SweepArgs> {
         replications: args.replications,
         workers: experiment.workers,
         source: args.file,
+        allowLarge: experiment.allowLarge,
       };
-      const progress = progressBar(`${scenario.name}: sweep`);
-      const onProgress = (done: number, total: number) => progress.update(done, total);
+      const progress = progressBar(`${scenario.name}: sweep`, { horizon: scenario.horizon });
+      const onProgress = (done: number, total: number, running?: number) => progress.update(done, total, running);
       if (experiment.shard) {
+        const file = args.out ?? defaultPartialPath(`${scenario.name}-sweep`, experiment.shard);
+        checkPartialTarget(file);
         try {
           const partial = await sweepShard(scenario, parameters, experiment.shard, { ...common, onProgress });
           progress.finish();
-          const file = args.out ?? defaultPartialPath(scenario.name, experiment.shard);
           writePartialFile(file, partial);
           io.stdout(partialNote(partial, file));
           return;
@@ -154,8 +159,13 @@ export function sweepCommand(io: Io): CommandModule<object, SweepArgs> {
           throw translate(error);
         }
       }
+      // Checked, locked and staged before any simulation.
+      const out = OutputFolder.open(args.out ?? defaultFolder("sweep", scenario.name), {
+        command: "sweep",
+        force: args.force,
+        notify: io.stderr,
+      });
       const started = Date.now();
-      const out = new StagedOutput(args.out ?? join("output", scenario.name));
       try {
         const result = await sweep(scenario, parameters, {
           ...common,
@@ -164,23 +174,25 @@ export function sweepCommand(io: Io): CommandModule<object, SweepArgs> {
         });
         progress.finish();
         const json = sweepJson(result);
-        out.write("sweep.json", jsonText(json));
-        out.write("sweep.csv", sweepCsv(json));
-        if (args.charts) await writeSweepCharts(out, json);
         const seconds = (Date.now() - started) / 1000;
         const messages = result.summaries.reduce((a, s) => a + s.totals.messages, 0);
-        out.write(
-          "run.json",
-          runJson(started, {
-            workers: experiment.workers,
-            points: result.summaries.length,
-            messagesPerSecond: messages / seconds,
-            ...(result.precision ? { precision: result.precision } : {}),
-          }),
-        );
-        out.commit();
+        const { chartError } = await completeOutput(out, {
+          files: (o) => {
+            o.write("sweep.json", jsonText(json));
+            o.write("sweep.csv", sweepCsv(json));
+          },
+          charts: args.charts ? (o) => writeSweepCharts(o, json) : undefined,
+          run: () =>
+            runJson(started, {
+              workers: experiment.workers,
+              points: result.summaries.length,
+              messagesPerSecond: messages / seconds,
+              ...(result.precision ? { precision: result.precision } : {}),
+            }),
+        });
         const note = result.precision ? `\n${precisionNote(result.precision)}\n` : "";
         io.stdout(args.json ? jsonText(json) : `${sweepTable(json)}${note}\nWrote ${out.target}/\n`);
+        if (chartError) throw chartsFailed(out, chartError);
       } catch (error) {
         progress.finish();
         out.abandon();
@@ -196,7 +208,7 @@ function translate(error: unknown): unknown {
 }
 
 /** charts/ and report.html of a sweep, as `sim report DIR` renders them from sweep.json. */
-export async function writeSweepCharts(out: StagedOutput, json: SweepJson): Promise<void> {
+export async function writeSweepCharts(out: FileTarget, json: SweepJson): Promise<void> {
   // Loaded only when charts are wanted: the renderer (vega, resvg) takes a few hundred ms to load.
   const { renderReportFiles } = await import("../../report/write-report.js");
   for (const [name, content] of await renderReportFiles(null, [], { sweep: json })) out.write(name, content);

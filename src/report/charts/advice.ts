@@ -4,6 +4,7 @@
 import type { Advice, PolicyAdvice } from "../../experiment/advise.js";
 import { distributionRange } from "../../experiment/advise-grid.js";
 import type { Dist } from "../../scenario/schema.js";
+import { maxOf, minOf } from "../../stats/extremes.js";
 import { distributionWords } from "../story.js";
 import { delayUnit } from "./resend-by-delay.js";
 import {
@@ -33,7 +34,7 @@ export function policyLabel(p: Pick<PolicyAdvice, "policy" | "own">): string {
 /** Everything beyond the own policy's grid is cut off: the chart shows the range that pool was judged on. */
 export function adviceChart(advice: Advice): ChartSpec {
   const own = advice.policies.find((p) => p.own);
-  const maxSeconds = Math.max(1, ...(own?.grid.delays ?? [1]));
+  const maxSeconds = maxOf(own?.grid.delays ?? [1], 1);
   const unit = delayUnit(maxSeconds);
   const x = (s: number) => s / unit.seconds;
   const labels = advice.policies.map(policyLabel);
@@ -205,9 +206,7 @@ export function adviceChart(advice: Advice): ChartSpec {
 
   const reps = [...new Set(advice.policies.map((p) => p.replications))];
   const repText =
-    reps.length === 1
-      ? `${reps[0]} replications per wait`
-      : `${Math.min(...reps)}–${Math.max(...reps)} replications per wait`;
+    reps.length === 1 ? `${reps[0]} replications per wait` : `${minOf(reps)}–${maxOf(reps)} replications per wait`;
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: {

@@ -1,6 +1,7 @@
 // Chart 3 of issue 4: the empirical CDF of delivery delay (delivery − first submission), on a
 // log time axis because delays run from the 2-second session to days of MTA retries.
 import type { Summary } from "../../experiment/summary.js";
+import { minOf } from "../../stats/extremes.js";
 import {
   type ChartSpec,
   COLOURS,
@@ -19,7 +20,7 @@ import {
  * axis would squash the whole story (the tail) into the top pixels. Rounded down to 5 %.
  */
 export function cdfFloor(fractions: readonly number[]): number {
-  const lowest = Math.min(1, ...fractions);
+  const lowest = minOf(fractions, 1);
   return lowest < 0.5 ? 0 : Math.floor(lowest * 20 + 1e-9) / 20;
 }
 

@@ -1,6 +1,7 @@
 // Chart 4 of issue 4: how many relays were listed and what share of attempts was rejected, per
 // `output.timeseries` bucket — where listings come and go (compromise) the two move together.
 import type { Summary, TimeseriesRow } from "../../experiment/summary.js";
+import { maxOf } from "../../stats/extremes.js";
 import {
   type ChartSpec,
   COLOURS,
@@ -51,7 +52,10 @@ export function listingsOverTimeChart(summary: Summary, series: readonly Timeser
     { field: "rejections", title: "rejections (mean)", format: ",.1f" },
     { field: "rate", title: "share rejected", format: ".1%" },
   ];
-  const maxListed = Math.max(1, ...rows.map((r) => r.listed));
+  const maxListed = maxOf(
+    rows.map((r) => r.listed),
+    1,
+  );
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: {

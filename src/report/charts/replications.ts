@@ -2,6 +2,7 @@
 // so users see how much one simulated week differs from the next (listed relays are redrawn).
 import { METRICS, type Metric } from "../../experiment/result.js";
 import type { Summary } from "../../experiment/summary.js";
+import { maxOf, minOf } from "../../stats/extremes.js";
 import {
   type ChartSpec,
   COLOURS,
@@ -19,7 +20,7 @@ function axisFor(metric: Metric, values: readonly number[]): { unit: TimeUnit | 
   const kind = METRIC_KIND[metric];
   if (kind === "percent") return { unit: null, format: ".2~%", title: "" };
   if (kind === "duration") {
-    const unit = unitFor(Math.max(0, ...values.map(Math.abs)));
+    const unit = unitFor(maxOf(values.map(Math.abs), 0));
     return { unit, format: "~r", title: unit.words };
   }
   return { unit: null, format: "~r", title: "" };
@@ -38,8 +39,8 @@ function tidy(v: number): number {
  * middle of a readable axis instead of on a degenerate one; undefined lets vega choose.
  */
 export function flatDomain(values: readonly number[], percent: boolean): [number, number] | undefined {
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
+  const lo = minOf(values);
+  const hi = maxOf(values);
   const size = Math.max(Math.abs(lo), Math.abs(hi));
   if (hi - lo > 1e-6 * size && hi > lo) return undefined;
   if (size === 0) return percent ? [0, 0.01] : [0, 1];

@@ -3,6 +3,7 @@
 import type { Summary } from "../../experiment/summary.js";
 import { type ClosedForm, policyNamed } from "../../model/balancers/index.js";
 import type { Scenario } from "../../scenario/schema.js";
+import { maxOf } from "../../stats/extremes.js";
 import {
   type ChartSpec,
   COLOURS,
@@ -60,7 +61,10 @@ export function resendByDelayChart(summary: Summary): ChartSpec {
   const bins = summary.resendFailureByDelay.filter((b) => b.proportion !== null);
   const closed = closedFormResendFailure(summary.scenario);
   // Show the advice window and a little beyond it even when resends all fall inside it.
-  const maxSeconds = Math.max(ADVICE_WINDOW[1] * (4 / 3), ...bins.map((b) => b.to));
+  const maxSeconds = maxOf(
+    bins.map((b) => b.to),
+    ADVICE_WINDOW[1] * (4 / 3),
+  );
   const unit = delayUnit(maxSeconds);
   const x = (s: number) => s / unit.seconds;
 

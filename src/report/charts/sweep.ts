@@ -1,6 +1,7 @@
 // Chart 6 of issue 4, for `sim sweep`: a metric against a swept parameter with CI bands (one line
 // per value of a second parameter) and a heatmap for two-parameter grids. Reads DIR/sweep.json.
 import type { Metric } from "../../experiment/result.js";
+import { maxOf, minOf } from "../../stats/extremes.js";
 import {
   type ChartSpec,
   COLOURS,
@@ -93,7 +94,13 @@ export function parameterAxis(parameter: { path: string; values: unknown[] }): P
   const seconds = values.map(asSeconds);
   const numeric = isDuration ? seconds.every((s) => s !== null) : values.every((v) => typeof v === "number");
   if (numeric && isDuration) {
-    const unit = unitFor(Math.max(0, ...seconds.map((s) => s ?? 0)), 2);
+    const unit = unitFor(
+      maxOf(
+        seconds.map((s) => s ?? 0),
+        0,
+      ),
+      2,
+    );
     return {
       path,
       title: `${words} (${unit.label})`,
@@ -170,7 +177,7 @@ export function sweepLineChart(sweep: SweepFile, metric: Metric): ChartSpec {
   const groupPaths = rest.map((p) => p.path);
   const kind = METRIC_KIND[metric];
   const allMeans = sweep.points.map((p) => p.metrics[metric]?.mean).filter((v): v is number => typeof v === "number");
-  const yUnit = kind === "duration" ? unitFor(Math.max(0, ...allMeans)) : null;
+  const yUnit = kind === "duration" ? unitFor(maxOf(allMeans, 0)) : null;
   const rows = sweepRows(sweep, metric, xAxis, groupPaths, yUnit?.seconds ?? 1);
   const { format } = metricAxis(metric);
   const yTitle = yUnit ? `${METRIC_TITLES[metric]} (${yUnit.label})` : METRIC_TITLES[metric];
@@ -252,7 +259,7 @@ export function sweepHeatmap(sweep: SweepFile, metric: Metric): ChartSpec {
   const xs = order(a, sweep.parameters[0].values);
   const ys = order(b, sweep.parameters[1].values);
   const means = rows.map((r) => r.mean);
-  const mid = means.length > 0 ? (Math.min(...means) + Math.max(...means)) / 2 : 0;
+  const mid = means.length > 0 ? (minOf(means) + maxOf(means)) / 2 : 0;
   const percent = METRIC_KIND[metric] === "percent";
   const strip = (t: string) => t.replace(/ \(.*\)$/, "");
   return {

@@ -224,3 +224,9 @@ export function kebab(name: string): string {
 export function formatCount(n: number): string {
   return Math.round(n).toLocaleString("en-US");
 }
+
+/**
+ * vega-embed's options for every chart on the page: `ast` makes vega interpret its expressions
+ * instead of compiling them with Function, which the page's policy forbids (no 'unsafe-eval').
+ */
+export const EMBED_OPTIONS = { actions: false, renderer: "svg", ast: true } as const;

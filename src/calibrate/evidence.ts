@@ -1,0 +1,420 @@
+// What calibration learns from the log lines, in two passes over the same files.
+// Pass 1 joins each message's lines while it is in flight (memory: messages in flight, plus
+// bounded tables of relays, senders, domains and lists) and collects: each relay's traffic,
+// each list's rejections per relay (→ listing windows), which domains were seen consulting a
+// list, the balancer's picks (first attempts of each submission, capped), MTA retry ages,
+// and bounces. Pass 2, with the windows known, measures each window's bounds and each list's
+// exposure (domains that got mail through a relay while it was listed), and the user resends.
+import { type Classification, classifyReply } from "../classify/replies.js";
+import { Column } from "./growable.js";
+import { domainOf, type LineEvent } from "./line-event.js";
+
+/** Caps that keep memory bounded whatever the log's size. */
+export const LIMITS = {
+  /** Messages in flight (a log cut mid-way leaves messages open: the oldest are dropped). */
+  inFlight: 2_000_000,
+  /** Balancer picks kept for the policy test (the first ones in reading order): ample for its tests. */
+  picks: 1_000_000,
+  /** Retry ages, waits and rejection times kept. */
+  samples: 1_000_000,
+  /** Distinct senders, domains and (sender, recipient) bounce keys tracked. */
+  keys: 2_000_000,
+  /** Unparsed lines shown as samples. */
+  unparsedSamples: 5,
+};
+
+/** Rejections further apart than this start a new listing window (no delivery to a subscriber in between needed). */
+export const WINDOW_GAP = 6 * 3600;
+/** A resend counts only if it comes within this wait of the bounce. */
+export const RESEND_HORIZON = 7 * 86_400;
+
+interface RcptState {
+  first: number;
+  lastStatus: LineEvent["status"];
+}
+
+interface Message {
+  sender: number;
+  rcpts: Map<string, RcptState> | null;
+  /** Single-recipient fast path. */
+  rcpt: string;
+  state: RcptState | null;
+}
+
+export interface RelayStats {
+  key: string;
+  index: number;
+  attempts: number;
+  picks: number;
+  delivered: number;
+  rejected: number;
+  /** Outgoing address: Exim's I=, or votes from replies that name a client address. */
+  address: string;
+  votes: Map<string, number>;
+}
+
+/** A listing window on one relay: rejections by the list from `first` to `last`. */
+export interface Window {
+  relay: number;
+  first: number;
+  last: number;
+  rejections: number;
+  /** Last delivery through the relay to a domain known to consult the list before `first` (−Infinity if none). */
+  cleanBefore: number;
+  /** First such delivery after `last` (+Infinity if none). */
+  cleanAfter: number;
+  /** Deliveries to known subscribers inside [first, last]: evidence that the window is really several. */
+  contradictions: number;
+}
+
+export interface ListStats {
+  id: string;
+  index: number;
+  rejections: number;
+  permanent: number;
+  temporary: number;
+  classification: Classification["class"];
+  /** Per relay: rejection times (capped). */
+  times: Map<number, Column>;
+  /** Domains seen rejecting with this list (pass 1). */
+  subscriberDomains: Set<number>;
+  windows: Window[];
+  /** Pass 2: domains that got mail through a listed relay → whether they rejected (1) or accepted (0). */
+  exposed: Map<number, { rejected: number; accepted: number }>;
+}
+
+export interface Unparsed {
+  count: number;
+  samples: { file: string; line: number; text: string }[];
+}
+
+export class Evidence {
+  lines = 0;
+  unparsed: Unparsed = { count: 0, samples: [] };
+  attempts = 0;
+  minTime = Number.POSITIVE_INFINITY;
+  maxTime = Number.NEGATIVE_INFINITY;
+
+  readonly relays = new Map<string, RelayStats>();
+  readonly relayList: RelayStats[] = [];
+  readonly senders = new Map<string, number>();
+  readonly domains = new Map<string, number>();
+  /** Balancer picks per domain and per sender (index → count), all of them, not just those kept. */
+  domainPicks: number[] = [];
+  senderPicks: number[] = [];
+  readonly lists = new Map<string, ListStats>();
+  readonly replyClasses = new Map<string, number>();
+  /** Status counts of attempts. */
+  readonly statuses = { sent: 0, deferred: 0, bounced: 0, expired: 0 };
+
+  /** Balancer picks (first attempt of each submission): time, relay, sender. */
+  readonly pickTime = new Column(LIMITS.picks);
+  readonly pickRelay = new Column(LIMITS.picks);
+  readonly pickSender = new Column(LIMITS.picks);
+  picks = 0;
+  /** Ages (since the first attempt) of retries after a deferral. */
+  readonly retryAges = new Column(LIMITS.samples);
+
+  /** Bounce times per (sender, recipient). */
+  readonly bounces = new Map<string, number[]>();
+  bounceCount = 0;
+
+  // Pass 2 results.
+  /** Per bounce key: the wait to the first resend after each bounce (Infinity if none). */
+  readonly resendWaits = new Map<string, number[]>();
+  /** Submissions per bounce key. */
+  readonly submissionsPerKey = new Map<string, number>();
+
+  private inFlight = new Map<string, Message>();
+  private pass: 1 | 2 = 1;
+
+  /** Start pass 2 (after every file went through pass 1): builds the listing windows. */
+  startPass2(): void {
+    this.pass = 2;
+    this.inFlight = new Map();
+    for (const list of this.lists.values()) list.windows = buildWindows(list);
+    for (const [key, times] of this.bounces) {
+      times.sort((a, b) => a - b);
+      this.resendWaits.set(
+        key,
+        times.map(() => Number.POSITIVE_INFINITY),
+      );
+    }
+  }
+
+  /** Count a line that no parser understood (with a few samples). */
+  noteUnparsed(file: string, lineNumber: number, text: string): void {
+    if (this.pass === 2) return;
+    this.unparsed.count++;
+    if (this.unparsed.samples.length < LIMITS.unparsedSamples) {
+      this.unparsed.samples.push({ file, line: lineNumber, text: text.slice(0, 200) });
+    }
+  }
+
+  /** Feed one parsed line. */
+  add(e: LineEvent): void {
+    if (this.pass === 1) this.lines++;
+    switch (e.kind) {
+      case "arrival":
+        this.arrival(e);
+        return;
+      case "attempt":
+        this.attempt(e);
+        return;
+      case "done":
+        this.inFlight.delete(`${e.scope}\u0000${e.message}`);
+        return;
+      default:
+        return;
+    }
+  }
+
+  private relay(key: string): RelayStats {
+    let r = this.relays.get(key);
+    if (r === undefined) {
+      r = {
+        key,
+        index: this.relayList.length,
+        attempts: 0,
+        picks: 0,
+        delivered: 0,
+        rejected: 0,
+        address: "",
+        votes: new Map(),
+      };
+      this.relays.set(key, r);
+      this.relayList.push(r);
+    }
+    return r;
+  }
+
+  private index(map: Map<string, number>, key: string): number {
+    let i = map.get(key);
+    if (i === undefined) {
+      if (map.size >= LIMITS.keys) return -1;
+      i = map.size;
+      map.set(key, i);
+    }
+    return i;
+  }
+
+  private message(key: string, create: boolean): Message | undefined {
+    let m = this.inFlight.get(key);
+    if (m === undefined && create) {
+      if (this.inFlight.size >= LIMITS.inFlight) {
+        const oldest = this.inFlight.keys().next().value;
+        if (oldest !== undefined) this.inFlight.delete(oldest);
+      }
+      m = { sender: -1, rcpts: null, rcpt: "", state: null };
+      this.inFlight.set(key, m);
+    }
+    return m;
+  }
+
+  private arrival(e: LineEvent): void {
+    const m = this.message(`${e.scope}\u0000${e.message}`, true) as Message;
+    m.sender = this.index(this.senders, e.sender);
+  }
+
+  private list(id: string, c: Classification): ListStats {
+    let l = this.lists.get(id);
+    if (l === undefined) {
+      l = {
+        id,
+        index: this.lists.size,
+        rejections: 0,
+        permanent: 0,
+        temporary: 0,
+        classification: c.class,
+        times: new Map(),
+        subscriberDomains: new Set(),
+        windows: [],
+        exposed: new Map(),
+      };
+      this.lists.set(id, l);
+    }
+    return l;
+  }
+
+  private attempt(e: LineEvent): void {
+    const m = this.message(`${e.scope}\u0000${e.message}`, true) as Message;
+    // The recipient's state: is this the submission's first attempt (a balancer pick) or a retry?
+    let state: RcptState | undefined;
+    if (m.state === null) {
+      m.rcpt = e.recipient;
+      m.state = { first: e.time, lastStatus: e.status };
+    } else if (m.rcpt === e.recipient) {
+      state = m.state;
+    } else {
+      m.rcpts ??= new Map();
+      state = m.rcpts.get(e.recipient);
+      if (state === undefined) m.rcpts.set(e.recipient, { first: e.time, lastStatus: e.status });
+    }
+    const first = state === undefined;
+    const relay = this.relay(e.relay);
+    const rejected = e.status === "bounced" || e.status === "deferred" || e.status === "expired";
+    const c = rejected && e.reply !== "" ? classifyReply(e.reply, e.status !== "deferred") : null;
+    const isBlock = c !== null && (c.class === "blocklist" || c.class === "provider-block") && c.list !== null;
+    if (this.pass === 2) {
+      this.pass2(e, m, first, relay, isBlock ? (c as Classification) : null);
+      if (state !== undefined) state.lastStatus = e.status;
+      return;
+    }
+    const domain = this.index(this.domains, domainOf(e.recipient));
+    this.attempts++;
+    this.statuses[e.status]++;
+    if (e.time < this.minTime) this.minTime = e.time;
+    if (e.time > this.maxTime) this.maxTime = e.time;
+    relay.attempts++;
+    if (e.relayAddress) relay.address = e.relayAddress;
+    if (e.status === "sent") relay.delivered++;
+    else relay.rejected++;
+    if (first) {
+      relay.picks++;
+      this.picks++;
+      if (domain >= 0) this.domainPicks[domain] = (this.domainPicks[domain] ?? 0) + 1;
+      if (m.sender >= 0) this.senderPicks[m.sender] = (this.senderPicks[m.sender] ?? 0) + 1;
+      if (this.pickTime.push(e.time)) {
+        this.pickRelay.push(relay.index);
+        this.pickSender.push(m.sender);
+      }
+    } else if (state?.lastStatus === "deferred") {
+      this.retryAges.push(e.time - state.first);
+    }
+    if (state !== undefined) state.lastStatus = e.status;
+    if (c !== null) this.replyClasses.set(c.class, (this.replyClasses.get(c.class) ?? 0) + 1);
+    if (isBlock) {
+      const cl = c as Classification;
+      const list = this.list(cl.list as string, cl);
+      list.rejections++;
+      if (cl.permanent === false) list.temporary++;
+      else list.permanent++;
+      let times = list.times.get(relay.index);
+      if (times === undefined) {
+        times = new Column(LIMITS.samples, 64);
+        list.times.set(relay.index, times);
+      }
+      times.push(e.time);
+      if (domain >= 0) list.subscriberDomains.add(domain);
+      if (cl.ip) relay.votes.set(cl.ip, (relay.votes.get(cl.ip) ?? 0) + 1);
+    }
+    if (e.status === "bounced" || e.status === "expired") {
+      const bounceKey = `${m.sender}\u0000${e.recipient}`;
+      let times = this.bounces.get(bounceKey);
+      if (times === undefined) {
+        if (this.bounces.size >= LIMITS.keys) return;
+        times = [];
+        this.bounces.set(bounceKey, times);
+      }
+      if (times.length < 1000) {
+        times.push(e.time);
+        this.bounceCount++;
+      }
+    }
+  }
+
+  private pass2(e: LineEvent, m: Message, first: boolean, relay: RelayStats, c: Classification | null): void {
+    // The domain's index only when a list has windows on this relay (most attempts need none).
+    let domain = -2;
+    for (const list of this.lists.values()) {
+      if (list.windows.length === 0 || !list.times.has(relay.index)) continue;
+      if (domain === -2) domain = this.domains.get(domainOf(e.recipient)) ?? -1;
+      const w = windowAt(list.windows, relay.index, e.time);
+      const rejectedHere = c !== null && c.list === list.id;
+      if (w !== null && e.time >= w.first && e.time <= w.last) {
+        // Inside a window: the relay is listed. A rejection by this list, or a delivery, says
+        // whether the domain consults it; a rejection by another list says nothing.
+        if (domain < 0) continue;
+        if (rejectedHere || e.status === "sent") {
+          let x = list.exposed.get(domain);
+          if (x === undefined) {
+            x = { rejected: 0, accepted: 0 };
+            list.exposed.set(domain, x);
+          }
+          if (rejectedHere) x.rejected++;
+          else x.accepted++;
+          if (!rejectedHere && list.subscriberDomains.has(domain)) w.contradictions++;
+        }
+      } else if (e.status === "sent" && domain >= 0 && list.subscriberDomains.has(domain)) {
+        // A delivery to a known subscriber through this relay: the relay was clean then.
+        const before = windowAfter(list.windows, relay.index, e.time);
+        if (before !== null && e.time > before.cleanBefore) before.cleanBefore = e.time;
+        const after = windowBefore(list.windows, relay.index, e.time);
+        if (after !== null && e.time < after.cleanAfter) after.cleanAfter = e.time;
+      }
+    }
+    if (first) {
+      const key = `${m.sender}\u0000${e.recipient}`;
+      const times = this.bounces.get(key);
+      if (times !== undefined) {
+        this.submissionsPerKey.set(key, (this.submissionsPerKey.get(key) ?? 0) + 1);
+        // The latest bounce before this submission: this may be its resend.
+        let lo = 0;
+        let hi = times.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (times[mid] < e.time) lo = mid + 1;
+          else hi = mid;
+        }
+        const b = lo - 1;
+        if (b >= 0 && e.time - times[b] <= RESEND_HORIZON) {
+          const waits = this.resendWaits.get(key) as number[];
+          waits[b] = Math.min(waits[b], e.time - times[b]);
+        }
+      }
+    }
+  }
+}
+
+/** Merge a list's rejection times on each relay into windows separated by more than WINDOW_GAP. */
+function buildWindows(list: ListStats): Window[] {
+  const windows: Window[] = [];
+  for (const [relay, column] of list.times) {
+    const times = Float64Array.from(column.values()).sort();
+    let start = 0;
+    for (let i = 1; i <= times.length; i++) {
+      if (i === times.length || times[i] - times[i - 1] > WINDOW_GAP) {
+        windows.push({
+          relay,
+          first: times[start],
+          last: times[i - 1],
+          rejections: i - start,
+          cleanBefore: Number.NEGATIVE_INFINITY,
+          cleanAfter: Number.POSITIVE_INFINITY,
+          contradictions: 0,
+        });
+        start = i;
+      }
+    }
+  }
+  windows.sort((a, b) => a.relay - b.relay || a.first - b.first);
+  return windows;
+}
+
+/** The relay's last window starting at or before t (windows sorted by relay, then start). */
+function windowAt(windows: Window[], relay: number, t: number): Window | null {
+  let lo = 0;
+  let hi = windows.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const w = windows[mid];
+    if (w.relay < relay || (w.relay === relay && w.first <= t)) lo = mid + 1;
+    else hi = mid;
+  }
+  const w = windows[lo - 1];
+  return w !== undefined && w.relay === relay ? w : null;
+}
+
+/** The relay's first window starting after t. */
+function windowAfter(windows: Window[], relay: number, t: number): Window | null {
+  const at = windowAt(windows, relay, t);
+  const i = at === null ? windows.findIndex((w) => w.relay === relay) : windows.indexOf(at) + 1;
+  const w = windows[i];
+  return i >= 0 && w !== undefined && w.relay === relay && w.first > t ? w : null;
+}
+
+/** The relay's last window ending before t. */
+function windowBefore(windows: Window[], relay: number, t: number): Window | null {
+  const w = windowAt(windows, relay, t);
+  return w !== null && w.last < t ? w : null;
+}

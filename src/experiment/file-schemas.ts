@@ -1,0 +1,335 @@
+// What relaysim reads back from its own files — partials (`--shard`), summary.json and
+// sweep.json — checked field by field before use, with the scenario format's own definitions
+// (name pattern, probabilities, counts). Such files may come from another machine or another
+// hand: a name of "../../x" or a count of -1 must stop here with the file, the JSON path and
+// what was expected, never reach the file system, a chart or a TypeError (issue 10).
+import * as z from "zod";
+import { formatIssue } from "../scenario/parse.js";
+import { nonNegativeInt, positiveInt, probability, type Scenario, scenarioSchema } from "../scenario/schema.js";
+import { LogHistogram } from "../stats/histogram.js";
+import { VERSION } from "../version.js";
+import { METRICS, type Metric, PROPORTIONS } from "./result.js";
+
+/** A check that failed; `problems` are "path: expected …, got …" lines, `source` the file. */
+export class FileCheckError extends Error {
+  override name = "FileCheckError";
+  constructor(
+    readonly source: string,
+    readonly problems: string[],
+  ) {
+    super(problems.map((p) => `${source}: ${p}`).join("\n"));
+  }
+}
+
+/** At most this many problems are listed; the rest are counted. */
+const MAX_LINES = 12;
+
+function problemsOf(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): string[] {
+  const lines = issues.flatMap((issue) => formatIssue({ ...issue, path: [...prefix, ...issue.path] }));
+  if (lines.length <= MAX_LINES) return lines;
+  return [...lines.slice(0, MAX_LINES), `... and ${lines.length - MAX_LINES} more problems`];
+}
+
+/** Parse `value` with `schema` or throw FileCheckError naming `source`; paths get `prefix`. */
+export function checked<T extends z.ZodType>(
+  schema: T,
+  value: unknown,
+  source: string,
+  prefix: readonly PropertyKey[] = [],
+): z.output<T> {
+  const result = schema.safeParse(value, { reportInput: true });
+  if (!result.success) throw new FileCheckError(source, problemsOf(result.error.issues, prefix));
+  return result.data;
+}
+
+/** A normalised scenario as recorded in a file: valid by the scenario schema, re-normalised. */
+export function recordedScenario(value: unknown, source: string, path: readonly PropertyKey[]): Scenario {
+  const { $schema: _ignored, ...scenario } = checked(scenarioSchema, value, source, path);
+  return scenario;
+}
+
+const finite = (what = "a finite number") => z.number({ error: `expected ${what}` });
+const nonNegative = (what = "a finite number ≥ 0") =>
+  z.number({ error: `expected ${what}` }).nonnegative({ error: `expected ${what}` });
+const count = nonNegativeInt;
+const safeInt = z.number({ error: "expected an integer" }).int({ error: "expected an integer" });
+const version = z.literal(VERSION, { error: `expected relaysim version ${VERSION} (this one); re-run with it` });
+const tool = z.strictObject({
+  name: z.literal("relaysim", { error: 'expected "relaysim"' }),
+  version,
+});
+const interval = z
+  .tuple([finite(), finite()], { error: "expected [low, high] or null" })
+  .refine(([lo, hi]) => lo <= hi, { error: "expected low ≤ high" })
+  .nullable();
+
+/**
+ * A share of time: in [0, 1] up to rounding, since seconds listed are summed interval by
+ * interval and then divided by the window (the sum may round a hair above it).
+ */
+const timeShare = z
+  .number({ error: "expected a share between 0 and 1" })
+  .min(0, { error: "expected a share between 0 and 1" })
+  .max(1 + 1e-9, { error: "expected a share between 0 and 1" });
+
+/** A metric's value: a probability for proportions, else a finite number ≥ 0; null where undefined. */
+function metricValue(metric: Metric) {
+  if (metric === "listedFraction") return timeShare.nullable();
+  return (metric in PROPORTIONS ? probability : nonNegative()).nullable();
+}
+
+const counts = z
+  .looseObject({
+    messages: count,
+    firstRejected: count,
+    resends: count,
+    resendRejected: count,
+    delivered: count,
+    failed: count,
+    bounced: count,
+    attempts: count,
+    retries: count,
+  })
+  .superRefine((c, ctx) => {
+    const atMost = (part: keyof typeof c, whole: keyof typeof c) => {
+      if ((c[part] as number) > (c[whole] as number)) {
+        ctx.addIssue({
+          code: "custom",
+          path: [part],
+          message: `expected at most ${whole} (${c[whole]})`,
+          input: c[part],
+        });
+      }
+    };
+    atMost("firstRejected", "messages");
+    atMost("resendRejected", "resends");
+    atMost("delivered", "messages");
+    atMost("failed", "messages");
+    atMost("bounced", "messages");
+  });
+
+const histogram = z
+  .strictObject({
+    layout: z.string({ error: "expected a histogram layout" }),
+    count,
+    sum: nonNegative(),
+    // JSON writes an empty histogram's ±Infinity sentinels as null.
+    min: nonNegative().nullable(),
+    max: nonNegative().nullable(),
+    buckets: z.array(z.tuple([count, z.number().positive({ error: "expected a positive count" })])),
+  })
+  .superRefine((h, ctx) => {
+    try {
+      LogHistogram.fromJSON(h as Parameters<typeof LogHistogram.fromJSON>[0]);
+    } catch (error) {
+      ctx.addIssue({ code: "custom", message: `expected a histogram relaysim writes (${(error as Error).message})` });
+    }
+  });
+
+function list<T extends z.ZodType>(item: T, length?: number): z.ZodArray<T> {
+  const array = z.array(item);
+  return length === undefined ? array : array.length(length, { error: `expected ${length} values` });
+}
+
+/**
+ * One replication's result, for a point whose scenario is `scenario` (which fixes the lengths
+ * of the per-server and per-bucket lists) in a run of `replications`.
+ */
+export function replicationResultSchema(scenario: Scenario, replications: number) {
+  const servers = scenario.pool.servers;
+  const buckets = Math.ceil(scenario.horizon / scenario.output.timeseries);
+  const window = scenario.horizon - scenario.warmup;
+  const metrics = z.strictObject(
+    Object.fromEntries(METRICS.map((m) => [m, metricValue(m)])) as unknown as Record<
+      Metric,
+      ReturnType<typeof metricValue>
+    >,
+  );
+  return z
+    .looseObject({
+      replication: count.max(replications - 1, { error: `expected a replication index below ${replications}` }),
+      events: count,
+      counts,
+      metrics,
+      delay: histogram,
+      resendsByDelay: list(count),
+      resendFailuresByDelay: list(count),
+      servers: z.looseObject({
+        attempts: list(count, servers),
+        rejections: list(count, servers),
+        listed: list(
+          nonNegative().max(window * (1 + 1e-9), { error: `expected at most the window, ${window} s` }),
+          servers,
+        ),
+        sessions: list(count, servers),
+        busy: list(nonNegative(), servers),
+        wait: list(nonNegative(), servers),
+      }),
+      timeseries: z.looseObject({
+        listed: list(nonNegative(), buckets),
+        attempts: list(count, buckets),
+        rejections: list(count, buckets),
+      }),
+    })
+    .superRefine((r, ctx) => {
+      const issue = (path: PropertyKey[], message: string, input: unknown) =>
+        ctx.addIssue({ code: "custom", path, message, input });
+      if (r.resendFailuresByDelay.length !== r.resendsByDelay.length) {
+        issue(["resendFailuresByDelay"], `expected ${r.resendsByDelay.length} values, as resendsByDelay`, undefined);
+      } else {
+        r.resendFailuresByDelay.forEach((f, i) => {
+          if (f > r.resendsByDelay[i]) issue(["resendFailuresByDelay", i], "expected at most resendsByDelay's", f);
+        });
+      }
+      r.servers.rejections.forEach((x, i) => {
+        if (x > r.servers.attempts[i]) issue(["servers", "rejections", i], "expected at most the server's attempts", x);
+      });
+    });
+}
+
+/** A partial file's format tag; merge refuses anything else. */
+export const PARTIAL_FORMAT = "relaysim-partial/1";
+
+/** Upper bound on the shards of one run: more would be more files than tasks anyone runs. */
+export const MAX_SHARDS = 1_000_000;
+
+/** The part of a partial checked before its scenario is known. */
+export const partialHeaderSchema = z.strictObject({
+  format: z.literal(PARTIAL_FORMAT, { error: `expected "${PARTIAL_FORMAT}"` }),
+  tool,
+  kind: z.enum(["run", "sweep"], { error: 'expected "run" or "sweep"' }),
+  scenario: z.unknown(),
+  parameters: z
+    .array(
+      z.strictObject({
+        path: z.string({ error: "expected a scenario path" }),
+        values: z.array(z.unknown()).min(1, { error: "expected at least one value" }),
+      }),
+    )
+    .optional(),
+  seed: safeInt,
+  replications: positiveInt(),
+  shard: z
+    .strictObject({
+      index: count,
+      count: positiveInt().max(MAX_SHARDS, { error: `expected at most ${MAX_SHARDS} shards` }),
+    })
+    .refine((s) => s.index < s.count, { error: "expected index below count" }),
+  results: z.array(z.strictObject({ point: count, result: z.unknown() })),
+});
+
+const metricSummary = (metric: Metric, replications: number) =>
+  z.looseObject({
+    mean: metricValue(metric),
+    ci95: interval,
+    n: count.max(replications, { error: `expected at most the ${replications} replications` }),
+  });
+
+const metricSummaries = (replications: number, optional = false) =>
+  z.looseObject(
+    Object.fromEntries(
+      METRICS.map((m) => [m, optional ? metricSummary(m, replications).optional() : metricSummary(m, replications)]),
+    ) as Record<Metric, ReturnType<typeof metricSummary>>,
+  );
+
+const delayBins = z.array(
+  z
+    .looseObject({
+      from: nonNegative(),
+      to: nonNegative(),
+      resends: count,
+      failures: count,
+      proportion: probability.nullable(),
+      ci95: interval,
+    })
+    .refine((b) => b.from < b.to, { error: "expected from < to" })
+    .refine((b) => b.failures <= b.resends, { error: "expected failures ≤ resends" }),
+);
+
+/** summary.json's fields after its scenario (loose: newer fields from other work pass through). */
+function summaryBodySchema(scenario: Scenario, replications: number) {
+  const servers = scenario.pool.servers;
+  return z.looseObject({
+    metrics: metricSummaries(replications),
+    totals: counts,
+    resendFailureByDelay: delayBins,
+    servers: z
+      .array(
+        z.looseObject({
+          server: count,
+          attempts: count,
+          rejections: count,
+          listedFraction: timeShare,
+          utilisation: nonNegative().nullable(),
+          meanQueueWait: nonNegative().nullable(),
+        }),
+      )
+      .length(servers, { error: `expected ${servers} servers, as the scenario's pool` })
+      .refine((s) => s.every((x, i) => x.server === i), { error: "expected servers numbered 0, 1, … in order" }),
+    deliveryDelayCdf: z.array(z.looseObject({ delay: nonNegative(), fraction: probability })),
+    perReplication: z.looseObject(
+      Object.fromEntries(METRICS.map((m) => [m, list(metricValue(m), replications)])) as unknown as Record<
+        Metric,
+        z.ZodArray<ReturnType<typeof metricValue>>
+      >,
+    ),
+  });
+}
+
+const summaryHeaderSchema = z.looseObject({
+  tool,
+  scenario: z.unknown(),
+  seed: safeInt,
+  replications: positiveInt(),
+});
+
+/**
+ * Check a parsed summary.json: every field the report reads, in range and of the right length
+ * for its scenario. Throws FileCheckError naming `source`.
+ */
+export function checkSummary<T>(value: unknown, source: string): T {
+  const header = checked(summaryHeaderSchema, value, source);
+  const scenario = recordedScenario(header.scenario, source, ["scenario"]);
+  const body = checked(summaryBodySchema(scenario, header.replications), value, source);
+  return { ...header, ...body, scenario } as T;
+}
+
+const sweepHeaderSchema = z.looseObject({
+  tool,
+  scenario: z.unknown(),
+  seed: safeInt,
+  replications: positiveInt(),
+  parameters: z
+    .array(
+      z.looseObject({
+        path: z.string({ error: "expected a scenario path" }),
+        values: z.array(z.unknown()).min(1, { error: "expected at least one value" }),
+      }),
+    )
+    .min(1, { error: "expected at least one parameter" }),
+});
+
+/** Check a parsed sweep.json (as sweepJson writes it). Throws FileCheckError naming `source`. */
+export function checkSweepFile<T>(value: unknown, source: string): T {
+  const header = checked(sweepHeaderSchema, value, source);
+  const scenario = recordedScenario(header.scenario, source, ["scenario"]);
+  const paths = header.parameters.map((p) => p.path);
+  const points = z.array(
+    z.looseObject({
+      values: z.record(z.string(), z.unknown()).refine((v) => paths.every((p) => p in v), {
+        error: `expected a value for each of ${paths.join(", ")}`,
+      }),
+      // The sweep charts draw the metrics a point has (SweepFile's metrics are partial).
+      metrics: metricSummaries(header.replications, true),
+      resendFailureByDelay: delayBins.optional(),
+    }),
+  );
+  const body = checked(z.looseObject({ points }), value, source);
+  const expected = header.parameters.reduce((n, p) => n * p.values.length, 1);
+  if (body.points.length !== expected) {
+    throw new FileCheckError(source, [
+      `points: expected ${expected} points (the product of the parameters' value counts), got ${body.points.length}`,
+    ]);
+  }
+  return { ...header, ...body, scenario } as T;
+}

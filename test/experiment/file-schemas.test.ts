@@ -1,0 +1,117 @@
+// Files relaysim reads back (summary.json, sweep.json, partials) are checked field by field:
+// every golden summary passes, and each kind of damage is named by its JSON path (issue 10).
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { checkSummary, checkSweepFile, FileCheckError } from "../../src/experiment/file-schemas.js";
+import { sweep, sweepJson } from "../../src/experiment/sweep.js";
+import { parseScenario } from "../../src/scenario/load.js";
+import { smallScenario } from "../helpers/cli.js";
+
+const goldenDir = new URL("../golden/", import.meta.url);
+const goldens = readdirSync(goldenDir).filter((f) => f.endsWith(".summary.json"));
+// biome-ignore lint/suspicious/noExplicitAny: summaries are plain JSON here, damaged by hand
+type Json = any;
+const golden = (name: string): Json => JSON.parse(readFileSync(new URL(name, goldenDir), "utf8"));
+
+function problemsOf(action: () => unknown): string[] {
+  try {
+    action();
+  } catch (error) {
+    expect(error).toBeInstanceOf(FileCheckError);
+    return (error as FileCheckError).problems;
+  }
+  throw new Error("expected a FileCheckError");
+}
+
+describe("checkSummary", () => {
+  it.each(goldens)("accepts %s", (name) => {
+    const value = golden(name);
+    expect(checkSummary(value, name)).toEqual(value);
+  });
+
+  const base = () => golden("18of20.summary.json");
+  it.each([
+    [
+      "a proportion of 5",
+      (s: Json) => (s.metrics.resendFailure.mean = 5),
+      "metrics.resendFailure.mean: expected a probability between 0 and 1, got 5",
+    ],
+    [
+      "a negative count",
+      (s: Json) => (s.totals.messages = -1),
+      "totals.messages: expected a non-negative integer, got -1",
+    ],
+    [
+      "a string count",
+      (s: Json) => (s.replications = "<script>"),
+      'replications: expected a positive integer, got "<script>"',
+    ],
+    [
+      "another version",
+      (s: Json) => (s.tool.version = "9.9.9"),
+      'tool.version: expected relaysim version 0.1.0 (this one); re-run with it, got "9.9.9"',
+    ],
+    [
+      "a path as the name",
+      (s: Json) => (s.scenario.name = "../../h/victim"),
+      `scenario.name: expected a name of lower-case letters, digits, '.', '_' and '-', got "../../h/victim"`,
+    ],
+    ["a missing field", (s: Json) => delete s.servers, "servers: expected array, got nothing"],
+    [
+      "a server too many",
+      (s: Json) => s.servers.push(s.servers[0]),
+      expect.stringMatching(/^servers: expected 20 servers, as the scenario's pool, got \[\{"server":0/),
+    ],
+    [
+      "n above the replications",
+      (s: Json) => (s.metrics.bounceRate.n = 1e9),
+      "metrics.bounceRate.n: expected at most the 20 replications, got 1000000000",
+    ],
+    [
+      "a reversed interval",
+      (s: Json) => (s.metrics.bounceRate.ci95 = [0.2, 0.1]),
+      "metrics.bounceRate.ci95: expected low ≤ high, got [0.2,0.1]",
+    ],
+    [
+      "a short perReplication",
+      (s: Json) => s.perReplication.bounceRate.pop(),
+      expect.stringMatching(/^perReplication\.bounceRate: expected 20 values, got \[/),
+    ],
+  ])("refuses %s with its path", (_name, damage, problem) => {
+    const s = base();
+    damage(s);
+    expect(problemsOf(() => checkSummary(s, "summary.json"))).toContainEqual(problem);
+  });
+
+  it("allows a time share a rounding above 1, not more", () => {
+    const s = base();
+    s.servers[0].listedFraction = 1 + 2 ** -52;
+    s.metrics.listedFraction.mean = 1 + 2 ** -52;
+    expect(() => checkSummary(s, "summary.json")).not.toThrow();
+    s.servers[0].listedFraction = 1.1;
+    expect(problemsOf(() => checkSummary(s, "summary.json"))).toEqual([
+      "servers.0.listedFraction: expected a share between 0 and 1, got 1.1",
+    ]);
+  });
+
+  it("lists at most a dozen problems", () => {
+    const s = base();
+    for (const server of s.servers) server.attempts = -1;
+    const problems = problemsOf(() => checkSummary(s, "summary.json"));
+    expect(problems).toHaveLength(13);
+    expect(problems[12]).toBe("... and 8 more problems");
+  });
+});
+
+describe("checkSweepFile", () => {
+  it("accepts what sweepJson writes and refuses a point too many", async () => {
+    const scenario = parseScenario(smallScenario({ replications: 2, horizon: "2h" }));
+    const result = await sweep(scenario, [{ path: "pool.servers", values: [3, 4] }], { workers: 1 });
+    const file = JSON.parse(JSON.stringify(sweepJson(result)));
+    expect(checkSweepFile(file, "sweep.json")).toEqual(file);
+    file.points.push(file.points[0]);
+    expect(problemsOf(() => checkSweepFile(file, "sweep.json"))).toEqual([
+      "points: expected 2 points (the product of the parameters' value counts), got 3",
+    ]);
+  });
+});

@@ -1,0 +1,76 @@
+// The checks JSON.parse does not make: encodings, duplicate keys, non-finite numbers and
+// nesting depth, each named with its JSON path (issue 10).
+import { describe, expect, it } from "vitest";
+import { decodeUtf8, invalidUtf8Offset, jsonProblem, MAX_JSON_DEPTH } from "../../src/scenario/json.js";
+
+const bytes = (...b: number[]) => Uint8Array.from(b);
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+describe("decodeUtf8", () => {
+  it("drops a UTF-8 byte-order mark", () => {
+    expect(decodeUtf8(bytes(0xef, 0xbb, 0xbf, 0x7b, 0x7d))).toEqual({ text: "{}" });
+  });
+
+  it("keeps non-ASCII text", () => {
+    expect(decodeUtf8(utf8('{"d": "Zürich €"}'))).toEqual({ text: '{"d": "Zürich €"}' });
+  });
+
+  it.each([
+    ["UTF-16LE with BOM", bytes(0xff, 0xfe, 0x7b, 0x00), /not UTF-8: the file is UTF-16/],
+    ["UTF-16BE with BOM", bytes(0xfe, 0xff, 0x00, 0x7b), /not UTF-8: the file is UTF-16/],
+    ["UTF-16LE without BOM", bytes(0x7b, 0x00, 0x7d, 0x00), /not UTF-8 text: byte 1 is a NUL/],
+    ["Latin-1", bytes(0x22, 0x5a, 0xfc, 0x22), /not UTF-8: byte 2 \(0xfc\) is not valid UTF-8/],
+  ])("refuses %s, saying not UTF-8", (_name, input, message) => {
+    const result = decodeUtf8(input);
+    expect("problem" in result && result.problem).toMatch(message);
+  });
+});
+
+describe("invalidUtf8Offset", () => {
+  it.each([
+    [[0x41, 0xc3, 0xa9], -1],
+    [[0xf0, 0x9f, 0x98, 0x80], -1],
+    [[0x41, 0xc0, 0xaf], 1], // overlong "/"
+    [[0xed, 0xa0, 0x80], 0], // a UTF-16 surrogate
+    [[0x41, 0x42, 0xe2, 0x82], 2], // truncated at the end
+    [[0xf4, 0x90, 0x80, 0x80], 0], // past U+10FFFF
+    [[0x80], 0],
+  ])("%j → %i", (input, offset) => {
+    expect(invalidUtf8Offset(Uint8Array.from(input))).toBe(offset);
+  });
+});
+
+describe("jsonProblem", () => {
+  it("accepts ordinary JSON, including equal keys in different objects", () => {
+    expect(jsonProblem('{"a": {"x": 1}, "b": {"x": [1, -2.5e3, "x"]}, "c": "\\"a\\""}')).toBeNull();
+  });
+
+  it("names a duplicate key with its path", () => {
+    expect(jsonProblem('{"pool": {"servers": 3, "balancer": {}, "servers": 20}}')).toEqual({
+      path: ["pool", "servers"],
+      offset: 40,
+      message: 'duplicate key "servers" (each key may appear once in an object)',
+    });
+  });
+
+  it("compares keys after unescaping", () => {
+    expect(jsonProblem('{"listed": [{}, {"on": 1, "\\u006fn": 2}]}')?.path).toEqual(["listed", 1, "on"]);
+  });
+
+  it("refuses numbers beyond a double's range, with their path", () => {
+    expect(jsonProblem('{"a": [1, 2, -1e400]}')).toMatchObject({
+      path: ["a", 2],
+      message: "expected a finite number, got -1e400",
+    });
+    // Underflow to zero is a finite number: nothing to say.
+    expect(jsonProblem("[1e-400]")).toBeNull();
+  });
+
+  it("refuses nesting deeper than the limit without recursing", () => {
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    const problem = jsonProblem(`{"x": ${deep}}`);
+    expect(problem?.message).toBe(`expected at most ${MAX_JSON_DEPTH} levels of nesting`);
+    expect(problem?.path.length).toBe(MAX_JSON_DEPTH);
+    expect(jsonProblem(`${"[".repeat(MAX_JSON_DEPTH)}${"]".repeat(MAX_JSON_DEPTH)}`)).toBeNull();
+  });
+});
