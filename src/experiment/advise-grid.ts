@@ -1,5 +1,6 @@
 // The grid of fixed resend delays `sim advise` judges a pool on, fitted to the pool's own time
 // scale (timer period, DNS TTL, listing duration), so the curve is sampled finely where it bends.
+import { policyOf } from "../model/balancers/index.js";
 import type { Dist, Scenario } from "../scenario/schema.js";
 import { maxOf, minOf } from "../stats/extremes.js";
 
@@ -84,19 +85,21 @@ export function listingDuration(scenario: Scenario): number | null {
 }
 
 /**
- * The pool's time scale: the timer period, the DNS TTL, or for sticky pools how long a listing
- * lasts (a sticky sender's resend only escapes when the listing ends). Random, round-robin and
- * least-connections pools pick afresh each attempt: they have none.
+ * The pool's time scale, as its policy states it (model/balancers/): the timer period, the DNS
+ * TTL, or for sticky pools how long a listing lasts (at most MAX_SPAN_SECONDS). Policies that
+ * pick afresh each attempt have none.
  */
 export function timeScale(scenario: Scenario): TimeScale {
-  const b = scenario.pool.balancer;
-  if (b.policy === "timer") return { kind: "timer-period", seconds: b.period };
-  if (b.policy === "dns") return { kind: "dns-ttl", seconds: b.ttl };
-  if (b.policy === "sticky") {
-    const lasts = listingDuration(scenario);
-    if (lasts !== null) return { kind: "listing-duration", seconds: Math.min(lasts, MAX_SPAN_SECONDS) };
-  }
-  return { kind: "none", seconds: NO_SCALE_SECONDS };
+  const lasts = () => {
+    const seconds = listingDuration(scenario);
+    return seconds === null ? null : Math.min(seconds, MAX_SPAN_SECONDS);
+  };
+  return (
+    policyOf(scenario.pool.balancer).timeScale(scenario.pool.balancer, lasts) ?? {
+      kind: "none",
+      seconds: NO_SCALE_SECONDS,
+    }
+  );
 }
 
 /** Steps a grid falls back to when the time-scale step would give too many points. */

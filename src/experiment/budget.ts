@@ -3,6 +3,7 @@
 // limit (exit 2) instead of dying hours later of a RangeError or an exhausted heap (issue 10).
 // One place for every such estimate; `allowLarge` (--allow-large) lifts the soft limits,
 // never the hard ones, which are sizes the simulator's data structures cannot represent.
+import { balancerReads } from "../model/balancers/index.js";
 import type { Dist, Scenario } from "../scenario/schema.js";
 
 /** Work refused up front; `problems` each name the estimate and the limit. */
@@ -124,8 +125,8 @@ export function scenarioSizes(s: Scenario, replications: number): ScenarioSizes 
   const lists = Math.max(1, s.blacklists.length);
   const buckets = Math.ceil(s.horizon / s.output.timeseries);
   const delayBins = Math.floor(upperBound(s.resend.after) / s.output.delayBin) + 1;
-  const channels =
-    s.pool.capacity !== null && s.pool.balancer.policy !== "least-connections" ? servers * s.pool.capacity : 0;
+  // The channels regime (model/capacity/) keeps one free-at time per session slot.
+  const channels = s.pool.capacity !== null && !balancerReads(s.pool.balancer).sessions ? servers * s.pool.capacity : 0;
   const messages = s.traffic.senders * s.traffic.rate * s.horizon;
   const replicationParts: Array<[string, number]> = [
     // Zipf alias table (probability, alias, weight) and subscription masks.

@@ -4,6 +4,7 @@
 // counts and the delivery-delay distribution. Results are
 // always combined in replication order, so the floating-point sums — and the JSON — are
 // the same however the replications were computed.
+import { balancerReads } from "../model/balancers/index.js";
 import type { Scenario } from "../scenario/schema.js";
 import { maxOf } from "../stats/extremes.js";
 import { LogHistogram } from "../stats/histogram.js";
@@ -214,7 +215,8 @@ export function summarise(scenario: Scenario, seed: number, unordered: readonly 
   const busy = sumArrays(results.map((r) => r.servers.busy));
   const wait = sumArrays(results.map((r) => r.servers.wait));
   const capacity = scenario.pool.capacity;
-  const tracked = capacity !== null || scenario.pool.balancer.policy === "least-connections";
+  // Sessions are counted under a capacity, or when the balancer reads them (the model keeps them then).
+  const tracked = capacity !== null || balancerReads(scenario.pool.balancer).sessions;
   const perReplicationWindow = scenario.horizon - scenario.warmup;
   const servers = attempts.map((a, server) => ({
     server,

@@ -4,9 +4,10 @@
 // is a duration there exactly as in a file, every check of the format applies to every point,
 // and every default that depends on a swept field follows it (DESIGN §2): a point is exactly
 // the scenario with that value written into the file.
+import { type BalancerPolicy, policyNamed } from "../model/balancers/index.js";
 import { jsonProblem } from "../scenario/json.js";
 import { parseScenario, rememberInput, scenarioInput } from "../scenario/parse.js";
-import type { Policy, Scenario } from "../scenario/schema.js";
+import { POLICIES, type Policy, type Scenario } from "../scenario/schema.js";
 import { parseDuration } from "../scenario/units.js";
 
 /** A path and the raw values to set there (as they would be written in a scenario file). */
@@ -33,18 +34,12 @@ const RESERVED: Record<string, string> = {
 
 /**
  * The fields each policy accepts, with the defaults a sweep over pool.balancer.policy fills in
- * when switching to a policy the base scenario does not use: a timer of 10 minutes (the middle
- * of the "wait 5–15 minutes" advice, as in scenarios/18of20.json) and a DNS TTL of 5 minutes
- * (the schema's default). Fields the base balancer has and the new policy accepts are kept.
+ * when switching to a policy the base scenario does not use: each policy's own sweepDefaults
+ * (model/balancers/). Fields the base balancer has and the new policy accepts are kept.
  */
-export const POLICY_FIELDS: Record<Policy, Record<string, unknown>> = {
-  random: { weights: undefined },
-  "round-robin": { weights: undefined },
-  timer: { period: 600, phase: "global", assignment: "rotate" },
-  sticky: {},
-  dns: { ttl: 300 },
-  "least-connections": {},
-};
+export const POLICY_FIELDS = Object.fromEntries(
+  POLICIES.map((policy) => [policy, (policyNamed(policy) as BalancerPolicy).sweepDefaults]),
+) as Record<Policy, Readonly<Record<string, unknown>>>;
 
 const POLICY_PATH = "pool.balancer.policy";
 const NUMBER = /^[-+]?(\d+(\.\d*)?|\.\d+)(e[-+]?\d+)?$/i;

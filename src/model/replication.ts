@@ -3,147 +3,42 @@
 // queue at a full server, rejection by the lists the recipient's domain consults, 5xx bounces
 // with user resends and 4xx deferrals retried by the relay on its MTA's schedule.
 // This is the hot loop: typed arrays, no allocation or closures per event.
-import {
-  type AliasTable,
-  type ClockWatch,
-  type Random,
-  randomStream,
-  type Sampler,
-  Simulator,
-  sampler,
-} from "../engine/index.js";
-import type { Scenario } from "../scenario/schema.js";
+import { type AliasTable, type ClockWatch, type Random, Simulator } from "../engine/index.js";
 import { type Balancer, createBalancer } from "./balancers/index.js";
+import type { CapacityRegime, SessionStarter } from "./capacity/index.js";
+import {
+  ARRIVAL,
+  ATTEMPT_START,
+  CHECK,
+  DELIVERED,
+  EXPIRE,
+  FIRST,
+  KIND_BITS,
+  KIND_MASK,
+  KIND_NAMES,
+  LIST_OFF,
+  LIST_ON,
+  MTA_RETRY,
+  OUTCOME_NAMES,
+  REJECTED_5XX,
+  RESEND,
+  RETRY,
+  SESSION_WAKE,
+  USER_RESEND,
+} from "./codes.js";
+import type { CompiledScenario } from "./compiled.js";
 import { compromiseListings, compromiseStreams } from "./lifecycle.js";
+import { ListingBoard } from "./listing-board.js";
 import { type Listing, staticListings } from "./listings.js";
 import { MessageTable } from "./messages.js";
-import { type RetrySchedule, retrySchedule } from "./mta/index.js";
-import { drawSubscriptions, zipfTable } from "./recipients.js";
-import { SessionEnds } from "./session-ends.js";
+import { drawSubscriptions } from "./recipients.js";
 import type { AttemptRecord, AttemptSink } from "./sink.js";
+import { SessionLengths, Streams } from "./streams.js";
 import { Tally } from "./tally.js";
 
-// Event payloads are (id << KIND_BITS) | kind.
-const KIND_BITS = 4;
-const KIND_MASK = (1 << KIND_BITS) - 1;
-const ARRIVAL = 0;
-const RESEND = 1;
-const LIST_ON = 2;
-const LIST_OFF = 3;
-const RETRY = 4;
-const SESSION_WAKE = 5;
-const CHECK = 6;
-const EXPIRE = 7;
-const ATTEMPT_START = 8;
+export { CompiledScenario } from "./compiled.js";
 
-// Attempt kinds, as stored with a queued attempt and reported in attempt records.
-const FIRST = 0;
-const USER_RESEND = 1;
-const MTA_RETRY = 2;
-const KIND_NAMES: AttemptRecord["kind"][] = ["first", "resend", "retry"];
-
-// Outcomes of an attempt.
-const DELIVERED = 0;
-const REJECTED_5XX = 1;
-const REJECTED_4XX = 2;
-
-/** What replications of one scenario share: its normalised form and the tables built from it. */
-export class CompiledScenario {
-  readonly domains: AliasTable;
-  readonly sessionTime: Sampler;
-  readonly resendAfter: Sampler;
-  readonly subscribers: number[];
-  /** Bit b set when list b answers 4xx (the first matching list in `blacklists` order decides). */
-  readonly tempfailMask: number;
-  readonly retry: RetrySchedule;
-  readonly buckets: number;
-
-  constructor(readonly scenario: Scenario) {
-    this.domains = zipfTable(scenario.recipients.domains, scenario.recipients.zipf);
-    this.sessionTime = sampler(scenario.pool.sessionTime);
-    this.resendAfter = sampler(scenario.resend.after);
-    this.subscribers = scenario.blacklists.map((b) => b.subscribers);
-    this.tempfailMask = scenario.blacklists.reduce((mask, b, i) => (b.reply === "4xx" ? mask | (1 << i) : mask), 0);
-    this.retry = retrySchedule(scenario.mta.retry);
-    this.buckets = Math.ceil(scenario.horizon / scenario.output.timeseries);
-  }
-}
-
-/**
- * The named random streams of one replication (DESIGN §2, "Randomness"). They are per purpose
- * and prefix-stable: each is drawn in time order by one process, so a longer horizon extends
- * its draws without changing the earlier ones, and first attempts, user resends and MTA
- * retries draw their picks and session times from streams of their own, so changing how
- * resends happen leaves every first attempt as it was. The compromise lifecycle has a stream
- * per server (lifecycle.ts).
- */
-class Streams {
-  readonly arrivals: Random;
-  readonly recipients: Random;
-  readonly placement: Random;
-  readonly subscriptions: Random;
-  /** The balancer's set-up draws (phases, home servers, the starting pointer). */
-  readonly balancer: Random;
-  /** Per-attempt balancer draws, indexed by attempt kind (first, user resend; retries do not pick). */
-  readonly picks: Random[];
-  readonly resend: Random;
-  /** Session lengths, indexed by attempt kind (first, user resend, MTA retry). */
-  readonly sessions: Random[];
-  constructor(seed: number, replication: number) {
-    this.arrivals = randomStream(seed, replication, "arrivals");
-    this.recipients = randomStream(seed, replication, "recipients");
-    this.placement = randomStream(seed, replication, "placement");
-    this.subscriptions = randomStream(seed, replication, "subscriptions");
-    this.balancer = randomStream(seed, replication, "balancer");
-    this.picks = [
-      randomStream(seed, replication, "balancer.first"),
-      randomStream(seed, replication, "balancer.resend"),
-    ];
-    this.resend = randomStream(seed, replication, "resend");
-    this.sessions = [
-      randomStream(seed, replication, "sessions.first"),
-      randomStream(seed, replication, "sessions.resend"),
-      randomStream(seed, replication, "sessions.retry"),
-    ];
-  }
-}
-
-/** A FIFO of message slots per server (attempts waiting for a free session), as ring buffers. */
-class ServerQueues {
-  private readonly items: Int32Array[];
-  private readonly heads: Int32Array;
-  readonly lengths: Int32Array;
-
-  constructor(servers: number) {
-    this.items = Array.from({ length: servers }, () => new Int32Array(16));
-    this.heads = new Int32Array(servers);
-    this.lengths = new Int32Array(servers);
-  }
-
-  push(server: number, slot: number): void {
-    let items = this.items[server];
-    const length = this.lengths[server];
-    if (length === items.length) {
-      const grown = new Int32Array(items.length * 2);
-      for (let i = 0; i < length; i++) grown[i] = items[(this.heads[server] + i) % items.length];
-      this.items[server] = grown;
-      this.heads[server] = 0;
-      items = grown;
-    }
-    items[(this.heads[server] + length) % items.length] = slot;
-    this.lengths[server] = length + 1;
-  }
-
-  shift(server: number): number {
-    const items = this.items[server];
-    const head = this.heads[server];
-    this.heads[server] = head + 1 === items.length ? 0 : head + 1;
-    this.lengths[server]--;
-    return items[head];
-  }
-}
-
-export class MailModel {
+export class MailModel implements SessionStarter {
   readonly tally: Tally;
   readonly simulator = new Simulator();
   private readonly streams: Streams;
@@ -152,29 +47,11 @@ export class MailModel {
   private readonly recipients: Random;
   private readonly domainTable: AliasTable;
   private readonly balancer: Balancer;
+  private readonly board: ListingBoard;
   private readonly messages = new MessageTable();
-  /** Bit b set when the domain consults list b. */
-  private readonly domainLists: Int32Array;
-  /** Bit b set when the server is on list b now. */
-  private readonly serverLists: Int32Array;
-  /** Open listing intervals per (server, list): overlapping intervals merge. */
-  private readonly listingDepth: Int32Array;
-  private readonly listedSince: Float64Array;
-  private readonly lists: number;
-  /** Sessions in progress per server, kept for least-connections (ended ones released lazily). */
-  private readonly sessions: Int32Array;
-  private readonly sessionEnds: SessionEnds | null;
-  private readonly trackSessions: boolean;
-  private readonly capacity: number;
-  /** With least-connections and a capacity: attempts waiting for a session, per server. */
-  private readonly queues: ServerQueues | null;
-  /** With a capacity and any other policy: when each of a server's `capacity` sessions is next free. */
-  private readonly channels: Float64Array | null;
-  /** Per server, 1 while the operator's last check found it clean (all 1 without a health check). */
-  private readonly eligible: Uint8Array;
+  /** How many sessions a relay runs at once and when a waiting session starts (capacity/). */
+  private readonly capacity: CapacityRegime;
   private readonly checkEvery: number;
-  /** Lists whose listing answers 4xx, as a bit mask. */
-  private readonly tempfailMask: number;
   private readonly queueLifetime: number;
   private readonly arrivalRate: number;
   private readonly senders: number;
@@ -182,7 +59,6 @@ export class MailModel {
   private readonly warmup: number;
   private readonly maxSubmissions: number;
   private readonly resendProbability: number;
-  private readonly bucketWidth: number;
   private nextMessageId = 0;
   private readonly record: AttemptRecord | null;
 
@@ -198,28 +74,27 @@ export class MailModel {
     this.recipients = this.streams.recipients;
     this.domainTable = compiled.domains;
     const servers = s.pool.servers;
-    this.lists = s.blacklists.length;
-    this.sessions = new Int32Array(servers);
-    this.capacity = s.pool.capacity ?? Number.POSITIVE_INFINITY;
-    this.trackSessions = s.pool.balancer.policy === "least-connections";
-    this.sessionEnds = this.trackSessions ? new SessionEnds(servers) : null;
-    this.queues = s.pool.capacity !== null && this.trackSessions ? new ServerQueues(servers) : null;
-    this.channels =
-      s.pool.capacity !== null && !this.trackSessions ? new Float64Array(servers * s.pool.capacity) : null;
-    this.eligible = new Uint8Array(servers).fill(1);
+    const sessions = new Int32Array(servers);
+    this.tally = new Tally(servers, compiled.buckets, s.output.delayBin, s.warmup, s.horizon, s.output.timeseries);
+    const domainLists = drawSubscriptions(s.recipients.domains, compiled.subscribers, this.streams.subscriptions);
+    this.board = new ListingBoard(servers, s.blacklists.length, domainLists, compiled.tempfailMask, this.tally);
     this.balancer = createBalancer(s.pool.balancer, {
       servers,
       senders: s.traffic.senders,
       random: this.streams.balancer,
-      sessions: this.sessions,
-      eligible: this.eligible,
+      sessions,
+      eligible: this.board.eligible,
     });
-    this.domainLists = drawSubscriptions(s.recipients.domains, compiled.subscribers, this.streams.subscriptions);
-    this.serverLists = new Int32Array(servers);
-    this.listingDepth = new Int32Array(servers * Math.max(1, this.lists));
-    this.listedSince = new Float64Array(servers);
-    this.tally = new Tally(servers, compiled.buckets, s.output.delayBin);
-    this.tempfailMask = compiled.tempfailMask;
+    this.capacity = new compiled.capacityRegime({
+      servers,
+      capacity: s.pool.capacity,
+      sessions,
+      simulator: this.simulator,
+      tally: this.tally,
+      lengths: new SessionLengths(compiled.sessionTime, this.streams.sessions),
+      messages: this.messages,
+      flow: this,
+    });
     this.queueLifetime = s.mta.queueLifetime;
     this.senders = s.traffic.senders;
     this.arrivalRate = s.traffic.senders * s.traffic.rate;
@@ -227,7 +102,6 @@ export class MailModel {
     this.warmup = s.warmup;
     this.maxSubmissions = s.resend.maxAttempts;
     this.resendProbability = s.resend.probability;
-    this.bucketWidth = s.output.timeseries;
     this.record =
       sink === null
         ? null
@@ -254,9 +128,7 @@ export class MailModel {
   /** Run the replication to the end of its drain and close the time-averaged counters. */
   run(watch: ClockWatch | null = null): Tally {
     this.simulator.run(this, watch);
-    for (let v = 0; v < this.serverLists.length; v++) {
-      if (this.serverLists[v] !== 0) this.addListedTime(v, this.listedSince[v], this.horizon);
-    }
+    this.board.closeListedTime(this.horizon);
     return this.tally;
   }
 
@@ -270,16 +142,16 @@ export class MailModel {
         this.resubmit(id, time);
         break;
       case LIST_ON:
-        this.listOn(id, time);
+        this.board.listOn(id, time);
         break;
       case LIST_OFF:
-        this.listOff(id, time);
+        this.board.listOff(id, time);
         break;
       case RETRY:
         this.retry(id, time);
         break;
       case SESSION_WAKE:
-        this.wake(id, time);
+        this.capacity.wake(id, time);
         break;
       case CHECK:
         this.healthCheck(time);
@@ -294,9 +166,8 @@ export class MailModel {
   }
 
   private scheduleListings(listings: Listing[]): void {
-    const lists = this.lists;
     for (const l of listings) {
-      const key = l.server * lists + l.list;
+      const key = this.board.key(l.server, l.list);
       this.simulator.schedule(l.from, (key << KIND_BITS) | LIST_ON);
       if (l.until !== Number.POSITIVE_INFINITY) this.simulator.schedule(l.until, (key << KIND_BITS) | LIST_OFF);
     }
@@ -314,19 +185,8 @@ export class MailModel {
    * kind's stream. Each policy applies the health check's eligibility itself (DESIGN §2).
    */
   private pickServer(sender: number, time: number, kind: number): number {
-    if (this.trackSessions) {
-      const earliest = (this.sessionEnds as SessionEnds).earliest;
-      for (let v = 0; v < earliest.length; v++) if (earliest[v] <= time) this.releaseSessions(v, time);
-    }
+    this.capacity.beforePick(time);
     return this.balancer.pick(sender, time, this.streams.picks[kind]);
-  }
-
-  /** Outcome of an attempt by a domain through a server now: the first matching list's reply class. */
-  private outcome(domain: number, server: number): number {
-    const matching = this.domainLists[domain] & this.serverLists[server];
-    if (matching === 0) return DELIVERED;
-    // The lowest set bit is the first list in `blacklists` order.
-    return (matching & -matching & this.tempfailMask) !== 0 ? REJECTED_4XX : REJECTED_5XX;
   }
 
   /** A new message: its first submission. */
@@ -338,41 +198,35 @@ export class MailModel {
     const id = this.nextMessageId++;
     if (counted) this.tally.messages++;
     const server = this.pickServer(sender, time, FIRST);
-    if (!this.trackSessions) {
-      const duration = this.sessionTime(FIRST);
-      if (this.channels !== null) {
-        const start = this.reserveChannel(server, time, duration, counted);
-        if (start > time) {
-          const slot = this.newMessage(id, sender, domain, time, counted);
-          this.messages.server[slot] = server;
-          this.messages.queuedAt[slot] = time;
-          this.messages.duration[slot] = duration;
-          this.simulator.schedule(start, (slot << KIND_BITS) | ATTEMPT_START);
-          return;
-        }
-      }
-      // Fast path: the session starts now, and a message delivered at once never takes a slot.
-      const outcome = this.outcome(domain, server);
-      const end = time + duration;
-      this.countAttempt(time, server, outcome, counted);
-      if (this.record !== null) this.emit(time, id, sender, domain, server, 1, FIRST, outcome, counted);
-      if (outcome === DELIVERED) {
-        if (counted) {
-          this.tally.delivered++;
-          // The delay is the session itself; `end - time` would round it away from `duration`.
-          this.tally.delay.add(duration);
-        }
-        return;
-      }
-      if (counted) this.tally.firstRejected++;
+    const start = this.capacity.arrive(server, time, FIRST, counted);
+    if (start !== time) {
       const slot = this.newMessage(id, sender, domain, time, counted);
-      this.messages.server[slot] = server;
-      this.messages.queuedAt[slot] = time;
-      this.conclude(slot, time, end, outcome);
+      const m = this.messages;
+      m.server[slot] = server;
+      m.queuedAt[slot] = time;
+      m.waitingSince[slot] = time;
+      this.waitForSession(slot, server, time, start);
       return;
     }
+    // Fast path: the session starts now, and a message delivered at once never takes a slot.
+    const duration = this.capacity.length;
+    const outcome = this.board.outcome(domain, server);
+    const end = time + duration;
+    this.tally.countAttempt(time, server, outcome !== DELIVERED, counted);
+    if (this.record !== null) this.emit(time, id, sender, domain, server, 1, FIRST, outcome, counted);
+    if (outcome === DELIVERED) {
+      if (counted) {
+        this.tally.delivered++;
+        // The delay is the session itself; `end - time` would round it away from `duration`.
+        this.tally.delay.add(duration);
+      }
+      return;
+    }
+    if (counted) this.tally.firstRejected++;
     const slot = this.newMessage(id, sender, domain, time, counted);
-    this.beginAttempt(slot, server, time, FIRST);
+    this.messages.server[slot] = server;
+    this.messages.queuedAt[slot] = time;
+    this.conclude(slot, time, end, outcome);
   }
 
   private newMessage(id: number, sender: number, domain: number, time: number, counted: boolean): number {
@@ -416,70 +270,34 @@ export class MailModel {
     }
     m.pendingKind[slot] = kind;
     m.waitingSince[slot] = time;
-    if (this.trackSessions) {
-      this.releaseSessions(server, time);
-      const queues = this.queues;
-      // FIFO: while others wait for this server, a newcomer waits behind them.
-      if (queues !== null && (queues.lengths[server] > 0 || this.sessions[server] >= this.capacity)) {
-        queues.push(server, slot);
-        // One wake-up is pending exactly while the queue is not empty.
-        if (queues.lengths[server] === 1) this.scheduleWake(server);
-      } else {
-        this.startSession(slot, server, time, this.sessionTime(kind));
-      }
-      return;
-    }
-    const duration = this.sessionTime(kind);
-    if (this.channels !== null) {
-      const start = this.reserveChannel(server, time, duration, m.counted[slot] === 1);
-      if (start > time) {
-        m.duration[slot] = duration;
-        this.simulator.schedule(start, (slot << KIND_BITS) | ATTEMPT_START);
-        return;
-      }
-    }
-    this.startSession(slot, server, time, duration);
+    const start = this.capacity.arrive(server, time, kind, m.counted[slot] === 1);
+    if (start === time) this.startSession(slot, server, time, this.capacity.length);
+    else this.waitForSession(slot, server, time, start);
   }
 
   /**
-   * A FIFO queue of `capacity` sessions without session events (Kiefer and Wolfowitz's
-   * workload vector): attempts take, in arrival order, the session that is free soonest, so
-   * each start time is known on arrival. Only an attempt that must wait needs an event, at its
-   * start, when its outcome is decided by the listings then. Returns the start time.
+   * An attempt (in its slot) whose session does not start on arrival: at `start` when the
+   * capacity regime knew it on arrival, or when the regime starts it (START_UNKNOWN).
    */
-  private reserveChannel(server: number, time: number, duration: number, counted: boolean): number {
-    const channels = this.channels as Float64Array;
-    const first = server * this.capacity;
-    let soonest = first;
-    for (let c = first + 1; c < first + this.capacity; c++) if (channels[c] < channels[soonest]) soonest = c;
-    const start = Math.max(channels[soonest], time);
-    channels[soonest] = start + duration;
-    this.addBusyTime(server, start, start + duration);
-    if (counted) {
-      this.tally.serverSessions[server]++;
-      this.tally.serverWait[server] += start - time;
+  private waitForSession(slot: number, server: number, time: number, start: number): void {
+    if (start > time) {
+      this.messages.duration[slot] = this.capacity.length;
+      this.simulator.schedule(start, (slot << KIND_BITS) | ATTEMPT_START);
+    } else {
+      this.capacity.admit(slot, server, time, this.messages.pendingKind[slot]);
     }
-    return start;
   }
 
   /** A session starts: its outcome is decided by the listings now; it ends `duration` later. */
-  private startSession(slot: number, server: number, time: number, duration: number): void {
+  startSession(slot: number, server: number, time: number, duration: number): void {
     const m = this.messages;
     const kind = m.pendingKind[slot];
     const domain = m.domain[slot];
     const counted = m.counted[slot] === 1;
-    const outcome = this.outcome(domain, server);
+    const outcome = this.board.outcome(domain, server);
     const end = time + duration;
-    if (this.trackSessions) {
-      this.sessions[server]++;
-      (this.sessionEnds as SessionEnds).push(server, end);
-      this.addBusyTime(server, time, end);
-      if (counted) {
-        this.tally.serverSessions[server]++;
-        this.tally.serverWait[server] += time - m.waitingSince[slot];
-      }
-    }
-    this.countAttempt(time, server, outcome, counted);
+    this.capacity.sessionStarted(server, time, end, m.waitingSince[slot], counted);
+    this.tally.countAttempt(time, server, outcome !== DELIVERED, counted);
     if (counted) {
       if (kind === FIRST && outcome !== DELIVERED) this.tally.firstRejected++;
       if (kind === USER_RESEND) {
@@ -542,59 +360,10 @@ export class MailModel {
     }
   }
 
-  private releaseSessions(server: number, time: number): void {
-    this.sessions[server] -= (this.sessionEnds as SessionEnds).releaseBy(server, time);
-  }
-
-  /** Wake a full server's queue when its earliest session ends. */
-  private scheduleWake(server: number): void {
-    this.simulator.schedule((this.sessionEnds as SessionEnds).earliest[server], (server << KIND_BITS) | SESSION_WAKE);
-  }
-
-  /** Sessions ended: start the queued attempts that now fit, and wait again if some still don't. */
-  private wake(server: number, time: number): void {
-    const queues = this.queues as ServerQueues;
-    this.releaseSessions(server, time);
-    while (queues.lengths[server] > 0 && this.sessions[server] < this.capacity) {
-      const slot = queues.shift(server);
-      this.startSession(slot, server, time, this.sessionTime(this.messages.pendingKind[slot]));
-    }
-    if (queues.lengths[server] > 0) this.scheduleWake(server);
-  }
-
-  /** The operator's check: a server is eligible until a check finds it listed, and again once one finds it clean. */
+  /** The operator's check, then the next one while anything else can still happen. */
   private healthCheck(time: number): void {
-    const eligible = this.eligible;
-    let changed = false;
-    for (let v = 0; v < eligible.length; v++) {
-      const clean = this.serverLists[v] === 0 ? 1 : 0;
-      if (eligible[v] !== clean) changed = true;
-      eligible[v] = clean;
-    }
-    if (changed) this.balancer.eligibilityChanged();
-    // Keep checking while anything else can still happen.
+    if (this.board.checkEligibility()) this.balancer.eligibilityChanged();
     if (time < this.horizon || this.simulator.pending > 0) this.simulator.schedule(time + this.checkEvery, CHECK);
-  }
-
-  /** A session length for an attempt of `kind`, from that kind's stream. */
-  private sessionTime(kind: number): number {
-    const d = this.compiled.sessionTime;
-    return d.constant ? d.mean : d.sample(this.streams.sessions[kind]);
-  }
-
-  private countAttempt(time: number, server: number, outcome: number, counted: boolean): void {
-    const tally = this.tally;
-    const rejected = outcome !== DELIVERED;
-    if (counted) {
-      tally.attempts++;
-      tally.serverAttempts[server]++;
-      if (rejected) tally.serverRejections[server]++;
-    }
-    const bucket = Math.floor(time / this.bucketWidth);
-    if (bucket < tally.buckets) {
-      tally.bucketAttempts[bucket]++;
-      if (rejected) tally.bucketRejections[bucket]++;
-    }
   }
 
   private emit(
@@ -616,53 +385,10 @@ export class MailModel {
     r.server = server;
     r.submission = submission;
     r.kind = KIND_NAMES[kind];
-    r.outcome = outcome === DELIVERED ? "delivered" : outcome === REJECTED_5XX ? "rejected-5xx" : "rejected-4xx";
+    r.outcome = OUTCOME_NAMES[outcome];
     r.counted = counted;
-    const matching = this.domainLists[domain] & this.serverLists[server];
-    r.list = outcome === DELIVERED || matching === 0 ? -1 : 31 - Math.clz32(matching & -matching);
+    r.list = outcome === DELIVERED ? -1 : this.board.rejectingList(domain, server);
     this.sink?.attempt(r);
-  }
-
-  private listOn(key: number, time: number): void {
-    const server = (key / this.lists) | 0;
-    const list = key - server * this.lists;
-    if (this.listingDepth[key]++ > 0) return;
-    if (this.serverLists[server] === 0) this.listedSince[server] = time;
-    this.serverLists[server] |= 1 << list;
-  }
-
-  private listOff(key: number, time: number): void {
-    const server = (key / this.lists) | 0;
-    const list = key - server * this.lists;
-    if (--this.listingDepth[key] > 0) return;
-    this.serverLists[server] &= ~(1 << list);
-    if (this.serverLists[server] === 0) this.addListedTime(server, this.listedSince[server], time);
-  }
-
-  /**
-   * Add a session [from, to) of one server to its busy time, clipped to the counted window
-   * [warmup, horizon): utilisation is busy time over that window, so it cannot exceed 1 — a
-   * session of a counted message that runs after the horizon (an overloaded queue drains long
-   * after it) is not busy time of the window, and one of a warm-up message inside it is.
-   */
-  private addBusyTime(server: number, from: number, to: number): void {
-    const lo = Math.max(from, this.warmup);
-    const hi = Math.min(to, this.horizon);
-    if (hi > lo) this.tally.serverBusy[server] += hi - lo;
-  }
-
-  /** Add a listed interval of one server to the counters, clipped to the counted window. */
-  private addListedTime(server: number, from: number, to: number): void {
-    const tally = this.tally;
-    const lo = Math.max(from, this.warmup);
-    const hi = Math.min(to, this.horizon);
-    if (hi > lo) tally.serverListed[server] += hi - lo;
-    const width = this.bucketWidth;
-    const end = Math.min(to, this.horizon);
-    for (let b = Math.floor(from / width); b < tally.buckets && b * width < end; b++) {
-      const overlap = Math.min(end, (b + 1) * width) - Math.max(from, b * width);
-      if (overlap > 0) tally.bucketListed[b] += overlap;
-    }
   }
 }
 

@@ -46,6 +46,10 @@ export class Tally {
     servers: number,
     readonly buckets: number,
     readonly delayBin: number,
+    /** The counted window [warmup, horizon) and the time series' bucket width, all in seconds. */
+    readonly warmup = 0,
+    readonly horizon = Number.POSITIVE_INFINITY,
+    readonly bucketWidth = Number.POSITIVE_INFINITY,
   ) {
     this.serverAttempts = new Float64Array(servers);
     this.serverRejections = new Float64Array(servers);
@@ -72,6 +76,51 @@ export class Tally {
     if (rejected) {
       this.resendRejected++;
       failures[bin]++;
+    }
+  }
+
+  /** An attempt on `server` at `time`: per-server counts when counted, the time series always. */
+  countAttempt(time: number, server: number, rejected: boolean, counted: boolean): void {
+    if (counted) {
+      this.attempts++;
+      this.serverAttempts[server]++;
+      if (rejected) this.serverRejections[server]++;
+    }
+    const bucket = Math.floor(time / this.bucketWidth);
+    if (bucket < this.buckets) {
+      this.bucketAttempts[bucket]++;
+      if (rejected) this.bucketRejections[bucket]++;
+    }
+  }
+
+  /** A session of a counted message on `server` that waited `wait` seconds for its start. */
+  countSession(server: number, wait: number): void {
+    this.serverSessions[server]++;
+    this.serverWait[server] += wait;
+  }
+
+  /**
+   * Add a session [from, to) of one server to its busy time, clipped to the counted window
+   * [warmup, horizon): utilisation is busy time over that window, so it cannot exceed 1 — a
+   * session of a counted message that runs after the horizon (an overloaded queue drains long
+   * after it) is not busy time of the window, and one of a warm-up message inside it is.
+   */
+  addBusyTime(server: number, from: number, to: number): void {
+    const lo = Math.max(from, this.warmup);
+    const hi = Math.min(to, this.horizon);
+    if (hi > lo) this.serverBusy[server] += hi - lo;
+  }
+
+  /** Add a listed interval of one server to the counters, clipped to the counted window. */
+  addListedTime(server: number, from: number, to: number): void {
+    const lo = Math.max(from, this.warmup);
+    const hi = Math.min(to, this.horizon);
+    if (hi > lo) this.serverListed[server] += hi - lo;
+    const width = this.bucketWidth;
+    const end = Math.min(to, this.horizon);
+    for (let b = Math.floor(from / width); b < this.buckets && b * width < end; b++) {
+      const overlap = Math.min(end, (b + 1) * width) - Math.max(from, b * width);
+      if (overlap > 0) this.bucketListed[b] += overlap;
     }
   }
 }

@@ -2,6 +2,7 @@
 // 10-minute period, …") and a headline computed from the results, never written by hand.
 import type { Metric } from "../experiment/result.js";
 import type { DelayBin, Summary } from "../experiment/summary.js";
+import { policyNamed } from "../model/balancers/index.js";
 import type { Dist, Scenario } from "../scenario/schema.js";
 import { ADVICE_WINDOW, closedFormResendFailure } from "./charts/resend-by-delay.js";
 import {
@@ -39,26 +40,8 @@ function plural(n: number, one: string, many = `${one}s`): string {
 
 function balancerWords(s: Scenario): string {
   const b = s.pool.balancer;
-  switch (b.policy) {
-    case "random":
-      return b.weights ? "weighted random balancing" : "random balancing (each attempt picks a relay at random)";
-    case "round-robin":
-      return b.weights ? "weighted round-robin balancing" : "round-robin balancing";
-    case "timer": {
-      const how =
-        b.assignment === "shuffle" ? "a fresh random relay each period" : "moving to the next relay each period";
-      const phase = b.phase === "per-sender" ? ", each sender on its own clock" : "";
-      return `timer balancing with a ${durationWords(b.period, true)} period (${how}${phase})`;
-    }
-    case "sticky":
-      return "sticky balancing (each sender always uses the same relay)";
-    case "dns":
-      return `DNS round-robin with a ${d(b.ttl)} TTL`;
-    case "least-connections":
-      return "least-connections balancing";
-    default:
-      return `${(b as { policy: string }).policy} balancing`;
-  }
+  // A summary read from a file may name a policy this version does not know.
+  return policyNamed(b.policy)?.words(b, { roundDuration: d, durationWords }) ?? `${b.policy} balancing`;
 }
 
 /** The scenario's key parameters as one plain sentence (DESIGN §1 in words). */

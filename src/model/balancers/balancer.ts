@@ -14,12 +14,24 @@ export interface Balancer {
   eligibilityChanged(): void;
 }
 
+/**
+ * What a policy reads of the pool beyond `eligible`, declared by its class (a static `reads`):
+ * the model chooses, when it compiles a scenario, the capacity regime that keeps it current.
+ */
+export interface BalancerReads {
+  /** The sessions in progress per server (PoolView.sessions), current at every pick. */
+  readonly sessions: boolean;
+}
+
+/** The declaration of a policy that reads nothing but eligibility. */
+export const READS_NOTHING: BalancerReads = { sessions: false };
+
 export interface PoolView {
   readonly servers: number;
   readonly senders: number;
   /** The "balancer" stream of this replication: a policy's draws when it is built come from it. */
   readonly random: Random;
-  /** Sessions in progress per server, kept by the model (least-connections reads it). */
+  /** Sessions in progress per server, kept current only for a policy that declares `reads.sessions`. */
   readonly sessions: Int32Array;
   /**
    * 1 for each server the operator's last health check found clean (all 1 without a check),

@@ -3,9 +3,12 @@
 // for `ttl` from the resolution, so retries within the TTL reach the same relay (DOMAIN.md).
 // The health check pulls an excluded server's address record (DESIGN §2): later resolutions
 // skip it, but a sender holding a cached answer keeps using it until its TTL expires.
-import { anyEligible, type Balancer, type PoolView } from "./balancer.js";
+import { anyEligible, type Balancer, type BalancerReads, type PoolView, READS_NOTHING } from "./balancer.js";
+import type { BalancerPolicy } from "./policy.js";
 
 export class DnsBalancer implements Balancer {
+  static readonly reads: BalancerReads = READS_NOTHING;
+
   private next: number;
   private readonly servers: number;
   private readonly cached: Int32Array;
@@ -42,3 +45,15 @@ export class DnsBalancer implements Balancer {
     this.published = anyEligible(this.eligible);
   }
 }
+
+export const dnsPolicy: BalancerPolicy<"dns"> = {
+  name: "dns",
+  reads: DnsBalancer.reads,
+  create: (spec, pool) => new DnsBalancer(pool, spec.ttl),
+  // The schema's default TTL, 5 minutes.
+  sweepDefaults: { ttl: 300 },
+  // A resend escapes once the sender's cached answer expires.
+  timeScale: (spec) => ({ kind: "dns-ttl", seconds: spec.ttl }),
+  closedForm: () => null,
+  words: (spec, format) => `DNS round-robin with a ${format.roundDuration(spec.ttl)} TTL`,
+};

@@ -4,9 +4,13 @@
 // only among the servers the health check left eligible (DESIGN §2) — an excluded server has
 // no sessions, so counting it would name it for every attempt.
 import type { Random } from "../../engine/index.js";
-import { anyEligible, type Balancer, type PoolView } from "./balancer.js";
+import { anyEligible, type Balancer, type BalancerReads, type PoolView } from "./balancer.js";
+import type { BalancerPolicy } from "./policy.js";
 
 export class LeastConnectionsBalancer implements Balancer {
+  /** It reads the sessions in progress (the model keeps them current at each pick). */
+  static readonly reads: BalancerReads = { sessions: true };
+
   /** 1 for each server this policy chooses among: the eligible ones, or all when none is. */
   private readonly candidates: Uint8Array;
 
@@ -45,3 +49,13 @@ export class LeastConnectionsBalancer implements Balancer {
     for (let v = 0; v < eligible.length; v++) this.candidates[v] = all || eligible[v] === 1 ? 1 : 0;
   }
 }
+
+export const leastConnectionsPolicy: BalancerPolicy<"least-connections"> = {
+  name: "least-connections",
+  reads: LeastConnectionsBalancer.reads,
+  create: (_spec, pool) => new LeastConnectionsBalancer(pool),
+  sweepDefaults: {},
+  timeScale: () => null,
+  closedForm: () => null,
+  words: () => "least-connections balancing",
+};

@@ -1,9 +1,7 @@
 // Chart 1 of issue 4, the one the whole tool exists for: how often a user's resend is rejected
 // again, by how long they waited — with the closed form of DESIGN §5 where one exists.
-import * as random from "../../analytic/random.js";
-import * as sticky from "../../analytic/sticky.js";
-import * as timer from "../../analytic/timer.js";
 import type { Summary } from "../../experiment/summary.js";
+import { type ClosedForm, policyNamed } from "../../model/balancers/index.js";
 import type { Scenario } from "../../scenario/schema.js";
 import { maxOf } from "../../stats/extremes.js";
 import {
@@ -24,19 +22,13 @@ import {
 /** The support desk's advice the chart tests: "wait 5–15 minutes and resend" (DESIGN, the story). */
 export const ADVICE_WINDOW: readonly [number, number] = [300, 900];
 
-/** A closed-form resend-failure curve: P(resend rejected | it follows a rejection) at delay d seconds. */
-export interface ClosedForm {
-  /** Which formula, in words, for the legend and the report. */
-  label: string;
-  at: (d: number) => number;
-  /** Delays (seconds) where the curve bends; it is linear in between. */
-  kinks: (lo: number, hi: number) => number[];
-}
+export type { ClosedForm };
 
 /**
  * The DESIGN §5 formula for this scenario's resend failure, or null when none applies: it needs
  * static listings (listed from the start, forever, one `listed` entry) on a single 5xx list, no
- * compromise, no health check, and a random (unweighted), sticky or timer balancer.
+ * compromise, no health check, and a policy with a closed form (model/balancers/: random
+ * unweighted, sticky, timer).
  */
 export function closedFormResendFailure(scenario: Scenario): ClosedForm | null {
   if (scenario.compromise !== null || scenario.pool.avoidListed !== null) return null;
@@ -47,41 +39,8 @@ export function closedFormResendFailure(scenario: Scenario): ClosedForm | null {
   const N = scenario.pool.servers;
   const k = entry.indices?.length ?? entry.servers ?? 0;
   if (k < 1 || k > N) return null;
-  const none = () => [];
   const b = scenario.pool.balancer;
-  switch (b.policy) {
-    case "random":
-      if (b.weights) return null;
-      return { label: `closed form: k/N = ${k}/${N}`, at: () => random.resendFailure(N, k), kinks: none };
-    case "sticky":
-      return { label: "closed form: always the same relay", at: () => sticky.resendFailure(N, k), kinks: none };
-    case "timer": {
-      const T = b.period;
-      const kinks = (lo: number, hi: number) => {
-        const out: number[] = [];
-        for (let m = Math.ceil(lo / T); m * T <= hi && out.length < 10_000; m++) out.push(m * T);
-        return out;
-      };
-      if (b.assignment === "shuffle") {
-        return { label: "closed form (timer, shuffle)", at: (d) => timer.shuffleResendFailure(N, k, T, d), kinks };
-      }
-      const indices = entry.indices;
-      if (indices) {
-        return {
-          label: "closed form (timer, rotate, these relays)",
-          at: (d) => timer.rotateResendFailureFixed(N, indices, T, d),
-          kinks,
-        };
-      }
-      return {
-        label: "closed form (timer, rotate, average placement)",
-        at: (d) => timer.rotateResendFailure(N, k, T, d),
-        kinks,
-      };
-    }
-    default:
-      return null;
-  }
+  return policyNamed(b.policy)?.closedForm(b, { servers: N, listed: k, indices: entry.indices ?? null }) ?? null;
 }
 
 /** The x unit for delays up to `maxSeconds`: minutes up to 10 h, then hours, then days. */

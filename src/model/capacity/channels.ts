@@ -1,0 +1,48 @@
+// `pool.capacity` sessions a relay with a balancer that reads no session counts: a FIFO queue of
+// c servers per relay, simulated without session events (Kiefer and Wolfowitz's workload vector):
+// attempts take, in arrival order, the session that is free soonest, so each start is known on
+// arrival. Only an attempt that must wait needs an event, at its start (ATTEMPT_START), when its
+// outcome is decided by the listings then.
+import type { SessionLengths } from "../streams.js";
+import type { Tally } from "../tally.js";
+import type { CapacityRegime, RegimeContext } from "./regime.js";
+
+export class Channels implements CapacityRegime {
+  length = 0;
+  /** When each of a server's `capacity` sessions is next free, server-major. */
+  private readonly freeAt: Float64Array;
+  private readonly capacity: number;
+  private readonly lengths: SessionLengths;
+  private readonly tally: Tally;
+
+  constructor(context: RegimeContext) {
+    this.capacity = context.capacity as number;
+    this.freeAt = new Float64Array(context.servers * this.capacity);
+    this.lengths = context.lengths;
+    this.tally = context.tally;
+  }
+
+  beforePick(_time: number): void {}
+
+  arrive(server: number, time: number, kind: number, counted: boolean): number {
+    const duration = this.lengths.draw(kind);
+    this.length = duration;
+    const freeAt = this.freeAt;
+    const first = server * this.capacity;
+    let soonest = first;
+    for (let c = first + 1; c < first + this.capacity; c++) if (freeAt[c] < freeAt[soonest]) soonest = c;
+    const start = Math.max(freeAt[soonest], time);
+    freeAt[soonest] = start + duration;
+    this.tally.addBusyTime(server, start, start + duration);
+    if (counted) this.tally.countSession(server, start - time);
+    return start;
+  }
+
+  admit(_slot: number, _server: number, _time: number, _kind: number): void {
+    throw new Error("Channels.admit: every start is known on arrival");
+  }
+
+  sessionStarted(_server: number, _time: number, _end: number, _waitingSince: number, _counted: boolean): void {}
+
+  wake(_server: number, _time: number): void {}
+}

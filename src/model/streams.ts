@@ -1,0 +1,53 @@
+// The named random streams of one replication (DESIGN §2, "Randomness"), one per purpose.
+import { type Random, randomStream, type Sampler } from "../engine/index.js";
+
+/**
+ * The streams are per purpose and prefix-stable: each is drawn in time order by one process, so
+ * a longer horizon extends its draws without changing the earlier ones, and first attempts,
+ * user resends and MTA retries draw their picks and session times from streams of their own,
+ * so changing how resends happen leaves every first attempt as it was. The compromise
+ * lifecycle has a stream per server (lifecycle.ts).
+ */
+export class Streams {
+  readonly arrivals: Random;
+  readonly recipients: Random;
+  readonly placement: Random;
+  readonly subscriptions: Random;
+  /** The balancer's set-up draws (phases, home servers, the starting pointer). */
+  readonly balancer: Random;
+  /** Per-attempt balancer draws, indexed by attempt kind (first, user resend; retries do not pick). */
+  readonly picks: Random[];
+  readonly resend: Random;
+  /** Session lengths, indexed by attempt kind (first, user resend, MTA retry). */
+  readonly sessions: Random[];
+  constructor(seed: number, replication: number) {
+    this.arrivals = randomStream(seed, replication, "arrivals");
+    this.recipients = randomStream(seed, replication, "recipients");
+    this.placement = randomStream(seed, replication, "placement");
+    this.subscriptions = randomStream(seed, replication, "subscriptions");
+    this.balancer = randomStream(seed, replication, "balancer");
+    this.picks = [
+      randomStream(seed, replication, "balancer.first"),
+      randomStream(seed, replication, "balancer.resend"),
+    ];
+    this.resend = randomStream(seed, replication, "resend");
+    this.sessions = [
+      randomStream(seed, replication, "sessions.first"),
+      randomStream(seed, replication, "sessions.resend"),
+      randomStream(seed, replication, "sessions.retry"),
+    ];
+  }
+}
+
+/** Session lengths, each drawn from the stream of its attempt's kind (none drawn when constant). */
+export class SessionLengths {
+  constructor(
+    private readonly sessionTime: Sampler,
+    private readonly streams: Random[],
+  ) {}
+
+  draw(kind: number): number {
+    const d = this.sessionTime;
+    return d.constant ? d.mean : d.sample(this.streams[kind]);
+  }
+}

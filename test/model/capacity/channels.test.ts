@@ -1,0 +1,47 @@
+// Channels: a FIFO queue of c sessions per relay whose start times are known on arrival.
+import { describe, expect, it } from "vitest";
+import { Simulator, sampler } from "../../../src/engine/index.js";
+import { Channels } from "../../../src/model/capacity/channels.js";
+import { START_UNKNOWN } from "../../../src/model/capacity/regime.js";
+import { MessageTable } from "../../../src/model/messages.js";
+import { SessionLengths } from "../../../src/model/streams.js";
+import { Tally } from "../../../src/model/tally.js";
+
+function channels(capacity: number, length: number, tally = new Tally(2, 1, 60, 0, 1000, 1000)) {
+  return new Channels({
+    servers: 2,
+    capacity,
+    sessions: new Int32Array(2),
+    simulator: new Simulator(),
+    tally,
+    lengths: new SessionLengths(sampler({ fixed: length }), []),
+    messages: new MessageTable(),
+    flow: { startSession: () => {} },
+  });
+}
+
+describe("Channels", () => {
+  it("starts an attempt on the session free soonest, in arrival order, and draws its length", () => {
+    const c = channels(2, 10);
+    expect(c.arrive(0, 0, 0, true)).toBe(0);
+    expect(c.length).toBe(10);
+    expect(c.arrive(0, 1, 0, true)).toBe(1);
+    // Both sessions busy until 10 and 11: the third waits for the first, the fourth for the second.
+    expect(c.arrive(0, 2, 0, true)).toBe(10);
+    expect(c.arrive(0, 3, 0, true)).toBe(11);
+    // Another relay's sessions are its own.
+    expect(c.arrive(1, 3, 0, true)).toBe(3);
+    expect(c.arrive(0, 3, 0, true)).not.toBe(START_UNKNOWN);
+  });
+
+  it("counts sessions, waits and busy time of the counted window", () => {
+    const tally = new Tally(2, 1, 60, 5, 1000, 1000);
+    const c = channels(1, 10, tally);
+    c.arrive(0, 0, 0, false);
+    c.arrive(0, 4, 0, true);
+    expect(Array.from(tally.serverSessions)).toEqual([1, 0]);
+    expect(Array.from(tally.serverWait)).toEqual([6, 0]);
+    // [0, 10) clipped to the warm-up's end at 5, then [10, 20).
+    expect(Array.from(tally.serverBusy)).toEqual([15, 0]);
+  });
+});
