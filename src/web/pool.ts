@@ -5,7 +5,7 @@
 // (DESIGN §2), so when `advise` is run again with more replications, or `sim run`'s summary is
 // asked for after it, the replications already done are not simulated twice.
 import workerSource from "relaysim:worker-source";
-import type { ReplicationTask, TaskMessage, WorkerReply } from "../experiment/pool.js";
+import type { ReplicationTask, TaskList, TaskMessage, WorkerReply } from "../experiment/pool.js";
 import type { ReplicationResult } from "../experiment/result.js";
 import type { Scenario } from "../scenario/schema.js";
 
@@ -48,13 +48,21 @@ export class ReplicationPool {
     this.size = workers;
   }
 
-  /** Simulate the tasks (or recall them) and return their results in task order; `onResult` after each. */
-  run(
-    tasks: readonly ReplicationTask[],
-    onResult?: (done: number, total: number) => void,
-  ): Promise<ReplicationResult[]> {
+  /**
+   * Simulate the tasks (or recall them) and return their results in task order; `onResult` after
+   * each. `tasks` is experiment/pool.ts's TaskList (length and at(), possibly lazy, not an array).
+   */
+  run(taskList: TaskList, onResult?: (done: number, total: number) => void): Promise<ReplicationResult[]> {
     if (this.abort) return Promise.reject(new Error("ReplicationPool.run: the pool is already running tasks"));
     if (this.halted) return Promise.reject(new StoppedError("stopped"));
+    // The page's runs are small enough to list: its results array is as long anyway.
+    const tasks: ReplicationTask[] = [];
+    for (let i = 0; i < taskList.length; i++) {
+      const task = taskList.at(i);
+      if (task === undefined)
+        return Promise.reject(new RangeError(`ReplicationPool: no task ${i} of ${taskList.length}`));
+      tasks.push(task);
+    }
     const results = new Array<ReplicationResult>(tasks.length);
     const pending: number[] = [];
     tasks.forEach((task, i) => {
