@@ -12,6 +12,7 @@ import { summaryRows } from "../report/story.js";
 import { parseJsonText, ScenarioError } from "../scenario/parse.js";
 import type { Scenario } from "../scenario/schema.js";
 import { answer, FIRST_LOOK, type Step } from "./answer.js";
+import { explainPaste, explanationJson, renderExplanation } from "./bounce.js";
 import { drawChart } from "./charts.js";
 import {
   FIELDS,
@@ -252,6 +253,11 @@ function say(text: string): void {
 
 let lastSummary: Summary | null = null;
 let lastAdvice: Advice | null = null;
+/** The scenario of the run in progress or last run, as JSON: advice is for it only. */
+let runScenario = "";
+/** The latest advice shown (first look or final) and the scenario it is for, or why there is none. */
+let shownAdvice: { advice: Advice; final: boolean; scenario: string } | null = null;
+let noAdviceReason: { reason: string; scenario: string } | null = null;
 let started = 0;
 let firstVerdict = false;
 
@@ -298,6 +304,8 @@ function adviceJson(a: Advice): Record<string, unknown> {
 
 function showAdvice(advice: Advice, final: boolean): void {
   lastAdvice = final ? advice : null;
+  shownAdvice = { advice, final, scenario: runScenario };
+  refreshExplanation();
   $<HTMLButtonElement>("download-advice").disabled = !final;
   const verdict = $("verdict");
   const lines = adviceHeadline(advice);
@@ -360,6 +368,9 @@ async function run(): Promise<void> {
     $(id).replaceChildren();
   $<HTMLButtonElement>("download-summary").disabled = true;
   $<HTMLButtonElement>("download-advice").disabled = true;
+  runScenario = JSON.stringify(scenario);
+  shownAdvice = null;
+  noAdviceReason = null;
   started = performance.now();
   document.body.dataset.runStartedMs = String(started);
   pool.resume();
@@ -368,6 +379,8 @@ async function run(): Promise<void> {
       summary: showSummary,
       advice: showAdvice,
       noAdvice: (reason) => {
+        noAdviceReason = { reason, scenario: runScenario };
+        refreshExplanation();
         $("verdict").replaceChildren(element("p", {}, `No advice: ${reason}.`));
         $("verdict").dataset.verdict = "none";
       },
@@ -384,6 +397,54 @@ async function run(): Promise<void> {
   } finally {
     setRunning(false);
   }
+}
+
+// ---- explaining a bounce ------------------------------------------------------------------
+
+/** The text last explained (advice arriving later re-explains it), and its explanation. */
+let explained: { text: string; json: string } | null = null;
+
+/** Explain a pasted bounce as `sim explain` does; with the page's advice, as `sim explain --scenario`. */
+function explain(text: string): void {
+  const note = $("explain-note");
+  const box = $("explanation");
+  const download = $<HTMLButtonElement>("download-explanation");
+  if (text.trim() === "") {
+    explained = null;
+    box.replaceChildren();
+    download.disabled = true;
+    note.textContent = "Paste a bounce (or its reply line) first.";
+    return;
+  }
+  const now = current ? JSON.stringify(current) : null;
+  const advice = shownAdvice && shownAdvice.scenario === now ? shownAdvice : null;
+  const e = explainPaste(text, advice?.advice ?? null);
+  renderExplanation(box, e);
+  explained = { text, json: explanationJson(e) };
+  download.disabled = false;
+  box.dataset.actions = e.recipients.map((r) => r.action).join(" ");
+  const blocked = e.recipients.some(
+    (r) => r.action === "ask-provider" || r.action === "wait-then-resend" || r.action === "resend-now",
+  );
+  if (e.scenario !== null && advice) {
+    const a = advice.advice;
+    note.textContent = advice.final
+      ? `What to do comes from sim advise on this pool, "${a.scenario.name}" (seed ${a.seed}, ${a.replications} replications per wait): what sim explain --scenario says for it.`
+      : `What to do comes from the first look at this pool, "${a.scenario.name}" (${a.replications} replications per wait); it is updated when the full advice is in.`;
+  } else if (!blocked) note.textContent = "";
+  else if (noAdviceReason && noAdviceReason.scenario === now)
+    note.textContent = `No advice for this pool: ${noAdviceReason.reason}.`;
+  else if (shownAdvice || running)
+    note.textContent = running
+      ? "The pool's advice is on its way: the explanation is updated when it is in."
+      : "The pool changed since the last run: press Run for what to do in this pool.";
+  else
+    note.textContent =
+      "Press Run above to add what to do in this pool: resend now, wait how long, or ask the provider.";
+}
+
+function refreshExplanation(): void {
+  if (explained) explain(explained.text);
 }
 
 // ---- wiring -------------------------------------------------------------------------------
@@ -427,6 +488,10 @@ async function start(): Promise<void> {
   });
   $("download-advice").addEventListener("click", () => {
     if (lastAdvice) download("advice.json", `${JSON.stringify(adviceJson(lastAdvice), null, 2)}\n`);
+  });
+  $("explain").addEventListener("click", () => explain($<HTMLTextAreaElement>("bounce-text").value));
+  $("download-explanation").addEventListener("click", () => {
+    if (explained) download("explanation.json", explained.json);
   });
   $("first-look").textContent = String(FIRST_LOOK);
 

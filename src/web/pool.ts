@@ -48,12 +48,21 @@ export class ReplicationPool {
     this.size = workers;
   }
 
-  /** Simulate the tasks (or recall them) and return their results in task order; `onResult` after each. */
-  run(list: TaskList, onResult?: (done: number, total: number) => void): Promise<ReplicationResult[]> {
-    // The experiment code hands over tasks made on demand; a page's runs are small, so make them all.
-    const tasks = Array.from({ length: list.length }, (_, i) => list.at(i) as ReplicationTask);
+  /**
+   * Simulate the tasks (or recall them) and return their results in task order; `onResult` after
+   * each. `tasks` is experiment/pool.ts's TaskList (length and at(), possibly lazy, not an array).
+   */
+  run(taskList: TaskList, onResult?: (done: number, total: number) => void): Promise<ReplicationResult[]> {
     if (this.abort) return Promise.reject(new Error("ReplicationPool.run: the pool is already running tasks"));
     if (this.halted) return Promise.reject(new StoppedError("stopped"));
+    // The page's runs are small enough to list: its results array is as long anyway.
+    const tasks: ReplicationTask[] = [];
+    for (let i = 0; i < taskList.length; i++) {
+      const task = taskList.at(i);
+      if (task === undefined)
+        return Promise.reject(new RangeError(`ReplicationPool: no task ${i} of ${taskList.length}`));
+      tasks.push(task);
+    }
     const results = new Array<ReplicationResult>(tasks.length);
     const pending: number[] = [];
     tasks.forEach((task, i) => {

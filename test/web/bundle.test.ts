@@ -19,7 +19,7 @@ function entry(name: string, source: string): string {
 }
 
 describe("the browser bundle", () => {
-  it("bundles the engine, model and stats for the browser without Node shims", async () => {
+  it("bundles the engine, model, stats and bounce explainer for the browser without Node shims", async () => {
     const file = entry(
       "core.ts",
       [
@@ -31,6 +31,10 @@ describe("the browser bundle", () => {
         `export { runReplication } from ${JSON.stringify(join(ROOT, "src/experiment/run.ts"))};`,
         `export { summarise } from ${JSON.stringify(join(ROOT, "src/experiment/summary.ts"))};`,
         `export { parseScenario } from ${JSON.stringify(join(ROOT, "src/scenario/parse.ts"))};`,
+        // `sim explain`'s reading, classifying and wording: the page's "Paste a bounce" box.
+        `export { parseBounce } from ${JSON.stringify(join(ROOT, "src/explain/bounce.ts"))};`,
+        `export { explainBounce, explanationText } from ${JSON.stringify(join(ROOT, "src/explain/explain.ts"))};`,
+        `export { classifyReply } from ${JSON.stringify(join(ROOT, "src/classify/replies.ts"))};`,
       ].join("\n"),
     );
     const js: string = await bundle(file);

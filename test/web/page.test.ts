@@ -2,7 +2,8 @@
 // from file:// with no request leaving the page and no console error; a form filled through its
 // labels (and once with the keyboard only) runs 18of20 and its summary.json is byte for byte
 // `sim run --json`'s; a permalink restores the form; the schema's messages sit next to their
-// fields; axe-core finds no serious or critical accessibility violation.
+// fields; a pasted bounce is explained in `sim explain`'s words, inertly; axe-core finds no
+// serious or critical accessibility violation.
 import { existsSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -15,6 +16,10 @@ import { parseScenario, type ScenarioError } from "../../src/scenario/parse.js";
 import { sim, smallScenario, tempDir, writeScenario } from "../helpers/cli.js";
 
 const CHROMIUM = "/usr/bin/chromium";
+const DSN = join("test", "fixtures", "bounces", "dsn-spamcop.eml");
+const SPAMCOP_LINE =
+  "554 5.7.1 Service unavailable; Client host [192.0.2.7] blocked using bl.spamcop.net; Blocked - see https://www.spamcop.net/bl.shtml?192.0.2.7";
+const HOSTILE = "<img src=x onerror=window.__pwned=1>";
 const available = existsSync(CHROMIUM);
 const folder = tempDir("relaysim-web-");
 const PAGE = join(folder, "relaysim.html");
@@ -83,6 +88,25 @@ async function tabTo(page: Page, id: string): Promise<void> {
 async function downloaded(page: Page, button: string): Promise<string> {
   const [download] = await Promise.all([page.waitForEvent("download"), page.click(button)]);
   return readFileSync(await download.path(), "utf8");
+}
+
+/** Paste a bounce into the box and press Explain. */
+async function explainOnPage(page: Page, text: string): Promise<void> {
+  await page.getByLabel("Paste a bounce").fill(text);
+  await page.getByRole("button", { name: "Explain", exact: true }).click();
+  await page.waitForSelector("#explanation p");
+}
+
+/** The explanation's lines as shown: `sim explain`'s text without blank lines and indentation. */
+async function shownLines(page: Page): Promise<string[]> {
+  return page.$$eval("#explanation > *", (els) => els.map((e) => e.textContent ?? ""));
+}
+
+function cliLines(stdout: string): string[] {
+  return stdout
+    .split("\n")
+    .filter((l) => l !== "")
+    .map((l) => (l.startsWith("  ") ? l.slice(2) : l));
 }
 
 async function formState(page: Page): Promise<Record<string, string>> {
@@ -187,6 +211,12 @@ describe.skipIf(!available && !process.env.CI)("the web page in Chromium", () =>
     );
     expect(cli.code).toBe(0);
     expect(numbersApart(JSON.parse(advice), JSON.parse(cli.stdout), 1e-12)).toEqual([]);
+    // The bounce box with the full advice: `sim explain --scenario`'s explanation.
+    await explainOnPage(page, readFileSync(DSN, "utf8"));
+    const explained = await downloaded(page, "#download-explanation");
+    const cliExplain = await sim("explain", DSN, "--scenario", join(folder, "pasted.json"), "--json");
+    expect(cliExplain.code).toBe(0);
+    expect(explained).toBe(cliExplain.stdout);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -266,7 +296,57 @@ describe.skipIf(!available && !process.env.CI)("the web page in Chromium", () =>
     await page.close();
   });
 
-  it("has no serious or critical accessibility violation (axe-core), answer included", async () => {
+  it("explains a pasted bounce in `sim explain`'s words and fields, with a checked lookup link", async () => {
+    const { page, errors, outside } = await openPage();
+    const line = writeScenario(folder, "spamcop-line.txt", `${SPAMCOP_LINE}\n`);
+    for (const [text, file] of [
+      [SPAMCOP_LINE, line],
+      [readFileSync(DSN, "utf8"), DSN],
+    ]) {
+      await explainOnPage(page, text);
+      const cliJson = await sim("explain", file, "--json");
+      const cliText = await sim("explain", file);
+      expect(cliJson.code).toBe(0);
+      expect(await downloaded(page, "#download-explanation")).toBe(cliJson.stdout);
+      expect(await shownLines(page)).toEqual(cliLines(cliText.stdout));
+    }
+    // The one-line paste: list, relay address, permanent, lookup page, typical listing.
+    await explainOnPage(page, SPAMCOP_LINE);
+    const shown = await page.textContent("#explanation");
+    expect(shown).toContain("The list: SpamCop (SCBL). The relay address it names: 192.0.2.7.");
+    expect(shown).toContain("permanently (5xx)");
+    expect(shown).toContain("Typical listing: delisted automatically 24 h after the last report");
+    const links = await page.$$eval("#explanation a", (as) => as.map((a) => [a.getAttribute("href"), a.textContent]));
+    expect(links).toEqual([
+      ["https://www.spamcop.net/bl.shtml?192.0.2.7", "https://www.spamcop.net/bl.shtml?192.0.2.7"],
+    ]);
+    // No run yet: the CLI's words without --scenario, and the page says how to get advice.
+    expect(await page.getAttribute("#explanation", "data-actions")).toBe("ask-provider");
+    expect(await page.textContent("#explain-note")).toMatch(/Press Run/);
+    expect(errors).toEqual([]);
+    expect(outside).toEqual([]);
+    await page.close();
+  });
+
+  it("keeps a hostile paste inert: text, never markup", async () => {
+    const { page, errors } = await openPage();
+    const pastes = [
+      HOSTILE,
+      `554 5.7.1 ${HOSTILE} Client host [192.0.2.7] blocked using bl.spamcop.net`,
+      readFileSync(DSN, "utf8").replace("bob@partner.example", `bob${HOSTILE}@partner.example`),
+    ];
+    for (const text of pastes) {
+      await explainOnPage(page, text);
+      expect(await page.$$("#explanation img, #explanation script, #explanation [onerror]")).toEqual([]);
+      expect(await page.textContent("#explanation")).toContain(HOSTILE);
+    }
+    await page.waitForTimeout(100);
+    expect(await page.evaluate(() => (window as { __pwned?: unknown }).__pwned ?? null)).toBeNull();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("has no serious or critical accessibility violation (axe-core), answer and explanation included", async () => {
     const { page } = await openPage();
     await page.getByLabel("Simulated time").fill("1d");
     await page.getByLabel("Replications (at least)").fill("2");
@@ -274,6 +354,13 @@ describe.skipIf(!available && !process.env.CI)("the web page in Chromium", () =>
     await page.waitForSelector("#download-summary:not([disabled])");
     await page.waitForSelector("#advice-chart svg");
     await page.getByRole("button", { name: "Stop", exact: true }).click();
+    // After a run the explanation carries this pool's advice, as `sim explain --scenario` does.
+    await explainOnPage(page, readFileSync(DSN, "utf8"));
+    const explained = JSON.parse(await downloaded(page, "#download-explanation"));
+    expect(explained.scenario).toBe("18of20");
+    expect(explained.recipients[0].sentences.join(" ")).toContain('In pool "18of20" (20 relays, timer balancing)');
+    expect(["resend-now", "wait-then-resend", "ask-provider"]).toContain(explained.recipients[0].action);
+    expect(await page.textContent("#explain-note")).toMatch(/first look|sim advise on this pool/);
     const axe = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
     await page.addScriptTag({ content: axe });
     const violations = await page.evaluate(async () => {
