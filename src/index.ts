@@ -40,6 +40,13 @@ export type {
   WindowEstimate,
 } from "./calibrate/estimate.js";
 export { LOG_FORMATS, type LogFormat } from "./calibrate/formats.js";
+export {
+  MAILLOG_EPOCH,
+  MAILLOG_FORMATS,
+  type MaillogFormat,
+  MaillogFormatter,
+  relayAddress,
+} from "./calibrate/maillog.js";
 export type { PolicyEstimate } from "./calibrate/policy.js";
 export { calibrateFiles, LogReadError } from "./calibrate/reader.js";
 export {

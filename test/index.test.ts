@@ -46,6 +46,10 @@ describe('import from "relaysim"', () => {
         "LISTS",
         "LOG_FORMATS",
         "LogReadError",
+        "MAILLOG_EPOCH",
+        "MAILLOG_FORMATS",
+        "MaillogFormatter",
+        "relayAddress",
         "MAX_BOUNCE_BYTES",
         "REPLY_CLASSES",
         "REPLY_PATTERNS",
@@ -198,6 +202,33 @@ describe("from logs and bounces through the public API (issue 13)", () => {
     expect(scenario.name).toBe("pool");
     expect(scenario.pool.servers).toBe(fromFiles.calibration.relays.list.length);
     expect(scenario.calibration).toEqual(JSON.parse(JSON.stringify(fromFiles.calibration)));
+  });
+
+  it("closes the loop: a run's attempts as a Postfix log, calibrated back to the pool", () => {
+    // Busy senders (a pick every few minutes each): the balancing policy is identifiable.
+    const scenario = relaysim.parseScenario({
+      ...small,
+      replications: 1,
+      pool: { servers: 6, balancer: small.pool.balancer },
+      traffic: { senders: 30, rate: "200/d" },
+    });
+    const lines: string[] = [];
+    relaysim.runScenario(scenario, {
+      attemptSink: () => {
+        const formatter = new relaysim.MaillogFormatter("postfix", ["spamcop"]);
+        return { attempt: (r) => lines.push(...formatter.lines(r)) };
+      },
+    });
+    const year = new Date(relaysim.MAILLOG_EPOCH * 1000).getUTCFullYear();
+    const { calibration } = relaysim.calibrateLines(lines, { year });
+    expect(calibration.source.unparsed.count).toBe(0);
+    expect(calibration.relays.count.estimate).toBe(6);
+    // Postfix names a relay by its syslog host; its address shows only in replies that quote it (rejections).
+    const addresses = calibration.relays.list.flatMap((r) => (r.address === null ? [] : [r.address]));
+    expect(addresses.length).toBeGreaterThan(0);
+    for (const a of addresses) expect([0, 1, 2, 3, 4, 5].map(relaysim.relayAddress)).toContain(a);
+    expect(calibration.policy.policy).toBe("timer");
+    expect(calibration.policy.period).toBeCloseTo(600, -1);
   });
 
   it("refuses logs without deliveries and bad options with a CalibrateError", async () => {
