@@ -14,6 +14,16 @@
 // Units: every duration is in seconds and every rate per second, as in summary.json; only
 // scenario input (files, objects given to parseScenario, sweep values) is written with units.
 // Nothing here prints, and nothing writes files: the CLI adds those around these functions.
+//
+// From a pool's own logs and its users' bounces (`sim calibrate`, `sim explain`):
+//
+// ```ts
+// import { advise, calibrateFiles, classifyReply, explainBounce, parseBounce } from "relaysim";
+// const { calibration, scenario } = await calibrateFiles(["/var/log/mail.log"], { year: 2026 });
+// const { advice } = await advise(scenario);
+// classifyReply("554 5.7.1 Client host [192.0.2.7] blocked using bl.spamcop.net").list?.id; // "spamcop"
+// console.log(explainBounce(parseBounce(bounceText), advice).recipients[0].sentences);
+// ```
 
 /**
  * DESIGN §5 closed forms, one namespace per balancer family: `analytic.random`,
@@ -23,6 +33,39 @@
  * period and d the resend delay (seconds).
  */
 export * as analytic from "./analytic/index.js";
+export type {
+  Calibration,
+  Interval as CalibrationInterval,
+  ListEstimate,
+  WindowEstimate,
+} from "./calibrate/estimate.js";
+export { LOG_FORMATS, type LogFormat } from "./calibrate/formats.js";
+export {
+  MAILLOG_EPOCH,
+  MAILLOG_FORMATS,
+  type MaillogFormat,
+  MaillogFormatter,
+  relayAddress,
+} from "./calibrate/maillog.js";
+export type { PolicyEstimate } from "./calibrate/policy.js";
+export { calibrateFiles, LogReadError } from "./calibrate/reader.js";
+export {
+  CalibrateError,
+  type CalibrateOptions,
+  type CalibrateResult,
+  Calibrator,
+  calibrateLines,
+  relayFromPath,
+} from "./calibrate/run.js";
+export { LISTS, type ListInfo, listById, listByZone } from "./classify/lists.js";
+export {
+  type Classification,
+  classifyReply,
+  REPLY_CLASSES,
+  REPLY_PATTERNS,
+  type ReplyClass,
+  type ReplyPattern,
+} from "./classify/replies.js";
 export {
   type Advice,
   AdviseError,
@@ -76,6 +119,15 @@ export {
   sweepJson,
 } from "./experiment/sweep.js";
 export { parseValues, parseVary, SweepError, type SweepParameter } from "./experiment/sweep-values.js";
+export { type Bounce, type BounceRecipient, MAX_BOUNCE_BYTES, parseBounce } from "./explain/bounce.js";
+export {
+  type Action,
+  type ExplainedRecipient,
+  type Explanation,
+  explainBounce,
+  explanationText,
+  needsAdvice,
+} from "./explain/explain.js";
 export type { AttemptRecord, AttemptSink } from "./model/sink.js";
 export { adviceChart } from "./report/charts/advice.js";
 export { deliveryDelayChart } from "./report/charts/delivery-delay.js";

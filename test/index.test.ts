@@ -41,6 +41,28 @@ describe('import from "relaysim"', () => {
         "ADVICE_WINDOW",
         "AdviseError",
         "BudgetError",
+        "CalibrateError",
+        "Calibrator",
+        "LISTS",
+        "LOG_FORMATS",
+        "LogReadError",
+        "MAILLOG_EPOCH",
+        "MAILLOG_FORMATS",
+        "MaillogFormatter",
+        "relayAddress",
+        "MAX_BOUNCE_BYTES",
+        "REPLY_CLASSES",
+        "REPLY_PATTERNS",
+        "calibrateFiles",
+        "calibrateLines",
+        "classifyReply",
+        "explainBounce",
+        "explanationText",
+        "listById",
+        "listByZone",
+        "needsAdvice",
+        "parseBounce",
+        "relayFromPath",
         "DEFAULT_TOLERANCE",
         "METRICS",
         "POLICIES",
@@ -161,6 +183,75 @@ describe("a scenario through the public API", () => {
     const d = 300;
     expect(closed?.at(d)).toBeCloseTo(relaysim.analytic.timer.rotateResendFailure(20, 2, 600, d), 12);
     expect(relaysim.analytic.random.resendFailure(20, 2)).toBeCloseTo(0.1, 12);
+  });
+});
+
+describe("from logs and bounces through the public API (issue 13)", () => {
+  const fixture = (name: string) => `${root}test/fixtures/${name}`;
+
+  it("calibrates log lines in memory exactly as sim calibrate reads the files", async () => {
+    const files = ["maillogs/postfix.log", "maillogs/exim.log", "maillogs/qmail.log"].map(fixture);
+    const fromFiles = await relaysim.calibrateFiles(files, { year: 2026, name: "pool" });
+    const texts = Object.fromEntries(files.map((f) => [f, readFileSync(f, "utf8")]));
+    const fromLines = relaysim.calibrateLines(texts, { year: 2026, name: "pool" });
+    expect(JSON.stringify(fromLines)).toBe(JSON.stringify(fromFiles));
+    expect(fromFiles.calibration.relays.list.length).toBeGreaterThan(2);
+    expect(fromFiles.calibration.lists.map((l) => l.name)).toContain("spamcop");
+    // The scenario is one the rest of the API takes, and it carries the estimates.
+    const scenario = relaysim.parseScenario(fromFiles.scenario, "calibrated");
+    expect(scenario.name).toBe("pool");
+    expect(scenario.pool.servers).toBe(fromFiles.calibration.relays.list.length);
+    expect(scenario.calibration).toEqual(JSON.parse(JSON.stringify(fromFiles.calibration)));
+  });
+
+  it("closes the loop: a run's attempts as a Postfix log, calibrated back to the pool", () => {
+    // Busy senders (a pick every few minutes each): the balancing policy is identifiable.
+    const scenario = relaysim.parseScenario({
+      ...small,
+      replications: 1,
+      pool: { servers: 6, balancer: small.pool.balancer },
+      traffic: { senders: 30, rate: "200/d" },
+    });
+    const lines: string[] = [];
+    relaysim.runScenario(scenario, {
+      attemptSink: () => {
+        const formatter = new relaysim.MaillogFormatter("postfix", ["spamcop"]);
+        return { attempt: (r) => lines.push(...formatter.lines(r)) };
+      },
+    });
+    const year = new Date(relaysim.MAILLOG_EPOCH * 1000).getUTCFullYear();
+    const { calibration } = relaysim.calibrateLines(lines, { year });
+    expect(calibration.source.unparsed.count).toBe(0);
+    expect(calibration.relays.count.estimate).toBe(6);
+    // Postfix names a relay by its syslog host; its address shows only in replies that quote it (rejections).
+    const addresses = calibration.relays.list.flatMap((r) => (r.address === null ? [] : [r.address]));
+    expect(addresses.length).toBeGreaterThan(0);
+    for (const a of addresses) expect([0, 1, 2, 3, 4, 5].map(relaysim.relayAddress)).toContain(a);
+    expect(calibration.policy.policy).toBe("timer");
+    expect(calibration.policy.period).toBeCloseTo(600, -1);
+  });
+
+  it("refuses logs without deliveries and bad options with a CalibrateError", async () => {
+    expect(() => relaysim.calibrateLines(["not a log line", "nor this"])).toThrow(relaysim.CalibrateError);
+    expect(() => relaysim.calibrateLines([], { year: 12 })).toThrow(/^year 12: expected a year$/);
+    expect(() => relaysim.calibrateLines([], { name: "Bad Name" })).toThrow(relaysim.CalibrateError);
+    await expect(relaysim.calibrateFiles([`${root}no-such.log`])).rejects.toBeInstanceOf(relaysim.LogReadError);
+  });
+
+  it("classifies a reply and explains a bounce", () => {
+    const c = relaysim.classifyReply(
+      "554 5.7.1 Service unavailable; Client host [192.0.2.7] blocked using bl.spamcop.net",
+    );
+    expect(c.list).toBe("spamcop");
+    expect(c.class).toBe("blocklist");
+    expect(c.ip).toBe("192.0.2.7");
+    expect(relaysim.REPLY_CLASSES).toContain(c.class);
+    expect(relaysim.listById("spamcop")).toBe(c.listInfo);
+    const bounce = relaysim.parseBounce(readFileSync(fixture("bounces/dsn-spamcop.eml"), "utf8"));
+    expect(bounce.kind).toBe("dsn");
+    const explanation = relaysim.explainBounce(bounce);
+    expect(explanation.recipients[0].classification.list).toBe("spamcop");
+    expect(relaysim.explanationText(explanation)).toMatch(/SpamCop/);
   });
 });
 

@@ -17,6 +17,7 @@ export interface Interval {
   method: string;
 }
 
+/** One listing window of one relay on one list, with onset and end bracketed by the rejection record. */
 export interface WindowEstimate {
   relay: number;
   relayKey: string;
@@ -27,6 +28,7 @@ export interface WindowEstimate {
   contradictions: number;
 }
 
+/** What the logs say about one list: rejections, reply class, windows, subscriber share, listing length. */
 export interface ListEstimate {
   name: string;
   kind: string;
@@ -39,6 +41,7 @@ export interface ListEstimate {
   listedSeconds: Interval;
 }
 
+/** The `calibration` block of a calibrated scenario: every estimate, its interval, evidence count and method. */
 export interface Calibration {
   tool: { name: "relaysim"; version: string; command: "calibrate" };
   source: {

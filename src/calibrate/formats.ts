@@ -7,7 +7,9 @@ import { parsePostfixLine } from "./postfix.js";
 import { parseQmailLine, QmailState } from "./qmail.js";
 import { type SyslogHead, syslogHead } from "./syslog.js";
 
+/** The log formats `sim calibrate --format` takes; "auto" decides per line. */
 export const LOG_FORMATS = ["auto", "postfix", "exim", "qmail"] as const;
+/** One of LOG_FORMATS. */
 export type LogFormat = (typeof LOG_FORMATS)[number];
 
 /** Reads lines of one format (or any, with "auto"); keeps the little state qmail needs. */

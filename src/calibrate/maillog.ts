@@ -6,7 +6,9 @@
 import { listById } from "../classify/lists.js";
 import type { AttemptRecord } from "../model/sink.js";
 
+/** The formats `sim run --maillog` writes. */
 export const MAILLOG_FORMATS = ["postfix", "exim", "qmail"] as const;
+/** One of MAILLOG_FORMATS. */
 export type MaillogFormat = (typeof MAILLOG_FORMATS)[number];
 
 /** Simulated time 0 in the logs: 2026-03-02T00:00:00Z. */

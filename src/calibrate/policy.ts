@@ -34,6 +34,7 @@ export interface PolicyEvidence {
   dispersion: { ratio: number; z: number; blocks: number; blockSize: number } | null;
 }
 
+/** The balancing policy the picks point to (with its period for timer and DNS), and the evidence. */
 export interface PolicyEstimate {
   policy: PolicyChoice;
   /**

@@ -4,10 +4,12 @@
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
+import { type CalibrateOptions, type CalibrateResult, Calibrator } from "./run.js";
 
 /** Longest line kept whole; longer lines are cut (a garbled log can hold megabytes without a newline). */
 export const MAX_LINE = 64 * 1024;
 
+/** A log file that cannot be read: missing, a directory, or a corrupt gzip stream. */
 export class LogReadError extends Error {
   override name = "LogReadError";
 }
@@ -75,4 +77,21 @@ export async function forEachLine(file: string, onLine: (line: string, number: n
     raw.destroy();
     throw new LogReadError(`${file}: cannot read: ${(error as Error).message}${gzip ? " (corrupt gzip?)" : ""}`);
   }
+}
+
+/**
+ * Calibrate from log files (plain or gzip), each read twice, streamed: memory grows with the
+ * messages in flight and the relays, senders and domains, not with the logs' size. Throws
+ * LogReadError for an unreadable file and CalibrateError when no delivery attempt was found.
+ */
+export async function calibrateFiles(
+  files: readonly string[],
+  options: CalibrateOptions = {},
+): Promise<CalibrateResult> {
+  const calibrator = new Calibrator(options);
+  for (let pass = 0; pass < 2; pass++) {
+    if (pass === 1) calibrator.secondPass();
+    for (const file of files) await forEachLine(file, (line, number) => calibrator.line(file, line, number));
+  }
+  return calibrator.finish(files);
 }

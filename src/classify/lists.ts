@@ -28,6 +28,7 @@ const withIp = (base: string, ip: string | null) => (ip ? `${base}${encodeURICom
 const SPAMHAUS_DURATION =
   "SBL: removed soon after the provider reports the problem fixed; CSS: about 3 days; XBL/CBL: about 48 h";
 
+/** Every list relaysim knows: id, zones, kind, lookup page and typical listing duration (DOMAIN.md), each with its source. */
 export const LISTS: readonly ListInfo[] = [
   {
     id: "spamcop",

@@ -16,6 +16,7 @@ export const REPLY_CLASSES = [
   "authentication",
   "other",
 ] as const;
+/** One of REPLY_CLASSES. */
 export type ReplyClass = (typeof REPLY_CLASSES)[number];
 
 /** One row of the table. `list` names a known list; `zoneGroup` a capture group holding a DNS zone. */

@@ -15,6 +15,7 @@ export interface BounceRecipient {
   diagnostic: string | null;
 }
 
+/** A parsed bounce: what kind of text it was, the reporting MTA, and its recipients. */
 export interface Bounce {
   kind: "dsn" | "qmail" | "line";
   /** The MTA that wrote the bounce: Reporting-MTA, or the host in qmail's greeting. */

@@ -17,6 +17,7 @@ export type Action =
   | "ask-recipient"
   | "unknown";
 
+/** One recipient of a bounce in plain words: list, relay, permanence, lookup page, what to do. */
 export interface ExplainedRecipient {
   recipient: string | null;
   remoteMta: string | null;
@@ -30,6 +31,7 @@ export interface ExplainedRecipient {
   waitSeconds: number | null;
 }
 
+/** What `sim explain --json` prints: every recipient explained, with the pool's advice when given. */
 export interface Explanation {
   kind: Bounce["kind"];
   reportingMta: string | null;

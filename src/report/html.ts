@@ -6,6 +6,7 @@ import { dirname, join } from "node:path";
 import type { Metric } from "../experiment/result.js";
 import type { Summary } from "../experiment/summary.js";
 import type { Scenario } from "../scenario/schema.js";
+import { calibrationHtml } from "./calibration-html.js";
 import { bestPoint, parameterAxis, type SweepFile } from "./charts/sweep.js";
 import { EMBED_OPTIONS, METRIC_TITLES, type NamedChart } from "./charts/theme.js";
 import { contentSecurityPolicy } from "./csp.js";
@@ -116,6 +117,7 @@ table.summary th, table.summary td { padding: 4px 12px; border-bottom: 1px solid
 table.summary td { text-align: right; font-variant-numeric: tabular-nums; }
 table.summary th[scope=row] { text-align: left; font-weight: normal; }
 table.summary thead th:first-child { text-align: left; }
+table.calibration td.method { text-align: left; color: #555; font-size: 12px; max-width: 360px; }
 figure { margin: 28px 0; }
 figcaption { color: #555; font-size: 13px; max-width: 720px; margin-top: 4px; }
 .chart-error { color: #b00; font-family: monospace; }
@@ -173,6 +175,7 @@ ${
 }
 ${page.sweep && sweepSection(page.sweep)}
 ${page.summary && html`<h2>Results</h2>\n${summaryTable(page.summary)}`}
+${isScenario(scenario) && calibrationHtml(scenario.calibration)}
 <h2>Charts</h2>
 <p>Hover over a point, bar or cell for its numbers.</p>
 ${joinHtml(figures, "\n")}

@@ -1,18 +1,17 @@
 // `sim calibrate LOG...`: read a relay pool's MTA logs (Postfix, Exim, qmail; plain or gzip) in
 // two streaming passes and write a scenario of that pool with a `calibration` block of estimates.
 import { renameSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname } from "node:path";
 import type { CommandModule } from "yargs";
-import { type Calibration, calibrate, calibratedScenario, type Interval } from "../../calibrate/estimate.js";
-import { Evidence } from "../../calibrate/evidence.js";
-import { LineReader, LOG_FORMATS, type LogFormat } from "../../calibrate/formats.js";
-import { newLineEvent } from "../../calibrate/line-event.js";
-import { forEachLine, LogReadError } from "../../calibrate/reader.js";
+import type { Calibration, Interval } from "../../calibrate/estimate.js";
+import { LOG_FORMATS, type LogFormat } from "../../calibrate/formats.js";
+import { calibrateFiles, LogReadError } from "../../calibrate/reader.js";
+import { CalibrateError } from "../../calibrate/run.js";
 import { jsonText } from "../../report/files.js";
-import { parseScenario } from "../../scenario/load.js";
 import { formatDuration } from "../../scenario/units.js";
 import { table } from "../format.js";
 import { type Io, UsageError } from "../main.js";
+
+export { relayFromPath } from "../../calibrate/run.js";
 
 interface CalibrateArgs {
   logs: string[];
@@ -21,32 +20,6 @@ interface CalibrateArgs {
   name: string;
   year?: number;
   json: boolean;
-}
-
-/** The relay a file's lines belong to when the lines do not say: "relay3/current" → "relay3"; "mail.log.2.gz" → "mail.log". */
-export function relayFromPath(file: string): string {
-  const name = basename(file);
-  if (name === "current" || name.startsWith("@")) return basename(dirname(file)) || name;
-  return name.replace(/(\.gz)$/, "").replace(/([.-]\d+|[.-]\d{8})$/, "") || name;
-}
-
-/** Read every file once (pass 1 or 2), feeding the evidence. */
-async function readAll(files: string[], reader: LineReader, evidence: Evidence): Promise<void> {
-  const event = newLineEvent();
-  for (const file of files) {
-    const fallback = relayFromPath(file);
-    await forEachLine(file, (line, number) => {
-      if (line === "") return;
-      try {
-        event.kind = "ignored";
-        reader.read(line, event, fallback);
-      } catch {
-        event.kind = "unparsed";
-      }
-      if (event.kind === "unparsed") evidence.noteUnparsed(file, number, line);
-      else evidence.add(event);
-    });
-  }
 }
 
 const fmt = (x: number | null, digits = 2) => (x === null ? "?" : Number(x.toFixed(digits)).toString());
@@ -141,22 +114,12 @@ export function calibrateCommand(io: Io): CommandModule<object, CalibrateArgs> {
       const year = args.year ?? new Date().getUTCFullYear();
       if (!Number.isSafeInteger(year) || year < 1970 || year > 9999)
         throw new UsageError(`--year ${args.year}: expected a year`);
-      const reader = new LineReader(args.format as LogFormat, year);
-      const evidence = new Evidence();
       try {
-        await readAll(args.logs, reader, evidence);
-        const formats = { ...reader.byFormat };
-        evidence.startPass2();
-        await readAll(args.logs, new LineReader(args.format as LogFormat, year), evidence);
-        if (evidence.attempts === 0) {
-          throw new UsageError(
-            `${args.logs.join(", ")}: no delivery attempts found in ${evidence.lines} lines (${evidence.unparsed.count} not understood${evidence.unparsed.samples.length ? `, e.g. ${JSON.stringify(evidence.unparsed.samples[0].text)}` : ""}); expected Postfix smtp, Exim or qmail-send lines`,
-          );
-        }
-        const c = calibrate(evidence, args.logs, formats);
-        const scenario = calibratedScenario(c, args.name);
-        // The scenario must be one sim run accepts: validate before writing.
-        parseScenario(scenario, args.out ?? "calibrated scenario");
+        const { calibration: c, scenario } = await calibrateFiles(args.logs, {
+          format: args.format as LogFormat,
+          year,
+          name: args.name,
+        });
         if (args.out !== undefined) {
           const tmp = `${args.out}.tmp-${process.pid}`;
           try {
@@ -169,7 +132,7 @@ export function calibrateCommand(io: Io): CommandModule<object, CalibrateArgs> {
         }
         io.stdout(args.json ? jsonText(c) : `${calibrationText(c)}${args.out ? `\nWrote ${args.out}\n` : ""}`);
       } catch (error) {
-        if (error instanceof LogReadError) throw new UsageError(error.message);
+        if (error instanceof LogReadError || error instanceof CalibrateError) throw new UsageError(error.message);
         throw error;
       }
     },

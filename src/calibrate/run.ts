@@ -1,0 +1,152 @@
+// Driving a calibration: two passes of log lines through the parsers into the evidence, then the
+// estimates and the calibrated scenario. Browser-safe: lines come from the caller, either as
+// arrays (`calibrateLines`, for notebooks and tests) or streamed from files by reader.ts
+// (`calibrateFiles`, which `sim calibrate` uses), so both go through this one implementation.
+import { parseScenario } from "../scenario/parse.js";
+import { type Calibration, calibrate, calibratedScenario } from "./estimate.js";
+import { Evidence } from "./evidence.js";
+import { LineReader, LOG_FORMATS, type LogFormat } from "./formats.js";
+import { type LineEvent, newLineEvent } from "./line-event.js";
+
+/** Longest line kept whole, as reader.ts cuts lines read from files. */
+const MAX_LINE = 64 * 1024;
+
+/** Options of a calibration; the defaults are those of `sim calibrate`. */
+export interface CalibrateOptions {
+  /** Log format; "auto" (the default) decides per line. */
+  format?: LogFormat;
+  /** Year of classic syslog stamps, which have none (default: this year, UTC). */
+  year?: number;
+  /** The calibrated scenario's name (default "calibrated"). */
+  name?: string;
+}
+
+/** What a calibration gives: the estimates, and a scenario of the pool (schema-valid JSON) that carries them. */
+export interface CalibrateResult {
+  calibration: Calibration;
+  /** Plain JSON as `sim calibrate --out` writes it: give it to `parseScenario`, `runScenario` or `advise`. */
+  scenario: Record<string, unknown>;
+}
+
+/** Options or logs a calibration cannot use: no delivery attempt found, a bad name, year or format. */
+export class CalibrateError extends Error {
+  override name = "CalibrateError";
+}
+
+/** The relay a file's lines belong to when the lines do not say: "relay3/current" → "relay3"; "mail.log.2.gz" → "mail.log". */
+export function relayFromPath(file: string): string {
+  const parts = file.split(/[/\\]+/).filter((p) => p !== "");
+  const name = parts.at(-1) ?? file;
+  if (name === "current" || name.startsWith("@")) return parts.at(-2) ?? name;
+  return name.replace(/(\.gz)$/, "").replace(/([.-]\d+|[.-]\d{8})$/, "") || name;
+}
+
+function checkedOptions(options: CalibrateOptions): Required<CalibrateOptions> {
+  const format = options.format ?? "auto";
+  if (!(LOG_FORMATS as readonly string[]).includes(format))
+    throw new CalibrateError(`format ${String(format)}: expected one of ${LOG_FORMATS.join(", ")}`);
+  const name = options.name ?? "calibrated";
+  if (typeof name !== "string" || !/^[a-z0-9][a-z0-9._-]*$/.test(name))
+    throw new CalibrateError(`name ${String(name)}: expected lower-case letters, digits, '.', '_' and '-'`);
+  const year = options.year ?? new Date().getUTCFullYear();
+  if (!Number.isSafeInteger(year) || year < 1970 || year > 9999)
+    throw new CalibrateError(`year ${String(options.year)}: expected a year`);
+  return { format, name, year };
+}
+
+/**
+ * One calibration in progress: call `line` for every line of every file (in the same order) in
+ * pass 1, then `secondPass()`, the same lines again, then `finish()`.
+ */
+export class Calibrator {
+  private readonly options: Required<CalibrateOptions>;
+  private readonly evidence = new Evidence();
+  private reader: LineReader;
+  private readonly event: LineEvent = newLineEvent();
+  private formats: Record<string, number> | null = null;
+  private readonly fallbacks = new Map<string, string>();
+
+  constructor(options: CalibrateOptions = {}) {
+    this.options = checkedOptions(options);
+    this.reader = new LineReader(this.options.format, this.options.year);
+  }
+
+  /** Feed one line of `file` (1-based `number`, no terminator). A garbled line is counted, never thrown. */
+  line(file: string, text: string, number: number): void {
+    if (text === "") return;
+    let fallback = this.fallbacks.get(file);
+    if (fallback === undefined) {
+      fallback = relayFromPath(file);
+      this.fallbacks.set(file, fallback);
+    }
+    const event = this.event;
+    try {
+      event.kind = "ignored";
+      this.reader.read(text, event, fallback);
+    } catch {
+      event.kind = "unparsed";
+    }
+    if (event.kind === "unparsed") this.evidence.noteUnparsed(file, number, text);
+    else this.evidence.add(event);
+  }
+
+  /** Start the second pass over the same lines (the parsers start afresh). */
+  secondPass(): void {
+    if (this.formats !== null) throw new Error("Calibrator: secondPass() called twice");
+    this.formats = { ...this.reader.byFormat };
+    this.evidence.startPass2();
+    this.reader = new LineReader(this.options.format, this.options.year);
+  }
+
+  /** The estimates and the scenario; throws CalibrateError when the logs held no delivery attempt. */
+  finish(files: readonly string[]): CalibrateResult {
+    if (this.formats === null) throw new Error("Calibrator: finish() before secondPass()");
+    const e = this.evidence;
+    if (e.attempts === 0) {
+      throw new CalibrateError(
+        `${files.join(", ")}: no delivery attempts found in ${e.lines} lines (${e.unparsed.count} not understood${e.unparsed.samples.length ? `, e.g. ${JSON.stringify(e.unparsed.samples[0].text)}` : ""}); expected Postfix smtp, Exim or qmail-send lines`,
+      );
+    }
+    const calibration = calibrate(e, [...files], this.formats);
+    const scenario = calibratedScenario(calibration, this.options.name);
+    // The scenario must be one `sim run` accepts: validate it before anyone writes or runs it.
+    parseScenario(scenario, `calibrated scenario ${this.options.name}`);
+    return { calibration, scenario };
+  }
+}
+
+/** Split a log text into lines (LF or CRLF). */
+function linesOf(text: string): string[] {
+  const lines = text.split("\n");
+  if (lines.at(-1) === "") lines.pop();
+  return lines.map((l) => (l.endsWith("\r") ? l.slice(0, -1) : l));
+}
+
+/**
+ * Calibrate from log lines in memory: one log (a text or its lines, read as file "log") or
+ * several (file name → text or lines; the name stands for the relay when the lines do not say).
+ */
+export function calibrateLines(
+  logs: string | readonly string[] | Readonly<Record<string, string | readonly string[]>>,
+  options: CalibrateOptions = {},
+): CalibrateResult {
+  const named: Record<string, string | readonly string[]> =
+    typeof logs === "string" || Array.isArray(logs)
+      ? { log: logs as string | readonly string[] }
+      : (logs as Record<string, string | readonly string[]>);
+  const files = Object.keys(named);
+  const lines = files.map((f) => {
+    const v = named[f];
+    return typeof v === "string" ? linesOf(v) : v;
+  });
+  const c = new Calibrator(options);
+  for (let pass = 0; pass < 2; pass++) {
+    if (pass === 1) c.secondPass();
+    files.forEach((file, i) => {
+      lines[i].forEach((line, j) => {
+        c.line(file, line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line, j + 1);
+      });
+    });
+  }
+  return c.finish(files);
+}
