@@ -181,7 +181,10 @@ export function replicationResultSchema(scenario: Scenario, replications: number
         const n = r[resends];
         const f = r[failures] as number[];
         if (f.length !== n.length) issue([failures], `expected ${n.length} values, as ${resends}`, undefined);
-        else f.forEach((x, i) => x > n[i] && issue([failures, i], `expected at most ${resends}'s`, x));
+        else
+          for (const [i, x] of f.entries()) {
+            if (x > n[i]) issue([failures, i], `expected at most ${resends}'s`, x);
+          }
       };
       binsAgree("resendsByDelay", "resendFailuresByDelay");
       binsAgree("laterResendsByDelay", "laterResendFailuresByDelay");
