@@ -56,7 +56,10 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .command(adviseCommand(io))
     .command(explainCommand(io))
     .command(calibrateCommand(io))
-    .demandCommand(1, "Name a command: run, sweep, compare, merge, advise, calibrate, explain, report, validate or schema (see --help).")
+    .demandCommand(
+      1,
+      "Name a command: run, sweep, compare, merge, advise, calibrate, explain, report, validate or schema (see --help).",
+    )
     .strict()
     .version(VERSION)
     .help()
