@@ -2,23 +2,13 @@
 // posts its plain-data result back. It keeps compiled scenarios by id, so a sweep's tables
 // (Zipf alias table, samplers) are built once per worker and point, not once per replication.
 import { parentPort } from "node:worker_threads";
-import { CompiledScenario } from "../model/replication.js";
+import { compiledScenarios } from "./compiled-cache.js";
 import type { TaskMessage, WorkerReply } from "./pool.js";
 import { CLOCK_WATCH_EVERY, runReplication } from "./run.js";
 
 /** Enough for a 64-point sweep without rebuilding; older entries are dropped first. */
 const CACHE_SIZE = 64;
-const compiled = new Map<number, CompiledScenario>();
-
-function compiledFor(message: TaskMessage): CompiledScenario {
-  let c = compiled.get(message.scenarioId);
-  if (!c) {
-    c = new CompiledScenario(message.scenario);
-    compiled.set(message.scenarioId, c);
-    if (compiled.size > CACHE_SIZE) compiled.delete(compiled.keys().next().value as number);
-  }
-  return c;
-}
+const compiledFor = compiledScenarios(CACHE_SIZE);
 
 const port = parentPort;
 if (!port) throw new Error("experiment/worker.js must run in a worker thread");

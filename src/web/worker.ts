@@ -1,23 +1,13 @@
 // Web Worker entry of the browser's replication pool (web/pool.ts), the twin of
 // experiment/worker.ts: one replication per message, compiled scenarios kept by id so a grid's
 // tables (Zipf alias table, samplers) are built once per worker and configuration.
+import { compiledScenarios } from "../experiment/compiled-cache.js";
 import type { TaskMessage, WorkerReply } from "../experiment/pool.js";
 import { runReplication } from "../experiment/run.js";
-import { CompiledScenario } from "../model/replication.js";
 
 /** Enough for advise's grids (about 20 waits × 6 policies) without rebuilding. */
 const CACHE_SIZE = 160;
-const compiled = new Map<number, CompiledScenario>();
-
-function compiledFor(message: TaskMessage): CompiledScenario {
-  let c = compiled.get(message.scenarioId);
-  if (!c) {
-    c = new CompiledScenario(message.scenario);
-    compiled.set(message.scenarioId, c);
-    if (compiled.size > CACHE_SIZE) compiled.delete(compiled.keys().next().value as number);
-  }
-  return c;
-}
+const compiledFor = compiledScenarios(CACHE_SIZE);
 
 const scope = self as unknown as {
   onmessage: ((event: MessageEvent<TaskMessage>) => void) | null;
