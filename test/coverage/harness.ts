@@ -147,20 +147,25 @@ function timerCase(name: string, assignment: "rotate" | "shuffle", indices?: num
   };
 }
 
-function randomCase(): Case {
-  const scenario = parseScenario({
-    name: "random",
-    seed: 12,
+/** K of N relays listed on one list that P of domains consult, one resend after `after`, under `policy`. */
+function listedPool(policy: "random" | "sticky", seed: number, after: unknown): Scenario {
+  return parseScenario({
+    name: policy,
+    seed,
     replications: 20,
     horizon: "1d",
-    pool: { servers: N, balancer: { policy: "random" }, sessionTime: "2s" },
+    pool: { servers: N, balancer: { policy }, sessionTime: "2s" },
     blacklists: [{ name: "spamcop", subscribers: P, reply: "5xx" }],
     listed: [{ servers: K, on: ["spamcop"] }],
     recipients: { domains: 2000, zipf: 1 },
     traffic: { senders: 200, rate: "20/d" },
-    resend: { after: { uniform: ["1m", "10m"] }, probability: 1, maxAttempts: 2 },
+    resend: { after, probability: 1, maxAttempts: 2 },
     output: { delayBin: "1m" },
   });
+}
+
+function randomCase(): Case {
+  const scenario = listedPool("random", 12, { uniform: ["1m", "10m"] });
   return {
     name: "random",
     scenario,
@@ -190,19 +195,7 @@ function randomOneReplicationCase(): Case {
 }
 
 function stickyCase(): Case {
-  const scenario = parseScenario({
-    name: "sticky",
-    seed: 13,
-    replications: 20,
-    horizon: "1d",
-    pool: { servers: N, balancer: { policy: "sticky" }, sessionTime: "2s" },
-    blacklists: [{ name: "spamcop", subscribers: P, reply: "5xx" }],
-    listed: [{ servers: K, on: ["spamcop"] }],
-    recipients: { domains: 2000, zipf: 1 },
-    traffic: { senders: 200, rate: "20/d" },
-    resend: { after: "5m", probability: 1, maxAttempts: 2 },
-    output: { delayBin: "1m" },
-  });
+  const scenario = listedPool("sticky", 13, "5m");
   return {
     name: "sticky",
     scenario,
