@@ -4,7 +4,7 @@
 // `replications: NaN` is a ScenarioError naming the field, never a 0 % failure or a RangeError
 // from deep inside the simulator (issue 10). Normalisation is idempotent, so checking a
 // scenario that parseScenario already returned gives back an equal scenario.
-import { parseScenario, rememberInput, ScenarioError, scenarioInput } from "../scenario/parse.js";
+import { parseScenario, ScenarioError } from "../scenario/parse.js";
 import type { Scenario, ScenarioInput } from "../scenario/schema.js";
 
 /** A scenario as written in a file (units, defaults left out) or as parseScenario returns it. */
@@ -12,12 +12,7 @@ export type AnyScenario = Scenario | ScenarioInput;
 
 /** Validate and normalise a scenario given to a library function (ScenarioError if invalid). */
 export function validScenario(value: AnyScenario, source = "scenario"): Scenario {
-  const scenario = parseScenario(value, source);
-  // A scenario parseScenario returned keeps the form it was written in, which sweeps write their
-  // values into (DESIGN §2: every default that depends on a swept field follows it).
-  const written = scenarioInput(value as Scenario);
-  if (written !== undefined) rememberInput(scenario, written);
-  return scenario;
+  return parseScenario(value, source);
 }
 
 /** The options every experiment shares, as the CLI checks its --seed, -r and --workers. */

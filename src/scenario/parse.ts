@@ -82,6 +82,12 @@ export function parseScenario(value: unknown, source = "scenario"): Scenario {
     throw new ScenarioError(source, result.error.issues.flatMap(formatIssue));
   }
   const { $schema: _ignored, ...scenario } = result.data;
+  // Re-validating a scenario this function returned keeps the form it was first written in.
+  const written = typeof value === "object" && value !== null ? writtenAs.get(value as Scenario) : undefined;
+  if (written !== undefined) {
+    writtenAs.set(scenario, written);
+    return scenario;
+  }
   try {
     writtenAs.set(scenario, structuredClone(value));
   } catch {
