@@ -9,6 +9,21 @@ const fixture = (name: string) => fileURLToPath(new URL(`../fixtures/maillogs/${
 const dir = tempDir();
 
 describe("sim calibrate on the fixtures", () => {
+  it("--out replaces only a scenario an earlier calibration wrote, never another file (issue 10)", async () => {
+    const mine = join(dir, "mine.json");
+    writeFileSync(mine, "my own scenario\n");
+    const refused = await sim("calibrate", fixture("postfix.log"), "--year", "2026", "--out", mine);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/is not a file that sim wrote/);
+    expect(readFileSync(mine, "utf8")).toBe("my own scenario\n");
+    const out = join(dir, "again.json");
+    for (let i = 0; i < 2; i++) {
+      const r = await sim("calibrate", fixture("postfix.log"), "--year", "2026", "--out", out);
+      expect(r.code).toBe(0);
+    }
+    expect(readFileSync(out, "utf8")).toMatch(/^\{\n {2}"description": "calibrated by sim calibrate /);
+  });
+
   it("reads Postfix, Exim and qmail logs (one gzipped), names relays and lists, writes a valid scenario", async () => {
     const gz = join(dir, "exim.log.1.gz");
     writeFileSync(gz, gzipSync(readFileSync(fixture("exim.log"))));

@@ -1,6 +1,5 @@
 // `sim calibrate LOG...`: read a relay pool's MTA logs (Postfix, Exim, qmail; plain or gzip) in
 // two streaming passes and write a scenario of that pool with a `calibration` block of estimates.
-import { renameSync, rmSync, writeFileSync } from "node:fs";
 import type { CommandModule } from "yargs";
 import type { Calibration, Interval } from "../../calibrate/estimate.js";
 import { LOG_FORMATS, type LogFormat } from "../../calibrate/formats.js";
@@ -10,6 +9,10 @@ import { jsonText } from "../../report/files.js";
 import { formatDuration } from "../../scenario/units.js";
 import { table } from "../format.js";
 import { type Io, UsageError } from "../main.js";
+import { checkFileTarget, writeFileWhole } from "../output-folder.js";
+
+/** The first bytes of a scenario file that sim calibrate wrote (see the handler). */
+const isCalibratedScenario = (head: string) => /^\{\s*"description": "calibrated by sim calibrate /.test(head);
 
 export { relayFromPath } from "../../calibrate/run.js";
 
@@ -106,6 +109,7 @@ export function calibrateCommand(io: Io): CommandModule<object, CalibrateArgs> {
           "Reads each file twice (so not standard input). Memory grows with messages in flight and the number of relays, senders and recipient domains, not with the log's size; the policy test keeps the first million picks. Lines no parser understands are counted and sampled, never fatal. Exit 2 for unreadable files or bad options.",
         ),
     handler: async (args) => {
+      if (args.out !== undefined) checkFileTarget(args.out, isCalibratedScenario);
       if (args.logs.length === 0 || args.logs.includes("-"))
         throw new UsageError("calibrate reads each log twice: give files, not standard input");
       if (!/^[a-z0-9][a-z0-9._-]*$/.test(args.name)) {
@@ -121,14 +125,10 @@ export function calibrateCommand(io: Io): CommandModule<object, CalibrateArgs> {
           name: args.name,
         });
         if (args.out !== undefined) {
-          const tmp = `${args.out}.tmp-${process.pid}`;
-          try {
-            writeFileSync(tmp, jsonText(scenario));
-            renameSync(tmp, args.out);
-          } catch (error) {
-            rmSync(tmp, { force: true });
-            throw new UsageError(`${args.out}: cannot write: ${(error as Error).message}`);
-          }
+          // Its description first, so an earlier calibration is recognised by its first bytes and
+          // replaced, while any other file at --out (a log, the user's own scenario) is refused.
+          const { description, ...rest } = scenario;
+          writeFileWhole(args.out, jsonText({ description, ...rest }), isCalibratedScenario);
         }
         io.stdout(args.json ? jsonText(c) : `${calibrationText(c)}${args.out ? `\nWrote ${args.out}\n` : ""}`);
       } catch (error) {
