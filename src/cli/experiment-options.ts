@@ -12,7 +12,7 @@ import {
   precisionProblem,
 } from "../experiment/precision.js";
 import { PARTIAL_FORMAT, type PartialFile, type ShardSpec } from "../experiment/shard.js";
-import { UsageError } from "./main.js";
+import { UsageError } from "./io.js";
 import { checkFileTarget, writeFileWhole } from "./output-folder.js";
 
 /** Without --max-replications, precision targets stop here. */

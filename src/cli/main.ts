@@ -14,23 +14,12 @@ import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { validateCommand } from "./commands/validate.js";
+import { type Io, type Status, UsageError } from "./io.js";
 import { ChartsFailed, ioCause, isIoError, OutputError } from "./output-folder.js";
 import { handleInterrupts } from "./signals.js";
 
-/** A failure the user caused (bad flag, bad scenario): exit code 2. */
-export class UsageError extends Error {
-  override name = "UsageError";
-}
-
-export interface Io {
-  stdout: (text: string) => void;
-  stderr: (text: string) => void;
-}
-
-/** The exit code a command settles on without throwing (e.g. some files invalid). */
-export interface Status {
-  code: number;
-}
+// Re-exported for callers of main (tests, the library) that name them from here.
+export { type Io, type Status, UsageError } from "./io.js";
 
 const processIo: Io = {
   stdout: (text) => process.stdout.write(text),

@@ -32,7 +32,7 @@ import { homedir, hostname } from "node:os";
 import { basename, dirname, isAbsolute, join, parse, relative, resolve, sep } from "node:path";
 import type { Argv } from "yargs";
 import { VERSION } from "../version.js";
-import { UsageError } from "./main.js";
+import { UsageError } from "./io.js";
 import { registerCleanup } from "./signals.js";
 
 /** The manifest's file name inside every output folder sim writes. */

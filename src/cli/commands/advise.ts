@@ -37,7 +37,7 @@ import {
   precisionNote,
 } from "../experiment-options.js";
 import { table } from "../format.js";
-import { type Io, UsageError } from "../main.js";
+import { type Io, UsageError } from "../io.js";
 import { chartsFailed, completeOutput, defaultFolder, forceFlag, OutputFolder } from "../output-folder.js";
 import { progressBar } from "../progress.js";
 

@@ -8,7 +8,7 @@ import { CalibrateError } from "../../calibrate/run.js";
 import { jsonText } from "../../report/files.js";
 import { formatDuration } from "../../scenario/units.js";
 import { table } from "../format.js";
-import { type Io, UsageError } from "../main.js";
+import { type Io, UsageError } from "../io.js";
 import { checkFileTarget, writeFileWhole } from "../output-folder.js";
 
 /** The first bytes of a scenario file that sim calibrate wrote (see the handler). */

@@ -7,7 +7,7 @@ import { MAX_BOUNCE_BYTES, parseBounce } from "../../explain/bounce.js";
 import { explainBounce, explanationText, needsAdvice } from "../../explain/explain.js";
 import { jsonText } from "../../report/files.js";
 import { loadScenario } from "../../scenario/load.js";
-import { type Io, UsageError } from "../main.js";
+import { type Io, UsageError } from "../io.js";
 
 interface ExplainArgs {
   bounce?: string;

@@ -7,7 +7,7 @@ import { sweepCsv, sweepJson } from "../../experiment/sweep.js";
 import { jsonText, runJson, writeRunFiles } from "../../report/files.js";
 import { readJsonFile } from "../../scenario/load.js";
 import { summaryTable } from "../format.js";
-import { type Io, UsageError } from "../main.js";
+import { type Io, UsageError } from "../io.js";
 import { chartsFailed, completeOutput, defaultFolder, forceFlag, OutputFolder } from "../output-folder.js";
 import { sweepTable, writeSweepCharts } from "./sweep.js";
 

@@ -8,7 +8,7 @@ import type { Summary, TimeseriesRow } from "../../experiment/summary.js";
 import type { SweepFile } from "../../report/charts/sweep.js";
 import { decodeUtf8 } from "../../scenario/json.js";
 import { readJsonFile, readLimited } from "../../scenario/load.js";
-import { type Io, UsageError } from "../main.js";
+import { type Io, UsageError } from "../io.js";
 import { ChartsFailed, completeOutput, forceFlag, OutputFolder } from "../output-folder.js";
 
 interface ReportArgs {

@@ -20,7 +20,7 @@ import {
   writePartialFile,
 } from "../experiment-options.js";
 import { summaryTable } from "../format.js";
-import { type Io, UsageError } from "../main.js";
+import { type Io, UsageError } from "../io.js";
 import { chartsFailed, completeOutput, defaultFolder, forceFlag, OutputFolder } from "../output-folder.js";
 import { progressBar } from "../progress.js";
 

@@ -2,7 +2,7 @@
 import type { CommandModule } from "yargs";
 import { jsonText } from "../../report/files.js";
 import { scenarioJsonSchema } from "../../scenario/json-schema.js";
-import type { Io } from "../main.js";
+import type { Io } from "../io.js";
 
 export function schemaCommand(io: Io): CommandModule {
   return {

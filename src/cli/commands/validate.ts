@@ -1,7 +1,7 @@
 // `sim validate FILE...`: check scenarios without running them.
 import type { CommandModule } from "yargs";
 import { loadScenario, ScenarioError } from "../../scenario/load.js";
-import type { Io, Status } from "../main.js";
+import type { Io, Status } from "../io.js";
 
 export function validateCommand(io: Io, status: Status): CommandModule<object, { files: string[] }> {
   return {

@@ -1,6 +1,6 @@
 // Exim's default retry rule `F,2h,15m; G,16h,1h,1.5; F,4d,6h` (Exim spec, chapter "Retry
 // configuration", and src/retry.c `retry_update`), computed once as a table of retry ages.
-import type { RetrySchedule } from "./index.js";
+import type { RetrySchedule } from "./schedule.js";
 
 /** One retry parameter set: `F,cutoff,interval` or `G,cutoff,start,multiplier` (seconds). */
 export type EximRule =

@@ -1,6 +1,6 @@
 // A retry schedule given as a list of ages (`mta.retry: ["5m", "1h", …]`), for MTAs or settings
 // that the named schedules do not cover: a retry at each listed age, none after the last.
-import type { RetrySchedule } from "./index.js";
+import type { RetrySchedule } from "./schedule.js";
 
 /** The listed ages, sorted ascending and deduplicated; nextAge is a binary search, O(log n). */
 export class ExplicitSchedule implements RetrySchedule {

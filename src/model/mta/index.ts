@@ -4,11 +4,9 @@ import { EximSchedule } from "./exim.js";
 import { ExplicitSchedule } from "./explicit.js";
 import { PostfixSchedule } from "./postfix.js";
 import { QmailSchedule } from "./qmail.js";
+import type { RetrySchedule } from "./schedule.js";
 
-export interface RetrySchedule {
-  /** Age (seconds since the message arrived at the server's queue) of the retry after one at `age`, where the first attempt is at age 0; Infinity if none. */
-  nextAge(age: number): number;
-}
+export type { RetrySchedule } from "./schedule.js";
 
 export type RetrySpec = "qmail" | "postfix" | "exim" | number[];
 

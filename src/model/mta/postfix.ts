@@ -1,6 +1,6 @@
 // Postfix's per-message exponential backoff (qmgr_active.c): a deferred message waits as long as
 // it has been queued, clamped to [minimal_backoff_time, maximal_backoff_time] = [300 s, 4000 s].
-import type { RetrySchedule } from "./index.js";
+import type { RetrySchedule } from "./schedule.js";
 
 /** Postfix `minimal_backoff_time` default (postconf(5); 1000 s before Postfix 2.4). */
 export const MINIMAL_BACKOFF_TIME = 300;

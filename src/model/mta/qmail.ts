@@ -1,6 +1,6 @@
 // qmail's quadratic retry schedule (qmail-send.c), the one in the story's bounce: after a
 // temporary failure, the next try is at birth + (⌊√age⌋ + chanskip)², chanskip 20 for remote mail.
-import type { RetrySchedule } from "./index.js";
+import type { RetrySchedule } from "./schedule.js";
 
 /** qmail-send.c `chanskip[]` for the remote channel (10 is the local one). */
 const CHANSKIP_REMOTE = 20;
