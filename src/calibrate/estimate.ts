@@ -2,6 +2,8 @@
 // its method — and to a scenario that `sim run` and `sim advise` accept (DESIGN §1), carrying
 // the estimates in its `calibration` block.
 import { listById } from "../classify/lists.js";
+import { policyNamed } from "../model/balancers/index.js";
+import { timeScaleField } from "../model/balancers/policy.js";
 import { retryAges, retrySchedule } from "../model/mta/index.js";
 import { MTA_QUEUE_LIFETIME } from "../scenario/schema.js";
 import { wilson, Z95 } from "../stats/wilson.js";
@@ -398,6 +400,18 @@ function majority(votes: Map<string, number>): string | null {
   return best;
 }
 
+/**
+ * `pool.balancer` of the detected policy: the period the log shows goes into the policy's own
+ * time-scale field (a timer's period, a DNS TTL), its sweep default when the log shows none.
+ */
+export function calibratedBalancer(name: string, period: number | null): Record<string, unknown> {
+  const policy = policyNamed(name);
+  const field = policy ? timeScaleField(policy) : null;
+  if (!policy || field === null) return { policy: name };
+  const seconds = period ?? (policy.sweepDefaults[field] as number);
+  return { policy: name, [field]: Math.max(1, Math.round(seconds)) };
+}
+
 /** The calibrated scenario (plain JSON, valid against the schema) with its calibration block. */
 export function calibratedScenario(c: Calibration, name: string): Record<string, unknown> {
   const servers = Math.max(1, c.relays.list.length);
@@ -410,13 +424,7 @@ export function calibratedScenario(c: Calibration, name: string): Record<string,
       listed.push({ indices: [c.relays.list[w.relay].server], on: [l.name], from, until });
     }
   }
-  const policy = c.policy.policy;
-  const balancer =
-    policy === "timer"
-      ? { policy, period: Math.max(1, Math.round(c.policy.period ?? 600)) }
-      : policy === "dns"
-        ? { policy, ttl: Math.max(1, Math.round(c.policy.period ?? 300)) }
-        : { policy };
+  const balancer = calibratedBalancer(c.policy.policy, c.policy.period);
   const waits = c.resend.waitSeconds;
   // The users' observed waits as an empirical distribution (ten deciles' midpoints).
   const after = waits.deciles.length > 0 ? { empirical: waits.deciles } : { uniform: ["5m", "15m"] };

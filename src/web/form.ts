@@ -24,7 +24,11 @@ export interface FieldSpec {
   when?: (raw: RawScenario) => boolean;
 }
 
-const policyIs = (p: Policy) => (raw: RawScenario) => get(raw, ["pool", "balancer", "policy"]) === p;
+/** Whether the chosen policy takes `field` (its sweep defaults list the fields it accepts). */
+const policyTakes = (field: string) => (raw: RawScenario) => {
+  const fields = POLICY_FIELDS[get(raw, ["pool", "balancer", "policy"]) as Policy];
+  return fields !== undefined && Object.hasOwn(fields, field);
+};
 
 /** The form's fixed fields, in order; the lists (blacklists) are rows of listFields. */
 export const FIELDS: readonly FieldSpec[] = [
@@ -50,7 +54,7 @@ export const FIELDS: readonly FieldSpec[] = [
     path: ["pool", "balancer", "period"],
     kind: "text",
     hint: "e.g. 10m",
-    when: policyIs("timer"),
+    when: policyTakes("period"),
   },
   {
     id: "f-phase",
@@ -58,7 +62,7 @@ export const FIELDS: readonly FieldSpec[] = [
     path: ["pool", "balancer", "phase"],
     kind: "select",
     options: ["global", "per-sender"],
-    when: policyIs("timer"),
+    when: policyTakes("phase"),
   },
   {
     id: "f-assignment",
@@ -66,7 +70,7 @@ export const FIELDS: readonly FieldSpec[] = [
     path: ["pool", "balancer", "assignment"],
     kind: "select",
     options: ["rotate", "shuffle"],
-    when: policyIs("timer"),
+    when: policyTakes("assignment"),
   },
   {
     id: "f-ttl",
@@ -74,7 +78,7 @@ export const FIELDS: readonly FieldSpec[] = [
     path: ["pool", "balancer", "ttl"],
     kind: "text",
     hint: "e.g. 5m",
-    when: policyIs("dns"),
+    when: policyTakes("ttl"),
   },
   {
     id: "f-after",

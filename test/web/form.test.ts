@@ -78,6 +78,18 @@ describe("form fields", () => {
     expect(get(raw, ["pool", "balancer"])).toEqual({ policy: "sticky" });
     expect(validate(raw).problems).toEqual([]);
   });
+
+  it("show a balancer field only for the policies that take it", () => {
+    const shown = (policy: string) => {
+      const raw = story();
+      withPolicy(raw, policy);
+      return FIELDS.filter((f) => f.path[1] === "balancer" && f.when?.(raw) !== false).map((f) => f.id);
+    };
+    expect(shown("timer")).toEqual(["f-policy", "f-period", "f-phase", "f-assignment"]);
+    expect(shown("dns")).toEqual(["f-policy", "f-ttl"]);
+    expect(shown("sticky")).toEqual(["f-policy"]);
+    expect(shown("random")).toEqual(["f-policy"]);
+  });
 });
 
 describe("validation", () => {

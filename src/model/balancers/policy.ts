@@ -63,3 +63,20 @@ export interface BalancerPolicy<P extends PolicyName = PolicyName> {
   /** The policy as words in the story's first sentence ("timer balancing with a 10-minute period …"). */
   words(spec: SpecOf<P>, format: ProseFormat): string;
 }
+
+/**
+ * The `pool.balancer` field that holds a policy's own time scale (timer: "period", dns: "ttl"), or
+ * null for a policy without one: the numeric sweep default that its timeScale reads back. Lets a
+ * caller that has measured a time scale (sim calibrate's period) write it into a balancer, and
+ * the web form show the field, without naming policies.
+ */
+export function timeScaleField(policy: BalancerPolicy): string | null {
+  for (const [field, value] of Object.entries(policy.sweepDefaults)) {
+    if (typeof value !== "number") continue;
+    // A value no default has, so that a match is this field's and not another's.
+    const probe = 2 * value + 1;
+    const spec = { ...policy.sweepDefaults, policy: policy.name, [field]: probe } as SpecOf<PolicyName>;
+    if (policy.timeScale(spec, () => null)?.seconds === probe) return field;
+  }
+  return null;
+}

@@ -1,0 +1,29 @@
+// timeScaleField: the balancer field holding a policy's own time scale, read from the policy
+// module (its sweep defaults and timeScale) rather than from a switch on the policy's name.
+import { describe, expect, it } from "vitest";
+import { policyNamed } from "../../../src/model/balancers/index.js";
+import { type BalancerPolicy, timeScaleField } from "../../../src/model/balancers/policy.js";
+import { POLICIES } from "../../../src/scenario/schema.js";
+
+const field = (name: string) => timeScaleField(policyNamed(name) as BalancerPolicy);
+
+describe("timeScaleField", () => {
+  it("names the timer's period and the DNS TTL", () => {
+    expect(field("timer")).toBe("period");
+    expect(field("dns")).toBe("ttl");
+  });
+
+  it("is null for the policies that pick afresh or stay put", () => {
+    for (const name of ["random", "round-robin", "sticky", "least-connections"]) expect(field(name)).toBeNull();
+  });
+
+  it("names, for every policy, a field whose value timeScale reads back", () => {
+    for (const name of POLICIES) {
+      const policy = policyNamed(name) as BalancerPolicy;
+      const f = timeScaleField(policy);
+      if (f === null) continue;
+      const spec = { ...policy.sweepDefaults, policy: name, [f]: 1234 } as Parameters<typeof policy.timeScale>[0];
+      expect(policy.timeScale(spec, () => null)?.seconds).toBe(1234);
+    }
+  });
+});
