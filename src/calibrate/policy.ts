@@ -12,6 +12,8 @@
 //      over the relays, so per-relay counts in blocks of picks are far less dispersed than
 //      random picks' (a χ² dispersion test).
 
+import { formatDuration, formatPercent } from "../format.js";
+
 export const POLICY_CHOICES = ["random", "round-robin", "timer", "sticky", "dns"] as const;
 export type PolicyChoice = (typeof POLICY_CHOICES)[number];
 
@@ -155,11 +157,10 @@ export function testPolicy(
     dispersion: null,
   };
   const reasons: string[] = [];
-  const pct = (x: number) => `${(100 * x).toFixed(1)} %`;
 
   if (pairs >= POLICY_TEST.minPairs && sameRelay >= POLICY_TEST.stickySame) {
     reasons.push(
-      `${pct(sameRelay)} of ${pairs} consecutive messages by the same sender left through the same relay (independent picks: ${pct(coincidence)}): sticky.`,
+      `${formatPercent(sameRelay)} of ${pairs} consecutive messages by the same sender left through the same relay (independent picks: ${formatPercent(coincidence)}): sticky.`,
     );
     return { policy: "sticky", cycle: null, period: null, evidence, reasons };
   }
@@ -188,13 +189,13 @@ export function testPolicy(
     const T = grid[best];
     evidence.scale = { estimate: T, ci95: [Math.min(...inside), Math.max(...inside)] };
     reasons.push(
-      `A sender's next message takes the same relay less often the longer it waits (likelihood ratio ${lr.toFixed(0)} against a flat rate, threshold ${POLICY_TEST.timeDependenceLR}), falling to chance after about ${Math.round(T)} s: timer or DNS caching.`,
+      `A sender's next message takes the same relay less often the longer it waits (likelihood ratio ${lr.toFixed(0)} against a flat rate, threshold ${POLICY_TEST.timeDependenceLR}), falling to chance after about ${formatDuration(Math.round(T))}: timer or DNS caching.`,
     );
     const alignment = alignmentScore(pairT1, pairT2, pairSame, T);
     evidence.alignment = alignment;
     if (alignment !== null && alignment.score >= POLICY_TEST.alignment) {
       reasons.push(
-        `One slot grid (period ${Math.round(alignment.period)} s, phase ${Math.round(alignment.phase)} s) explains ${pct(alignment.score)} of the changes and non-changes (threshold ${pct(POLICY_TEST.alignment)}): every sender switches at the same moments — a timer.`,
+        `One slot grid (period ${formatDuration(Math.round(alignment.period))}, phase ${formatDuration(Math.round(alignment.phase))}) explains ${formatPercent(alignment.score)} of the changes and non-changes (threshold ${formatPercent(POLICY_TEST.alignment)}): every sender switches at the same moments — a timer.`,
       );
       // Consecutive slots of one sender: relay r is followed by its successor in the rotation.
       const next: [number, number][] = [];
@@ -208,7 +209,7 @@ export function testPolicy(
       return { policy: "timer", cycle, period: alignment.period, evidence, reasons };
     }
     reasons.push(
-      `No single slot grid explains the switches (best ${alignment ? pct(alignment.score) : "n/a"}): each sender switches on its own clock — DNS caching (or a timer with per-sender phase).`,
+      `No single slot grid explains the switches (best ${alignment ? formatPercent(alignment.score) : "n/a"}): each sender switches on its own clock — DNS caching (or a timer with per-sender phase).`,
     );
     // TTL: the shortest wait from a run's start to a switch; runs (rarely merged by chance) stay below it.
     const below = runLengths.filter((x) => x <= ttlUpper);
@@ -221,7 +222,7 @@ export function testPolicy(
     return { policy: "dns", cycle: null, period: ttl, evidence, reasons };
   }
   reasons.push(
-    `A sender's next message takes the same relay ${pct(sameRelay)} of the time whatever the wait (likelihood ratio ${lr.toFixed(1)} < ${POLICY_TEST.timeDependenceLR}; independent picks: ${pct(coincidence)}): not sticky, not time-dependent.`,
+    `A sender's next message takes the same relay ${formatPercent(sameRelay)} of the time whatever the wait (likelihood ratio ${lr.toFixed(1)} < ${POLICY_TEST.timeDependenceLR}; independent picks: ${formatPercent(coincidence)}): not sticky, not time-dependent.`,
   );
   const dispersion = dispersionTest(order, relay, counts, n);
   evidence.dispersion = dispersion;

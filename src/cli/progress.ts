@@ -2,6 +2,8 @@
 // clean. Shows replications done, rate, simulated time and ETA, once a run has lasted a second.
 // Replications in flight count by their simulated share, so one long replication shows progress.
 
+import { formatDuration } from "../format.js";
+
 export interface Progress {
   /**
    * `total` may grow between calls (precision targets add batches); `running` is the simulated
@@ -32,21 +34,6 @@ function underCi(env: ProgressContext["env"]): boolean {
 /** Redraw at most this often: a fast run would otherwise spend its time writing to the terminal. */
 const REDRAW_MS = 100;
 
-function formatEta(seconds: number): string {
-  if (!Number.isFinite(seconds)) return "?";
-  if (seconds < 90) return `${seconds.toFixed(0)} s`;
-  if (seconds < 5400) return `${(seconds / 60).toFixed(0)} min`;
-  return `${(seconds / 3600).toFixed(1)} h`;
-}
-
-/** Simulated time, short: `45 s`, `12 min`, `3.2 h`, `2.3 d`. */
-export function formatSimulated(seconds: number): string {
-  if (seconds < 90) return `${seconds.toFixed(0)} s`;
-  if (seconds < 5400) return `${(seconds / 60).toFixed(0)} min`;
-  if (seconds < 172800) return `${(seconds / 3600).toFixed(1)} h`;
-  return `${(seconds / 86400).toFixed(1)} d`;
-}
-
 /**
  * One line: `label [####....] 12/40  8.1/s  ETA 3 s`; with replications in flight (`running`,
  * their simulated share) and a horizon: `label [#.......] 0/1  sim 2.3 d of 7.0 d  ETA 40 s`.
@@ -66,8 +53,8 @@ export function progressLine(
   const filled = total > 0 ? Math.min(width, Math.round((width * progress) / total)) : 0;
   const bar = `${"#".repeat(filled)}${".".repeat(width - filled)}`;
   const simulated =
-    horizon !== undefined ? `  sim ${formatSimulated(progress * horizon)} of ${formatSimulated(total * horizon)}` : "";
-  return `${label} [${bar}] ${done}/${total}  ${rate.toFixed(1)}/s${simulated}  ETA ${formatEta(eta)}`;
+    horizon !== undefined ? `  sim ${formatDuration(progress * horizon)} of ${formatDuration(total * horizon)}` : "";
+  return `${label} [${bar}] ${done}/${total}  ${rate.toFixed(1)}/s${simulated}  ETA ${formatDuration(eta)}`;
 }
 
 /** `horizon`: simulated seconds per replication, to show simulated time. */

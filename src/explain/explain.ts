@@ -4,7 +4,7 @@
 // Browser-safe: no I/O; the advice is computed by the caller.
 import { type Classification, classifyReply } from "../classify/replies.js";
 import type { Advice } from "../experiment/advise.js";
-import { formatDuration } from "../scenario/units.js";
+import { formatPercent, formatPercentRange, formatRoundDuration } from "../format.js";
 import type { Bounce } from "./bounce.js";
 
 /** What to do, for scripts. */
@@ -52,8 +52,8 @@ const CLASS_WORDS: Record<Classification["class"], string> = {
   other: "a reason the classifier does not recognise",
 };
 
-const percent = (x: number | null) => (x === null ? "?" : `${(100 * x).toFixed(1)} %`);
-const interval = (ci: [number, number] | null) => (ci ? ` (95 % CI ${percent(ci[0])}–${percent(ci[1])})` : "");
+const percent = (x: number | null) => (x === null ? "?" : formatPercent(x));
+const interval = (ci: [number, number] | null) => (ci ? ` (95 % CI ${formatPercentRange(ci[0], ci[1])})` : "");
 
 /** Whether the scenario's pool knows the list that caused the bounce. */
 function scenarioHasList(advice: Advice, list: string | null): boolean {
@@ -96,7 +96,7 @@ function adviceSentences(
     case "wait": {
       const wait = advice.shortestGoodWait ?? 0;
       sentences.push(
-        `${pool} resending at once is rejected again ${percent(advice.atOnce?.mean ?? null)} of the time${interval(advice.atOnce?.ci95 ?? null)}; after waiting ${formatDuration(wait)} or more, ${percent(advice.shortestGoodWaitFailure?.mean ?? null)}${interval(advice.shortestGoodWaitFailure?.ci95 ?? null)}. Wait ${formatDuration(wait)}, then resend.`,
+        `${pool} resending at once is rejected again ${percent(advice.atOnce?.mean ?? null)} of the time${interval(advice.atOnce?.ci95 ?? null)}; after waiting ${formatRoundDuration(wait)} or more, ${percent(advice.shortestGoodWaitFailure?.mean ?? null)}${interval(advice.shortestGoodWaitFailure?.ci95 ?? null)}. Wait ${formatRoundDuration(wait)}, then resend.`,
       );
       return { sentences, action: "wait-then-resend", wait };
     }
@@ -218,7 +218,7 @@ export function explanationText(e: Explanation): string {
   for (const r of e.recipients) {
     if (r.diagnostic) lines.push(`  ${r.diagnostic}`, "");
     for (const s of r.sentences) lines.push(s);
-    lines.push(`What to do: ${r.action}${r.waitSeconds ? ` (${formatDuration(r.waitSeconds)})` : ""}`, "");
+    lines.push(`What to do: ${r.action}${r.waitSeconds ? ` (${formatRoundDuration(r.waitSeconds)})` : ""}`, "");
   }
   return `${lines.join("\n")}`;
 }

@@ -2,34 +2,28 @@
 // policy and operator tables' cells, and the "Advice" section at the top of report.html.
 // Every sentence is computed from advice.json's numbers; nothing is written per scenario.
 import type { Advice, DifferenceEstimate, Estimate, PolicyAdvice } from "../experiment/advise.js";
-import { maxOf } from "../stats/extremes.js";
-import { policyLabel, ruleWords } from "./charts/advice.js";
 import {
-  type ChartSpec,
   durationWords,
-  EMBED_OPTIONS,
   formatDuration,
   formatPercent,
+  formatPercentRange,
   formatRoundDuration,
-} from "./charts/theme.js";
+  percentDigits,
+  percentNumber,
+} from "../format.js";
+import { maxOf } from "../stats/extremes.js";
+import { policyLabel, ruleWords } from "./charts/advice.js";
+import { type ChartSpec, EMBED_OPTIONS } from "./charts/theme.js";
 import { html, inlineScript, joinHtml, type SafeHtml, scriptJson, trustedHtml } from "./safe-html.js";
-
-/** Decimals for percentages so that the smallest of them still shows two significant digits. */
-function percentDigits(values: readonly number[]): number {
-  const largest = maxOf(values.map((v) => Math.abs(v * 100)));
-  return largest === 0 || largest >= 1 ? 1 : largest >= 0.1 ? 2 : 3;
-}
 
 /** "12.4 %". */
 export function percentText(e: Estimate | null): string {
-  return e?.mean == null ? "n/a" : `${(e.mean * 100).toFixed(percentDigits([e.mean]))} %`;
+  return e?.mean == null ? "n/a" : formatPercent(e.mean, percentDigits([e.mean]));
 }
 
 /** "95 % CI 10.2–14.6 %", or "" without an interval. */
 export function percentCi(ci: readonly [number, number] | null): string {
-  if (!ci) return "";
-  const digits = percentDigits(ci);
-  return `95 % CI ${(ci[0] * 100).toFixed(digits)}–${(ci[1] * 100).toFixed(digits)} %`;
+  return ci ? `95 % CI ${formatPercentRange(ci[0], ci[1])}` : "";
 }
 
 /** "3.7 % (95 % CI 1.6–5.8 %)". */
@@ -46,11 +40,9 @@ export function ciText(ci: readonly [number, number] | null, format: (x: number)
 /** A table cell: "12.4 % (10.2–14.6)", one number of decimals for all three; no interval when it has no width. */
 export function percentCell(e: Estimate | null): string {
   if (e?.mean == null) return "n/a";
-  const values = [e.mean, ...(e.ci95 ?? [])];
-  const digits = percentDigits(values);
-  const f = (x: number) => (x * 100).toFixed(digits);
-  if (!e.ci95 || e.ci95[0] === e.ci95[1]) return `${f(e.mean)} %`;
-  return `${f(e.mean)} % (${f(e.ci95[0])}–${f(e.ci95[1])})`;
+  const digits = percentDigits([e.mean, ...(e.ci95 ?? [])]);
+  if (!e.ci95 || e.ci95[0] === e.ci95[1]) return formatPercent(e.mean, digits);
+  return `${formatPercent(e.mean, digits)} (${percentNumber(e.ci95[0], digits)}–${percentNumber(e.ci95[1], digits)})`;
 }
 
 /** A table cell of another unit: "143 (136–150)". */
@@ -73,10 +65,7 @@ export function differenceCell(d: DifferenceEstimate | null, format: (x: number)
 }
 
 /** A difference of proportions in percentage points, two significant digits: "3.0", "0.045". */
-function points(x: number): string {
-  const a = Math.abs(x * 100);
-  return (x * 100).toFixed(a === 0 || a >= 1 ? 1 : a >= 0.1 ? 2 : 3);
-}
+const points = (x: number) => percentNumber(x);
 
 /** A wait in words for sentences: "10 minutes", "90 seconds", "7.5 min". */
 export function waitWords(seconds: number): string {

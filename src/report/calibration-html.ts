@@ -2,6 +2,7 @@
 // `calibration` block, each with its 95 % interval, evidence count and method. The block comes
 // from a file (summary.json, the scenario) and is hostile: every field is read defensively (a
 // missing or mistyped field shows as "?", never throws) and every text goes through `html`.
+import { formatDuration, formatPercent } from "../format.js";
 import { html, joinHtml, type SafeHtml } from "./safe-html.js";
 
 /** Rows shown at most for the lists (the schema allows 30 lists; a crafted block may hold more). */
@@ -25,15 +26,8 @@ function text(v: unknown): string {
 type Show = (x: number) => string;
 const plain: Show = (x) => Number(x.toPrecision(3)).toLocaleString("en-US");
 const whole: Show = (x) => Math.round(x).toLocaleString("en-US");
-const percent: Show = (x) => `${(100 * x).toFixed(1)} %`;
-/** A duration in the unit that reads best: "45 s", "12 min", "7.5 h", "2.3 d". */
-const duration: Show = (x) => {
-  const a = Math.abs(x);
-  if (a < 120) return `${plain(x)} s`;
-  if (a < 7200) return `${plain(x / 60)} min`;
-  if (a < 2 * 86_400) return `${plain(x / 3600)} h`;
-  return `${plain(x / 86_400)} d`;
-};
+const percent: Show = (x) => formatPercent(x);
+const duration: Show = (x) => formatDuration(x);
 
 /** One estimate row: name, value, [low, high], evidence, method. */
 function intervalRow(name: string, interval: unknown, show: Show, unit = ""): SafeHtml {

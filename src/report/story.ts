@@ -2,17 +2,11 @@
 // 10-minute period, …") and a headline computed from the results, never written by hand.
 import type { Metric } from "../experiment/result.js";
 import type { DelayBin, Summary } from "../experiment/summary.js";
+import { durationWords, formatCount, formatDuration, formatPercent, formatRoundDuration } from "../format.js";
 import { policyNamed } from "../model/balancers/index.js";
 import type { Dist, Scenario } from "../scenario/schema.js";
 import { ADVICE_WINDOW, closedFormResendFailure } from "./charts/resend-by-delay.js";
-import {
-  durationWords,
-  formatCount,
-  formatDuration,
-  formatMetric,
-  formatPercent,
-  formatRoundDuration,
-} from "./charts/theme.js";
+import { formatMetric } from "./charts/theme.js";
 
 /** A duration in prose: "10 min", "2 h" (round values stay round). */
 const d = formatRoundDuration;

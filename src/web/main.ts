@@ -4,6 +4,7 @@
 import presets from "relaysim:presets";
 import type { Advice } from "../experiment/advise.js";
 import type { Summary } from "../experiment/summary.js";
+import { formatDuration } from "../format.js";
 import { adviceHeadline, operatorRows, policyHeader, policyRows } from "../report/advice-html.js";
 import { adviceChart } from "../report/charts/advice.js";
 import { resendByDelayChart } from "../report/charts/resend-by-delay.js";
@@ -386,7 +387,7 @@ async function run(): Promise<void> {
       },
       progress,
     });
-    $("status").textContent = `Done in ${((performance.now() - started) / 1000).toFixed(1)} s.`;
+    $("status").textContent = `Done in ${formatDuration((performance.now() - started) / 1000)}.`;
   } catch (error) {
     if (error instanceof StoppedError)
       $("status").textContent = "Stopped. The numbers shown are from the replications finished before.";

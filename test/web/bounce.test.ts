@@ -58,7 +58,7 @@ describe("explainPaste", () => {
     expect(e.scenario).toBe("mypool");
     expect(e.recipients[0].action).toBe("wait-then-resend");
     expect(e.recipients[0].waitSeconds).toBe(600);
-    expect(e.recipients[0].sentences.join(" ")).toContain("Wait 10m, then resend.");
+    expect(e.recipients[0].sentences.join(" ")).toContain("Wait 10 min, then resend.");
     // The greylisted recipient of the same DSN: the server retries; no advice needed.
     expect(e.recipients[1].action).toBe("nothing-server-retries");
   });

@@ -5,8 +5,8 @@ import type { Calibration, Interval } from "../../calibrate/estimate.js";
 import { LOG_FORMATS, type LogFormat } from "../../calibrate/formats.js";
 import { calibrateFiles, LogReadError } from "../../calibrate/reader.js";
 import { CalibrateError } from "../../calibrate/run.js";
+import { formatDuration, formatPercent } from "../../format.js";
 import { jsonText } from "../../report/files.js";
-import { formatDuration } from "../../scenario/units.js";
 import { table } from "../format.js";
 import { type Io, UsageError } from "../io.js";
 import { checkFileTarget, writeFileWhole } from "../output-folder.js";
@@ -26,7 +26,7 @@ interface CalibrateArgs {
 }
 
 const fmt = (x: number | null, digits = 2) => (x === null ? "?" : Number(x.toFixed(digits)).toString());
-const pct = (x: number | null) => (x === null ? "?" : `${(100 * x).toFixed(1)} %`);
+const pct = (x: number | null) => (x === null ? "?" : formatPercent(x));
 const ci = (i: Interval, f: (x: number | null) => string = (x) => fmt(x)) =>
   i.ci95 ? `${f(i.estimate)} [${f(i.ci95[0])}, ${f(i.ci95[1])}]` : f(i.estimate);
 

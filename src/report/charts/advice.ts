@@ -3,20 +3,12 @@
 // shortest good wait marked — the whole verdict in one picture.
 import type { Advice, PolicyAdvice } from "../../experiment/advise.js";
 import { distributionRange } from "../../experiment/advise-grid.js";
+import { formatDuration, formatPercent, formatRoundDuration } from "../../format.js";
 import type { Dist } from "../../scenario/schema.js";
 import { maxOf, minOf } from "../../stats/extremes.js";
 import { distributionWords } from "../story.js";
 import { delayUnit } from "./resend-by-delay.js";
-import {
-  CATEGORY_RANGE,
-  type ChartSpec,
-  CONFIG,
-  formatDuration,
-  formatPercent,
-  formatRoundDuration,
-  VEGA_LITE_SCHEMA,
-  WIDTH,
-} from "./theme.js";
+import { CATEGORY_RANGE, type ChartSpec, CONFIG, VEGA_LITE_SCHEMA, WIDTH } from "./theme.js";
 
 /** The scenario's resend rule in words: "5–15 min", "0–15 min", "10 min". */
 export function ruleWords(after: Dist): string {

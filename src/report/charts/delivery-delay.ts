@@ -1,6 +1,7 @@
 // Chart 3 of issue 4: the empirical CDF of delivery delay (delivery − first submission), on a
 // log time axis because delays run from the 2-second session to days of MTA retries.
 import type { Summary } from "../../experiment/summary.js";
+import { formatCount, formatDuration, formatPercent } from "../../format.js";
 import { minOf } from "../../stats/extremes.js";
 import {
   type ChartSpec,
@@ -8,9 +9,6 @@ import {
   CONFIG,
   DURATION_LABEL_EXPR,
   durationTicks,
-  formatCount,
-  formatDuration,
-  formatPercent,
   VEGA_LITE_SCHEMA,
   WIDTH,
 } from "./theme.js";

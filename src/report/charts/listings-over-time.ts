@@ -1,19 +1,9 @@
 // Chart 4 of issue 4: how many relays were listed and what share of attempts was rejected, per
 // `output.timeseries` bucket — where listings come and go (compromise) the two move together.
 import type { Summary, TimeseriesRow } from "../../experiment/summary.js";
+import { DAY, formatDuration, formatRoundDuration, HOUR, type TimeUnit } from "../../format.js";
 import { maxOf } from "../../stats/extremes.js";
-import {
-  type ChartSpec,
-  COLOURS,
-  CONFIG,
-  DAY,
-  formatDuration,
-  formatRoundDuration,
-  HOUR,
-  type TimeUnit,
-  VEGA_LITE_SCHEMA,
-  WIDTH,
-} from "./theme.js";
+import { type ChartSpec, COLOURS, CONFIG, VEGA_LITE_SCHEMA, WIDTH } from "./theme.js";
 
 /** Hours up to three days of simulated time, days beyond. */
 export function timeUnit(horizonSeconds: number): TimeUnit {

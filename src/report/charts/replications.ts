@@ -2,6 +2,7 @@
 // so users see how much one simulated week differs from the next (listed relays are redrawn).
 import { METRICS, type Metric } from "../../experiment/result.js";
 import type { Summary } from "../../experiment/summary.js";
+import { type TimeUnit, unitFor } from "../../format.js";
 import { maxOf, minOf } from "../../stats/extremes.js";
 import {
   type ChartSpec,
@@ -10,8 +11,6 @@ import {
   formatMetric,
   METRIC_KIND,
   METRIC_TITLES,
-  type TimeUnit,
-  unitFor,
   VEGA_LITE_SCHEMA,
 } from "./theme.js";
 

@@ -1,23 +1,11 @@
 // Chart 1 of issue 4, the one the whole tool exists for: how often a user's resend is rejected
 // again, by how long they waited — with the closed form of DESIGN §5 where one exists.
 import type { Summary } from "../../experiment/summary.js";
+import { DAY, formatCount, formatDuration, formatPercent, HOUR, MINUTE, type TimeUnit } from "../../format.js";
 import { type ClosedForm, policyNamed } from "../../model/balancers/index.js";
 import type { Scenario } from "../../scenario/schema.js";
 import { maxOf } from "../../stats/extremes.js";
-import {
-  type ChartSpec,
-  COLOURS,
-  CONFIG,
-  DAY,
-  formatCount,
-  formatDuration,
-  formatPercent,
-  HOUR,
-  MINUTE,
-  type TimeUnit,
-  VEGA_LITE_SCHEMA,
-  WIDTH,
-} from "./theme.js";
+import { type ChartSpec, COLOURS, CONFIG, VEGA_LITE_SCHEMA, WIDTH } from "./theme.js";
 
 /** The support desk's advice the chart tests: "wait 5–15 minutes and resend" (DESIGN, the story). */
 export const ADVICE_WINDOW: readonly [number, number] = [300, 900];

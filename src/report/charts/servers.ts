@@ -2,7 +2,8 @@
 // with the relays that were ever on a blacklist highlighted, so the operator sees which IPs cost
 // them mail. The time-listed row tells relays apart when every one was listed at some time.
 import type { Summary } from "../../experiment/summary.js";
-import { type ChartSpec, COLOURS, CONFIG, formatCount, formatPercent, VEGA_LITE_SCHEMA, WIDTH } from "./theme.js";
+import { formatCount, formatPercent } from "../../format.js";
+import { type ChartSpec, COLOURS, CONFIG, VEGA_LITE_SCHEMA, WIDTH } from "./theme.js";
 
 export const LISTED = "listed on a blacklist at some time";
 export const NEVER_LISTED = "never listed";

@@ -1,18 +1,15 @@
 // Chart 6 of issue 4, for `sim sweep`: a metric against a swept parameter with CI bands (one line
 // per value of a second parameter) and a heatmap for two-parameter grids. Reads DIR/sweep.json.
 import type { Metric } from "../../experiment/result.js";
+import { formatPercent, formatRoundDuration, type TimeUnit, unitFor } from "../../format.js";
 import { maxOf, minOf } from "../../stats/extremes.js";
 import {
   type ChartSpec,
   COLOURS,
   CONFIG,
   formatMetric,
-  formatPercent,
-  formatRoundDuration,
   METRIC_KIND,
   METRIC_TITLES,
-  type TimeUnit,
-  unitFor,
   VEGA_LITE_SCHEMA,
   WIDTH,
 } from "./theme.js";

@@ -1,7 +1,8 @@
 // The look shared by every chart: one colour-blind-safe palette (Okabe & Ito), one font, and
-// the unit choices and labels that turn seconds and proportions into what people read.
+// the labels that turn seconds and proportions into what people read (in the words of format.ts).
 import type { TopLevelSpec } from "vega-lite";
 import type { Metric } from "../../experiment/result.js";
+import { formatDuration, formatPercent } from "../../format.js";
 
 /** A Vega-Lite spec as written to charts/*.vl.json. */
 export type ChartSpec = TopLevelSpec;
@@ -80,77 +81,6 @@ export const CONFIG = {
 /** Width of a single-panel chart in pixels (the report's column is wider than this). */
 export const WIDTH = 560;
 
-/** A time unit for an axis: seconds are divided by `seconds` and labelled with `label`. */
-export interface TimeUnit {
-  seconds: number;
-  /** Short form for axis titles and labels: "s", "min", "h", "d". */
-  label: string;
-  /** Long plural form for prose: "minutes". */
-  words: string;
-}
-
-export const SECOND: TimeUnit = { seconds: 1, label: "s", words: "seconds" };
-export const MINUTE: TimeUnit = { seconds: 60, label: "min", words: "minutes" };
-export const HOUR: TimeUnit = { seconds: 3600, label: "h", words: "hours" };
-export const DAY: TimeUnit = { seconds: 86_400, label: "d", words: "days" };
-
-/** The largest unit in which `maxSeconds` is still at least `atLeast` units (2 by default). */
-export function unitFor(maxSeconds: number, atLeast = 2): TimeUnit {
-  for (const unit of [DAY, HOUR, MINUTE]) if (maxSeconds >= atLeast * unit.seconds) return unit;
-  return SECOND;
-}
-
-/** Up to 3 significant digits, trailing zeros dropped: 2, 13.6, 0.058. */
-function short(x: number): string {
-  if (x === 0) return "0";
-  const digits = Math.abs(x) >= 100 ? 0 : Math.abs(x) >= 10 ? 1 : 2;
-  const fixed = x.toFixed(Math.abs(x) < 0.1 ? 3 : digits);
-  return fixed.includes(".") ? fixed.replace(/\.?0+$/, "") : fixed;
-}
-
-/** Seconds in their natural unit: "2 s", "13.6 min", "3.2 h", "1.5 d". */
-export function formatDuration(seconds: number): string {
-  const unit = unitFor(Math.abs(seconds), 2);
-  return `${short(seconds / unit.seconds)} ${unit.label}`;
-}
-
-/** A round duration in the largest unit that divides it: 3600 → "1 h", 600 → "10 min", 90 → "90 s". */
-export function formatRoundDuration(seconds: number): string {
-  for (const unit of [DAY, HOUR, MINUTE]) {
-    if (seconds >= unit.seconds && Number.isInteger(seconds / unit.seconds))
-      return `${seconds / unit.seconds} ${unit.label}`;
-  }
-  return formatDuration(seconds);
-}
-
-const LONG_UNITS: Array<[number, string]> = [
-  [86_400, "day"],
-  [3600, "hour"],
-  [60, "minute"],
-  [1, "second"],
-];
-
-/**
- * A duration in words, in the largest unit that divides it: "7 days", "10 minutes"; with
- * `adjective`, the hyphenated form: "10-minute". Non-round values fall back to {@link formatDuration}.
- */
-export function durationWords(seconds: number, adjective = false): string {
-  for (const [size, word] of LONG_UNITS) {
-    const n = seconds / size;
-    if (seconds >= size && Number.isInteger(n)) return adjective ? `${n}-${word}` : `${n} ${word}${n === 1 ? "" : "s"}`;
-  }
-  return formatDuration(seconds);
-}
-
-/** A proportion as a percentage with a precision that suits its size: "17 %", "3.2 %", "0.058 %". */
-export function formatPercent(p: number): string {
-  const pct = p * 100;
-  const a = Math.abs(pct);
-  const digits = a === 0 || a >= 1 ? 1 : a >= 0.1 ? 2 : 3;
-  // "100 %" and "10 %", not "100.0 %": a trailing ".0" claims a precision nobody needs.
-  return `${pct.toFixed(digits).replace(/\.0$/, "")} %`;
-}
-
 /**
  * A Vega expression labelling a seconds value in its natural unit, for log time axes whose
  * ticks span seconds to days (d3-format's "~r" drops trailing zeros).
@@ -218,11 +148,6 @@ export function formatInterval(metric: Metric, ci: readonly [number, number] | n
 /** File-name stem for a metric: "resendFailure" → "resend-failure". */
 export function kebab(name: string): string {
   return name.replace(/([a-z0-9])([A-Z])/g, "$1-$2").toLowerCase();
-}
-
-/** Number with thousands separators: 21,251. */
-export function formatCount(n: number): string {
-  return Math.round(n).toLocaleString("en-US");
 }
 
 /**

@@ -1,22 +1,17 @@
 // The shared formats and units: what every chart and the report print for seconds and shares.
 import { describe, expect, it } from "vitest";
 import {
-  CATEGORY_RANGE,
-  CONFIG,
   DAY,
-  durationTicks,
   durationWords,
-  FONT,
   formatDuration,
   formatPercent,
   formatRoundDuration,
   HOUR,
-  kebab,
   MINUTE,
-  OKABE_ITO,
   SECOND,
   unitFor,
-} from "../../../src/report/charts/theme.js";
+} from "../../../src/format.js";
+import { CATEGORY_RANGE, CONFIG, durationTicks, FONT, kebab, OKABE_ITO } from "../../../src/report/charts/theme.js";
 
 describe("theme", () => {
   it("uses the Okabe–Ito palette and the DejaVu font the PNGs are drawn with", () => {
