@@ -3,7 +3,14 @@
 // others, plus the operator's view. Numbers only; the words are made in report/advice-html.ts.
 import { stringify } from "csv-stringify/sync";
 import { type Balancer, type Dist, POLICIES, type Policy, type Scenario } from "../scenario/schema.js";
-import { type Bounds, type Estimate, meanEstimate, NON_NEGATIVE, PROPORTION } from "../stats/interval.js";
+import {
+  type Bounds,
+  type DifferenceEstimate,
+  type Estimate,
+  meanEstimate,
+  NON_NEGATIVE,
+  PROPORTION,
+} from "../stats/interval.js";
 import { VERSION } from "../version.js";
 import { COARSE, type DelayGrid, FINE, fittedGrid, givenGrid } from "./advise-grid.js";
 import { pairedDifference } from "./compare.js";
@@ -80,16 +87,12 @@ export interface AdviseOptions extends Omit<ExperimentOptions, "precision"> {
   source?: string;
 }
 
-/** A mean over replications with its 95 % interval (src/stats/interval.ts; conditional Wilson on pooled counts with one). */
-export type { Estimate };
-
-/** A paired difference over replications (common random numbers) with its 95 % interval. */
-export interface DifferenceEstimate {
-  difference: number | null;
-  ci95: [number, number] | null;
-  n: number;
-  method: Estimate["method"];
-}
+/**
+ * A mean over replications with its 95 % interval (conditional Wilson on pooled counts with one),
+ * and a paired difference over replications (common random numbers) with its own: the one
+ * estimate type of src/stats/interval.ts that summary, compare and sweeps use too.
+ */
+export type { DifferenceEstimate, Estimate };
 
 /**
  * The plateau, cross-fitted so that choosing it and estimating it are not done on the same

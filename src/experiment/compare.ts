@@ -5,7 +5,7 @@
 // The Welch interval that ignores the pairing is kept for reference: the gap between the two
 // is what common random numbers buy.
 import type { Scenario } from "../scenario/schema.js";
-import { type Bounds, type Estimate, meanEstimate, UNBOUNDED } from "../stats/interval.js";
+import { type Bounds, type DifferenceEstimate, type Estimate, meanEstimate, UNBOUNDED } from "../stats/interval.js";
 import { pairedInterval } from "../stats/student.js";
 import { VERSION } from "../version.js";
 import { type AnyScenario, checkOptions, validScenario } from "./inputs.js";
@@ -18,20 +18,13 @@ import { METRIC_BOUNDS } from "./summary.js";
 export type MeanSummary = Estimate;
 
 /** One scenario against the first: its mean and the paired difference from the first's. */
-export interface Difference {
+export interface Difference extends DifferenceEstimate {
   /** The compared scenario's label. */
   scenario: string;
   /** Its mean over the paired replications. */
   mean: number | null;
-  /** Mean of (this − first) over replications where both are defined. */
-  difference: number | null;
-  /** Paired 95 % interval of the difference (bootstrap-t over replications). */
-  ci95: [number, number] | null;
-  method: Estimate["method"];
   /** Welch 95 % interval, ignoring the pairing (for reference). */
   unpairedCi95: [number, number] | null;
-  /** Replications where both scenarios define the metric. */
-  n: number;
 }
 
 /** compare.json. */

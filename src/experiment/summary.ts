@@ -27,17 +27,14 @@ export type MetricSummary = Estimate;
  * the ratio failures/resends and its replication-clustered 95 % interval (`method`, `n`
  * replications with a resend in the bin, `conditional` with one replication).
  */
-export interface DelayBin {
+export interface DelayBin extends Omit<Estimate, "mean"> {
   /** The bin covers user waits in [from, to) seconds. */
   from: number;
   to: number;
   resends: number;
   failures: number;
+  /** The estimate's value (failures ÷ resends), named as summary.json names it. */
   proportion: number | null;
-  ci95: [number, number] | null;
-  n: number;
-  method: Estimate["method"];
-  conditional?: true;
 }
 
 /** One relay's share of the work and of the trouble, over all replications. */

@@ -41,6 +41,14 @@ export interface Estimate {
   conditional?: true;
 }
 
+/**
+ * A paired difference (b − a over the replications where both are defined) with its 95 %
+ * interval: an Estimate whose value summary, compare and advice files call `difference`.
+ */
+export interface DifferenceEstimate extends Omit<Estimate, "mean"> {
+  difference: number | null;
+}
+
 /** The range a quantity can take; intervals are clipped to it. */
 export interface Bounds {
   lower: number;

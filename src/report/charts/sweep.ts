@@ -3,6 +3,7 @@
 import type { Metric } from "../../experiment/result.js";
 import { formatPercent, formatRoundDuration, type TimeUnit, unitFor } from "../../format.js";
 import { maxOf, minOf } from "../../stats/extremes.js";
+import type { Estimate } from "../../stats/interval.js";
 import {
   type ChartSpec,
   COLOURS,
@@ -15,11 +16,7 @@ import {
 } from "./theme.js";
 
 /** One metric at one sweep point, as in summary.json. */
-export interface SweepMetric {
-  mean: number | null;
-  ci95: [number, number] | null;
-  n: number;
-}
+export type SweepMetric = Pick<Estimate, "mean" | "ci95" | "n">;
 
 /** DIR/sweep.json as `sim sweep` writes it. Durations are in seconds. */
 export interface SweepFile {
