@@ -3,6 +3,7 @@
 // UsageError (exit 2) naming the flag and what was expected.
 import { join } from "node:path";
 import type { Argv } from "yargs";
+import { type RunSize, runSize } from "../experiment/inputs.js";
 import { defaultWorkers } from "../experiment/pool.js";
 import {
   DEFAULT_MIN_REPLICATIONS,
@@ -80,6 +81,18 @@ export function checkSeedAndReplications(args: { seed?: number; replications?: n
   if (args.replications !== undefined && !(Number.isSafeInteger(args.replications) && args.replications >= 1)) {
     throw new UsageError(`--replications: expected a positive integer, got ${args.replications}`);
   }
+}
+
+/**
+ * `--seed` and `--replications` checked and resolved once, here at the edge, against the
+ * scenario (compare's first): the experiment layer receives the seed and count it runs with.
+ */
+export function resolveRunSize(
+  args: { seed?: number; replications?: number },
+  scenario: { seed: number; replications: number },
+): RunSize {
+  checkSeedAndReplications(args);
+  return runSize(scenario, args);
 }
 
 /** `I/N` with integers 0 ≤ I < N. */

@@ -8,7 +8,7 @@ import type { Scenario } from "../scenario/schema.js";
 import { type Bounds, type DifferenceEstimate, type Estimate, meanEstimate, UNBOUNDED } from "../stats/interval.js";
 import { pairedInterval } from "../stats/student.js";
 import { VERSION } from "../version.js";
-import { type AnyScenario, checkOptions, validScenario } from "./inputs.js";
+import { type AnyScenario, checkOptions, runSize, validScenario } from "./inputs.js";
 import { type ExperimentOptions, runConfigurations } from "./parallel.js";
 import type { PrecisionReport } from "./precision.js";
 import { METRICS, type Metric, type ReplicationResult } from "./result.js";
@@ -135,11 +135,11 @@ export async function compare(
   const scenarios = inputs.map((s, i) => validScenario(s, `scenarios.${i}`));
   checkOptions(options);
   const labels = options.labels ?? scenarioLabels(scenarios);
-  const seed = options.seed ?? scenarios[0].seed;
-  const run = await runConfigurations(scenarios, { ...options, seed });
+  const size = runSize(scenarios[0], options);
+  const run = await runConfigurations(scenarios, { ...options, ...size });
   return comparison(
     scenarios.map((scenario, i) => ({ label: labels[i], scenario })),
-    seed,
+    size.seed,
     run.results,
     run.precision,
   );

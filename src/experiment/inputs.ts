@@ -29,3 +29,21 @@ export function checkOptions(options: { seed?: unknown; replications?: unknown; 
   }
   if (problems.length > 0) throw new ScenarioError("options", problems);
 }
+
+/** The seed and number of replications an experiment runs with. */
+export interface RunSize {
+  seed: number;
+  replications: number;
+}
+
+/**
+ * The seed and replications of an experiment on `scenario` (compare's and a sweep's first or
+ * base): the options' when given (the CLI's --seed and -r, resolved at its edge), else the
+ * scenario's own. Every entry point resolves them here, once, and hands them down resolved.
+ */
+export function runSize(
+  scenario: { seed: number; replications: number },
+  options: { seed?: number; replications?: number },
+): RunSize {
+  return { seed: options.seed ?? scenario.seed, replications: options.replications ?? scenario.replications };
+}

@@ -4,7 +4,7 @@
 // replications or, with precision targets, the sequential procedure of precision.ts.
 import type { Scenario } from "../scenario/schema.js";
 import { checkBudget } from "./budget.js";
-import { type AnyScenario, checkOptions, validScenario } from "./inputs.js";
+import { type AnyScenario, checkOptions, runSize, validScenario } from "./inputs.js";
 import { defaultWorkers, type ProgressCallback, ReplicationPool, type TaskList } from "./pool.js";
 import {
   firstPreciseCount,
@@ -99,8 +99,7 @@ export async function runConfigurations(
   options: ExperimentOptions = {},
 ): Promise<ConfigurationResults> {
   if (configs.length === 0) throw new RangeError("runConfigurations: no configurations");
-  const seed = options.seed ?? configs[0].seed;
-  const initial = options.replications ?? configs[0].replications;
+  const { seed, replications: initial } = runSize(configs[0], options);
   checkExperimentBudget(configs, initial, options);
   return withPool(options, async (pool) => {
     const series: ReplicationResult[][] = configs.map(() => []);
@@ -169,12 +168,13 @@ export async function runScenarioParallel(
 ): Promise<ParallelRunResult> {
   const scenario = validScenario(input);
   checkOptions(options);
-  const seed = options.seed ?? scenario.seed;
+  const size = runSize(scenario, options);
+  const { seed } = size;
   if (options.attemptSink) {
     if (options.precision) throw new RangeError("attempts.csv cannot be written with precision targets");
-    return { ...(await runScenarioInTurns(scenario, options)), precision: null };
+    return { ...(await runScenarioInTurns(scenario, { ...options, ...size })), precision: null };
   }
-  const { results, replications, precision } = await runConfigurations([scenario], options);
+  const { results, replications, precision } = await runConfigurations([scenario], { ...options, ...size });
   return {
     summary: summarise({ ...scenario, seed, replications }, seed, results[0]),
     results: results[0],

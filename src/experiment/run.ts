@@ -4,7 +4,7 @@ import type { ClockWatch } from "../engine/index.js";
 import { CompiledScenario, simulateReplication } from "../model/replication.js";
 import type { AttemptSink } from "../model/sink.js";
 import { checkBudget } from "./budget.js";
-import { type AnyScenario, checkOptions, validScenario } from "./inputs.js";
+import { type AnyScenario, checkOptions, runSize, validScenario } from "./inputs.js";
 import { type ReplicationResult, replicationResult } from "./result.js";
 import { type Summary, summarise } from "./summary.js";
 
@@ -53,8 +53,7 @@ export interface RunResult {
 function prepareRun(input: AnyScenario, options: RunOptions) {
   const scenario = validScenario(input);
   checkOptions(options);
-  const seed = options.seed ?? scenario.seed;
-  const total = options.replications ?? scenario.replications;
+  const { seed, replications: total } = runSize(scenario, options);
   checkBudget({ configs: [scenario], replications: total, charts: options.charts, allowLarge: options.allowLarge });
   return { scenario, seed, total, compiled: new CompiledScenario(scenario) };
 }

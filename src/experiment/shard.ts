@@ -13,7 +13,7 @@ import {
   recordedScenario,
   replicationResultSchema,
 } from "./file-schemas.js";
-import { type AnyScenario, checkOptions, validScenario } from "./inputs.js";
+import { type AnyScenario, checkOptions, runSize, validScenario } from "./inputs.js";
 import { checkExperimentBudget, type ExperimentOptions, withPool } from "./parallel.js";
 import type { TaskList } from "./pool.js";
 import type { ReplicationResult } from "./result.js";
@@ -110,8 +110,7 @@ export async function runShard(
   checkShard(shard);
   const scenario = validScenario(input);
   checkOptions(options);
-  const seed = options.seed ?? scenario.seed;
-  const replications = options.replications ?? scenario.replications;
+  const { seed, replications } = runSize(scenario, options);
   const normalised = { ...scenario, seed, replications };
   return {
     ...header(normalised, seed, replications, shard),
@@ -130,8 +129,7 @@ export async function sweepShard(
   checkShard(shard);
   const scenario = validScenario(input, options.source);
   checkOptions(options);
-  const seed = options.seed ?? scenario.seed;
-  const replications = options.replications ?? scenario.replications;
+  const { seed, replications } = runSize(scenario, options);
   const grid = sweepGrid(scenario, parameters, options.source, options);
   return {
     ...header(grid.base, seed, replications, shard),

@@ -6,7 +6,7 @@ import { stringify } from "csv-stringify/sync";
 import type { Scenario } from "../scenario/schema.js";
 import { VERSION } from "../version.js";
 import { checkGridPoints } from "./budget.js";
-import { type AnyScenario, checkOptions, validScenario } from "./inputs.js";
+import { type AnyScenario, checkOptions, runSize, validScenario } from "./inputs.js";
 import { type ExperimentOptions, runConfigurations } from "./parallel.js";
 import type { PrecisionReport } from "./precision.js";
 import { METRICS, type Metric, type ReplicationResult } from "./result.js";
@@ -107,18 +107,14 @@ export async function sweep(
 ): Promise<SweepResult> {
   const scenario = validScenario(input, options.source);
   checkOptions(options);
-  const seed = options.seed ?? scenario.seed;
+  const size = runSize(scenario, options);
   const grid = sweepGrid(scenario, parameters, options.source, options);
-  const run = await runConfigurations(grid.scenarios, {
-    ...options,
-    seed,
-    replications: options.replications ?? scenario.replications,
-  });
+  const run = await runConfigurations(grid.scenarios, { ...options, ...size });
   return {
     grid,
-    seed,
+    seed: size.seed,
     replications: run.replications,
-    summaries: summariseSweep(grid, seed, run.results),
+    summaries: summariseSweep(grid, size.seed, run.results),
     precision: run.precision,
   };
 }

@@ -46,4 +46,11 @@ describe("sim explain", () => {
     writeFileSync(bad, "{");
     expect((await sim("explain", dsn, "--scenario", bad)).code).toBe(2);
   });
+
+  it("checks --seed as run and advise do: exit 2 naming the flag", async () => {
+    const file = scenarioFile("seed", { pool: { servers: 5, balancer: { policy: "random" } } });
+    const r = await sim("explain", dsn, "--scenario", file, "--seed", "1.5");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("--seed: expected an integer, got 1.5");
+  });
 });

@@ -12,7 +12,7 @@ import {
 } from "../../experiment/advise.js";
 import { GRID_RULES } from "../../experiment/advise-grid.js";
 import type { PrecisionOptions } from "../../experiment/precision.js";
-import { timeseries } from "../../experiment/summary.js";
+import { type Summary, type TimeseriesRow, timeseries } from "../../experiment/summary.js";
 import { parseValues, SweepError } from "../../experiment/sweep-values.js";
 import {
   adviceHeadline,
@@ -28,17 +28,18 @@ import { loadScenario } from "../../scenario/load.js";
 import { POLICIES, type Policy } from "../../scenario/schema.js";
 import { parseDuration } from "../../scenario/units.js";
 import {
-  checkSeedAndReplications,
   type ExperimentArgs,
   experimentFlags,
   parseMinReplications,
   parsePrecision,
   parseWorkers,
   precisionNote,
+  resolveRunSize,
 } from "../experiment-options.js";
 import { table } from "../format.js";
 import { type Io, UsageError } from "../io.js";
-import { chartsFailed, completeOutput, defaultFolder, forceFlag, OutputFolder } from "../output-folder.js";
+import { defaultFolder, forceFlag, type OutputFolder } from "../output-folder.js";
+import { produceOutput } from "../outputs.js";
 import { progressBar } from "../progress.js";
 
 interface AdviseArgs extends ExperimentArgs {
@@ -169,6 +170,30 @@ export function adviceText(a: Advice): string {
   return `${lines.join("\n")}\n`;
 }
 
+/** charts/advice.* and the run's charts, with the advice at the top of report.html. */
+async function writeAdviceCharts(
+  out: OutputFolder,
+  advice: Advice,
+  summary: Summary,
+  series: readonly TimeseriesRow[],
+): Promise<void> {
+  // Loaded only when wanted: vega and resvg take a few hundred milliseconds to import.
+  const [{ renderChart }, { writeChartsAndReport }, { adviceChart }, { adviceHtml }] = await Promise.all([
+    import("../../report/render.js"),
+    import("../../report/write-report.js"),
+    import("../../report/charts/advice.js"),
+    import("../../report/advice-html.js"),
+  ]);
+  const spec = adviceChart(advice);
+  const { svg, png } = await renderChart(spec);
+  out.write("charts/advice.vl.json", `${JSON.stringify(spec, null, 2)}\n`);
+  out.write("charts/advice.svg", svg);
+  out.write("charts/advice.png", png);
+  await writeChartsAndReport(out, summary, series, {
+    advice: { html: adviceHtml(advice, { spec, svg }) },
+  });
+}
+
 /** advice.json: the verdict and its sentences first. */
 export function adviceJson(a: Advice): Record<string, unknown> {
   const { tool, verdict, ...rest } = a;
@@ -236,81 +261,59 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
         .example("$0 advise scenarios/dns-ttl.json --delays 0m..20m/30s", "a finer grid of waits"),
     handler: async (args) => {
       const scenario = loadScenario(args.file);
-      checkSeedAndReplications(args);
+      const size = resolveRunSize(args, scenario);
       const workers = parseWorkers(args.workers);
       const precision = precisionOptions(args);
       const delays = args.delays === undefined ? undefined : parseDelays(args.delays);
       const tolerance = args.tolerance === undefined ? undefined : parseTolerance(args.tolerance);
       const policies = args.policies === undefined ? undefined : parsePolicies(args.policies);
-      const started = Date.now();
       const progress = progressBar(`${scenario.name}: advise`);
       // Checked, locked and staged before any simulation.
-      const out = OutputFolder.open(args.out ?? defaultFolder("advise", scenario.name), {
-        command: "advise",
-        force: args.force,
-        notify: io.stderr,
-      });
-      try {
-        const { advice, own } = await advise(scenario, {
-          seed: args.seed,
-          replications: args.replications,
-          workers,
-          precision: precision.main,
-          tablePrecision: precision.table,
-          delays,
-          tolerance,
-          policies,
-          source: args.file,
-          allowLarge: args["allow-large"] === true,
-          onProgress: (done, total) => progress.update(done, total),
-        });
-        progress.finish();
-        const series = own ? timeseries(own.summary.scenario, own.results) : [];
-        const { chartError } = await completeOutput(out, {
-          files: (o) => {
-            o.write("advice.json", jsonText(adviceJson(advice)));
-            if (own) {
-              o.write("advice.csv", adviceCsv(advice));
-              writeRunFiles(o, own.summary, own.results, series);
-            }
-          },
-          charts:
-            own && args.charts
-              ? async (o) => {
-                  // Loaded only when wanted: vega and resvg take a few hundred milliseconds to import.
-                  const [{ renderChart }, { writeChartsAndReport }, { adviceChart }, { adviceHtml }] =
-                    await Promise.all([
-                      import("../../report/render.js"),
-                      import("../../report/write-report.js"),
-                      import("../../report/charts/advice.js"),
-                      import("../../report/advice-html.js"),
-                    ]);
-                  const spec = adviceChart(advice);
-                  const { svg, png } = await renderChart(spec);
-                  o.write("charts/advice.vl.json", `${JSON.stringify(spec, null, 2)}\n`);
-                  o.write("charts/advice.svg", svg);
-                  o.write("charts/advice.png", png);
-                  await writeChartsAndReport(o, own.summary, series, {
-                    advice: { html: adviceHtml(advice, { spec, svg }) },
-                  });
-                }
-              : undefined,
-          run: () =>
-            runJson(started, {
-              command: "advise",
-              workers,
-              replications: Object.fromEntries(advice.policies.map((p) => [p.policy, p.replications])),
-            }),
-        });
-        io.stdout(args.json ? jsonText(adviceJson(advice)) : `${adviceText(advice)}\nWrote ${out.target}/\n`);
-        if (chartError) throw chartsFailed(out, chartError);
-      } catch (error) {
-        progress.finish();
-        out.abandon();
-        if (error instanceof AdviseError) throw new UsageError(`${args.file}: ${error.message}`);
-        if (error instanceof SweepError) throw new UsageError(error.message);
-        throw error;
-      }
+      await produceOutput(
+        args.out ?? defaultFolder("advise", scenario.name),
+        { command: "advise", force: args.force, notify: io.stderr },
+        async () => {
+          const started = Date.now();
+          const { advice, own } = await advise(scenario, {
+            ...size,
+            workers,
+            precision: precision.main,
+            tablePrecision: precision.table,
+            delays,
+            tolerance,
+            policies,
+            source: args.file,
+            allowLarge: args["allow-large"] === true,
+            onProgress: (done, total) => progress.update(done, total),
+          });
+          progress.finish();
+          const series = own ? timeseries(own.summary.scenario, own.results) : [];
+          return {
+            files: (o) => {
+              o.write("advice.json", jsonText(adviceJson(advice)));
+              if (own) {
+                o.write("advice.csv", adviceCsv(advice));
+                writeRunFiles(o, own.summary, own.results, series);
+              }
+            },
+            charts: own && args.charts ? (o) => writeAdviceCharts(o, advice, own.summary, series) : undefined,
+            run: () =>
+              runJson(started, {
+                command: "advise",
+                workers,
+                replications: Object.fromEntries(advice.policies.map((p) => [p.policy, p.replications])),
+              }),
+            done: (o) =>
+              io.stdout(args.json ? jsonText(adviceJson(advice)) : `${adviceText(advice)}\nWrote ${o.target}/\n`),
+          };
+        },
+        (error) => {
+          progress.finish();
+          if (error instanceof AdviseError) return new UsageError(`${args.file}: ${error.message}`);
+          if (error instanceof SweepError) return new UsageError(error.message);
+          return error;
+        },
+      );
     },
   };
 }

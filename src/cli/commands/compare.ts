@@ -8,15 +8,16 @@ import { formatMetric, METRIC_TITLES } from "../../report/charts/theme.js";
 import { jsonText } from "../../report/files.js";
 import { loadScenario } from "../../scenario/load.js";
 import {
-  checkSeedAndReplications,
   type ExperimentArgs,
   experimentFlags,
   parseExperimentArgs,
   precisionNote,
+  resolveRunSize,
 } from "../experiment-options.js";
 import { table } from "../format.js";
 import { type Io, UsageError } from "../io.js";
-import { completeOutput, forceFlag, OutputFolder } from "../output-folder.js";
+import { forceFlag } from "../output-folder.js";
+import { produceOutput } from "../outputs.js";
 import { progressBar } from "../progress.js";
 
 interface CompareArgs extends ExperimentArgs {
@@ -85,34 +86,36 @@ export function compareCommand(io: Io): CommandModule<object, CompareArgs> {
     handler: async (args) => {
       if (args.files.length < 2) throw new UsageError("sim compare: expected at least two scenario files");
       const scenarios = args.files.map((f) => loadScenario(f));
-      checkSeedAndReplications(args);
+      const size = resolveRunSize(args, scenarios[0]);
       const experiment = parseExperimentArgs(args);
       const labels = scenarioLabels(scenarios);
+      const progress = progressBar("compare");
       // Checked, locked and staged before any simulation.
-      const out = OutputFolder.open(
+      await produceOutput(
         args.out ?? join("output", `compare-${labels.join("-")}`.replace(/#/g, "_").replace(/[\\/]/g, "_")),
         { command: "compare", force: args.force, notify: io.stderr },
+        async () => {
+          const result = await compare(scenarios, {
+            labels,
+            ...size,
+            workers: experiment.workers,
+            precision: experiment.precision ?? undefined,
+            allowLarge: experiment.allowLarge,
+            onProgress: (done, total, running) => progress.update(done, total, running),
+          });
+          progress.finish();
+          const note = result.precision ? `\n${precisionNote(result.precision)}\n` : "";
+          return {
+            files: (o) => o.write("compare.json", jsonText(result)),
+            done: (o) =>
+              io.stdout(args.json ? jsonText(result) : `${comparisonTable(result)}${note}\nWrote ${o.target}/\n`),
+          };
+        },
+        (error) => {
+          progress.finish();
+          return error;
+        },
       );
-      const progress = progressBar("compare");
-      try {
-        const result = await compare(scenarios, {
-          labels,
-          seed: args.seed,
-          replications: args.replications,
-          workers: experiment.workers,
-          precision: experiment.precision ?? undefined,
-          allowLarge: experiment.allowLarge,
-          onProgress: (done, total, running) => progress.update(done, total, running),
-        });
-        progress.finish();
-        await completeOutput(out, { files: (o) => o.write("compare.json", jsonText(result)) });
-        const note = result.precision ? `\n${precisionNote(result.precision)}\n` : "";
-        io.stdout(args.json ? jsonText(result) : `${comparisonTable(result)}${note}\nWrote ${out.target}/\n`);
-      } catch (error) {
-        progress.finish();
-        out.abandon();
-        throw error;
-      }
     },
   };
 }

@@ -7,6 +7,7 @@ import { MAX_BOUNCE_BYTES, parseBounce } from "../../explain/bounce.js";
 import { explainBounce, explanationText, needsAdvice } from "../../explain/explain.js";
 import { jsonText } from "../../report/files.js";
 import { loadScenario } from "../../scenario/load.js";
+import { resolveRunSize } from "../experiment-options.js";
 import { type Io, UsageError } from "../io.js";
 
 interface ExplainArgs {
@@ -87,9 +88,10 @@ export function explainCommand(io: Io): CommandModule<object, ExplainArgs> {
       let advice = null;
       if (args.scenario !== undefined) {
         const scenario = loadScenario(args.scenario);
+        const size = resolveRunSize(args, scenario);
         if (needsAdvice(bounce)) {
           try {
-            advice = (await advise(scenario, { policies: [], seed: args.seed, source: args.scenario })).advice;
+            advice = (await advise(scenario, { policies: [], ...size, source: args.scenario })).advice;
           } catch (error) {
             if (error instanceof AdviseError) throw new UsageError(`${args.scenario}: ${error.message}`);
             throw error;

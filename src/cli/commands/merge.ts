@@ -2,14 +2,14 @@
 // `sim sweep` into the very files a single run writes, byte for byte — or refuse.
 import type { CommandModule } from "yargs";
 import { asPartial, MergeError, mergePartials, type PartialFile } from "../../experiment/shard.js";
-import { timeseries } from "../../experiment/summary.js";
-import { sweepCsv, sweepJson } from "../../experiment/sweep.js";
-import { jsonText, runJson, writeRunFiles } from "../../report/files.js";
+import { sweepJson } from "../../experiment/sweep.js";
+import { jsonText, runJson } from "../../report/files.js";
 import { readJsonFile } from "../../scenario/load.js";
 import { summaryTable } from "../format.js";
 import { type Io, UsageError } from "../io.js";
-import { chartsFailed, completeOutput, defaultFolder, forceFlag, OutputFolder } from "../output-folder.js";
-import { sweepTable, writeSweepCharts } from "./sweep.js";
+import { defaultFolder, forceFlag } from "../output-folder.js";
+import { produceOutput, runContent, sweepContent } from "../outputs.js";
+import { sweepTable } from "./sweep.js";
 
 interface MergeArgs {
   parts: string[];
@@ -75,51 +75,35 @@ export function mergeCommand(io: Io): CommandModule<object, MergeArgs> {
         throw error instanceof MergeError ? new UsageError(`sim merge: ${error.message}`) : error;
       }
       const first = parts[0].partial;
-      const out = OutputFolder.open(args.out ?? defaultFolder(merged.kind, first.scenario.name), {
-        command: "merge",
-        force: args.force,
-        notify: io.stderr,
-      });
-      try {
-        let text: string;
-        let chartError: string | null;
-        const run = () =>
-          runJson(started, {
-            mergedFrom: parts.map((p) => ({
-              file: p.source,
-              shard: `${p.partial.shard.index}/${p.partial.shard.count}`,
-            })),
-          });
-        if (merged.kind === "run") {
-          const { summary, results } = merged;
-          const series = timeseries(summary.scenario, results);
-          ({ chartError } = await completeOutput(out, {
-            files: (o) => writeRunFiles(o, summary, results, series),
-            // Loaded only when charts are wanted: the renderer takes a few hundred ms to load.
-            charts: args.charts
-              ? async (o) => (await import("../../report/write-report.js")).writeChartsAndReport(o, summary, series)
-              : undefined,
-            run,
-          }));
-          text = args.json ? jsonText(summary) : summaryTable(summary);
-        } else {
+      const run = () =>
+        runJson(started, {
+          mergedFrom: parts.map((p) => ({
+            file: p.source,
+            shard: `${p.partial.shard.index}/${p.partial.shard.count}`,
+          })),
+        });
+      const wrote = (text: string, target: string) =>
+        io.stdout(args.json ? text : `${text}\nMerged ${parts.length} partial files. Wrote ${target}/\n`);
+      await produceOutput(
+        args.out ?? defaultFolder(merged.kind, first.scenario.name),
+        { command: "merge", force: args.force, notify: io.stderr },
+        async () => {
+          if (merged.kind === "run") {
+            const { summary, results } = merged;
+            return {
+              ...runContent(summary, results, { charts: args.charts }),
+              run,
+              done: (o) => wrote(args.json ? jsonText(summary) : summaryTable(summary), o.target),
+            };
+          }
           const json = sweepJson(merged.sweep);
-          ({ chartError } = await completeOutput(out, {
-            files: (o) => {
-              o.write("sweep.json", jsonText(json));
-              o.write("sweep.csv", sweepCsv(json));
-            },
-            charts: args.charts ? (o) => writeSweepCharts(o, json) : undefined,
+          return {
+            ...sweepContent(json, { charts: args.charts }),
             run,
-          }));
-          text = args.json ? jsonText(json) : sweepTable(json);
-        }
-        io.stdout(args.json ? text : `${text}\nMerged ${parts.length} partial files. Wrote ${out.target}/\n`);
-        if (chartError) throw chartsFailed(out, chartError);
-      } catch (error) {
-        out.abandon();
-        throw error;
-      }
+            done: (o) => wrote(args.json ? jsonText(json) : sweepTable(json), o.target),
+          };
+        },
+      );
     },
   };
 }

@@ -3,25 +3,25 @@ import type { CommandModule } from "yargs";
 import { MAILLOG_FORMATS, type MaillogFormat } from "../../calibrate/maillog.js";
 import { runScenarioParallel } from "../../experiment/parallel.js";
 import { runShard } from "../../experiment/shard.js";
-import { timeseries } from "../../experiment/summary.js";
 import type { AttemptSink } from "../../model/sink.js";
-import { AttemptsCsv, jsonText, runJson, writeRunFiles } from "../../report/files.js";
+import { AttemptsCsv, jsonText, runJson } from "../../report/files.js";
 import { MaillogFiles } from "../../report/maillog.js";
 import { loadScenario } from "../../scenario/load.js";
 import {
   checkPartialTarget,
-  checkSeedAndReplications,
   defaultPartialPath,
   type ExperimentArgs,
   experimentFlags,
   parseExperimentArgs,
   partialNote,
   precisionNote,
+  resolveRunSize,
   writePartialFile,
 } from "../experiment-options.js";
 import { summaryTable } from "../format.js";
 import { type Io, UsageError } from "../io.js";
-import { chartsFailed, completeOutput, defaultFolder, forceFlag, OutputFolder } from "../output-folder.js";
+import { defaultFolder, forceFlag } from "../output-folder.js";
+import { produceOutput, runContent } from "../outputs.js";
 import { progressBar } from "../progress.js";
 
 interface RunArgs extends ExperimentArgs {
@@ -89,7 +89,7 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
         ),
     handler: async (args) => {
       const scenario = loadScenario(args.file);
-      checkSeedAndReplications(args);
+      const size = resolveRunSize(args, scenario);
       const experiment = parseExperimentArgs(args);
       if (experiment.shard) {
         // A shard writes only its partial file; `sim merge` writes the run's files from all of them.
@@ -98,8 +98,7 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
         checkPartialTarget(file);
         if (args.maillog) throw new UsageError("--maillog cannot be combined with --shard");
         const partial = await runShard(scenario, experiment.shard, {
-          seed: args.seed,
-          replications: args.replications,
+          ...size,
           workers: experiment.workers,
           allowLarge: experiment.allowLarge,
         });
@@ -113,12 +112,7 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
         );
       }
       // Checked, locked and staged before any simulation: a refusal or an unwritable folder costs nothing.
-      const out = OutputFolder.open(args.out ?? defaultFolder("run", scenario.name), {
-        command: "run",
-        force: args.force,
-        notify: io.stderr,
-      });
-      const started = Date.now();
+      const target = args.out ?? defaultFolder("run", scenario.name);
       const progress = progressBar(`${scenario.name}: replications`, { horizon: scenario.horizon });
       let attemptsCsv: AttemptsCsv | null = null;
       let maillog: MaillogFiles | null = null;
@@ -135,62 +129,61 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
                 },
               };
       };
-      try {
-        if (args.attempts || scenario.output.attempts) attemptsCsv = new AttemptsCsv(out.path("attempts.csv"));
-        if (args.maillog) {
-          // Each replication's log is listed in the folder's manifest as it is made.
-          maillog = new MaillogFiles(
-            (i) => out.path(`maillog/replication-${i}.log`),
-            args.maillog as MaillogFormat,
-            scenario.blacklists.map((b) => b.name),
-          );
-        }
-        const csv = attemptsCsv;
-        // attempts.csv is streamed in replication order, so such runs stay in this thread.
-        const workers = csv || maillog ? 1 : experiment.workers;
-        const { summary, results, precision } = await runScenarioParallel(scenario, {
-          seed: args.seed,
-          replications: args.replications,
-          workers,
-          precision: experiment.precision ?? undefined,
-          allowLarge: experiment.allowLarge,
-          charts: args.charts,
-          attemptSink: csv || maillog ? sinks : undefined,
-          onProgress: (done, total, running) => progress.update(done, total, running),
-        });
-        progress.finish();
-        csv?.close();
-        maillog?.close();
-        const series = timeseries(summary.scenario, results);
-        const seconds = (Date.now() - started) / 1000;
-        const events = results.reduce((a, r) => a + r.events, 0);
-        const { chartError } = await completeOutput(out, {
-          files: (o) => writeRunFiles(o, summary, results, series),
-          // Loaded only when wanted: vega and resvg take a few hundred milliseconds to import.
-          charts: args.charts
-            ? async (o) => (await import("../../report/write-report.js")).writeChartsAndReport(o, summary, series)
-            : undefined,
-          run: () =>
-            runJson(started, {
-              workers,
-              ...(precision ? { precision } : {}),
-              events,
-              eventsPerSecond: events / seconds,
-              messagesPerSecond: summary.totals.messages / seconds,
-            }),
-        });
-        io.stdout(
-          args.json
-            ? jsonText(summary)
-            : `${summaryTable(summary)}${precision ? `\n${precisionNote(precision)}\n` : ""}\nWrote ${out.target}/\n`,
-        );
-        if (chartError) throw chartsFailed(out, chartError);
-      } catch (error) {
-        progress.finish();
-        attemptsCsv?.dispose();
-        out.abandon();
-        throw out.explain(error);
-      }
+      await produceOutput(
+        target,
+        { command: "run", force: args.force, notify: io.stderr },
+        async (out) => {
+          const started = Date.now();
+          if (args.attempts || scenario.output.attempts) attemptsCsv = new AttemptsCsv(out.path("attempts.csv"));
+          if (args.maillog) {
+            // Each replication's log is listed in the folder's manifest as it is made.
+            maillog = new MaillogFiles(
+              (i) => out.path(`maillog/replication-${i}.log`),
+              args.maillog as MaillogFormat,
+              scenario.blacklists.map((b) => b.name),
+            );
+          }
+          const csv = attemptsCsv;
+          // attempts.csv is streamed in replication order, so such runs stay in this thread.
+          const workers = csv || maillog ? 1 : experiment.workers;
+          const { summary, results, precision } = await runScenarioParallel(scenario, {
+            ...size,
+            workers,
+            precision: experiment.precision ?? undefined,
+            allowLarge: experiment.allowLarge,
+            charts: args.charts,
+            attemptSink: csv || maillog ? sinks : undefined,
+            onProgress: (done, total, running) => progress.update(done, total, running),
+          });
+          progress.finish();
+          csv?.close();
+          maillog?.close();
+          const seconds = (Date.now() - started) / 1000;
+          const events = results.reduce((a, r) => a + r.events, 0);
+          return {
+            ...runContent(summary, results, { charts: args.charts }),
+            run: () =>
+              runJson(started, {
+                workers,
+                ...(precision ? { precision } : {}),
+                events,
+                eventsPerSecond: events / seconds,
+                messagesPerSecond: summary.totals.messages / seconds,
+              }),
+            done: (o) =>
+              io.stdout(
+                args.json
+                  ? jsonText(summary)
+                  : `${summaryTable(summary)}${precision ? `\n${precisionNote(precision)}\n` : ""}\nWrote ${o.target}/\n`,
+              ),
+          };
+        },
+        (error, out) => {
+          progress.finish();
+          attemptsCsv?.dispose();
+          return out.explain(error);
+        },
+      );
     },
   };
 }

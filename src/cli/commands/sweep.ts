@@ -3,26 +3,27 @@
 import type { CommandModule } from "yargs";
 import type { Metric } from "../../experiment/result.js";
 import { sweepShard } from "../../experiment/shard.js";
-import { type SweepJson, sweep, sweepCsv, sweepJson } from "../../experiment/sweep.js";
+import { type SweepJson, sweep, sweepJson } from "../../experiment/sweep.js";
 import { blockParameters, parseVary, SweepError, type SweepParameter } from "../../experiment/sweep-values.js";
 import { formatMetric } from "../../report/charts/theme.js";
-import { type FileTarget, jsonText, runJson } from "../../report/files.js";
+import { jsonText, runJson } from "../../report/files.js";
 import { loadScenario, ScenarioError } from "../../scenario/load.js";
 import type { Scenario } from "../../scenario/schema.js";
 import {
   checkPartialTarget,
-  checkSeedAndReplications,
   defaultPartialPath,
   type ExperimentArgs,
   experimentFlags,
   parseExperimentArgs,
   partialNote,
   precisionNote,
+  resolveRunSize,
   writePartialFile,
 } from "../experiment-options.js";
 import { table } from "../format.js";
 import { type Io, UsageError } from "../io.js";
-import { chartsFailed, completeOutput, defaultFolder, forceFlag, OutputFolder } from "../output-folder.js";
+import { defaultFolder, forceFlag } from "../output-folder.js";
+import { produceOutput, sweepContent } from "../outputs.js";
 import { progressBar } from "../progress.js";
 
 interface SweepArgs extends ExperimentArgs {
@@ -133,12 +134,11 @@ export function sweepCommand(io: Io): CommandModule<object, SweepArgs> {
         ),
     handler: async (args) => {
       const scenario = loadScenario(args.file);
-      checkSeedAndReplications(args);
+      const size = resolveRunSize(args, scenario);
       const parameters = sweepParameters(scenario, args.file, args.vary);
       const experiment = parseExperimentArgs(args);
       const common = {
-        seed: args.seed,
-        replications: args.replications,
+        ...size,
         workers: experiment.workers,
         source: args.file,
         allowLarge: experiment.allowLarge,
@@ -160,44 +160,38 @@ export function sweepCommand(io: Io): CommandModule<object, SweepArgs> {
         }
       }
       // Checked, locked and staged before any simulation.
-      const out = OutputFolder.open(args.out ?? defaultFolder("sweep", scenario.name), {
-        command: "sweep",
-        force: args.force,
-        notify: io.stderr,
-      });
-      const started = Date.now();
-      try {
-        const result = await sweep(scenario, parameters, {
-          ...common,
-          precision: experiment.precision ?? undefined,
-          onProgress,
-        });
-        progress.finish();
-        const json = sweepJson(result);
-        const seconds = (Date.now() - started) / 1000;
-        const messages = result.summaries.reduce((a, s) => a + s.totals.messages, 0);
-        const { chartError } = await completeOutput(out, {
-          files: (o) => {
-            o.write("sweep.json", jsonText(json));
-            o.write("sweep.csv", sweepCsv(json));
-          },
-          charts: args.charts ? (o) => writeSweepCharts(o, json) : undefined,
-          run: () =>
-            runJson(started, {
-              workers: experiment.workers,
-              points: result.summaries.length,
-              messagesPerSecond: messages / seconds,
-              ...(result.precision ? { precision: result.precision } : {}),
-            }),
-        });
-        const note = result.precision ? `\n${precisionNote(result.precision)}\n` : "";
-        io.stdout(args.json ? jsonText(json) : `${sweepTable(json)}${note}\nWrote ${out.target}/\n`);
-        if (chartError) throw chartsFailed(out, chartError);
-      } catch (error) {
-        progress.finish();
-        out.abandon();
-        throw translate(error);
-      }
+      await produceOutput(
+        args.out ?? defaultFolder("sweep", scenario.name),
+        { command: "sweep", force: args.force, notify: io.stderr },
+        async () => {
+          const started = Date.now();
+          const result = await sweep(scenario, parameters, {
+            ...common,
+            precision: experiment.precision ?? undefined,
+            onProgress,
+          });
+          progress.finish();
+          const json = sweepJson(result);
+          const seconds = (Date.now() - started) / 1000;
+          const messages = result.summaries.reduce((a, s) => a + s.totals.messages, 0);
+          const note = result.precision ? `\n${precisionNote(result.precision)}\n` : "";
+          return {
+            ...sweepContent(json, { charts: args.charts }),
+            run: () =>
+              runJson(started, {
+                workers: experiment.workers,
+                points: result.summaries.length,
+                messagesPerSecond: messages / seconds,
+                ...(result.precision ? { precision: result.precision } : {}),
+              }),
+            done: (o) => io.stdout(args.json ? jsonText(json) : `${sweepTable(json)}${note}\nWrote ${o.target}/\n`),
+          };
+        },
+        (error) => {
+          progress.finish();
+          return translate(error);
+        },
+      );
     },
   };
 }
@@ -205,11 +199,4 @@ export function sweepCommand(io: Io): CommandModule<object, SweepArgs> {
 /** Errors in a point's values are the user's: exit 2 like any invalid scenario. */
 function translate(error: unknown): unknown {
   return error instanceof SweepError ? new UsageError(error.message) : error;
-}
-
-/** charts/ and report.html of a sweep, as `sim report DIR` renders them from sweep.json. */
-export async function writeSweepCharts(out: FileTarget, json: SweepJson): Promise<void> {
-  // Loaded only when charts are wanted: the renderer (vega, resvg) takes a few hundred ms to load.
-  const { renderReportFiles } = await import("../../report/write-report.js");
-  for (const [name, content] of await renderReportFiles(null, [], { sweep: json })) out.write(name, content);
 }
