@@ -31,9 +31,10 @@ import { compromiseListings, compromiseStreams } from "./lifecycle.js";
 import { ListingBoard } from "./listing-board.js";
 import { type Listing, staticListings } from "./listings.js";
 import { MessageTable } from "./messages.js";
+import { applySubscriberRules } from "./receivers/subscribers.js";
 import { drawSubscriptions } from "./recipients.js";
 import type { AttemptRecord, AttemptSink } from "./sink.js";
-import { SessionLengths, Streams } from "./streams.js";
+import { mailShareStream, SessionLengths, Streams } from "./streams.js";
 import { Tally } from "./tally.js";
 
 export { CompiledScenario } from "./compiled.js";
@@ -77,6 +78,11 @@ export class MailModel implements SessionStarter {
     const sessions = new Int32Array(servers);
     this.tally = new Tally(servers, compiled.buckets, s.output.delayBin, s.warmup, s.horizon, s.output.timeseries);
     const domainLists = drawSubscriptions(s.recipients.domains, compiled.subscribers, this.streams.subscriptions);
+    if (compiled.subscriberRules !== null) {
+      applySubscriberRules(domainLists, compiled.subscriberRules, s.recipients.zipf, () =>
+        mailShareStream(seed, replication),
+      );
+    }
     this.board = new ListingBoard(servers, s.blacklists.length, domainLists, compiled.tempfailMask, this.tally);
     this.balancer = createBalancer(s.pool.balancer, {
       servers,

@@ -51,3 +51,11 @@ export class SessionLengths {
     return d.constant ? d.mean : d.sample(this.streams[kind]);
   }
 }
+
+/**
+ * The order in which a `mailShare` rule subscribes domains (receivers/subscribers.ts): a stream
+ * of its own, made only when a scenario has such a rule, so the other streams do not move.
+ */
+export function mailShareStream(seed: number, replication: number): Random {
+  return randomStream(seed, replication, "subscriptions.mail");
+}

@@ -3,6 +3,7 @@
 import type { Metric } from "../experiment/result.js";
 import type { DelayBin, Summary } from "../experiment/summary.js";
 import { policyNamed } from "../model/balancers/index.js";
+import { subscriberWords } from "../model/receivers/words.js";
 import type { Dist, Scenario } from "../scenario/schema.js";
 import { ADVICE_WINDOW, closedFormResendFailure } from "./charts/resend-by-delay.js";
 import {
@@ -70,7 +71,7 @@ export function scenarioStory(s: Scenario): string {
   }
   for (const b of s.blacklists) {
     const reply = b.reply === "4xx" ? " (temporary 4xx refusals, retried by the relay)" : "";
-    parts.push(`${formatPercent(b.subscribers)} of recipient domains consult ${b.name}${reply}`);
+    parts.push(`${subscriberWords(b.subscribers, { percent: formatPercent, duration: d })} consult ${b.name}${reply}`);
   }
   parts.push(
     `${plural(s.traffic.senders, "sender")} sending ${formatCount(s.traffic.rate * 86_400)} messages a day each to ${plural(s.recipients.domains, "domain")}`,
