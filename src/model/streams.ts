@@ -59,3 +59,11 @@ export class SessionLengths {
 export function mailShareStream(seed: number, replication: number): Random {
   return randomStream(seed, replication, "subscriptions.mail");
 }
+
+/**
+ * A server's propagation delays (receivers/late-listings.ts): a stream per server, as the
+ * compromise lifecycle's, made only when a list's `propagation` is random.
+ */
+export function propagationStream(seed: number, replication: number, server: number): Random {
+  return randomStream(seed, replication, `propagation.${server}`);
+}
