@@ -2,6 +2,7 @@
 // policy and operator tables' cells, and the "Advice" section at the top of report.html.
 // Every sentence is computed from advice.json's numbers; nothing is written per scenario.
 import type { Advice, DifferenceEstimate, Estimate, PolicyAdvice } from "../experiment/advise.js";
+import { receiverAdviceNotes } from "../model/receivers/words.js";
 import { maxOf } from "../stats/extremes.js";
 import { policyLabel, ruleWords } from "./charts/advice.js";
 import {
@@ -13,6 +14,7 @@ import {
   formatRoundDuration,
 } from "./charts/theme.js";
 import { html, inlineScript, joinHtml, type SafeHtml, scriptJson, trustedHtml } from "./safe-html.js";
+import { RECEIVER_FORMATS } from "./story.js";
 
 /** Decimals for percentages so that the smallest of them still shows two significant digits. */
 function percentDigits(values: readonly number[]): number {
@@ -203,6 +205,7 @@ export function adviceHeadline(a: Advice): string[] {
       `For the operator: listed relays cost ${perDayText(op.rejectionsPerDay.mean)} rejected attempts and ${perDayText(op.bouncedForGoodPerDay.mean)} messages bounced for good a day. ${check} ${perDayText(saved.rejectionsPerDay.difference ?? 0)} rejections and ${perDayText(saved.bouncedForGoodPerDay.difference ?? 0)} lost messages a day.`,
     );
   }
+  out.push(...receiverAdviceNotes(a.scenario.blacklists, RECEIVER_FORMATS));
   return out;
 }
 
