@@ -79,7 +79,7 @@ export function receiverAdviceNotes(blacklists: readonly Blacklist[], f: LateWor
           : "";
       const total = delist === null ? c.listed : c.listed + delist;
       notes.push(
-        `Receivers cache ${b.name}'s "listed" for ${f.duration(c.listed)}: a relay delisted now still fails for up to ${f.duration(total)}${late} at a domain that looked it up, so resending through it soon after a delisting does not help yet.`,
+        `Receivers cache ${b.name}'s "listed" for ${f.duration(c.listed)}: a relay delisted now still fails for up to ${f.duration(total)}${late} at a domain that looked it up, so resending through it soon after a delisting does not help yet, and a health check that reads the list itself puts it back into rotation while it still fails.`,
       );
     } else if (p && delist !== 0) {
       notes.push(

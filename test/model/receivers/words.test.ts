@@ -45,7 +45,7 @@ describe("late-listing words", () => {
   it("tell the advice how long a delisted relay still fails and how long a listed one still passes", () => {
     const notes = receiverAdviceNotes(loadScenario("scenarios/late-delisting.json").blacklists, RECEIVER_FORMATS);
     expect(notes).toEqual([
-      'Receivers cache spamcop\'s "listed" for 1 h: a relay delisted now still fails for up to 90 min at a domain that looked it up, so resending through it soon after a delisting does not help yet.',
+      'Receivers cache spamcop\'s "listed" for 1 h: a relay delisted now still fails for up to 90 min at a domain that looked it up, so resending through it soon after a delisting does not help yet, and a health check that reads the list itself puts it back into rotation while it still fails.',
       'A newly listed relay keeps passing for up to 10 min at domains that cached "not listed" (after the listing itself takes up to 30 min to reach them), so the first bounces of a listing come late and build up.',
     ]);
     expect(scenarioStory(loadScenario("scenarios/late-delisting.json"))).toContain(
