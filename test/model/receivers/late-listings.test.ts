@@ -7,9 +7,12 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { staleFirstLookupAfter } from "../../../src/analytic/receivers.js";
+import { sampler } from "../../../src/engine/index.js";
 import { randomStream } from "../../../src/engine/random.js";
 import { runReplication } from "../../../src/experiment/run.js";
+import type { Listing } from "../../../src/model/listings.js";
 import { AnswerCache } from "../../../src/model/receivers/dnsbl-cache.js";
+import { seenByReceivers } from "../../../src/model/receivers/late-listings.js";
 import { perDomainShares } from "../../../src/model/receivers/subscribers.js";
 import { drawSubscriptions } from "../../../src/model/recipients.js";
 import { CompiledScenario } from "../../../src/model/replication.js";
@@ -186,6 +189,58 @@ describe("receivers see listings late: invariants", () => {
     expect(zero.counts).toEqual(plain.counts);
     expect(zero.metrics).toEqual(plain.metrics);
     expect(zero.servers).toEqual(plain.servers);
+  });
+});
+
+describe("random propagation delays", () => {
+  it("keep every rejection inside [from + least listing delay, until + most delisting delay + positive TTL)", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 0, max: 3600 }), (seed, ttl) => {
+        const scenario = parseScenario({
+          name: "random-delays",
+          seed,
+          horizon: "1d",
+          pool: { servers: 3, balancer: { policy: "random" }, sessionTime: "2s" },
+          blacklists: [
+            {
+              name: "l",
+              subscribers: 1,
+              propagation: { listing: { uniform: ["10m", "40m"] }, delisting: { uniform: ["5m", "20m"] } },
+              cache: { listed: ttl, clean: 0 },
+            },
+          ],
+          listed: [{ indices: [1], on: ["l"], from: "4h", until: "10h" }],
+          recipients: { domains: 30, zipf: 1 },
+          traffic: { senders: 20, rate: "200/d" },
+          resend: { maxAttempts: 1 },
+        });
+        for (const a of attemptsOf(scenario)) {
+          if (a.outcome === "delivered") continue;
+          expect(a.server).toBe(1);
+          expect(a.time).toBeGreaterThanOrEqual(4 * 3600 + 600);
+          expect(a.time).toBeLessThan(10 * 3600 + 1200 + ttl);
+        }
+      }),
+      { seed: 22, numRuns: 15 },
+    );
+  });
+
+  it("draw per server in the order of its listings, so appending later listings leaves earlier delays alone", () => {
+    const delays = [{ listing: sampler({ exponential: 600 }), delisting: sampler({ uniform: [0, 1800] }) }];
+    const streamFor = (server: number) => randomStream(5, 0, `propagation.${server}`);
+    const early: Listing[] = [0, 1, 2].map((server) => ({
+      server,
+      list: 0,
+      from: 3600 * server,
+      until: 3600 * server + 7200,
+    }));
+    const later: Listing[] = [0, 1, 2].map((server) => ({ server, list: 0, from: 86_400 + server, until: 90_000 }));
+    // Later listings interleave between servers, as the lifecycle's do when the horizon grows.
+    const both = [early[0], later[0], early[1], later[1], early[2], later[2]];
+    const alone = seenByReceivers(early, delays, streamFor);
+    const extended = seenByReceivers(both, delays, streamFor).filter((l) => l.from < 86_400);
+    expect(extended).toEqual(alone);
+    expect(alone.every((l, i) => l.from > early[i].from && l.until >= early[i].until)).toBe(true);
   });
 });
 
