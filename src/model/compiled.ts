@@ -6,6 +6,8 @@ import type { Scenario } from "../scenario/schema.js";
 import { balancerReads } from "./balancers/index.js";
 import { type CapacityRegimeClass, chooseCapacityRegime } from "./capacity/index.js";
 import { type RetrySchedule, retrySchedule } from "./mta/index.js";
+import { type ReceiverLag, receiverLag } from "./receivers/late-listings.js";
+import { perDomainShares, type RankRule, rankRules } from "./receivers/subscribers.js";
 import { zipfTable } from "./recipients.js";
 
 export class CompiledScenario {
@@ -13,6 +15,10 @@ export class CompiledScenario {
   readonly sessionTime: Sampler;
   readonly resendAfter: Sampler;
   readonly subscribers: number[];
+  /** Lists whose subscribers follow a rule by rank or by mail (receivers/subscribers.ts); null when none does. */
+  readonly subscriberRules: Array<RankRule | null> | null;
+  /** Receivers that see listings late (receivers/late-listings.ts); null when none does. */
+  readonly receiverLag: ReceiverLag | null;
   /** Bit b set when list b answers 4xx (the first matching list in `blacklists` order decides). */
   readonly tempfailMask: number;
   readonly retry: RetrySchedule;
@@ -24,7 +30,9 @@ export class CompiledScenario {
     this.domains = zipfTable(scenario.recipients.domains, scenario.recipients.zipf);
     this.sessionTime = sampler(scenario.pool.sessionTime);
     this.resendAfter = sampler(scenario.resend.after);
-    this.subscribers = scenario.blacklists.map((b) => b.subscribers);
+    this.subscribers = perDomainShares(scenario.blacklists.map((b) => b.subscribers));
+    this.subscriberRules = rankRules(scenario.blacklists.map((b) => b.subscribers));
+    this.receiverLag = receiverLag(scenario);
     this.tempfailMask = scenario.blacklists.reduce((mask, b, i) => (b.reply === "4xx" ? mask | (1 << i) : mask), 0);
     this.retry = retrySchedule(scenario.mta.retry);
     this.buckets = Math.ceil(scenario.horizon / scenario.output.timeseries);

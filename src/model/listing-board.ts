@@ -2,14 +2,23 @@
 // recipient domain consults, the outcome of an attempt by a domain through a server, and the
 // servers the operator's health check leaves eligible (DESIGN §2, "Pool and listings",
 // `avoidListed`). Bit masks in typed arrays: an outcome is two loads and an AND.
+// With `propagation` (receivers/late-listings.ts) the receivers see the lists through their
+// mirrors, late: `visibleLists` is then a second board of its own, moved by events whose keys
+// start at `viewBase`; otherwise it is the lists themselves (the same array, nothing added).
 import { DELIVERED, REJECTED_4XX, REJECTED_5XX } from "./codes.js";
 import type { Tally } from "./tally.js";
 
 export class ListingBoard {
   /** Bit b set when the domain consults list b. */
-  private readonly domainLists: Int32Array;
+  protected readonly domainLists: Int32Array;
   /** Bit b set when the server is on list b now. */
   private readonly serverLists: Int32Array;
+  /** Bit b set when the receivers' mirrors of list b list the server now (serverLists itself without propagation). */
+  protected readonly visibleLists: Int32Array;
+  /** Open intervals of the receivers' view per (server, list); null without propagation. */
+  private readonly visibleDepth: Int32Array | null;
+  /** Keys from here on move the receivers' view (LIST_ON/LIST_OFF of a delayed listing). */
+  private readonly viewBase: number;
   /** Open listing intervals per (server, list), keyed server · lists + list: overlapping intervals merge. */
   private readonly listingDepth: Int32Array;
   /** When each listed server's current listed stretch (on at least one list) began. */
@@ -26,11 +35,16 @@ export class ListingBoard {
     readonly lists: number,
     domainLists: Int32Array,
     /** Lists whose listing answers 4xx, as a bit mask. */
-    private readonly tempfailMask: number,
+    protected readonly tempfailMask: number,
     private readonly tally: Tally,
+    /** Whether receivers see listings through delayed mirrors (any list with `propagation`). */
+    delayedView = false,
   ) {
     this.domainLists = domainLists;
     this.serverLists = new Int32Array(servers);
+    this.visibleLists = delayedView ? new Int32Array(servers) : this.serverLists;
+    this.visibleDepth = delayedView ? new Int32Array(servers * Math.max(1, lists)) : null;
+    this.viewBase = delayedView ? servers * lists : Number.POSITIVE_INFINITY;
     this.listingDepth = new Int32Array(servers * Math.max(1, lists));
     this.listedSince = new Float64Array(servers);
     this.eligible = new Uint8Array(servers).fill(1);
@@ -41,21 +55,33 @@ export class ListingBoard {
     return server * this.lists + list;
   }
 
-  /** Outcome of an attempt by a domain through a server now: the first matching list's reply class. */
-  outcome(domain: number, server: number): number {
-    const matching = this.domainLists[domain] & this.serverLists[server];
+  /** The event key that moves the receivers' view of (server, list); only with a delayed view. */
+  viewKey(server: number, list: number): number {
+    return this.viewBase + server * this.lists + list;
+  }
+
+  /**
+   * Outcome of an attempt by a domain through a server at `time`: the first matching list's reply
+   * class, as the receivers see the lists (`time` matters only to receivers' caches, dnsbl-cache.ts).
+   */
+  outcome(domain: number, server: number, _time: number): number {
+    const matching = this.domainLists[domain] & this.visibleLists[server];
     if (matching === 0) return DELIVERED;
     // The lowest set bit is the first list in `blacklists` order.
     return (matching & -matching & this.tempfailMask) !== 0 ? REJECTED_4XX : REJECTED_5XX;
   }
 
-  /** Index in `blacklists` of the first list of the domain's that lists the server now; -1 if none. */
+  /** Index in `blacklists` of the list that decided the last outcome of (domain, server); -1 if none. */
   rejectingList(domain: number, server: number): number {
-    const matching = this.domainLists[domain] & this.serverLists[server];
+    const matching = this.domainLists[domain] & this.visibleLists[server];
     return matching === 0 ? -1 : 31 - Math.clz32(matching & -matching);
   }
 
   listOn(key: number, time: number): void {
+    if (key >= this.viewBase) {
+      this.moveView(key - this.viewBase, 1);
+      return;
+    }
     const server = (key / this.lists) | 0;
     const list = key - server * this.lists;
     if (this.listingDepth[key]++ > 0) return;
@@ -64,6 +90,10 @@ export class ListingBoard {
   }
 
   listOff(key: number, time: number): void {
+    if (key >= this.viewBase) {
+      this.moveView(key - this.viewBase, -1);
+      return;
+    }
     const server = (key / this.lists) | 0;
     const list = key - server * this.lists;
     if (--this.listingDepth[key] > 0) return;
@@ -71,8 +101,19 @@ export class ListingBoard {
     if (this.serverLists[server] === 0) this.tally.addListedTime(server, this.listedSince[server], time);
   }
 
+  /** A delayed listing (+1) or delisting (−1) reaches the receivers; overlapping intervals merge. */
+  private moveView(key: number, step: number): void {
+    const depth = this.visibleDepth as Int32Array;
+    const server = (key / this.lists) | 0;
+    const bit = 1 << (key - server * this.lists);
+    depth[key] += step;
+    if (depth[key] > 0) this.visibleLists[server] |= bit;
+    else this.visibleLists[server] &= ~bit;
+  }
+
   /**
-   * The operator's check: a server is eligible until a check finds it listed, and again once
+   * The operator's check (on the lists themselves, as their lookup pages answer, not through a
+   * receiver's mirror or cache): a server is eligible until a check finds it listed, and again once
    * one finds it clean. Returns whether any server's eligibility changed.
    */
   checkEligibility(): boolean {

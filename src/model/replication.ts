@@ -28,12 +28,14 @@ import {
 } from "./codes.js";
 import type { CompiledScenario } from "./compiled.js";
 import { compromiseListings, compromiseStreams } from "./lifecycle.js";
-import { ListingBoard } from "./listing-board.js";
+import type { ListingBoard } from "./listing-board.js";
 import { type Listing, staticListings } from "./listings.js";
 import { MessageTable } from "./messages.js";
+import { createListingBoard, seenByReceivers } from "./receivers/late-listings.js";
+import { applySubscriberRules } from "./receivers/subscribers.js";
 import { drawSubscriptions } from "./recipients.js";
 import type { AttemptRecord, AttemptSink } from "./sink.js";
-import { SessionLengths, Streams } from "./streams.js";
+import { mailShareStream, propagationStream, SessionLengths, Streams } from "./streams.js";
 import { Tally } from "./tally.js";
 
 export { CompiledScenario } from "./compiled.js";
@@ -64,7 +66,7 @@ export class MailModel implements SessionStarter {
 
   constructor(
     private readonly compiled: CompiledScenario,
-    seed: number,
+    private readonly seed: number,
     readonly replication: number,
     private readonly sink: AttemptSink | null = null,
   ) {
@@ -77,7 +79,19 @@ export class MailModel implements SessionStarter {
     const sessions = new Int32Array(servers);
     this.tally = new Tally(servers, compiled.buckets, s.output.delayBin, s.warmup, s.horizon, s.output.timeseries);
     const domainLists = drawSubscriptions(s.recipients.domains, compiled.subscribers, this.streams.subscriptions);
-    this.board = new ListingBoard(servers, s.blacklists.length, domainLists, compiled.tempfailMask, this.tally);
+    if (compiled.subscriberRules !== null) {
+      applySubscriberRules(domainLists, compiled.subscriberRules, s.recipients.zipf, () =>
+        mailShareStream(seed, replication),
+      );
+    }
+    this.board = createListingBoard(
+      servers,
+      s.blacklists.length,
+      domainLists,
+      compiled.tempfailMask,
+      this.tally,
+      compiled.receiverLag,
+    );
     this.balancer = createBalancer(s.pool.balancer, {
       servers,
       senders: s.traffic.senders,
@@ -171,6 +185,14 @@ export class MailModel implements SessionStarter {
       this.simulator.schedule(l.from, (key << KIND_BITS) | LIST_ON);
       if (l.until !== Number.POSITIVE_INFINITY) this.simulator.schedule(l.until, (key << KIND_BITS) | LIST_OFF);
     }
+    // With propagation, the receivers' mirrors follow each listing late (receivers/late-listings.ts).
+    const propagation = this.compiled.receiverLag?.propagation;
+    if (propagation == null) return;
+    for (const l of seenByReceivers(listings, propagation, (v) => propagationStream(this.seed, this.replication, v))) {
+      const key = this.board.viewKey(l.server, l.list);
+      this.simulator.schedule(l.from, (key << KIND_BITS) | LIST_ON);
+      if (l.until !== Number.POSITIVE_INFINITY) this.simulator.schedule(l.until, (key << KIND_BITS) | LIST_OFF);
+    }
   }
 
   private scheduleNextArrival(now: number): void {
@@ -210,7 +232,7 @@ export class MailModel implements SessionStarter {
     }
     // Fast path: the session starts now, and a message delivered at once never takes a slot.
     const duration = this.capacity.length;
-    const outcome = this.board.outcome(domain, server);
+    const outcome = this.board.outcome(domain, server, time);
     const end = time + duration;
     this.tally.countAttempt(time, server, outcome !== DELIVERED, counted);
     if (this.record !== null) this.emit(time, id, sender, domain, server, 1, FIRST, outcome, counted);
@@ -294,7 +316,7 @@ export class MailModel implements SessionStarter {
     const kind = m.pendingKind[slot];
     const domain = m.domain[slot];
     const counted = m.counted[slot] === 1;
-    const outcome = this.board.outcome(domain, server);
+    const outcome = this.board.outcome(domain, server, time);
     const end = time + duration;
     this.capacity.sessionStarted(server, time, end, m.waitingSince[slot], counted);
     this.tally.countAttempt(time, server, outcome !== DELIVERED, counted);

@@ -51,3 +51,19 @@ export class SessionLengths {
     return d.constant ? d.mean : d.sample(this.streams[kind]);
   }
 }
+
+/**
+ * The order in which a `mailShare` rule subscribes domains (receivers/subscribers.ts): a stream
+ * of its own, made only when a scenario has such a rule, so the other streams do not move.
+ */
+export function mailShareStream(seed: number, replication: number): Random {
+  return randomStream(seed, replication, "subscriptions.mail");
+}
+
+/**
+ * A server's propagation delays (receivers/late-listings.ts): a stream per server, as the
+ * compromise lifecycle's, made only when a list's `propagation` is random.
+ */
+export function propagationStream(seed: number, replication: number, server: number): Random {
+  return randomStream(seed, replication, `propagation.${server}`);
+}

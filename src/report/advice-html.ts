@@ -2,6 +2,7 @@
 // policy and operator tables' cells, and the "Advice" section at the top of report.html.
 // Every sentence is computed from advice.json's numbers; nothing is written per scenario.
 import type { Advice, DifferenceEstimate, Estimate, PolicyAdvice } from "../experiment/advise.js";
+import { receiverAdviceNotes } from "../model/receivers/words.js";
 import {
   durationWords,
   formatDuration,
@@ -15,6 +16,7 @@ import { maxOf } from "../stats/extremes.js";
 import { policyLabel, ruleWords } from "./charts/advice.js";
 import { type ChartSpec, EMBED_OPTIONS } from "./charts/theme.js";
 import { html, inlineScript, joinHtml, type SafeHtml, scriptJson, trustedHtml } from "./safe-html.js";
+import { RECEIVER_FORMATS } from "./story.js";
 
 /** "12.4 %". */
 export function percentText(e: Estimate | null): string {
@@ -192,6 +194,7 @@ export function adviceHeadline(a: Advice): string[] {
       `For the operator: listed relays cost ${perDayText(op.rejectionsPerDay.mean)} rejected attempts and ${perDayText(op.bouncedForGoodPerDay.mean)} messages bounced for good a day. ${check} ${perDayText(saved.rejectionsPerDay.difference ?? 0)} rejections and ${perDayText(saved.bouncedForGoodPerDay.difference ?? 0)} lost messages a day.`,
     );
   }
+  out.push(...receiverAdviceNotes(a.scenario.blacklists, RECEIVER_FORMATS));
   return out;
 }
 

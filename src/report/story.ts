@@ -4,6 +4,7 @@ import type { Metric } from "../experiment/result.js";
 import type { DelayBin, Summary } from "../experiment/summary.js";
 import { durationWords, formatCount, formatDuration, formatPercent, formatRoundDuration } from "../format.js";
 import { policyNamed } from "../model/balancers/index.js";
+import { lateListingWords, receiverAdviceNotes, subscriberWords } from "../model/receivers/words.js";
 import type { Dist, Scenario } from "../scenario/schema.js";
 import { ADVICE_WINDOW, closedFormResendFailure } from "./charts/resend-by-delay.js";
 import { formatMetric } from "./charts/theme.js";
@@ -38,6 +39,9 @@ function balancerWords(s: Scenario): string {
   return policyNamed(b.policy)?.words(b, { roundDuration: d, durationWords }) ?? `${b.policy} balancing`;
 }
 
+/** The formatters the receiver side's words (model/receivers/words.ts) use. */
+export const RECEIVER_FORMATS = { percent: formatPercent, duration: d, distribution: distributionWords };
+
 /** The scenario's key parameters as one plain sentence (DESIGN §1 in words). */
 export function scenarioStory(s: Scenario): string {
   const parts: string[] = [`${plural(s.pool.servers, "relay")}, ${balancerWords(s)}`];
@@ -64,7 +68,9 @@ export function scenarioStory(s: Scenario): string {
   }
   for (const b of s.blacklists) {
     const reply = b.reply === "4xx" ? " (temporary 4xx refusals, retried by the relay)" : "";
-    parts.push(`${formatPercent(b.subscribers)} of recipient domains consult ${b.name}${reply}`);
+    parts.push(`${subscriberWords(b.subscribers, RECEIVER_FORMATS)} consult ${b.name}${reply}`);
+    const late = lateListingWords(b, RECEIVER_FORMATS);
+    if (late) parts.push(late);
   }
   parts.push(
     `${plural(s.traffic.senders, "sender")} sending ${formatCount(s.traffic.rate * 86_400)} messages a day each to ${plural(s.recipients.domains, "domain")}`,
@@ -171,6 +177,8 @@ export function headline(summary: Summary): string[] {
       `${capitalise(pct(first))} of messages bounce on the first attempt; ${pct(lost)} are never delivered.`,
     );
   }
+  // What receivers that skip the list or see it late do to the advice (model/receivers/words.ts).
+  sentences.push(...receiverAdviceNotes(summary.scenario.blacklists, RECEIVER_FORMATS));
   if (summary.conditional) sentences.push(CONDITIONAL_NOTE);
   return sentences;
 }

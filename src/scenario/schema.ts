@@ -2,6 +2,7 @@
 // validation with path-naming errors, normalisation (units to seconds, defaults filled)
 // and the generated JSON Schema in schema/scenario.schema.json.
 import * as z from "zod";
+import { mailShareOutsideTop } from "../analytic/receivers.js";
 import { parseDuration, parseRate } from "./units.js";
 
 const DURATION_HINT = 'a duration such as "90s", "15m", "2h", "7d" or a number of seconds';
@@ -153,14 +154,65 @@ const balancer = z.discriminatedUnion(
   },
 );
 
+/**
+ * Who consults a list, by rank or by mail (model/receivers/subscribers.ts): the largest mailbox
+ * providers run their own reputation systems rather than public DNSBLs (DOMAIN.md, "Who consults
+ * a list"). Exactly one of `share` (each domain below the top `exceptTop` consults the list with
+ * that probability) and `mailShare` (the consulting domains carry that share of all mail).
+ */
+const subscriberRule = z
+  .strictObject({
+    share: probability.optional(),
+    mailShare: probability.optional(),
+    exceptTop: nonNegativeInt.default(0).meta({
+      description: "the most popular domains (by Zipf rank) that never consult the list",
+    }),
+  })
+  .superRefine((r, ctx) => {
+    if ((r.share === undefined) === (r.mailShare === undefined)) {
+      ctx.addIssue({ code: "custom", message: 'expected exactly one of "share" and "mailShare"', input: r });
+    }
+  })
+  .meta({
+    description:
+      '{"share": p, "exceptTop": k}: each domain outside the k most popular consults the list with probability p; {"mailShare": m, "exceptTop": k}: the consulting domains (outside the top k) carry a share m of all mail',
+  });
+
+/**
+ * How late receivers see the list (model/receivers/late-listings.ts): a listing and a delisting
+ * reach the public mirrors after `propagation`, and each receiver caches the list's answer for a
+ * relay for its TTL (DOMAIN.md, "Receivers see listings late").
+ */
+const propagation = z
+  .strictObject({
+    listing: distribution.prefault("0s"),
+    delisting: distribution.prefault("0s"),
+  })
+  .meta({ description: "delay before a new listing, and a delisting, reaches the receivers' mirrors" });
+const answerCache = z
+  .strictObject({
+    listed: duration.prefault("0s").meta({ description: 'how long a receiver caches a "listed" answer (its TTL)' }),
+    clean: duration
+      .prefault("0s")
+      .meta({ description: 'how long a receiver caches a "not listed" answer (the negative TTL)' }),
+  })
+  .meta({ description: "each recipient domain's cache of this list's answers, per relay" });
+
 const blacklist = z.strictObject({
   name: z.string({ error: "expected a list name" }).min(1, { error: "expected a list name" }),
-  subscribers: probability.meta({
-    description: "share of recipient domains that consult this list",
-  }),
+  subscribers: z
+    .union([probability, subscriberRule], {
+      error:
+        'expected a probability between 0 and 1, or {"share": p, "exceptTop": k} or {"mailShare": m, "exceptTop": k}',
+    })
+    .meta({
+      description: "share of recipient domains that consult this list, or a rule by rank or by share of mail",
+    }),
   reply: z.enum(["5xx", "4xx"], { error: 'expected "5xx" or "4xx"' }).default("5xx"),
   listingDelay: distribution.prefault("0s"),
   delistAfter: distribution.prefault("24h"),
+  propagation: propagation.optional(),
+  cache: answerCache.optional(),
 });
 
 const listed = z.strictObject({
@@ -286,6 +338,26 @@ export const scenarioSchema = z
     s.blacklists.forEach((b, i) => {
       if (names.has(b.name)) issue(["blacklists", i, "name"], "expected a unique list name", b.name);
       names.add(b.name);
+      const rule = b.subscribers;
+      if (typeof rule !== "number") {
+        const { domains, zipf } = s.recipients;
+        if (rule.exceptTop > domains) {
+          issue(
+            ["blacklists", i, "subscribers", "exceptTop"],
+            `expected at most ${domains} (recipients.domains)`,
+            rule.exceptTop,
+          );
+        } else if (rule.mailShare !== undefined) {
+          const most = mailShareOutsideTop(domains, zipf, rule.exceptTop);
+          if (rule.mailShare > most * (1 + 1e-12)) {
+            issue(
+              ["blacklists", i, "subscribers", "mailShare"],
+              `expected at most ${most.toPrecision(4)} (the share of mail outside the top ${rule.exceptTop} domains)`,
+              rule.mailShare,
+            );
+          }
+        }
+      }
     });
     if (s.blacklists.length > 30) issue(["blacklists"], "expected at most 30 lists", s.blacklists.length);
     const w = "weights" in s.pool.balancer ? s.pool.balancer.weights : undefined;

@@ -117,7 +117,7 @@ export function listFields(i: number): FieldSpec[] {
       label: `List ${i + 1} subscriber share`,
       path: ["blacklists", i, "subscribers"],
       kind: "number",
-      hint: "share of recipient domains that consult it, 0 to 1",
+      hint: 'share of recipient domains that consult it, 0 to 1, or {"share": p, "exceptTop": k}',
     },
     {
       id: `f-list-${i}-reply`,
@@ -166,26 +166,33 @@ export function fieldText(kind: FieldKind, value: unknown): string {
     }
     return JSON.stringify(value);
   }
-  return typeof value === "string" ? value : String(value);
+  // An object where a number is usual (a list's `subscribers` rule) shows as its JSON.
+  return typeof value === "string" ? value : typeof value === "object" ? JSON.stringify(value) : String(value);
 }
 
 /** The JSON value of a field's text: a number when it reads as one, a range or JSON for a distribution, else the text. */
 export function fieldValue(kind: FieldKind, text: string): unknown {
   const t = text.trim();
-  if (kind === "number") return t !== "" && Number.isFinite(Number(t)) ? Number(t) : t;
+  if (kind === "number") {
+    if (t.startsWith("{")) return jsonOr(t);
+    return t !== "" && Number.isFinite(Number(t)) ? Number(t) : t;
+  }
   if (kind === "distribution") {
-    if (t.startsWith("{")) {
-      try {
-        return JSON.parse(t);
-      } catch {
-        return t;
-      }
-    }
+    if (t.startsWith("{")) return jsonOr(t);
     const range = /^(.+?)\s*(?:\.\.|–|—)\s*(.+)$/.exec(t);
     if (range) return { uniform: [range[1].trim(), range[2].trim()] };
     return Number.isFinite(Number(t)) && t !== "" ? Number(t) : t;
   }
   return t;
+}
+
+/** The JSON a field's text holds, or the text itself when it is not JSON (the validator names it). */
+function jsonOr(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 /** Switching policy keeps the pool's other settings and fills the new policy's parameters as a sweep does (POLICY_FIELDS). */

@@ -30,6 +30,8 @@ describe("form fields", () => {
     expect(fieldValue("distribution", "10m")).toBe("10m");
     expect(fieldValue("distribution", '{"exponential": "2h"}')).toEqual({ exponential: "2h" });
     expect(fieldValue("distribution", "{broken")).toBe("{broken");
+    expect(fieldValue("number", '{"mailShare": 0.2}')).toEqual({ mailShare: 0.2 });
+    expect(fieldValue("number", "{broken")).toBe("{broken");
   });
 
   it("show a value as text that reads back to the same value", () => {
@@ -38,6 +40,8 @@ describe("form fields", () => {
       ["distribution", "10m"],
       ["distribution", { exponential: "2h" }],
       ["number", 0.3],
+      // A list's `subscribers` rule: an object in a number field (it showed "[object Object]").
+      ["number", { share: 0.3, exceptTop: 5 }],
       ["text", "20/d"],
     ] as const) {
       expect(fieldValue(kind, fieldText(kind, value))).toEqual(value);
