@@ -2,7 +2,6 @@
 // policy and operator tables' cells, and the "Advice" section at the top of report.html.
 // Every sentence is computed from advice.json's numbers; nothing is written per scenario.
 import type { Advice, DifferenceEstimate, Estimate, PolicyAdvice } from "../experiment/advise.js";
-import { receiverAdviceNotes } from "../model/receivers/words.js";
 import {
   durationWords,
   formatDuration,
@@ -12,6 +11,7 @@ import {
   percentDigits,
   percentNumber,
 } from "../format.js";
+import { receiverAdviceNotes } from "../model/receivers/words.js";
 import { maxOf } from "../stats/extremes.js";
 import { policyLabel, ruleWords } from "./charts/advice.js";
 import { type ChartSpec, EMBED_OPTIONS } from "./charts/theme.js";

@@ -255,7 +255,7 @@ describe("AnswerCache", () => {
     keys.forEach((k, i) => {
       // Still cached at t = 9.5 whatever the list says now; "listed" has expired at 10, "clean" lasts to 20.
       expect(cache.answer(k, 9.5, i % 2 !== 0, 10, 20)).toBe(i % 2 === 0);
-      expect(cache.answer(k, 10, true, 10, 20)).toBe(i % 2 === 0 ? true : false);
+      expect(cache.answer(k, 10, true, 10, 20)).toBe(i % 2 === 0);
     });
     expect(cache.size).toBe(keys.length);
   });
