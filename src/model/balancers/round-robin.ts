@@ -5,7 +5,6 @@
 // It chooses: only among the servers the health check left eligible (DESIGN §2) — the pointer
 // steps over excluded servers, and the weighted rotation runs over the eligible weights alone.
 import { anyEligible, type Balancer, type BalancerReads, type PoolView, READS_NOTHING } from "./balancer.js";
-import type { BalancerPolicy } from "./policy.js";
 
 export class RoundRobinBalancer implements Balancer {
   static readonly reads: BalancerReads = READS_NOTHING;
@@ -75,13 +74,3 @@ export class RoundRobinBalancer implements Balancer {
     return best;
   }
 }
-
-export const roundRobinPolicy: BalancerPolicy<"round-robin"> = {
-  name: "round-robin",
-  reads: RoundRobinBalancer.reads,
-  create: (spec, pool) => new RoundRobinBalancer(pool, spec.weights),
-  sweepDefaults: { weights: undefined },
-  timeScale: () => null,
-  closedForm: () => null,
-  words: (spec) => (spec.weights ? "weighted round-robin balancing" : "round-robin balancing"),
-};
