@@ -18,6 +18,8 @@ const BALANCERS: ScenarioInput["pool"]["balancer"][] = [
   { policy: "sticky" },
   { policy: "dns", ttl: "5m" },
   { policy: "least-connections" },
+  { policy: "stick-table", expire: "30m", balance: "roundrobin" },
+  { policy: "stick-table", expire: "2h", balance: "random" },
 ];
 
 function scenario(balancer: ScenarioInput["pool"]["balancer"], listed: boolean) {

@@ -8,6 +8,7 @@ import { LeastConnectionsBalancer } from "./least-connections.js";
 import type { PolicyName, SpecOf } from "./policies/index.js";
 import { RandomBalancer } from "./random.js";
 import { RoundRobinBalancer } from "./round-robin.js";
+import { StickTableBalancer } from "./stick-table.js";
 import { StickyBalancer } from "./sticky.js";
 import { TimerBalancer } from "./timer.js";
 
@@ -27,7 +28,14 @@ export {
   policyOf,
   type SpecOf,
 } from "./policies/index.js";
-export type { BalancerPolicy, ClosedForm, PolicyTimeScale, ProseFormat, StaticListing } from "./policy.js";
+export type {
+  BalancerPolicy,
+  ClosedForm,
+  ListingTraffic,
+  PolicyTimeScale,
+  ProseFormat,
+  StaticListing,
+} from "./policy.js";
 
 /** How a policy's Balancer is built, and what it reads of the pool (its class's declaration). */
 interface BalancerClass<P extends PolicyName> {
@@ -47,6 +55,16 @@ const BALANCERS: { readonly [P in PolicyName]: BalancerClass<P> } = {
   "least-connections": {
     reads: LeastConnectionsBalancer.reads,
     create: (_spec, pool) => new LeastConnectionsBalancer(pool),
+  },
+  "stick-table": {
+    reads: StickTableBalancer.reads,
+    // The backend's `balance` is the round-robin or random policy itself, built on the same pool.
+    create: (spec, pool) =>
+      new StickTableBalancer(
+        pool,
+        spec.expire,
+        spec.balance === "random" ? new RandomBalancer(pool) : new RoundRobinBalancer(pool),
+      ),
   },
 };
 

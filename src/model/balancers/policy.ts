@@ -23,7 +23,7 @@ export interface ProseFormat {
 
 /** A policy's own time scale: where its resend-failure curve bends (advise-grid.ts). */
 export interface PolicyTimeScale {
-  kind: "timer-period" | "dns-ttl" | "listing-duration";
+  kind: "timer-period" | "dns-ttl" | "listing-duration" | "stick-expire";
   seconds: number;
 }
 
@@ -44,6 +44,19 @@ export interface StaticListing {
   servers: number;
   listed: number;
   indices: readonly number[] | null;
+  /** How senders send and resend, for forms that depend on it (absent: such forms give null). */
+  traffic?: ListingTraffic;
+}
+
+/** The traffic a closed form may depend on (DESIGN §1 `traffic`, `resend`, the list's subscribers). */
+export interface ListingTraffic {
+  /** Each sender's new messages per second (traffic.rate). */
+  senderRate: number;
+  /** The share of domains that consult the list (p). */
+  subscribers: number;
+  resendProbability: number;
+  /** Submissions per message at most (the first send and the user resends). */
+  maxAttempts: number;
 }
 
 /** What a policy's check may compare its fields with. */

@@ -40,7 +40,19 @@ export function closedFormResendFailure(scenario: Scenario): ClosedForm | null {
   const k = entry.indices?.length ?? entry.servers ?? 0;
   if (k < 1 || k > N) return null;
   const b = scenario.pool.balancer;
-  return policyNamed(b.policy)?.closedForm(b, { servers: N, listed: k, indices: entry.indices ?? null }) ?? null;
+  return (
+    policyNamed(b.policy)?.closedForm(b, {
+      servers: N,
+      listed: k,
+      indices: entry.indices ?? null,
+      traffic: {
+        senderRate: scenario.traffic.rate,
+        subscribers: scenario.blacklists[0].subscribers,
+        resendProbability: scenario.resend.probability,
+        maxAttempts: scenario.resend.maxAttempts,
+      },
+    }) ?? null
+  );
 }
 
 /** The x unit for delays up to `maxSeconds`: minutes up to 10 h, then hours, then days. */

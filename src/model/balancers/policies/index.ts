@@ -8,6 +8,7 @@ import { dnsPolicy } from "./dns.js";
 import { leastConnectionsPolicy } from "./least-connections.js";
 import { randomPolicy } from "./random.js";
 import { roundRobinPolicy } from "./round-robin.js";
+import { stickTablePolicy } from "./stick-table.js";
 import { stickyPolicy } from "./sticky.js";
 import { timerPolicy } from "./timer.js";
 
@@ -19,21 +20,19 @@ const DESCRIPTORS = [
   stickyPolicy,
   dnsPolicy,
   leastConnectionsPolicy,
+  stickTablePolicy,
 ] as const;
 
 /** Each policy's fragment of `pool.balancer`, for z.discriminatedUnion on `policy`. */
-export const BALANCER_SCHEMAS = [
-  randomPolicy.schema,
-  roundRobinPolicy.schema,
-  timerPolicy.schema,
-  stickyPolicy.schema,
-  dnsPolicy.schema,
-  leastConnectionsPolicy.schema,
-] as const;
+export const BALANCER_SCHEMAS = DESCRIPTORS.map((p) => p.schema) as unknown as SchemasOf<typeof DESCRIPTORS>;
 
 /** The policies' names, in registry order. */
 export const POLICY_NAMES = DESCRIPTORS.map((p) => p.name) as unknown as NamesOf<typeof DESCRIPTORS>;
 
+/** The tuple of the descriptors' schemas. */
+type SchemasOf<T extends readonly unknown[]> = {
+  readonly [I in keyof T]: T[I] extends { schema: infer S } ? S : never;
+};
 /** The tuple of the descriptors' literal names. */
 type NamesOf<T extends readonly unknown[]> = { readonly [I in keyof T]: T[I] extends { name: infer N } ? N : never };
 
