@@ -13,6 +13,8 @@ const BALANCERS: ScenarioInput["pool"]["balancer"][] = [
   { policy: "random", weights: [5, 1, 1, 1, 1, 1, 0, 2] },
   { policy: "round-robin" },
   { policy: "round-robin", weights: [5, 1, 1, 1, 1, 1, 0, 2] },
+  { policy: "round-robin", resetAfterIdle: "10m" },
+  { policy: "round-robin", weights: [5, 1, 1, 1, 1, 1, 0, 2], resetAfterIdle: "1h" },
   { policy: "timer", period: "10m", assignment: "rotate", phase: "global" },
   { policy: "timer", period: "10m", assignment: "shuffle", phase: "per-sender" },
   { policy: "sticky" },

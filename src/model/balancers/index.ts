@@ -7,7 +7,7 @@ import { DnsBalancer } from "./dns.js";
 import { LeastConnectionsBalancer } from "./least-connections.js";
 import type { PolicyName, SpecOf } from "./policies/index.js";
 import { RandomBalancer } from "./random.js";
-import { RoundRobinBalancer } from "./round-robin.js";
+import { IdleResetRoundRobin, RoundRobinBalancer } from "./round-robin.js";
 import { StickTableBalancer } from "./stick-table.js";
 import { StickyBalancer } from "./sticky.js";
 import { TimerBalancer } from "./timer.js";
@@ -47,7 +47,11 @@ const BALANCERS: { readonly [P in PolicyName]: BalancerClass<P> } = {
   random: { reads: RandomBalancer.reads, create: (spec, pool) => new RandomBalancer(pool, spec.weights) },
   "round-robin": {
     reads: RoundRobinBalancer.reads,
-    create: (spec, pool) => new RoundRobinBalancer(pool, spec.weights),
+    // Chosen once: the plain rotation pays nothing for the idle reset it does not have.
+    create: (spec, pool) =>
+      spec.resetAfterIdle === undefined
+        ? new RoundRobinBalancer(pool, spec.weights)
+        : new IdleResetRoundRobin(pool, spec.resetAfterIdle, spec.weights),
   },
   timer: { reads: TimerBalancer.reads, create: (spec, pool) => new TimerBalancer(pool, spec) },
   sticky: { reads: StickyBalancer.reads, create: (_spec, pool) => new StickyBalancer(pool) },
