@@ -1,6 +1,7 @@
 // DESIGN §5 closed forms that the simulator's property tests are held to. Balancer families
 // share formula names (firstAttemptFailure, resendFailure, …), so each is a namespace.
 
+export * as dns from "./dns.js";
 export * from "./erlang.js";
 export * as lifecycle from "./lifecycle.js";
 export * as random from "./random.js";

@@ -19,6 +19,7 @@ const BALANCERS: ScenarioInput["pool"]["balancer"][] = [
   { policy: "timer", period: "10m", assignment: "shuffle", phase: "per-sender" },
   { policy: "sticky" },
   { policy: "dns", ttl: "5m" },
+  { policy: "dns", ttl: "10m", resolvers: 3, recordsPerAnswer: 2 },
   { policy: "least-connections" },
   { policy: "stick-table", expire: "30m", balance: "roundrobin" },
   { policy: "stick-table", expire: "2h", balance: "random" },

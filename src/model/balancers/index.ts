@@ -4,6 +4,7 @@
 // and its lines in the README and docs/DESIGN.md §2.
 import type { Balancer, BalancerReads, PoolView } from "./balancer.js";
 import { DnsBalancer } from "./dns.js";
+import { ResolverDnsBalancer } from "./dns-resolvers.js";
 import { LeastConnectionsBalancer } from "./least-connections.js";
 import type { PolicyName, SpecOf } from "./policies/index.js";
 import { RandomBalancer } from "./random.js";
@@ -55,7 +56,18 @@ const BALANCERS: { readonly [P in PolicyName]: BalancerClass<P> } = {
   },
   timer: { reads: TimerBalancer.reads, create: (spec, pool) => new TimerBalancer(pool, spec) },
   sticky: { reads: StickyBalancer.reads, create: (_spec, pool) => new StickyBalancer(pool) },
-  dns: { reads: DnsBalancer.reads, create: (spec, pool) => new DnsBalancer(pool, spec.ttl) },
+  dns: {
+    reads: DnsBalancer.reads,
+    // Chosen once: the default (a cache per sender, one record) keeps the plain balancer.
+    create: (spec, pool) =>
+      spec.resolvers === undefined && spec.recordsPerAnswer === undefined
+        ? new DnsBalancer(pool, spec.ttl)
+        : new ResolverDnsBalancer(pool, {
+            ttl: spec.ttl,
+            resolvers: spec.resolvers ?? pool.senders,
+            records: spec.recordsPerAnswer ?? 1,
+          }),
+  },
   "least-connections": {
     reads: LeastConnectionsBalancer.reads,
     create: (_spec, pool) => new LeastConnectionsBalancer(pool),
