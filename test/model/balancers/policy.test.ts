@@ -58,7 +58,9 @@ describe("balancer policies", () => {
     expect(words({ policy: "stick-table", expire: "30m" })).toMatch(
       /stick table .* until it has sent nothing for 1800s .* a resend gets a new relay only after more than 1800s/,
     );
-    expect(words({ policy: "round-robin", resetAfterIdle: "10m" })).toMatch(/starts over from the same relay after 600s/);
+    expect(words({ policy: "round-robin", resetAfterIdle: "10m" })).toMatch(
+      /starts over from the same relay after 600s/,
+    );
     expect(words({ policy: "round-robin" })).toBe("round-robin balancing");
     expect(words({ policy: "dns", resolvers: 2, recordsPerAnswer: 2 })).toMatch(
       /2 shared resolvers .* 2 addresses per answer \(a client skips a relay taken out of service/,
