@@ -1,5 +1,6 @@
 // `stick-table`: HAProxy `stick on src` with `expire`: a sender keeps its relay while it keeps
 // sending, an idle gap of `expire` ends the pin, and a pin on an excluded relay is re-dispatched.
+import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { pinSurvival, resendFailure } from "../../../src/analytic/stick-table.js";
@@ -11,7 +12,8 @@ import { RoundRobinBalancer } from "../../../src/model/balancers/round-robin.js"
 import { StickTableBalancer } from "../../../src/model/balancers/stick-table.js";
 import { CompiledScenario } from "../../../src/model/replication.js";
 import type { AttemptRecord } from "../../../src/model/sink.js";
-import { parseScenario } from "../../../src/scenario/load.js";
+import { closedFormResendFailure } from "../../../src/report/charts/resend-by-delay.js";
+import { loadScenario, parseScenario } from "../../../src/scenario/load.js";
 import type { ScenarioInput } from "../../../src/scenario/schema.js";
 import { expectProportion } from "../../helpers/stats.js";
 import { fakePool } from "./pool.js";
@@ -175,5 +177,28 @@ describe("stick-table in the model", () => {
     expect(result.counts.resends).toBeGreaterThan(0);
     // sticky's closed form (DESIGN §5): the resend failure is 1.
     expect(result.counts.resendRejected).toBe(result.counts.resends);
+  });
+});
+
+describe("stick-table's closed form against the whole model", () => {
+  it("holds the shipped scenario's resend curve (its golden) within its intervals, bin by bin", () => {
+    // The report's closed form for scenarios/stick-table.json (refreshes by the sender's mail and
+    // resends, a Poisson approximation) against the golden summary's 95 % intervals: a correct
+    // model with exact intervals leaves about 5 % of the bins outside.
+    const form = closedFormResendFailure(loadScenario("scenarios/stick-table.json"));
+    const golden = JSON.parse(readFileSync("test/golden/stick-table.summary.json", "utf8")) as {
+      resendFailureByDelay: { from: number; to: number; ci95: [number, number] | null }[];
+    };
+    let bins = 0;
+    let inside = 0;
+    for (const bin of golden.resendFailureByDelay) {
+      // The bin that straddles the expiry averages both sides of the drop.
+      if (bin.ci95 === null || (bin.from < 1800 && bin.to > 1800)) continue;
+      const f = form?.at((bin.from + bin.to) / 2) ?? Number.NaN;
+      bins++;
+      if (f >= bin.ci95[0] && f <= bin.ci95[1]) inside++;
+    }
+    expect(bins).toBeGreaterThan(40);
+    expect(inside / bins).toBeGreaterThanOrEqual(0.85);
   });
 });
