@@ -1,12 +1,12 @@
 // The grid of fixed resend delays `sim advise` judges a pool on, fitted to the pool's own time
 // scale (timer period, DNS TTL, listing duration), so the curve is sampled finely where it bends.
-import { policyOf } from "../model/balancers/index.js";
+import { type PolicyTimeScale, policyOf } from "../model/balancers/index.js";
 import type { Dist, Scenario } from "../scenario/schema.js";
 import { maxOf, minOf } from "../stats/extremes.js";
 
 /** The time over which a resend's route (or the listing it hits) changes, for each kind of pool. */
 export interface TimeScale {
-  kind: "timer-period" | "dns-ttl" | "listing-duration" | "none";
+  kind: PolicyTimeScale["kind"] | "none";
   /** Seconds. For "none", the 10 minutes whose three multiples cover the usual advice and beyond. */
   seconds: number;
 }

@@ -3,156 +3,29 @@
 // and the generated JSON Schema in schema/scenario.schema.json.
 import * as z from "zod";
 import { mailShareOutsideTop } from "../analytic/receivers.js";
-import { parseDuration, parseRate } from "./units.js";
+import { BALANCER_SCHEMAS, checkBalancer, POLICY_NAMES } from "../model/balancers/policies/index.js";
+import {
+  type Dist,
+  distribution,
+  duration,
+  nonNegativeInt,
+  positiveDuration,
+  positiveInt,
+  probability,
+  rate,
+} from "./fields.js";
 
-const DURATION_HINT = 'a duration such as "90s", "15m", "2h", "7d" or a number of seconds';
+export { type Dist, distribution, duration, nonNegativeInt, positiveInt, probability, rate };
 
-/** A duration: a string with a unit or a non-negative number of seconds; normalised to seconds. */
-export const duration = z
-  .union([z.number(), z.string()], { error: `expected ${DURATION_HINT}` })
-  .transform((value, ctx) => {
-    const seconds = typeof value === "number" ? value : parseDuration(value);
-    if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) {
-      ctx.addIssue({
-        code: "custom",
-        message: `expected ${DURATION_HINT}`,
-        input: value,
-      });
-      return z.NEVER;
-    }
-    return seconds;
-  })
-  .meta({ description: DURATION_HINT });
-
-const positiveDuration = duration
-  .refine((s) => s > 0, { error: "expected a duration greater than zero" })
-  .meta({ description: `${DURATION_HINT}, greater than zero` });
-
-/** A rate "N/unit" ("20/d", "1/90d") or a number per second; normalised to events per second. */
-export const rate = z
-  .union([z.number(), z.string()], {
-    error: 'expected a rate such as "20/d" or "1/90d"',
-  })
-  .transform((value, ctx) => {
-    const perSecond = typeof value === "number" ? value : parseRate(value);
-    if (perSecond === undefined || !Number.isFinite(perSecond) || perSecond < 0) {
-      ctx.addIssue({
-        code: "custom",
-        message: 'expected a rate such as "20/d" or "1/90d" (or a number per second)',
-        input: value,
-      });
-      return z.NEVER;
-    }
-    return perSecond;
-  })
-  .meta({
-    description: 'events per unit of time: "20/d", "1/90d", or a number per second',
-  });
-
-const DIST_HINT =
-  'a distribution: a duration ("15m"), {"fixed": d}, {"uniform": [a, b]}, {"exponential": mean}, {"lognormal": {"median": d, "sigma": s}} or {"empirical": [d, ...]}';
-
-/** A distribution of durations in its normalised (object, seconds) form. */
-export type Dist =
-  | { fixed: number }
-  | { uniform: [number, number] }
-  | { exponential: number }
-  | { lognormal: { median: number; sigma: number } }
-  | { empirical: number[] };
-
-const fixedDist = z.strictObject({ fixed: duration });
-const uniformDist = z
-  .strictObject({ uniform: z.tuple([duration, duration]) })
-  .refine((d) => d.uniform[0] <= d.uniform[1], {
-    error: "expected uniform bounds [low, high] with low <= high",
-  });
-const exponentialDist = z.strictObject({ exponential: duration });
-const lognormalDist = z.strictObject({
-  lognormal: z.strictObject({
-    median: positiveDuration,
-    sigma: z.number({ error: "expected a non-negative number" }).nonnegative({
-      error: "expected a non-negative number",
-    }),
-  }),
-});
-const empiricalDist = z.strictObject({
-  empirical: z.array(duration).min(1, { error: "expected at least one value" }),
-});
-
-/** A distribution as written in a scenario, normalised to {@link Dist}. */
-export const distribution = z
-  .union([duration, fixedDist, uniformDist, exponentialDist, lognormalDist, empiricalDist], {
-    error: `expected ${DIST_HINT}`,
-  })
-  .transform((d): Dist => (typeof d === "number" ? { fixed: d } : d))
-  .meta({ description: DIST_HINT });
-
-export const probability = z
-  .number({ error: "expected a probability between 0 and 1" })
-  .min(0, { error: "expected a probability between 0 and 1" })
-  .max(1, { error: "expected a probability between 0 and 1" });
-
-export const positiveInt = (what = "a positive integer") =>
-  z
-    .number({ error: `expected ${what}` })
-    .int({ error: `expected ${what}` })
-    .positive({
-      error: `expected ${what}`,
-    });
-export const nonNegativeInt = z
-  .number({ error: "expected a non-negative integer" })
-  .int({ error: "expected a non-negative integer" })
-  .nonnegative({ error: "expected a non-negative integer" });
-
-const weights = z
-  .array(
-    z.number({ error: "expected a non-negative weight" }).nonnegative({
-      error: "expected a non-negative weight",
-    }),
-  )
-  .meta({ description: "relative weight of each server, one per server" });
-
-/** The balancer policies of DESIGN §2. */
-export const POLICIES = ["random", "round-robin", "timer", "sticky", "dns", "least-connections"] as const;
+/** The balancer policies of DESIGN §2, in the order of their registry (model/balancers/policies/). */
+export const POLICIES = POLICY_NAMES;
 /** A balancer policy's name. */
 export type Policy = (typeof POLICIES)[number];
 
-const balancer = z.discriminatedUnion(
-  "policy",
-  [
-    z.strictObject({
-      policy: z.literal("random"),
-      weights: weights.optional(),
-    }),
-    z.strictObject({
-      policy: z.literal("round-robin"),
-      weights: weights.optional(),
-    }),
-    z.strictObject({
-      policy: z.literal("timer"),
-      period: positiveDuration,
-      phase: z
-        .enum(["global", "per-sender"], {
-          error: 'expected "global" or "per-sender"',
-        })
-        .default("global"),
-      assignment: z
-        .enum(["rotate", "shuffle"], {
-          error: 'expected "rotate" or "shuffle"',
-        })
-        .default("rotate"),
-    }),
-    z.strictObject({ policy: z.literal("sticky") }),
-    z.strictObject({
-      policy: z.literal("dns"),
-      ttl: positiveDuration.prefault("5m"),
-    }),
-    z.strictObject({ policy: z.literal("least-connections") }),
-  ],
-  {
-    error: `expected a balancer whose policy is one of ${POLICIES.join(", ")}`,
-  },
-);
+/** Each policy's own fragment (model/balancers/policies/), told apart by `policy`. */
+const balancer = z.discriminatedUnion("policy", BALANCER_SCHEMAS, {
+  error: `expected a balancer whose policy is one of ${POLICIES.join(", ")}`,
+});
 
 /**
  * Who consults a list, by rank or by mail (model/receivers/subscribers.ts): the largest mailbox
@@ -360,14 +233,10 @@ export const scenarioSchema = z
       }
     });
     if (s.blacklists.length > 30) issue(["blacklists"], "expected at most 30 lists", s.blacklists.length);
-    const w = "weights" in s.pool.balancer ? s.pool.balancer.weights : undefined;
-    if (w) {
-      if (w.length !== n) {
-        issue(["pool", "balancer", "weights"], `expected ${n} weights, one per server`, w);
-      } else if (!w.some((x) => x > 0)) {
-        issue(["pool", "balancer", "weights"], "expected at least one positive weight", w);
-      }
-    }
+    // What the balancer's policy checks against the rest of the scenario (its weights, say).
+    checkBalancer(s.pool.balancer, { servers: n, senders: s.traffic.senders }, (path, message, input) =>
+      issue(["pool", "balancer", ...path], message, input),
+    );
     s.listed.forEach((entry, i) => {
       entry.on.forEach((name, j) => {
         if (!names.has(name)) {

@@ -13,11 +13,16 @@ const BALANCERS: ScenarioInput["pool"]["balancer"][] = [
   { policy: "random", weights: [5, 1, 1, 1, 1, 1, 0, 2] },
   { policy: "round-robin" },
   { policy: "round-robin", weights: [5, 1, 1, 1, 1, 1, 0, 2] },
+  { policy: "round-robin", resetAfterIdle: "10m" },
+  { policy: "round-robin", weights: [5, 1, 1, 1, 1, 1, 0, 2], resetAfterIdle: "1h" },
   { policy: "timer", period: "10m", assignment: "rotate", phase: "global" },
   { policy: "timer", period: "10m", assignment: "shuffle", phase: "per-sender" },
   { policy: "sticky" },
   { policy: "dns", ttl: "5m" },
+  { policy: "dns", ttl: "10m", resolvers: 3, recordsPerAnswer: 2 },
   { policy: "least-connections" },
+  { policy: "stick-table", expire: "30m", balance: "roundrobin" },
+  { policy: "stick-table", expire: "2h", balance: "random" },
 ];
 
 function scenario(balancer: ScenarioInput["pool"]["balancer"], listed: boolean) {

@@ -188,7 +188,7 @@ describe("errors: FILE: PATH: expected …, got …", () => {
     [
       "unknown policy",
       { ...minimal(), pool: { servers: 4, balancer: { policy: "fastest" } } },
-      'pool.balancer.policy: expected a balancer whose policy is one of random, round-robin, timer, sticky, dns, least-connections, got "fastest"',
+      'pool.balancer.policy: expected a balancer whose policy is one of random, round-robin, timer, sticky, dns, least-connections, stick-table, got "fastest"',
     ],
     [
       "bad timer phase",

@@ -4,7 +4,6 @@
 // The health check pulls an excluded server's address record (DESIGN §2): later resolutions
 // skip it, but a sender holding a cached answer keeps using it until its TTL expires.
 import { anyEligible, type Balancer, type BalancerReads, type PoolView, READS_NOTHING } from "./balancer.js";
-import type { BalancerPolicy } from "./policy.js";
 
 export class DnsBalancer implements Balancer {
   static readonly reads: BalancerReads = READS_NOTHING;
@@ -45,15 +44,3 @@ export class DnsBalancer implements Balancer {
     this.published = anyEligible(this.eligible);
   }
 }
-
-export const dnsPolicy: BalancerPolicy<"dns"> = {
-  name: "dns",
-  reads: DnsBalancer.reads,
-  create: (spec, pool) => new DnsBalancer(pool, spec.ttl),
-  // The schema's default TTL, 5 minutes.
-  sweepDefaults: { ttl: 300 },
-  // A resend escapes once the sender's cached answer expires.
-  timeScale: (spec) => ({ kind: "dns-ttl", seconds: spec.ttl }),
-  closedForm: () => null,
-  words: (spec, format) => `DNS round-robin with a ${format.roundDuration(spec.ttl)} TTL`,
-};

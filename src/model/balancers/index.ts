@@ -1,15 +1,17 @@
-// The balancer policies by name: each policy's file holds its Balancer and its BalancerPolicy
-// (what it reads, its sweep defaults, time scale and words). Adding a policy means a file in this
-// folder, its entry in POLICIES, and its entry in the scenario schema and the README.
-import type { Balancer as BalancerSpec } from "../../scenario/schema.js";
+// The balancer policies by name: each policy's descriptor (policies/: its schema fragment,
+// defaults, closed form, time scale and words) and its Balancer class (one file per policy here),
+// bound together below. Adding a policy means its descriptor, its class, its line in BALANCERS,
+// and its lines in the README and docs/DESIGN.md §2.
 import type { Balancer, BalancerReads, PoolView } from "./balancer.js";
-import { dnsPolicy } from "./dns.js";
-import { leastConnectionsPolicy } from "./least-connections.js";
-import type { BalancerPolicy, PolicyName } from "./policy.js";
-import { randomPolicy } from "./random.js";
-import { roundRobinPolicy } from "./round-robin.js";
-import { stickyPolicy } from "./sticky.js";
-import { timerPolicy } from "./timer.js";
+import { DnsBalancer } from "./dns.js";
+import { ResolverDnsBalancer } from "./dns-resolvers.js";
+import { LeastConnectionsBalancer } from "./least-connections.js";
+import type { PolicyName, SpecOf } from "./policies/index.js";
+import { RandomBalancer } from "./random.js";
+import { IdleResetRoundRobin, RoundRobinBalancer } from "./round-robin.js";
+import { StickTableBalancer } from "./stick-table.js";
+import { StickyBalancer } from "./sticky.js";
+import { TimerBalancer } from "./timer.js";
 
 export {
   anyEligible,
@@ -19,40 +21,79 @@ export {
   type PoolView,
   READS_NOTHING,
 } from "./balancer.js";
+export {
+  type BalancerSpec,
+  checkBalancer,
+  type PolicyName,
+  policyNamed,
+  policyOf,
+  type SpecOf,
+} from "./policies/index.js";
 export type {
   BalancerPolicy,
   ClosedForm,
-  PolicyName,
+  ListingTraffic,
   PolicyTimeScale,
   ProseFormat,
-  SpecOf,
   StaticListing,
 } from "./policy.js";
 
-const POLICIES: { readonly [P in PolicyName]: BalancerPolicy<P> } = {
-  random: randomPolicy,
-  "round-robin": roundRobinPolicy,
-  timer: timerPolicy,
-  sticky: stickyPolicy,
-  dns: dnsPolicy,
-  "least-connections": leastConnectionsPolicy,
+/** How a policy's Balancer is built, and what it reads of the pool (its class's declaration). */
+interface BalancerClass<P extends PolicyName> {
+  readonly reads: BalancerReads;
+  create(spec: SpecOf<P>, pool: PoolView): Balancer;
+}
+
+const BALANCERS: { readonly [P in PolicyName]: BalancerClass<P> } = {
+  random: { reads: RandomBalancer.reads, create: (spec, pool) => new RandomBalancer(pool, spec.weights) },
+  "round-robin": {
+    reads: RoundRobinBalancer.reads,
+    // Chosen once: the plain rotation pays nothing for the idle reset it does not have.
+    create: (spec, pool) =>
+      spec.resetAfterIdle === undefined
+        ? new RoundRobinBalancer(pool, spec.weights)
+        : new IdleResetRoundRobin(pool, spec.resetAfterIdle, spec.weights),
+  },
+  timer: { reads: TimerBalancer.reads, create: (spec, pool) => new TimerBalancer(pool, spec) },
+  sticky: { reads: StickyBalancer.reads, create: (_spec, pool) => new StickyBalancer(pool) },
+  dns: {
+    reads: DnsBalancer.reads,
+    // Chosen once: the default (a cache per sender, one record) keeps the plain balancer.
+    create: (spec, pool) =>
+      spec.resolvers === undefined && spec.recordsPerAnswer === undefined
+        ? new DnsBalancer(pool, spec.ttl)
+        : new ResolverDnsBalancer(pool, {
+            ttl: spec.ttl,
+            resolvers: spec.resolvers ?? pool.senders,
+            records: spec.recordsPerAnswer ?? 1,
+          }),
+  },
+  "least-connections": {
+    reads: LeastConnectionsBalancer.reads,
+    create: (_spec, pool) => new LeastConnectionsBalancer(pool),
+  },
+  "stick-table": {
+    reads: StickTableBalancer.reads,
+    // The backend's `balance` is the round-robin or random policy itself, built on the same pool.
+    create: (spec, pool) =>
+      new StickTableBalancer(
+        pool,
+        spec.expire,
+        spec.balance === "random" ? new RandomBalancer(pool) : new RoundRobinBalancer(pool),
+      ),
+  },
 };
 
-/** The policy a name stands for, or undefined for a name that is none. */
-export function policyNamed(name: string): BalancerPolicy | undefined {
-  return Object.hasOwn(POLICIES, name) ? (POLICIES[name as PolicyName] as BalancerPolicy) : undefined;
+function balancerClass(spec: { policy: PolicyName }): BalancerClass<PolicyName> {
+  return BALANCERS[spec.policy] as BalancerClass<PolicyName>;
 }
 
-/** The policy of a normalised `pool.balancer`. */
-export function policyOf(spec: BalancerSpec): BalancerPolicy {
-  return POLICIES[spec.policy] as BalancerPolicy;
-}
-
-export function createBalancer(spec: BalancerSpec, pool: PoolView): Balancer {
-  return policyOf(spec).create(spec, pool);
+/** The Balancer of a normalised `pool.balancer`. */
+export function createBalancer(spec: SpecOf<PolicyName>, pool: PoolView): Balancer {
+  return balancerClass(spec).create(spec, pool);
 }
 
 /** What the policy a scenario names reads of the pool (its class's declaration). */
-export function balancerReads(spec: BalancerSpec): BalancerReads {
-  return policyOf(spec).reads;
+export function balancerReads(spec: SpecOf<PolicyName>): BalancerReads {
+  return balancerClass(spec).reads;
 }

@@ -5,7 +5,6 @@
 // no sessions, so counting it would name it for every attempt.
 import type { Random } from "../../engine/index.js";
 import { anyEligible, type Balancer, type BalancerReads, type PoolView } from "./balancer.js";
-import type { BalancerPolicy } from "./policy.js";
 
 export class LeastConnectionsBalancer implements Balancer {
   /** It reads the sessions in progress (the model keeps them current at each pick). */
@@ -49,13 +48,3 @@ export class LeastConnectionsBalancer implements Balancer {
     for (let v = 0; v < eligible.length; v++) this.candidates[v] = all || eligible[v] === 1 ? 1 : 0;
   }
 }
-
-export const leastConnectionsPolicy: BalancerPolicy<"least-connections"> = {
-  name: "least-connections",
-  reads: LeastConnectionsBalancer.reads,
-  create: (_spec, pool) => new LeastConnectionsBalancer(pool),
-  sweepDefaults: {},
-  timeScale: () => null,
-  closedForm: () => null,
-  words: () => "least-connections balancing",
-};

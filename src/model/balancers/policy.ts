@@ -1,14 +1,17 @@
-// What a balancer policy is beyond its picks (DESIGN §2, "Balancer policies"): the defaults a
-// sweep switching to it fills in, its time scale for `advise`, and its words for the report. Each
-// policy's file exports one of these beside its Balancer (with its closed form, if any), so sweeps, advise and the story ask the
-// policy instead of switching on its name. Formatting stays at the edge: the report passes its
-// formatters in.
-import type { Balancer as BalancerSpec, Policy as PolicyName } from "../../scenario/schema.js";
-import type { Balancer, BalancerReads, PoolView } from "./balancer.js";
+// What a balancer policy is beyond its picks (DESIGN §2, "Balancer policies"): its fragment of the
+// scenario schema with its defaults, the checks it makes against the rest of the scenario, the
+// defaults a sweep switching to it fills in, its time scale for `advise`, its closed form and its
+// words for the report. Each policy's descriptor (policies/) exports one of these, so the schema,
+// sweeps, advise and the story ask the policy instead of switching on its name; the Balancer that
+// picks is a class of its own (one file per policy beside this one), bound to the descriptor by
+// name in index.ts, so the scenario format does not pull the model in. Formatting stays at the
+// edge: the report passes its formatters in.
+import type * as z from "zod";
 
-export type { PolicyName };
-/** The normalised `pool.balancer` of one policy. */
-export type SpecOf<P extends PolicyName> = Extract<BalancerSpec, { policy: P }>;
+/** What every normalised `pool.balancer` has: the name of its policy. */
+export interface PolicySpec {
+  readonly policy: string;
+}
 
 /** The report's duration formatters, handed to a policy's words. */
 export interface ProseFormat {
@@ -20,7 +23,7 @@ export interface ProseFormat {
 
 /** A policy's own time scale: where its resend-failure curve bends (advise-grid.ts). */
 export interface PolicyTimeScale {
-  kind: "timer-period" | "dns-ttl" | "listing-duration";
+  kind: "timer-period" | "dns-ttl" | "listing-duration" | "stick-expire";
   seconds: number;
 }
 
@@ -41,13 +44,36 @@ export interface StaticListing {
   servers: number;
   listed: number;
   indices: readonly number[] | null;
+  /** How senders send and resend, for forms that depend on it (absent: such forms give null). */
+  traffic?: ListingTraffic;
 }
 
-export interface BalancerPolicy<P extends PolicyName = PolicyName> {
-  readonly name: P;
-  /** What the balancer reads of the pool (its class's declaration). */
-  readonly reads: BalancerReads;
-  create(spec: SpecOf<P>, pool: PoolView): Balancer;
+/** The traffic a closed form may depend on (DESIGN §1 `traffic`, `resend`, the list's subscribers). */
+export interface ListingTraffic {
+  /** Each sender's new messages per second (traffic.rate). */
+  senderRate: number;
+  /** The share of domains that consult the list (p). */
+  subscribers: number;
+  resendProbability: number;
+  /** Submissions per message at most (the first send and the user resends). */
+  maxAttempts: number;
+}
+
+/** What a policy's check may compare its fields with. */
+export interface PoolSize {
+  servers: number;
+  senders: number;
+}
+
+/** Reports a problem at a path under `pool.balancer`. */
+export type BalancerIssue = (path: (string | number)[], message: string, input: unknown) => void;
+
+export interface BalancerPolicy<S extends PolicySpec = PolicySpec> {
+  readonly name: S["policy"];
+  /** Its fragment of the scenario schema (a strict object whose `policy` is the name), defaults filled. */
+  readonly schema: z.ZodType<S>;
+  /** Checks of its fields against the pool the schema cannot make alone (weights, one per server). */
+  check(spec: S, pool: PoolSize, issue: BalancerIssue): void;
   /**
    * The fields it accepts, with the defaults a sweep over pool.balancer.policy fills in when
    * switching to it from a policy without them (undefined: accepted, no default).
@@ -57,11 +83,28 @@ export interface BalancerPolicy<P extends PolicyName = PolicyName> {
    * Its time scale, or null for a policy that picks afresh at each attempt. `listingDuration`
    * gives how long a listing of the scenario lasts (null when listings never end).
    */
-  timeScale(spec: SpecOf<P>, listingDuration: () => number | null): PolicyTimeScale | null;
+  timeScale(spec: S, listingDuration: () => number | null): PolicyTimeScale | null;
   /** Its DESIGN §5 closed form for the resend failure under a static listing, or null when it has none. */
-  closedForm(spec: SpecOf<P>, listing: StaticListing): ClosedForm | null;
+  closedForm(spec: S, listing: StaticListing): ClosedForm | null;
   /** The policy as words in the story's first sentence ("timer balancing with a 10-minute period …"). */
-  words(spec: SpecOf<P>, format: ProseFormat): string;
+  words(spec: S, format: ProseFormat): string;
+}
+
+/** The check of a policy without cross-field constraints. */
+export function checkNothing(): void {}
+
+/** Optional `weights`: one per server, at least one positive (DESIGN §2, `random`, `round-robin`). */
+export function checkWeights(
+  weights: readonly number[] | undefined,
+  { servers }: PoolSize,
+  issue: BalancerIssue,
+): void {
+  if (!weights) return;
+  if (weights.length !== servers) {
+    issue(["weights"], `expected ${servers} weights, one per server`, weights);
+  } else if (!weights.some((x) => x > 0)) {
+    issue(["weights"], "expected at least one positive weight", weights);
+  }
 }
 
 /**
@@ -75,7 +118,7 @@ export function timeScaleField(policy: BalancerPolicy): string | null {
     if (typeof value !== "number") continue;
     // A value no default has, so that a match is this field's and not another's.
     const probe = 2 * value + 1;
-    const spec = { ...policy.sweepDefaults, policy: policy.name, [field]: probe } as SpecOf<PolicyName>;
+    const spec = { ...policy.sweepDefaults, policy: policy.name, [field]: probe } as PolicySpec;
     if (policy.timeScale(spec, () => null)?.seconds === probe) return field;
   }
   return null;

@@ -3,10 +3,8 @@
 // It chooses: only among the servers the health check left eligible, weights renormalised
 // over them (DESIGN §2), so an excluded server's share spreads over the others by weight.
 
-import { resendFailure } from "../../analytic/random.js";
 import { AliasTable, type Random } from "../../engine/index.js";
 import { anyEligible, type Balancer, type BalancerReads, type PoolView, READS_NOTHING } from "./balancer.js";
-import type { BalancerPolicy } from "./policy.js";
 
 export class RandomBalancer implements Balancer {
   static readonly reads: BalancerReads = READS_NOTHING;
@@ -48,16 +46,3 @@ export class RandomBalancer implements Balancer {
     for (let v = 0; v < eligible.length; v++) if (all || eligible[v] === 1) this.choices[this.count++] = v;
   }
 }
-
-export const randomPolicy: BalancerPolicy<"random"> = {
-  name: "random",
-  reads: RandomBalancer.reads,
-  create: (spec, pool) => new RandomBalancer(pool, spec.weights),
-  sweepDefaults: { weights: undefined },
-  timeScale: () => null,
-  // Unweighted: a resend is rejected again when it lands on a listed relay, k/N (DESIGN §5).
-  closedForm: (spec, { servers: N, listed: k }) =>
-    spec.weights ? null : { label: `closed form: k/N = ${k}/${N}`, at: () => resendFailure(N, k), kinks: () => [] },
-  words: (spec) =>
-    spec.weights ? "weighted random balancing" : "random balancing (each attempt picks a relay at random)",
-};

@@ -4,16 +4,18 @@
 // server's credit, takes the largest credit and charges it the total, spreading heavy servers out.
 // It chooses: only among the servers the health check left eligible (DESIGN §2) — the pointer
 // steps over excluded servers, and the weighted rotation runs over the eligible weights alone.
+// With `resetAfterIdle` (KumoMTA's egress pools) the rotation starts over after an idle spell:
+// IdleResetRoundRobin below, a class of its own so the plain pick pays nothing for it.
+import type { Random } from "../../engine/index.js";
 import { anyEligible, type Balancer, type BalancerReads, type PoolView, READS_NOTHING } from "./balancer.js";
-import type { BalancerPolicy } from "./policy.js";
 
 export class RoundRobinBalancer implements Balancer {
   static readonly reads: BalancerReads = READS_NOTHING;
 
-  private next: number;
+  protected next: number;
   private readonly servers: number;
   private readonly weights: Float64Array | null;
-  private readonly credit: Float64Array;
+  protected readonly credit: Float64Array;
   /** 1 for each server the rotation runs over: the eligible ones, or all when none is. */
   private readonly candidates: Uint8Array;
   /** Sum of the candidates' weights: what the chosen server is charged. */
@@ -76,12 +78,34 @@ export class RoundRobinBalancer implements Balancer {
   }
 }
 
-export const roundRobinPolicy: BalancerPolicy<"round-robin"> = {
-  name: "round-robin",
-  reads: RoundRobinBalancer.reads,
-  create: (spec, pool) => new RoundRobinBalancer(pool, spec.weights),
-  sweepDefaults: { weights: undefined },
-  timeScale: () => null,
-  closedForm: () => null,
-  words: (spec) => (spec.weights ? "weighted round-robin balancing" : "round-robin balancing"),
-};
+/**
+ * KumoMTA's egress pool selection (DOMAIN.md, "How pools pick"): weighted round-robin whose
+ * state is dropped when its scheduled queue has been idle for about 10 minutes, so "the round
+ * robin state will be reset for the next send" — KumoMTA's fresh state always gives the same
+ * first source. Here: a pick `resetAfterIdle` or more after the previous one finds the rotation
+ * back where it started in this replication (the pointer, or the weighted credits, as built).
+ */
+export class IdleResetRoundRobin extends RoundRobinBalancer {
+  private readonly startNext: number;
+  private readonly startCredit: Float64Array;
+  private lastPick = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    pool: PoolView,
+    private readonly resetAfterIdle: number,
+    weights?: readonly number[],
+  ) {
+    super(pool, weights);
+    this.startNext = this.next;
+    this.startCredit = Float64Array.from(this.credit);
+  }
+
+  override pick(_sender?: number, time = 0, _random?: Random): number {
+    if (time - this.lastPick >= this.resetAfterIdle) {
+      this.next = this.startNext;
+      this.credit.set(this.startCredit);
+    }
+    this.lastPick = time;
+    return super.pick();
+  }
+}

@@ -2,9 +2,7 @@
 // `mailips` pinning a sender domain to one IP (DOMAIN.md). Waiting never changes the route.
 // It names a server: when the health check excluded it, the next eligible one in index order.
 
-import { resendFailure } from "../../analytic/sticky.js";
 import { type Balancer, type BalancerReads, nextEligible, type PoolView, READS_NOTHING } from "./balancer.js";
-import type { BalancerPolicy } from "./policy.js";
 
 export class StickyBalancer implements Balancer {
   static readonly reads: BalancerReads = READS_NOTHING;
@@ -21,21 +19,3 @@ export class StickyBalancer implements Balancer {
   }
   eligibilityChanged(): void {}
 }
-
-export const stickyPolicy: BalancerPolicy<"sticky"> = {
-  name: "sticky",
-  reads: StickyBalancer.reads,
-  create: (_spec, pool) => new StickyBalancer(pool),
-  sweepDefaults: {},
-  // A sticky sender's resend only escapes when the listing ends.
-  timeScale: (_spec, listingDuration) => {
-    const lasts = listingDuration();
-    return lasts === null ? null : { kind: "listing-duration", seconds: lasts };
-  },
-  closedForm: (_spec, { servers: N, listed: k }) => ({
-    label: "closed form: always the same relay",
-    at: () => resendFailure(N, k),
-    kinks: () => [],
-  }),
-  words: () => "sticky balancing (each sender always uses the same relay)",
-};

@@ -5,10 +5,8 @@
 // server per (sender, slot), drawn by hashing so every attempt in a slot agrees without state.
 // It names a server: when the health check excluded it, the next eligible one in index order.
 
-import { rotateResendFailure, rotateResendFailureFixed, shuffleResendFailure } from "../../analytic/timer.js";
 import { hashKey, hashUniform } from "../../engine/index.js";
 import { type Balancer, type BalancerReads, nextEligible, type PoolView, READS_NOTHING } from "./balancer.js";
-import type { BalancerPolicy } from "./policy.js";
 
 export interface TimerOptions {
   period: number;
@@ -58,43 +56,3 @@ export class TimerBalancer implements Balancer {
 
   eligibilityChanged(): void {}
 }
-
-export const timerPolicy: BalancerPolicy<"timer"> = {
-  name: "timer",
-  reads: TimerBalancer.reads,
-  create: (spec, pool) => new TimerBalancer(pool, spec),
-  // A 10-minute timer: the middle of the "wait 5–15 minutes" advice, as in scenarios/18of20.json.
-  sweepDefaults: { period: 600, phase: "global", assignment: "rotate" },
-  // The resend-failure curve bends at each multiple of the period.
-  timeScale: (spec) => ({ kind: "timer-period", seconds: spec.period }),
-  closedForm: (spec, { servers: N, listed: k, indices }) => {
-    const T = spec.period;
-    // The curve bends at each slot boundary, multiples of the period.
-    const kinks = (lo: number, hi: number) => {
-      const out: number[] = [];
-      for (let m = Math.ceil(lo / T); m * T <= hi && out.length < 10_000; m++) out.push(m * T);
-      return out;
-    };
-    if (spec.assignment === "shuffle") {
-      return { label: "closed form (timer, shuffle)", at: (d) => shuffleResendFailure(N, k, T, d), kinks };
-    }
-    if (indices) {
-      return {
-        label: "closed form (timer, rotate, these relays)",
-        at: (d) => rotateResendFailureFixed(N, indices, T, d),
-        kinks,
-      };
-    }
-    return {
-      label: "closed form (timer, rotate, average placement)",
-      at: (d) => rotateResendFailure(N, k, T, d),
-      kinks,
-    };
-  },
-  words: (spec, format) => {
-    const how =
-      spec.assignment === "shuffle" ? "a fresh random relay each period" : "moving to the next relay each period";
-    const phase = spec.phase === "per-sender" ? ", each sender on its own clock" : "";
-    return `timer balancing with a ${format.durationWords(spec.period, true)} period (${how}${phase})`;
-  },
-};

@@ -1,5 +1,6 @@
 // Chart 1 of issue 4, the one the whole tool exists for: how often a user's resend is rejected
 // again, by how long they waited — with the closed form of DESIGN §5 where one exists.
+import { subscribedMailShare } from "../../analytic/receivers.js";
 import type { Summary } from "../../experiment/summary.js";
 import { DAY, formatCount, formatDuration, formatPercent, HOUR, MINUTE, type TimeUnit } from "../../format.js";
 import { type ClosedForm, policyNamed } from "../../model/balancers/index.js";
@@ -28,7 +29,23 @@ export function closedFormResendFailure(scenario: Scenario): ClosedForm | null {
   const k = entry.indices?.length ?? entry.servers ?? 0;
   if (k < 1 || k > N) return null;
   const b = scenario.pool.balancer;
-  return policyNamed(b.policy)?.closedForm(b, { servers: N, listed: k, indices: entry.indices ?? null }) ?? null;
+  return (
+    policyNamed(b.policy)?.closedForm(b, {
+      servers: N,
+      listed: k,
+      indices: entry.indices ?? null,
+      traffic: {
+        senderRate: scenario.traffic.rate,
+        subscribers: subscribedMailShare(
+          scenario.blacklists[0].subscribers,
+          scenario.recipients.domains,
+          scenario.recipients.zipf,
+        ),
+        resendProbability: scenario.resend.probability,
+        maxAttempts: scenario.resend.maxAttempts,
+      },
+    }) ?? null
+  );
 }
 
 /** The x unit for delays up to `maxSeconds`: minutes up to 10 h, then hours, then days. */
