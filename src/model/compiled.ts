@@ -7,6 +7,7 @@ import { balancerReads } from "./balancers/index.js";
 import { type CapacityRegimeClass, chooseCapacityRegime } from "./capacity/index.js";
 import { type RetrySchedule, retrySchedule } from "./mta/index.js";
 import { zipfTable } from "./recipients.js";
+import { recipientsPerMessageTable } from "./recipients-per-message.js";
 
 export class CompiledScenario {
   readonly domains: AliasTable;
@@ -19,6 +20,8 @@ export class CompiledScenario {
   readonly buckets: number;
   /** The capacity regime, chosen by the capacity and by what the balancer declares it reads. */
   readonly capacityRegime: CapacityRegimeClass;
+  /** Recipients per message (entry i: i + 1 recipients); null when every message has one (DESIGN §2). */
+  readonly perMessage: AliasTable | null;
 
   constructor(readonly scenario: Scenario) {
     this.domains = zipfTable(scenario.recipients.domains, scenario.recipients.zipf);
@@ -29,5 +32,6 @@ export class CompiledScenario {
     this.retry = retrySchedule(scenario.mta.retry);
     this.buckets = Math.ceil(scenario.horizon / scenario.output.timeseries);
     this.capacityRegime = chooseCapacityRegime(scenario.pool.capacity, balancerReads(scenario.pool.balancer));
+    this.perMessage = recipientsPerMessageTable(scenario.recipients.perMessage);
   }
 }

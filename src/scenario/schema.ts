@@ -2,6 +2,7 @@
 // validation with path-naming errors, normalisation (units to seconds, defaults filled)
 // and the generated JSON Schema in schema/scenario.schema.json.
 import * as z from "zod";
+import { recipientCount } from "./recipient-count.js";
 import { parseDuration, parseRate } from "./units.js";
 
 const DURATION_HINT = 'a duration such as "90s", "15m", "2h", "7d" or a number of seconds';
@@ -235,6 +236,7 @@ export const scenarioSchema = z
           .number({ error: "expected a non-negative exponent" })
           .nonnegative({ error: "expected a non-negative exponent" })
           .default(1),
+        perMessage: recipientCount.optional(),
       })
       .prefault({}),
     traffic: z.strictObject({ senders: positiveInt(), rate }),
