@@ -12,6 +12,7 @@ import {
   formatPercent,
   formatRoundDuration,
 } from "./charts/theme.js";
+import { recipientAdviceSentences } from "./recipients-words.js";
 import { html, inlineScript, joinHtml, type SafeHtml, scriptJson, trustedHtml } from "./safe-html.js";
 
 /** Decimals for percentages so that the smallest of them still shows two significant digits. */
@@ -203,6 +204,7 @@ export function adviceHeadline(a: Advice): string[] {
       `For the operator: listed relays cost ${perDayText(op.rejectionsPerDay.mean)} rejected attempts and ${perDayText(op.bouncedForGoodPerDay.mean)} messages bounced for good a day. ${check} ${perDayText(saved.rejectionsPerDay.difference ?? 0)} rejections and ${perDayText(saved.bouncedForGoodPerDay.difference ?? 0)} lost messages a day.`,
     );
   }
+  out.push(...recipientAdviceSentences(a));
   return out;
 }
 

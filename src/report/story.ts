@@ -13,6 +13,7 @@ import {
   formatPercent,
   formatRoundDuration,
 } from "./charts/theme.js";
+import { recipientSentences, recipientsStory } from "./recipients-words.js";
 
 /** A duration in prose: "10 min", "2 h" (round values stay round). */
 const d = formatRoundDuration;
@@ -72,9 +73,11 @@ export function scenarioStory(s: Scenario): string {
     const reply = b.reply === "4xx" ? " (temporary 4xx refusals, retried by the relay)" : "";
     parts.push(`${formatPercent(b.subscribers)} of recipient domains consult ${b.name}${reply}`);
   }
+  const recipients = recipientsStory(s);
   parts.push(
     `${plural(s.traffic.senders, "sender")} sending ${formatCount(s.traffic.rate * 86_400)} messages a day each to ${plural(s.recipients.domains, "domain")}`,
   );
+  if (recipients !== null) parts.push(recipients);
   const r = s.resend;
   if (r.maxAttempts <= 1 || r.probability === 0) parts.push("users never resend");
   else {
@@ -177,6 +180,7 @@ export function headline(summary: Summary): string[] {
       `${capitalise(pct(first))} of messages bounce on the first attempt; ${pct(lost)} are never delivered.`,
     );
   }
+  sentences.push(...recipientSentences(summary));
   if (summary.conditional) sentences.push(CONDITIONAL_NOTE);
   return sentences;
 }
