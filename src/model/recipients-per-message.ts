@@ -191,13 +191,18 @@ export class RecipientBook {
   }
 }
 
+/** The class withRecipients makes: a MailModel that also shows its recipient bookkeeping. */
+export type RecipientsModelClass = new (
+  ...args: ConstructorParameters<typeof MailModel>
+) => MailModel & { readonly book: RecipientBook };
+
 /**
  * MailModel whose messages have `recipients.perMessage` recipients. Overrides the submission,
  * the end of an attempt, the bounce and the user resend; MTA retries, capacity, listings, the
  * health check and attempt records are the one-recipient flow's, applied to each delivery.
  * (A mixin over MailModel so that replication.ts can pick it without an import cycle.)
  */
-export function withRecipients(Base: typeof MailModel): typeof MailModel {
+export function withRecipients(Base: typeof MailModel): RecipientsModelClass {
   return class RecipientsModel extends Base {
     readonly book = new RecipientBook();
     private readonly counts: AliasTable;
