@@ -4,5 +4,6 @@
 export * from "./erlang.js";
 export * as lifecycle from "./lifecycle.js";
 export * as random from "./random.js";
+export * as recipients from "./recipients.js";
 export * as sticky from "./sticky.js";
 export * as timer from "./timer.js";

@@ -7,6 +7,7 @@
 // ALPHA each, fewer than COMPARISONS of them, so a correct model fails with probability < 1e-6.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { recipients as forms } from "../../src/analytic/index.js";
 import { randomStream } from "../../src/engine/random.js";
 import { drawSubscriptions } from "../../src/model/recipients.js";
 import { recipientCountWeights, recipientsPerMessageTable } from "../../src/model/recipients-per-message.js";
@@ -131,17 +132,13 @@ function closedForms(c: ClosedCase, seed: number, replication: number) {
   let u = 0;
   for (let d = 0; d < c.domains; d++) if (masks[d] === 0) u += w[d];
   const pr = recipientCountWeights(c.perMessage);
-  const listed = c.listed / c.servers;
-  let message = 0;
-  let meanR = 0;
-  let meanDomains = 0;
-  pr.forEach((p, i) => {
-    const r = i + 1;
-    message += p * (1 - u ** r);
-    meanR += p * r;
-    meanDomains += p * w.reduce((sum, x) => sum + 1 - (1 - x) ** r, 0);
-  });
-  return { message: listed * message, recipient: listed * (1 - u) * meanR, meanR, meanDomains, maxR: pr.length };
+  return {
+    message: forms.messageFirstFailure(c.servers, c.listed, u, pr),
+    recipient: forms.recipientFirstFailure(c.servers, c.listed, u) * pr.reduce((sum, p, i) => sum + p * (i + 1), 0),
+    meanR: pr.reduce((sum, p, i) => sum + p * (i + 1), 0),
+    meanDomains: forms.distinctDomains(w, pr),
+    maxR: pr.length,
+  };
 }
 
 describe("first-attempt rejections against their closed form", () => {
