@@ -6,6 +6,7 @@ import type { RecipientTally } from "../model/recipients-per-message.js";
 import { nonNegativeInt, probability } from "../scenario/schema.js";
 import { type Bounds, type Estimate, meanEstimate, PROPORTION } from "../stats/interval.js";
 
+/** The per-recipient metrics of DESIGN §3, in the order summaries and tables list them. */
 export const RECIPIENT_METRICS = [
   "recipientsPerMessage",
   "domainsPerMessage",
@@ -27,6 +28,7 @@ export interface RecipientCounts {
   failed: number;
 }
 
+/** One replication's per-recipient counts and metric values (null where undefined). */
 export interface RecipientResult {
   counts: RecipientCounts;
   metrics: Record<RecipientMetric, number | null>;
