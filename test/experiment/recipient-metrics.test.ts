@@ -2,6 +2,7 @@
 // and replications.csv only when messages have several recipients; "perMessage": 1 is today's
 // model exactly; intervals are the same Estimate as every metric's; files read back are checked.
 import { describe, expect, it } from "vitest";
+import { scenarioSizes } from "../../src/experiment/budget.js";
 import { checkSummary, FileCheckError, replicationResultSchema } from "../../src/experiment/file-schemas.js";
 import { RECIPIENT_METRICS } from "../../src/experiment/recipient-metrics.js";
 import { runScenario } from "../../src/experiment/run.js";
@@ -84,5 +85,14 @@ describe("per-recipient metrics", () => {
     const parsed = schema.safeParse(bad);
     expect(parsed.success).toBe(false);
     expect(JSON.stringify(parsed.error?.issues)).toMatch(/delivered \+ failed = recipients/);
+  });
+});
+
+describe("the up-front budget with several recipients", () => {
+  it("counts an attempt per recipient per send (at most one per domain)", () => {
+    const one = scenarioSizes(parseScenario(input()), 1);
+    const many = scenarioSizes(parseScenario(input({ uniform: [2, 4] })), 1);
+    expect(many.messages).toBe(one.messages);
+    expect(many.events).toBeCloseTo(3 * one.events, 6);
   });
 });
