@@ -97,6 +97,12 @@ export {
 } from "./experiment/parallel.js";
 export { defaultWorkers, ReplicationPool } from "./experiment/pool.js";
 export type { PrecisionOptions, PrecisionReport, PrecisionTargets } from "./experiment/precision.js";
+export type {
+  RecipientCounts,
+  RecipientMetric,
+  RecipientResult,
+  RecipientSummary,
+} from "./experiment/recipient-metrics.js";
 export { type Counts, METRICS, type Metric, type ReplicationResult } from "./experiment/result.js";
 export { type RunOptions, type RunResult, runScenario } from "./experiment/run.js";
 export {

@@ -6,6 +6,7 @@ export * from "./erlang.js";
 export * as lifecycle from "./lifecycle.js";
 export * as random from "./random.js";
 export * as receivers from "./receivers.js";
+export * as recipients from "./recipients.js";
 export * as roundRobin from "./round-robin.js";
 export * as stickTable from "./stick-table.js";
 export * as sticky from "./sticky.js";

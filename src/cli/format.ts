@@ -3,6 +3,7 @@
 import type { Metric } from "../experiment/result.js";
 import type { Summary } from "../experiment/summary.js";
 import { formatInterval, formatMetric, METRIC_TITLES } from "../report/charts/theme.js";
+import { recipientRows } from "../report/recipients-words.js";
 import { maxOf } from "../stats/extremes.js";
 
 /**
@@ -44,6 +45,7 @@ export function summaryTable(summary: Summary): string {
       formatInterval(metric, m.ci95),
     ];
   });
+  for (const r of recipientRows(summary)) rows.push([r.title, r.mean, r.ci]);
   const t = summary.totals;
   const head = `${summary.scenario.name}: ${summary.replications} replication${summary.replications === 1 ? "" : "s"}, seed ${summary.seed}, ${t.messages} messages, ${t.resends} user resends`;
   const note = summary.conditional

@@ -4,6 +4,7 @@
 // One place for every such estimate; `allowLarge` (--allow-large) lifts the soft limits,
 // never the hard ones, which are sizes the simulator's data structures cannot represent.
 import { balancerReads } from "../model/balancers/index.js";
+import { recipientCountWeights } from "../model/recipients-per-message.js";
 import type { Dist, Scenario } from "../scenario/schema.js";
 
 /** Work refused up front; `problems` each name the estimate and the limit. */
@@ -138,11 +139,15 @@ export function scenarioSizes(s: Scenario, replications: number): ScenarioSizes 
     [`output.timeseries (${count(buckets)} buckets)`, buckets * 3 * 8 * 2],
     [`output.delayBin (${count(delayBins)} bins)`, delayBins * 2 * 8 * 2],
   ];
+  // Several recipients per message: up to one attempt per recipient (one per distinct domain).
+  const perMessage = s.recipients.perMessage;
+  const attemptsPerSend =
+    perMessage === undefined ? 1 : recipientCountWeights(perMessage).reduce((sum, p, i) => sum + p * (i + 1), 0);
   const deferring = s.blacklists.some((b) => b.reply === "4xx");
   const retries = deferring ? retriesWithin(s.mta.retry, s.mta.queueLifetime) : 0;
   const events: Array<[string, number]> = [
-    ["messages and their attempts", messages * s.resend.maxAttempts * 2],
-    ["MTA retries (mta.queueLifetime, mta.retry)", messages * s.resend.maxAttempts * retries],
+    ["messages and their attempts", messages * s.resend.maxAttempts * 2 * attemptsPerSend],
+    ["MTA retries (mta.queueLifetime, mta.retry)", messages * s.resend.maxAttempts * retries * attemptsPerSend],
     [
       "listings (compromise.ratePerServer)",
       s.compromise === null ? 0 : servers * s.compromise.ratePerServer * s.horizon * (1 + 2 * lists),

@@ -8,6 +8,7 @@ import { formatIssue } from "../scenario/parse.js";
 import { nonNegativeInt, positiveInt, probability, type Scenario, scenarioSchema } from "../scenario/schema.js";
 import { LogHistogram } from "../stats/histogram.js";
 import { VERSION } from "../version.js";
+import { recipientResultSchema, recipientSummarySchema } from "./recipient-metrics.js";
 import { METRICS, type Metric, PROPORTIONS } from "./result.js";
 
 /** A check that failed; `problems` are "path: expected …, got …" lines, `source` the file. */
@@ -172,6 +173,7 @@ export function replicationResultSchema(scenario: Scenario, replications: number
         attempts: list(count, buckets),
         rejections: list(count, buckets),
       }),
+      recipients: recipientResultSchema.optional(),
     })
     .superRefine((r, ctx) => {
       const issue = (path: PropertyKey[], message: string, input: unknown) =>
@@ -280,6 +282,7 @@ function summaryBodySchema(scenario: Scenario, replications: number) {
         z.ZodArray<ReturnType<typeof metricValue>>
       >,
     ),
+    recipients: recipientSummarySchema(replications).optional(),
   });
 }
 

@@ -2,6 +2,7 @@
 // cross worker threads and shard files and still combine into byte-identical summaries.
 import type { Tally } from "../model/tally.js";
 import type { LogHistogram } from "../stats/histogram.js";
+import { type RecipientResult, recipientResult } from "./recipient-metrics.js";
 
 /** The per-replication metrics of DESIGN §3, in the order summaries and tables list them. */
 export const METRICS = [
@@ -64,6 +65,8 @@ export interface ReplicationResult {
     wait: number[];
   };
   timeseries: { listed: number[]; attempts: number[]; rejections: number[] };
+  /** Per-recipient counts and metrics; only when messages have several recipients (recipients.perMessage). */
+  recipients?: RecipientResult;
 }
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
@@ -125,5 +128,6 @@ export function replicationResult(
       attempts: [...tally.bucketAttempts],
       rejections: [...tally.bucketRejections],
     },
+    ...(tally.recipients === null ? {} : { recipients: recipientResult(tally.recipients, counts.messages) }),
   };
 }

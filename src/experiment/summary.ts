@@ -17,6 +17,7 @@ import {
   ratioEstimate,
 } from "../stats/interval.js";
 import { VERSION } from "../version.js";
+import { type RecipientSummary, summariseRecipients } from "./recipient-metrics.js";
 import { type Counts, METRICS, type Metric, PROPORTIONS, type ReplicationResult } from "./result.js";
 
 /** One metric of summary.json: the mean over replications, its 95 % interval and how it was computed. */
@@ -76,6 +77,8 @@ export interface Summary {
   deliveryDelayCdf: Array<{ delay: number; fraction: number }>;
   /** Each metric's value in each replication, in replication order (null where undefined). */
   perReplication: Record<Metric, Array<number | null>>;
+  /** Per-recipient metrics (DESIGN §3); only when messages have several recipients (recipients.perMessage). */
+  recipients?: RecipientSummary;
 }
 
 /** One bucket of timeseries.csv (`output.timeseries` wide). */
@@ -235,6 +238,7 @@ export function summarise(scenario: Scenario, seed: number, unordered: readonly 
 
   const delay = new LogHistogram();
   for (const r of results) delay.merge(LogHistogram.fromJSON(r.delay));
+  const recipients = summariseRecipients(results, totals.messages);
 
   return {
     tool: { name: "relaysim", version: VERSION },
@@ -249,6 +253,7 @@ export function summarise(scenario: Scenario, seed: number, unordered: readonly 
     servers,
     deliveryDelayCdf: delay.cdf(200).map((p) => ({ delay: p.value, fraction: p.fraction })),
     perReplication,
+    ...(recipients === undefined ? {} : { recipients }),
   };
 }
 

@@ -9,6 +9,7 @@ import { type RetrySchedule, retrySchedule } from "./mta/index.js";
 import { type ReceiverLag, receiverLag } from "./receivers/late-listings.js";
 import { perDomainShares, type RankRule, rankRules } from "./receivers/subscribers.js";
 import { zipfTable } from "./recipients.js";
+import { recipientsPerMessageTable } from "./recipients-per-message.js";
 
 export class CompiledScenario {
   readonly domains: AliasTable;
@@ -25,6 +26,8 @@ export class CompiledScenario {
   readonly buckets: number;
   /** The capacity regime, chosen by the capacity and by what the balancer declares it reads. */
   readonly capacityRegime: CapacityRegimeClass;
+  /** Recipients per message (entry i: i + 1 recipients); null when every message has one (DESIGN §2). */
+  readonly perMessage: AliasTable | null;
 
   constructor(readonly scenario: Scenario) {
     this.domains = zipfTable(scenario.recipients.domains, scenario.recipients.zipf);
@@ -37,5 +40,6 @@ export class CompiledScenario {
     this.retry = retrySchedule(scenario.mta.retry);
     this.buckets = Math.ceil(scenario.horizon / scenario.output.timeseries);
     this.capacityRegime = chooseCapacityRegime(scenario.pool.capacity, balancerReads(scenario.pool.balancer));
+    this.perMessage = recipientsPerMessageTable(scenario.recipients.perMessage);
   }
 }

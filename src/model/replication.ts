@@ -34,6 +34,7 @@ import { MessageTable } from "./messages.js";
 import { createListingBoard, seenByReceivers } from "./receivers/late-listings.js";
 import { applySubscriberRules } from "./receivers/subscribers.js";
 import { drawSubscriptions } from "./recipients.js";
+import { withRecipients } from "./recipients-per-message.js";
 import type { AttemptRecord, AttemptSink } from "./sink.js";
 import { mailShareStream, propagationStream, SessionLengths, Streams } from "./streams.js";
 import { Tally } from "./tally.js";
@@ -43,29 +44,29 @@ export { CompiledScenario } from "./compiled.js";
 export class MailModel implements SessionStarter {
   readonly tally: Tally;
   readonly simulator = new Simulator();
-  private readonly streams: Streams;
+  protected readonly streams: Streams;
   // The hot loop's streams and tables, held directly (one load fewer per use).
-  private readonly arrivals: Random;
-  private readonly recipients: Random;
-  private readonly domainTable: AliasTable;
+  protected readonly arrivals: Random;
+  protected readonly recipients: Random;
+  protected readonly domainTable: AliasTable;
   private readonly balancer: Balancer;
   private readonly board: ListingBoard;
-  private readonly messages = new MessageTable();
+  protected readonly messages = new MessageTable();
   /** How many sessions a relay runs at once and when a waiting session starts (capacity/). */
   private readonly capacity: CapacityRegime;
   private readonly checkEvery: number;
   private readonly queueLifetime: number;
   private readonly arrivalRate: number;
-  private readonly senders: number;
+  protected readonly senders: number;
   private readonly horizon: number;
-  private readonly warmup: number;
-  private readonly maxSubmissions: number;
-  private readonly resendProbability: number;
-  private nextMessageId = 0;
+  protected readonly warmup: number;
+  protected readonly maxSubmissions: number;
+  protected readonly resendProbability: number;
+  protected nextMessageId = 0;
   private readonly record: AttemptRecord | null;
 
   constructor(
-    private readonly compiled: CompiledScenario,
+    protected readonly compiled: CompiledScenario,
     private readonly seed: number,
     readonly replication: number,
     private readonly sink: AttemptSink | null = null,
@@ -195,7 +196,7 @@ export class MailModel implements SessionStarter {
     }
   }
 
-  private scheduleNextArrival(now: number): void {
+  protected scheduleNextArrival(now: number): void {
     // Superposition: S Poisson senders of rate λ are one Poisson stream of rate Sλ whose
     // each arrival belongs to a uniformly chosen sender.
     const next = now - Math.log(1 - this.arrivals()) / this.arrivalRate;
@@ -206,13 +207,13 @@ export class MailModel implements SessionStarter {
    * The balancer's server for a first attempt or a user resend (`kind`), drawing from that
    * kind's stream. Each policy applies the health check's eligibility itself (DESIGN §2).
    */
-  private pickServer(sender: number, time: number, kind: number): number {
+  protected pickServer(sender: number, time: number, kind: number): number {
     this.capacity.beforePick(time);
     return this.balancer.pick(sender, time, this.streams.picks[kind]);
   }
 
   /** A new message: its first submission. */
-  private submit(time: number): void {
+  protected submit(time: number): void {
     this.scheduleNextArrival(time);
     const sender = Math.floor(this.arrivals() * this.senders);
     const domain = this.domainTable.sample(this.recipients);
@@ -251,7 +252,7 @@ export class MailModel implements SessionStarter {
     this.conclude(slot, time, end, outcome);
   }
 
-  private newMessage(id: number, sender: number, domain: number, time: number, counted: boolean): number {
+  protected newMessage(id: number, sender: number, domain: number, time: number, counted: boolean): number {
     const m = this.messages;
     const slot = m.allocate();
     m.sender[slot] = sender;
@@ -267,7 +268,7 @@ export class MailModel implements SessionStarter {
   }
 
   /** A user resend: a fresh submission, so the balancer picks again. */
-  private resubmit(slot: number, time: number): void {
+  protected resubmit(slot: number, time: number): void {
     const m = this.messages;
     m.submissions[slot]++;
     m.attempts[slot]++;
@@ -283,7 +284,7 @@ export class MailModel implements SessionStarter {
   }
 
   /** Hand an attempt to `server`: its session starts now, or when a session frees up. */
-  private beginAttempt(slot: number, server: number, time: number, kind: number): void {
+  protected beginAttempt(slot: number, server: number, time: number, kind: number): void {
     const m = this.messages;
     // A new submission arrives at the server's queue now; MTA retry ages count from here.
     if (kind !== MTA_RETRY) {
@@ -320,21 +321,24 @@ export class MailModel implements SessionStarter {
     const end = time + duration;
     this.capacity.sessionStarted(server, time, end, m.waitingSince[slot], counted);
     this.tally.countAttempt(time, server, outcome !== DELIVERED, counted);
-    if (counted) {
-      if (kind === FIRST && outcome !== DELIVERED) this.tally.firstRejected++;
-      if (kind === USER_RESEND) {
-        // submissions counts the first send, so 2 is the first user resend.
-        this.tally.resend(m.resendDelay[slot], outcome !== DELIVERED, m.submissions[slot] === 2);
-      }
-    }
+    if (counted) this.countSubmission(slot, kind, outcome !== DELIVERED);
     if (this.record !== null) {
       this.emit(time, m.id[slot], m.sender[slot], domain, server, m.submissions[slot], kind, outcome, counted);
     }
     this.conclude(slot, time, end, outcome);
   }
 
+  /** A counted message's attempt of `kind` in `slot` was rejected or not: first-attempt and resend counts. */
+  protected countSubmission(slot: number, kind: number, rejected: boolean): void {
+    if (kind === FIRST && rejected) this.tally.firstRejected++;
+    if (kind === USER_RESEND) {
+      // submissions counts the first send, so 2 is the first user resend.
+      this.tally.resend(this.messages.resendDelay[slot], rejected, this.messages.submissions[slot] === 2);
+    }
+  }
+
   /** What follows an attempt that started at `start` and ends at `end`. */
-  private conclude(slot: number, start: number, end: number, outcome: number): void {
+  protected conclude(slot: number, start: number, end: number, outcome: number): void {
     const m = this.messages;
     if (outcome === DELIVERED) {
       if (m.counted[slot] === 1) {
@@ -363,7 +367,7 @@ export class MailModel implements SessionStarter {
   }
 
   /** A permanent failure reaches the sender at `time`: resend later, or give up. */
-  private bounce(slot: number, time: number): void {
+  protected bounce(slot: number, time: number): void {
     const m = this.messages;
     const counted = m.counted[slot] === 1;
     // Every submission ends delivered or bounced, so a message has bounced at least once
@@ -414,6 +418,9 @@ export class MailModel implements SessionStarter {
   }
 }
 
+/** MailModel with messages of several recipients, one attempt per recipient domain (recipients-per-message.ts). */
+export const RecipientsModel = withRecipients(MailModel);
+
 /** Simulate replication `replication` of a scenario under `seed`. */
 export function simulateReplication(
   compiled: CompiledScenario,
@@ -422,7 +429,11 @@ export function simulateReplication(
   sink: AttemptSink | null = null,
   watch: ClockWatch | null = null,
 ): { tally: Tally; events: number } {
-  const model = new MailModel(compiled, seed, replication, sink);
+  // Several recipients per message: the flow that splits each message by domain (DESIGN §2).
+  const model =
+    compiled.perMessage === null
+      ? new MailModel(compiled, seed, replication, sink)
+      : new RecipientsModel(compiled, seed, replication, sink);
   const tally = model.run(watch);
   return { tally, events: model.simulator.eventsHandled };
 }

@@ -67,3 +67,12 @@ export function mailShareStream(seed: number, replication: number): Random {
 export function propagationStream(seed: number, replication: number, server: number): Random {
   return randomStream(seed, replication, `propagation.${server}`);
 }
+
+/**
+ * recipients.perMessage (DESIGN §2): each message's number of recipients and the domains of its
+ * second and later recipients. Its own stream, made only when messages have several recipients,
+ * so that every other stream — the first recipient's domain included — draws as it does with one.
+ */
+export function perMessageStream(seed: number, replication: number): Random {
+  return randomStream(seed, replication, "recipients.perMessage");
+}

@@ -2,6 +2,7 @@
 // per-server attempts and listed time, and the time series. Everything here is a sum, so
 // replications and shards combine by adding.
 import { LogHistogram } from "../stats/histogram.js";
+import type { RecipientTally } from "./recipients-per-message.js";
 
 export class Tally {
   /** Counted messages (submitted in [warmup, horizon)). */
@@ -41,6 +42,8 @@ export class Tally {
   readonly bucketListed: Float64Array;
   readonly bucketAttempts: Float64Array;
   readonly bucketRejections: Float64Array;
+  /** Per-recipient counts when messages have several recipients (recipients.perMessage); null otherwise. */
+  recipients: RecipientTally | null = null;
 
   constructor(
     servers: number,

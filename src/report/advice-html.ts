@@ -15,6 +15,7 @@ import { receiverAdviceNotes } from "../model/receivers/words.js";
 import { maxOf } from "../stats/extremes.js";
 import { policyLabel, ruleWords } from "./charts/advice.js";
 import { type ChartSpec, EMBED_OPTIONS } from "./charts/theme.js";
+import { recipientAdviceSentences } from "./recipients-words.js";
 import { html, inlineScript, joinHtml, type SafeHtml, scriptJson, trustedHtml } from "./safe-html.js";
 import { RECEIVER_FORMATS } from "./story.js";
 
@@ -195,6 +196,7 @@ export function adviceHeadline(a: Advice): string[] {
     );
   }
   out.push(...receiverAdviceNotes(a.scenario.blacklists, RECEIVER_FORMATS));
+  out.push(...recipientAdviceSentences(a));
   return out;
 }
 

@@ -3,6 +3,7 @@
 // replaces the target only when everything is written.
 import { closeSync, openSync, writeSync } from "node:fs";
 import { cpus, hostname } from "node:os";
+import { RECIPIENT_METRICS } from "../experiment/recipient-metrics.js";
 import { METRICS, type ReplicationResult } from "../experiment/result.js";
 import type { Summary, TimeseriesRow } from "../experiment/summary.js";
 import type { AttemptRecord, AttemptSink } from "../model/sink.js";
@@ -32,6 +33,10 @@ export function replicationsCsv(results: readonly ReplicationResult[]): string {
   const rows: (string | number)[][] = [];
   for (const r of results) {
     for (const metric of METRICS) rows.push([r.replication, metric, r.metrics[metric] ?? ""]);
+    // Per-recipient metrics only when messages have several recipients (recipients.perMessage).
+    const perRecipient = r.recipients?.metrics;
+    if (perRecipient)
+      for (const metric of RECIPIENT_METRICS) rows.push([r.replication, metric, perRecipient[metric] ?? ""]);
   }
   return csvText(rows, {
     header: true,

@@ -10,6 +10,7 @@ import { calibrationHtml } from "./calibration-html.js";
 import { bestPoint, parameterAxis, type SweepFile } from "./charts/sweep.js";
 import { EMBED_OPTIONS, METRIC_TITLES, type NamedChart } from "./charts/theme.js";
 import { contentSecurityPolicy } from "./csp.js";
+import { recipientRows } from "./recipients-words.js";
 import { escapeHtml, html, inlineScript, joinHtml, type SafeHtml, scriptJson, trustedHtml } from "./safe-html.js";
 import { headline, scenarioStory, summaryRows } from "./story.js";
 
@@ -67,6 +68,9 @@ function summaryTable(summary: Summary): SafeHtml {
     (r) =>
       html`<tr><th scope="row">${METRIC_TITLES[r.metric as Metric] ?? r.metric}</th><td>${r.mean}</td><td>${r.ci}</td><td>${r.n}</td></tr>`,
   );
+  for (const r of recipientRows(summary)) {
+    rows.push(html`<tr><th scope="row">${r.title}</th><td>${r.mean}</td><td>${r.ci}</td><td>${r.n}</td></tr>`);
+  }
   const t = summary.totals;
   return html`<table class="summary">
 <caption>${summary.replications} replication${summary.replications === 1 ? "" : "s"}, seed ${summary.seed}, ${count(t.messages)} messages, ${count(t.resends)} user resends</caption>

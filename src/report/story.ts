@@ -8,6 +8,7 @@ import { lateListingWords, receiverAdviceNotes, subscriberWords } from "../model
 import type { Dist, Scenario } from "../scenario/schema.js";
 import { ADVICE_WINDOW, closedFormResendFailure } from "./charts/resend-by-delay.js";
 import { formatMetric } from "./charts/theme.js";
+import { recipientSentences, recipientsStory } from "./recipients-words.js";
 
 /** A duration in prose: "10 min", "2 h" (round values stay round). */
 const d = formatRoundDuration;
@@ -72,9 +73,11 @@ export function scenarioStory(s: Scenario): string {
     const late = lateListingWords(b, RECEIVER_FORMATS);
     if (late) parts.push(late);
   }
+  const recipients = recipientsStory(s);
   parts.push(
     `${plural(s.traffic.senders, "sender")} sending ${formatCount(s.traffic.rate * 86_400)} messages a day each to ${plural(s.recipients.domains, "domain")}`,
   );
+  if (recipients !== null) parts.push(recipients);
   const r = s.resend;
   if (r.maxAttempts <= 1 || r.probability === 0) parts.push("users never resend");
   else {
@@ -179,6 +182,7 @@ export function headline(summary: Summary): string[] {
   }
   // What receivers that skip the list or see it late do to the advice (model/receivers/words.ts).
   sentences.push(...receiverAdviceNotes(summary.scenario.blacklists, RECEIVER_FORMATS));
+  sentences.push(...recipientSentences(summary));
   if (summary.conditional) sentences.push(CONDITIONAL_NOTE);
   return sentences;
 }

@@ -14,6 +14,7 @@ import {
   probability,
   rate,
 } from "./fields.js";
+import { recipientCount } from "./recipient-count.js";
 
 export { type Dist, distribution, duration, nonNegativeInt, positiveInt, probability, rate };
 
@@ -160,6 +161,7 @@ export const scenarioSchema = z
           .number({ error: "expected a non-negative exponent" })
           .nonnegative({ error: "expected a non-negative exponent" })
           .default(1),
+        perMessage: recipientCount.optional(),
       })
       .prefault({}),
     traffic: z.strictObject({ senders: positiveInt(), rate }),

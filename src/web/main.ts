@@ -9,6 +9,7 @@ import { adviceHeadline, operatorRows, policyHeader, policyRows } from "../repor
 import { adviceChart } from "../report/charts/advice.js";
 import { resendByDelayChart } from "../report/charts/resend-by-delay.js";
 import { METRIC_TITLES } from "../report/charts/theme.js";
+import { recipientRows } from "../report/recipients-words.js";
 import { summaryRows } from "../report/story.js";
 import { parseJsonText, ScenarioError } from "../scenario/parse.js";
 import type { Scenario } from "../scenario/schema.js";
@@ -282,6 +283,7 @@ function showSummary(summary: Summary, complete: boolean): void {
   lastSummary = complete ? summary : lastSummary;
   $<HTMLButtonElement>("download-summary").disabled = !complete;
   const rows = summaryRows(summary).map((r) => [METRIC_TITLES[r.metric], r.mean, r.ci, String(r.n)]);
+  for (const r of recipientRows(summary)) rows.push([r.title, r.mean, r.ci, String(r.n)]);
   const t = summary.totals;
   $("summary").replaceChildren(
     table(
