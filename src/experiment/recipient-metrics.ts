@@ -2,7 +2,7 @@
 // several recipients (recipients.perMessage), so one-recipient summaries stay as they were: each
 // replication's counts and ratios, and their summary with the same Estimate as every metric.
 import * as z from "zod";
-import type { RecipientTally } from "../model/recipients-per-message.js";
+import type { RecipientTally } from "../model/tally.js";
 import { nonNegativeInt, probability } from "../scenario/schema.js";
 import { type Bounds, type Estimate, meanEstimate, PROPORTION } from "../stats/interval.js";
 

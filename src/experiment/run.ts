@@ -1,7 +1,7 @@
 // Run a scenario's replications and summarise them. Replication i always uses the streams
 // of (seed, i), so any subset, order or process split gives the same per-replication results.
 import type { ClockWatch } from "../engine/index.js";
-import { CompiledScenario, simulateReplication } from "../model/replication.js";
+import { CompiledScenario, simulateReplication } from "../model/simulate.js";
 import type { AttemptSink } from "../model/sink.js";
 import { checkBudget } from "./budget.js";
 import { type AnyScenario, checkOptions, runSize, validScenario } from "./inputs.js";

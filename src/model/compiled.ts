@@ -8,8 +8,8 @@ import { type CapacityRegimeClass, chooseCapacityRegime } from "./capacity/index
 import { type RetrySchedule, retrySchedule } from "./mta/index.js";
 import { type ReceiverLag, receiverLag } from "./receivers/late-listings.js";
 import { perDomainShares, type RankRule, rankRules } from "./receivers/subscribers.js";
+import { recipientsPerMessageTable } from "./recipient-counts.js";
 import { zipfTable } from "./recipients.js";
-import { recipientsPerMessageTable } from "./recipients-per-message.js";
 
 export class CompiledScenario {
   readonly domains: AliasTable;

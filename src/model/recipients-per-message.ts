@@ -11,58 +11,14 @@
 
 import { AliasTable as Alias } from "../engine/alias.js";
 import type { AliasTable, Random } from "../engine/index.js";
-import type { RecipientCount } from "../scenario/recipient-count.js";
 import { DELIVERED, FIRST, KIND_BITS, REJECTED_5XX, RESEND, USER_RESEND } from "./codes.js";
 import type { CompiledScenario } from "./compiled.js";
-import type { MailModel } from "./replication.js";
+import { MailModel } from "./replication.js";
 import type { AttemptSink } from "./sink.js";
 import { perMessageStream } from "./streams.js";
+import { RecipientTally } from "./tally.js";
 
-/**
- * The probability of each count 1 … max (entry i: i + 1 recipients), trailing zeros dropped:
- * what the model samples from and what closed forms average over.
- */
-export function recipientCountWeights(d: RecipientCount): number[] {
-  let w: number[];
-  if ("fixed" in d) {
-    w = new Array(d.fixed).fill(0);
-    w[d.fixed - 1] = 1;
-  } else if ("uniform" in d) {
-    w = new Array(d.uniform[1]).fill(0);
-    for (let n = d.uniform[0]; n <= d.uniform[1]; n++) w[n - 1] = 1;
-  } else if ("empirical" in d) {
-    w = new Array(Math.max(...d.empirical)).fill(0);
-    for (const n of d.empirical) w[n - 1]++;
-  } else {
-    w = [...d.shares];
-  }
-  while (w.length > 1 && w[w.length - 1] === 0) w.pop();
-  const total = w.reduce((a, b) => a + b, 0);
-  return w.map((x) => x / total);
-}
-
-/** The table the model draws counts from; null when every message has exactly one recipient (today's flow). */
-export function recipientsPerMessageTable(d: RecipientCount | undefined): AliasTable | null {
-  if (d === undefined) return null;
-  const w = recipientCountWeights(d);
-  return w.length === 1 ? null : new Alias(w);
-}
-
-/** Per-recipient counters of one replication (counted messages only); sums, like Tally's. */
-export class RecipientTally {
-  /** Recipients of counted messages. */
-  recipients = 0;
-  /** Distinct domains of counted messages: their first submission's SMTP transactions. */
-  domains = 0;
-  /** Recipients whose first attempt (in the first submission) was rejected, 4xx or 5xx. */
-  firstRejected = 0;
-  /** Recipients in user resends (a recipient resent twice counts twice) and the rejected ones. */
-  resent = 0;
-  resentRejected = 0;
-  /** Recipients finally delivered, and finally failed (bounced and not resent again). */
-  delivered = 0;
-  failed = 0;
-}
+export { recipientCountWeights, recipientsPerMessageTable } from "./recipient-counts.js";
 
 const grownInt = (a: Int32Array, n: number): Int32Array<ArrayBuffer> => {
   const b = new Int32Array(n);
@@ -192,225 +148,214 @@ export class RecipientBook {
 }
 
 /** The class withRecipients makes: a MailModel that also shows its recipient bookkeeping. */
-export type RecipientsModelClass = new (
-  ...args: ConstructorParameters<typeof MailModel>
-) => MailModel & { readonly book: RecipientBook };
+/** MailModel with messages of several recipients, one attempt per recipient domain. */
+export class RecipientsModel extends MailModel {
+  readonly book = new RecipientBook();
+  private readonly counts: AliasTable;
+  /** Recipient counts and the domains of second and later recipients. */
+  private readonly extra: Random;
+  private readonly perRecipient = new RecipientTally();
+  /** Per domain: the message number that last used it and that message's delivery for it (grouping). */
+  private readonly domainStamp: Float64Array;
+  private readonly domainSlot: Int32Array;
+  /** The deliveries of the message being split, in order of their domains' first recipient. */
+  private readonly split: Int32Array;
 
-/**
- * MailModel whose messages have `recipients.perMessage` recipients. Overrides the submission,
- * the end of an attempt, the bounce and the user resend; MTA retries, capacity, listings, the
- * health check and attempt records are the one-recipient flow's, applied to each delivery.
- * (A mixin over MailModel so that replication.ts can pick it without an import cycle.)
- */
-export function withRecipients(Base: typeof MailModel): RecipientsModelClass {
-  return class RecipientsModel extends Base {
-    readonly book = new RecipientBook();
-    private readonly counts: AliasTable;
-    /** Recipient counts and the domains of second and later recipients. */
-    private readonly extra: Random;
-    private readonly perRecipient = new RecipientTally();
-    /** Per domain: the message number that last used it and that message's delivery for it (grouping). */
-    private readonly domainStamp: Float64Array;
-    private readonly domainSlot: Int32Array;
-    /** The deliveries of the message being split, in order of their domains' first recipient. */
-    private readonly split: Int32Array;
+  constructor(compiled: CompiledScenario, seed: number, replication: number, sink: AttemptSink | null = null) {
+    super(compiled, seed, replication, sink);
+    this.counts = compiled.perMessage ?? new Alias([1]);
+    this.extra = perMessageStream(seed, replication);
+    this.tally.recipients = this.perRecipient;
+    const domains = compiled.scenario.recipients.domains;
+    this.domainStamp = new Float64Array(domains).fill(-1);
+    this.domainSlot = new Int32Array(domains);
+    this.split = new Int32Array(this.counts.size);
+  }
 
-    constructor(compiled: CompiledScenario, seed: number, replication: number, sink: AttemptSink | null = null) {
-      super(compiled, seed, replication, sink);
-      this.counts = compiled.perMessage ?? new Alias([1]);
-      this.extra = perMessageStream(seed, replication);
-      this.tally.recipients = this.perRecipient;
-      const domains = compiled.scenario.recipients.domains;
-      this.domainStamp = new Float64Array(domains).fill(-1);
-      this.domainSlot = new Int32Array(domains);
-      this.split = new Int32Array(this.counts.size);
+  /** A new message: its recipients' domains, one delivery per distinct domain, all through one relay. */
+  protected override submit(time: number): void {
+    this.scheduleNextArrival(time);
+    const sender = Math.floor(this.arrivals() * this.senders);
+    // The first recipient's domain comes from the one-recipient model's stream (common random numbers).
+    const first = this.domainTable.sample(this.recipients);
+    const counted = time >= this.warmup;
+    const id = this.nextMessageId++;
+    if (counted) this.tally.messages++;
+    const server = this.pickServer(sender, time, FIRST);
+    const n = this.counts.sample(this.extra) + 1;
+    const b = this.book;
+    const letter = b.newLetter(sender, counted, time);
+    const pass = b.newPass(letter, 1);
+    let deliveries = 0;
+    for (let r = 0; r < n; r++) {
+      const domain = r === 0 ? first : this.domainTable.sample(this.extra);
+      if (this.domainStamp[domain] === id) {
+        b.recipients[this.domainSlot[domain]]++;
+        continue;
+      }
+      const slot = this.newMessage(id, sender, domain, time, counted);
+      b.ensureSlot(slot);
+      b.recipients[slot] = 1;
+      b.letterOf[slot] = letter;
+      b.passOf[slot] = pass;
+      this.domainStamp[domain] = id;
+      this.domainSlot[domain] = slot;
+      this.split[deliveries++] = slot;
     }
-
-    /** A new message: its recipients' domains, one delivery per distinct domain, all through one relay. */
-    protected override submit(time: number): void {
-      this.scheduleNextArrival(time);
-      const sender = Math.floor(this.arrivals() * this.senders);
-      // The first recipient's domain comes from the one-recipient model's stream (common random numbers).
-      const first = this.domainTable.sample(this.recipients);
-      const counted = time >= this.warmup;
-      const id = this.nextMessageId++;
-      if (counted) this.tally.messages++;
-      const server = this.pickServer(sender, time, FIRST);
-      const n = this.counts.sample(this.extra) + 1;
-      const b = this.book;
-      const letter = b.newLetter(sender, counted, time);
-      const pass = b.newPass(letter, 1);
-      let deliveries = 0;
-      for (let r = 0; r < n; r++) {
-        const domain = r === 0 ? first : this.domainTable.sample(this.extra);
-        if (this.domainStamp[domain] === id) {
-          b.recipients[this.domainSlot[domain]]++;
-          continue;
-        }
-        const slot = this.newMessage(id, sender, domain, time, counted);
-        b.ensureSlot(slot);
-        b.recipients[slot] = 1;
-        b.letterOf[slot] = letter;
-        b.passOf[slot] = pass;
-        this.domainStamp[domain] = id;
-        this.domainSlot[domain] = slot;
-        this.split[deliveries++] = slot;
-      }
-      b.live[letter] = deliveries;
-      b.outstanding[pass] = deliveries;
-      if (counted) {
-        this.perRecipient.recipients += n;
-        this.perRecipient.domains += deliveries;
-      }
-      // Every delivery exists before the first starts: a pass ends only when all have had their session.
-      for (let i = 0; i < deliveries; i++) this.beginAttempt(this.split[i], server, time, FIRST);
+    b.live[letter] = deliveries;
+    b.outstanding[pass] = deliveries;
+    if (counted) {
+      this.perRecipient.recipients += n;
+      this.perRecipient.domains += deliveries;
     }
+    // Every delivery exists before the first starts: a pass ends only when all have had their session.
+    for (let i = 0; i < deliveries; i++) this.beginAttempt(this.split[i], server, time, FIRST);
+  }
 
-    /** Counted here per pass (conclude), not per attempt. */
-    protected override countSubmission(_slot: number, _kind: number, _rejected: boolean): void {}
+  /** Counted here per pass (conclude), not per attempt. */
+  protected override countSubmission(_slot: number, _kind: number, _rejected: boolean): void {}
 
-    protected override conclude(slot: number, start: number, end: number, outcome: number): void {
-      const b = this.book;
-      const pass = b.passOf[slot];
-      if (pass < 0) {
-        // An MTA retry of a delivery deferred in an earlier pass.
-        if (outcome === DELIVERED) this.delivered(slot, end);
-        else if (outcome === REJECTED_5XX) this.bounce(slot, end);
-        else super.conclude(slot, start, end, outcome);
-        return;
-      }
-      b.passOf[slot] = -1;
-      if (end > b.passEnd[pass]) b.passEnd[pass] = end;
-      const rejected = outcome !== DELIVERED;
-      if (this.messages.counted[slot] === 1) {
-        const c = b.recipients[slot];
-        const t = this.perRecipient;
-        if (b.submission[pass] === 1) {
-          if (rejected) t.firstRejected += c;
-        } else {
-          t.resent += c;
-          if (rejected) t.resentRejected += c;
-        }
-        if (rejected && b.passRejected[pass] === 0 && b.submission[pass] === 1) this.tally.firstRejected++;
-      }
-      if (rejected) b.passRejected[pass] = 1;
-      if (outcome === DELIVERED) {
-        this.delivered(slot, end);
-      } else if (outcome === REJECTED_5XX) {
-        b.nextBounced[slot] = b.bouncedHead[pass];
-        b.bouncedHead[pass] = slot;
-        b.bouncedCount[pass]++;
+  protected override conclude(slot: number, start: number, end: number, outcome: number): void {
+    const b = this.book;
+    const pass = b.passOf[slot];
+    if (pass < 0) {
+      // An MTA retry of a delivery deferred in an earlier pass.
+      if (outcome === DELIVERED) this.delivered(slot, end);
+      else if (outcome === REJECTED_5XX) this.bounce(slot, end);
+      else super.conclude(slot, start, end, outcome);
+      return;
+    }
+    b.passOf[slot] = -1;
+    if (end > b.passEnd[pass]) b.passEnd[pass] = end;
+    const rejected = outcome !== DELIVERED;
+    if (this.messages.counted[slot] === 1) {
+      const c = b.recipients[slot];
+      const t = this.perRecipient;
+      if (b.submission[pass] === 1) {
+        if (rejected) t.firstRejected += c;
       } else {
-        // 4xx: queued at this relay and retried from it, outside the pass.
-        super.conclude(slot, start, end, outcome);
+        t.resent += c;
+        if (rejected) t.resentRejected += c;
       }
-      if (--b.outstanding[pass] === 0) this.passEnded(pass);
+      if (rejected && b.passRejected[pass] === 0 && b.submission[pass] === 1) this.tally.firstRejected++;
     }
-
-    /** A deferred delivery bounced on its own (5xx on an MTA retry, or its queue lifetime ran out): its own DSN. */
-    protected override bounce(slot: number, time: number): void {
-      const b = this.book;
-      const pass = b.newPass(b.letterOf[slot], this.messages.submissions[slot]);
+    if (rejected) b.passRejected[pass] = 1;
+    if (outcome === DELIVERED) {
+      this.delivered(slot, end);
+    } else if (outcome === REJECTED_5XX) {
+      b.nextBounced[slot] = b.bouncedHead[pass];
       b.bouncedHead[pass] = slot;
-      b.nextBounced[slot] = -1;
-      b.bouncedCount[pass] = 1;
-      this.notify(pass, time);
+      b.bouncedCount[pass]++;
+    } else {
+      // 4xx: queued at this relay and retried from it, outside the pass.
+      super.conclude(slot, start, end, outcome);
     }
+    if (--b.outstanding[pass] === 0) this.passEnded(pass);
+  }
 
-    /** A user resend of a bounce's recipients: one pick, one delivery per bounced domain. */
-    protected override resubmit(pass: number, time: number): void {
-      const b = this.book;
-      const m = this.messages;
-      const submission = ++b.submission[pass];
-      let slot = b.bouncedHead[pass];
-      b.outstanding[pass] = b.bouncedCount[pass];
-      b.bouncedHead[pass] = -1;
-      b.bouncedCount[pass] = 0;
-      b.passRejected[pass] = 0;
-      b.passEnd[pass] = time;
-      for (let s = slot; s >= 0; s = b.nextBounced[s]) {
-        b.passOf[s] = pass;
-        m.submissions[s] = submission;
-        m.attempts[s]++;
-      }
-      const server = this.pickServer(b.letterSender[b.passLetter[pass]], time, USER_RESEND);
-      while (slot >= 0) {
-        // Read the link first: the delivery's session may put it back on the pass's bounce list.
-        const next = b.nextBounced[slot];
-        this.beginAttempt(slot, server, time, USER_RESEND);
-        slot = next;
-      }
+  /** A deferred delivery bounced on its own (5xx on an MTA retry, or its queue lifetime ran out): its own DSN. */
+  protected override bounce(slot: number, time: number): void {
+    const b = this.book;
+    const pass = b.newPass(b.letterOf[slot], this.messages.submissions[slot]);
+    b.bouncedHead[pass] = slot;
+    b.nextBounced[slot] = -1;
+    b.bouncedCount[pass] = 1;
+    this.notify(pass, time);
+  }
+
+  /** A user resend of a bounce's recipients: one pick, one delivery per bounced domain. */
+  protected override resubmit(pass: number, time: number): void {
+    const b = this.book;
+    const m = this.messages;
+    const submission = ++b.submission[pass];
+    let slot = b.bouncedHead[pass];
+    b.outstanding[pass] = b.bouncedCount[pass];
+    b.bouncedHead[pass] = -1;
+    b.bouncedCount[pass] = 0;
+    b.passRejected[pass] = 0;
+    b.passEnd[pass] = time;
+    for (let s = slot; s >= 0; s = b.nextBounced[s]) {
+      b.passOf[s] = pass;
+      m.submissions[s] = submission;
+      m.attempts[s]++;
     }
-
-    /** Every delivery of the pass has had its session: count a resend's outcome, then the bounce if any. */
-    private passEnded(pass: number): void {
-      const b = this.book;
-      const letter = b.passLetter[pass];
-      const submission = b.submission[pass];
-      if (submission >= 2 && b.letterCounted[letter] === 1) {
-        this.tally.resend(b.passDelay[pass], b.passRejected[pass] === 1, submission === 2);
-      }
-      if (b.bouncedCount[pass] === 0) b.releasePass(pass);
-      else this.notify(pass, b.passEnd[pass]);
+    const server = this.pickServer(b.letterSender[b.passLetter[pass]], time, USER_RESEND);
+    while (slot >= 0) {
+      // Read the link first: the delivery's session may put it back on the pass's bounce list.
+      const next = b.nextBounced[slot];
+      this.beginAttempt(slot, server, time, USER_RESEND);
+      slot = next;
     }
+  }
 
-    /** The sender gets one bounce at `time` listing the pass's rejected recipients: resend them later, or give up. */
-    private notify(pass: number, time: number): void {
-      const b = this.book;
-      const letter = b.passLetter[pass];
-      const counted = b.letterCounted[letter] === 1;
-      if (b.bouncedOnce[letter] === 0) {
-        b.bouncedOnce[letter] = 1;
-        if (counted) this.tally.bounced++;
-      }
-      const resend =
-        b.submission[pass] < this.maxSubmissions &&
-        (this.resendProbability >= 1 || this.streams.resend() < this.resendProbability);
-      if (resend) {
-        const after = this.compiled.resendAfter.sample(this.streams.resend);
-        b.passDelay[pass] = after;
-        this.simulator.schedule(time + after, (pass << KIND_BITS) | RESEND);
-        return;
-      }
-      let slot = b.bouncedHead[pass];
-      b.releasePass(pass);
-      while (slot >= 0) {
-        const next = b.nextBounced[slot];
-        const c = b.recipients[slot];
-        if (counted) this.perRecipient.failed += c;
-        b.failedRecipients[letter] += c;
-        this.messages.release(slot);
-        this.final(letter);
-        slot = next;
-      }
+  /** Every delivery of the pass has had its session: count a resend's outcome, then the bounce if any. */
+  private passEnded(pass: number): void {
+    const b = this.book;
+    const letter = b.passLetter[pass];
+    const submission = b.submission[pass];
+    if (submission >= 2 && b.letterCounted[letter] === 1) {
+      this.tally.resend(b.passDelay[pass], b.passRejected[pass] === 1, submission === 2);
     }
+    if (b.bouncedCount[pass] === 0) b.releasePass(pass);
+    else this.notify(pass, b.passEnd[pass]);
+  }
 
-    /** A delivery's recipients are delivered at `end`. */
-    private delivered(slot: number, end: number): void {
-      const b = this.book;
-      const letter = b.letterOf[slot];
-      if (b.letterCounted[letter] === 1) this.perRecipient.delivered += b.recipients[slot];
-      if (end > b.letterEnd[letter]) b.letterEnd[letter] = end;
+  /** The sender gets one bounce at `time` listing the pass's rejected recipients: resend them later, or give up. */
+  private notify(pass: number, time: number): void {
+    const b = this.book;
+    const letter = b.passLetter[pass];
+    const counted = b.letterCounted[letter] === 1;
+    if (b.bouncedOnce[letter] === 0) {
+      b.bouncedOnce[letter] = 1;
+      if (counted) this.tally.bounced++;
+    }
+    const resend =
+      b.submission[pass] < this.maxSubmissions &&
+      (this.resendProbability >= 1 || this.streams.resend() < this.resendProbability);
+    if (resend) {
+      const after = this.compiled.resendAfter.sample(this.streams.resend);
+      b.passDelay[pass] = after;
+      this.simulator.schedule(time + after, (pass << KIND_BITS) | RESEND);
+      return;
+    }
+    let slot = b.bouncedHead[pass];
+    b.releasePass(pass);
+    while (slot >= 0) {
+      const next = b.nextBounced[slot];
+      const c = b.recipients[slot];
+      if (counted) this.perRecipient.failed += c;
+      b.failedRecipients[letter] += c;
       this.messages.release(slot);
       this.final(letter);
+      slot = next;
     }
+  }
 
-    /**
-     * One more of the letter's deliveries is final; after the last, the message counts as delivered
-     * (every recipient delivered; its delay runs to the last delivery) or failed (any recipient failed).
-     */
-    private final(letter: number): void {
-      const b = this.book;
-      if (--b.live[letter] > 0) return;
-      if (b.letterCounted[letter] === 1) {
-        if (b.failedRecipients[letter] > 0) {
-          this.tally.failed++;
-        } else {
-          this.tally.delivered++;
-          this.tally.delay.add(b.letterEnd[letter] - b.letterSubmitted[letter]);
-        }
+  /** A delivery's recipients are delivered at `end`. */
+  private delivered(slot: number, end: number): void {
+    const b = this.book;
+    const letter = b.letterOf[slot];
+    if (b.letterCounted[letter] === 1) this.perRecipient.delivered += b.recipients[slot];
+    if (end > b.letterEnd[letter]) b.letterEnd[letter] = end;
+    this.messages.release(slot);
+    this.final(letter);
+  }
+
+  /**
+   * One more of the letter's deliveries is final; after the last, the message counts as delivered
+   * (every recipient delivered; its delay runs to the last delivery) or failed (any recipient failed).
+   */
+  private final(letter: number): void {
+    const b = this.book;
+    if (--b.live[letter] > 0) return;
+    if (b.letterCounted[letter] === 1) {
+      if (b.failedRecipients[letter] > 0) {
+        this.tally.failed++;
+      } else {
+        this.tally.delivered++;
+        this.tally.delay.add(b.letterEnd[letter] - b.letterSubmitted[letter]);
       }
-      b.releaseLetter(letter);
     }
-  };
+    b.releaseLetter(letter);
+  }
 }

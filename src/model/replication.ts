@@ -34,7 +34,6 @@ import { MessageTable } from "./messages.js";
 import { createListingBoard, seenByReceivers } from "./receivers/late-listings.js";
 import { applySubscriberRules } from "./receivers/subscribers.js";
 import { drawSubscriptions } from "./recipients.js";
-import { withRecipients } from "./recipients-per-message.js";
 import type { AttemptRecord, AttemptSink } from "./sink.js";
 import { mailShareStream, propagationStream, SessionLengths, Streams } from "./streams.js";
 import { Tally } from "./tally.js";
@@ -416,24 +415,4 @@ export class MailModel implements SessionStarter {
     r.list = outcome === DELIVERED ? -1 : this.board.rejectingList(domain, server);
     this.sink?.attempt(r);
   }
-}
-
-/** MailModel with messages of several recipients, one attempt per recipient domain (recipients-per-message.ts). */
-export const RecipientsModel = withRecipients(MailModel);
-
-/** Simulate replication `replication` of a scenario under `seed`. */
-export function simulateReplication(
-  compiled: CompiledScenario,
-  seed: number,
-  replication: number,
-  sink: AttemptSink | null = null,
-  watch: ClockWatch | null = null,
-): { tally: Tally; events: number } {
-  // Several recipients per message: the flow that splits each message by domain (DESIGN §2).
-  const model =
-    compiled.perMessage === null
-      ? new MailModel(compiled, seed, replication, sink)
-      : new RecipientsModel(compiled, seed, replication, sink);
-  const tally = model.run(watch);
-  return { tally, events: model.simulator.eventsHandled };
 }

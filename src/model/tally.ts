@@ -2,7 +2,6 @@
 // per-server attempts and listed time, and the time series. Everything here is a sum, so
 // replications and shards combine by adding.
 import { LogHistogram } from "../stats/histogram.js";
-import type { RecipientTally } from "./recipients-per-message.js";
 
 export class Tally {
   /** Counted messages (submitted in [warmup, horizon)). */
@@ -126,4 +125,20 @@ export class Tally {
       if (overlap > 0) this.bucketListed[b] += overlap;
     }
   }
+}
+
+/** Per-recipient counters of one replication (counted messages only); sums, like Tally's. */
+export class RecipientTally {
+  /** Recipients of counted messages. */
+  recipients = 0;
+  /** Distinct domains of counted messages: their first submission's SMTP transactions. */
+  domains = 0;
+  /** Recipients whose first attempt (in the first submission) was rejected, 4xx or 5xx. */
+  firstRejected = 0;
+  /** Recipients in user resends (a recipient resent twice counts twice) and the rejected ones. */
+  resent = 0;
+  resentRejected = 0;
+  /** Recipients finally delivered, and finally failed (bounced and not resent again). */
+  delivered = 0;
+  failed = 0;
 }

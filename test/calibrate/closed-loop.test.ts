@@ -10,7 +10,7 @@ import { Evidence } from "../../src/calibrate/evidence.js";
 import { LineReader } from "../../src/calibrate/formats.js";
 import { newLineEvent } from "../../src/calibrate/line-event.js";
 import { MAILLOG_FORMATS, MaillogFormatter } from "../../src/calibrate/maillog.js";
-import { CompiledScenario, simulateReplication } from "../../src/model/replication.js";
+import { CompiledScenario, simulateReplication } from "../../src/model/simulate.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import { FALSE_ALARM } from "../helpers/stats.js";
 

@@ -10,8 +10,12 @@ import { describe, expect, it } from "vitest";
 import { recipients as forms } from "../../src/analytic/index.js";
 import { randomStream } from "../../src/engine/random.js";
 import { drawSubscriptions } from "../../src/model/recipients.js";
-import { recipientCountWeights, recipientsPerMessageTable } from "../../src/model/recipients-per-message.js";
-import { CompiledScenario, MailModel, RecipientsModel } from "../../src/model/replication.js";
+import {
+  RecipientsModel,
+  recipientCountWeights,
+  recipientsPerMessageTable,
+} from "../../src/model/recipients-per-message.js";
+import { CompiledScenario, MailModel } from "../../src/model/replication.js";
 import type { AttemptRecord } from "../../src/model/sink.js";
 import type { Tally } from "../../src/model/tally.js";
 import { parseScenario } from "../../src/scenario/load.js";

@@ -24,7 +24,7 @@ describe("the browser bundle", () => {
       "core.ts",
       [
         `export * from ${JSON.stringify(join(ROOT, "src/engine/index.ts"))};`,
-        `export { CompiledScenario, simulateReplication } from ${JSON.stringify(join(ROOT, "src/model/replication.ts"))};`,
+        `export { CompiledScenario, simulateReplication } from ${JSON.stringify(join(ROOT, "src/model/simulate.ts"))};`,
         `export { tInterval } from ${JSON.stringify(join(ROOT, "src/stats/student.ts"))};`,
         `export { wilson } from ${JSON.stringify(join(ROOT, "src/stats/wilson.ts"))};`,
         `export { LogHistogram } from ${JSON.stringify(join(ROOT, "src/stats/histogram.ts"))};`,
