@@ -18,6 +18,8 @@ export interface ReplicationTask {
   scenario: Scenario;
   seed: number;
   index: number;
+  /** advise's grid waits to shadow in this replication (model/shadow-resends.ts). */
+  probes?: readonly number[];
 }
 
 /** Tasks by index, made on demand (an array is one too): the pool never needs them all at once. */
@@ -33,6 +35,7 @@ export interface TaskMessage {
   scenario: Scenario;
   seed: number;
   index: number;
+  probes?: readonly number[];
 }
 
 /** A result, an error, or how far a running replication has got (simulated seconds). */
@@ -123,7 +126,7 @@ export class ReplicationPool {
       this.compiledHere.set(task.scenario, compiled);
     }
     const watch = onClock ? { every: CLOCK_WATCH_EVERY, tick: onClock } : null;
-    return runReplication(compiled, task.seed, task.index, null, watch);
+    return runReplication(compiled, task.seed, task.index, null, watch, task.probes ?? null);
   }
 
   /** Yields to the event loop between replications, so an interrupt (SIGINT) is handled promptly. */
@@ -189,11 +192,11 @@ export class ReplicationPool {
       const send = (thread: Worker) => {
         if (next >= tasks.length) return;
         const task = next++;
-        const { scenario, seed, index } = taskAt(tasks, task);
+        const { scenario, seed, index, probes } = taskAt(tasks, task);
         // Which task a reply answers, to name its replication if it fails.
         indices.set(task, index);
         horizons.set(task, scenario.horizon);
-        const message: TaskMessage = { task, scenarioId: this.idOf(scenario), scenario, seed, index };
+        const message: TaskMessage = { task, scenarioId: this.idOf(scenario), scenario, seed, index, probes };
         thread.postMessage(message);
       };
       for (const thread of threads) {

@@ -1,5 +1,6 @@
 // One replication's outcome as plain data (JSON- and structured-clone-safe), so it can
 // cross worker threads and shard files and still combine into byte-identical summaries.
+import type { ShadowResult } from "../model/shadow-resends.js";
 import type { Tally } from "../model/tally.js";
 import type { LogHistogram } from "../stats/histogram.js";
 
@@ -64,6 +65,8 @@ export interface ReplicationResult {
     wait: number[];
   };
   timeseries: { listed: number[]; attempts: number[]; rejections: number[] };
+  /** advise's grid waits shadowed in this run (model/shadow-resends.ts); only when asked for. */
+  shadow?: ShadowResult & { delivered: number; delaySum: number };
 }
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
