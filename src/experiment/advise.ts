@@ -321,7 +321,8 @@ function lowEnd(d: DifferenceEstimate | null): number | null {
 const failure = (rs: readonly ReplicationResult[]) => rs.map((r) => r.metrics.resendFailure);
 const deliveryDelay = (rs: readonly ReplicationResult[]) => rs.map((r) => r.metrics.deliveryDelayMean);
 
-function failureEstimate(rs: readonly ReplicationResult[]): Estimate {
+/** A wait's resend failure over replications: the interval advice.json reports for each grid point. */
+export function failureEstimate(rs: readonly ReplicationResult[]): Estimate {
   let rejected = 0;
   let resends = 0;
   for (const r of rs) {
