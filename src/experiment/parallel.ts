@@ -37,6 +37,12 @@ export interface ExperimentOptions {
   onProgress?: ProgressCallback;
   /** Run even what the budget (budget.ts) refuses as too large (--allow-large). */
   allowLarge?: boolean;
+  /**
+   * Without precision targets: called with a configuration's replications 0 … R−1 as soon as
+   * they are all done, while other configurations still simulate (a sweep summarises its
+   * points there, so the summaries overlap the simulation instead of following it).
+   */
+  onConfiguration?: (configuration: number, results: ReplicationResult[]) => void;
   /** The caller will draw a run's charts: the budget limits their rows (the CLI's default). */
   charts?: boolean;
 }
@@ -124,10 +130,22 @@ export async function runConfigurations(
     const width = expand ? expand.width : 1;
     const series: ReplicationResult[][] = Array.from({ length: configs.length * width }, () => []);
     const run = async (from: number, to: number, doneBefore: number, total: number) => {
-      const results = await pool.run(tasksFor(configs, seed, from, to, options.probes), (done, _, running) =>
-        options.onProgress?.(doneBefore + done, total, running),
-      );
       const per = to - from;
+      const whole = options.onConfiguration && !options.precision ? options.onConfiguration : undefined;
+      const pending = new Array<number>(configs.length).fill(per);
+      const arrived = configs.map(() => new Array<ReplicationResult>(per));
+      const onTask = whole
+        ? (task: number, result: ReplicationResult) => {
+            const c = Math.floor(task / per);
+            arrived[c][task % per] = result;
+            if (--pending[c] === 0) whole(c, arrived[c]);
+          }
+        : undefined;
+      const results = await pool.run(
+        tasksFor(configs, seed, from, to, options.probes),
+        (done, _, running) => options.onProgress?.(doneBefore + done, total, running),
+        onTask,
+      );
       configs.forEach((_, c) => {
         for (let k = c * per; k < (c + 1) * per; k++) {
           if (!expand) series[c].push(results[k]);

@@ -109,16 +109,26 @@ export async function sweep(
   checkOptions(options);
   const seed = options.seed ?? scenario.seed;
   const grid = sweepGrid(scenario, parameters, options.source, options);
+  // Without precision targets, each point is summarised as soon as its replications are in,
+  // while the other points simulate (the same summaries, in grid order, as afterwards).
+  const early = new Map<number, Summary>();
   const run = await runConfigurations(grid.scenarios, {
     ...options,
     seed,
     replications: options.replications ?? scenario.replications,
+    onConfiguration: (p, results) =>
+      early.set(p, summarise({ ...grid.scenarios[p], seed, replications: results.length }, seed, results)),
   });
+  const summaries = run.precision
+    ? summariseSweep(grid, seed, run.results)
+    : grid.scenarios.map(
+        (s, p) => early.get(p) ?? summarise({ ...s, seed, replications: run.results[p].length }, seed, run.results[p]),
+      );
   return {
     grid,
     seed,
     replications: run.replications,
-    summaries: summariseSweep(grid, seed, run.results),
+    summaries,
     precision: run.precision,
   };
 }
