@@ -2,6 +2,8 @@
 // running fixed waits on a grid with common random numbers, under its own balancer and the
 // others, plus the operator's view. Numbers only; the words are made in report/advice-html.ts.
 import { stringify } from "csv-stringify/sync";
+import { CompiledScenario } from "../model/compiled.js";
+import { shadowProblem } from "../model/shadow-resends.js";
 import { type Balancer, type Dist, POLICIES, type Policy, type Scenario } from "../scenario/schema.js";
 import {
   type Bounds,
@@ -16,6 +18,7 @@ import { COARSE, type DelayGrid, FINE, fittedGrid, givenGrid } from "./advise-gr
 import { pairedDifference } from "./compare.js";
 import { type AnyScenario, checkOptions, validScenario } from "./inputs.js";
 import { checkExperimentBudget, type ExperimentOptions, runConfigurations, withPool } from "./parallel.js";
+import type { ReplicationPool } from "./pool.js";
 import type { PrecisionOptions, PrecisionReport } from "./precision.js";
 import type { ReplicationResult } from "./result.js";
 import { type Summary, summarise } from "./summary.js";
@@ -85,6 +88,11 @@ export interface AdviseOptions extends Omit<ExperimentOptions, "precision"> {
   healthCheckEvery?: number;
   /** Names the scenario in errors. */
   source?: string;
+  /**
+   * Shadow every wait of a grid within one run where the scenario allows it (default true;
+   * model/shadow-resends.ts). False runs each wait as a configuration of its own.
+   */
+  shadow?: boolean;
 }
 
 /**
@@ -125,6 +133,12 @@ export interface PolicyAdvice {
   replications: number;
   precision: PrecisionReport | null;
   grid: DelayGrid;
+  /**
+   * How the grid's waits ran: "shadow-resends", all within the own rule's replications
+   * (model/shadow-resends.ts: exact where resends do not feed back into the pool), or
+   * "separate-runs", a configuration per wait.
+   */
+  method: GridMethod;
   points: CurvePoint[];
   /** Resending at once (wait 0). */
   atOnce: Estimate;
@@ -310,7 +324,8 @@ function lowEnd(d: DifferenceEstimate | null): number | null {
 const failure = (rs: readonly ReplicationResult[]) => rs.map((r) => r.metrics.resendFailure);
 const deliveryDelay = (rs: readonly ReplicationResult[]) => rs.map((r) => r.metrics.deliveryDelayMean);
 
-function failureEstimate(rs: readonly ReplicationResult[]): Estimate {
+/** A wait's resend failure over replications: the interval advice.json reports for each grid point. */
+export function failureEstimate(rs: readonly ReplicationResult[]): Estimate {
   let rejected = 0;
   let resends = 0;
   for (const r of rs) {
@@ -333,7 +348,7 @@ export function analyseCurve(
   results: readonly (readonly ReplicationResult[])[],
   ownRule: readonly ReplicationResult[],
   tolerance: Tolerance,
-): Omit<PolicyAdvice, "policy" | "balancer" | "own" | "replications" | "precision" | "grid"> {
+): Omit<PolicyAdvice, "policy" | "balancer" | "own" | "replications" | "precision" | "grid" | "method"> {
   const estimates = results.map(failureEstimate);
   let p = -1;
   estimates.forEach((e, i) => {
@@ -437,26 +452,164 @@ interface Progress {
   report: (done: number, total: number) => void;
 }
 
-/** Run a policy's grid and its own rule with common random numbers, and read the curve. */
+/** A shadowed run's own rule disagreed with the real run: the waits are run one by one instead. */
+class UnfaithfulShadow extends Error {
+  override name = "UnfaithfulShadow";
+}
+
+const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
+
+/**
+ * One replication read as its shadow worlds (model/shadow-resends.ts): a result per grid wait,
+ * then the real run at the scenario's own rule. A wait's result holds that wait's counts and the
+ * metrics they define (resend, message and attempt counts and failures, the mean delivery
+ * delay); the delay quantiles are null, and the other fields are the real run's (the same in
+ * both: first attempts, listings).
+ */
+export function shadowViews(result: ReplicationResult): ReplicationResult[] {
+  const { shadow, ...own } = result;
+  if (shadow === undefined) throw new RangeError("shadowViews: the replication ran without shadow waits");
+  if (!shadow.faithful) {
+    throw new UnfaithfulShadow(
+      `replication ${result.replication}: the shadow of the scenario's own rule counted ${shadow.own.resends} resends, the run ${own.counts.resends}`,
+    );
+  }
+  // What every wait shares: deliveries of first submissions, and the attempts that are not resends.
+  const firstDelivered = shadow.delivered - shadow.own.delivered;
+  const firstDelaySum = shadow.delaySum - shadow.own.delaySum;
+  const otherAttempts = own.counts.attempts - shadow.own.resends;
+  const messages = own.counts.messages;
+  const views = shadow.worlds.map((w): ReplicationResult => {
+    const delivered = firstDelivered + w.delivered;
+    const attempts = otherAttempts + w.resends;
+    return {
+      ...own,
+      counts: {
+        ...own.counts,
+        resends: w.resends,
+        resendRejected: w.resendRejected,
+        failed: w.failed,
+        delivered,
+        attempts,
+      },
+      metrics: {
+        ...own.metrics,
+        resendFailure: ratio(w.resendRejected, w.resends),
+        messageFailure: ratio(w.failed, messages),
+        attemptsPerMessage: ratio(attempts, messages),
+        deliveryDelayMean: ratio(firstDelaySum + w.delaySum, delivered),
+        deliveryDelayP50: null,
+        deliveryDelayP90: null,
+        deliveryDelayP99: null,
+      },
+      resendsByDelay: [],
+      resendFailuresByDelay: [],
+      laterResendsByDelay: [],
+      laterResendFailuresByDelay: [],
+    };
+  });
+  return [...views, own];
+}
+
+/** Relative slack when checking a shadowed mean delivery delay against a real run's (sums in another order). */
+const DELAY_SLACK = 1e-9;
+
+/**
+ * Whether replication 0's shadow worlds of the shortest and the longest positive wait count
+ * exactly what real runs at those waits count: a mechanism that makes resends feed back into
+ * the pool (and that shadowProblem does not know of) shows here, and the waits then run one by one.
+ */
+async function shadowAgrees(
+  scenario: Scenario,
+  grid: DelayGrid,
+  options: { seed: number; pool: ReplicationPool },
+  source: string,
+): Promise<boolean> {
+  const positive = grid.delays.filter((d) => d > 0);
+  if (positive.length === 0) return true;
+  const checked = [...new Set([positive[0], positive[positive.length - 1]])];
+  const seed = options.seed;
+  const tasks = [
+    { scenario, seed, index: 0, probes: grid.delays },
+    ...checked.map((d) => ({ scenario: withFixedWait(scenario, d, source), seed, index: 0 })),
+  ];
+  const [probed, ...real] = await options.pool.run(tasks);
+  let views: ReplicationResult[];
+  try {
+    views = shadowViews(probed);
+  } catch (error) {
+    if (error instanceof UnfaithfulShadow) return false;
+    throw error;
+  }
+  return checked.every((d, k) => {
+    const view = views[grid.delays.indexOf(d)];
+    const r = real[k];
+    const a = view.metrics.deliveryDelayMean;
+    const b = r.metrics.deliveryDelayMean;
+    return (
+      view.counts.resends === r.counts.resends &&
+      view.counts.resendRejected === r.counts.resendRejected &&
+      view.counts.failed === r.counts.failed &&
+      view.counts.delivered === r.counts.delivered &&
+      view.counts.attempts === r.counts.attempts &&
+      (a === b || (a !== null && b !== null && Math.abs(a - b) <= DELAY_SLACK * Math.abs(b)))
+    );
+  });
+}
+
+/** How a policy's grid was run: every wait in one run (shadow resends) or a run per wait. */
+export type GridMethod = "shadow-resends" | "separate-runs";
+
+/**
+ * Run a policy's grid and its own rule with common random numbers, and read the curve. When
+ * the scenario allows it (shadowProblem) and a check against real runs agrees, every wait of
+ * the grid is shadowed within the own rule's replications: one run per replication instead of
+ * one per wait, with the same per-replication counts in distribution (exactly those of a run
+ * at the wait), so the intervals and the stopping rule mean what they meant.
+ */
 async function adviseOnPolicy(
   scenario: Scenario,
   grid: DelayGrid,
   own: boolean,
-  options: AdviseOptions & { seed: number; replications: number; precision: PrecisionOptions; tolerance: Tolerance },
+  options: AdviseOptions & {
+    seed: number;
+    replications: number;
+    precision: PrecisionOptions;
+    tolerance: Tolerance;
+    pool: ReplicationPool;
+  },
   progress: Progress,
   source: string,
 ): Promise<{ advice: PolicyAdvice; ownRule: ReplicationResult[] }> {
-  const configs = [...grid.delays.map((d) => withFixedWait(scenario, d, source)), scenario];
+  const shadowed =
+    options.shadow !== false &&
+    shadowProblem(new CompiledScenario(scenario)) === null &&
+    (await shadowAgrees(scenario, grid, options, source));
   const before = progress.done;
-  const run = await runConfigurations(configs, {
-    seed: options.seed,
-    replications: options.replications,
-    pool: options.pool,
-    precision: options.precision,
-    onProgress: (done, total) => progress.report(before + done, before + total),
-  });
-  progress.done = before + run.replications * configs.length;
-  const ownRule = run.results[configs.length - 1];
+  const runGrid = (shadow: boolean) => {
+    const configs = shadow ? [scenario] : [...grid.delays.map((d) => withFixedWait(scenario, d, source)), scenario];
+    return runConfigurations(configs, {
+      seed: options.seed,
+      replications: options.replications,
+      pool: options.pool,
+      precision: options.precision,
+      onProgress: (done, total) => progress.report(before + done, before + total),
+      ...(shadow ? { probes: grid.delays, expand: { width: grid.delays.length + 1, of: shadowViews } } : {}),
+    });
+  };
+  let method: GridMethod = shadowed ? "shadow-resends" : "separate-runs";
+  let run: Awaited<ReturnType<typeof runGrid>>;
+  try {
+    run = await runGrid(shadowed);
+  } catch (error) {
+    // A later replication's own-rule shadow disagreed with its run: run the waits one by one.
+    if (!(error instanceof UnfaithfulShadow)) throw error;
+    method = "separate-runs";
+    run = await runGrid(false);
+  }
+  const configs = method === "shadow-resends" ? 1 : grid.delays.length + 1;
+  progress.done = before + run.replications * configs;
+  const ownRule = run.results[run.results.length - 1];
   const curve = analyseCurve(grid, run.results.slice(0, -1), ownRule, options.tolerance);
   return {
     advice: {
@@ -466,6 +619,7 @@ async function adviseOnPolicy(
       replications: run.replications,
       precision: run.precision,
       grid,
+      method,
       ...curve,
     },
     ownRule,

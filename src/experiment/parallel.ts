@@ -37,12 +37,29 @@ export interface ExperimentOptions {
   onProgress?: ProgressCallback;
   /** Run even what the budget (budget.ts) refuses as too large (--allow-large). */
   allowLarge?: boolean;
+  /**
+   * Without precision targets: called with a configuration's replications 0 … R−1 as soon as
+   * they are all done, while other configurations still simulate (a sweep summarises its
+   * points there, so the summaries overlap the simulation instead of following it).
+   */
+  onConfiguration?: (configuration: number, results: ReplicationResult[]) => void;
   /** The caller will draw a run's charts: the budget limits their rows (the CLI's default). */
   charts?: boolean;
 }
 
+/** How runConfigurations reads each replication: as itself, or as several (advise's shadowed waits). */
+export interface ConfigurationViews {
+  /** Grid waits every replication shadows (model/shadow-resends.ts). */
+  probes?: readonly number[];
+  /**
+   * Each configuration's result as `width` results (a series each, in place of the
+   * configuration's): the precision targets apply to every series.
+   */
+  expand?: { width: number; of: (result: ReplicationResult) => ReplicationResult[] };
+}
+
 export interface ConfigurationResults {
-  /** Per configuration, the results of replications 0 … R−1 in order. */
+  /** Per configuration (per series with `expand`), the results of replications 0 … R−1 in order. */
   results: ReplicationResult[][];
   replications: number;
   precision: PrecisionReport | null;
@@ -63,11 +80,17 @@ export async function withPool<T>(options: ExperimentOptions, work: (pool: Repli
  * Tasks for replications [from, to) of every configuration, configuration-major, made one at a
  * time as the pool takes them: -r 1e6 never holds a million task objects at once.
  */
-function tasksFor(configs: readonly Scenario[], seed: number, from: number, to: number): TaskList {
+function tasksFor(
+  configs: readonly Scenario[],
+  seed: number,
+  from: number,
+  to: number,
+  probes?: readonly number[],
+): TaskList {
   const per = to - from;
   return {
     length: configs.length * per,
-    at: (i) => ({ scenario: configs[Math.floor(i / per)], seed, index: from + (i % per) }),
+    at: (i) => ({ scenario: configs[Math.floor(i / per)], seed, index: from + (i % per), probes }),
   };
 }
 
@@ -96,20 +119,40 @@ export function checkExperimentBudget(
  */
 export async function runConfigurations(
   configs: readonly Scenario[],
-  options: ExperimentOptions = {},
+  options: ExperimentOptions & ConfigurationViews = {},
 ): Promise<ConfigurationResults> {
   if (configs.length === 0) throw new RangeError("runConfigurations: no configurations");
   const { seed, replications: initial } = runSize(configs[0], options);
   checkExperimentBudget(configs, initial, options);
   return withPool(options, async (pool) => {
-    const series: ReplicationResult[][] = configs.map(() => []);
+    const expand = options.expand;
+    const width = expand ? expand.width : 1;
+    const series: ReplicationResult[][] = Array.from({ length: configs.length * width }, () => []);
     const run = async (from: number, to: number, doneBefore: number, total: number) => {
-      const results = await pool.run(tasksFor(configs, seed, from, to), (done, _, running) =>
-        options.onProgress?.(doneBefore + done, total, running),
-      );
       const per = to - from;
+      const whole = options.onConfiguration && !options.precision ? options.onConfiguration : undefined;
+      const pending = new Array<number>(configs.length).fill(per);
+      const arrived = configs.map(() => new Array<ReplicationResult>(per));
+      const onTask = whole
+        ? (task: number, result: ReplicationResult) => {
+            const c = Math.floor(task / per);
+            arrived[c][task % per] = result;
+            if (--pending[c] === 0) whole(c, arrived[c]);
+          }
+        : undefined;
+      const results = await pool.run(
+        tasksFor(configs, seed, from, to, options.probes),
+        (done, _, running) => options.onProgress?.(doneBefore + done, total, running),
+        onTask,
+      );
       configs.forEach((_, c) => {
-        for (let k = c * per; k < (c + 1) * per; k++) series[c].push(results[k]);
+        for (let k = c * per; k < (c + 1) * per; k++) {
+          if (!expand) series[c].push(results[k]);
+          else {
+            const views = expand.of(results[k]);
+            for (let j = 0; j < width; j++) series[c * width + j].push(views[j]);
+          }
+        }
       });
     };
     const precision = options.precision;

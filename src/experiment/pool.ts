@@ -18,6 +18,8 @@ export interface ReplicationTask {
   scenario: Scenario;
   seed: number;
   index: number;
+  /** advise's grid waits to shadow in this replication (model/shadow-resends.ts). */
+  probes?: readonly number[];
 }
 
 /** Tasks by index, made on demand (an array is one too): the pool never needs them all at once. */
@@ -33,6 +35,7 @@ export interface TaskMessage {
   scenario: Scenario;
   seed: number;
   index: number;
+  probes?: readonly number[];
 }
 
 /** A result, an error, or how far a running replication has got (simulated seconds). */
@@ -46,6 +49,9 @@ export type WorkerReply =
  * simulated, in tasks (simulated time over horizon, summed): one long replication shows progress.
  */
 export type ProgressCallback = (done: number, total: number, running?: number) => void;
+
+/** A task's result, as it arrives (task = its index in the TaskList). */
+export type TaskCallback = (task: number, result: ReplicationResult) => void;
 
 /** The default number of workers: one per core the process may use. */
 export function defaultWorkers(): number {
@@ -95,14 +101,20 @@ export class ReplicationPool {
     this.size = workers;
   }
 
-  /** Simulate the tasks and return their results in task order; `onResult` after each. */
-  async run(tasks: TaskList, onResult?: ProgressCallback): Promise<ReplicationResult[]> {
+  /**
+   * Simulate the tasks and return their results in task order; `onResult` after each (progress),
+   * and `onTask` with each result as it arrives, after the thread that ran it has its next task:
+   * work done there (a sweep point's summary) overlaps the simulation instead of following it.
+   */
+  async run(tasks: TaskList, onResult?: ProgressCallback, onTask?: TaskCallback): Promise<ReplicationResult[]> {
     if (this.broken) throw this.broken;
     if (this.busy) throw new Error("ReplicationPool.run: the pool is already running tasks");
     if (tasks.length === 0) return [];
     this.busy = true;
     try {
-      return this.size === 1 ? await this.runHere(tasks, onResult) : await this.runInWorkers(tasks, onResult);
+      return this.size === 1
+        ? await this.runHere(tasks, onResult, onTask)
+        : await this.runInWorkers(tasks, onResult, onTask);
     } finally {
       this.busy = false;
     }
@@ -123,11 +135,15 @@ export class ReplicationPool {
       this.compiledHere.set(task.scenario, compiled);
     }
     const watch = onClock ? { every: CLOCK_WATCH_EVERY, tick: onClock } : null;
-    return runReplication(compiled, task.seed, task.index, null, watch);
+    return runReplication(compiled, task.seed, task.index, null, watch, task.probes ?? null);
   }
 
   /** Yields to the event loop between replications, so an interrupt (SIGINT) is handled promptly. */
-  private async runHere(tasks: TaskList, onResult?: ProgressCallback): Promise<ReplicationResult[]> {
+  private async runHere(
+    tasks: TaskList,
+    onResult?: ProgressCallback,
+    onTask?: TaskCallback,
+  ): Promise<ReplicationResult[]> {
     const results = new Array<ReplicationResult>(tasks.length);
     for (let i = 0; i < tasks.length; i++) {
       if (i > 0) await nextTurn();
@@ -135,6 +151,7 @@ export class ReplicationPool {
       const onClock = onResult && ((t: number) => onResult(i, tasks.length, t / task.scenario.horizon));
       results[i] = this.simulateHere(task, onClock);
       onResult?.(i + 1, tasks.length);
+      onTask?.(i, results[i]);
     }
     return results;
   }
@@ -148,7 +165,11 @@ export class ReplicationPool {
     return id;
   }
 
-  private runInWorkers(tasks: TaskList, onResult?: ProgressCallback): Promise<ReplicationResult[]> {
+  private runInWorkers(
+    tasks: TaskList,
+    onResult?: ProgressCallback,
+    onTask?: TaskCallback,
+  ): Promise<ReplicationResult[]> {
     // Threads start lazily and stay for later runs (a sweep's batches, precision rounds).
     const wanted = Math.min(this.size - 1, Math.ceil(tasks.length / IN_FLIGHT));
     while (this.threads.length < wanted) this.threads.push(new Worker(workerUrl()));
@@ -189,11 +210,11 @@ export class ReplicationPool {
       const send = (thread: Worker) => {
         if (next >= tasks.length) return;
         const task = next++;
-        const { scenario, seed, index } = taskAt(tasks, task);
+        const { scenario, seed, index, probes } = taskAt(tasks, task);
         // Which task a reply answers, to name its replication if it fails.
         indices.set(task, index);
         horizons.set(task, scenario.horizon);
-        const message: TaskMessage = { task, scenarioId: this.idOf(scenario), scenario, seed, index };
+        const message: TaskMessage = { task, scenarioId: this.idOf(scenario), scenario, seed, index, probes };
         thread.postMessage(message);
       };
       for (const thread of threads) {
@@ -212,8 +233,17 @@ export class ReplicationPool {
           results[reply.task] = reply.result;
           done++;
           onResult?.(done, tasks.length, inFlight());
+          // The worker gets its next task before this thread does anything with the result.
+          if (done < tasks.length) send(thread);
+          if (onTask && !settled) {
+            try {
+              onTask(reply.task, reply.result);
+            } catch (error) {
+              finish(error as Error);
+              return;
+            }
+          }
           if (done === tasks.length) finish(null);
-          else send(thread);
         };
         const onError = (error: Error) => finish(error);
         const onExit = (code: number) => finish(new Error(`a replication worker exited with code ${code}`));
@@ -237,13 +267,14 @@ export class ReplicationPool {
           horizons.set(task, here.scenario.horizon);
           results[task] = this.simulateHere(here, onResult && ((t) => progress(task, t)));
           horizons.delete(task);
+          running.delete(task);
+          done++;
+          onResult?.(done, tasks.length, inFlight());
+          onTask?.(task, results[task]);
         } catch (error) {
           finish(error as Error);
           return;
         }
-        running.delete(task);
-        done++;
-        onResult?.(done, tasks.length, inFlight());
         if (done === tasks.length) finish(null);
         else setImmediate(simulateHere);
       };

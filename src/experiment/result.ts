@@ -1,5 +1,6 @@
 // One replication's outcome as plain data (JSON- and structured-clone-safe), so it can
 // cross worker threads and shard files and still combine into byte-identical summaries.
+import type { ShadowResult } from "../model/shadow-resends.js";
 import type { Tally } from "../model/tally.js";
 import type { LogHistogram } from "../stats/histogram.js";
 import { type RecipientResult, recipientResult } from "./recipient-metrics.js";
@@ -67,6 +68,8 @@ export interface ReplicationResult {
   timeseries: { listed: number[]; attempts: number[]; rejections: number[] };
   /** Per-recipient counts and metrics; only when messages have several recipients (recipients.perMessage). */
   recipients?: RecipientResult;
+  /** advise's grid waits shadowed in this run (model/shadow-resends.ts); only when asked for. */
+  shadow?: ShadowResult & { delivered: number; delaySum: number };
 }
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);

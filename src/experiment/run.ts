@@ -37,10 +37,14 @@ export function runReplication(
   index: number,
   sink: AttemptSink | null = null,
   watch: ClockWatch | null = null,
+  probes: readonly number[] | null = null,
 ): ReplicationResult {
-  const { tally, events } = simulateReplication(compiled, seed, index, sink, watch);
+  const { tally, events, shadow } = simulateReplication(compiled, seed, index, sink, watch, probes);
   const s = compiled.scenario;
-  return replicationResult(index, events, tally, s.pool.servers, s.horizon - s.warmup);
+  const result = replicationResult(index, events, tally, s.pool.servers, s.horizon - s.warmup);
+  // The real run's deliveries and their delays, for the shadow worlds' delivery delays.
+  if (shadow !== null) result.shadow = { ...shadow, delivered: tally.delay.count, delaySum: tally.delay.sum };
+  return result;
 }
 
 /** A run's summary (summary.json) and each replication's result, in replication order. */

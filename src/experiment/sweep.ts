@@ -109,12 +109,30 @@ export async function sweep(
   checkOptions(options);
   const size = runSize(scenario, options);
   const grid = sweepGrid(scenario, parameters, options.source, options);
-  const run = await runConfigurations(grid.scenarios, { ...options, ...size });
+  // Without precision targets, each point is summarised as soon as its replications are in,
+  // while the other points simulate (the same summaries, in grid order, as afterwards).
+  const early = new Map<number, Summary>();
+  const run = await runConfigurations(grid.scenarios, {
+    ...options,
+    ...size,
+    onConfiguration: (p, results) =>
+      early.set(
+        p,
+        summarise({ ...grid.scenarios[p], seed: size.seed, replications: results.length }, size.seed, results),
+      ),
+  });
+  const summaries = run.precision
+    ? summariseSweep(grid, size.seed, run.results)
+    : grid.scenarios.map(
+        (s, p) =>
+          early.get(p) ??
+          summarise({ ...s, seed: size.seed, replications: run.results[p].length }, size.seed, run.results[p]),
+      );
   return {
     grid,
     seed: size.seed,
     replications: run.replications,
-    summaries: summariseSweep(grid, size.seed, run.results),
+    summaries,
     precision: run.precision,
   };
 }

@@ -32,7 +32,7 @@ port.on("message", (message: TaskMessage) => {
   try {
     reply = {
       task: message.task,
-      result: runReplication(compiledFor(message), message.seed, message.index, null, watch),
+      result: runReplication(compiledFor(message), message.seed, message.index, null, watch, message.probes ?? null),
     };
   } catch (error) {
     reply = { task: message.task, error: (error as Error).stack ?? String(error) };

@@ -15,6 +15,8 @@ export const SESSION_WAKE = 5;
 export const CHECK = 6;
 export const EXPIRE = 7;
 export const ATTEMPT_START = 8;
+/** A shadow resend of advise's grid (shadow-resends.ts); only with probe delays. */
+export const SHADOW = 9;
 
 /** Attempt kinds, as stored with a queued attempt and reported in attempt records. */
 export const FIRST = 0;

@@ -24,6 +24,7 @@ import {
   RESEND,
   RETRY,
   SESSION_WAKE,
+  SHADOW,
   USER_RESEND,
 } from "./codes.js";
 import type { CompiledScenario } from "./compiled.js";
@@ -34,6 +35,7 @@ import { MessageTable } from "./messages.js";
 import { createListingBoard, seenByReceivers } from "./receivers/late-listings.js";
 import { applySubscriberRules } from "./receivers/subscribers.js";
 import { drawSubscriptions } from "./recipients.js";
+import { ShadowResends, type ShadowResult } from "./shadow-resends.js";
 import type { AttemptRecord, AttemptSink } from "./sink.js";
 import { mailShareStream, propagationStream, SessionLengths, Streams } from "./streams.js";
 import { Tally } from "./tally.js";
@@ -63,12 +65,15 @@ export class MailModel implements SessionStarter {
   protected readonly resendProbability: number;
   protected nextMessageId = 0;
   private readonly record: AttemptRecord | null;
+  /** advise's grid waits shadowed in this run (shadow-resends.ts); null in every other run. */
+  private readonly shadow: ShadowResends | null = null;
 
   constructor(
     protected readonly compiled: CompiledScenario,
     private readonly seed: number,
     readonly replication: number,
     private readonly sink: AttemptSink | null = null,
+    probes: readonly number[] | null = null,
   ) {
     const s = compiled.scenario;
     this.streams = new Streams(seed, replication);
@@ -133,10 +138,18 @@ export class MailModel implements SessionStarter {
           };
     this.scheduleListings(staticListings(s, this.streams.placement));
     this.scheduleListings(compromiseListings(s, compromiseStreams(seed, replication)));
+    if (probes !== null) {
+      this.shadow = new ShadowResends(compiled, seed, replication, probes, this.balancer, this.board, this.simulator);
+    }
     this.checkEvery = s.pool.avoidListed?.checkEvery ?? 0;
     // The first check, at t = 0, comes after listings that start at 0 (FIFO at equal times).
     if (s.pool.avoidListed !== null) this.simulator.schedule(0, CHECK);
     this.scheduleNextArrival(0);
+  }
+
+  /** The shadow worlds' counts after run(); null without probe delays. */
+  shadowResult(): ShadowResult | null {
+    return this.shadow === null ? null : this.shadow.result(this.tally);
   }
 
   /** Run the replication to the end of its drain and close the time-averaged counters. */
@@ -175,6 +188,9 @@ export class MailModel implements SessionStarter {
         break;
       case ATTEMPT_START:
         this.startSession(id, this.messages.server[id], time, this.messages.duration[id]);
+        break;
+      case SHADOW:
+        this.shadow?.fire(id, time);
         break;
     }
   }
@@ -372,6 +388,9 @@ export class MailModel implements SessionStarter {
     // Every submission ends delivered or bounced, so a message has bounced at least once
     // exactly when its first submission bounced.
     if (counted && m.submissions[slot] === 1) this.tally.bounced++;
+    if (this.shadow !== null && m.submissions[slot] === 1) {
+      this.shadow.firstBounce(m.sender[slot], m.domain[slot], counted, m.firstSubmitted[slot], time);
+    }
     const resend =
       m.submissions[slot] < this.maxSubmissions &&
       (this.resendProbability >= 1 || this.streams.resend() < this.resendProbability);

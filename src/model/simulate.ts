@@ -4,23 +4,31 @@ import type { ClockWatch } from "../engine/index.js";
 import type { CompiledScenario } from "./compiled.js";
 import { RecipientsModel } from "./recipients-per-message.js";
 import { MailModel } from "./replication.js";
+import { type ShadowResult, shadowProblem } from "./shadow-resends.js";
 import type { AttemptSink } from "./sink.js";
 import type { Tally } from "./tally.js";
 
 export { CompiledScenario } from "./compiled.js";
 
-/** Simulate replication `replication` of a scenario under `seed`. */
+/**
+ * Simulate replication `replication` of a scenario under `seed`; with `probes`, advise's grid
+ * waits shadowed on the same pool history (shadow-resends.ts).
+ */
 export function simulateReplication(
   compiled: CompiledScenario,
   seed: number,
   replication: number,
   sink: AttemptSink | null = null,
   watch: ClockWatch | null = null,
-): { tally: Tally; events: number } {
+  probes: readonly number[] | null = null,
+): { tally: Tally; events: number; shadow: ShadowResult | null } {
+  if (compiled.perMessage !== null && probes !== null) {
+    throw new RangeError(`shadow resends: ${shadowProblem(compiled)}`);
+  }
   const model =
     compiled.perMessage === null
-      ? new MailModel(compiled, seed, replication, sink)
+      ? new MailModel(compiled, seed, replication, sink, probes)
       : new RecipientsModel(compiled, seed, replication, sink);
   const tally = model.run(watch);
-  return { tally, events: model.simulator.eventsHandled };
+  return { tally, events: model.simulator.eventsHandled, shadow: model.shadowResult() };
 }

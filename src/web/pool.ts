@@ -91,8 +91,8 @@ export class ReplicationPool {
       const send = (thread: Worker) => {
         if (next >= pending.length) return;
         const task = pending[next++];
-        const { scenario, seed, index } = tasks[task];
-        const message: TaskMessage = { task, scenarioId: this.idOf(scenario), scenario, seed, index };
+        const { scenario, seed, index, probes } = tasks[task];
+        const message: TaskMessage = { task, scenarioId: this.idOf(scenario), scenario, seed, index, probes };
         thread.postMessage(message);
       };
       for (const thread of threads) {
@@ -173,7 +173,8 @@ export class ReplicationPool {
   }
 
   private keyOf(task: ReplicationTask): string {
-    return `${task.seed}/${task.index}/${this.entryOf(task.scenario).key}`;
+    // A replication with advise's shadow waits (task.probes) carries more than one without.
+    return `${task.seed}/${task.index}/${task.probes?.join(",") ?? ""}/${this.entryOf(task.scenario).key}`;
   }
 
   private remember(task: ReplicationTask, result: ReplicationResult): void {

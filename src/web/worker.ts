@@ -18,7 +18,10 @@ scope.onmessage = (event) => {
   const message = event.data;
   let reply: WorkerReply;
   try {
-    reply = { task: message.task, result: runReplication(compiledFor(message), message.seed, message.index) };
+    reply = {
+      task: message.task,
+      result: runReplication(compiledFor(message), message.seed, message.index, null, null, message.probes ?? null),
+    };
   } catch (error) {
     reply = { task: message.task, error: (error as Error).stack ?? String(error) };
   }

@@ -1,9 +1,11 @@
 // DESIGN §3's standard, held in `npm test` by a fast deterministic slice of the coverage harness
 // (harness.ts), and at full size by `npm run coverage` (COVERAGE=full), which prints the table.
 import { describe, expect, it } from "vitest";
-import { binomialTail, cases, measure, NOMINAL, passMark, runsFor, table } from "./harness.js";
+import { binomialTail, cases, measure, measureShadowedWaits, NOMINAL, passMark, runsFor, table } from "./harness.js";
 
 const full = process.env.COVERAGE === "full";
+/** advise's grid for a 10-minute timer, thinned: at once, inside the slot, at and past its end. */
+const SHADOWED_WAITS = [0, 60, 180, 300, 450, 600, 900, 1200];
 
 describe.runIf(full)("coverage harness (npm run coverage)", () => {
   const runs = Number(process.env.COVERAGE_RUNS ?? runsFor());
@@ -13,6 +15,9 @@ describe.runIf(full)("coverage harness (npm run coverage)", () => {
       console.log(table(r));
       return r;
     });
+    const shadowed = measureShadowedWaits(runs, SHADOWED_WAITS);
+    console.log(table([shadowed]));
+    rows.push(shadowed);
     console.log(`\n${table(rows)}\n`);
     for (const r of rows) expect(r.coverage, `${r.case}: ${r.type}`).toBeGreaterThanOrEqual(0.93);
   });
@@ -38,5 +43,14 @@ describe.skipIf(full)("coverage slice (npm test)", () => {
     const rows = measure(c, runs);
     expect(rows.map((r) => r.type)).toEqual(["metric resendFailure", "per-bin resendFailureByDelay"]);
     for (const r of rows) expect(r.held, `${r.type}: ${r.held}/${r.runs}\n${table(rows)}`).toBeGreaterThanOrEqual(mark);
+  });
+});
+
+describe.skipIf(full)("coverage slice of advise's shadowed waits (npm test)", () => {
+  const runs = 60;
+  const mark = passMark(runs);
+  it(`each wait's interval holds the closed form in ≥ ${mark} of ${runs} runs (one wait checked per run)`, () => {
+    const row = measureShadowedWaits(runs, SHADOWED_WAITS);
+    expect(row.held, table([row])).toBeGreaterThanOrEqual(mark);
   });
 });

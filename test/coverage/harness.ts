@@ -18,8 +18,11 @@
 import { mmcMeanSojourn } from "../../src/analytic/erlang.js";
 import { listedFraction } from "../../src/analytic/lifecycle.js";
 import { rotateResendFailure, rotateResendFailureFixed, shuffleResendFailure } from "../../src/analytic/timer.js";
-import { runScenario } from "../../src/experiment/run.js";
+import { failureEstimate, shadowViews } from "../../src/experiment/advise.js";
+import type { ReplicationResult } from "../../src/experiment/result.js";
+import { runReplication, runScenario } from "../../src/experiment/run.js";
 import { type Summary, summarise } from "../../src/experiment/summary.js";
+import { CompiledScenario } from "../../src/model/compiled.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import type { Scenario } from "../../src/scenario/schema.js";
 
@@ -359,4 +362,47 @@ export function table(rows: readonly CoverageRow[]): string {
     );
   }
   return lines.join("\n");
+}
+
+/** The timer case's session time (seconds): a resend follows its first attempt by the wait plus this. */
+const SESSION = 2;
+
+/**
+ * advise's per-wait interval on shadowed waits (model/shadow-resends.ts), on the timer/rotate
+ * case with random placement: each run is R replications of the case's pool, every wait of
+ * `waits` shadowed in each; a run's check is ONE wait (index = run number mod waits, chosen
+ * before looking), whose failureEstimate must hold rotateResendFailure(N, K, T, wait + session).
+ */
+export function measureShadowedWaits(runs: number, waits: readonly number[]): CoverageRow {
+  const scenario = timerScenario("rotate");
+  const R = scenario.replications;
+  const compiled = new CompiledScenario(scenario);
+  const row: CoverageRow = {
+    case: "timer rotate, random placement",
+    type: "advise per-wait (shadowed)",
+    runs: 0,
+    held: 0,
+    coverage: 0,
+    meanWidth: 0,
+    allBins: { held: 0, total: 0 },
+  };
+  for (let run = 0; run < runs; run++) {
+    const views: ReplicationResult[][] = waits.map(() => []);
+    for (let i = run * R; i < (run + 1) * R; i++) {
+      const all = shadowViews(runReplication(compiled, scenario.seed, i, null, null, waits));
+      for (let j = 0; j < waits.length; j++) views[j].push(all[j]);
+    }
+    waits.forEach((d, j) => {
+      const ci = failureEstimate(views[j]).ci95;
+      // The resend follows the first attempt by the wait plus the 2 s session.
+      const held = inInterval(ci, rotateResendFailure(N, K, T, d + SESSION));
+      (row.allBins as { held: number; total: number }).total++;
+      if (held) (row.allBins as { held: number; total: number }).held++;
+      if (j !== run % waits.length) return;
+      row.runs++;
+      if (held) row.held++;
+      if (ci) row.meanWidth += ci[1] - ci[0];
+    });
+  }
+  return { ...row, coverage: row.held / row.runs, meanWidth: row.meanWidth / row.runs };
 }

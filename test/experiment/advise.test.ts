@@ -9,6 +9,7 @@ import type { DelayGrid } from "../../src/experiment/advise-grid.js";
 import type { ReplicationResult } from "../../src/experiment/result.js";
 import { applyPoint } from "../../src/experiment/sweep-values.js";
 import { loadScenario, parseScenario } from "../../src/scenario/load.js";
+import type { Policy } from "../../src/scenario/schema.js";
 import { smallScenario } from "../helpers/cli.js";
 
 const root = join(import.meta.dirname, "..", "..");
@@ -148,5 +149,46 @@ describe("inputs with nothing to judge", () => {
     await expect(advise(once, { workers: 1 })).rejects.toBeInstanceOf(AdviseError);
     expect(() => tablePolicies("timer", ["sticky", "fastest"])).toThrow(/unknown policy "fastest"/);
     expect(tablePolicies("timer", ["sticky", "timer", "sticky"])).toEqual(["timer", "sticky"]);
+  });
+});
+
+describe("advise shadows a grid's waits in one run where resends do not feed back (model/shadow-resends.ts)", () => {
+  /** Floats rounded to 9 significant digits: shadowed mean delays are sums in another order. */
+  const rounded = (value: unknown): unknown =>
+    JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === "number" ? Number(v.toPrecision(9)) : v)));
+
+  it("gives the advice of one run per wait, to the ninth digit, for timer, sticky and random", async () => {
+    const base = parseScenario(
+      smallScenario({
+        horizon: "1d",
+        pool: { servers: 10, balancer: { policy: "timer", period: "10m" }, sessionTime: "2s" },
+        listed: [{ servers: 2, on: ["spamcop"] }],
+        traffic: { senders: 60, rate: "40/d" },
+        resend: { after: { uniform: ["2m", "12m"] }, probability: 0.9, maxAttempts: 3 },
+      }),
+    );
+    const options = {
+      precision: { targets: { resendFailure: 0.02 }, maxReplications: 14 },
+      replications: 6,
+      policies: ["sticky", "random", "round-robin"] as Policy[],
+      workers: 2,
+    };
+    const shadowed = await advise(base, options);
+    const separate = await advise(base, { ...options, shadow: false });
+    expect(shadowed.advice.points.length).toBeGreaterThan(10);
+    expect(shadowed.advice.points.some((p) => (p.mean ?? 0) > 0)).toBe(true);
+    expect(shadowed.advice.policies.map((p) => p.method)).toEqual([
+      "shadow-resends",
+      "shadow-resends",
+      "shadow-resends",
+      "separate-runs",
+    ]);
+    expect(separate.advice.policies.every((p) => p.method === "separate-runs")).toBe(true);
+    const withoutMethod = (a: typeof shadowed.advice) => ({
+      ...a,
+      policies: a.policies.map(({ method: _m, ...p }) => p),
+    });
+    expect(rounded(withoutMethod(shadowed.advice))).toEqual(rounded(withoutMethod(separate.advice)));
+    expect(shadowed.own?.summary).toEqual(separate.own?.summary);
   });
 });

@@ -63,3 +63,46 @@ describe("runConfigurations", () => {
     await pool.close();
   });
 });
+
+describe("runConfigurations hands each configuration over as soon as its replications are in", () => {
+  it("once per configuration, complete and in order, before the run returns, for 1 and 2 workers", async () => {
+    const configs = [4, 6, 8].map((n) =>
+      parseScenario(smallScenario({ replications: 3, traffic: { senders: n, rate: "30/d" } })),
+    );
+    for (const workers of [1, 2]) {
+      const handed: Array<[number, number[]]> = [];
+      let done = 0;
+      const doneAtHandover: number[] = [];
+      const run = await runConfigurations(configs, {
+        workers,
+        onProgress: (d) => {
+          done = d;
+        },
+        onConfiguration: (c, results) => {
+          handed.push([c, results.map((r) => r.replication)]);
+          doneAtHandover.push(done);
+        },
+      });
+      expect([...handed].sort((a, b) => a[0] - b[0])).toEqual([
+        [0, [0, 1, 2]],
+        [1, [0, 1, 2]],
+        [2, [0, 1, 2]],
+      ]);
+      // The first handover comes while other replications are still to simulate.
+      expect(Math.min(...doneAtHandover)).toBeLessThan(9);
+      expect(run.results.map((rs) => rs.map((r) => r.counts.messages))).toEqual(
+        configs.map((s) => runScenario(s).results.map((r) => r.counts.messages)),
+      );
+    }
+  });
+
+  it("not with precision targets (more replications may follow)", async () => {
+    const handed: number[] = [];
+    await runConfigurations([scenario], {
+      workers: 1,
+      precision: { targets: { resendFailure: 0.5 }, maxReplications: 4, minReplications: 2 },
+      onConfiguration: (c) => handed.push(c),
+    });
+    expect(handed).toEqual([]);
+  });
+});

@@ -1,0 +1,225 @@
+// Shadow resends (issue 14, `sim advise`): every fixed wait of advise's grid evaluated within
+// ONE replication. When a message's first submission bounces, each wait d of the grid gets a
+// shadow copy of the message that resends after d, on the same pool history (the same first
+// attempts, listings and health checks), with copies of the resend-side streams of its own
+// (DESIGN §2 "Randomness": resends pick and draw from streams first attempts never touch).
+//
+// This is exact, not an approximation, when resends do not feed back into the rest of the pool:
+// the balancer's pick has no side effects (timer, sticky, random), every session starts at once
+// (unlimited capacity), and no list answers 4xx (no MTA retries share a stream with first
+// attempts). Then a run at wait d differs from the scenario's own run only in its resends, and
+// the shadow world of d replays them draw for draw: its counts are those of the run with
+// `resend.after` fixed at d (test/model/shadow-resends.test.ts checks equality). `shadowProblem`
+// says when a scenario is outside that class. A shadow world of the scenario's own rule replays
+// the real resends too; its counts must equal the real tally's, which every replication checks
+// (`faithful`), so that a mechanism added later that changes the resend path is caught.
+import { type Random, randomStream, type Sampler, type Simulator } from "../engine/index.js";
+import type { Balancer } from "./balancers/index.js";
+import { UnlimitedCapacity } from "./capacity/unlimited.js";
+import { DELIVERED, KIND_BITS, REJECTED_5XX, SHADOW } from "./codes.js";
+import type { CompiledScenario } from "./compiled.js";
+import type { ListingBoard } from "./listing-board.js";
+import type { Tally } from "./tally.js";
+
+/** Policies whose pick reads nothing the pool's traffic changes and changes nothing itself. */
+const SIDE_EFFECT_FREE = new Set(["timer", "sticky", "random"]);
+
+/** Why a scenario's grid waits cannot be shadowed in one run (then each wait is a run of its own), or null. */
+export function shadowProblem(compiled: CompiledScenario): string | null {
+  const s = compiled.scenario;
+  if (!SIDE_EFFECT_FREE.has(s.pool.balancer.policy)) {
+    return `the ${s.pool.balancer.policy} balancer's picks change its state, so resends change first attempts`;
+  }
+  if (compiled.capacityRegime !== UnlimitedCapacity) return "sessions can queue: resends delay other mail";
+  if (compiled.tempfailMask !== 0)
+    return "a list answers 4xx: MTA retries of resends and first attempts share a stream";
+  if (compiled.receiverLag?.ttls)
+    return "receivers cache the lists' answers: a resend's lookup changes what later mail sees";
+  if (compiled.perMessage !== null) return "messages have several recipients: a resend goes to some of them only";
+  return null;
+}
+
+/** One shadow world's counts (those of counted messages, as the Tally keeps them). */
+export interface ShadowCounts {
+  resends: number;
+  resendRejected: number;
+  failed: number;
+  /** Counted messages delivered by a user resend, and the sum of their delivery delays. */
+  delivered: number;
+  delaySum: number;
+}
+
+/** The shadow worlds' counts: one per grid wait, then the scenario's own rule. */
+export interface ShadowResult {
+  delays: number[];
+  worlds: ShadowCounts[];
+  own: ShadowCounts;
+  /** The own rule's shadow world counted exactly what the real run counted. */
+  faithful: boolean;
+}
+
+class World implements ShadowCounts {
+  resends = 0;
+  resendRejected = 0;
+  failed = 0;
+  delivered = 0;
+  delaySum = 0;
+  private picksStream: Random | null = null;
+  private sessionsStream: Random | null = null;
+  private resendStream: Random | null = null;
+  constructor(
+    readonly after: Sampler,
+    private readonly seed: number,
+    private readonly replication: number,
+  ) {}
+  // Copies of the real run's resend-side streams, made on first use (most worlds never draw).
+  get picks(): Random {
+    this.picksStream ??= randomStream(this.seed, this.replication, "balancer.resend");
+    return this.picksStream;
+  }
+  get sessions(): Random {
+    this.sessionsStream ??= randomStream(this.seed, this.replication, "sessions.resend");
+    return this.sessionsStream;
+  }
+  get resend(): Random {
+    this.resendStream ??= randomStream(this.seed, this.replication, "resend");
+    return this.resendStream;
+  }
+}
+
+export class ShadowResends {
+  private readonly worlds: World[];
+  private readonly ownWorld: World;
+  private readonly all: World[];
+  // Shadow messages, struct-of-arrays with a free list (as MessageTable).
+  private world = new Int32Array(64);
+  private sender = new Int32Array(64);
+  private domain = new Int32Array(64);
+  private submissions = new Int32Array(64);
+  private counted = new Uint8Array(64);
+  private firstSubmitted = new Float64Array(64);
+  private free: number[] = [];
+  private used = 0;
+  private readonly sessionTime: Sampler;
+  private readonly maxSubmissions: number;
+  private readonly probability: number;
+
+  constructor(
+    compiled: CompiledScenario,
+    seed: number,
+    replication: number,
+    readonly delays: readonly number[],
+    private readonly balancer: Balancer,
+    private readonly board: ListingBoard,
+    private readonly simulator: Simulator,
+  ) {
+    const problem = shadowProblem(compiled);
+    if (problem !== null) throw new RangeError(`shadow resends: ${problem}`);
+    const s = compiled.scenario;
+    this.worlds = delays.map((d) => new World({ mean: d, constant: true, sample: () => d }, seed, replication));
+    this.ownWorld = new World(compiled.resendAfter, seed, replication);
+    this.all = [...this.worlds, this.ownWorld];
+    this.sessionTime = compiled.sessionTime;
+    this.maxSubmissions = s.resend.maxAttempts;
+    this.probability = s.resend.probability;
+  }
+
+  /** A message's first submission bounced, reaching its sender at `time`: each world decides on its resend. */
+  firstBounce(sender: number, domain: number, counted: boolean, firstSubmitted: number, time: number): void {
+    for (let w = 0; w < this.all.length; w++) {
+      const slot = this.allocate();
+      this.world[slot] = w;
+      this.sender[slot] = sender;
+      this.domain[slot] = domain;
+      this.submissions[slot] = 1;
+      this.counted[slot] = counted ? 1 : 0;
+      this.firstSubmitted[slot] = firstSubmitted;
+      this.bounce(slot, time);
+    }
+  }
+
+  /** A shadow resend is due (the SHADOW event): the model's resubmit, on an unlimited pool. */
+  fire(slot: number, time: number): void {
+    const w = this.all[this.world[slot]];
+    this.submissions[slot]++;
+    const server = this.balancer.pick(this.sender[slot], time, w.picks);
+    const d = this.sessionTime;
+    const duration = d.constant ? d.mean : d.sample(w.sessions);
+    const outcome = this.board.outcome(this.domain[slot], server, time);
+    const end = time + duration;
+    const counted = this.counted[slot] === 1;
+    if (counted) {
+      w.resends++;
+      if (outcome !== DELIVERED) w.resendRejected++;
+    }
+    if (outcome === DELIVERED) {
+      if (counted) {
+        w.delivered++;
+        w.delaySum += end - this.firstSubmitted[slot];
+      }
+      this.free.push(slot);
+    } else if (outcome === REJECTED_5XX) {
+      this.bounce(slot, end);
+    } else {
+      throw new Error("shadow resends: a 4xx reply (shadowProblem should have refused the scenario)");
+    }
+  }
+
+  /** The model's bounce: resend after the world's wait, or give up. */
+  private bounce(slot: number, time: number): void {
+    const w = this.all[this.world[slot]];
+    const resend =
+      this.submissions[slot] < this.maxSubmissions && (this.probability >= 1 || w.resend() < this.probability);
+    if (resend) {
+      const after = w.after.constant ? w.after.mean : w.after.sample(w.resend);
+      this.simulator.schedule(time + after, (slot << KIND_BITS) | SHADOW);
+    } else {
+      if (this.counted[slot] === 1) w.failed++;
+      this.free.push(slot);
+    }
+  }
+
+  /** The worlds' counts, and whether the own rule's world counted what the real run did. */
+  result(tally: Tally): ShadowResult {
+    const counts = (w: World): ShadowCounts => ({
+      resends: w.resends,
+      resendRejected: w.resendRejected,
+      failed: w.failed,
+      delivered: w.delivered,
+      delaySum: w.delaySum,
+    });
+    const own = this.ownWorld;
+    return {
+      delays: [...this.delays],
+      worlds: this.worlds.map(counts),
+      own: counts(own),
+      faithful:
+        own.resends === tally.resends && own.resendRejected === tally.resendRejected && own.failed === tally.failed,
+    };
+  }
+
+  private allocate(): number {
+    const slot = this.free.pop();
+    if (slot !== undefined) return slot;
+    if (this.used === this.world.length) this.grow(this.used * 2);
+    return this.used++;
+  }
+
+  private grow(capacity: number): void {
+    const int = (a: Int32Array) => {
+      const b = new Int32Array(capacity);
+      b.set(a);
+      return b;
+    };
+    this.world = int(this.world);
+    this.sender = int(this.sender);
+    this.domain = int(this.domain);
+    this.submissions = int(this.submissions);
+    const counted = new Uint8Array(capacity);
+    counted.set(this.counted);
+    this.counted = counted;
+    const first = new Float64Array(capacity);
+    first.set(this.firstSubmitted);
+    this.firstSubmitted = first;
+  }
+}

@@ -1,0 +1,123 @@
+// Shadow resends (model/shadow-resends.ts) are exact: for every scenario shadowProblem accepts,
+// a wait's shadow world counts what a real run with `resend.after` fixed at that wait counts,
+// replication by replication. And the real run itself is untouched by its shadows.
+import { describe, expect, it } from "vitest";
+import { shadowViews } from "../../src/experiment/advise.js";
+import { runReplication } from "../../src/experiment/run.js";
+import { CompiledScenario } from "../../src/model/replication.js";
+import { shadowProblem } from "../../src/model/shadow-resends.js";
+import { parseScenario } from "../../src/scenario/load.js";
+import type { Scenario, ScenarioInput } from "../../src/scenario/schema.js";
+
+const base: ScenarioInput = {
+  name: "shadow",
+  horizon: "2d",
+  warmup: "3h",
+  pool: { servers: 10, balancer: { policy: "random" }, sessionTime: { lognormal: { median: "3s", sigma: 0.8 } } },
+  blacklists: [
+    { name: "spamcop", subscribers: 0.4, listingDelay: { exponential: "2h" }, delistAfter: "24h" },
+    { name: "zen", subscribers: 0.3 },
+  ],
+  listed: [
+    { servers: 2, on: ["spamcop"], from: "3h", until: "30h" },
+    { servers: 1, on: ["zen"] },
+  ],
+  compromise: { ratePerServer: "1/3d", cleanup: { exponential: "1d" } },
+  recipients: { domains: 400, zipf: 1 },
+  traffic: { senders: 40, rate: "60/d" },
+  resend: { after: { uniform: ["1m", "20m"] }, probability: 0.8, maxAttempts: 3 },
+};
+
+const variants: Record<string, ScenarioInput> = {
+  random: base,
+  "weighted random, health check": {
+    ...base,
+    pool: {
+      ...base.pool,
+      balancer: { policy: "random", weights: [1, 2, 3, 4, 5, 1, 2, 3, 4, 5] },
+      avoidListed: { checkEvery: "4h" },
+    },
+  },
+  "timer, per-sender shuffle": {
+    ...base,
+    pool: { ...base.pool, balancer: { policy: "timer", period: "7m", phase: "per-sender", assignment: "shuffle" } },
+  },
+  "timer, health check, fixed sessions": {
+    ...base,
+    pool: {
+      ...base.pool,
+      sessionTime: "2s",
+      balancer: { policy: "timer", period: "10m" },
+      avoidListed: { checkEvery: "3h" },
+    },
+    resend: { after: { exponential: "8m" }, probability: 1, maxAttempts: 4 },
+  },
+  sticky: { ...base, pool: { ...base.pool, balancer: { policy: "sticky" } } },
+};
+
+const DELAYS = [0, 45, 300, 1200, 7200];
+
+function withWait(s: ScenarioInput, d: number): ScenarioInput {
+  return { ...s, resend: { ...s.resend, after: { fixed: d } } } as ScenarioInput;
+}
+
+describe("a wait's shadow world counts what a real run at that wait counts", () => {
+  for (const [name, input] of Object.entries(variants)) {
+    it(name, () => {
+      const scenario: Scenario = parseScenario(input);
+      const compiled = new CompiledScenario(scenario);
+      expect(shadowProblem(compiled)).toBeNull();
+      let resends = 0;
+      for (const replication of [0, 1]) {
+        const probed = runReplication(compiled, 11, replication, null, null, DELAYS);
+        const plain = runReplication(compiled, 11, replication);
+        // The shadows leave the real run as it was (apart from the events they add).
+        const { shadow, events: _e, ...real } = probed;
+        const { events: _p, ...expected } = plain;
+        expect(real).toEqual(expected);
+        expect(shadow?.faithful).toBe(true);
+        const views = shadowViews(probed);
+        DELAYS.forEach((d, j) => {
+          const run = runReplication(new CompiledScenario(parseScenario(withWait(input, d))), 11, replication);
+          const view = views[j];
+          expect(view.counts).toEqual(run.counts);
+          for (const metric of ["resendFailure", "messageFailure", "attemptsPerMessage"] as const) {
+            expect(view.metrics[metric]).toBe(run.metrics[metric]);
+          }
+          expect(view.metrics.deliveryDelayMean).toBeCloseTo(run.metrics.deliveryDelayMean as number, 9);
+          resends += run.counts.resends;
+        });
+      }
+      // Enough resends that a wrong stream or a missed second resend would show.
+      expect(resends).toBeGreaterThan(200);
+    });
+  }
+});
+
+describe("shadowProblem refuses scenarios where resends feed back into the pool", () => {
+  const problem = (patch: Partial<ScenarioInput>) =>
+    shadowProblem(new CompiledScenario(parseScenario({ ...base, ...patch } as ScenarioInput)));
+  it("balancers with state, queues, 4xx lists", () => {
+    for (const policy of ["round-robin", "dns", "least-connections"] as const) {
+      expect(problem({ pool: { ...base.pool, balancer: { policy } } })).toMatch(/picks change its state/);
+    }
+    expect(problem({ pool: { ...base.pool, capacity: 3 } })).toMatch(/queue/);
+    expect(problem({ blacklists: [{ name: "zen", subscribers: 0.3, reply: "4xx" }], listed: [] })).toMatch(/4xx/);
+  });
+  it("receivers' caches, several recipients, a stick table", () => {
+    expect(
+      problem({
+        blacklists: [{ name: "zen", subscribers: 0.3, cache: { listed: "1h", clean: "10m" } }],
+        listed: [{ servers: 1, on: ["zen"] }],
+      }),
+    ).toMatch(/cache/);
+    expect(problem({ recipients: { domains: 400, zipf: 1, perMessage: 3 } })).toMatch(/several recipients/);
+    expect(problem({ pool: { ...base.pool, balancer: { policy: "stick-table", expire: "30m" } } })).toMatch(/state/);
+  });
+  it("and the model will not build shadows for them", () => {
+    const compiled = new CompiledScenario(
+      parseScenario({ ...base, pool: { ...base.pool, balancer: { policy: "round-robin" } } } as ScenarioInput),
+    );
+    expect(() => runReplication(compiled, 1, 0, null, null, DELAYS)).toThrow(/shadow resends/);
+  });
+});
