@@ -13,6 +13,11 @@ import { DELIVERED, GREYLISTED } from "./codes.js";
 
 /** postgrey counts at most one auto-whitelist pass per client an hour. */
 const AWL_INTERVAL = 3600;
+/**
+ * Times are float seconds (postgrey's are integers): a retry scheduled exactly `delay` after the
+ * first attempt, at arrival + age, may compute a hair below it; it passes as in postgrey.
+ */
+const EPS = 1e-6;
 /** Purge forgotten entries when a table has doubled since the last purge (amortised O(1)). */
 const MIN_PURGE_SIZE = 4096;
 
@@ -125,7 +130,7 @@ export class Greylist {
     let lastWasSuccessful = false;
     if (slot !== undefined && !(now - t.last[slot] > this.maxAge)) {
       first = t.first[slot];
-      if (t.last[slot] - first >= this.delay) lastWasSuccessful = true;
+      if (t.last[slot] - first + EPS >= this.delay) lastWasSuccessful = true;
       // The first retry came after the retry window: the triplet starts over.
       else if (now - first > this.retryWindow) first = now;
     } else if (slot === undefined) {
@@ -134,7 +139,7 @@ export class Greylist {
     }
     t.first[slot] = first;
     t.last[slot] = now;
-    const passed = now - first >= this.delay;
+    const passed = now - first + EPS >= this.delay;
     if (passed && !lastWasSuccessful && this.autoWhitelist > 0) this.countPass(client, domain, server, now);
     return passed ? DELIVERED : GREYLISTED;
   }
@@ -169,7 +174,7 @@ export class Greylist {
     const t = this.triplets;
     const last = t.last[slot];
     if (now - last > this.maxAge) return true;
-    return last - t.first[slot] < this.delay && now - t.first[slot] > this.retryWindow;
+    return last - t.first[slot] + EPS < this.delay && now - t.first[slot] > this.retryWindow;
   }
 }
 
