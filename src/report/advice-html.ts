@@ -3,6 +3,7 @@
 // Every sentence is computed from advice.json's numbers; nothing is written per scenario.
 import type { Advice, DifferenceEstimate, Estimate, PolicyAdvice } from "../experiment/advise.js";
 import { maxOf } from "../stats/extremes.js";
+import { retryAdviceSentences } from "./advice-retries.js";
 import { policyLabel, ruleWords } from "./charts/advice.js";
 import {
   type ChartSpec,
@@ -136,10 +137,12 @@ export function adviceHeadline(a: Advice): string[] {
     case "nothing-listed":
       return [
         "Nothing is listed: no relay is ever on a blacklist and none gets compromised, so no mail bounces and the question is moot.",
+        ...retryAdviceSentences(a),
       ];
     case "no-bounces":
       return [
         `No resend to judge: relays were listed, but no user resent anything in ${a.replications} replications (no recipient domain consults the lists, or 4xx replies kept the mail queued at the relays).`,
+        ...retryAdviceSentences(a),
       ];
     case "wait": {
       const wait = waitWords(a.shortestGoodWait ?? 0);
@@ -203,6 +206,7 @@ export function adviceHeadline(a: Advice): string[] {
       `For the operator: listed relays cost ${perDayText(op.rejectionsPerDay.mean)} rejected attempts and ${perDayText(op.bouncedForGoodPerDay.mean)} messages bounced for good a day. ${check} ${perDayText(saved.rejectionsPerDay.difference ?? 0)} rejections and ${perDayText(saved.bouncedForGoodPerDay.difference ?? 0)} lost messages a day.`,
     );
   }
+  out.push(...retryAdviceSentences(a));
   return out;
 }
 

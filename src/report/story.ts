@@ -4,6 +4,7 @@ import type { Metric } from "../experiment/result.js";
 import type { DelayBin, Summary } from "../experiment/summary.js";
 import { policyNamed } from "../model/balancers/index.js";
 import type { Dist, Scenario } from "../scenario/schema.js";
+import { retryStoryParts } from "./advice-retries.js";
 import { ADVICE_WINDOW, closedFormResendFailure } from "./charts/resend-by-delay.js";
 import {
   durationWords,
@@ -72,6 +73,7 @@ export function scenarioStory(s: Scenario): string {
     const reply = b.reply === "4xx" ? " (temporary 4xx refusals, retried by the relay)" : "";
     parts.push(`${formatPercent(b.subscribers)} of recipient domains consult ${b.name}${reply}`);
   }
+  parts.push(...retryStoryParts(s));
   parts.push(
     `${plural(s.traffic.senders, "sender")} sending ${formatCount(s.traffic.rate * 86_400)} messages a day each to ${plural(s.recipients.domains, "domain")}`,
   );

@@ -96,7 +96,9 @@ describe('mta.retryFrom: "pool"', () => {
   });
 
   it('"same" keeps every retry on the relay that deferred it (today\'s flow)', () => {
-    const { byMessage: messages } = run(listedPool({ retry: "postfix", retryFrom: "same", queueLifetime: "6h" }, "4xx"));
+    const { byMessage: messages } = run(
+      listedPool({ retry: "postfix", retryFrom: "same", queueLifetime: "6h" }, "4xx"),
+    );
     for (const m of messages) for (const a of m) expect(a.server).toBe(m[0].server);
   });
 });
@@ -161,7 +163,7 @@ describe("invariants over generated scenarios with the mechanisms on", () => {
             pool: {
               servers: 6,
               balancer,
-              capacity: balancer.policy === "least-connections" ? 3 : null,
+              capacity: balancer?.policy === "least-connections" ? 3 : null,
               sessionTime: { exponential: "3s" },
               avoidListed: { checkEvery: "20m", moveDeferred },
             },
