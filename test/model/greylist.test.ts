@@ -116,7 +116,10 @@ function perMessage(records: AttemptRecord[]) {
   const messages = new Map<number, { times: number[]; servers: number[]; outcomes: string[] }>();
   for (const r of records) {
     let m = messages.get(r.message);
-    if (!m) messages.set(r.message, (m = { times: [], servers: [], outcomes: [] }));
+    if (!m) {
+      m = { times: [], servers: [], outcomes: [] };
+      messages.set(r.message, m);
+    }
     m.times.push(r.time);
     m.servers.push(r.server);
     m.outcomes.push(r.outcome);
