@@ -44,6 +44,7 @@ export interface RetryComparison {
   };
 }
 
+/** advice.json's `retries`: greylisting's closed forms and the paired comparisons of the retry settings. */
 export interface RetryView {
   /** The greylisting the scenario has, with its closed forms for a fresh triplet; null without. */
   greylisting: {
