@@ -80,6 +80,7 @@ export {
   type Tolerance,
   type Verdict,
 } from "./experiment/advise.js";
+export type { RetryArm, RetryComparison, RetryView } from "./experiment/advise-retries.js";
 export { BudgetError } from "./experiment/budget.js";
 export {
   type Comparison,
@@ -134,7 +135,9 @@ export {
   explanationText,
   needsAdvice,
 } from "./explain/explain.js";
+export { type RetrySchedule, retryAges, retrySchedule } from "./model/mta/index.js";
 export type { AttemptRecord, AttemptSink } from "./model/sink.js";
+export { retryAdviceSentences, retryStoryParts } from "./report/advice-retries.js";
 export { adviceChart } from "./report/charts/advice.js";
 export { deliveryDelayChart } from "./report/charts/delivery-delay.js";
 export { summaryCharts, sweepCharts } from "./report/charts/index.js";

@@ -3,6 +3,7 @@
 
 export * as dns from "./dns.js";
 export * from "./erlang.js";
+export * as greylisting from "./greylisting.js";
 export * as lifecycle from "./lifecycle.js";
 export * as random from "./random.js";
 export * as receivers from "./receivers.js";

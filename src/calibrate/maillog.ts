@@ -33,6 +33,11 @@ const ALIASES: Record<string, string> = {
 };
 
 /** The rejection text a receiver consulting `listName` sends for relay address `ip`. */
+/** postgrey's default greylisting reply as Postfix sends it (DOMAIN.md, "Greylisting"). */
+export function greylistText(rcpt: string, domain: number): string {
+  return `451 4.7.1 <${rcpt}>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/d${domain}.example.html`;
+}
+
 export function rejectionText(listName: string, ip: string, permanent: boolean): string {
   const id = listById(listName)?.id ?? ALIASES[listName];
   const code = permanent ? "554 5.7.1" : "451 4.7.1";
@@ -100,7 +105,11 @@ export class MaillogFormatter {
     const ip = relayAddress(r.server);
     const delivered = r.outcome === "delivered";
     const permanent = r.outcome === "rejected-5xx";
-    const reply = delivered ? "" : rejectionText(this.lists[r.list] ?? "blocklist", ip, permanent);
+    const reply = delivered
+      ? ""
+      : r.outcome === "greylisted"
+        ? greylistText(rcpt, r.domain)
+        : rejectionText(this.lists[r.list] ?? "blocklist", ip, permanent);
     const newSubmission = r.kind !== "retry";
     const final = delivered || permanent;
     const out: string[] = [];

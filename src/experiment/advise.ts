@@ -15,6 +15,7 @@ import {
 } from "../stats/interval.js";
 import { VERSION } from "../version.js";
 import { COARSE, type DelayGrid, FINE, fittedGrid, givenGrid } from "./advise-grid.js";
+import { type RetryView, retryVariant, retryVariants, retryView } from "./advise-retries.js";
 import { pairedDifference } from "./compare.js";
 import { type AnyScenario, checkOptions, validScenario } from "./inputs.js";
 import { checkExperimentBudget, type ExperimentOptions, runConfigurations, withPool } from "./parallel.js";
@@ -230,6 +231,8 @@ export interface Advice {
   /** The own policy first, then the others in the order asked. */
   policies: PolicyAdvice[];
   operator: OperatorView | null;
+  /** Greylisting and where retries go, paired with the flipped setting (advise-retries.ts); absent when the scenario has neither. */
+  retries?: RetryView;
 }
 
 /** What advise returns: advice.json, and the scenario's own run (its summary feeds report.html). */
@@ -784,7 +787,18 @@ export async function advise(input: AnyScenario, options: AdviseOptions = {}): P
   if (problem) throw new AdviseError(problem);
   const policies = tablePolicies(scenario.pool.balancer.policy, options.policies);
   const seed = options.seed ?? scenario.seed;
-  if (nothingListed(scenario)) return { advice: mootAdvice(scenario, seed, tolerance), own: null };
+  if (nothingListed(scenario)) {
+    const moot = mootAdvice(scenario, seed, tolerance);
+    if (retryVariants(scenario).length === 0) return { advice: moot, own: null };
+    // Nothing is listed, but greylisting still delays mail: the retry view is the advice.
+    const replications = options.replications ?? scenario.replications;
+    return withPool(options, async (pool) => {
+      const base = withoutSweep(scenario);
+      const run = await runConfigurations([base], { seed, replications, pool });
+      const retries = await retryRuns(base, run.results[0], { ...options, seed, pool }, source);
+      return { advice: { ...moot, replications, retries }, own: null };
+    });
+  }
   const settings = {
     ...options,
     seed,
@@ -799,7 +813,11 @@ export async function advise(input: AnyScenario, options: AdviseOptions = {}): P
   // curves (their grids are as long as the base's coarse one), the health-check variant.
   const base0 = withoutSweep(scenario);
   const configs =
-    gridFor(base0, true).delays.length + 1 + (policies.length - 1) * (gridFor(base0, false).delays.length + 1) + 1;
+    gridFor(base0, true).delays.length +
+    1 +
+    (policies.length - 1) * (gridFor(base0, false).delays.length + 1) +
+    1 +
+    retryVariants(base0).length;
   const most = Math.max(settings.precision.maxReplications, tableSettings.precision.maxReplications);
   checkExperimentBudget(new Array<Scenario>(configs).fill(base0), Math.max(settings.replications, most), options);
 
@@ -815,6 +833,7 @@ export async function advise(input: AnyScenario, options: AdviseOptions = {}): P
       table.push((await adviseOnPolicy(other, gridFor(other, false), false, tableRun, progress, source)).advice);
     }
     const operator = await operatorView(base, main.ownRule, run, progress, source);
+    const retries = retryVariants(base).length > 0 ? await retryRuns(base, main.ownRule, run, source) : undefined;
     const own = main.advice;
     const advice: Advice = {
       tool: { name: "relaysim", version: VERSION },
@@ -841,10 +860,27 @@ export async function advise(input: AnyScenario, options: AdviseOptions = {}): P
       cost: own.cost,
       policies: table,
       operator,
+      ...(retries === undefined ? {} : { retries }),
     };
     const summary = summarise({ ...base, seed, replications: own.replications }, seed, main.ownRule);
     return { advice, own: { summary, results: main.ownRule } };
   });
+}
+
+/** The retry mechanisms' variants, run on the own rule's seed and replications (common random numbers). */
+async function retryRuns(
+  base: Scenario,
+  ownRule: ReplicationResult[],
+  options: AdviseOptions & { seed: number },
+  source: string,
+): Promise<RetryView> {
+  const variants = retryVariants(base).map(([path, value]) => retryVariant(base, path, value, source));
+  const run = await runConfigurations(variants, {
+    seed: options.seed,
+    replications: ownRule.length,
+    pool: options.pool,
+  });
+  return retryView(base, ownRule, run.results);
 }
 
 /** advice.csv: one row per policy and fixed wait. */

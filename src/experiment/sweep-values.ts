@@ -278,7 +278,7 @@ export function applyPoint(
   source: string,
 ): Scenario {
   // Paths are checked against the normalised form (every field has a value there), values set in the written one.
-  const shape = structuredClone(withoutSweep(base)) as unknown as Record<string, unknown>;
+  const shape = sweepShape(base);
   const raw = writtenForm(base);
   const order = parameters.map((_, i) => i).sort((a, b) => rank(parameters[a]) - rank(parameters[b]));
   for (const i of order) {
@@ -315,8 +315,27 @@ export function checkPaths(base: Scenario, parameters: readonly SweepParameter[]
     seen.add(path);
     // With a policy switch, the balancer's fields are those of each point's policy: the schema checks them.
     if (switchesPolicy && path.startsWith("pool.balancer.")) continue;
-    parentOf(structuredClone(withoutSweep(base)) as unknown as Record<string, unknown>, path);
+    parentOf(sweepShape(base), path);
   }
+}
+
+/**
+ * Optional keys a normalised scenario carries only when written (DESIGN §2, "Where retries go"),
+ * with the value their absence means, so that a sweep can vary them like any other field.
+ */
+const ABSENT_MEANS: ReadonlyArray<[string, string, unknown]> = [
+  ["mta", "retryFrom", "same"],
+  ["mta", "onBlocklist", "bounce"],
+];
+
+/** The normalised scenario as sweep paths see it: every optional key of ABSENT_MEANS filled in. */
+function sweepShape(base: Scenario): Record<string, unknown> {
+  const shape = structuredClone(withoutSweep(base)) as unknown as Record<string, unknown>;
+  for (const [parent, key, value] of ABSENT_MEANS) {
+    const node = shape[parent] as Record<string, unknown>;
+    if (!Object.hasOwn(node, key)) node[key] = value;
+  }
+  return shape;
 }
 
 /** Every combination of values, the first parameter varying slowest (nested loops in order). */

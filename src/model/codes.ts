@@ -28,4 +28,11 @@ export const KIND_NAMES: readonly AttemptRecord["kind"][] = ["first", "resend", 
 export const DELIVERED = 0;
 export const REJECTED_5XX = 1;
 export const REJECTED_4XX = 2;
-export const OUTCOME_NAMES: readonly AttemptRecord["outcome"][] = ["delivered", "rejected-5xx", "rejected-4xx"];
+/** A 4xx from a greylisting receiver (greylist.ts): deferred like REJECTED_4XX, by no list. */
+export const GREYLISTED = 3;
+export const OUTCOME_NAMES: readonly AttemptRecord["outcome"][] = [
+  "delivered",
+  "rejected-5xx",
+  "rejected-4xx",
+  "greylisted",
+];

@@ -221,7 +221,7 @@ export class RecipientsModel extends MailModel {
     if (pass < 0) {
       // An MTA retry of a delivery deferred in an earlier pass.
       if (outcome === DELIVERED) this.delivered(slot, end);
-      else if (outcome === REJECTED_5XX) this.bounce(slot, end);
+      else if (outcome === REJECTED_5XX && !this.requeueBlocked) this.bounce(slot, end);
       else super.conclude(slot, start, end, outcome);
       return;
     }
@@ -242,12 +242,12 @@ export class RecipientsModel extends MailModel {
     if (rejected) b.passRejected[pass] = 1;
     if (outcome === DELIVERED) {
       this.delivered(slot, end);
-    } else if (outcome === REJECTED_5XX) {
+    } else if (outcome === REJECTED_5XX && !this.requeueBlocked) {
       b.nextBounced[slot] = b.bouncedHead[pass];
       b.bouncedHead[pass] = slot;
       b.bouncedCount[pass]++;
     } else {
-      // 4xx: queued at this relay and retried from it, outside the pass.
+      // 4xx (or a requeued blocklist 5xx): queued and retried by the relay's MTA, outside the pass.
       super.conclude(slot, start, end, outcome);
     }
     if (--b.outstanding[pass] === 0) this.passEnded(pass);

@@ -28,16 +28,18 @@ import {
   USER_RESEND,
 } from "./codes.js";
 import type { CompiledScenario } from "./compiled.js";
+import { Greylist } from "./greylist.js";
 import { compromiseListings, compromiseStreams } from "./lifecycle.js";
 import type { ListingBoard } from "./listing-board.js";
 import { type Listing, staticListings } from "./listings.js";
 import { MessageTable } from "./messages.js";
+import { RetryRoutes, routesOn } from "./mta/routes.js";
 import { createListingBoard, seenByReceivers } from "./receivers/late-listings.js";
 import { applySubscriberRules } from "./receivers/subscribers.js";
 import { drawSubscriptions } from "./recipients.js";
 import { ShadowResends, type ShadowResult } from "./shadow-resends.js";
 import type { AttemptRecord, AttemptSink } from "./sink.js";
-import { mailShareStream, propagationStream, SessionLengths, Streams } from "./streams.js";
+import { mailShareStream, propagationStream, retryMechanismStreams, SessionLengths, Streams } from "./streams.js";
 import { Tally } from "./tally.js";
 
 export { CompiledScenario } from "./compiled.js";
@@ -67,6 +69,12 @@ export class MailModel implements SessionStarter {
   private readonly record: AttemptRecord | null;
   /** advise's grid waits shadowed in this run (shadow-resends.ts); null in every other run. */
   private readonly shadow: ShadowResends | null = null;
+  /** Greylisting receivers (greylist.ts); null without `greylisting`. */
+  private readonly greylist: Greylist | null = null;
+  /** Where retries go (mta/routes.ts); null when every retry stays on its relay (the default). */
+  private readonly routes: RetryRoutes | null = null;
+  /** `mta.onBlocklist: "requeue"`: a blocklist 5xx is deferred to another relay instead of bounced. */
+  protected readonly requeueBlocked: boolean = false;
 
   constructor(
     protected readonly compiled: CompiledScenario,
@@ -140,6 +148,20 @@ export class MailModel implements SessionStarter {
     this.scheduleListings(compromiseListings(s, compromiseStreams(seed, replication)));
     if (probes !== null) {
       this.shadow = new ShadowResends(compiled, seed, replication, probes, this.balancer, this.board, this.simulator);
+    }
+    if (s.greylisting !== undefined || routesOn(s)) {
+      const mechanisms = retryMechanismStreams(seed, replication);
+      if (s.greylisting !== undefined) {
+        this.greylist = new Greylist(s.greylisting, s.recipients.domains, servers, mechanisms.greylisting);
+      }
+      if (routesOn(s)) {
+        const pick = (sender: number, time: number, random: Random) => {
+          this.capacity.beforePick(time);
+          return this.balancer.pick(sender, time, random);
+        };
+        this.routes = new RetryRoutes(s, this.messages, this.board.eligible, pick, mechanisms.retryPicks);
+        this.requeueBlocked = this.routes.requeue;
+      }
     }
     this.checkEvery = s.pool.avoidListed?.checkEvery ?? 0;
     // The first check, at t = 0, comes after listings that start at 0 (FIFO at equal times).
@@ -248,7 +270,9 @@ export class MailModel implements SessionStarter {
     }
     // Fast path: the session starts now, and a message delivered at once never takes a slot.
     const duration = this.capacity.length;
-    const outcome = this.board.outcome(domain, server, time);
+    let outcome = this.board.outcome(domain, server, time);
+    if (this.greylist !== null && outcome === DELIVERED)
+      outcome = this.greylist.check(sender, domain, server, id, time);
     const end = time + duration;
     this.tally.countAttempt(time, server, outcome !== DELIVERED, counted);
     if (this.record !== null) this.emit(time, id, sender, domain, server, 1, FIRST, outcome, counted);
@@ -295,7 +319,12 @@ export class MailModel implements SessionStarter {
     const m = this.messages;
     m.attempts[slot]++;
     if (m.counted[slot] === 1) this.tally.retries++;
-    this.beginAttempt(slot, m.server[slot], time, MTA_RETRY);
+    this.beginAttempt(
+      slot,
+      this.routes === null ? m.server[slot] : this.routes.retryServer(slot, time),
+      time,
+      MTA_RETRY,
+    );
   }
 
   /** Hand an attempt to `server`: its session starts now, or when a session frees up. */
@@ -332,7 +361,10 @@ export class MailModel implements SessionStarter {
     const kind = m.pendingKind[slot];
     const domain = m.domain[slot];
     const counted = m.counted[slot] === 1;
-    const outcome = this.board.outcome(domain, server, time);
+    let outcome = this.board.outcome(domain, server, time);
+    if (this.greylist !== null && outcome === DELIVERED) {
+      outcome = this.greylist.check(m.sender[slot], domain, server, m.id[slot], time);
+    }
     const end = time + duration;
     this.capacity.sessionStarted(server, time, end, m.waitingSince[slot], counted);
     this.tally.countAttempt(time, server, outcome !== DELIVERED, counted);
@@ -361,7 +393,7 @@ export class MailModel implements SessionStarter {
         this.tally.delay.add(end - m.firstSubmitted[slot]);
       }
       m.release(slot);
-    } else if (outcome === REJECTED_5XX) {
+    } else if (outcome === REJECTED_5XX && !this.requeueBlocked) {
       this.bounce(slot, end);
     } else {
       // 4xx: the message stays in this server's queue and is retried from it on the MTA's
@@ -375,6 +407,8 @@ export class MailModel implements SessionStarter {
       if (nextAge < this.queueLifetime) {
         m.retryAge[slot] = nextAge;
         this.simulator.schedule(Math.max(arrived + nextAge, end), (slot << KIND_BITS) | RETRY);
+        // A requeued blocklist 5xx (only with requeueBlocked) must leave this relay.
+        if (this.routes !== null) this.routes.deferred(slot, outcome === REJECTED_5XX);
       } else {
         this.simulator.schedule(Math.max(expiry, end), (slot << KIND_BITS) | EXPIRE);
       }
@@ -407,6 +441,8 @@ export class MailModel implements SessionStarter {
   /** The operator's check, then the next one while anything else can still happen. */
   private healthCheck(time: number): void {
     if (this.board.checkEligibility()) this.balancer.eligibilityChanged();
+    // With moveDeferred, every check hands the excluded relays' deferred queues on.
+    if (this.routes !== null) this.routes.moveOffExcluded(time);
     if (time < this.horizon || this.simulator.pending > 0) this.simulator.schedule(time + this.checkEvery, CHECK);
   }
 

@@ -19,6 +19,7 @@ import { UnlimitedCapacity } from "./capacity/unlimited.js";
 import { DELIVERED, KIND_BITS, REJECTED_5XX, SHADOW } from "./codes.js";
 import type { CompiledScenario } from "./compiled.js";
 import type { ListingBoard } from "./listing-board.js";
+import { routesOn } from "./mta/routes.js";
 import type { Tally } from "./tally.js";
 
 /** Policies whose pick reads nothing the pool's traffic changes and changes nothing itself. */
@@ -36,6 +37,8 @@ export function shadowProblem(compiled: CompiledScenario): string | null {
   if (compiled.receiverLag?.ttls)
     return "receivers cache the lists' answers: a resend's lookup changes what later mail sees";
   if (compiled.perMessage !== null) return "messages have several recipients: a resend goes to some of them only";
+  if (s.greylisting !== undefined) return "receivers greylist: a resend's triplet changes what later mail sees";
+  if (routesOn(s)) return "retries leave their relay: the balancer's picks for them share the pool's state";
   return null;
 }
 

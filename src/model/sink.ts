@@ -1,7 +1,7 @@
 // Where the model reports each attempt, for monitors that are not the model's business
 // (attempts.csv). The model itself keeps only counters; see tally.ts.
 
-export const OUTCOMES = ["delivered", "rejected-5xx", "rejected-4xx"] as const;
+export const OUTCOMES = ["delivered", "rejected-5xx", "rejected-4xx", "greylisted"] as const;
 export const ATTEMPT_KINDS = ["first", "resend", "retry"] as const;
 
 /** One attempt as attempts.csv records it (times in seconds). */

@@ -76,3 +76,15 @@ export function propagationStream(seed: number, replication: number, server: num
 export function perMessageStream(seed: number, replication: number): Random {
   return randomStream(seed, replication, "recipients.perMessage");
 }
+
+/**
+ * The streams of the optional retry mechanisms, made only when a scenario turns one on, so that
+ * every other stream's sequence stays as it was: which domains greylist (greylist.ts), and the
+ * balancer's picks for MTA retries, requeues and moved deferred mail (mta/routes.ts).
+ */
+export function retryMechanismStreams(seed: number, replication: number): { greylisting: Random; retryPicks: Random } {
+  return {
+    greylisting: randomStream(seed, replication, "greylisting"),
+    retryPicks: randomStream(seed, replication, "balancer.retry"),
+  };
+}

@@ -13,6 +13,7 @@ import {
 } from "../format.js";
 import { receiverAdviceNotes } from "../model/receivers/words.js";
 import { maxOf } from "../stats/extremes.js";
+import { retryAdviceSentences } from "./advice-retries.js";
 import { policyLabel, ruleWords } from "./charts/advice.js";
 import { type ChartSpec, EMBED_OPTIONS } from "./charts/theme.js";
 import { recipientAdviceSentences } from "./recipients-words.js";
@@ -128,10 +129,12 @@ export function adviceHeadline(a: Advice): string[] {
     case "nothing-listed":
       return [
         "Nothing is listed: no relay is ever on a blacklist and none gets compromised, so no mail bounces and the question is moot.",
+        ...retryAdviceSentences(a),
       ];
     case "no-bounces":
       return [
         `No resend to judge: relays were listed, but no user resent anything in ${a.replications} replications (no recipient domain consults the lists, or 4xx replies kept the mail queued at the relays).`,
+        ...retryAdviceSentences(a),
       ];
     case "wait": {
       const wait = waitWords(a.shortestGoodWait ?? 0);
@@ -197,6 +200,7 @@ export function adviceHeadline(a: Advice): string[] {
   }
   out.push(...receiverAdviceNotes(a.scenario.blacklists, RECEIVER_FORMATS));
   out.push(...recipientAdviceSentences(a));
+  out.push(...retryAdviceSentences(a));
   return out;
 }
 

@@ -6,6 +6,7 @@ import { durationWords, formatCount, formatDuration, formatPercent, formatRoundD
 import { policyNamed } from "../model/balancers/index.js";
 import { lateListingWords, receiverAdviceNotes, subscriberWords } from "../model/receivers/words.js";
 import type { Dist, Scenario } from "../scenario/schema.js";
+import { retryStoryParts } from "./advice-retries.js";
 import { ADVICE_WINDOW, closedFormResendFailure } from "./charts/resend-by-delay.js";
 import { formatMetric } from "./charts/theme.js";
 import { recipientSentences, recipientsStory } from "./recipients-words.js";
@@ -73,6 +74,7 @@ export function scenarioStory(s: Scenario): string {
     const late = lateListingWords(b, RECEIVER_FORMATS);
     if (late) parts.push(late);
   }
+  parts.push(...retryStoryParts(s));
   const recipients = recipientsStory(s);
   parts.push(
     `${plural(s.traffic.senders, "sender")} sending ${formatCount(s.traffic.rate * 86_400)} messages a day each to ${plural(s.recipients.domains, "domain")}`,

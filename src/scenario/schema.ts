@@ -108,6 +108,42 @@ export const MTA_QUEUE_LIFETIME: Record<(typeof MTA_SCHEDULES)[number], number> 
   exim: 4 * 86_400,
 };
 
+/** Where MTA retries go (`mta.retryFrom`) and what a blocklist 5xx does (`mta.onBlocklist`). */
+export const RETRY_FROM = ["same", "pool"] as const;
+export const ON_BLOCKLIST = ["bounce", "requeue"] as const;
+
+/** Receivers that greylist, postgrey-style (DOMAIN.md, "Greylisting"); defaults are postgrey's. */
+const greylisting = z
+  .strictObject({
+    domains: probability.meta({ description: "share of recipient domains whose receivers greylist" }),
+    exceptTop: nonNegativeInt.default(0).meta({
+      description: "the most popular domains (by rank) that never greylist, e.g. large mailbox providers",
+    }),
+    delay: positiveDuration.prefault("300s").meta({ description: "postgrey --delay: seconds a new triplet waits" }),
+    retryWindow: positiveDuration.prefault("2d").meta({
+      description: "postgrey --retry-window: a first retry later than this after the first attempt starts over",
+    }),
+    maxAge: positiveDuration.prefault("35d").meta({
+      description: "postgrey --max-age: entries not seen for this long are forgotten",
+    }),
+    autoWhitelist: nonNegativeInt.default(5).meta({
+      description:
+        "postgrey --auto-whitelist-clients: passes (at most one an hour) after which a relay skips greylisting at that domain; 0 disables",
+    }),
+    lookup: z.enum(["host", "subnet"], { error: 'expected "host" or "subnet"' }).default("host").meta({
+      description:
+        'the triplet\'s client: "host" (each relay, postgrey --lookup-by-host) or "subnet" (the whole pool in one /24, postgrey\'s default)',
+    }),
+    recipient: z
+      .enum(["per-domain", "per-message"], { error: 'expected "per-domain" or "per-message"' })
+      .default("per-domain")
+      .meta({
+        description:
+          'the triplet\'s recipient: "per-domain" (a sender writes to one mailbox per domain) or "per-message" (each message a new recipient)',
+      }),
+  })
+  .meta({ description: "receivers that greylist (postgrey-style); absent: none does" });
+
 const sweepBlock = z
   .array(
     z.strictObject({
@@ -137,7 +173,16 @@ export const scenarioSchema = z
     pool: z.strictObject({
       servers: positiveInt(),
       balancer: balancer.prefault({ policy: "random" }),
-      avoidListed: z.strictObject({ checkEvery: positiveDuration }).nullable().default(null),
+      avoidListed: z
+        .strictObject({
+          checkEvery: positiveDuration,
+          moveDeferred: z.boolean({ error: "expected true or false" }).optional().meta({
+            description:
+              "hand the deferred queue of a relay the check excludes to eligible relays at that check (DESIGN §2, off by default)",
+          }),
+        })
+        .nullable()
+        .default(null),
       capacity: positiveInt().nullable().default(null),
       sessionTime: distribution.prefault("2s"),
     }),
@@ -180,6 +225,14 @@ export const scenarioSchema = z
           })
           .default("qmail"),
         queueLifetime: positiveDuration.nullable().default(null),
+        retryFrom: z.enum(RETRY_FROM, { error: 'expected "same" or "pool"' }).optional().meta({
+          description:
+            'where MTA retries go: "same" (the relay that holds the message, the default) or "pool" (re-picked by the balancer, a shared queue)',
+        }),
+        onBlocklist: z.enum(ON_BLOCKLIST, { error: 'expected "bounce" or "requeue"' }).optional().meta({
+          description:
+            'on a blocklist 5xx: "bounce" to the sender (the default) or "requeue" the message on another relay on the retry schedule',
+        }),
       })
       .prefault({})
       .transform((mta) => ({
@@ -187,7 +240,11 @@ export const scenarioSchema = z
         queueLifetime:
           mta.queueLifetime ??
           (typeof mta.retry === "string" ? MTA_QUEUE_LIFETIME[mta.retry] : EXPLICIT_SCHEDULE_LIFETIME),
+        // Absent unless written, so that scenarios without them normalise as before.
+        ...(mta.retryFrom === undefined ? {} : { retryFrom: mta.retryFrom }),
+        ...(mta.onBlocklist === undefined ? {} : { onBlocklist: mta.onBlocklist }),
       })),
+    greylisting: greylisting.optional(),
     output: z
       .strictObject({
         attempts: z.boolean({ error: "expected true or false" }).default(false),
@@ -235,6 +292,13 @@ export const scenarioSchema = z
       }
     });
     if (s.blacklists.length > 30) issue(["blacklists"], "expected at most 30 lists", s.blacklists.length);
+    if (s.greylisting !== undefined && s.greylisting.recipient === "per-domain") {
+      // The triplet table packs (sender, domain, relay) into one exact integer.
+      const keys = s.traffic.senders * s.recipients.domains * n;
+      if (!(keys <= Number.MAX_SAFE_INTEGER)) {
+        issue(["greylisting", "recipient"], 'expected senders × domains × servers ≤ 2^53 (or "per-message")', keys);
+      }
+    }
     // What the balancer's policy checks against the rest of the scenario (its weights, say).
     checkBalancer(s.pool.balancer, { servers: n, senders: s.traffic.senders }, (path, message, input) =>
       issue(["pool", "balancer", ...path], message, input),
@@ -284,3 +348,5 @@ export type Balancer = Scenario["pool"]["balancer"];
 export type Blacklist = Scenario["blacklists"][number];
 /** A normalised `listed` entry. */
 export type ListedEntry = Scenario["listed"][number];
+/** A normalised `greylisting` block. */
+export type Greylisting = NonNullable<Scenario["greylisting"]>;
