@@ -14,11 +14,13 @@ export const LIMITS = {
   /** Messages in flight (a log cut mid-way leaves messages open: the oldest are dropped). */
   inFlight: 2_000_000,
   /** Balancer picks kept for the policy test (the first ones in reading order): ample for its tests. */
-  picks: 1_000_000,
-  /** Retry ages, waits and rejection times kept. */
-  samples: 1_000_000,
-  /** Distinct senders, domains and (sender, recipient) bounce keys tracked. */
+  picks: 250_000,
+  /** Retry ages kept (the first ones). */
+  samples: 100_000,
+  /** Distinct senders and domains tracked. */
   keys: 2_000_000,
+  /** Distinct (sender, recipient) keys of bounces tracked for user resends. */
+  bounceKeys: 50_000,
   /** Unparsed lines shown as samples. */
   unparsedSamples: 5,
 };
@@ -74,13 +76,56 @@ export interface ListStats {
   permanent: number;
   temporary: number;
   classification: Classification["class"];
-  /** Per relay: rejection times (capped). */
-  times: Map<number, Column>;
+  /** Per relay: the rejections merged into windows as they come (sorted, disjoint, gaps > WINDOW_GAP). */
+  times: Map<number, Cluster[]>;
   /** Domains seen rejecting with this list (pass 1). */
   subscriberDomains: Set<number>;
   windows: Window[];
   /** Pass 2: domains that got mail through a listed relay → whether they rejected (1) or accepted (0). */
   exposed: Map<number, { rejected: number; accepted: number }>;
+}
+
+/** Rejections of one list on one relay, each within WINDOW_GAP of the next. */
+export interface Cluster {
+  first: number;
+  last: number;
+  rejections: number;
+}
+
+/**
+ * Add a rejection at t to a relay's clusters: the same windows as sorting every rejection time
+ * and splitting where consecutive ones lie more than WINDOW_GAP apart, in memory that grows with
+ * the windows, not the rejections.
+ */
+export function addToClusters(clusters: Cluster[], t: number): void {
+  let lo = 0;
+  let hi = clusters.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (clusters[mid].first <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  const prev = lo > 0 ? clusters[lo - 1] : null;
+  const next = lo < clusters.length ? clusters[lo] : null;
+  const joinPrev = prev !== null && t - prev.last <= WINDOW_GAP;
+  const joinNext = next !== null && next.first - t <= WINDOW_GAP;
+  if (joinPrev && joinNext) {
+    const p = prev as Cluster;
+    const n = next as Cluster;
+    p.last = n.last;
+    p.rejections += n.rejections + 1;
+    clusters.splice(lo, 1);
+  } else if (joinPrev) {
+    const p = prev as Cluster;
+    if (t > p.last) p.last = t;
+    p.rejections++;
+  } else if (joinNext) {
+    const n = next as Cluster;
+    n.first = t;
+    n.rejections++;
+  } else {
+    clusters.splice(lo, 0, { first: t, last: t, rejections: 1 });
+  }
 }
 
 export interface Unparsed {
@@ -328,12 +373,12 @@ export class Evidence {
       list.rejections++;
       if (cl.permanent === false) list.temporary++;
       else list.permanent++;
-      let times = list.times.get(relay.index);
-      if (times === undefined) {
-        times = new Column(LIMITS.samples, 64);
-        list.times.set(relay.index, times);
+      let clusters = list.times.get(relay.index);
+      if (clusters === undefined) {
+        clusters = [];
+        list.times.set(relay.index, clusters);
       }
-      times.push(e.time);
+      addToClusters(clusters, e.time);
       if (domain >= 0) list.subscriberDomains.add(domain);
       if (cl.ip) relay.votes.set(relay.votes.has(cl.ip) ? cl.ip : detach(cl.ip), (relay.votes.get(cl.ip) ?? 0) + 1);
     }
@@ -341,7 +386,7 @@ export class Evidence {
       const bounceKey = `${m.sender}\u0000${e.recipient}`;
       let times = this.bounces.get(bounceKey);
       if (times === undefined) {
-        if (this.bounces.size >= LIMITS.keys) return;
+        if (this.bounces.size >= LIMITS.bounceKeys) return;
         times = [];
         this.bounces.set(detach(bounceKey), times);
         this.bouncedRecipients.add(detach(e.recipient));
@@ -409,25 +454,20 @@ export class Evidence {
   }
 }
 
-/** Merge a list's rejection times on each relay into windows separated by more than WINDOW_GAP. */
+/** A list's windows on every relay, from its rejections' clusters. */
 function buildWindows(list: ListStats): Window[] {
   const windows: Window[] = [];
-  for (const [relay, column] of list.times) {
-    const times = Float64Array.from(column.values()).sort();
-    let start = 0;
-    for (let i = 1; i <= times.length; i++) {
-      if (i === times.length || times[i] - times[i - 1] > WINDOW_GAP) {
-        windows.push({
-          relay,
-          first: times[start],
-          last: times[i - 1],
-          rejections: i - start,
-          cleanBefore: Number.NEGATIVE_INFINITY,
-          cleanAfter: Number.POSITIVE_INFINITY,
-          contradictions: 0,
-        });
-        start = i;
-      }
+  for (const [relay, clusters] of list.times) {
+    for (const c of clusters) {
+      windows.push({
+        relay,
+        first: c.first,
+        last: c.last,
+        rejections: c.rejections,
+        cleanBefore: Number.NEGATIVE_INFINITY,
+        cleanAfter: Number.POSITIVE_INFINITY,
+        contradictions: 0,
+      });
     }
   }
   windows.sort((a, b) => a.relay - b.relay || a.first - b.first);
