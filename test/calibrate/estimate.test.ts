@@ -23,7 +23,7 @@ describe("zipfFit", () => {
     const D = 500;
     for (const s of [0.5, 1, 1.3]) {
       const freq = Array.from({ length: D }, (_, r) => Math.round(1e6 * (r + 1) ** -s));
-      const fit = zipfFit(freq, D);
+      const fit = zipfFit(freq);
       expect(Math.abs((fit.estimate as number) - s)).toBeLessThan(0.01);
       const [lo, hi] = fit.ci95 as [number, number];
       expect(lo <= (fit.estimate as number) && (fit.estimate as number) <= hi).toBe(true);
