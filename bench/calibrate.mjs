@@ -4,7 +4,7 @@
 // log, "4x"), each several times: lines per second (medians) and that peak memory does not grow
 // with the log's length. Prints figures with the machine's load; asserts nothing.
 //
-// Usage: node bench/calibrate.mjs [LINES (default 4000000)] [RUNS (default 3)]
+// Usage: node bench/calibrate.mjs [--json] [LINES (default 4000000)] [RUNS (default 3)]
 // bench/run.mjs imports generateLog and calibrateLog for its `calibrate` row.
 import { spawnSync } from "node:child_process";
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -17,7 +17,7 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
-/** One calibration (both passes) in this process: line reads, seconds, CPU seconds, peak RSS. */
+/** One calibration in this process: line reads, seconds and CPU seconds of the two passes, seconds of the estimates, peak RSS. */
 async function child(file) {
   const { Evidence } = await import("../dist/calibrate/evidence.js");
   const { LineReader } = await import("../dist/calibrate/formats.js");
@@ -43,13 +43,17 @@ async function child(file) {
       evidence.startPass2();
     }
   }
-  const c = calibrate(evidence, [file], formats);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const cpu = process.cpuUsage(cpuStart);
+  // The estimates (fixed work, not per line: the policy test, the Zipf bootstrap…) timed apart.
+  const estimating = process.hrtime.bigint();
+  const c = calibrate(evidence, [file], formats);
+  const estimateSeconds = Number(process.hrtime.bigint() - estimating) / 1e9;
   return {
     lines,
     seconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    estimateSeconds,
     maxRss: process.resourceUsage().maxRSS * 1024,
     policy: c.policy.policy,
     relays: c.relays.count.estimate,
@@ -100,7 +104,7 @@ export async function generateLog(targetLines, dir) {
   return { log, quarter, lines, bytes: statSync(log).size, seconds: (Date.now() - started) / 1000 };
 }
 
-/** Calibrate `file` in a fresh process `runs` times: medians of line reads/s (wall, CPU), peak RSS each run. */
+/** Calibrate `file` in a fresh process `runs` times: medians of line reads/s (wall, CPU) and of the estimates' seconds, peak RSS each run. */
 export function calibrateLog(file, runs) {
   const results = [];
   for (let i = 0; i < runs; i++) {
@@ -114,6 +118,7 @@ export function calibrateLog(file, runs) {
     rate: median(results.map((r) => r.lines / r.seconds)),
     cpuRate: median(results.map((r) => r.lines / r.cpuSeconds)),
     peak: median(results.map((r) => r.maxRss)),
+    estimateSeconds: median(results.map((r) => r.estimateSeconds)),
     peaks: results.map((r) => r.maxRss),
     loads: results.map((r) => r.load),
     policy: results[0].policy,
@@ -127,25 +132,32 @@ if (process.argv[2] === "--child") {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const targetLines = Number(process.argv[2] ?? 4_000_000);
-  const runs = Number(process.argv[3] ?? 3);
+  const args = process.argv.slice(2).filter((a) => a !== "--json");
+  const asJson = process.argv.includes("--json");
+  const targetLines = Number(args[0] ?? 4_000_000);
+  const runs = Number(args[1] ?? 3);
   const dir = mkdtempSync(join(tmpdir(), "relaysim-bench-calibrate-"));
   try {
     const g = await generateLog(targetLines, dir);
-    console.log(`generated ${g.lines} Postfix lines (${mib(g.bytes)}) in ${g.seconds.toFixed(1)} s at ${g.log}`);
-    for (const [label, path] of [
-      ["1x (quarter)", g.quarter],
-      ["4x (whole)", g.log],
+    if (!asJson)
+      console.log(`generated ${g.lines} Postfix lines (${mib(g.bytes)}) in ${g.seconds.toFixed(1)} s at ${g.log}`);
+    const results = {};
+    for (const [key, label, path] of [
+      ["x1", "1x (quarter)", g.quarter],
+      ["x4", "4x (whole)", g.log],
     ]) {
       const r = calibrateLog(path, runs);
+      results[key] = r;
+      if (asJson) continue;
       console.log(
         `calibrate ${label}: ${r.lines / 2} log lines, ${r.lines} line reads (two passes); median of ${runs}: ` +
           `${(r.rate / 1e6).toFixed(2)} M line reads/s wall, ${(r.cpuRate / 1e6).toFixed(2)} M line reads/s CPU ` +
-          `(${(r.rate / 2e6).toFixed(2)} M log lines/s wall); peak RSS ${mib(r.peak)} ` +
-          `(runs: ${r.peaks.map(mib).join(", ")}); load ${r.loads.map((l) => l.toFixed(1)).join(", ")}; ` +
+          `(${(r.rate / 2e6).toFixed(2)} M log lines/s wall), then ${r.estimateSeconds.toFixed(2)} s of estimates; ` +
+          `peak RSS ${mib(r.peak)} (runs: ${r.peaks.map(mib).join(", ")}); load ${r.loads.map((l) => l.toFixed(1)).join(", ")}; ` +
           `policy ${r.policy}, ${r.relays} relays`,
       );
     }
+    if (asJson) console.log(JSON.stringify({ lines: g.lines, runs, ...results }));
   } finally {
     if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
   }
