@@ -113,7 +113,11 @@ export function chao1(frequencies: Iterable<number>): Interval {
  */
 export function zipfFit(frequencies: ArrayLike<number>): Interval {
   let total = 0;
-  for (let i = 0; i < frequencies.length; i++) total += frequencies[i] > 0 ? frequencies[i] : 0;
+  // (holes in a sparse array are undefined: skipped)
+  for (let i = 0; i < frequencies.length; i++) {
+    const c = frequencies[i];
+    if (c > 0) total += c;
+  }
   const method = `maximum likelihood of Zipf(s) over the domains' Chao1 richness of ranks, on rank-ordered domain counts; parametric-bootstrap interval (${ZIPF_RESAMPLES} draws from the fitted Zipf, bias measured and taken out first) that carries the ranking noise and the unseen domains`;
   const fit = zipfFitBootstrap(frequencies);
   if (fit === null) return { estimate: null, ci95: null, evidence: total, method };
