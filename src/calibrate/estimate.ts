@@ -351,7 +351,7 @@ export function calibrate(e: Evidence, files: string[], formats: Record<string, 
         method: "first submissions ÷ senders ÷ days of log (Poisson normal interval on the count)",
       },
     },
-    recipients: { domains, zipf: zipfFit(e.domainPicks) },
+    recipients: { domains, zipf: zipfFit(e.domainMessages) },
     retry: retryEstimate(e, fallback),
     resend,
   };

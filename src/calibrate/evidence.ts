@@ -146,6 +146,12 @@ export class Evidence {
   readonly domains = new Map<string, number>();
   /** Balancer picks per domain and per sender (index → count), all of them, not just those kept. */
   domainPicks: number[] = [];
+  /**
+   * Pass 2: new messages per domain — the picks less the users' resends (a resend repeats its
+   * bounce's recipient, so counting it would weigh the domains that reject twice): the counts
+   * the recipients' Zipf exponent is fitted to.
+   */
+  domainMessages: number[] = [];
   senderPicks: number[] = [];
   readonly lists = new Map<string, ListStats>();
   readonly replyClasses = new Map<string, number>();
@@ -190,6 +196,7 @@ export class Evidence {
     this.lastScopeMessages = null;
     for (const list of this.lists.values()) list.windows = buildWindows(list);
     this.listArray = [...this.lists.values()];
+    this.domainMessages = this.domainPicks.slice();
     for (const [key, times] of this.bounces) {
       times.sort((a, b) => a - b);
       this.resendWaits.set(
@@ -448,6 +455,8 @@ export class Evidence {
         if (b >= 0 && e.time - times[b] <= RESEND_HORIZON) {
           const waits = this.resendWaits.get(key) as number[];
           waits[b] = Math.min(waits[b], e.time - times[b]);
+          const d = this.domains.get(domainOf(e.recipient));
+          if (d !== undefined && this.domainMessages[d] > 0) this.domainMessages[d]--;
         }
       }
     }
