@@ -1,23 +1,29 @@
-// `npm run bench:calibrate`: throughput and peak memory of `sim calibrate` on a generated Postfix
-// log (not committed): a simulated pool's attempts written by `sim run --maillog postfix`, then
-// calibrated in a fresh process at two sizes, to show lines per second and that peak memory
-// does not grow with the log's length. Prints figures; asserts nothing.
+// `npm run bench:calibrate`: throughput and peak memory of calibration on a generated Postfix log
+// (not committed): a simulated pool's attempts written by `sim run --maillog postfix`, then
+// calibrated in a fresh process at two sizes (a prefix of a quarter of the log, "1x", and the whole
+// log, "4x"), each several times: lines per second (medians) and that peak memory does not grow
+// with the log's length. Prints figures with the machine's load; asserts nothing.
+//
+// Usage: node bench/calibrate.mjs [--json] [LINES (default 4000000)] [RUNS (default 3)]
+// bench/run.mjs imports generateLog and calibrateLog for its `calibrate` row.
 import { spawnSync } from "node:child_process";
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import { fileURLToPath } from "node:url";
 
+const root = fileURLToPath(new URL("..", import.meta.url));
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
-if (process.argv[2] === "--child") {
-  // One calibration (both passes) in this process: report lines/s and peak RSS.
+/** One calibration in this process: line reads, seconds and CPU seconds of the two passes, seconds of the estimates, peak RSS. */
+async function child(file) {
   const { Evidence } = await import("../dist/calibrate/evidence.js");
   const { LineReader } = await import("../dist/calibrate/formats.js");
   const { newLineEvent } = await import("../dist/calibrate/line-event.js");
   const { forEachLine } = await import("../dist/calibrate/reader.js");
   const { calibrate } = await import("../dist/calibrate/estimate.js");
-  const file = process.argv[3];
   const evidence = new Evidence();
   const start = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
@@ -37,25 +43,28 @@ if (process.argv[2] === "--child") {
       evidence.startPass2();
     }
   }
-  const c = calibrate(evidence, [file], formats);
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const cpu = process.cpuUsage(cpuStart);
-  console.log(
-    JSON.stringify({
-      lines,
-      seconds,
-      cpuSeconds: (cpu.user + cpu.system) / 1e6,
-      maxRss: process.resourceUsage().maxRSS * 1024,
-      policy: c.policy.policy,
-      relays: c.relays.count.estimate,
-    }),
-  );
-  process.exit(0);
+  // The estimates (fixed work, not per line: the policy test, the Zipf bootstrap…) timed apart.
+  const estimating = process.hrtime.bigint();
+  const c = calibrate(evidence, [file], formats);
+  const estimateSeconds = Number(process.hrtime.bigint() - estimating) / 1e9;
+  return {
+    lines,
+    seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    estimateSeconds,
+    maxRss: process.resourceUsage().maxRSS * 1024,
+    policy: c.policy.policy,
+    relays: c.relays.count.estimate,
+  };
 }
 
-const targetLines = Number(process.argv[2] ?? 3_000_000);
-const dir = mkdtempSync(join(tmpdir(), "relaysim-bench-calibrate-"));
-try {
+/**
+ * Simulate a pool whose Postfix log has about `targetLines` lines, in `dir`; also write a prefix
+ * of a quarter of its lines. Returns { log, quarter, lines, bytes, seconds }.
+ */
+export async function generateLog(targetLines, dir) {
   // ~3 lines per message (qmgr from=, smtp to=, removed): size the pool's traffic to the target.
   const messagesPerDay = Math.ceil(targetLines / 3 / 7);
   const scenario = {
@@ -73,42 +82,83 @@ try {
   const file = join(dir, "scenario.json");
   writeFileSync(file, JSON.stringify(scenario));
   const out = join(dir, "run");
-  const generate = Date.now();
+  const started = Date.now();
   const run = spawnSync(
     process.execPath,
-    ["bin/sim.js", "run", file, "--maillog", "postfix", "--no-charts", "--out", out],
-    {
-      encoding: "utf8",
-    },
+    [join(root, "bin/sim.js"), "run", file, "--maillog", "postfix", "--no-charts", "--out", out],
+    { encoding: "utf8", cwd: root },
   );
   if (run.status !== 0) throw new Error(run.stderr);
   const log = join(out, "maillog", "replication-0.log");
-  // A prefix of a quarter of the log, to compare peak memory at two sizes.
-  const small = join(dir, "quarter.log");
-  const total = await new Promise((resolve) => {
+  const quarter = join(dir, "quarter.log");
+  const lines = await new Promise((resolve) => {
     let n = 0;
-    const quarter = createWriteStream(small);
+    const q = createWriteStream(quarter);
     const rl = createInterface({ input: createReadStream(log) });
     rl.on("line", (line) => {
       n++;
-      if (n <= targetLines / 4) quarter.write(`${line}\n`);
+      if (n <= targetLines / 4) q.write(`${line}\n`);
     });
-    rl.on("close", () => quarter.end(() => resolve(n)));
+    rl.on("close", () => q.end(() => resolve(n)));
   });
-  console.log(
-    `generated ${total} Postfix lines (${mib(statSync(log).size)}) in ${((Date.now() - generate) / 1000).toFixed(1)} s at ${log}`,
-  );
-  for (const [label, path] of [
-    ["quarter", small],
-    ["full", log],
-  ]) {
-    const child = spawnSync(process.execPath, ["bench/calibrate.mjs", "--child", path], { encoding: "utf8" });
-    if (child.status !== 0) throw new Error(child.stderr);
-    const r = JSON.parse(child.stdout);
-    console.log(
-      `calibrate ${label}: ${r.lines} lines read (two passes) in ${r.seconds.toFixed(2)} s wall, ${r.cpuSeconds.toFixed(2)} s CPU → ${(r.lines / r.seconds / 1e6).toFixed(2)} M lines/s wall, ${(r.lines / r.cpuSeconds / 1e6).toFixed(2)} M lines/s CPU; peak RSS ${mib(r.maxRss)}; policy ${r.policy}, ${r.relays} relays`,
-    );
+  return { log, quarter, lines, bytes: statSync(log).size, seconds: (Date.now() - started) / 1000 };
+}
+
+/** Calibrate `file` in a fresh process `runs` times: medians of line reads/s (wall, CPU) and of the estimates' seconds, peak RSS each run. */
+export function calibrateLog(file, runs) {
+  const results = [];
+  for (let i = 0; i < runs; i++) {
+    const load = loadavg()[0];
+    const c = spawnSync(process.execPath, [join(root, "bench/calibrate.mjs"), "--child", file], { encoding: "utf8" });
+    if (c.status !== 0) throw new Error(c.stderr);
+    results.push({ ...JSON.parse(c.stdout), load });
   }
-} finally {
-  if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
+  return {
+    lines: results[0].lines,
+    rate: median(results.map((r) => r.lines / r.seconds)),
+    cpuRate: median(results.map((r) => r.lines / r.cpuSeconds)),
+    peak: median(results.map((r) => r.maxRss)),
+    estimateSeconds: median(results.map((r) => r.estimateSeconds)),
+    peaks: results.map((r) => r.maxRss),
+    loads: results.map((r) => r.load),
+    policy: results[0].policy,
+    relays: results[0].relays,
+  };
+}
+
+if (process.argv[2] === "--child") {
+  console.log(JSON.stringify(await child(process.argv[3])));
+  process.exit(0);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const args = process.argv.slice(2).filter((a) => a !== "--json");
+  const asJson = process.argv.includes("--json");
+  const targetLines = Number(args[0] ?? 4_000_000);
+  const runs = Number(args[1] ?? 3);
+  const dir = mkdtempSync(join(tmpdir(), "relaysim-bench-calibrate-"));
+  try {
+    const g = await generateLog(targetLines, dir);
+    if (!asJson)
+      console.log(`generated ${g.lines} Postfix lines (${mib(g.bytes)}) in ${g.seconds.toFixed(1)} s at ${g.log}`);
+    const results = {};
+    for (const [key, label, path] of [
+      ["x1", "1x (quarter)", g.quarter],
+      ["x4", "4x (whole)", g.log],
+    ]) {
+      const r = calibrateLog(path, runs);
+      results[key] = r;
+      if (asJson) continue;
+      console.log(
+        `calibrate ${label}: ${r.lines / 2} log lines, ${r.lines} line reads (two passes); median of ${runs}: ` +
+          `${(r.rate / 1e6).toFixed(2)} M line reads/s wall, ${(r.cpuRate / 1e6).toFixed(2)} M line reads/s CPU ` +
+          `(${(r.rate / 2e6).toFixed(2)} M log lines/s wall), then ${r.estimateSeconds.toFixed(2)} s of estimates; ` +
+          `peak RSS ${mib(r.peak)} (runs: ${r.peaks.map(mib).join(", ")}); load ${r.loads.map((l) => l.toFixed(1)).join(", ")}; ` +
+          `policy ${r.policy}, ${r.relays} relays`,
+      );
+    }
+    if (asJson) console.log(JSON.stringify({ lines: g.lines, runs, ...results }));
+  } finally {
+    if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -5,7 +5,7 @@
 //
 // Usage: node bench/run.mjs [--only ID,ID…] [--no-write] [--json]
 //   IDs: run-28m, loop, loop-lifecycle, capacity, least-connections, advise-18of20,
-//        advise-round-robin-busy, sweep-workers, advise-workers, esp
+//        advise-round-robin-busy, sweep-workers, advise-workers, esp, calibrate
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
@@ -248,6 +248,21 @@ row({
       value: r.rate / base.value,
       peak: r.peak,
       detail: `${(r.messages / 1e6).toFixed(1)} M messages in ${r.seconds.toFixed(2)} s = ${r.rate.toFixed(2)} M messages/s`,
+    };
+  },
+});
+row({
+  id: "calibrate",
+  what: "`sim calibrate`'s reading of a generated Postfix log (~4 M lines, both passes; bench/calibrate.mjs), median of 3 runs; peak RSS of the log and of its first quarter",
+  unit: "M lines/s",
+  higher: true,
+  target: 1,
+  measure: () => {
+    const r = JSON.parse(timed([join(root, "bench/calibrate.mjs"), "--json"], "bench calibrate").stdout);
+    return {
+      value: r.x4.rate / 1e6,
+      peak: r.x4.peak,
+      detail: `line reads/s wall; ${(r.x4.cpuRate / 1e6).toFixed(2)} M/s CPU; then ${r.x4.estimateSeconds.toFixed(1)} s of estimates; peak RSS ${mib(r.x1.peak).toFixed(0)} MiB at 1x (${r.x1.lines / 2} lines), ${mib(r.x4.peak).toFixed(0)} MiB at 4x`,
     };
   },
 });

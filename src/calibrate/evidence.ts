@@ -7,18 +7,20 @@
 // exposure (domains that got mail through a relay while it was listed), and the user resends.
 import { type Classification, classifyReply } from "../classify/replies.js";
 import { Column } from "./growable.js";
-import { domainOf, type LineEvent } from "./line-event.js";
+import { detach, domainOf, type LineEvent } from "./line-event.js";
 
 /** Caps that keep memory bounded whatever the log's size. */
 export const LIMITS = {
   /** Messages in flight (a log cut mid-way leaves messages open: the oldest are dropped). */
   inFlight: 2_000_000,
   /** Balancer picks kept for the policy test (the first ones in reading order): ample for its tests. */
-  picks: 1_000_000,
-  /** Retry ages, waits and rejection times kept. */
-  samples: 1_000_000,
-  /** Distinct senders, domains and (sender, recipient) bounce keys tracked. */
+  picks: 250_000,
+  /** Retry ages kept (the first ones). */
+  samples: 100_000,
+  /** Distinct senders and domains tracked. */
   keys: 2_000_000,
+  /** Distinct (sender, recipient) keys of bounces tracked for user resends. */
+  bounceKeys: 50_000,
   /** Unparsed lines shown as samples. */
   unparsedSamples: 5,
 };
@@ -74,13 +76,56 @@ export interface ListStats {
   permanent: number;
   temporary: number;
   classification: Classification["class"];
-  /** Per relay: rejection times (capped). */
-  times: Map<number, Column>;
+  /** Per relay: the rejections merged into windows as they come (sorted, disjoint, gaps > WINDOW_GAP). */
+  times: Map<number, Cluster[]>;
   /** Domains seen rejecting with this list (pass 1). */
   subscriberDomains: Set<number>;
   windows: Window[];
   /** Pass 2: domains that got mail through a listed relay → whether they rejected (1) or accepted (0). */
   exposed: Map<number, { rejected: number; accepted: number }>;
+}
+
+/** Rejections of one list on one relay, each within WINDOW_GAP of the next. */
+export interface Cluster {
+  first: number;
+  last: number;
+  rejections: number;
+}
+
+/**
+ * Add a rejection at t to a relay's clusters: the same windows as sorting every rejection time
+ * and splitting where consecutive ones lie more than WINDOW_GAP apart, in memory that grows with
+ * the windows, not the rejections.
+ */
+export function addToClusters(clusters: Cluster[], t: number): void {
+  let lo = 0;
+  let hi = clusters.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (clusters[mid].first <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  const prev = lo > 0 ? clusters[lo - 1] : null;
+  const next = lo < clusters.length ? clusters[lo] : null;
+  const joinPrev = prev !== null && t - prev.last <= WINDOW_GAP;
+  const joinNext = next !== null && next.first - t <= WINDOW_GAP;
+  if (joinPrev && joinNext) {
+    const p = prev as Cluster;
+    const n = next as Cluster;
+    p.last = n.last;
+    p.rejections += n.rejections + 1;
+    clusters.splice(lo, 1);
+  } else if (joinPrev) {
+    const p = prev as Cluster;
+    if (t > p.last) p.last = t;
+    p.rejections++;
+  } else if (joinNext) {
+    const n = next as Cluster;
+    n.first = t;
+    n.rejections++;
+  } else {
+    clusters.splice(lo, 0, { first: t, last: t, rejections: 1 });
+  }
 }
 
 export interface Unparsed {
@@ -101,6 +146,12 @@ export class Evidence {
   readonly domains = new Map<string, number>();
   /** Balancer picks per domain and per sender (index → count), all of them, not just those kept. */
   domainPicks: number[] = [];
+  /**
+   * Pass 2: new messages per domain — the picks less the users' resends (a resend repeats its
+   * bounce's recipient, so counting it would weigh the domains that reject twice): the counts
+   * the recipients' Zipf exponent is fitted to.
+   */
+  domainMessages: number[] = [];
   senderPicks: number[] = [];
   readonly lists = new Map<string, ListStats>();
   readonly replyClasses = new Map<string, number>();
@@ -117,6 +168,10 @@ export class Evidence {
 
   /** Bounce times per (sender, recipient). */
   readonly bounces = new Map<string, number[]>();
+  /** Recipients of those bounces: pass 2 looks a submission's key up only for these. */
+  private readonly bouncedRecipients = new Set<string>();
+  /** The lists, as an array for pass 2's per-attempt loop. */
+  private listArray: ListStats[] = [];
   bounceCount = 0;
 
   // Pass 2 results.
@@ -125,14 +180,23 @@ export class Evidence {
   /** Submissions per bounce key. */
   readonly submissionsPerKey = new Map<string, number>();
 
-  private inFlight = new Map<string, Message>();
+  /** Messages in flight by scope, then message id (no joined key string per line). */
+  private inFlight = new Map<string, Map<string, Message>>();
+  private inFlightCount = 0;
+  private lastScope = "";
+  private lastScopeMessages: Map<string, Message> | null = null;
+  private lastRelay: RelayStats | null = null;
   private pass: 1 | 2 = 1;
 
   /** Start pass 2 (after every file went through pass 1): builds the listing windows. */
   startPass2(): void {
     this.pass = 2;
     this.inFlight = new Map();
+    this.inFlightCount = 0;
+    this.lastScopeMessages = null;
     for (const list of this.lists.values()) list.windows = buildWindows(list);
+    this.listArray = [...this.lists.values()];
+    this.domainMessages = this.domainPicks.slice();
     for (const [key, times] of this.bounces) {
       times.sort((a, b) => a - b);
       this.resendWaits.set(
@@ -147,7 +211,7 @@ export class Evidence {
     if (this.pass === 2) return;
     this.unparsed.count++;
     if (this.unparsed.samples.length < LIMITS.unparsedSamples) {
-      this.unparsed.samples.push({ file, line: lineNumber, text: text.slice(0, 200) });
+      this.unparsed.samples.push({ file, line: lineNumber, text: detach(text.slice(0, 200)) });
     }
   }
 
@@ -161,17 +225,21 @@ export class Evidence {
       case "attempt":
         this.attempt(e);
         return;
-      case "done":
-        this.inFlight.delete(`${e.scope}\u0000${e.message}`);
+      case "done": {
+        if (this.scopeMessages(e.scope).delete(e.message)) this.inFlightCount--;
         return;
+      }
       default:
         return;
     }
   }
 
   private relay(key: string): RelayStats {
+    const last = this.lastRelay;
+    if (last !== null && last.key === key) return last;
     let r = this.relays.get(key);
     if (r === undefined) {
+      key = detach(key);
       r = {
         key,
         index: this.relayList.length,
@@ -185,6 +253,7 @@ export class Evidence {
       this.relays.set(key, r);
       this.relayList.push(r);
     }
+    this.lastRelay = r;
     return r;
   }
 
@@ -193,26 +262,48 @@ export class Evidence {
     if (i === undefined) {
       if (map.size >= LIMITS.keys) return -1;
       i = map.size;
-      map.set(key, i);
+      map.set(detach(key), i);
     }
     return i;
   }
 
-  private message(key: string, create: boolean): Message | undefined {
-    let m = this.inFlight.get(key);
-    if (m === undefined && create) {
-      if (this.inFlight.size >= LIMITS.inFlight) {
-        const oldest = this.inFlight.keys().next().value;
-        if (oldest !== undefined) this.inFlight.delete(oldest);
+  /** The messages in flight in one scope (a relay's queue). */
+  private scopeMessages(scope: string): Map<string, Message> {
+    if (scope === this.lastScope && this.lastScopeMessages !== null) return this.lastScopeMessages;
+    let messages = this.inFlight.get(scope);
+    if (messages === undefined) {
+      messages = new Map();
+      this.inFlight.set(detach(scope), messages);
+    }
+    this.lastScope = scope;
+    this.lastScopeMessages = messages;
+    return messages;
+  }
+
+  /** The message in flight (created if new). */
+  private message(scope: string, id: string): Message {
+    const messages = this.scopeMessages(scope);
+    let m = messages.get(id);
+    if (m === undefined) {
+      if (this.inFlightCount >= LIMITS.inFlight) {
+        // A log cut mid-way leaves messages open: drop the oldest (of this queue, else of the first).
+        let from = messages;
+        if (from.size === 0) for (const other of this.inFlight.values()) if (other.size > 0) from = other;
+        const oldest = from.keys().next().value;
+        if (oldest !== undefined) {
+          from.delete(oldest);
+          this.inFlightCount--;
+        }
       }
       m = { sender: -1, rcpts: null, rcpt: "", state: null };
-      this.inFlight.set(key, m);
+      messages.set(detach(id), m);
+      this.inFlightCount++;
     }
     return m;
   }
 
   private arrival(e: LineEvent): void {
-    const m = this.message(`${e.scope}\u0000${e.message}`, true) as Message;
+    const m = this.message(e.scope, e.message);
     m.sender = this.index(this.senders, e.sender);
   }
 
@@ -220,7 +311,7 @@ export class Evidence {
     let l = this.lists.get(id);
     if (l === undefined) {
       l = {
-        id,
+        id: detach(id),
         index: this.lists.size,
         rejections: 0,
         permanent: 0,
@@ -231,24 +322,24 @@ export class Evidence {
         windows: [],
         exposed: new Map(),
       };
-      this.lists.set(id, l);
+      this.lists.set(l.id, l);
     }
     return l;
   }
 
   private attempt(e: LineEvent): void {
-    const m = this.message(`${e.scope}\u0000${e.message}`, true) as Message;
+    const m = this.message(e.scope, e.message);
     // The recipient's state: is this the submission's first attempt (a balancer pick) or a retry?
     let state: RcptState | undefined;
     if (m.state === null) {
-      m.rcpt = e.recipient;
+      m.rcpt = detach(e.recipient);
       m.state = { first: e.time, lastStatus: e.status };
     } else if (m.rcpt === e.recipient) {
       state = m.state;
     } else {
       m.rcpts ??= new Map();
       state = m.rcpts.get(e.recipient);
-      if (state === undefined) m.rcpts.set(e.recipient, { first: e.time, lastStatus: e.status });
+      if (state === undefined) m.rcpts.set(detach(e.recipient), { first: e.time, lastStatus: e.status });
     }
     const first = state === undefined;
     const relay = this.relay(e.relay);
@@ -266,7 +357,7 @@ export class Evidence {
     if (e.time < this.minTime) this.minTime = e.time;
     if (e.time > this.maxTime) this.maxTime = e.time;
     relay.attempts++;
-    if (e.relayAddress) relay.address = e.relayAddress;
+    if (e.relayAddress && e.relayAddress !== relay.address) relay.address = detach(e.relayAddress);
     if (e.status === "sent") relay.delivered++;
     else relay.rejected++;
     if (first) {
@@ -289,22 +380,23 @@ export class Evidence {
       list.rejections++;
       if (cl.permanent === false) list.temporary++;
       else list.permanent++;
-      let times = list.times.get(relay.index);
-      if (times === undefined) {
-        times = new Column(LIMITS.samples, 64);
-        list.times.set(relay.index, times);
+      let clusters = list.times.get(relay.index);
+      if (clusters === undefined) {
+        clusters = [];
+        list.times.set(relay.index, clusters);
       }
-      times.push(e.time);
+      addToClusters(clusters, e.time);
       if (domain >= 0) list.subscriberDomains.add(domain);
-      if (cl.ip) relay.votes.set(cl.ip, (relay.votes.get(cl.ip) ?? 0) + 1);
+      if (cl.ip) relay.votes.set(relay.votes.has(cl.ip) ? cl.ip : detach(cl.ip), (relay.votes.get(cl.ip) ?? 0) + 1);
     }
     if (e.status === "bounced" || e.status === "expired") {
       const bounceKey = `${m.sender}\u0000${e.recipient}`;
       let times = this.bounces.get(bounceKey);
       if (times === undefined) {
-        if (this.bounces.size >= LIMITS.keys) return;
+        if (this.bounces.size >= LIMITS.bounceKeys) return;
         times = [];
-        this.bounces.set(bounceKey, times);
+        this.bounces.set(detach(bounceKey), times);
+        this.bouncedRecipients.add(detach(e.recipient));
       }
       if (times.length < 1000) {
         times.push(e.time);
@@ -316,7 +408,9 @@ export class Evidence {
   private pass2(e: LineEvent, m: Message, first: boolean, relay: RelayStats, c: Classification | null): void {
     // The domain's index only when a list has windows on this relay (most attempts need none).
     let domain = -2;
-    for (const list of this.lists.values()) {
+    const lists = this.listArray;
+    for (let l = 0; l < lists.length; l++) {
+      const list = lists[l];
       if (list.windows.length === 0 || !list.times.has(relay.index)) continue;
       if (domain === -2) domain = this.domains.get(domainOf(e.recipient)) ?? -1;
       const w = windowAt(list.windows, relay.index, e.time);
@@ -343,11 +437,12 @@ export class Evidence {
         if (after !== null && e.time < after.cleanAfter) after.cleanAfter = e.time;
       }
     }
-    if (first) {
+    if (first && this.bouncedRecipients.has(e.recipient)) {
       const key = `${m.sender}\u0000${e.recipient}`;
       const times = this.bounces.get(key);
       if (times !== undefined) {
-        this.submissionsPerKey.set(key, (this.submissionsPerKey.get(key) ?? 0) + 1);
+        const submissions = this.submissionsPerKey.get(key);
+        this.submissionsPerKey.set(submissions === undefined ? detach(key) : key, (submissions ?? 0) + 1);
         // The latest bounce before this submission: this may be its resend.
         let lo = 0;
         let hi = times.length;
@@ -360,31 +455,28 @@ export class Evidence {
         if (b >= 0 && e.time - times[b] <= RESEND_HORIZON) {
           const waits = this.resendWaits.get(key) as number[];
           waits[b] = Math.min(waits[b], e.time - times[b]);
+          const d = this.domains.get(domainOf(e.recipient));
+          if (d !== undefined && this.domainMessages[d] > 0) this.domainMessages[d]--;
         }
       }
     }
   }
 }
 
-/** Merge a list's rejection times on each relay into windows separated by more than WINDOW_GAP. */
+/** A list's windows on every relay, from its rejections' clusters. */
 function buildWindows(list: ListStats): Window[] {
   const windows: Window[] = [];
-  for (const [relay, column] of list.times) {
-    const times = Float64Array.from(column.values()).sort();
-    let start = 0;
-    for (let i = 1; i <= times.length; i++) {
-      if (i === times.length || times[i] - times[i - 1] > WINDOW_GAP) {
-        windows.push({
-          relay,
-          first: times[start],
-          last: times[i - 1],
-          rejections: i - start,
-          cleanBefore: Number.NEGATIVE_INFINITY,
-          cleanAfter: Number.POSITIVE_INFINITY,
-          contradictions: 0,
-        });
-        start = i;
-      }
+  for (const [relay, clusters] of list.times) {
+    for (const c of clusters) {
+      windows.push({
+        relay,
+        first: c.first,
+        last: c.last,
+        rejections: c.rejections,
+        cleanBefore: Number.NEGATIVE_INFINITY,
+        cleanAfter: Number.POSITIVE_INFINITY,
+        contradictions: 0,
+      });
     }
   }
   windows.sort((a, b) => a.relay - b.relay || a.first - b.first);

@@ -3,7 +3,7 @@
 // "end msg N". Lines carry a TAI64N stamp (multilog: "@4000…"), a fractional Unix time
 // (splogger: "1487706780.690765"), and/or a syslog head. qmail-remote writes its text with
 // spaces as underscores and "/" between lines. qmail does not log the local address.
-import type { LineEvent } from "./line-event.js";
+import { detach, type LineEvent } from "./line-event.js";
 import { type SyslogHead, syslogHead } from "./syslog.js";
 
 const SCRATCH: SyslogHead = { time: 0, host: "", program: "", textStart: 0 };
@@ -111,7 +111,8 @@ export function parseQmailLine(
       const oldest = state.deliveries.keys().next().value;
       if (oldest !== undefined) state.deliveries.delete(oldest);
     }
-    state.deliveries.set(`${relay} ${m[1]}`, { message: m[2], recipient: m[4].toLowerCase() });
+    // Copies: the state outlives the line (see detach).
+    state.deliveries.set(`${relay} ${m[1]}`, { message: detach(m[2]), recipient: detach(m[4].toLowerCase()) });
     event.kind = "ignored";
     return;
   }

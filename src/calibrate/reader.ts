@@ -41,38 +41,89 @@ export async function forEachLine(file: string, onLine: (line: string, number: n
   }
   const raw = createReadStream(file, { highWaterMark: 1 << 20 });
   const stream = gzip ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
-  // Lines are decoded one by one from the bytes: each is its own string, so the keys the
-  // estimators keep (senders, domains, queue ids) never pin a whole chunk in memory.
+  // Each chunk's complete lines are decoded at once and cut into lines by index (a newline byte
+  // never occurs inside a UTF-8 sequence, so this is the same text as decoding line by line);
+  // a line split across chunks is put together from its bytes. Lines are views into the chunk's
+  // text: the estimators copy (detach) whatever they keep, so no chunk outlives its lines.
+  //
+  // The head (MAX_LINE + 1 bytes at most) of a line not yet ended by a newline, and its full length.
   let carry: Buffer | null = null;
+  let carryLength = 0;
   let number = 0;
-  const line = (buf: Buffer, start: number, end: number) => {
+  /** A line from bytes, cut at MAX_LINE bytes (after dropping a CR before the newline). */
+  const byteLine = (buf: Buffer, start: number, end: number) => {
     let stop = end;
     if (stop > start && buf[stop - 1] === 13) stop--;
     number++;
     onLine(buf.toString("utf8", start, Math.min(stop, start + MAX_LINE)), number);
   };
-  const emit = (chunk: Buffer) => {
-    let buf = chunk;
-    if (carry !== null) {
-      buf = Buffer.concat([carry, chunk]);
-      carry = null;
-    }
-    let start = 0;
-    for (;;) {
-      const nl = buf.indexOf(10, start);
-      if (nl < 0) break;
-      line(buf, start, nl);
-      start = nl + 1;
-    }
-    if (start < buf.length) {
-      // A line longer than MAX_LINE without a newline yet: keep only its head (and the tail's bytes drop).
-      carry = Buffer.from(buf.subarray(start, Math.min(buf.length, start + MAX_LINE)));
+  /** The carried line, ended by `more` (the bytes up to its newline, or none at the end of the file). */
+  const carriedLine = (more: Buffer) => {
+    const head = carry as Buffer;
+    const length = carryLength + more.length;
+    const line = Buffer.concat([head, more.subarray(0, Math.max(0, MAX_LINE + 1 - head.length))]);
+    carry = null;
+    if (length <= MAX_LINE + 1) byteLine(line, 0, line.length);
+    else {
+      // Longer than MAX_LINE even without a CR: its first MAX_LINE bytes.
+      number++;
+      onLine(line.toString("utf8", 0, MAX_LINE), number);
     }
   };
+  const emit = (chunk: Buffer) => {
+    let from = 0;
+    if (carry !== null) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        // Still no newline: keep only the line's head.
+        const head: Buffer = carry;
+        if (head.length <= MAX_LINE) {
+          carry = Buffer.concat([head, chunk.subarray(0, Math.min(chunk.length, MAX_LINE + 1 - head.length))]);
+        }
+        carryLength += chunk.length;
+        return;
+      }
+      carriedLine(chunk.subarray(0, nl));
+      from = nl + 1;
+    }
+    const last = chunk.lastIndexOf(10);
+    if (last >= from) {
+      const text = chunk.toString("utf8", from, last);
+      const length = text.length;
+      // Where the bytes of line `syncLine` (counted in this chunk) start: found only when a long line needs it.
+      let syncLine = 0;
+      let syncByte = from;
+      let index = 0;
+      let start = 0;
+      for (;;) {
+        let nl = text.indexOf("\n", start);
+        if (nl < 0) nl = length;
+        let stop = nl;
+        if (stop > start && text.charCodeAt(stop - 1) === 13) stop--;
+        if ((stop - start) * 3 > MAX_LINE) {
+          // Perhaps longer than MAX_LINE bytes (a character is 1 to 3 bytes): cut it from its bytes.
+          for (; syncLine < index; syncLine++) syncByte = chunk.indexOf(10, syncByte) + 1;
+          const byteEnd = chunk.indexOf(10, syncByte);
+          byteLine(chunk, syncByte, byteEnd < 0 || byteEnd > last ? last : byteEnd);
+        } else {
+          number++;
+          onLine(text.slice(start, stop), number);
+        }
+        if (nl >= length) break;
+        start = nl + 1;
+        index++;
+      }
+      from = last + 1;
+    }
+    if (from < chunk.length) {
+      carry = Buffer.from(chunk.subarray(from, Math.min(chunk.length, from + MAX_LINE + 1)));
+      carryLength = chunk.length - from;
+    }
+  };
+
   try {
     for await (const chunk of stream) emit(chunk as Buffer);
-    const rest = carry as Buffer | null;
-    if (rest !== null && rest.length > 0) line(rest, 0, rest.length);
+    if (carry !== null) carriedLine(Buffer.alloc(0));
   } catch (error) {
     raw.destroy();
     throw new LogReadError(`${file}: cannot read: ${(error as Error).message}${gzip ? " (corrupt gzip?)" : ""}`);

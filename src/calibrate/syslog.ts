@@ -48,18 +48,29 @@ let cachedMinute = "";
 let cachedZone = "";
 let cachedBase = Number.NaN;
 
-function rfc3339(line: string): { time: number; end: number } | null {
+/** Where the last stamp rfc3339 read ends (its space), set with its result. */
+let stampEnd = 0;
+
+/** Epoch seconds of an RFC 3339 stamp at the line's start (its end in stampEnd), or NaN. */
+function rfc3339(line: string): number {
   const end = line.indexOf(" ", 19);
-  if (end < 0 || end > 40) return null;
-  // Zone: "Z", "+hh:mm", "-hhmm", or none.
-  let zoneStart = end;
-  for (let i = 19; i < end; i++) {
-    const c = line.charCodeAt(i);
-    if (c === 90 /* Z */ || c === 43 /* + */ || c === 45 /* - */) {
-      zoneStart = i;
-      break;
+  if (end < 0 || end > 40) return Number.NaN;
+  // An optional fraction ".ffffff" (up to 9 digits), then the zone ("Z", "+hh:mm", "-hhmm", or none).
+  let i = 19;
+  let fraction = 0;
+  let scale = 1;
+  if (line.charCodeAt(19) === 46 /* . */) {
+    for (i = 20; i < end; i++) {
+      const d = line.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      fraction = fraction * 10 + d;
+      scale *= 10;
     }
+    if (i - 20 > 9) return Number.NaN;
   }
+  const z = line.charCodeAt(i);
+  if (!(i === end || z === 90 /* Z */ || z === 43 /* + */ || z === 45) /* - */) return Number.NaN;
+  const zoneStart = i;
   const zoneLength = end - zoneStart;
   if (
     !line.startsWith(cachedMinute) ||
@@ -75,41 +86,52 @@ function rfc3339(line: string): { time: number; end: number } | null {
     cachedBase =
       m === null ? Number.NaN : utcSeconds(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], 0, zone === "Z" ? "" : zone);
   }
-  if (Number.isNaN(cachedBase) || line.charCodeAt(16) !== 58 /* : */) return null;
-  // Seconds "ss" and an optional fraction ".ffffff", digit by digit.
+  if (Number.isNaN(cachedBase) || line.charCodeAt(16) !== 58 /* : */) return Number.NaN;
+  // Seconds "ss", digit by digit.
   const s1 = line.charCodeAt(17) - 48;
   const s2 = line.charCodeAt(18) - 48;
-  if (s1 < 0 || s1 > 6 || s2 < 0 || s2 > 9) return null;
-  let time = cachedBase + s1 * 10 + s2;
-  if (zoneStart > 19) {
-    if (line.charCodeAt(19) !== 46 /* . */ || zoneStart - 20 > 9) return null;
-    let fraction = 0;
-    let scale = 1;
-    for (let i = 20; i < zoneStart; i++) {
-      const d = line.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) return null;
-      fraction = fraction * 10 + d;
-      scale *= 10;
-    }
-    time += fraction / scale;
-  }
-  return { time, end };
+  if (s1 < 0 || s1 > 6 || s2 < 0 || s2 > 9) return Number.NaN;
+  stampEnd = end;
+  const time = cachedBase + s1 * 10 + s2;
+  return zoneStart > 19 ? time + fraction / scale : time;
 }
+
+// The last line's host and program: most lines repeat them, and are compared, not sliced.
+let cachedHost = "";
+let cachedProgram = "";
 
 /** Host, program and text offset after the stamp (which ends at `from`, a space). */
 function rest(line: string, from: number, time: number, out: SyslogHead): SyslogHead | null {
-  const hostEnd = line.indexOf(" ", from + 1);
-  if (hostEnd < 0) return null;
+  let host: string;
+  let hostEnd = from + 1 + cachedHost.length;
+  if (cachedHost !== "" && line.charCodeAt(hostEnd) === 32 && line.startsWith(cachedHost, from + 1)) {
+    host = cachedHost;
+  } else {
+    hostEnd = line.indexOf(" ", from + 1);
+    if (hostEnd < 0) return null;
+    host = line.slice(from + 1, hostEnd);
+  }
   const colon = line.indexOf(": ", hostEnd + 1);
   if (colon < 0) return null;
   let programEnd = colon;
   const bracket = line.indexOf("[", hostEnd + 1);
   if (bracket >= 0 && bracket < colon) programEnd = bracket;
-  const program = line.slice(hostEnd + 1, programEnd);
-  if (program === "" || program.indexOf(" ") >= 0) return null;
+  let program: string;
+  if (
+    cachedProgram !== "" &&
+    programEnd - hostEnd - 1 === cachedProgram.length &&
+    line.startsWith(cachedProgram, hostEnd + 1)
+  ) {
+    program = cachedProgram;
+  } else {
+    program = line.slice(hostEnd + 1, programEnd);
+    if (program === "" || program.indexOf(" ") >= 0) return null;
+  }
+  cachedHost = host;
+  cachedProgram = program;
   out.time = time;
-  out.host = line.slice(from + 1, hostEnd);
-  out.program = program;
+  out.host = cachedHost;
+  out.program = cachedProgram;
   out.textStart = colon + 2;
   return out;
 }
@@ -126,8 +148,8 @@ export function syslogHead(
   const c = line.charCodeAt(0);
   if (c >= 48 && c <= 57) {
     if (line.charCodeAt(4) !== 45 || line.charCodeAt(10) !== 84 /* T */) return null;
-    const stamp = rfc3339(line);
-    return stamp === null ? null : rest(line, stamp.end, stamp.time, out);
+    const time = rfc3339(line);
+    return Number.isNaN(time) ? null : rest(line, stampEnd, time, out);
   }
   const m = RFC3164.exec(line);
   if (m === null) return null;

@@ -1,0 +1,117 @@
+// The fast line readers (index-based, no regular expressions) against their references on the
+// fixtures and on many mutants of them: the syslog head against the reader it replaced
+// (oracle/syslog-v1.ts), Postfix's fast parser against its regular-expression grammar.
+// Mutants insert, delete and replace characters with the ones the grammars turn on, so every
+// branch of the fast paths meets lines that almost match.
+import { readFileSync } from "node:fs";
+import seedrandom from "seedrandom";
+import { describe, expect, it } from "vitest";
+import { type LineEvent, newLineEvent } from "../../src/calibrate/line-event.js";
+import { parsePostfixLine, parsePostfixLineRegex } from "../../src/calibrate/postfix.js";
+import { syslogHead } from "../../src/calibrate/syslog.js";
+import { syslogHead as syslogHeadV1 } from "./oracle/syslog-v1.js";
+
+const fixture = (name: string) =>
+  readFileSync(new URL(`../fixtures/maillogs/${name}`, import.meta.url), "utf8")
+    .split("\n")
+    .filter((l) => l !== "");
+
+const SEEDS = [
+  ...fixture("postfix.log"),
+  ...fixture("mixed.log"),
+  ...fixture("garbled.log"),
+  "2026-03-02T00:00:00.479020+00:00 relay10 postfix/qmgr[2010]: 0000000001: from=<S587@Customers.example>, size=2048, nrcpt=1 (queue active)",
+  "2026-03-02T00:00:00.479020Z relay10 postfix-out2/smtp[3010]: 0000000001: to=<U0@d552.example>, orig_to=<x@y>, relay=mx.d552.example[198.51.100.53]:25, delay=1.2, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as 00000001)",
+  "2026-03-02T00:00:52-0130 relay13 postfix/smtp[3013]: 4Xk2bQ9zHjz7YpR: to=<u57@d458.example>, relay=none, delay=1.2, dsn=5.7.1, status=bounced (host said: 554 5.7.1 (blocked) see (x))",
+  "2026-03-02T00:00:52 relay13 postfix/qmgr[3013]: ABCDEF123456: to=<u57@d458.example>, relay=none, delay=9, dsn=4.0.0, status=expired, returned to sender",
+  "2026-03-02T00:00:52.1234567891+00:00 relay13 postfix/smtp[3013]: ABCDEF: to=<u57@d458.example>, relay=x, status=deferredx (reply)",
+  "Mar  3 09:00:01 relay1 postfix/lmtp[902]: 3F2A91C0D1: to=<bob@partner.example>, relay=a, status=sent",
+  "Mar 13 23:59:60 relay1 postfix/local[902]: 3F2A91C0D1: to=<bob@partner.example>, relay=local, status=sent (delivered)",
+  "Mar  3 09:00:01 relay1 postfix/qmgr[811]: 3F2A91C0D1: removed",
+];
+const ALPHABET = [
+  " ",
+  ":",
+  ": ",
+  "<",
+  ">",
+  ",",
+  "(",
+  ")",
+  "[",
+  "\r",
+  "\n",
+  "\u2028",
+  "Z",
+  "+",
+  "-",
+  ".",
+  "0",
+  "9",
+  "A",
+  "a",
+  "e",
+  "T",
+  " status=",
+  "sent",
+  " relay=",
+  " orig_to=<",
+  "to=<",
+  "from=<",
+  "removed",
+  "postfix",
+  "/smtp",
+];
+
+function mutants(count: number, seed: string): string[] {
+  const r = seedrandom(seed);
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    let line = SEEDS[Math.floor(r() * SEEDS.length)];
+    const edits = 1 + Math.floor(r() * 3);
+    for (let k = 0; k < edits; k++) {
+      // Mostly near the start, where the head, queue id and keywords are.
+      const at = Math.floor((r() < 0.7 ? Math.min(line.length, 80) : line.length) * r());
+      const piece = ALPHABET[Math.floor(r() * ALPHABET.length)];
+      const op = r();
+      if (op < 0.4) line = line.slice(0, at) + piece + line.slice(at);
+      else if (op < 0.7) line = line.slice(0, at) + line.slice(at + 1 + Math.floor(r() * 4));
+      else line = line.slice(0, at) + piece + line.slice(at + piece.length);
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+const LINES = [...SEEDS, ...mutants(30_000, "fast-paths")];
+
+describe("fast line readers", () => {
+  it("read the syslog head as the reader they replaced did", () => {
+    // Interleaved calls, as in a log: the fast reader's caches must never leak one line into the next.
+    for (const year of [2026, 1970]) {
+      for (const line of LINES) {
+        const want = syslogHeadV1(line, year);
+        const got = syslogHead(line, year);
+        const a = JSON.stringify(got);
+        const b = JSON.stringify(want);
+        if (a !== b) expect(a, line).toBe(b);
+      }
+    }
+  });
+
+  it("parse Postfix lines as the regular-expression grammar does", () => {
+    let attempts = 0;
+    for (const line of LINES) {
+      const want: LineEvent = newLineEvent();
+      const got: LineEvent = newLineEvent();
+      parsePostfixLineRegex(line, want, "fallback", 2026);
+      parsePostfixLine(line, got, "fallback", 2026);
+      const a = JSON.stringify(got);
+      const b = JSON.stringify(want);
+      if (a !== b) expect(a, line).toBe(b);
+      if (want.kind === "attempt") attempts++;
+    }
+    // The mutants keep many lines parseable: the comparison is not only of rejections.
+    expect(attempts).toBeGreaterThan(2000);
+  });
+});
