@@ -323,3 +323,32 @@ describe("recipientsPerMessageTable", () => {
     expect(recipientCountWeights({ fixed: 3 })).toEqual([0, 0, 1]);
   });
 });
+
+describe("several recipients and where a blocklist 5xx goes", () => {
+  // mta.onBlocklist "requeue" (mta/routes.ts) defers a blocklist 5xx to another relay instead of
+  // bouncing it; the split flow must follow it, for the deliveries of a pass and for MTA retries.
+  const base = (onBlocklist: "bounce" | "requeue") =>
+    new CompiledScenario(
+      scenario({
+        pool: { servers: 10, balancer: { policy: "random" } },
+        blacklists: [{ name: "spamcop", subscribers: 0.5 }],
+        listed: [{ indices: [0, 1], on: ["spamcop"] }],
+        recipients: { domains: 300, zipf: 1.1, perMessage: { uniform: [2, 5] } },
+        mta: { retry: "postfix", onBlocklist },
+      } as Partial<ScenarioInput> & Pick<ScenarioInput, "pool">),
+    );
+  it("requeue: no recipient bounces, every one is delivered, and retries carry the rejected ones", () => {
+    const bounced = new RecipientsModel(base("bounce"), 5, 0).run();
+    const requeued = new RecipientsModel(base("requeue"), 5, 0).run();
+    // With bouncing, a fifth of the mail meets a listed relay and half its domains refuse it.
+    expect(bounced.bounced).toBeGreaterThan(0);
+    expect(bounced.recipients?.failed ?? 0).toBeGreaterThan(0);
+    // Requeued on another relay (never a listed one twice in a row here: 2 of 10 listed, the next
+    // relay is another), every recipient is delivered and nothing bounces or is resent.
+    expect(requeued.bounced).toBe(0);
+    expect(requeued.resends).toBe(0);
+    expect(requeued.recipients?.failed).toBe(0);
+    expect(requeued.recipients?.delivered).toBe(requeued.recipients?.recipients);
+    expect(requeued.retries).toBeGreaterThan(0);
+  });
+});
