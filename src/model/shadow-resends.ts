@@ -14,7 +14,7 @@
 // the real resends too; its counts must equal the real tally's, which every replication checks
 // (`faithful`), so that a mechanism added later that changes the resend path is caught.
 import { type Random, randomStream, type Sampler, type Simulator } from "../engine/index.js";
-import type { Balancer } from "./balancers/index.js";
+import { type Balancer, balancerReads } from "./balancers/index.js";
 import { UnlimitedCapacity } from "./capacity/unlimited.js";
 import { DELIVERED, KIND_BITS, REJECTED_5XX, SHADOW } from "./codes.js";
 import type { CompiledScenario } from "./compiled.js";
@@ -22,13 +22,12 @@ import type { ListingBoard } from "./listing-board.js";
 import { routesOn } from "./mta/routes.js";
 import type { Tally } from "./tally.js";
 
-/** Policies whose pick reads nothing the pool's traffic changes and changes nothing itself. */
-const SIDE_EFFECT_FREE = new Set(["timer", "sticky", "random"]);
-
 /** Why a scenario's grid waits cannot be shadowed in one run (then each wait is a run of its own), or null. */
 export function shadowProblem(compiled: CompiledScenario): string | null {
   const s = compiled.scenario;
-  if (!SIDE_EFFECT_FREE.has(s.pool.balancer.policy)) {
+  // A pick must read nothing the pool's traffic changes and change nothing itself (its class declares it).
+  const reads = balancerReads(s.pool.balancer);
+  if (reads.sessions || reads.picksKeepState) {
     return `the ${s.pool.balancer.policy} balancer's picks change its state, so resends change first attempts`;
   }
   if (compiled.capacityRegime !== UnlimitedCapacity) return "sessions can queue: resends delay other mail";

@@ -21,10 +21,19 @@ export interface Balancer {
 export interface BalancerReads {
   /** The sessions in progress per server (PoolView.sessions), current at every pick. */
   readonly sessions: boolean;
+  /**
+   * Whether a pick leaves state that later picks read (a pointer, a cached answer, a pin), so
+   * that one more attempt (a resend, say) changes where other mail goes. False when each pick
+   * depends only on the sender, the time, its random draws and eligibility.
+   */
+  readonly picksKeepState: boolean;
 }
 
-/** The declaration of a policy that reads nothing but eligibility. */
-export const READS_NOTHING: BalancerReads = { sessions: false };
+/** The declaration of a policy that reads nothing but eligibility, and whose picks keep no state. */
+export const READS_NOTHING: BalancerReads = { sessions: false, picksKeepState: false };
+
+/** A policy whose picks move state of its own (a pointer, a cache, a pin) and read nothing else. */
+export const KEEPS_STATE: BalancerReads = { sessions: false, picksKeepState: true };
 
 export interface PoolView {
   readonly servers: number;

@@ -12,7 +12,7 @@
 // the message and never makes the client fall back. With every record of an answer excluded the
 // client still uses the first (the model keeps no client-side queue). With R = senders and one
 // record this is exactly DnsBalancer (dns.ts), which the default keeps.
-import { anyEligible, type Balancer, type BalancerReads, type PoolView, READS_NOTHING } from "./balancer.js";
+import { anyEligible, type Balancer, type BalancerReads, KEEPS_STATE, type PoolView } from "./balancer.js";
 
 export interface DnsResolverOptions {
   ttl: number;
@@ -23,7 +23,7 @@ export interface DnsResolverOptions {
 }
 
 export class ResolverDnsBalancer implements Balancer {
-  static readonly reads: BalancerReads = READS_NOTHING;
+  static readonly reads: BalancerReads = KEEPS_STATE;
 
   private next: number;
   private readonly servers: number;

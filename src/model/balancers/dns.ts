@@ -3,10 +3,10 @@
 // for `ttl` from the resolution, so retries within the TTL reach the same relay (DOMAIN.md).
 // The health check pulls an excluded server's address record (DESIGN §2): later resolutions
 // skip it, but a sender holding a cached answer keeps using it until its TTL expires.
-import { anyEligible, type Balancer, type BalancerReads, type PoolView, READS_NOTHING } from "./balancer.js";
+import { anyEligible, type Balancer, type BalancerReads, KEEPS_STATE, type PoolView } from "./balancer.js";
 
 export class DnsBalancer implements Balancer {
-  static readonly reads: BalancerReads = READS_NOTHING;
+  static readonly reads: BalancerReads = KEEPS_STATE;
 
   private next: number;
   private readonly servers: number;

@@ -8,7 +8,7 @@ import { anyEligible, type Balancer, type BalancerReads, type PoolView } from ".
 
 export class LeastConnectionsBalancer implements Balancer {
   /** It reads the sessions in progress (the model keeps them current at each pick). */
-  static readonly reads: BalancerReads = { sessions: true };
+  static readonly reads: BalancerReads = { sessions: true, picksKeepState: false };
 
   /** 1 for each server this policy chooses among: the eligible ones, or all when none is. */
   private readonly candidates: Uint8Array;

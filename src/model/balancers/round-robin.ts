@@ -7,10 +7,10 @@
 // With `resetAfterIdle` (KumoMTA's egress pools) the rotation starts over after an idle spell:
 // IdleResetRoundRobin below, a class of its own so the plain pick pays nothing for it.
 import type { Random } from "../../engine/index.js";
-import { anyEligible, type Balancer, type BalancerReads, type PoolView, READS_NOTHING } from "./balancer.js";
+import { anyEligible, type Balancer, type BalancerReads, KEEPS_STATE, type PoolView } from "./balancer.js";
 
 export class RoundRobinBalancer implements Balancer {
-  static readonly reads: BalancerReads = READS_NOTHING;
+  static readonly reads: BalancerReads = KEEPS_STATE;
 
   protected next: number;
   private readonly servers: number;

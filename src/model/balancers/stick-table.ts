@@ -7,10 +7,10 @@
 // when the health check excluded the pinned relay, the attempt is dispatched afresh among the
 // eligible ones and the entry now names the new relay (DESIGN §2).
 import type { Random } from "../../engine/index.js";
-import { anyEligible, type Balancer, type BalancerReads, type PoolView, READS_NOTHING } from "./balancer.js";
+import { anyEligible, type Balancer, type BalancerReads, KEEPS_STATE, type PoolView } from "./balancer.js";
 
 export class StickTableBalancer implements Balancer {
-  static readonly reads: BalancerReads = READS_NOTHING;
+  static readonly reads: BalancerReads = KEEPS_STATE;
 
   /** The relay each sender's entry names (valid while `lastUsed + expire > time`). */
   private readonly pinned: Int32Array;

@@ -10,13 +10,13 @@ import { parseScenario } from "../../../src/scenario/load.js";
 
 describe("chooseCapacityRegime", () => {
   it("tracks sessions for any balancer that declares it reads them, with or without a capacity", () => {
-    expect(chooseCapacityRegime(4, { sessions: true })).toBe(TrackedSessions);
-    expect(chooseCapacityRegime(null, { sessions: true })).toBe(TrackedSessions);
+    expect(chooseCapacityRegime(4, { sessions: true, picksKeepState: false })).toBe(TrackedSessions);
+    expect(chooseCapacityRegime(null, { sessions: true, picksKeepState: false })).toBe(TrackedSessions);
   });
 
   it("uses channels with a capacity and unlimited sessions without one otherwise", () => {
-    expect(chooseCapacityRegime(4, { sessions: false })).toBe(Channels);
-    expect(chooseCapacityRegime(null, { sessions: false })).toBe(UnlimitedCapacity);
+    expect(chooseCapacityRegime(4, { sessions: false, picksKeepState: false })).toBe(Channels);
+    expect(chooseCapacityRegime(null, { sessions: false, picksKeepState: false })).toBe(UnlimitedCapacity);
   });
 
   it("reads each policy's declaration: only least-connections reads the sessions", () => {
