@@ -3,8 +3,8 @@
 // the estimates in its `calibration` block.
 import { listById } from "../classify/lists.js";
 import { policyNamed } from "../model/balancers/index.js";
-import { timeScaleField } from "../model/balancers/policy.js";
 import { retryAges, retrySchedule } from "../model/mta/index.js";
+import { timeScaleField } from "../scenario/policies/policy.js";
 import { MTA_QUEUE_LIFETIME } from "../scenario/schema.js";
 import { wilson, Z95 } from "../stats/wilson.js";
 import { VERSION } from "../version.js";

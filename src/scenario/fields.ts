@@ -1,7 +1,7 @@
 // The scenario format's building blocks (DESIGN §1): durations, rates, distributions,
 // probabilities, counts and weights, each validated with the error a user reads and
 // normalised to seconds. The scenario schema and each balancer policy's fragment
-// (model/balancers/policies/) are made of them.
+// (scenario/policies/) are made of them.
 import * as z from "zod";
 import { parseDuration, parseRate } from "./units.js";
 

@@ -3,7 +3,6 @@
 // and the generated JSON Schema in schema/scenario.schema.json.
 import * as z from "zod";
 import { mailShareOutsideTop } from "../analytic/receivers.js";
-import { BALANCER_SCHEMAS, checkBalancer, POLICY_NAMES } from "../model/balancers/policies/index.js";
 import {
   type Dist,
   distribution,
@@ -14,16 +13,17 @@ import {
   probability,
   rate,
 } from "./fields.js";
+import { BALANCER_SCHEMAS, checkBalancer, POLICY_NAMES } from "./policies/index.js";
 import { recipientCount } from "./recipient-count.js";
 
 export { type Dist, distribution, duration, nonNegativeInt, positiveInt, probability, rate };
 
-/** The balancer policies of DESIGN §2, in the order of their registry (model/balancers/policies/). */
+/** The balancer policies of DESIGN §2, in the order of their registry (scenario/policies/). */
 export const POLICIES = POLICY_NAMES;
 /** A balancer policy's name. */
 export type Policy = (typeof POLICIES)[number];
 
-/** Each policy's own fragment (model/balancers/policies/), told apart by `policy`. */
+/** Each policy's own fragment (scenario/policies/), told apart by `policy`. */
 const balancer = z.discriminatedUnion("policy", BALANCER_SCHEMAS, {
   error: `expected a balancer whose policy is one of ${POLICIES.join(", ")}`,
 });

@@ -1,18 +1,35 @@
-// The balancer policies by name: each policy's descriptor (policies/: its schema fragment,
+// The balancer policies by name: each policy's descriptor (scenario/policies/: its schema fragment,
 // defaults, closed form, time scale and words) and its Balancer class (one file per policy here),
 // bound together below. Adding a policy means its descriptor, its class, its line in BALANCERS,
 // and its lines in the README and docs/DESIGN.md §2.
+
+import type { PolicyName, SpecOf } from "../../scenario/policies/index.js";
 import type { Balancer, BalancerReads, PoolView } from "./balancer.js";
 import { DnsBalancer } from "./dns.js";
 import { ResolverDnsBalancer } from "./dns-resolvers.js";
 import { LeastConnectionsBalancer } from "./least-connections.js";
-import type { PolicyName, SpecOf } from "./policies/index.js";
 import { RandomBalancer } from "./random.js";
 import { IdleResetRoundRobin, RoundRobinBalancer } from "./round-robin.js";
 import { StickTableBalancer } from "./stick-table.js";
 import { StickyBalancer } from "./sticky.js";
 import { TimerBalancer } from "./timer.js";
 
+export {
+  type BalancerSpec,
+  checkBalancer,
+  type PolicyName,
+  policyNamed,
+  policyOf,
+  type SpecOf,
+} from "../../scenario/policies/index.js";
+export type {
+  BalancerPolicy,
+  ClosedForm,
+  ListingTraffic,
+  PolicyTimeScale,
+  ProseFormat,
+  StaticListing,
+} from "../../scenario/policies/policy.js";
 export {
   anyEligible,
   type Balancer,
@@ -21,22 +38,6 @@ export {
   type PoolView,
   READS_NOTHING,
 } from "./balancer.js";
-export {
-  type BalancerSpec,
-  checkBalancer,
-  type PolicyName,
-  policyNamed,
-  policyOf,
-  type SpecOf,
-} from "./policies/index.js";
-export type {
-  BalancerPolicy,
-  ClosedForm,
-  ListingTraffic,
-  PolicyTimeScale,
-  ProseFormat,
-  StaticListing,
-} from "./policy.js";
 
 /** How a policy's Balancer is built, and what it reads of the pool (its class's declaration). */
 interface BalancerClass<P extends PolicyName> {

@@ -2,7 +2,7 @@
 // module (its sweep defaults and timeScale) rather than from a switch on the policy's name.
 import { describe, expect, it } from "vitest";
 import { policyNamed } from "../../../src/model/balancers/index.js";
-import { type BalancerPolicy, timeScaleField } from "../../../src/model/balancers/policy.js";
+import { type BalancerPolicy, timeScaleField } from "../../../src/scenario/policies/policy.js";
 import { POLICIES } from "../../../src/scenario/schema.js";
 
 const field = (name: string) => timeScaleField(policyNamed(name) as BalancerPolicy);

@@ -2,8 +2,8 @@
 // after an idle spell (`resetAfterIdle`, about 10 minutes in KumoMTA). The balancer itself is
 // ../round-robin.ts.
 import * as z from "zod";
-import { positiveDuration, weights } from "../../../scenario/fields.js";
-import { type BalancerPolicy, checkWeights } from "../policy.js";
+import { positiveDuration, weights } from "../fields.js";
+import { type BalancerPolicy, checkWeights } from "./policy.js";
 
 const schema = z.strictObject({
   policy: z.literal("round-robin"),

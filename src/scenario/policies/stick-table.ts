@@ -4,9 +4,9 @@
 // `expire 30m`, the default here; `balance` defaults to HAProxy's, roundrobin.
 // The balancer itself is ../stick-table.ts.
 import * as z from "zod";
-import { resendFailure } from "../../../analytic/stick-table.js";
-import { positiveDuration } from "../../../scenario/fields.js";
-import { type BalancerPolicy, checkNothing, type ListingTraffic } from "../policy.js";
+import { resendFailure } from "../../analytic/stick-table.js";
+import { positiveDuration } from "../fields.js";
+import { type BalancerPolicy, checkNothing, type ListingTraffic } from "./policy.js";
 
 const schema = z.strictObject({
   policy: z.literal("stick-table"),

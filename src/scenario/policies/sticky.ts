@@ -1,8 +1,8 @@
 // `sticky`'s descriptor: no fields; a resend always meets the same relay (DESIGN §5).
 // The balancer itself is ../sticky.ts.
 import * as z from "zod";
-import { resendFailure } from "../../../analytic/sticky.js";
-import { type BalancerPolicy, checkNothing } from "../policy.js";
+import { resendFailure } from "../../analytic/sticky.js";
+import { type BalancerPolicy, checkNothing } from "./policy.js";
 
 const schema = z.strictObject({ policy: z.literal("sticky") });
 

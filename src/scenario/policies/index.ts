@@ -3,9 +3,9 @@
 // a policy means its descriptor here, its Balancer class in ../ (bound in ../index.ts), and its
 // lines in the README and docs/DESIGN.md §2.
 import type * as z from "zod";
-import type { BalancerIssue, BalancerPolicy, PolicySpec, PoolSize } from "../policy.js";
 import { dnsPolicy } from "./dns.js";
 import { leastConnectionsPolicy } from "./least-connections.js";
+import type { BalancerIssue, BalancerPolicy, PolicySpec, PoolSize } from "./policy.js";
 import { randomPolicy } from "./random.js";
 import { roundRobinPolicy } from "./round-robin.js";
 import { stickTablePolicy } from "./stick-table.js";

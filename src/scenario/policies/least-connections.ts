@@ -1,6 +1,6 @@
 // `least-connections`'s descriptor: no fields. The balancer itself is ../least-connections.ts.
 import * as z from "zod";
-import { type BalancerPolicy, checkNothing } from "../policy.js";
+import { type BalancerPolicy, checkNothing } from "./policy.js";
 
 const schema = z.strictObject({ policy: z.literal("least-connections") });
 

@@ -1,9 +1,9 @@
 // `random`'s descriptor: optional weights; its closed form k/N when unweighted (DESIGN §5).
 // The balancer itself is ../random.ts.
 import * as z from "zod";
-import { resendFailure } from "../../../analytic/random.js";
-import { weights } from "../../../scenario/fields.js";
-import { type BalancerPolicy, checkWeights } from "../policy.js";
+import { resendFailure } from "../../analytic/random.js";
+import { weights } from "../fields.js";
+import { type BalancerPolicy, checkWeights } from "./policy.js";
 
 const schema = z.strictObject({
   policy: z.literal("random"),

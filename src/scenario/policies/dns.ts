@@ -3,8 +3,8 @@
 // records an answer carries (default 1). The balancers are ../dns.ts (the default) and
 // ../dns-resolvers.ts.
 import * as z from "zod";
-import { positiveDuration, positiveInt } from "../../../scenario/fields.js";
-import type { BalancerPolicy } from "../policy.js";
+import { positiveDuration, positiveInt } from "../fields.js";
+import type { BalancerPolicy } from "./policy.js";
 
 const schema = z.strictObject({
   policy: z.literal("dns"),

@@ -1,9 +1,9 @@
 // `timer`'s descriptor: the period, the phase (one clock or one per sender) and the assignment
 // (rotate or shuffle), with DESIGN §5's closed forms. The balancer itself is ../timer.ts.
 import * as z from "zod";
-import { rotateResendFailure, rotateResendFailureFixed, shuffleResendFailure } from "../../../analytic/timer.js";
-import { positiveDuration } from "../../../scenario/fields.js";
-import { type BalancerPolicy, checkNothing } from "../policy.js";
+import { rotateResendFailure, rotateResendFailureFixed, shuffleResendFailure } from "../../analytic/timer.js";
+import { positiveDuration } from "../fields.js";
+import { type BalancerPolicy, checkNothing } from "./policy.js";
 
 const schema = z.strictObject({
   policy: z.literal("timer"),
