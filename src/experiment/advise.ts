@@ -17,7 +17,7 @@ import { VERSION } from "../version.js";
 import { COARSE, type DelayGrid, FINE, fittedGrid, givenGrid } from "./advise-grid.js";
 import { type RetryView, retryVariant, retryVariants, retryView } from "./advise-retries.js";
 import { pairedDifference } from "./compare.js";
-import { type AnyScenario, checkOptions, validScenario } from "./inputs.js";
+import { type AnyScenario, checkOptions, runSize, validScenario } from "./inputs.js";
 import { checkExperimentBudget, type ExperimentOptions, runConfigurations, withPool } from "./parallel.js";
 import type { ReplicationPool } from "./pool.js";
 import type { PrecisionOptions, PrecisionReport } from "./precision.js";
@@ -786,12 +786,11 @@ export async function advise(input: AnyScenario, options: AdviseOptions = {}): P
   const problem = adviseProblem(scenario);
   if (problem) throw new AdviseError(problem);
   const policies = tablePolicies(scenario.pool.balancer.policy, options.policies);
-  const seed = options.seed ?? scenario.seed;
+  const { seed, replications } = runSize(scenario, options);
   if (nothingListed(scenario)) {
     const moot = mootAdvice(scenario, seed, tolerance);
     if (retryVariants(scenario).length === 0) return { advice: moot, own: null };
     // Nothing is listed, but greylisting still delays mail: the retry view is the advice.
-    const replications = options.replications ?? scenario.replications;
     return withPool(options, async (pool) => {
       const base = withoutSweep(scenario);
       const run = await runConfigurations([base], { seed, replications, pool });
@@ -802,7 +801,7 @@ export async function advise(input: AnyScenario, options: AdviseOptions = {}): P
   const settings = {
     ...options,
     seed,
-    replications: options.replications ?? scenario.replications,
+    replications,
     precision: options.precision ?? DEFAULT_ADVISE_PRECISION,
     tolerance,
   };
