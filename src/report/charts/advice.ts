@@ -55,8 +55,15 @@ export function adviceChart(advice: Advice): ChartSpec {
     values: [0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1],
   };
 
+  // Each policy's points within the own grid, and its first point beyond, so that its line and
+  // band run on to the chart's edge (clipped there). Points farther out are not drawn at all:
+  // nothing of them is visible, and resvg aborts the process on some marks clipped away whole.
+  const within = (points: PolicyAdvice["points"]) => {
+    const beyond = points.findIndex((pt) => pt.delay > maxSeconds);
+    return beyond < 0 ? points : points.slice(0, beyond + 1);
+  };
   const rows = advice.policies.flatMap((p) =>
-    p.points
+    within(p.points)
       .filter((pt) => pt.mean !== null)
       .map((pt) => ({
         policy: policyLabel(p),
@@ -114,7 +121,7 @@ export function adviceChart(advice: Advice): ChartSpec {
       encoding: { x: xEnc, y: { field: "mean", type: "quantitative", scale: yScale, axis: yAxis }, color: colour },
     },
     {
-      data: { values: rows },
+      data: { values: rows.filter((r) => r.wait <= x(maxSeconds)) },
       mark: { type: "point", filled: true, size: 28, clip: true },
       encoding: {
         x: xEnc,
