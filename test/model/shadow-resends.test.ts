@@ -114,6 +114,17 @@ describe("shadowProblem refuses scenarios where resends feed back into the pool"
     expect(problem({ recipients: { domains: 400, zipf: 1, perMessage: 3 } })).toMatch(/several recipients/);
     expect(problem({ pool: { ...base.pool, balancer: { policy: "stick-table", expire: "30m" } } })).toMatch(/state/);
   });
+  it("greylisting, and retries that leave their relay", () => {
+    expect(problem({ greylisting: { domains: 0.3, delay: "300s" } } as Partial<ScenarioInput>)).toMatch(/greylist/);
+    for (const mta of [{ retryFrom: "pool" }, { onBlocklist: "requeue" }]) {
+      expect(problem({ mta } as Partial<ScenarioInput>)).toMatch(/leave their relay/);
+    }
+    expect(
+      problem({
+        pool: { ...base.pool, avoidListed: { checkEvery: "1h", moveDeferred: true } },
+      } as Partial<ScenarioInput>),
+    ).toMatch(/leave their relay/);
+  });
   it("and the model will not build shadows for them", () => {
     const compiled = new CompiledScenario(
       parseScenario({ ...base, pool: { ...base.pool, balancer: { policy: "round-robin" } } } as ScenarioInput),
