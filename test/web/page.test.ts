@@ -140,6 +140,8 @@ describe.skipIf(!available && !process.env.CI)("the web page in Chromium", () =>
     expect(await page.inputValue("#preset")).toBe("18of20");
     const presets = await page.$$eval("#preset option", (o) => o.map((x) => (x as HTMLOptionElement).value));
     expect(presets).toContain("sticky-pool");
+    // The link is written 200 ms after the last edit (debounced), so wait for it rather than race it.
+    await page.waitForFunction(() => location.hash !== "", null, { timeout: 10_000 });
     expect(await page.evaluate(() => location.hash)).toMatch(/^#s=[A-Za-z0-9_-]+$/);
     expect(errors).toEqual([]);
     expect(outside).toEqual([]);
