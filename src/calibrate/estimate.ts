@@ -4,7 +4,6 @@
 import { listById } from "../classify/lists.js";
 import { policyNamed } from "../model/balancers/index.js";
 import { retryAges, retrySchedule } from "../model/mta/index.js";
-import { timeScaleField } from "../scenario/policies/policy.js";
 import { MTA_QUEUE_LIFETIME } from "../scenario/schema.js";
 import { wilson, Z95 } from "../stats/wilson.js";
 import { VERSION } from "../version.js";
@@ -377,7 +376,7 @@ function majority(votes: Map<string, number>): string | null {
  */
 export function calibratedBalancer(name: string, period: number | null): Record<string, unknown> {
   const policy = policyNamed(name);
-  const field = policy ? timeScaleField(policy) : null;
+  const field = policy?.timeScaleField ?? null;
   if (!policy || field === null) return { policy: name };
   const seconds = period ?? (policy.sweepDefaults[field] as number);
   return { policy: name, [field]: Math.max(1, Math.round(seconds)) };

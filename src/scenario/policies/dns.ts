@@ -33,6 +33,7 @@ export const dnsPolicy = {
   // The schema's default TTL, 5 minutes.
   sweepDefaults: { ttl: 300, resolvers: undefined, recordsPerAnswer: undefined },
   // A resend escapes once the cached answer expires.
+  timeScaleField: "ttl",
   timeScale: (spec) => ({ kind: "dns-ttl", seconds: spec.ttl }),
   closedForm: () => null,
   words: (spec, format) => {

@@ -9,6 +9,7 @@ export const leastConnectionsPolicy = {
   schema,
   check: checkNothing,
   sweepDefaults: {},
+  timeScaleField: null,
   timeScale: () => null,
   closedForm: () => null,
   words: () => "least-connections balancing",

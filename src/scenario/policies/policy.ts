@@ -84,6 +84,11 @@ export interface BalancerPolicy<S extends PolicySpec = PolicySpec> {
    * gives how long a listing of the scenario lasts (null when listings never end).
    */
   timeScale(spec: S, listingDuration: () => number | null): PolicyTimeScale | null;
+  /**
+   * The `pool.balancer` field that holds that time scale (timer: "period", dns: "ttl"), or null:
+   * where a caller that has measured a time scale (sim calibrate's period) writes it.
+   */
+  readonly timeScaleField: string | null;
   /** Its DESIGN §5 closed form for the resend failure under a static listing, or null when it has none. */
   closedForm(spec: S, listing: StaticListing): ClosedForm | null;
   /** The policy as words in the story's first sentence ("timer balancing with a 10-minute period …"). */
@@ -105,21 +110,4 @@ export function checkWeights(
   } else if (!weights.some((x) => x > 0)) {
     issue(["weights"], "expected at least one positive weight", weights);
   }
-}
-
-/**
- * The `pool.balancer` field that holds a policy's own time scale (timer: "period", dns: "ttl"), or
- * null for a policy without one: the numeric sweep default that its timeScale reads back. Lets a
- * caller that has measured a time scale (sim calibrate's period) write it into a balancer, and
- * the web form show the field, without naming policies.
- */
-export function timeScaleField(policy: BalancerPolicy): string | null {
-  for (const [field, value] of Object.entries(policy.sweepDefaults)) {
-    if (typeof value !== "number") continue;
-    // A value no default has, so that a match is this field's and not another's.
-    const probe = 2 * value + 1;
-    const spec = { ...policy.sweepDefaults, policy: policy.name, [field]: probe } as PolicySpec;
-    if (policy.timeScale(spec, () => null)?.seconds === probe) return field;
-  }
-  return null;
 }

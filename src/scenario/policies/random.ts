@@ -15,6 +15,7 @@ export const randomPolicy = {
   schema,
   check: (spec, pool, issue) => checkWeights(spec.weights, pool, issue),
   sweepDefaults: { weights: undefined },
+  timeScaleField: null,
   timeScale: () => null,
   // Unweighted: a resend is rejected again when it lands on a listed relay, k/N (DESIGN §5).
   closedForm: (spec, { servers: N, listed: k }) =>

@@ -19,6 +19,7 @@ export const roundRobinPolicy = {
   schema,
   check: (spec, pool, issue) => checkWeights(spec.weights, pool, issue),
   sweepDefaults: { weights: undefined, resetAfterIdle: undefined },
+  timeScaleField: null,
   timeScale: () => null,
   closedForm: () => null,
   words: (spec, format) => {

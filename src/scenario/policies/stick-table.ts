@@ -36,6 +36,7 @@ export const stickTablePolicy = {
   check: checkNothing,
   sweepDefaults: { expire: 1800, balance: "roundrobin" },
   // A resend escapes once the sender has been idle for `expire`.
+  timeScaleField: "expire",
   timeScale: (spec) => ({ kind: "stick-expire", seconds: spec.expire }),
   closedForm: (spec, { servers: N, listed: k, traffic }) =>
     traffic === undefined

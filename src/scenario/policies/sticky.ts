@@ -12,6 +12,7 @@ export const stickyPolicy = {
   check: checkNothing,
   sweepDefaults: {},
   // A sticky sender's resend only escapes when the listing ends.
+  timeScaleField: null,
   timeScale: (_spec, listingDuration) => {
     const lasts = listingDuration();
     return lasts === null ? null : { kind: "listing-duration", seconds: lasts };

@@ -27,6 +27,7 @@ export const timerPolicy = {
   // A 10-minute timer: the middle of the "wait 5–15 minutes" advice, as in scenarios/18of20.json.
   sweepDefaults: { period: 600, phase: "global", assignment: "rotate" },
   // The resend-failure curve bends at each multiple of the period.
+  timeScaleField: "period",
   timeScale: (spec) => ({ kind: "timer-period", seconds: spec.period }),
   closedForm: (spec, { servers: N, listed: k, indices }) => {
     const T = spec.period;
