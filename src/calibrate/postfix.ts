@@ -46,6 +46,18 @@ function cachedRelayName(host: string, program: string): string {
 }
 
 /**
+ * The syslog head of a Postfix line, or null with `event.kind` set: "unparsed" when the line has
+ * no syslog head, "ignored" when another program wrote it.
+ */
+function postfixHead(line: string, event: LineEvent, year: number, parsed: SyslogHead | null): SyslogHead | null {
+  const head = parsed ?? syslogHead(line, year, SCRATCH);
+  if (head === null) event.kind = "unparsed";
+  else if (!head.program.startsWith("postfix")) event.kind = "ignored";
+  else return head;
+  return null;
+}
+
+/**
  * Parse one Postfix line into `event` (kind "ignored" for lines that carry nothing we use):
  * the regular-expression reference. `parsePostfixLine` gives the same events, faster.
  */
@@ -56,15 +68,8 @@ export function parsePostfixLineRegex(
   year = 1970,
   parsed: SyslogHead | null = null,
 ): void {
-  const head = parsed ?? syslogHead(line, year, SCRATCH);
-  if (head === null) {
-    event.kind = "unparsed";
-    return;
-  }
-  if (!head.program.startsWith("postfix")) {
-    event.kind = "ignored";
-    return;
-  }
+  const head = postfixHead(line, event, year, parsed);
+  if (head === null) return;
   const text = line.slice(head.textStart);
   const q = QUEUE_ID.exec(text);
   if (q === null) {
@@ -143,16 +148,8 @@ export function parsePostfixLine(
   year = 1970,
   parsed: SyslogHead | null = null,
 ): void {
-  const head = parsed ?? syslogHead(line, year, SCRATCH);
-  if (head === null) {
-    event.kind = "unparsed";
-    return;
-  }
-  const program = head.program;
-  if (!program.startsWith("postfix")) {
-    event.kind = "ignored";
-    return;
-  }
+  const head = postfixHead(line, event, year, parsed);
+  if (head === null) return;
   const start = head.textStart;
   const idEnd = queueIdEnd(line, start);
   if (idEnd < 0) {
@@ -206,7 +203,7 @@ export function parsePostfixLine(
     }
     const word = STATUSES[status];
     postfixCommon(line, event, head, idEnd);
-    if (!(program.endsWith("/smtp") || program.endsWith("/lmtp") || status === 3)) {
+    if (!(head.program.endsWith("/smtp") || head.program.endsWith("/lmtp") || status === 3)) {
       event.kind = "ignored";
       return;
     }
