@@ -11,11 +11,11 @@ import {
   percentDigits,
   percentNumber,
 } from "../format.js";
-import { receiverAdviceNotes } from "../model/receivers/words.js";
 import { maxOf } from "../stats/extremes.js";
 import { retryAdviceSentences } from "./advice-retries.js";
 import { policyLabel, ruleWords } from "./charts/advice.js";
 import { type ChartSpec, EMBED_OPTIONS } from "./charts/theme.js";
+import { receiverAdviceNotes } from "./receivers-words.js";
 import { recipientAdviceSentences } from "./recipients-words.js";
 import { html, inlineScript, joinHtml, type SafeHtml, scriptJson, trustedHtml } from "./safe-html.js";
 import { RECEIVER_FORMATS } from "./story.js";

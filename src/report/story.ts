@@ -4,11 +4,11 @@ import type { Metric } from "../experiment/result.js";
 import type { DelayBin, Summary } from "../experiment/summary.js";
 import { durationWords, formatCount, formatDuration, formatPercent, formatRoundDuration } from "../format.js";
 import { policyNamed } from "../model/balancers/index.js";
-import { lateListingWords, receiverAdviceNotes, subscriberWords } from "../model/receivers/words.js";
 import type { Dist, Scenario } from "../scenario/schema.js";
 import { retryStoryParts } from "./advice-retries.js";
 import { ADVICE_WINDOW, closedFormResendFailure } from "./charts/resend-by-delay.js";
 import { formatMetric } from "./charts/theme.js";
+import { lateListingWords, receiverAdviceNotes, subscriberWords } from "./receivers-words.js";
 import { recipientSentences, recipientsStory } from "./recipients-words.js";
 
 /** A duration in prose: "10 min", "2 h" (round values stay round). */
@@ -41,7 +41,7 @@ function balancerWords(s: Scenario): string {
   return policyNamed(b.policy)?.words(b, { roundDuration: d, durationWords }) ?? `${b.policy} balancing`;
 }
 
-/** The formatters the receiver side's words (model/receivers/words.ts) use. */
+/** The formatters the receiver side's words (report/receivers-words.ts) use. */
 export const RECEIVER_FORMATS = { percent: formatPercent, duration: d, distribution: distributionWords };
 
 /** The scenario's key parameters as one plain sentence (DESIGN §1 in words). */
@@ -182,7 +182,7 @@ export function headline(summary: Summary): string[] {
       `${capitalise(pct(first))} of messages bounce on the first attempt; ${pct(lost)} are never delivered.`,
     );
   }
-  // What receivers that skip the list or see it late do to the advice (model/receivers/words.ts).
+  // What receivers that skip the list or see it late do to the advice (report/receivers-words.ts).
   sentences.push(...receiverAdviceNotes(summary.scenario.blacklists, RECEIVER_FORMATS));
   sentences.push(...recipientSentences(summary));
   if (summary.conditional) sentences.push(CONDITIONAL_NOTE);

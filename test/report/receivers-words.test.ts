@@ -1,13 +1,13 @@
-// The receiver side's words in the report and the advice (src/model/receivers/words.ts), read
+// The receiver side's words in the report and the advice (src/report/receivers-words.ts), read
 // through story.ts's formatters as report.html and advice.html use them.
 
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { Summary } from "../../../src/experiment/summary.js";
-import { lateListingWords, receiverAdviceNotes, subscriberWords } from "../../../src/model/receivers/words.js";
-import { headline, RECEIVER_FORMATS, scenarioStory } from "../../../src/report/story.js";
-import { loadScenario, parseScenario } from "../../../src/scenario/load.js";
-import type { ScenarioInput } from "../../../src/scenario/schema.js";
+import type { Summary } from "../../src/experiment/summary.js";
+import { lateListingWords, receiverAdviceNotes, subscriberWords } from "../../src/report/receivers-words.js";
+import { headline, RECEIVER_FORMATS, scenarioStory } from "../../src/report/story.js";
+import { loadScenario, parseScenario } from "../../src/scenario/load.js";
+import type { ScenarioInput } from "../../src/scenario/schema.js";
 
 function lists(blacklists: NonNullable<ScenarioInput["blacklists"]>) {
   return parseScenario({ name: "w", pool: { servers: 2 }, blacklists, traffic: { senders: 1, rate: "1/d" } })

@@ -1,7 +1,7 @@
 // What the receiver-side rules say in the report and the advice (report/story.ts,
 // report/advice-html.ts ask here rather than reading the rules themselves). Formatters come from
-// the caller, so the model stays free of presentation code.
-import type { Blacklist, Dist } from "../../scenario/schema.js";
+// the caller (story.ts's RECEIVER_FORMATS), which also owns the words for a distribution.
+import type { Blacklist, Dist } from "../scenario/schema.js";
 
 export interface WordFormats {
   percent: (p: number) => string;
