@@ -161,8 +161,15 @@ export class RecipientsModel extends MailModel {
   /** The deliveries of the message being split, in order of their domains' first recipient. */
   private readonly split: Int32Array;
 
-  constructor(compiled: CompiledScenario, seed: number, replication: number, sink: AttemptSink | null = null) {
-    super(compiled, seed, replication, sink);
+  constructor(
+    compiled: CompiledScenario,
+    seed: number,
+    replication: number,
+    sink: AttemptSink | null = null,
+    probes: readonly number[] | null = null,
+  ) {
+    // Shadow resends refuse several recipients themselves (shadowProblem), when probes are asked for.
+    super(compiled, seed, replication, sink, probes);
     this.counts = compiled.perMessage ?? new Alias([1]);
     this.extra = perMessageStream(seed, replication);
     this.tally.recipients = this.perRecipient;

@@ -4,7 +4,7 @@ import type { ClockWatch } from "../engine/index.js";
 import type { CompiledScenario } from "./compiled.js";
 import { RecipientsModel } from "./recipients-per-message.js";
 import { MailModel } from "./replication.js";
-import { type ShadowResult, shadowProblem } from "./shadow-resends.js";
+import type { ShadowResult } from "./shadow-resends.js";
 import type { AttemptSink } from "./sink.js";
 import type { Tally } from "./tally.js";
 
@@ -22,13 +22,10 @@ export function simulateReplication(
   watch: ClockWatch | null = null,
   probes: readonly number[] | null = null,
 ): { tally: Tally; events: number; shadow: ShadowResult | null } {
-  if (compiled.perMessage !== null && probes !== null) {
-    throw new RangeError(`shadow resends: ${shadowProblem(compiled)}`);
-  }
   const model =
     compiled.perMessage === null
       ? new MailModel(compiled, seed, replication, sink, probes)
-      : new RecipientsModel(compiled, seed, replication, sink);
+      : new RecipientsModel(compiled, seed, replication, sink, probes);
   const tally = model.run(watch);
   return { tally, events: model.simulator.eventsHandled, shadow: model.shadowResult() };
 }

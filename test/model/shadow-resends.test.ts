@@ -130,5 +130,10 @@ describe("shadowProblem refuses scenarios where resends feed back into the pool"
       parseScenario({ ...base, pool: { ...base.pool, balancer: { policy: "round-robin" } } } as ScenarioInput),
     );
     expect(() => runReplication(compiled, 1, 0, null, null, DELAYS)).toThrow(/shadow resends/);
+    // Nor for the flow of several recipients, which refuses through the same check.
+    const split = new CompiledScenario(
+      parseScenario({ ...base, recipients: { domains: 400, zipf: 1, perMessage: 3 } } as ScenarioInput),
+    );
+    expect(() => runReplication(split, 1, 0, null, null, DELAYS)).toThrow(/shadow resends: .*several recipients/);
   });
 });
