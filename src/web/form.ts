@@ -3,7 +3,7 @@
 // (scenario/parse.ts), whose messages are shown next to the field their path points at.
 import { POLICY_FIELDS } from "../experiment/sweep-values.js";
 import { formatPath, parseScenario, ScenarioError } from "../scenario/parse.js";
-import { POLICIES, type Policy, type Scenario } from "../scenario/schema.js";
+import { ON_BLOCKLIST, POLICIES, type Policy, RETRY_FROM, type Scenario } from "../scenario/schema.js";
 import { formatDuration } from "../scenario/units.js";
 
 /** A scenario as written: plain JSON, durations still "10m". */
@@ -22,6 +22,13 @@ export interface FieldSpec {
   hint?: string;
   /** Shown only when this holds (balancer parameters of the chosen policy). */
   when?: (raw: RawScenario) => boolean;
+  /**
+   * An optional setting: emptying the field deletes this path (the field's own key, or the block
+   * it switches on, such as `greylisting`), so the schema's default applies again.
+   */
+  emptyDeletes?: Path;
+  /** What a select shows while the scenario leaves the setting out (the schema's default). */
+  fallback?: string;
 }
 
 /** Whether the chosen policy takes `field` (its sweep defaults list the fields it accepts). */
@@ -81,6 +88,49 @@ export const FIELDS: readonly FieldSpec[] = [
     when: policyTakes("ttl"),
   },
   {
+    id: "f-expire",
+    label: "Stick-table expiry",
+    path: ["pool", "balancer", "expire"],
+    kind: "text",
+    hint: "how long an idle sender keeps its relay, e.g. 30m",
+    when: policyTakes("expire"),
+  },
+  {
+    id: "f-balance",
+    label: "Stick-table dispatch",
+    path: ["pool", "balancer", "balance"],
+    kind: "select",
+    options: ["roundrobin", "random"],
+    when: policyTakes("balance"),
+  },
+  {
+    id: "f-reset-after-idle",
+    label: "Rotation restarts after idle",
+    path: ["pool", "balancer", "resetAfterIdle"],
+    kind: "text",
+    hint: "e.g. 10m as KumoMTA does; empty: never",
+    when: policyTakes("resetAfterIdle"),
+    emptyDeletes: ["pool", "balancer", "resetAfterIdle"],
+  },
+  {
+    id: "f-resolvers",
+    label: "Shared DNS resolvers",
+    path: ["pool", "balancer", "resolvers"],
+    kind: "number",
+    hint: "caches the senders share; empty: each sender caches its own answer",
+    when: policyTakes("resolvers"),
+    emptyDeletes: ["pool", "balancer", "resolvers"],
+  },
+  {
+    id: "f-records",
+    label: "Addresses per DNS answer",
+    path: ["pool", "balancer", "recordsPerAnswer"],
+    kind: "number",
+    hint: "empty: one",
+    when: policyTakes("recordsPerAnswer"),
+    emptyDeletes: ["pool", "balancer", "recordsPerAnswer"],
+  },
+  {
     id: "f-after",
     label: "Users resend after",
     path: ["resend", "after"],
@@ -101,12 +151,102 @@ export const FIELDS: readonly FieldSpec[] = [
     kind: "number",
     hint: "the first send plus resends",
   },
+  {
+    id: "f-per-message",
+    label: "Recipients per message",
+    path: ["recipients", "perMessage"],
+    kind: "number",
+    hint: 'e.g. 3 or {"uniform": [1, 5]}; empty: one',
+    emptyDeletes: ["recipients", "perMessage"],
+  },
+  {
+    id: "f-retry-from",
+    label: "MTA retries go from",
+    path: ["mta", "retryFrom"],
+    kind: "select",
+    options: RETRY_FROM,
+    fallback: "same",
+    hint: "same: the relay that holds the message; pool: the balancer picks again",
+  },
+  {
+    id: "f-on-blocklist",
+    label: "A blocklist rejection",
+    path: ["mta", "onBlocklist"],
+    kind: "select",
+    options: ON_BLOCKLIST,
+    fallback: "bounce",
+    hint: "bounce to the sender, or requeue it for another relay",
+  },
+  {
+    id: "f-greylisting",
+    label: "Share of domains that greylist",
+    path: ["greylisting", "domains"],
+    kind: "number",
+    hint: "0 to 1; empty: no greylisting",
+    emptyDeletes: ["greylisting"],
+  },
+  {
+    id: "f-greylisting-delay",
+    label: "Greylisting delay",
+    path: ["greylisting", "delay"],
+    kind: "text",
+    hint: "e.g. 300s (postgrey's default)",
+    when: (raw) => get(raw, ["greylisting"]) !== undefined,
+    emptyDeletes: ["greylisting", "delay"],
+  },
   { id: "f-senders", label: "Senders", path: ["traffic", "senders"], kind: "number" },
   { id: "f-rate", label: "Messages per sender", path: ["traffic", "rate"], kind: "text", hint: "e.g. 20/d" },
   { id: "f-horizon", label: "Simulated time", path: ["horizon"], kind: "text", hint: "e.g. 7d" },
   { id: "f-seed", label: "Seed", path: ["seed"], kind: "number", hint: "same seed, same numbers" },
   { id: "f-replications", label: "Replications (at least)", path: ["replications"], kind: "number" },
 ];
+
+/** Which fieldset of the page holds each fixed field (every field of FIELDS is in one). */
+export const FIELD_GROUPS: Readonly<Record<string, readonly string[]>> = {
+  "form-pool": ["f-name", "f-servers", "f-listed"],
+  "form-balancing": [
+    "f-policy",
+    "f-period",
+    "f-phase",
+    "f-assignment",
+    "f-ttl",
+    "f-resolvers",
+    "f-records",
+    "f-expire",
+    "f-balance",
+    "f-reset-after-idle",
+  ],
+  "form-resend": ["f-after", "f-probability", "f-attempts"],
+  "form-mail": ["f-per-message", "f-retry-from", "f-on-blocklist", "f-greylisting", "f-greylisting-delay"],
+  "form-traffic": ["f-senders", "f-rate", "f-horizon", "f-seed", "f-replications"],
+};
+
+/**
+ * Write a field's text into the scenario (every field but the policy, whose switch rebuilds the
+ * balancer: withPolicy). Emptying an optional setting deletes it; "listed relays" lists them on
+ * every list when none are yet; a renamed list keeps its listed relays.
+ */
+export function editField(raw: RawScenario, f: FieldSpec, text: string): void {
+  if (f.emptyDeletes !== undefined && text.trim() === "") {
+    set(raw, f.emptyDeletes, undefined);
+    return;
+  }
+  const value = fieldValue(f.kind, text);
+  if (f.id === "f-listed") {
+    setListed(raw, value);
+    return;
+  }
+  if (f.path[0] === "blacklists" && f.path[2] === "name") renameListed(raw, get(raw, f.path), value);
+  set(raw, f.path, value);
+}
+
+/** A renamed list keeps its listed relays: listed[].on follows the name. */
+function renameListed(raw: RawScenario, from: unknown, to: unknown): void {
+  for (const entry of Array.isArray(raw.listed) ? raw.listed : []) {
+    const on = (entry as { on?: unknown[] }).on;
+    if (Array.isArray(on)) (entry as { on: unknown[] }).on = on.map((name) => (name === from ? to : name));
+  }
+}
 
 /** The fields of list row i. */
 export function listFields(i: number): FieldSpec[] {

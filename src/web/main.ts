@@ -17,6 +17,8 @@ import { answer, FIRST_LOOK, type Step } from "./answer.js";
 import { explainPaste, explanationJson, renderExplanation } from "./bounce.js";
 import { drawChart } from "./charts.js";
 import {
+  editField,
+  FIELD_GROUPS,
   FIELDS,
   type FieldSpec,
   fieldFor,
@@ -25,8 +27,6 @@ import {
   get,
   listFields,
   type RawScenario,
-  set,
-  setListed,
   validate,
   withPolicy,
 } from "./form.js";
@@ -66,8 +66,10 @@ function fieldRow(f: FieldSpec): HTMLElement {
     input = element("input", { id: f.id, type: "text", "aria-describedby": described, autocomplete: "off" });
     if (f.kind === "number") input.setAttribute("inputmode", "decimal");
   }
-  input.value = fieldText(f.kind, get(raw, f.path));
-  if (f.kind === "select" && input.value !== String(get(raw, f.path) ?? "")) input.value = "";
+  const value = get(raw, f.path) ?? f.fallback;
+  input.value = fieldText(f.kind, value);
+  // A select whose value is none of its options shows blank rather than the first option.
+  if (f.kind === "select" && input.value !== String(value ?? "")) input.value = "";
   input.addEventListener(f.kind === "select" ? "change" : "input", () => edit(f, input.value));
   row.append(input);
   if (f.hint) row.append(element("span", { id: `${f.id}-hint`, class: "hint" }, f.hint));
@@ -84,14 +86,8 @@ function shownFields(): FieldSpec[] {
 
 /** Build the form from `raw` (after loading a scenario, or a change of policy or lists). */
 function renderForm(): void {
-  const groups: Record<string, string[]> = {
-    "form-pool": ["f-name", "f-servers", "f-listed"],
-    "form-balancing": ["f-policy", "f-period", "f-phase", "f-assignment", "f-ttl"],
-    "form-resend": ["f-after", "f-probability", "f-attempts"],
-    "form-traffic": ["f-senders", "f-rate", "f-horizon", "f-seed", "f-replications"],
-  };
   const shown = new Set(shownFields().map((f) => f.id));
-  for (const [group, ids] of Object.entries(groups)) {
+  for (const [group, ids] of Object.entries(FIELD_GROUPS)) {
     const box = $(group);
     box.replaceChildren(...FIELDS.filter((f) => ids.includes(f.id) && shown.has(f.id)).map(fieldRow));
   }
@@ -126,20 +122,22 @@ function edit(f: FieldSpec, text: string): void {
     $("f-policy").focus();
     return;
   }
-  if (f.id === "f-listed") setListed(raw, value);
-  else {
-    if (f.path[0] === "blacklists" && f.path[2] === "name") renameListed(get(raw, f.path), value);
-    set(raw, f.path, value);
+  const before = shownIds();
+  editField(raw, f, text);
+  if (shownIds() !== before) {
+    // The edit showed or hid other fields (greylisting's delay): rebuild, keep the keyboard here.
+    renderForm();
+    $(f.id).focus();
+    return;
   }
   changed();
 }
 
-/** A renamed list keeps its listed relays: listed[].on follows the name. */
-function renameListed(from: unknown, to: unknown): void {
-  for (const entry of Array.isArray(raw.listed) ? raw.listed : []) {
-    const on = (entry as { on?: unknown[] }).on;
-    if (Array.isArray(on)) (entry as { on: unknown[] }).on = on.map((name) => (name === from ? to : name));
-  }
+/** The ids of the fields shown now, as one string to compare. */
+function shownIds(): string {
+  return shownFields()
+    .map((field) => field.id)
+    .join(" ");
 }
 
 function scenarioText(): string {

@@ -3,6 +3,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import {
+  editField,
+  FIELD_GROUPS,
   FIELDS,
   fieldFor,
   fieldText,
@@ -90,9 +92,75 @@ describe("form fields", () => {
       return FIELDS.filter((f) => f.path[1] === "balancer" && f.when?.(raw) !== false).map((f) => f.id);
     };
     expect(shown("timer")).toEqual(["f-policy", "f-period", "f-phase", "f-assignment"]);
-    expect(shown("dns")).toEqual(["f-policy", "f-ttl"]);
+    expect(shown("dns")).toEqual(["f-policy", "f-ttl", "f-resolvers", "f-records"]);
+    expect(shown("stick-table")).toEqual(["f-policy", "f-expire", "f-balance"]);
+    expect(shown("round-robin")).toEqual(["f-policy", "f-reset-after-idle"]);
     expect(shown("sticky")).toEqual(["f-policy"]);
     expect(shown("random")).toEqual(["f-policy"]);
+  });
+});
+
+describe("optional settings", () => {
+  const field = (id: string) => FIELDS.find((f) => f.id === id) ?? expect.fail(`no field ${id}`);
+
+  it("every fixed field sits in one fieldset of the page", () => {
+    const grouped = Object.values(FIELD_GROUPS).flat();
+    expect([...grouped].sort()).toEqual(FIELDS.map((f) => f.id).sort());
+    expect(new Set(grouped).size).toBe(grouped.length);
+  });
+
+  it("every field of every policy names a setting the schema accepts", () => {
+    // Fill each field with a valid value and validate: a wrong path is a strict-object error.
+    const values: Record<string, string> = {
+      "f-expire": "20m",
+      "f-balance": "random",
+      "f-reset-after-idle": "10m",
+      "f-resolvers": "4",
+      "f-records": "2",
+      "f-per-message": '{"uniform": [1, 4]}',
+      "f-retry-from": "pool",
+      "f-on-blocklist": "requeue",
+      "f-greylisting": "0.2",
+      "f-greylisting-delay": "5m",
+    };
+    for (const policy of ["stick-table", "round-robin", "dns"]) {
+      const raw = story();
+      withPolicy(raw, policy);
+      for (const [id, text] of Object.entries(values)) {
+        const f = field(id);
+        if (f.when === undefined || f.when(raw)) editField(raw, f, text);
+      }
+      expect(validate(raw).problems, policy).toEqual([]);
+    }
+  });
+
+  it("write what the CLI reads, and emptying one puts the default back", () => {
+    const raw = story();
+    const before = structuredClone(raw);
+    editField(raw, field("f-greylisting"), "0.25");
+    expect(raw.greylisting).toEqual({ domains: 0.25 });
+    expect(field("f-greylisting-delay").when?.(raw)).toBe(true);
+    editField(raw, field("f-greylisting-delay"), "2m");
+    expect(validate(raw).scenario?.greylisting?.delay).toBe(120);
+    editField(raw, field("f-greylisting-delay"), " ");
+    expect(raw.greylisting).toEqual({ domains: 0.25 });
+    // Emptying the share switches greylisting off: the whole block goes, its delay included.
+    editField(raw, field("f-greylisting"), "");
+    expect(raw).toEqual(before);
+    expect(field("f-greylisting-delay").when?.(raw)).toBe(false);
+
+    editField(raw, field("f-per-message"), "3");
+    expect(validate(raw).scenario?.recipients.perMessage).toEqual({ fixed: 3 });
+    editField(raw, field("f-per-message"), "");
+    expect(raw).toEqual(before);
+
+    editField(raw, field("f-on-blocklist"), "requeue");
+    expect(validate(raw).scenario?.mta.onBlocklist).toBe("requeue");
+  });
+
+  it("shows a select's default while the scenario leaves it out", () => {
+    expect(fieldText("select", get(story(), ["mta", "retryFrom"]) ?? field("f-retry-from").fallback)).toBe("same");
+    expect(field("f-on-blocklist").fallback).toBe("bounce");
   });
 });
 

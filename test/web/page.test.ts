@@ -264,6 +264,27 @@ describe.skipIf(!available && !process.env.CI)("the web page in Chromium", () =>
     await again.page.close();
   });
 
+  it("edits the mail settings: greylisting shows its delay, emptying it takes the block away", async () => {
+    const { page, errors } = await openPage();
+    expect(await page.inputValue("#f-retry-from")).toBe("same");
+    expect(await page.locator("#f-greylisting-delay").count()).toBe(0);
+    await page.getByLabel("Share of domains that greylist").fill("0.2");
+    await page.waitForSelector("#f-greylisting-delay");
+    // The form was rebuilt around the edit: the keyboard is still in the field.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe("f-greylisting");
+    await page.getByLabel("Greylisting delay").fill("2m");
+    await page.getByLabel("A blocklist rejection").selectOption("requeue");
+    const raw = JSON.parse(await page.inputValue("#json"));
+    expect(raw.greylisting).toEqual({ domains: 0.2, delay: "2m" });
+    expect(raw.mta.onBlocklist).toBe("requeue");
+    expect(await page.isDisabled("#run")).toBe(false);
+    await page.getByLabel("Share of domains that greylist").fill("");
+    await page.waitForFunction(() => document.getElementById("f-greylisting-delay") === null);
+    expect(JSON.parse(await page.inputValue("#json")).greylisting).toBeUndefined();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("shows the schema's message next to the field it is about", async () => {
     const { page } = await openPage();
     await page.getByLabel("Relays in the pool").fill("-3");
