@@ -11,6 +11,7 @@ import { VERSION } from "../version.js";
 import { type AnyScenario, checkOptions, runSize, validScenario } from "./inputs.js";
 import { type ExperimentOptions, runConfigurations } from "./parallel.js";
 import type { PrecisionReport } from "./precision.js";
+import { RECIPIENT_METRIC_BOUNDS, RECIPIENT_METRICS, type RecipientMetric } from "./recipient-metrics.js";
 import { METRICS, type Metric, type ReplicationResult } from "./result.js";
 import { METRIC_BOUNDS } from "./summary.js";
 
@@ -27,6 +28,12 @@ export interface Difference extends DifferenceEstimate {
   unpairedCi95: [number, number] | null;
 }
 
+/** One metric: the first scenario's mean and each other scenario's difference from it. */
+export interface MetricComparison {
+  baseline: MeanSummary;
+  differences: Difference[];
+}
+
 /** compare.json. */
 export interface Comparison {
   tool: { name: "relaysim"; version: string };
@@ -34,7 +41,12 @@ export interface Comparison {
   replications: number;
   scenarios: Array<{ label: string; scenario: Scenario }>;
   /** Per metric: the first scenario's mean and each other scenario's difference from it. */
-  metrics: Record<Metric, { baseline: MeanSummary; differences: Difference[] }>;
+  metrics: Record<Metric, MetricComparison>;
+  /**
+   * The per-recipient metrics (DESIGN §3) the same way; only when every compared scenario's
+   * messages have several recipients (recipients.perMessage), as in summary.json.
+   */
+  recipients?: Record<RecipientMetric, MetricComparison>;
   precision?: PrecisionReport;
 }
 
@@ -88,24 +100,30 @@ export function comparison(
   results: readonly ReplicationResult[][],
   precision: PrecisionReport | null = null,
 ): Comparison {
-  const metric = (m: Metric, s: number) => results[s].map((r) => r.metrics[m]);
+  // Each scenario's per-replication values of one metric, and the metric compared across them.
+  const compared = (values: (s: number) => Array<number | null>, bounds: Bounds): MetricComparison => ({
+    baseline: baselineSummary(values(0), bounds),
+    differences: scenarios.slice(1).map((s, k) => pairedDifference(s.label, values(0), values(k + 1), bounds)),
+  });
   const metrics = Object.fromEntries(
-    METRICS.map((m) => [
-      m,
-      {
-        baseline: baselineSummary(metric(m, 0), METRIC_BOUNDS[m]),
-        differences: scenarios
-          .slice(1)
-          .map((s, k) => pairedDifference(s.label, metric(m, 0), metric(m, k + 1), METRIC_BOUNDS[m])),
-      },
-    ]),
+    METRICS.map((m) => [m, compared((s) => results[s].map((r) => r.metrics[m]), METRIC_BOUNDS[m])]),
   ) as Comparison["metrics"];
+  const everyHasRecipients = results.every((rs) => rs.length > 0 && rs.every((r) => r.recipients !== undefined));
+  const recipients = everyHasRecipients
+    ? (Object.fromEntries(
+        RECIPIENT_METRICS.map((m) => [
+          m,
+          compared((s) => results[s].map((r) => r.recipients?.metrics[m] ?? null), RECIPIENT_METRIC_BOUNDS[m]),
+        ]),
+      ) as Record<RecipientMetric, MetricComparison>)
+    : undefined;
   return {
     tool: { name: "relaysim", version: VERSION },
     seed,
     replications: results[0].length,
     scenarios: scenarios.map((s) => ({ label: s.label, scenario: s.scenario })),
     metrics,
+    ...(recipients === undefined ? {} : { recipients }),
     ...(precision ? { precision } : {}),
   };
 }

@@ -9,6 +9,7 @@ import { checkGridPoints } from "./budget.js";
 import { type AnyScenario, checkOptions, runSize, validScenario } from "./inputs.js";
 import { type ExperimentOptions, runConfigurations } from "./parallel.js";
 import type { PrecisionReport } from "./precision.js";
+import { RECIPIENT_METRICS, type RecipientMetric } from "./recipient-metrics.js";
 import { METRICS, type Metric, type ReplicationResult } from "./result.js";
 import { type DelayBin, type MetricSummary, type Summary, summarise } from "./summary.js";
 import {
@@ -69,6 +70,8 @@ export interface SweepPointJson {
   /** The point's value at each path, normalised (durations in seconds, `{fixed: s}` as s). */
   values: Record<string, unknown>;
   metrics: Record<Metric, MetricSummary>;
+  /** The per-recipient metrics (DESIGN §3); only when messages have several recipients, as in summary.json. */
+  recipients?: Record<RecipientMetric, MetricSummary>;
   resendFailureByDelay?: DelayBin[];
 }
 
@@ -164,6 +167,7 @@ export function sweepJson(result: SweepResult): SweepJson {
     points: result.summaries.map((summary, p) => ({
       values: Object.fromEntries(grid.parameters.map((q) => [q.path, valueAt(grid.scenarios[p], q.path)])),
       metrics: summary.metrics,
+      ...(summary.recipients === undefined ? {} : { recipients: summary.recipients.metrics }),
       resendFailureByDelay: summary.resendFailureByDelay,
     })),
   };
@@ -175,22 +179,22 @@ function csvValue(v: unknown): string | number {
   return JSON.stringify(v);
 }
 
-/** sweep.csv: one row per point and metric; one column per varied path. */
+/** sweep.csv: one row per point and metric (per-recipient ones too, when present); one column per varied path. */
 export function sweepCsv(json: SweepJson): string {
   const paths = json.parameters.map((p) => p.path);
   const rows: (string | number)[][] = [];
   for (const point of json.points) {
-    for (const metric of METRICS) {
-      const m = point.metrics[metric];
-      rows.push([
-        ...paths.map((path) => csvValue(point.values[path])),
-        metric,
-        csvValue(m.mean),
-        csvValue(m.ci95?.[0]),
-        csvValue(m.ci95?.[1]),
-        m.n,
-      ]);
-    }
+    const row = (metric: string, m: MetricSummary) => [
+      ...paths.map((path) => csvValue(point.values[path])),
+      metric,
+      csvValue(m.mean),
+      csvValue(m.ci95?.[0]),
+      csvValue(m.ci95?.[1]),
+      m.n,
+    ];
+    for (const metric of METRICS) rows.push(row(metric, point.metrics[metric]));
+    const recipients = point.recipients;
+    if (recipients !== undefined) for (const metric of RECIPIENT_METRICS) rows.push(row(metric, recipients[metric]));
   }
   return stringify(rows, {
     header: true,

@@ -30,6 +30,31 @@ describe("sim compare", () => {
     expect(c.metrics.firstAttemptFailure.baseline.n).toBe(10);
   });
 
+  it("adds per-recipient rows to the table when messages have several recipients", async () => {
+    const lists = (name: string, extra: object) => {
+      const file = join(dir, `${name}.json`);
+      const recipients = { domains: 200, perMessage: { uniform: [2, 6] } };
+      writeFileSync(file, JSON.stringify(smallScenario({ name, replications: 4, recipients, ...extra })));
+      return file;
+    };
+    const out = join(dir, "cmp-lists");
+    const r = await sim(
+      "compare",
+      lists("bounce", {}),
+      lists("requeue", { mta: { onBlocklist: "requeue" } }),
+      "--out",
+      out,
+    );
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/recipients never delivered\s+requeue\s+\d/);
+    expect(r.stdout).toMatch(/recipients per message\s+requeue\s+\d\.\d\d\s/);
+    const c = JSON.parse(readFileSync(join(out, "compare.json"), "utf8"));
+    expect(c.recipients.recipientFailure.differences[0].n).toBe(4);
+    // One recipient per message: no such rows.
+    const plain = await sim("compare", timer, random, "--out", join(dir, "cmp-plain"));
+    expect(plain.stdout).not.toMatch(/recipients never delivered/);
+  });
+
   it("needs two scenarios (exit 2)", async () => {
     const r = await sim("compare", timer, "--out", join(dir, "one"));
     expect(r.code).toBe(2);

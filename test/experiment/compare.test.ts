@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { compare as builtCompare } from "../../dist/experiment/compare.js";
 import { compare, pairedDifference, scenarioLabels } from "../../src/experiment/compare.js";
+import { RECIPIENT_METRICS } from "../../src/experiment/recipient-metrics.js";
 import { METRICS } from "../../src/experiment/result.js";
 import { runScenario } from "../../src/experiment/run.js";
 import { jsonText } from "../../src/report/files.js";
@@ -54,6 +55,33 @@ describe("compare", () => {
     const one = await compare([timer, random], { workers: 1, replications: 4 });
     const two = await builtCompare([timer, random], { workers: 2, replications: 4 });
     expect(jsonText(two)).toBe(jsonText(one));
+  });
+
+  it("compares the per-recipient metrics when every scenario's messages have several recipients", async () => {
+    const lists = (extra: object) =>
+      parseScenario(
+        smallScenario({ replications: 6, recipients: { domains: 200, perMessage: { uniform: [2, 6] } }, ...extra }),
+      );
+    const bounce = lists({});
+    const requeue = lists({ name: "requeue", mta: { onBlocklist: "requeue" } });
+    const c = await compare([bounce, requeue], { workers: 1 });
+    const per = (s: typeof bounce) =>
+      runScenario(s, { seed: bounce.seed, replications: 6 }).results.map(
+        (r) => r.recipients?.metrics.recipientFailure as number,
+      );
+    const [a, b] = [per(bounce), per(requeue)];
+    const m = c.recipients?.recipientFailure ?? expect.fail("no recipients block");
+    expect(Object.keys(c.recipients ?? {})).toEqual([...RECIPIENT_METRICS]);
+    expect(m.baseline.mean).toBeCloseTo(a.reduce((x, y) => x + y) / 6, 15);
+    const d = m.differences[0];
+    expect(d.scenario).toBe("requeue");
+    expect(d.difference).toBeCloseTo(pairedInterval(a, b).mean, 15);
+    // Requeueing a blocklist refusal to another relay loses fewer recipients than bouncing it.
+    expect(d.difference).toBeLessThan(0);
+    // With one recipient per message in either scenario, there is nothing per recipient to compare.
+    const one = await compare([bounce, timer], { workers: 1, replications: 3 });
+    expect(one.recipients).toBeUndefined();
+    expect(Object.hasOwn(one, "recipients")).toBe(false);
   });
 
   it("needs two scenarios", async () => {

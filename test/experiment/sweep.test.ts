@@ -2,6 +2,8 @@
 // sweep.csv's rows; byte-identical for any number of workers.
 import { describe, expect, it } from "vitest";
 import { sweep as builtSweep } from "../../dist/experiment/sweep.js";
+import { sweepTable } from "../../src/cli/commands/sweep.js";
+import { RECIPIENT_METRICS } from "../../src/experiment/recipient-metrics.js";
 import { METRICS } from "../../src/experiment/result.js";
 import { runScenario } from "../../src/experiment/run.js";
 import { sweep, sweepCsv, sweepGrid, sweepJson } from "../../src/experiment/sweep.js";
@@ -100,6 +102,33 @@ describe("sweep", () => {
     expect(Number(row?.mean)).toBe(m.mean);
     expect(Number(row?.ci95_low)).toBe(m.ci95?.[0]);
     expect(Number(row?.replications)).toBe(m.n);
+  });
+
+  it("carries the per-recipient metrics into sweep.json, sweep.csv and the table when messages have several", async () => {
+    const lists = parseScenario(
+      smallScenario({ replications: 3, recipients: { domains: 200, perMessage: { uniform: [2, 6] } } }),
+    );
+    const result = await sweep(lists, [{ path: "listed.0.servers", values: [1, 3] }], { workers: 1 });
+    const json = sweepJson(result);
+    json.points.forEach((point, p) => {
+      expect(Object.keys(point)).toEqual(["values", "metrics", "recipients", "resendFailureByDelay"]);
+      expect(point.recipients).toEqual(result.summaries[p].recipients?.metrics);
+    });
+    const rows = csvRows(sweepCsv(json));
+    expect(rows).toHaveLength(2 * (METRICS.length + RECIPIENT_METRICS.length));
+    const row = rows.find((r) => r["listed.0.servers"] === "3" && r.metric === "recipientFailure");
+    const m = json.points[1].recipients?.recipientFailure;
+    expect(Number(row?.mean)).toBe(m?.mean);
+    expect(Number(row?.replications)).toBe(m?.n);
+    // More listed relays lose more recipients (same mail, common random numbers).
+    expect(json.points[1].recipients?.recipientFirstFailure.mean).toBeGreaterThan(
+      json.points[0].recipients?.recipientFirstFailure.mean as number,
+    );
+    expect(sweepTable(json)).toMatch(/recipientFailure/);
+    // One recipient per message: none of it.
+    const plain = sweepJson(await sweep(base, [{ path: "listed.0.servers", values: [1] }], { workers: 1 }));
+    expect("recipients" in plain.points[0]).toBe(false);
+    expect(sweepTable(plain)).not.toMatch(/recipientFailure/);
   });
 
   it("with precision targets, every point gets the same number of replications", async () => {

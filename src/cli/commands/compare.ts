@@ -2,10 +2,12 @@
 // report each metric's difference from the first with a paired 95 % interval over replications (compare.json).
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
-import { type Comparison, compare, scenarioLabels } from "../../experiment/compare.js";
+import { type Comparison, compare, type MetricComparison, scenarioLabels } from "../../experiment/compare.js";
+import { RECIPIENT_METRICS } from "../../experiment/recipient-metrics.js";
 import { METRICS } from "../../experiment/result.js";
 import { formatMetric, METRIC_TITLES } from "../../report/charts/theme.js";
 import { jsonText } from "../../report/files.js";
+import { formatRecipientMetric, RECIPIENT_METRIC_TITLES } from "../../report/recipients-words.js";
 import { loadScenario } from "../../scenario/load.js";
 import {
   type ExperimentArgs,
@@ -29,30 +31,34 @@ interface CompareArgs extends ExperimentArgs {
   force: boolean;
 }
 
-function signed(metric: (typeof METRICS)[number], x: number): string {
-  const text = formatMetric(metric, Math.abs(x));
-  return x < 0 ? `−${text}` : `+${text}`;
+/** A metric's rows: one per compared scenario, with the first's mean, the difference and both intervals. */
+function metricRows(title: string, m: MetricComparison, format: (x: number) => string): string[][] {
+  const signed = (x: number) => (x < 0 ? `−${format(-x)}` : `+${format(x)}`);
+  const interval = (ci: [number, number] | null) => (ci ? `${signed(ci[0])} … ${signed(ci[1])}` : "");
+  return m.differences.map((d) => [
+    title,
+    d.scenario,
+    m.baseline.mean === null ? "n/a" : format(m.baseline.mean),
+    d.mean === null ? "n/a" : format(d.mean),
+    d.difference === null ? "n/a" : signed(d.difference),
+    interval(d.ci95),
+    interval(d.unpairedCi95),
+  ]);
 }
 
-/** One row per metric and compared scenario: the first's mean, the difference and both intervals. */
+/**
+ * One row per metric and compared scenario: the first's mean, the difference and both intervals;
+ * then the per-recipient metrics when messages have several recipients.
+ */
 export function comparisonTable(c: Comparison): string {
   const first = c.scenarios[0].label;
   const rows: string[][] = [];
   for (const metric of METRICS) {
-    const m = c.metrics[metric];
-    for (const d of m.differences) {
-      const interval = (ci: [number, number] | null) =>
-        ci ? `${signed(metric, ci[0])} … ${signed(metric, ci[1])}` : "";
-      rows.push([
-        METRIC_TITLES[metric],
-        d.scenario,
-        m.baseline.mean === null ? "n/a" : formatMetric(metric, m.baseline.mean),
-        d.mean === null ? "n/a" : formatMetric(metric, d.mean),
-        d.difference === null ? "n/a" : signed(metric, d.difference),
-        interval(d.ci95),
-        interval(d.unpairedCi95),
-      ]);
-    }
+    rows.push(...metricRows(METRIC_TITLES[metric], c.metrics[metric], (x) => formatMetric(metric, x)));
+  }
+  for (const metric of c.recipients === undefined ? [] : RECIPIENT_METRICS) {
+    const m = (c.recipients as NonNullable<Comparison["recipients"]>)[metric];
+    rows.push(...metricRows(RECIPIENT_METRIC_TITLES[metric], m, (x) => formatRecipientMetric(metric, x)));
   }
   const head = `${c.scenarios.map((s) => s.label).join(" vs ")}: ${c.replications} paired replications, seed ${c.seed} (common random numbers)`;
   return `${head}\n\n${table(["metric", "vs", first, "other", "difference", "paired 95 % CI", "unpaired 95 % CI"], rows)}\n`;

@@ -3,10 +3,12 @@
 import type { CommandModule } from "yargs";
 import type { Metric } from "../../experiment/result.js";
 import { sweepShard } from "../../experiment/shard.js";
+import type { MetricSummary } from "../../experiment/summary.js";
 import { type SweepJson, sweep, sweepJson } from "../../experiment/sweep.js";
 import { blockParameters, parseVary, SweepError, type SweepParameter } from "../../experiment/sweep-values.js";
 import { formatMetric } from "../../report/charts/theme.js";
 import { jsonText, runJson } from "../../report/files.js";
+import { formatRecipientMetric } from "../../report/recipients-words.js";
 import { loadScenario, ScenarioError } from "../../scenario/load.js";
 import type { Scenario } from "../../scenario/schema.js";
 import {
@@ -77,19 +79,32 @@ function pointLabel(value: unknown): string {
   return typeof value === "string" || typeof value === "number" ? String(value) : JSON.stringify(value);
 }
 
-/** The terminal table: one row per point, the main metrics' means with their CIs. */
+/** A mean with its ± half-width, as `format` writes the metric. */
+function withHalfWidth(s: MetricSummary, format: (x: number | null) => string): string {
+  return `${format(s.mean)}${s.ci95 ? ` ±${format((s.ci95[1] - s.ci95[0]) / 2)}` : ""}`;
+}
+
+/**
+ * The terminal table: one row per point, the main metrics' means with their CIs, and the share of
+ * recipients never delivered when every point's messages have several recipients.
+ */
 export function sweepTable(json: SweepJson): string {
   const paths = json.parameters.map((p) => p.path);
+  const perRecipient = json.points.length > 0 && json.points.every((p) => p.recipients !== undefined);
   const rows = json.points.map((point) => [
     ...paths.map((path) => pointLabel(point.values[path])),
-    ...TABLE_METRICS.map((m) => {
-      const s = point.metrics[m];
-      const ci = s.ci95 ? ` ±${cell(m, (s.ci95[1] - s.ci95[0]) / 2)}` : "";
-      return `${cell(m, s.mean)}${ci}`;
-    }),
+    ...TABLE_METRICS.map((m) => withHalfWidth(point.metrics[m], (x) => cell(m, x))),
+    ...(perRecipient
+      ? [
+          withHalfWidth((point.recipients as NonNullable<typeof point.recipients>).recipientFailure, (x) =>
+            x === null ? "n/a" : formatRecipientMetric("recipientFailure", x),
+          ),
+        ]
+      : []),
   ]);
   const head = `${json.scenario.name}: sweep of ${json.points.length} point${json.points.length === 1 ? "" : "s"} × ${json.replications} replications, seed ${json.seed} (durations in seconds)`;
-  return `${head}\n\n${table([...paths, ...TABLE_METRICS], rows)}\n`;
+  const columns = [...paths, ...TABLE_METRICS, ...(perRecipient ? ["recipientFailure"] : [])];
+  return `${head}\n\n${table(columns, rows)}\n`;
 }
 
 export function sweepCommand(io: Io): CommandModule<object, SweepArgs> {
