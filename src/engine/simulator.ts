@@ -27,6 +27,8 @@ export class Simulator {
   // such arrivals, and skipping the heap's push and pop for them halves the cost per event.
   private streamTime = Number.POSITIVE_INFINITY;
   private streamPayload = 0;
+  /** Events left until the watch's next tick (run() sets it; a stream batch counts down too). */
+  private countdown = 0x7fffffff;
 
   /** Schedule `payload` at absolute `time`; scheduling in the past is a model bug. */
   schedule(time: number, payload: number): void {
@@ -53,11 +55,29 @@ export class Simulator {
     return this.queue.size + (this.streamTime === Number.POSITIVE_INFINITY ? 0 : 1);
   }
 
+  /**
+   * For the stream's handler, which may handle the stream's following events itself (a run of
+   * arrivals) instead of returning to run(): the stream's next event is at `time`. When it is the
+   * very next event — before every queued one (queued events at equal times go first) and not the
+   * watch's tick — it is taken now, as run() would take it: the clock moves to it, it counts as
+   * handled, and true comes back. Otherwise it is armed (armStream) and run() takes it in turn.
+   */
+  continueStream(time: number, payload: number): boolean {
+    if (time < this.queue.peekTime() && this.countdown > 1 && time >= this.now) {
+      this.countdown--;
+      this.now = time;
+      this.eventsHandled++;
+      return true;
+    }
+    this.armStream(time, payload);
+    return false;
+  }
+
   /** Handle events in time order (FIFO among equal times) until none is left; `watch` sees the clock. */
   run(handler: EventHandler, watch: ClockWatch | null = null): void {
     const queue = this.queue;
     const every = watch ? Math.max(1, Math.floor(watch.every)) : 0x7fffffff;
-    let countdown = every;
+    this.countdown = every;
     for (;;) {
       const queued = queue.peekTime();
       let time: number;
@@ -75,8 +95,8 @@ export class Simulator {
       }
       this.now = time;
       this.eventsHandled++;
-      if (--countdown === 0) {
-        countdown = every;
+      if (--this.countdown === 0) {
+        this.countdown = every;
         watch?.tick(time);
       }
       handler.handle(time, payload);

@@ -6,6 +6,7 @@
 import { type AliasTable, type ClockWatch, type Random, Simulator } from "../engine/index.js";
 import { type Balancer, createBalancer } from "./balancers/index.js";
 import type { CapacityRegime, SessionStarter } from "./capacity/index.js";
+import { UnlimitedCapacity } from "./capacity/unlimited.js";
 import {
   ARRIVAL,
   ATTEMPT_START,
@@ -75,6 +76,12 @@ export class MailModel implements SessionStarter {
   private readonly routes: RetryRoutes | null = null;
   /** `mta.onBlocklist: "requeue"`: a blocklist 5xx is deferred to another relay instead of bounced. */
   protected readonly requeueBlocked: boolean = false;
+  /**
+   * Whether first submissions take the plain path (plainArrivals): every session starts on arrival
+   * (no capacity limit), no greylisting and no attempt records, in this class's own flow. Decided
+   * once here, so other shapes pay one test per run of arrivals and nothing per attempt.
+   */
+  readonly plain: boolean;
 
   constructor(
     protected readonly compiled: CompiledScenario,
@@ -163,6 +170,8 @@ export class MailModel implements SessionStarter {
         this.requeueBlocked = this.routes.requeue;
       }
     }
+    this.plain =
+      new.target === MailModel && this.capacity instanceof UnlimitedCapacity && this.greylist === null && sink === null;
     this.checkEvery = s.pool.avoidListed?.checkEvery ?? 0;
     // The first check, at t = 0, comes after listings that start at 0 (FIFO at equal times).
     if (s.pool.avoidListed !== null) this.simulator.schedule(0, CHECK);
@@ -185,7 +194,8 @@ export class MailModel implements SessionStarter {
     const id = payload >> KIND_BITS;
     switch (payload & KIND_MASK) {
       case ARRIVAL:
-        this.submit(time);
+        if (this.plain) this.plainArrivals(time);
+        else this.submit(time);
         break;
       case RESEND:
         this.resubmit(id, time);
@@ -289,6 +299,98 @@ export class MailModel implements SessionStarter {
     this.messages.server[slot] = server;
     this.messages.queuedAt[slot] = time;
     this.conclude(slot, time, end, outcome);
+  }
+
+  /**
+   * submit() for the plain shape (see `plain`), for the arrival at `time` and every following one
+   * that is the simulator's next event (Simulator.continueStream): the same draws from the same
+   * streams in the same order, the same counts, the same events scheduled — only the calls the
+   * shape makes no-ops (capacity, greylisting, records) and the dispatch per arrival are gone,
+   * and the loop's fields sit in locals. test/model/plain-arrivals.test.ts holds it to submit().
+   */
+  private plainArrivals(time: number): void {
+    const simulator = this.simulator;
+    const arrivals = this.arrivals;
+    const recipients = this.recipients;
+    const domainTable = this.domainTable;
+    const balancer = this.balancer;
+    const picks = this.streams.picks[FIRST];
+    const board = this.board;
+    const tally = this.tally;
+    const delay = tally.delay;
+    const sessionTime = this.compiled.sessionTime;
+    const constantLength = sessionTime.constant;
+    const sessions = this.streams.sessions[FIRST];
+    const rate = this.arrivalRate;
+    const horizon = this.horizon;
+    const senders = this.senders;
+    const warmup = this.warmup;
+    // Tally.countAttempt written out (the same sums): called here it used up the optimiser's
+    // inlining budget, and the delay histogram's add, called as often, was left a call.
+    const serverAttempts = tally.serverAttempts;
+    const serverRejections = tally.serverRejections;
+    const bucketAttempts = tally.bucketAttempts;
+    const bucketRejections = tally.bucketRejections;
+    const bucketWidth = tally.bucketWidth;
+    const buckets = tally.buckets;
+    let attempts = 0;
+    // Counters only this loop moves while it runs, kept in locals and flushed once at its end.
+    let messages = 0;
+    let delivered = 0;
+    let id = this.nextMessageId;
+    for (;;) {
+      // scheduleNextArrival's draw, armed after this message's events are scheduled: nothing
+      // below reads the stream, and the heap's order of equal times does not depend on it.
+      const next = time - Math.log(1 - arrivals()) / rate;
+      const sender = Math.floor(arrivals() * senders);
+      const domain = domainTable.sample(recipients);
+      const counted = time >= warmup;
+      if (counted) messages++;
+      const server = balancer.pick(sender, time, picks);
+      const duration = constantLength ? sessionTime.mean : sessionTime.sample(sessions);
+      const outcome = board.outcome(domain, server, time);
+      const rejected = outcome !== DELIVERED;
+      if (counted) {
+        attempts++;
+        serverAttempts[server]++;
+        if (rejected) serverRejections[server]++;
+      }
+      const bucket = Math.floor(time / bucketWidth);
+      if (bucket < buckets) {
+        bucketAttempts[bucket]++;
+        if (rejected) bucketRejections[bucket]++;
+      }
+      if (rejected) this.plainRejected(id, sender, domain, server, time, duration, outcome, counted);
+      else if (counted) {
+        delivered++;
+        delay.add(duration);
+      }
+      id++;
+      if (!(next < horizon) || !simulator.continueStream(next, ARRIVAL)) break;
+      time = next;
+    }
+    this.nextMessageId = id;
+    tally.messages += messages;
+    tally.delivered += delivered;
+    tally.attempts += attempts;
+  }
+
+  /** plainArrivals' rejected first attempt: as submit() handles it, out of the loop's way. */
+  private plainRejected(
+    id: number,
+    sender: number,
+    domain: number,
+    server: number,
+    time: number,
+    duration: number,
+    outcome: number,
+    counted: boolean,
+  ): void {
+    if (counted) this.tally.firstRejected++;
+    const slot = this.newMessage(id, sender, domain, time, counted);
+    this.messages.server[slot] = server;
+    this.messages.queuedAt[slot] = time;
+    this.conclude(slot, time, time + duration, outcome);
   }
 
   protected newMessage(id: number, sender: number, domain: number, time: number, counted: boolean): number {

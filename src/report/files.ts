@@ -44,20 +44,23 @@ export function replicationsCsv(results: readonly ReplicationResult[]): string {
   });
 }
 
+const TIMESERIES_HEADER = "time,listedServers,attempts,rejections,rejectionRate";
+
+/**
+ * timeseries.csv. Every cell is a number (or the empty rate of a bucket without attempts), which
+ * csvText writes as `"" + value`, unquoted: the same bytes are built here in one pass, without a
+ * row array per bucket (a 7000-day run has 168,000 rows; test/report/timeseries-csv.test.ts holds
+ * it to csvText).
+ */
 export function timeseriesCsv(rows: readonly TimeseriesRow[]): string {
-  return csvText(
-    rows.map((r) => [
-      r.time,
-      r.listedServers,
-      r.attempts,
-      r.rejections,
-      r.attempts > 0 ? r.rejections / r.attempts : "",
-    ]),
-    {
-      header: true,
-      columns: ["time", "listedServers", "attempts", "rejections", "rejectionRate"],
-    },
-  );
+  const lines = new Array<string>(rows.length + 1);
+  lines[0] = TIMESERIES_HEADER;
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
+    const rate = r.attempts > 0 ? r.rejections / r.attempts : "";
+    lines[i + 1] = `${r.time},${r.listedServers},${r.attempts},${r.rejections},${rate}`;
+  }
+  return `${lines.join("\n")}\n`;
 }
 
 const ATTEMPT_COLUMNS = [

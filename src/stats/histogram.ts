@@ -51,18 +51,30 @@ export class LogHistogram {
   #sumError = 0;
   #min = Number.POSITIVE_INFINITY;
   #max = Number.NEGATIVE_INFINITY;
-  #lastValue = -1;
+  #lastValue = Number.NaN;
   #lastIndex = 0;
 
   /** Records x ≥ 0 (finite). Allocation-free and branch-light: it runs once per delivery. */
   add(x: number): void {
+    // Many delays repeat exactly (a fixed session time): the last value was checked, bucketed and
+    // already lies within [min, max], so only the counts and the sum move.
+    if (x !== this.#lastValue) this.#place(x);
+    this.#counts[this.#lastIndex]++;
+    this.#n++;
+    const s = this.#sum;
+    const t = s + x;
+    // Neumaier (1974): recover the part of the smaller operand that the addition dropped.
+    this.#sumError += s >= x ? s - t + x : x - t + s;
+    this.#sum = t;
+  }
+
+  /** A value other than the last one: check it, find its bucket (#lastIndex), widen [min, max]. */
+  #place(x: number): void {
     if (!(x >= 0 && x < Number.POSITIVE_INFINITY)) {
       throw new RangeError(`LogHistogram.add: expected a finite value ≥ 0, got ${x}`);
     }
     let i: number;
-    // Many delays repeat exactly (a fixed session time): reuse the last bucket, skip the log.
-    if (x === this.#lastValue) i = this.#lastIndex;
-    else if (x < MIN_VALUE) i = 0;
+    if (x < MIN_VALUE) i = 0;
     else if (x >= MAX_VALUE) i = OVERFLOW;
     else {
       // floor(log_γ(x/1e-3)) + 1, clamped because rounding of the log can step past an end.
@@ -72,13 +84,6 @@ export class LogHistogram {
     }
     this.#lastValue = x;
     this.#lastIndex = i;
-    this.#counts[i]++;
-    this.#n++;
-    const s = this.#sum;
-    const t = s + x;
-    // Neumaier (1974): recover the part of the smaller operand that the addition dropped.
-    this.#sumError += s >= x ? s - t + x : x - t + s;
-    this.#sum = t;
     if (x < this.#min) this.#min = x;
     if (x > this.#max) this.#max = x;
   }

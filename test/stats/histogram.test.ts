@@ -86,6 +86,26 @@ describe("LogHistogram", () => {
     expect(() => h.quantile(1.5)).toThrow(RangeError);
   });
 
+  it("keeps count, min, max and buckets exact when values repeat (add's repeated-value path)", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(0, 5e-4, 2, 2, 2, 7.5, 3e9), { minLength: 1, maxLength: 60 }), (values) => {
+        const h = of(values);
+        expect(h.count).toBe(values.length);
+        expect(h.min).toBe(Math.min(...values));
+        expect(h.max).toBe(Math.max(...values));
+        // Each value alone in a fresh histogram lands in its own bucket; the counts must add up.
+        const reference = new LogHistogram();
+        for (const v of values) reference.merge(of([v]));
+        expect(h.toJSON().buckets).toEqual(reference.toJSON().buckets);
+      }),
+      { seed: 14, numRuns: 200 },
+    );
+    const h = of([2, 2]);
+    expect(() => h.add(-1)).toThrow(RangeError);
+    expect(() => h.add(Number.NaN)).toThrow(RangeError);
+    expect(h.count).toBe(2);
+  });
+
   it("merges like one histogram over the concatenation", () => {
     fc.assert(
       fc.property(fc.array(delay, { maxLength: 100 }), fc.array(delay, { maxLength: 100 }), (xs, ys) => {

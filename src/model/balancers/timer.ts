@@ -51,7 +51,8 @@ export class TimerBalancer implements Balancer {
     const named = this.shuffle
       ? Math.floor(hashUniform(this.key, sender, slot) * this.servers)
       : (this.base[sender] + slot) % this.servers;
-    return nextEligible(this.eligible, named);
+    // The named server is nearly always eligible: nextEligible only when it is not.
+    return this.eligible[named] === 1 ? named : nextEligible(this.eligible, named);
   }
 
   eligibilityChanged(): void {}
