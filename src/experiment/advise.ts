@@ -450,9 +450,34 @@ function withFixedWait(base: Scenario, delay: number, source: string): Scenario 
   return applyPoint(base, [AFTER], [delay], `${source} (resend.after=${delay}s)`);
 }
 
+/**
+ * One part's progress (a policy's curve, the health check): advise runs its parts side by side,
+ * and the bar shows the sum over parts of replications done and planned so far.
+ */
 interface Progress {
-  done: number;
   report: (done: number, total: number) => void;
+}
+
+/** Progress parts whose reports add up into advise's onProgress. */
+function progressParts(onProgress: ((done: number, total: number) => void) | undefined): () => Progress {
+  const parts: Array<{ done: number; total: number }> = [];
+  return () => {
+    const part = { done: 0, total: 0 };
+    parts.push(part);
+    return {
+      report(done, total) {
+        part.done = done;
+        part.total = total;
+        let d = 0;
+        let t = 0;
+        for (const p of parts) {
+          d += p.done;
+          t += p.total;
+        }
+        onProgress?.(d, t);
+      },
+    };
+  };
 }
 
 /** A shadowed run's own rule disagreed with the real run: the waits are run one by one instead. */
@@ -525,7 +550,7 @@ const DELAY_SLACK = 1e-9;
 async function shadowAgrees(
   scenario: Scenario,
   grid: DelayGrid,
-  options: { seed: number; pool: ReplicationPool },
+  options: { seed: number; pool: ReplicationPool; priority?: number },
   source: string,
 ): Promise<boolean> {
   const positive = grid.delays.filter((d) => d > 0);
@@ -536,7 +561,7 @@ async function shadowAgrees(
     { scenario, seed, index: 0, probes: grid.delays },
     ...checked.map((d) => ({ scenario: withFixedWait(scenario, d, source), seed, index: 0 })),
   ];
-  const [probed, ...real] = await options.pool.run(tasks);
+  const [probed, ...real] = await options.pool.run(tasks, undefined, undefined, options.priority);
   let views: ReplicationResult[];
   try {
     views = shadowViews(probed);
@@ -588,7 +613,6 @@ async function adviseOnPolicy(
     options.shadow !== false &&
     shadowProblem(new CompiledScenario(scenario)) === null &&
     (await shadowAgrees(scenario, grid, options, source));
-  const before = progress.done;
   const runGrid = (shadow: boolean) => {
     const configs = shadow ? [scenario] : [...grid.delays.map((d) => withFixedWait(scenario, d, source)), scenario];
     return runConfigurations(configs, {
@@ -596,7 +620,8 @@ async function adviseOnPolicy(
       replications: options.replications,
       pool: options.pool,
       precision: options.precision,
-      onProgress: (done, total) => progress.report(before + done, before + total),
+      priority: options.priority,
+      onProgress: (done, total) => progress.report(done, total),
       ...(shadow ? { probes: grid.delays, expand: { width: grid.delays.length + 1, of: shadowViews } } : {}),
     });
   };
@@ -611,7 +636,7 @@ async function adviseOnPolicy(
     run = await runGrid(false);
   }
   const configs = method === "shadow-resends" ? 1 : grid.delays.length + 1;
-  progress.done = before + run.replications * configs;
+  progress.report(run.replications * configs, run.replications * configs);
   const ownRule = run.results[run.results.length - 1];
   const curve = analyseCurve(grid, run.results.slice(0, -1), ownRule, options.tolerance);
   return {
@@ -687,14 +712,13 @@ async function operatorView(
     [inScenario ? null : { checkEvery }],
     `${source} (pool.avoidListed)`,
   );
-  const before = progress.done;
   const run = await runConfigurations([variant], {
     seed: options.seed,
     replications: ownRule.length,
     pool: options.pool,
-    onProgress: (done, total) => progress.report(before + done, before + total),
+    priority: options.priority,
+    onProgress: (done, total) => progress.report(done, total),
   });
-  progress.done = before + ownRule.length;
   const other = run.results[0];
   const without = inScenario ? other : ownRule;
   const withCheck = inScenario ? ownRule : other;
@@ -821,18 +845,37 @@ export async function advise(input: AnyScenario, options: AdviseOptions = {}): P
   checkExperimentBudget(new Array<Scenario>(configs).fill(base0), Math.max(settings.replications, most), options);
 
   return withPool(options, async (pool) => {
-    const progress: Progress = { done: 0, report: (done, total) => options.onProgress?.(done, total) };
-    const run = { ...settings, pool };
-    const tableRun = { ...tableSettings, pool };
+    const part = progressParts(options.onProgress);
     const base = withoutSweep(scenario);
-    const main = await adviseOnPolicy(base, gridFor(base, true), true, run, progress, source);
-    const table: PolicyAdvice[] = [main.advice];
-    for (const policy of policies.slice(1)) {
+    // Every part runs side by side on the pool, so no thread idles while one curve waits for
+    // its next batch or one policy's runs end: the own curve first (priority 0), then what
+    // needs its replication count (the health check, the retry variants), then the table's
+    // policies in order. Each part's results depend on its seed and indices only, not on
+    // what ran beside it, so the numbers are those of running the parts one after another.
+    const ownPart = (async () => {
+      const main = await adviseOnPolicy(
+        base,
+        gridFor(base, true),
+        true,
+        { ...settings, pool, priority: 0 },
+        part(),
+        source,
+      );
+      const next = { ...settings, pool, priority: 1 };
+      const [operator, retries] = await Promise.all([
+        operatorView(base, main.ownRule, next, part(), source),
+        retryVariants(base).length > 0 ? retryRuns(base, main.ownRule, next, source) : undefined,
+      ]);
+      const summary = summarise({ ...base, seed, replications: main.advice.replications }, seed, main.ownRule);
+      return { main, operator, retries, summary };
+    })();
+    const tableParts = policies.slice(1).map((policy, k) => {
       const other = withPolicy(base, policy, `${source} (pool.balancer.policy=${policy})`);
-      table.push((await adviseOnPolicy(other, gridFor(other, false), false, tableRun, progress, source)).advice);
-    }
-    const operator = await operatorView(base, main.ownRule, run, progress, source);
-    const retries = retryVariants(base).length > 0 ? await retryRuns(base, main.ownRule, run, source) : undefined;
+      const settingsK = { ...tableSettings, pool, priority: 2 + k };
+      return adviseOnPolicy(other, gridFor(other, false), false, settingsK, part(), source);
+    });
+    const [{ main, operator, retries, summary }, ...others] = await Promise.all([ownPart, ...tableParts]);
+    const table: PolicyAdvice[] = [main.advice, ...others.map((o) => o.advice)];
     const own = main.advice;
     const advice: Advice = {
       tool: { name: "relaysim", version: VERSION },
@@ -861,7 +904,6 @@ export async function advise(input: AnyScenario, options: AdviseOptions = {}): P
       operator,
       ...(retries === undefined ? {} : { retries }),
     };
-    const summary = summarise({ ...base, seed, replications: own.replications }, seed, main.ownRule);
     return { advice, own: { summary, results: main.ownRule } };
   });
 }
@@ -878,6 +920,7 @@ async function retryRuns(
     seed: options.seed,
     replications: ownRule.length,
     pool: options.pool,
+    priority: options.priority,
   });
   return retryView(base, ownRule, run.results);
 }

@@ -8,11 +8,6 @@ import type { Scenario } from "../scenario/schema.js";
 import type { ReplicationResult } from "./result.js";
 import { CLOCK_WATCH_EVERY, runReplication } from "./run.js";
 
-/** Resolves on a later turn of the event loop (after pending I/O and signal handlers). */
-export function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 /** One replication to simulate. */
 export interface ReplicationTask {
   scenario: Scenario;
@@ -79,19 +74,66 @@ function taskAt(tasks: TaskList, i: number): ReplicationTask {
  */
 const IN_FLIGHT = 2;
 
+/** One call of `run`: its tasks, where they stand, and whom to tell. */
+interface Job {
+  readonly tasks: TaskList;
+  readonly priority: number;
+  /** Order of arrival, to break priority ties (first come, first served). */
+  readonly order: number;
+  readonly results: ReplicationResult[];
+  /** The next task to hand out. */
+  next: number;
+  done: number;
+  readonly onResult?: ProgressCallback;
+  readonly onTask?: TaskCallback;
+  /** Simulated share of each of its tasks in flight, and their horizons (looked up once). */
+  readonly running: Map<number, number>;
+  readonly horizons: Map<number, number>;
+  readonly resolve: (results: ReplicationResult[]) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** A task handed to a worker thread: which job and which of its tasks. */
+interface Sent {
+  job: Job;
+  task: number;
+  /** The replication index, to name it if it fails. */
+  index: number;
+  thread: Worker;
+}
+
+function inFlightShare(job: Job): number {
+  let sum = 0;
+  for (const share of job.running.values()) sum += share;
+  return sum;
+}
+
 /**
  * N simulating threads are this thread and N − 1 workers. This thread starts simulating at
  * once while the workers boot (loading modules takes a few hundred ms), and a worker's JIT
  * warm-up is not paid for a thread that is already warm: both matter on few cores.
+ *
+ * Several `run` calls may be in progress at once (advise runs its policies' curves side by
+ * side): their tasks share the threads, lowest `priority` first, then first come first served,
+ * so no thread waits for one curve's batch to end while another curve has work. Each call's
+ * results come back in its own task order and depend only on its tasks (DESIGN §2), never on
+ * what else ran beside them.
  */
 export class ReplicationPool {
   /** Number of threads that simulate, this one included: 1 means no workers. */
   readonly size: number;
   private readonly threads: Worker[] = [];
+  private readonly inFlight = new Map<Worker, number>();
   private readonly ids = new WeakMap<Scenario, number>();
   private readonly compiledHere = new WeakMap<Scenario, CompiledScenario>();
   private nextId = 0;
-  private busy = false;
+  private jobs: Job[] = [];
+  private jobCount = 0;
+  /** Tasks in flight on worker threads, by message number. */
+  private readonly sent = new Map<number, Sent>();
+  private nextMessage = 0;
+  /** This thread's simulation loop is scheduled (setImmediate) or running. */
+  private hereScheduled = false;
   private broken: Error | null = null;
 
   constructor(workers: number = defaultWorkers()) {
@@ -105,26 +147,170 @@ export class ReplicationPool {
    * Simulate the tasks and return their results in task order; `onResult` after each (progress),
    * and `onTask` with each result as it arrives, after the thread that ran it has its next task:
    * work done there (a sweep point's summary) overlaps the simulation instead of following it.
+   * `priority`: among calls in progress at once, the lowest is served first (default 0).
    */
-  async run(tasks: TaskList, onResult?: ProgressCallback, onTask?: TaskCallback): Promise<ReplicationResult[]> {
-    if (this.broken) throw this.broken;
-    if (this.busy) throw new Error("ReplicationPool.run: the pool is already running tasks");
-    if (tasks.length === 0) return [];
-    this.busy = true;
-    try {
-      return this.size === 1
-        ? await this.runHere(tasks, onResult, onTask)
-        : await this.runInWorkers(tasks, onResult, onTask);
-    } finally {
-      this.busy = false;
-    }
+  run(tasks: TaskList, onResult?: ProgressCallback, onTask?: TaskCallback, priority = 0): Promise<ReplicationResult[]> {
+    if (this.broken) return Promise.reject(this.broken);
+    if (tasks.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      const job: Job = {
+        tasks,
+        priority,
+        order: this.jobCount++,
+        results: new Array<ReplicationResult>(tasks.length),
+        next: 0,
+        done: 0,
+        onResult,
+        onTask,
+        running: new Map(),
+        horizons: new Map(),
+        resolve,
+        reject,
+      };
+      this.jobs.push(job);
+      this.jobs.sort((a, b) => a.priority - b.priority || a.order - b.order);
+      this.startThreads();
+      this.dispatch();
+    });
   }
 
   /** Stop the worker threads. The pool cannot be used afterwards. */
   async close(): Promise<void> {
-    this.broken ??= new Error("ReplicationPool: closed");
+    this.fail(new Error("ReplicationPool: closed"));
     const threads = this.threads.splice(0);
     await Promise.all(threads.map((t) => t.terminate()));
+  }
+
+  /** Break the pool: every call in progress rejects, and later ones too. */
+  private fail(error: Error): void {
+    if (this.broken) return;
+    this.broken = error;
+    const jobs = this.jobs;
+    this.jobs = [];
+    this.sent.clear();
+    for (const job of jobs) job.reject(error);
+    // Tasks may still be in flight on some thread: this pool cannot be reused.
+    if (error.message !== "ReplicationPool: closed") void this.close();
+  }
+
+  /** Threads start lazily, as many as the tasks waiting can keep busy, and stay for later runs. */
+  private startThreads(): void {
+    let waiting = 0;
+    for (const job of this.jobs) waiting += job.tasks.length - job.next;
+    const wanted = Math.min(this.size - 1, Math.ceil(waiting / IN_FLIGHT));
+    while (this.threads.length < wanted) {
+      const thread = new Worker(workerUrl());
+      this.threads.push(thread);
+      this.inFlight.set(thread, 0);
+      thread.on("message", (reply: WorkerReply) => this.received(thread, reply));
+      thread.on("error", (error: Error) => this.fail(error));
+      thread.on("exit", (code: number) => this.fail(new Error(`a replication worker exited with code ${code}`)));
+    }
+  }
+
+  /** The next task to hand out, from the first job (by priority) that has one. */
+  private take(): { job: Job; task: number } | null {
+    for (const job of this.jobs) if (job.next < job.tasks.length) return { job, task: job.next++ };
+    return null;
+  }
+
+  /** Fill every worker up to IN_FLIGHT, and make sure this thread simulates while work remains. */
+  private dispatch(): void {
+    if (this.broken) return;
+    for (const thread of this.threads) this.fill(thread);
+    this.scheduleHere();
+  }
+
+  private fill(thread: Worker): void {
+    while ((this.inFlight.get(thread) ?? 0) < IN_FLIGHT) {
+      const next = this.take();
+      if (!next) return;
+      this.send(thread, next.job, next.task);
+    }
+  }
+
+  private send(thread: Worker, job: Job, task: number): void {
+    const { scenario, seed, index, probes } = taskAt(job.tasks, task);
+    job.horizons.set(task, scenario.horizon);
+    const id = this.nextMessage++;
+    this.sent.set(id, { job, task, index, thread });
+    this.inFlight.set(thread, (this.inFlight.get(thread) ?? 0) + 1);
+    const message: TaskMessage = { task: id, scenarioId: this.idOf(scenario), scenario, seed, index, probes };
+    thread.postMessage(message);
+  }
+
+  private received(thread: Worker, reply: WorkerReply): void {
+    const sent = this.sent.get(reply.task);
+    if (!sent || this.broken) return;
+    const { job, task } = sent;
+    if ("error" in reply) {
+      this.fail(new Error(`replication ${sent.index} failed in a worker: ${reply.error}`));
+      return;
+    }
+    if ("simulated" in reply) {
+      this.progress(job, task, reply.simulated);
+      return;
+    }
+    this.sent.delete(reply.task);
+    this.inFlight.set(thread, (this.inFlight.get(thread) ?? 1) - 1);
+    // The worker gets its next task before this thread does anything with the result.
+    this.fill(thread);
+    this.finished(job, task, reply.result);
+  }
+
+  /** A task's result is in: record it, report it, and settle its job when it was the last. */
+  private finished(job: Job, task: number, result: ReplicationResult): void {
+    job.running.delete(task);
+    job.horizons.delete(task);
+    job.results[task] = result;
+    job.done++;
+    job.onResult?.(job.done, job.tasks.length, inFlightShare(job));
+    try {
+      job.onTask?.(task, result);
+    } catch (error) {
+      this.fail(error as Error);
+      return;
+    }
+    if (job.done === job.tasks.length) {
+      this.jobs = this.jobs.filter((j) => j !== job);
+      job.resolve(job.results);
+    }
+  }
+
+  private progress(job: Job, task: number, simulated: number): void {
+    if (!job.onResult) return;
+    job.running.set(task, Math.min(1, simulated / (job.horizons.get(task) ?? Number.POSITIVE_INFINITY)));
+    job.onResult(job.done, job.tasks.length, inFlightShare(job));
+  }
+
+  /**
+   * This thread takes one task at a time, yielding between tasks (setImmediate) so that results
+   * arriving from workers are received and their next tasks sent without delay, and so that an
+   * interrupt (SIGINT) is handled promptly.
+   */
+  private scheduleHere(): void {
+    if (this.hereScheduled || this.broken) return;
+    if (!this.jobs.some((j) => j.next < j.tasks.length)) return;
+    this.hereScheduled = true;
+    setImmediate(() => {
+      this.hereScheduled = false;
+      if (this.broken) return;
+      const next = this.take();
+      if (!next) return;
+      const { job, task } = next;
+      let result: ReplicationResult;
+      try {
+        const here = taskAt(job.tasks, task);
+        job.horizons.set(task, here.scenario.horizon);
+        const onClock = job.onResult && ((t: number) => this.progress(job, task, t));
+        result = this.simulateHere(here, onClock);
+      } catch (error) {
+        this.fail(error as Error);
+        return;
+      }
+      this.finished(job, task, result);
+      this.scheduleHere();
+    });
   }
 
   /** One replication in this thread, with the compiled scenario cached; `onClock` sees its clock. */
@@ -138,24 +324,6 @@ export class ReplicationPool {
     return runReplication(compiled, task.seed, task.index, null, watch, task.probes ?? null);
   }
 
-  /** Yields to the event loop between replications, so an interrupt (SIGINT) is handled promptly. */
-  private async runHere(
-    tasks: TaskList,
-    onResult?: ProgressCallback,
-    onTask?: TaskCallback,
-  ): Promise<ReplicationResult[]> {
-    const results = new Array<ReplicationResult>(tasks.length);
-    for (let i = 0; i < tasks.length; i++) {
-      if (i > 0) await nextTurn();
-      const task = taskAt(tasks, i);
-      const onClock = onResult && ((t: number) => onResult(i, tasks.length, t / task.scenario.horizon));
-      results[i] = this.simulateHere(task, onClock);
-      onResult?.(i + 1, tasks.length);
-      onTask?.(i, results[i]);
-    }
-    return results;
-  }
-
   private idOf(scenario: Scenario): number {
     let id = this.ids.get(scenario);
     if (id === undefined) {
@@ -163,122 +331,5 @@ export class ReplicationPool {
       this.ids.set(scenario, id);
     }
     return id;
-  }
-
-  private runInWorkers(
-    tasks: TaskList,
-    onResult?: ProgressCallback,
-    onTask?: TaskCallback,
-  ): Promise<ReplicationResult[]> {
-    // Threads start lazily and stay for later runs (a sweep's batches, precision rounds).
-    const wanted = Math.min(this.size - 1, Math.ceil(tasks.length / IN_FLIGHT));
-    while (this.threads.length < wanted) this.threads.push(new Worker(workerUrl()));
-    const threads = this.threads.slice(0, wanted);
-
-    return new Promise((resolve, reject) => {
-      const results = new Array<ReplicationResult>(tasks.length);
-      const indices = new Map<number, number>();
-      let next = 0;
-      let done = 0;
-      let settled = false;
-      // Simulated share of each task in flight (simulated time over its horizon).
-      const running = new Map<number, number>();
-      // Each task in flight's horizon (a TaskList makes tasks on demand: look each up once).
-      const horizons = new Map<number, number>();
-      const progress = (task: number, simulated: number) => {
-        if (!onResult) return;
-        running.set(task, Math.min(1, simulated / (horizons.get(task) ?? Number.POSITIVE_INFINITY)));
-        onResult(done, tasks.length, inFlight());
-      };
-      const inFlight = () => {
-        let sum = 0;
-        for (const share of running.values()) sum += share;
-        return sum;
-      };
-      const detach: Array<() => void> = [];
-      const finish = (error: Error | null) => {
-        if (settled) return;
-        settled = true;
-        for (const off of detach) off();
-        if (error) {
-          // Tasks may still be in flight on some thread: this pool cannot be reused.
-          this.broken = error;
-          void this.close();
-          reject(error);
-        } else resolve(results);
-      };
-      const send = (thread: Worker) => {
-        if (next >= tasks.length) return;
-        const task = next++;
-        const { scenario, seed, index, probes } = taskAt(tasks, task);
-        // Which task a reply answers, to name its replication if it fails.
-        indices.set(task, index);
-        horizons.set(task, scenario.horizon);
-        const message: TaskMessage = { task, scenarioId: this.idOf(scenario), scenario, seed, index, probes };
-        thread.postMessage(message);
-      };
-      for (const thread of threads) {
-        const onMessage = (reply: WorkerReply) => {
-          if ("error" in reply) {
-            finish(new Error(`replication ${indices.get(reply.task)} failed in a worker: ${reply.error}`));
-            return;
-          }
-          if ("simulated" in reply) {
-            if (!settled) progress(reply.task, reply.simulated);
-            return;
-          }
-          running.delete(reply.task);
-          horizons.delete(reply.task);
-          indices.delete(reply.task);
-          results[reply.task] = reply.result;
-          done++;
-          onResult?.(done, tasks.length, inFlight());
-          // The worker gets its next task before this thread does anything with the result.
-          if (done < tasks.length) send(thread);
-          if (onTask && !settled) {
-            try {
-              onTask(reply.task, reply.result);
-            } catch (error) {
-              finish(error as Error);
-              return;
-            }
-          }
-          if (done === tasks.length) finish(null);
-        };
-        const onError = (error: Error) => finish(error);
-        const onExit = (code: number) => finish(new Error(`a replication worker exited with code ${code}`));
-        thread.on("message", onMessage);
-        thread.on("error", onError);
-        thread.on("exit", onExit);
-        detach.push(() => {
-          thread.off("message", onMessage);
-          thread.off("error", onError);
-          thread.off("exit", onExit);
-        });
-      }
-      for (let k = 0; k < IN_FLIGHT; k++) for (const thread of threads) send(thread);
-      // This thread takes one task at a time, yielding between tasks so that results arriving
-      // from workers are received and their next tasks sent without delay.
-      const simulateHere = () => {
-        if (settled || next >= tasks.length) return;
-        const task = next++;
-        try {
-          const here = taskAt(tasks, task);
-          horizons.set(task, here.scenario.horizon);
-          results[task] = this.simulateHere(here, onResult && ((t) => progress(task, t)));
-          horizons.delete(task);
-          running.delete(task);
-          done++;
-          onResult?.(done, tasks.length, inFlight());
-          onTask?.(task, results[task]);
-        } catch (error) {
-          finish(error as Error);
-          return;
-        }
-        if (done === tasks.length) finish(null);
-        else setImmediate(simulateHere);
-      };
-      setImmediate(simulateHere);
-    });
   }
 }
