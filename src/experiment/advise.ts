@@ -90,6 +90,11 @@ export interface AdviseOptions extends Omit<ExperimentOptions, "precision"> {
   /** Names the scenario in errors. */
   source?: string;
   /**
+   * Called with the own rule's summary and replications as soon as they are final, while the
+   * policy table may still simulate (the CLI draws the run's charts there, beside the simulation).
+   */
+  onOwnRule?: (own: { summary: Summary; results: ReplicationResult[] }) => void;
+  /**
    * Shadow every wait of a grid within one run where the scenario allows it (default true;
    * model/shadow-resends.ts). False runs each wait as a configuration of its own.
    */
@@ -862,11 +867,12 @@ export async function advise(input: AnyScenario, options: AdviseOptions = {}): P
         source,
       );
       const next = { ...settings, pool, priority: 1 };
-      const [operator, retries] = await Promise.all([
-        operatorView(base, main.ownRule, next, part(), source),
-        retryVariants(base).length > 0 ? retryRuns(base, main.ownRule, next, source) : undefined,
-      ]);
+      const operatorRun = operatorView(base, main.ownRule, next, part(), source);
+      const retryRun = retryVariants(base).length > 0 ? retryRuns(base, main.ownRule, next, source) : undefined;
+      // The own rule's summary while the pool simulates the rest.
       const summary = summarise({ ...base, seed, replications: main.advice.replications }, seed, main.ownRule);
+      options.onOwnRule?.({ summary, results: main.ownRule });
+      const [operator, retries] = await Promise.all([operatorRun, retryRun]);
       return { main, operator, retries, summary };
     })();
     const tableParts = policies.slice(1).map((policy, k) => {

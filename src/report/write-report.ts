@@ -19,15 +19,25 @@ export interface ReportOptions {
   advice?: AdviceSection;
 }
 
-/** Every file of the charts and the report, by relative path, rendered in memory. */
-export async function renderReportFiles(
+/** A report's charts, rendered in memory (charts/<name>.vl.json, .svg, .png), before its report.html. */
+export interface RenderedCharts {
+  summary: Summary | null;
+  charts: NamedChart[];
+  files: Map<string, string | Uint8Array>;
+}
+
+/**
+ * Render a run's and/or a sweep's charts. Apart from reportFiles so that `sim advise` can draw
+ * the run's charts while the policy table still simulates (the advice section comes last).
+ */
+export async function renderCharts(
   summary: Summary | null,
   series: readonly TimeseriesRow[],
-  options: ReportOptions = {},
-): Promise<Map<string, string | Uint8Array>> {
+  sweep?: SweepFile,
+): Promise<RenderedCharts> {
   const charts: NamedChart[] = [
     ...(summary ? summaryCharts(summary, series) : []),
-    ...(options.sweep ? sweepCharts(options.sweep) : []),
+    ...(sweep ? sweepCharts(sweep) : []),
   ];
   const files = new Map<string, string | Uint8Array>();
   for (const chart of charts) {
@@ -36,11 +46,31 @@ export async function renderReportFiles(
     files.set(`charts/${chart.name}.svg`, svg);
     files.set(`charts/${chart.name}.png`, png);
   }
+  return { summary, charts, files };
+}
+
+/** The rendered charts' files and report.html, by relative path (`options.sweep` as renderCharts had it). */
+export function reportFiles(rendered: RenderedCharts, options: ReportOptions = {}): Map<string, string | Uint8Array> {
+  const files = new Map(rendered.files);
   files.set(
     "report.html",
-    reportHtml({ summary: summary ?? undefined, sweep: options.sweep, charts, advice: options.advice }),
+    reportHtml({
+      summary: rendered.summary ?? undefined,
+      sweep: options.sweep,
+      charts: rendered.charts,
+      advice: options.advice,
+    }),
   );
   return files;
+}
+
+/** Every file of the charts and the report, by relative path, rendered in memory. */
+export async function renderReportFiles(
+  summary: Summary | null,
+  series: readonly TimeseriesRow[],
+  options: ReportOptions = {},
+): Promise<Map<string, string | Uint8Array>> {
+  return reportFiles(await renderCharts(summary, series, options.sweep), options);
 }
 
 /** Write charts/*.vl.json, charts/*.svg, charts/*.png and report.html for a run. */
