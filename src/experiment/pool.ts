@@ -2,11 +2,12 @@
 // their results in task order. Each replication depends only on (seed, index) (DESIGN §2), so
 // which thread ran it never shows in the results: summaries are byte-identical for any size.
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { CompiledScenario } from "../model/replication.js";
 import type { Scenario } from "../scenario/schema.js";
 import type { ReplicationResult } from "./result.js";
 import { CLOCK_WATCH_EVERY, runReplication } from "./run.js";
+import { takeWorker } from "./worker-threads.js";
 
 /** One replication to simulate. */
 export interface ReplicationTask {
@@ -33,9 +34,9 @@ export interface TaskMessage {
   probes?: readonly number[];
 }
 
-/** A result, an error, or how far a running replication has got (simulated seconds). */
+/** A result (with the milliseconds it took), an error, or how far a running replication has got (simulated seconds). */
 export type WorkerReply =
-  | { task: number; result: ReplicationResult }
+  | { task: number; result: ReplicationResult; ms?: number }
   | { task: number; error: string }
   | { task: number; simulated: number };
 
@@ -53,15 +54,6 @@ export function defaultWorkers(): number {
   return availableParallelism();
 }
 
-/**
- * Worker threads run compiled JavaScript. From dist/ the worker sits beside this module; when
- * this module runs from TypeScript sources (vitest), the built copy in dist/ is used instead.
- */
-function workerUrl(): URL {
-  const here = import.meta.url;
-  return here.endsWith(".ts") ? new URL("../../dist/experiment/worker.js", here) : new URL("./worker.js", here);
-}
-
 function taskAt(tasks: TaskList, i: number): ReplicationTask {
   const task = tasks.at(i);
   if (task === undefined) throw new RangeError(`ReplicationPool: no task ${i} of ${tasks.length}`);
@@ -69,10 +61,16 @@ function taskAt(tasks: TaskList, i: number): ReplicationTask {
 }
 
 /**
- * Two tasks in flight per worker hide the message round trip (a replication takes
- * milliseconds; a result crosses threads in tens of microseconds) without hoarding work.
+ * At least two tasks in flight per worker hide the message round trip (a result crosses threads
+ * in tens of microseconds). But a worker gets its next task only when this thread reads its
+ * reply, and this thread is busy for a while at a time: a replication of its own, a sweep
+ * point's summary, a chart. So a worker holds enough short tasks to cover DEPTH_MS of work (at
+ * most MAX_IN_FLIGHT), or it idles while this thread is busy (12–24 % of a sweep's worker time
+ * with two in flight); long tasks stay at two, so that no worker hoards the last ones.
  */
 const IN_FLIGHT = 2;
+const MAX_IN_FLIGHT = 16;
+const DEPTH_MS = 150;
 
 /** One call of `run`: its tasks, where they stand, and whom to tell. */
 interface Job {
@@ -132,6 +130,8 @@ export class ReplicationPool {
   /** Tasks in flight on worker threads, by message number. */
   private readonly sent = new Map<number, Sent>();
   private nextMessage = 0;
+  /** Moving average of a task's simulation time (ms), 0 before the first: sets each worker's depth. */
+  private taskMs = 0;
   /** This thread's simulation loop is scheduled (setImmediate) or running. */
   private hereScheduled = false;
   private broken: Error | null = null;
@@ -199,7 +199,8 @@ export class ReplicationPool {
     for (const job of this.jobs) waiting += job.tasks.length - job.next;
     const wanted = Math.min(this.size - 1, Math.ceil(waiting / IN_FLIGHT));
     while (this.threads.length < wanted) {
-      const thread = new Worker(workerUrl());
+      // One started early by the `sim` entry point (worker-threads.ts), or a new one.
+      const thread = takeWorker();
       this.threads.push(thread);
       this.inFlight.set(thread, 0);
       thread.on("message", (reply: WorkerReply) => this.received(thread, reply));
@@ -221,8 +222,20 @@ export class ReplicationPool {
     this.scheduleHere();
   }
 
+  /** How many tasks each worker holds: DEPTH_MS of work at the average task time, within [2, 16]. */
+  private depth(): number {
+    if (this.taskMs <= 0) return IN_FLIGHT;
+    return Math.min(MAX_IN_FLIGHT, Math.max(IN_FLIGHT, Math.ceil(DEPTH_MS / this.taskMs) + 1));
+  }
+
+  private timed(ms: number | undefined): void {
+    if (ms === undefined || !(ms >= 0)) return;
+    this.taskMs = this.taskMs === 0 ? ms : 0.8 * this.taskMs + 0.2 * ms;
+  }
+
   private fill(thread: Worker): void {
-    while ((this.inFlight.get(thread) ?? 0) < IN_FLIGHT) {
+    const depth = this.depth();
+    while ((this.inFlight.get(thread) ?? 0) < depth) {
       const next = this.take();
       if (!next) return;
       this.send(thread, next.job, next.task);
@@ -253,6 +266,7 @@ export class ReplicationPool {
     }
     this.sent.delete(reply.task);
     this.inFlight.set(thread, (this.inFlight.get(thread) ?? 1) - 1);
+    this.timed(reply.ms);
     // The worker gets its next task before this thread does anything with the result.
     this.fill(thread);
     this.finished(job, task, reply.result);
@@ -303,7 +317,9 @@ export class ReplicationPool {
         const here = taskAt(job.tasks, task);
         job.horizons.set(task, here.scenario.horizon);
         const onClock = job.onResult && ((t: number) => this.progress(job, task, t));
+        const started = performance.now();
         result = this.simulateHere(here, onClock);
+        this.timed(performance.now() - started);
       } catch (error) {
         this.fail(error as Error);
         return;

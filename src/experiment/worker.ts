@@ -30,10 +30,16 @@ port.on("message", (message: TaskMessage) => {
     },
   };
   try {
-    reply = {
-      task: message.task,
-      result: runReplication(compiledFor(message), message.seed, message.index, null, watch, message.probes ?? null),
-    };
+    const started = performance.now();
+    const result = runReplication(
+      compiledFor(message),
+      message.seed,
+      message.index,
+      null,
+      watch,
+      message.probes ?? null,
+    );
+    reply = { task: message.task, result, ms: performance.now() - started };
   } catch (error) {
     reply = { task: message.task, error: (error as Error).stack ?? String(error) };
   }
