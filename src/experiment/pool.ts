@@ -34,11 +34,17 @@ export interface TaskMessage {
   probes?: readonly number[];
 }
 
+/** A task, or a request to give back up to `reclaim` tasks not started yet. */
+export type PoolMessage = TaskMessage | { reclaim: number };
+
 /** A result (with the milliseconds it took), an error, or how far a running replication has got (simulated seconds). */
 export type WorkerReply =
   | { task: number; result: ReplicationResult; ms?: number }
   | { task: number; error: string }
   | { task: number; simulated: number };
+
+/** What worker.ts posts: a WorkerReply, or the tasks it gives back after a reclaim (never started). */
+export type ThreadReply = WorkerReply | { returned: number[] };
 
 /**
  * Progress: `done` of `total` tasks finished; `running` is how much of the tasks in flight is
@@ -64,13 +70,15 @@ function taskAt(tasks: TaskList, i: number): ReplicationTask {
  * At least two tasks in flight per worker hide the message round trip (a result crosses threads
  * in tens of microseconds). But a worker gets its next task only when this thread reads its
  * reply, and this thread is busy for a while at a time: a replication of its own, a sweep
- * point's summary, a chart. So a worker holds enough short tasks to cover DEPTH_MS of work (at
- * most MAX_IN_FLIGHT), or it idles while this thread is busy (12–24 % of a sweep's worker time
- * with two in flight); long tasks stay at two, so that no worker hoards the last ones.
+ * point's summary, advise's intervals of a curve, a chart. So a worker holds enough short tasks
+ * to cover DEPTH_MS of work (at most MAX_IN_FLIGHT), or it idles while this thread is busy
+ * (12–24 % of a sweep's worker time with two in flight, 45 % of advise's for seconds). When this
+ * thread runs out of tasks while a worker still holds some it has not started, it takes half
+ * of them back (a reclaim), so the depth costs no idle tail at the end of a run.
  */
 const IN_FLIGHT = 2;
-const MAX_IN_FLIGHT = 16;
-const DEPTH_MS = 150;
+const MAX_IN_FLIGHT = 64;
+const DEPTH_MS = 1000;
 
 /** One call of `run`: its tasks, where they stand, and whom to tell. */
 interface Job {
@@ -81,6 +89,8 @@ interface Job {
   readonly results: ReplicationResult[];
   /** The next task to hand out. */
   next: number;
+  /** Tasks a worker gave back unstarted (reclaim): handed out again before `next`. */
+  readonly returned: number[];
   done: number;
   readonly onResult?: ProgressCallback;
   readonly onTask?: TaskCallback;
@@ -134,6 +144,8 @@ export class ReplicationPool {
   private taskMs = 0;
   /** This thread's simulation loop is scheduled (setImmediate) or running. */
   private hereScheduled = false;
+  /** Workers asked to give back tasks, whose answer has not come. */
+  private readonly reclaiming = new Set<Worker>();
   private broken: Error | null = null;
 
   constructor(workers: number = defaultWorkers()) {
@@ -159,6 +171,7 @@ export class ReplicationPool {
         order: this.jobCount++,
         results: new Array<ReplicationResult>(tasks.length),
         next: 0,
+        returned: [],
         done: 0,
         onResult,
         onTask,
@@ -196,23 +209,42 @@ export class ReplicationPool {
   /** Threads start lazily, as many as the tasks waiting can keep busy, and stay for later runs. */
   private startThreads(): void {
     let waiting = 0;
-    for (const job of this.jobs) waiting += job.tasks.length - job.next;
+    for (const job of this.jobs) waiting += job.tasks.length - job.next + job.returned.length;
     const wanted = Math.min(this.size - 1, Math.ceil(waiting / IN_FLIGHT));
     while (this.threads.length < wanted) {
       // One started early by the `sim` entry point (worker-threads.ts), or a new one.
       const thread = takeWorker();
       this.threads.push(thread);
       this.inFlight.set(thread, 0);
-      thread.on("message", (reply: WorkerReply) => this.received(thread, reply));
+      thread.on("message", (reply: ThreadReply) => this.received(thread, reply));
       thread.on("error", (error: Error) => this.fail(error));
       thread.on("exit", (code: number) => this.fail(new Error(`a replication worker exited with code ${code}`)));
     }
   }
 
   /** The next task to hand out, from the first job (by priority) that has one. */
-  private take(): { job: Job; task: number } | null {
-    for (const job of this.jobs) if (job.next < job.tasks.length) return { job, task: job.next++ };
+  /** The next task, by priority; tasks a worker gave back go to this thread only (`here`). */
+  private take(here: boolean): { job: Job; task: number } | null {
+    for (const job of this.jobs) {
+      const back = here ? job.returned.pop() : undefined;
+      if (back !== undefined) return { job, task: back };
+      if (job.next < job.tasks.length) return { job, task: job.next++ };
+    }
     return null;
+  }
+
+  private hasWork(): boolean {
+    return this.jobs.some((j) => j.returned.length > 0 || j.next < j.tasks.length);
+  }
+
+  /** Out of tasks here: ask each worker holding two or more not yet started for half of them back. */
+  private reclaim(): void {
+    for (const thread of this.threads) {
+      const held = this.inFlight.get(thread) ?? 0;
+      if (held < 3 || this.reclaiming.has(thread)) continue;
+      this.reclaiming.add(thread);
+      thread.postMessage({ reclaim: Math.floor((held - 1) / 2) } satisfies PoolMessage);
+    }
   }
 
   /** Fill every worker up to IN_FLIGHT, and make sure this thread simulates while work remains. */
@@ -236,7 +268,7 @@ export class ReplicationPool {
   private fill(thread: Worker): void {
     const depth = this.depth();
     while ((this.inFlight.get(thread) ?? 0) < depth) {
-      const next = this.take();
+      const next = this.take(false);
       if (!next) return;
       this.send(thread, next.job, next.task);
     }
@@ -252,7 +284,20 @@ export class ReplicationPool {
     thread.postMessage(message);
   }
 
-  private received(thread: Worker, reply: WorkerReply): void {
+  private received(thread: Worker, reply: ThreadReply): void {
+    if ("returned" in reply) {
+      this.reclaiming.delete(thread);
+      for (const id of reply.returned) {
+        const back = this.sent.get(id);
+        if (!back) continue;
+        this.sent.delete(id);
+        this.inFlight.set(thread, (this.inFlight.get(thread) ?? 1) - 1);
+        back.job.horizons.delete(back.task);
+        back.job.returned.push(back.task);
+      }
+      this.scheduleHere();
+      return;
+    }
     const sent = this.sent.get(reply.task);
     if (!sent || this.broken) return;
     const { job, task } = sent;
@@ -304,13 +349,19 @@ export class ReplicationPool {
    */
   private scheduleHere(): void {
     if (this.hereScheduled || this.broken) return;
-    if (!this.jobs.some((j) => j.next < j.tasks.length)) return;
+    if (!this.hasWork()) {
+      this.reclaim();
+      return;
+    }
     this.hereScheduled = true;
     setImmediate(() => {
       this.hereScheduled = false;
       if (this.broken) return;
-      const next = this.take();
-      if (!next) return;
+      const next = this.take(true);
+      if (!next) {
+        this.reclaim();
+        return;
+      }
       const { job, task } = next;
       let result: ReplicationResult;
       try {

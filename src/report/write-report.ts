@@ -41,6 +41,10 @@ export async function renderCharts(
   ];
   const files = new Map<string, string | Uint8Array>();
   for (const chart of charts) {
+    // A turn of the event loop between charts: vega's awaits settle as microtasks, so without it
+    // the charts draw in one block, and worker threads waiting for their next replication (sim
+    // advise draws these while the policy table simulates) would wait for all of them.
+    await new Promise((resolve) => setImmediate(resolve));
     const { svg, png } = await renderChart(chart.spec);
     files.set(`charts/${chart.name}.vl.json`, `${JSON.stringify(chart.spec, null, 2)}\n`);
     files.set(`charts/${chart.name}.svg`, svg);
