@@ -222,11 +222,14 @@ export class ReplicationPool {
     }
   }
 
-  /** The next task to hand out, from the first job (by priority) that has one. */
-  /** The next task, by priority; tasks a worker gave back go to this thread only (`here`). */
-  private take(here: boolean): { job: Job; task: number } | null {
+  /**
+   * The next task, by priority. Tasks a worker gave back go to this thread first; a worker takes
+   * them (`returned`) only when it is down to fewer than two, as when this thread is slower than
+   * it (it also summarises and draws): no thread then idles while the other holds work.
+   */
+  private take(returned: boolean): { job: Job; task: number } | null {
     for (const job of this.jobs) {
-      const back = here ? job.returned.pop() : undefined;
+      const back = returned ? job.returned.pop() : undefined;
       if (back !== undefined) return { job, task: back };
       if (job.next < job.tasks.length) return { job, task: job.next++ };
     }
@@ -268,7 +271,8 @@ export class ReplicationPool {
   private fill(thread: Worker): void {
     const depth = this.depth();
     while ((this.inFlight.get(thread) ?? 0) < depth) {
-      const next = this.take(false);
+      const held = this.inFlight.get(thread) ?? 0;
+      const next = this.take(held < IN_FLIGHT);
       if (!next) return;
       this.send(thread, next.job, next.task);
     }
@@ -295,7 +299,7 @@ export class ReplicationPool {
         back.job.horizons.delete(back.task);
         back.job.returned.push(back.task);
       }
-      this.scheduleHere();
+      this.dispatch();
       return;
     }
     const sent = this.sent.get(reply.task);
