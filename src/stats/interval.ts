@@ -156,8 +156,38 @@ export function bootstrapQuantile(y: ArrayLike<number>, x: ArrayLike<number>, ra
     }
     ts[b] = Math.abs(r - ratio) / Math.max(Math.sqrt((ss * n) / (n - 1)) / sx, floor);
   }
-  ts.sort();
-  return ts[Math.round(0.95 * (RESAMPLES + 1)) - 1];
+  return orderStatistic(ts, Math.round(0.95 * (RESAMPLES + 1)) - 1);
+}
+
+/**
+ * The value `a.sort()[k]` would hold, found by Hoare's selection (partitioning only the side
+ * that holds k: linear time, a tenth of sorting 999 values); reorders `a`. For numbers without
+ * NaN (±Infinity and repeats are fine).
+ */
+export function orderStatistic(a: Float64Array, k: number): number {
+  if (!(Number.isInteger(k) && k >= 0 && k < a.length)) throw new RangeError(`orderStatistic: no element ${k}`);
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const pivot = a[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
 }
 
 /**

@@ -7,6 +7,7 @@ import {
   meanEstimate,
   mulberry32,
   NON_NEGATIVE,
+  orderStatistic,
   PROPORTION,
   RESAMPLES,
   ratioEstimate,
@@ -171,5 +172,22 @@ describe("bootstrapQuantile", () => {
       const se = 0.01 + draw() * 0.05;
       expect(bootstrapQuantile(y, x, ratio, se)).toBe(reference(y, x, ratio, se));
     }
+  });
+});
+
+describe("orderStatistic", () => {
+  it("is the k-th value of the sorted array, with repeats and infinities", () => {
+    const draw = mulberry32(5);
+    for (let c = 0; c < 200; c++) {
+      const n = 1 + Math.floor(draw() * 300);
+      const a = Float64Array.from({ length: n }, () => {
+        const u = draw();
+        return u < 0.1 ? Number.POSITIVE_INFINITY : u < 0.3 ? Math.floor(u * 10) : u;
+      });
+      const sorted = a.slice().sort();
+      const k = Math.floor(draw() * n);
+      expect(orderStatistic(a.slice(), k)).toBe(sorted[k]);
+    }
+    expect(() => orderStatistic(new Float64Array(3), 3)).toThrow(RangeError);
   });
 });
