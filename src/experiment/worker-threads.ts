@@ -73,9 +73,7 @@ export function workersWanted(argv: readonly string[]): number {
   const command = argv.find((a) => !a.startsWith("-"));
   if (command === undefined || !POOLED.has(command)) return 0;
   if (argv.some((a) => a === "--help" || a === "-h" || a === "--version")) return 0;
-  if (argv.some((a) => a === "--attempts" || a === "--maillog" || a.startsWith("--maillog=") || a === "--shard")) {
-    return 0;
-  }
+  if (argv.some((a) => a === "--attempts" || a === "--maillog" || a.startsWith("--maillog="))) return 0;
   let workers = availableParallelism();
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];

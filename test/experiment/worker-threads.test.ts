@@ -15,6 +15,8 @@ describe("workersWanted", () => {
     expect(workersWanted(["advise", "s.json", "-w", "1"])).toBe(0);
     expect(workersWanted(["run", "s.json"])).toBe(availableParallelism() - 1);
     expect(workersWanted(["compare", "a.json", "b.json", "--workers", "4"])).toBe(3);
+    // A shard runs its replications on the pool too.
+    expect(workersWanted(["run", "s.json", "--shard", "0/3", "--workers", "2"])).toBe(1);
   });
 
   it("is 0 for other commands, help, a bad --workers (the CLI refuses it) and runs kept in this thread", () => {
