@@ -857,7 +857,10 @@ export async function advise(input: AnyScenario, options: AdviseOptions = {}): P
     // needs its replication count (the health check, the retry variants), then the table's
     // policies in order. Each part's results depend on its seed and indices only, not on
     // what ran beside it, so the numbers are those of running the parts one after another.
-    const ownPart = (async () => {
+    // The page's pool (web/pool.ts, swapped in by scripts/build-web.mjs) runs one call at a
+    // time: there the parts run one after another, with the same numbers.
+    const sideBySide = (pool as { concurrent?: boolean }).concurrent === true;
+    const ownPart = async () => {
       const main = await adviseOnPolicy(
         base,
         gridFor(base, true),
@@ -867,20 +870,34 @@ export async function advise(input: AnyScenario, options: AdviseOptions = {}): P
         source,
       );
       const next = { ...settings, pool, priority: 1 };
-      const operatorRun = operatorView(base, main.ownRule, next, part(), source);
-      const retryRun = retryVariants(base).length > 0 ? retryRuns(base, main.ownRule, next, source) : undefined;
+      const operatorRun = () => operatorView(base, main.ownRule, next, part(), source);
+      const retryRun = () => (retryVariants(base).length > 0 ? retryRuns(base, main.ownRule, next, source) : undefined);
+      const operatorStarted = sideBySide ? operatorRun() : undefined;
+      const retryStarted = sideBySide ? retryRun() : undefined;
       // The own rule's summary while the pool simulates the rest.
       const summary = summarise({ ...base, seed, replications: main.advice.replications }, seed, main.ownRule);
       options.onOwnRule?.({ summary, results: main.ownRule });
-      const [operator, retries] = await Promise.all([operatorRun, retryRun]);
+      const operator = await (operatorStarted ?? operatorRun());
+      const retries = await (sideBySide ? retryStarted : retryRun());
       return { main, operator, retries, summary };
-    })();
-    const tableParts = policies.slice(1).map((policy, k) => {
+    };
+    const tablePart = (policy: Policy, k: number) => {
       const other = withPolicy(base, policy, `${source} (pool.balancer.policy=${policy})`);
       const settingsK = { ...tableSettings, pool, priority: 2 + k };
       return adviseOnPolicy(other, gridFor(other, false), false, settingsK, part(), source);
-    });
-    const [{ main, operator, retries, summary }, ...others] = await Promise.all([ownPart, ...tableParts]);
+    };
+    let ownResult: Awaited<ReturnType<typeof ownPart>>;
+    let others: Array<Awaited<ReturnType<typeof tablePart>>>;
+    if (sideBySide) {
+      const [first, ...rest] = await Promise.all([ownPart(), ...policies.slice(1).map(tablePart)]);
+      ownResult = first as Awaited<ReturnType<typeof ownPart>>;
+      others = rest as Array<Awaited<ReturnType<typeof tablePart>>>;
+    } else {
+      ownResult = await ownPart();
+      others = [];
+      for (const [k, policy] of policies.slice(1).entries()) others.push(await tablePart(policy, k));
+    }
+    const { main, operator, retries, summary } = ownResult;
     const table: PolicyAdvice[] = [main.advice, ...others.map((o) => o.advice)];
     const own = main.advice;
     const advice: Advice = {
