@@ -12,6 +12,7 @@ import {
   type PrecisionTargets,
   precisionProblem,
 } from "../experiment/precision.js";
+import type { Metric } from "../experiment/result.js";
 import { PARTIAL_FORMAT, type PartialFile, type ShardSpec } from "../experiment/shard.js";
 import { UsageError } from "./io.js";
 import { checkFileTarget, writeFileWhole } from "./output-folder.js";
@@ -202,15 +203,35 @@ export function partialNote(partial: PartialFile, file: string): string {
 }
 
 /** `precision: 137 replications; resendFailure ±0.00497 (target 0.005)`. */
+/** Why a metric can have no observation at all (its denominator never happened). */
+const UNOBSERVED: Partial<Record<Metric, string>> = {
+  resendFailure: "nothing was resent",
+  firstAttemptFailure: "no message was sent",
+  messageFailure: "no message was sent",
+  bounceRate: "no message was sent",
+  attemptsPerMessage: "no message was sent",
+  deliveryDelayMean: "nothing was delivered",
+  deliveryDelayP50: "nothing was delivered",
+  deliveryDelayP90: "nothing was delivered",
+  deliveryDelayP99: "nothing was delivered",
+};
+
 export function precisionNote(report: PrecisionReport): string {
   const widths = Object.entries(report.targets)
     .map(([metric, target]) => {
+      if (report.unobserved?.includes(metric as Metric)) {
+        const why = UNOBSERVED[metric as Metric] ?? "never defined";
+        return `${metric}: no observations in any replication (${why}), nothing to make precise (target ${target})`;
+      }
       const h = report.halfWidths[metric as keyof PrecisionTargets];
       return `${metric} ±${h === null || h === undefined ? "?" : Number(h.toPrecision(3))} (target ${target})`;
     })
     .join(", ");
-  const how = report.reached
-    ? `${report.replications} replications to reach the targets`
-    : `targets NOT reached after ${report.replications} replications (--max-replications)`;
+  const nothing = Object.keys(report.targets).every((m) => report.unobserved?.includes(m as Metric));
+  const how = nothing
+    ? `stopped at ${report.replications} replications, the fewest the rule runs`
+    : report.reached
+      ? `${report.replications} replications to reach the targets`
+      : `targets NOT reached after ${report.replications} replications (--max-replications)`;
   return `precision: ${how}; ${widths}`;
 }

@@ -90,6 +90,11 @@ export interface AdviseOptions extends Omit<ExperimentOptions, "precision"> {
   /** Names the scenario in errors. */
   source?: string;
   /**
+   * Called with the own rule's summary and replications as soon as they are final, while the
+   * policy table may still simulate (the CLI draws the run's charts there, beside the simulation).
+   */
+  onOwnRule?: (own: { summary: Summary; results: ReplicationResult[] }) => void;
+  /**
    * Shadow every wait of a grid within one run where the scenario allows it (default true;
    * model/shadow-resends.ts). False runs each wait as a configuration of its own.
    */
@@ -450,9 +455,34 @@ function withFixedWait(base: Scenario, delay: number, source: string): Scenario 
   return applyPoint(base, [AFTER], [delay], `${source} (resend.after=${delay}s)`);
 }
 
+/**
+ * One part's progress (a policy's curve, the health check): advise runs its parts side by side,
+ * and the bar shows the sum over parts of replications done and planned so far.
+ */
 interface Progress {
-  done: number;
   report: (done: number, total: number) => void;
+}
+
+/** Progress parts whose reports add up into advise's onProgress. */
+function progressParts(onProgress: ((done: number, total: number) => void) | undefined): () => Progress {
+  const parts: Array<{ done: number; total: number }> = [];
+  return () => {
+    const part = { done: 0, total: 0 };
+    parts.push(part);
+    return {
+      report(done, total) {
+        part.done = done;
+        part.total = total;
+        let d = 0;
+        let t = 0;
+        for (const p of parts) {
+          d += p.done;
+          t += p.total;
+        }
+        onProgress?.(d, t);
+      },
+    };
+  };
 }
 
 /** A shadowed run's own rule disagreed with the real run: the waits are run one by one instead. */
@@ -525,7 +555,7 @@ const DELAY_SLACK = 1e-9;
 async function shadowAgrees(
   scenario: Scenario,
   grid: DelayGrid,
-  options: { seed: number; pool: ReplicationPool },
+  options: { seed: number; pool: ReplicationPool; priority?: number },
   source: string,
 ): Promise<boolean> {
   const positive = grid.delays.filter((d) => d > 0);
@@ -536,7 +566,7 @@ async function shadowAgrees(
     { scenario, seed, index: 0, probes: grid.delays },
     ...checked.map((d) => ({ scenario: withFixedWait(scenario, d, source), seed, index: 0 })),
   ];
-  const [probed, ...real] = await options.pool.run(tasks);
+  const [probed, ...real] = await options.pool.run(tasks, undefined, undefined, options.priority);
   let views: ReplicationResult[];
   try {
     views = shadowViews(probed);
@@ -588,7 +618,6 @@ async function adviseOnPolicy(
     options.shadow !== false &&
     shadowProblem(new CompiledScenario(scenario)) === null &&
     (await shadowAgrees(scenario, grid, options, source));
-  const before = progress.done;
   const runGrid = (shadow: boolean) => {
     const configs = shadow ? [scenario] : [...grid.delays.map((d) => withFixedWait(scenario, d, source)), scenario];
     return runConfigurations(configs, {
@@ -596,7 +625,8 @@ async function adviseOnPolicy(
       replications: options.replications,
       pool: options.pool,
       precision: options.precision,
-      onProgress: (done, total) => progress.report(before + done, before + total),
+      priority: options.priority,
+      onProgress: (done, total) => progress.report(done, total),
       ...(shadow ? { probes: grid.delays, expand: { width: grid.delays.length + 1, of: shadowViews } } : {}),
     });
   };
@@ -611,7 +641,7 @@ async function adviseOnPolicy(
     run = await runGrid(false);
   }
   const configs = method === "shadow-resends" ? 1 : grid.delays.length + 1;
-  progress.done = before + run.replications * configs;
+  progress.report(run.replications * configs, run.replications * configs);
   const ownRule = run.results[run.results.length - 1];
   const curve = analyseCurve(grid, run.results.slice(0, -1), ownRule, options.tolerance);
   return {
@@ -687,14 +717,13 @@ async function operatorView(
     [inScenario ? null : { checkEvery }],
     `${source} (pool.avoidListed)`,
   );
-  const before = progress.done;
   const run = await runConfigurations([variant], {
     seed: options.seed,
     replications: ownRule.length,
     pool: options.pool,
-    onProgress: (done, total) => progress.report(before + done, before + total),
+    priority: options.priority,
+    onProgress: (done, total) => progress.report(done, total),
   });
-  progress.done = before + ownRule.length;
   const other = run.results[0];
   const without = inScenario ? other : ownRule;
   const withCheck = inScenario ? ownRule : other;
@@ -821,18 +850,55 @@ export async function advise(input: AnyScenario, options: AdviseOptions = {}): P
   checkExperimentBudget(new Array<Scenario>(configs).fill(base0), Math.max(settings.replications, most), options);
 
   return withPool(options, async (pool) => {
-    const progress: Progress = { done: 0, report: (done, total) => options.onProgress?.(done, total) };
-    const run = { ...settings, pool };
-    const tableRun = { ...tableSettings, pool };
+    const part = progressParts(options.onProgress);
     const base = withoutSweep(scenario);
-    const main = await adviseOnPolicy(base, gridFor(base, true), true, run, progress, source);
-    const table: PolicyAdvice[] = [main.advice];
-    for (const policy of policies.slice(1)) {
+    // Every part runs side by side on the pool, so no thread idles while one curve waits for
+    // its next batch or one policy's runs end: the own curve first (priority 0), then what
+    // needs its replication count (the health check, the retry variants), then the table's
+    // policies in order. Each part's results depend on its seed and indices only, not on
+    // what ran beside it, so the numbers are those of running the parts one after another.
+    // The page's pool (web/pool.ts, swapped in by scripts/build-web.mjs) runs one call at a
+    // time: there the parts run one after another, with the same numbers.
+    const sideBySide = (pool as { concurrent?: boolean }).concurrent === true;
+    const ownPart = async () => {
+      const main = await adviseOnPolicy(
+        base,
+        gridFor(base, true),
+        true,
+        { ...settings, pool, priority: 0 },
+        part(),
+        source,
+      );
+      const next = { ...settings, pool, priority: 1 };
+      const operatorRun = () => operatorView(base, main.ownRule, next, part(), source);
+      const retryRun = () => (retryVariants(base).length > 0 ? retryRuns(base, main.ownRule, next, source) : undefined);
+      const operatorStarted = sideBySide ? operatorRun() : undefined;
+      const retryStarted = sideBySide ? retryRun() : undefined;
+      // The own rule's summary while the pool simulates the rest.
+      const summary = summarise({ ...base, seed, replications: main.advice.replications }, seed, main.ownRule);
+      options.onOwnRule?.({ summary, results: main.ownRule });
+      const operator = await (operatorStarted ?? operatorRun());
+      const retries = await (sideBySide ? retryStarted : retryRun());
+      return { main, operator, retries, summary };
+    };
+    const tablePart = (policy: Policy, k: number) => {
       const other = withPolicy(base, policy, `${source} (pool.balancer.policy=${policy})`);
-      table.push((await adviseOnPolicy(other, gridFor(other, false), false, tableRun, progress, source)).advice);
+      const settingsK = { ...tableSettings, pool, priority: 2 + k };
+      return adviseOnPolicy(other, gridFor(other, false), false, settingsK, part(), source);
+    };
+    let ownResult: Awaited<ReturnType<typeof ownPart>>;
+    let others: Array<Awaited<ReturnType<typeof tablePart>>>;
+    if (sideBySide) {
+      const [first, ...rest] = await Promise.all([ownPart(), ...policies.slice(1).map(tablePart)]);
+      ownResult = first as Awaited<ReturnType<typeof ownPart>>;
+      others = rest as Array<Awaited<ReturnType<typeof tablePart>>>;
+    } else {
+      ownResult = await ownPart();
+      others = [];
+      for (const [k, policy] of policies.slice(1).entries()) others.push(await tablePart(policy, k));
     }
-    const operator = await operatorView(base, main.ownRule, run, progress, source);
-    const retries = retryVariants(base).length > 0 ? await retryRuns(base, main.ownRule, run, source) : undefined;
+    const { main, operator, retries, summary } = ownResult;
+    const table: PolicyAdvice[] = [main.advice, ...others.map((o) => o.advice)];
     const own = main.advice;
     const advice: Advice = {
       tool: { name: "relaysim", version: VERSION },
@@ -861,7 +927,6 @@ export async function advise(input: AnyScenario, options: AdviseOptions = {}): P
       operator,
       ...(retries === undefined ? {} : { retries }),
     };
-    const summary = summarise({ ...base, seed, replications: own.replications }, seed, main.ownRule);
     return { advice, own: { summary, results: main.ownRule } };
   });
 }
@@ -878,6 +943,7 @@ async function retryRuns(
     seed: options.seed,
     replications: ownRule.length,
     pool: options.pool,
+    priority: options.priority,
   });
   return retryView(base, ownRule, run.results);
 }

@@ -45,6 +45,11 @@ export interface ExperimentOptions {
   onConfiguration?: (configuration: number, results: ReplicationResult[]) => void;
   /** The caller will draw a run's charts: the budget limits their rows (the CLI's default). */
   charts?: boolean;
+  /**
+   * Among experiments running side by side on one pool (advise's curves), the lowest is served
+   * first (ReplicationPool.run); default 0.
+   */
+  priority?: number;
 }
 
 /** How runConfigurations reads each replication: as itself, or as several (advise's shadowed waits). */
@@ -144,6 +149,7 @@ export async function runConfigurations(
         tasksFor(configs, seed, from, to, options.probes),
         (done, _, running) => options.onProgress?.(doneBefore + done, total, running),
         onTask,
+        options.priority,
       );
       configs.forEach((_, c) => {
         for (let k = c * per; k < (c + 1) * per; k++) {

@@ -2,16 +2,12 @@
 // their results in task order. Each replication depends only on (seed, index) (DESIGN §2), so
 // which thread ran it never shows in the results: summaries are byte-identical for any size.
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import { CompiledScenario } from "../model/replication.js";
 import type { Scenario } from "../scenario/schema.js";
 import type { ReplicationResult } from "./result.js";
 import { CLOCK_WATCH_EVERY, runReplication } from "./run.js";
-
-/** Resolves on a later turn of the event loop (after pending I/O and signal handlers). */
-export function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
+import { takeWorker } from "./worker-threads.js";
 
 /** One replication to simulate. */
 export interface ReplicationTask {
@@ -38,11 +34,17 @@ export interface TaskMessage {
   probes?: readonly number[];
 }
 
-/** A result, an error, or how far a running replication has got (simulated seconds). */
+/** A task, or a request to give back up to `reclaim` tasks not started yet. */
+export type PoolMessage = TaskMessage | { reclaim: number };
+
+/** A result (with the milliseconds it took), an error, or how far a running replication has got (simulated seconds). */
 export type WorkerReply =
-  | { task: number; result: ReplicationResult }
+  | { task: number; result: ReplicationResult; ms?: number }
   | { task: number; error: string }
   | { task: number; simulated: number };
+
+/** What worker.ts posts: a WorkerReply, or the tasks it gives back after a reclaim (never started). */
+export type ThreadReply = WorkerReply | { returned: number[] };
 
 /**
  * Progress: `done` of `total` tasks finished; `running` is how much of the tasks in flight is
@@ -58,15 +60,6 @@ export function defaultWorkers(): number {
   return availableParallelism();
 }
 
-/**
- * Worker threads run compiled JavaScript. From dist/ the worker sits beside this module; when
- * this module runs from TypeScript sources (vitest), the built copy in dist/ is used instead.
- */
-function workerUrl(): URL {
-  const here = import.meta.url;
-  return here.endsWith(".ts") ? new URL("../../dist/experiment/worker.js", here) : new URL("./worker.js", here);
-}
-
 function taskAt(tasks: TaskList, i: number): ReplicationTask {
   const task = tasks.at(i);
   if (task === undefined) throw new RangeError(`ReplicationPool: no task ${i} of ${tasks.length}`);
@@ -74,24 +67,87 @@ function taskAt(tasks: TaskList, i: number): ReplicationTask {
 }
 
 /**
- * Two tasks in flight per worker hide the message round trip (a replication takes
- * milliseconds; a result crosses threads in tens of microseconds) without hoarding work.
+ * At least two tasks in flight per worker hide the message round trip (a result crosses threads
+ * in tens of microseconds). But a worker gets its next task only when this thread reads its
+ * reply, and this thread is busy for a while at a time: a replication of its own, a sweep
+ * point's summary, advise's intervals of a curve, a chart. So a worker holds enough short tasks
+ * to cover DEPTH_MS of work (at most MAX_IN_FLIGHT), or it idles while this thread is busy
+ * (12–24 % of a sweep's worker time with two in flight, 45 % of advise's for seconds). When this
+ * thread runs out of tasks while a worker still holds some it has not started, it takes half
+ * of them back (a reclaim), so the depth costs no idle tail at the end of a run.
  */
 const IN_FLIGHT = 2;
+const MAX_IN_FLIGHT = 64;
+const DEPTH_MS = 1000;
+
+/** One call of `run`: its tasks, where they stand, and whom to tell. */
+interface Job {
+  readonly tasks: TaskList;
+  readonly priority: number;
+  /** Order of arrival, to break priority ties (first come, first served). */
+  readonly order: number;
+  readonly results: ReplicationResult[];
+  /** The next task to hand out. */
+  next: number;
+  /** Tasks a worker gave back unstarted (reclaim): handed out again before `next`. */
+  readonly returned: number[];
+  done: number;
+  readonly onResult?: ProgressCallback;
+  readonly onTask?: TaskCallback;
+  /** Simulated share of each of its tasks in flight, and their horizons (looked up once). */
+  readonly running: Map<number, number>;
+  readonly horizons: Map<number, number>;
+  readonly resolve: (results: ReplicationResult[]) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** A task handed to a worker thread: which job and which of its tasks. */
+interface Sent {
+  job: Job;
+  task: number;
+  /** The replication index, to name it if it fails. */
+  index: number;
+  thread: Worker;
+}
+
+function inFlightShare(job: Job): number {
+  let sum = 0;
+  for (const share of job.running.values()) sum += share;
+  return sum;
+}
 
 /**
  * N simulating threads are this thread and N − 1 workers. This thread starts simulating at
  * once while the workers boot (loading modules takes a few hundred ms), and a worker's JIT
  * warm-up is not paid for a thread that is already warm: both matter on few cores.
+ *
+ * Several `run` calls may be in progress at once (advise runs its policies' curves side by
+ * side): their tasks share the threads, lowest `priority` first, then first come first served,
+ * so no thread waits for one curve's batch to end while another curve has work. Each call's
+ * results come back in its own task order and depend only on its tasks (DESIGN §2), never on
+ * what else ran beside them.
  */
 export class ReplicationPool {
   /** Number of threads that simulate, this one included: 1 means no workers. */
   readonly size: number;
+  /** Several `run` calls may be in progress at once (the page's pool, web/pool.ts, runs one at a time). */
+  readonly concurrent = true;
   private readonly threads: Worker[] = [];
+  private readonly inFlight = new Map<Worker, number>();
   private readonly ids = new WeakMap<Scenario, number>();
   private readonly compiledHere = new WeakMap<Scenario, CompiledScenario>();
   private nextId = 0;
-  private busy = false;
+  private jobs: Job[] = [];
+  private jobCount = 0;
+  /** Tasks in flight on worker threads, by message number. */
+  private readonly sent = new Map<number, Sent>();
+  private nextMessage = 0;
+  /** Moving average of a task's simulation time (ms), 0 before the first: sets each worker's depth. */
+  private taskMs = 0;
+  /** This thread's simulation loop is scheduled (setImmediate) or running. */
+  private hereScheduled = false;
+  /** Workers asked to give back tasks, whose answer has not come. */
+  private readonly reclaiming = new Set<Worker>();
   private broken: Error | null = null;
 
   constructor(workers: number = defaultWorkers()) {
@@ -105,26 +161,229 @@ export class ReplicationPool {
    * Simulate the tasks and return their results in task order; `onResult` after each (progress),
    * and `onTask` with each result as it arrives, after the thread that ran it has its next task:
    * work done there (a sweep point's summary) overlaps the simulation instead of following it.
+   * `priority`: among calls in progress at once, the lowest is served first (default 0).
    */
-  async run(tasks: TaskList, onResult?: ProgressCallback, onTask?: TaskCallback): Promise<ReplicationResult[]> {
-    if (this.broken) throw this.broken;
-    if (this.busy) throw new Error("ReplicationPool.run: the pool is already running tasks");
-    if (tasks.length === 0) return [];
-    this.busy = true;
-    try {
-      return this.size === 1
-        ? await this.runHere(tasks, onResult, onTask)
-        : await this.runInWorkers(tasks, onResult, onTask);
-    } finally {
-      this.busy = false;
-    }
+  run(tasks: TaskList, onResult?: ProgressCallback, onTask?: TaskCallback, priority = 0): Promise<ReplicationResult[]> {
+    if (this.broken) return Promise.reject(this.broken);
+    if (tasks.length === 0) return Promise.resolve([]);
+    return new Promise((resolve, reject) => {
+      const job: Job = {
+        tasks,
+        priority,
+        order: this.jobCount++,
+        results: new Array<ReplicationResult>(tasks.length),
+        next: 0,
+        returned: [],
+        done: 0,
+        onResult,
+        onTask,
+        running: new Map(),
+        horizons: new Map(),
+        resolve,
+        reject,
+      };
+      this.jobs.push(job);
+      this.jobs.sort((a, b) => a.priority - b.priority || a.order - b.order);
+      this.startThreads();
+      this.dispatch();
+    });
   }
 
   /** Stop the worker threads. The pool cannot be used afterwards. */
   async close(): Promise<void> {
-    this.broken ??= new Error("ReplicationPool: closed");
+    this.fail(new Error("ReplicationPool: closed"));
     const threads = this.threads.splice(0);
     await Promise.all(threads.map((t) => t.terminate()));
+  }
+
+  /** Break the pool: every call in progress rejects, and later ones too. */
+  private fail(error: Error): void {
+    if (this.broken) return;
+    this.broken = error;
+    const jobs = this.jobs;
+    this.jobs = [];
+    this.sent.clear();
+    for (const job of jobs) job.reject(error);
+    // Tasks may still be in flight on some thread: this pool cannot be reused.
+    if (error.message !== "ReplicationPool: closed") void this.close();
+  }
+
+  /** Threads start lazily, as many as the tasks waiting can keep busy, and stay for later runs. */
+  private startThreads(): void {
+    let waiting = 0;
+    for (const job of this.jobs) waiting += job.tasks.length - job.next + job.returned.length;
+    const wanted = Math.min(this.size - 1, Math.ceil(waiting / IN_FLIGHT));
+    while (this.threads.length < wanted) {
+      // One started early by the `sim` entry point (worker-threads.ts), or a new one.
+      const thread = takeWorker();
+      this.threads.push(thread);
+      this.inFlight.set(thread, 0);
+      thread.on("message", (reply: ThreadReply) => this.received(thread, reply));
+      thread.on("error", (error: Error) => this.fail(error));
+      thread.on("exit", (code: number) => this.fail(new Error(`a replication worker exited with code ${code}`)));
+    }
+  }
+
+  /**
+   * The next task, by priority. Tasks a worker gave back go to this thread first; a worker takes
+   * them (`returned`) only when it is down to fewer than two, as when this thread is slower than
+   * it (it also summarises and draws): no thread then idles while the other holds work.
+   */
+  private take(returned: boolean): { job: Job; task: number } | null {
+    for (const job of this.jobs) {
+      const back = returned ? job.returned.pop() : undefined;
+      if (back !== undefined) return { job, task: back };
+      if (job.next < job.tasks.length) return { job, task: job.next++ };
+    }
+    return null;
+  }
+
+  private hasWork(): boolean {
+    return this.jobs.some((j) => j.returned.length > 0 || j.next < j.tasks.length);
+  }
+
+  /** Out of tasks here: ask each worker holding two or more not yet started for half of them back. */
+  private reclaim(): void {
+    for (const thread of this.threads) {
+      const held = this.inFlight.get(thread) ?? 0;
+      if (held < 3 || this.reclaiming.has(thread)) continue;
+      this.reclaiming.add(thread);
+      thread.postMessage({ reclaim: Math.floor((held - 1) / 2) } satisfies PoolMessage);
+    }
+  }
+
+  /** Fill every worker up to IN_FLIGHT, and make sure this thread simulates while work remains. */
+  private dispatch(): void {
+    if (this.broken) return;
+    for (const thread of this.threads) this.fill(thread);
+    this.scheduleHere();
+  }
+
+  /** How many tasks each worker holds: DEPTH_MS of work at the average task time, within [2, 16]. */
+  private depth(): number {
+    if (this.taskMs <= 0) return IN_FLIGHT;
+    return Math.min(MAX_IN_FLIGHT, Math.max(IN_FLIGHT, Math.ceil(DEPTH_MS / this.taskMs) + 1));
+  }
+
+  private timed(ms: number | undefined): void {
+    if (ms === undefined || !(ms >= 0)) return;
+    this.taskMs = this.taskMs === 0 ? ms : 0.8 * this.taskMs + 0.2 * ms;
+  }
+
+  private fill(thread: Worker): void {
+    const depth = this.depth();
+    while ((this.inFlight.get(thread) ?? 0) < depth) {
+      const held = this.inFlight.get(thread) ?? 0;
+      const next = this.take(held < IN_FLIGHT);
+      if (!next) return;
+      this.send(thread, next.job, next.task);
+    }
+  }
+
+  private send(thread: Worker, job: Job, task: number): void {
+    const { scenario, seed, index, probes } = taskAt(job.tasks, task);
+    job.horizons.set(task, scenario.horizon);
+    const id = this.nextMessage++;
+    this.sent.set(id, { job, task, index, thread });
+    this.inFlight.set(thread, (this.inFlight.get(thread) ?? 0) + 1);
+    const message: TaskMessage = { task: id, scenarioId: this.idOf(scenario), scenario, seed, index, probes };
+    thread.postMessage(message);
+  }
+
+  private received(thread: Worker, reply: ThreadReply): void {
+    if ("returned" in reply) {
+      this.reclaiming.delete(thread);
+      for (const id of reply.returned) {
+        const back = this.sent.get(id);
+        if (!back) continue;
+        this.sent.delete(id);
+        this.inFlight.set(thread, (this.inFlight.get(thread) ?? 1) - 1);
+        back.job.horizons.delete(back.task);
+        back.job.returned.push(back.task);
+      }
+      this.dispatch();
+      return;
+    }
+    const sent = this.sent.get(reply.task);
+    if (!sent || this.broken) return;
+    const { job, task } = sent;
+    if ("error" in reply) {
+      this.fail(new Error(`replication ${sent.index} failed in a worker: ${reply.error}`));
+      return;
+    }
+    if ("simulated" in reply) {
+      this.progress(job, task, reply.simulated);
+      return;
+    }
+    this.sent.delete(reply.task);
+    this.inFlight.set(thread, (this.inFlight.get(thread) ?? 1) - 1);
+    this.timed(reply.ms);
+    // The worker gets its next task before this thread does anything with the result.
+    this.fill(thread);
+    this.finished(job, task, reply.result);
+  }
+
+  /** A task's result is in: record it, report it, and settle its job when it was the last. */
+  private finished(job: Job, task: number, result: ReplicationResult): void {
+    job.running.delete(task);
+    job.horizons.delete(task);
+    job.results[task] = result;
+    job.done++;
+    job.onResult?.(job.done, job.tasks.length, inFlightShare(job));
+    try {
+      job.onTask?.(task, result);
+    } catch (error) {
+      this.fail(error as Error);
+      return;
+    }
+    if (job.done === job.tasks.length) {
+      this.jobs = this.jobs.filter((j) => j !== job);
+      job.resolve(job.results);
+    }
+  }
+
+  private progress(job: Job, task: number, simulated: number): void {
+    if (!job.onResult) return;
+    job.running.set(task, Math.min(1, simulated / (job.horizons.get(task) ?? Number.POSITIVE_INFINITY)));
+    job.onResult(job.done, job.tasks.length, inFlightShare(job));
+  }
+
+  /**
+   * This thread takes one task at a time, yielding between tasks (setImmediate) so that results
+   * arriving from workers are received and their next tasks sent without delay, and so that an
+   * interrupt (SIGINT) is handled promptly.
+   */
+  private scheduleHere(): void {
+    if (this.hereScheduled || this.broken) return;
+    if (!this.hasWork()) {
+      this.reclaim();
+      return;
+    }
+    this.hereScheduled = true;
+    setImmediate(() => {
+      this.hereScheduled = false;
+      if (this.broken) return;
+      const next = this.take(true);
+      if (!next) {
+        this.reclaim();
+        return;
+      }
+      const { job, task } = next;
+      let result: ReplicationResult;
+      try {
+        const here = taskAt(job.tasks, task);
+        job.horizons.set(task, here.scenario.horizon);
+        const onClock = job.onResult && ((t: number) => this.progress(job, task, t));
+        const started = performance.now();
+        result = this.simulateHere(here, onClock);
+        this.timed(performance.now() - started);
+      } catch (error) {
+        this.fail(error as Error);
+        return;
+      }
+      this.finished(job, task, result);
+      this.scheduleHere();
+    });
   }
 
   /** One replication in this thread, with the compiled scenario cached; `onClock` sees its clock. */
@@ -138,24 +397,6 @@ export class ReplicationPool {
     return runReplication(compiled, task.seed, task.index, null, watch, task.probes ?? null);
   }
 
-  /** Yields to the event loop between replications, so an interrupt (SIGINT) is handled promptly. */
-  private async runHere(
-    tasks: TaskList,
-    onResult?: ProgressCallback,
-    onTask?: TaskCallback,
-  ): Promise<ReplicationResult[]> {
-    const results = new Array<ReplicationResult>(tasks.length);
-    for (let i = 0; i < tasks.length; i++) {
-      if (i > 0) await nextTurn();
-      const task = taskAt(tasks, i);
-      const onClock = onResult && ((t: number) => onResult(i, tasks.length, t / task.scenario.horizon));
-      results[i] = this.simulateHere(task, onClock);
-      onResult?.(i + 1, tasks.length);
-      onTask?.(i, results[i]);
-    }
-    return results;
-  }
-
   private idOf(scenario: Scenario): number {
     let id = this.ids.get(scenario);
     if (id === undefined) {
@@ -163,122 +404,5 @@ export class ReplicationPool {
       this.ids.set(scenario, id);
     }
     return id;
-  }
-
-  private runInWorkers(
-    tasks: TaskList,
-    onResult?: ProgressCallback,
-    onTask?: TaskCallback,
-  ): Promise<ReplicationResult[]> {
-    // Threads start lazily and stay for later runs (a sweep's batches, precision rounds).
-    const wanted = Math.min(this.size - 1, Math.ceil(tasks.length / IN_FLIGHT));
-    while (this.threads.length < wanted) this.threads.push(new Worker(workerUrl()));
-    const threads = this.threads.slice(0, wanted);
-
-    return new Promise((resolve, reject) => {
-      const results = new Array<ReplicationResult>(tasks.length);
-      const indices = new Map<number, number>();
-      let next = 0;
-      let done = 0;
-      let settled = false;
-      // Simulated share of each task in flight (simulated time over its horizon).
-      const running = new Map<number, number>();
-      // Each task in flight's horizon (a TaskList makes tasks on demand: look each up once).
-      const horizons = new Map<number, number>();
-      const progress = (task: number, simulated: number) => {
-        if (!onResult) return;
-        running.set(task, Math.min(1, simulated / (horizons.get(task) ?? Number.POSITIVE_INFINITY)));
-        onResult(done, tasks.length, inFlight());
-      };
-      const inFlight = () => {
-        let sum = 0;
-        for (const share of running.values()) sum += share;
-        return sum;
-      };
-      const detach: Array<() => void> = [];
-      const finish = (error: Error | null) => {
-        if (settled) return;
-        settled = true;
-        for (const off of detach) off();
-        if (error) {
-          // Tasks may still be in flight on some thread: this pool cannot be reused.
-          this.broken = error;
-          void this.close();
-          reject(error);
-        } else resolve(results);
-      };
-      const send = (thread: Worker) => {
-        if (next >= tasks.length) return;
-        const task = next++;
-        const { scenario, seed, index, probes } = taskAt(tasks, task);
-        // Which task a reply answers, to name its replication if it fails.
-        indices.set(task, index);
-        horizons.set(task, scenario.horizon);
-        const message: TaskMessage = { task, scenarioId: this.idOf(scenario), scenario, seed, index, probes };
-        thread.postMessage(message);
-      };
-      for (const thread of threads) {
-        const onMessage = (reply: WorkerReply) => {
-          if ("error" in reply) {
-            finish(new Error(`replication ${indices.get(reply.task)} failed in a worker: ${reply.error}`));
-            return;
-          }
-          if ("simulated" in reply) {
-            if (!settled) progress(reply.task, reply.simulated);
-            return;
-          }
-          running.delete(reply.task);
-          horizons.delete(reply.task);
-          indices.delete(reply.task);
-          results[reply.task] = reply.result;
-          done++;
-          onResult?.(done, tasks.length, inFlight());
-          // The worker gets its next task before this thread does anything with the result.
-          if (done < tasks.length) send(thread);
-          if (onTask && !settled) {
-            try {
-              onTask(reply.task, reply.result);
-            } catch (error) {
-              finish(error as Error);
-              return;
-            }
-          }
-          if (done === tasks.length) finish(null);
-        };
-        const onError = (error: Error) => finish(error);
-        const onExit = (code: number) => finish(new Error(`a replication worker exited with code ${code}`));
-        thread.on("message", onMessage);
-        thread.on("error", onError);
-        thread.on("exit", onExit);
-        detach.push(() => {
-          thread.off("message", onMessage);
-          thread.off("error", onError);
-          thread.off("exit", onExit);
-        });
-      }
-      for (let k = 0; k < IN_FLIGHT; k++) for (const thread of threads) send(thread);
-      // This thread takes one task at a time, yielding between tasks so that results arriving
-      // from workers are received and their next tasks sent without delay.
-      const simulateHere = () => {
-        if (settled || next >= tasks.length) return;
-        const task = next++;
-        try {
-          const here = taskAt(tasks, task);
-          horizons.set(task, here.scenario.horizon);
-          results[task] = this.simulateHere(here, onResult && ((t) => progress(task, t)));
-          horizons.delete(task);
-          running.delete(task);
-          done++;
-          onResult?.(done, tasks.length, inFlight());
-          onTask?.(task, results[task]);
-        } catch (error) {
-          finish(error as Error);
-          return;
-        }
-        if (done === tasks.length) finish(null);
-        else setImmediate(simulateHere);
-      };
-      setImmediate(simulateHere);
-    });
   }
 }

@@ -41,6 +41,11 @@ export interface PrecisionReport {
   reached: boolean;
   /** The largest half-width over configurations (sweep points) of each named metric at that n. */
   halfWidths: Partial<Record<Metric, number | null>>;
+  /**
+   * Named metrics that no replication of any configuration observed (resendFailure when nothing
+   * is ever resent): nothing to measure, so they did not hold the rule up. Absent when none.
+   */
+  unobserved?: Metric[];
 }
 
 /** Check that targets name metrics and are positive, finite numbers; returns the problem or null. */
@@ -74,6 +79,18 @@ export function halfWidthAt(results: readonly ReplicationResult[], metric: Metri
   return Math.max(mean - ci95[0], ci95[1] - mean);
 }
 
+/** Whether any of the first n results has a value of the metric (resendFailure needs a resend). */
+export function observedAt(results: readonly ReplicationResult[], metric: Metric, n: number): boolean {
+  for (let i = 0; i < n; i++) if (results[i].metrics[metric] !== null) return true;
+  return false;
+}
+
+/**
+ * Whether every configuration meets every target at n. A configuration with no observation of a
+ * metric in its first n replications (no resend at all, say) has nothing to make precise: it
+ * does not hold the rule up, or every replication up to the maximum would run for nothing. One
+ * with a single observation does (a second may come and give a half-width).
+ */
 function targetsMetAt(
   series: readonly (readonly ReplicationResult[])[],
   targets: PrecisionTargets,
@@ -81,6 +98,7 @@ function targetsMetAt(
 ): boolean {
   for (const [metric, target] of Object.entries(targets) as [Metric, number][]) {
     for (const results of series) {
+      if (!observedAt(results, metric, n)) continue;
       const h = halfWidthAt(results, metric, n);
       if (h === null || h > target) return false;
     }
@@ -117,6 +135,7 @@ export function nextReplicationCount(
   let wanted = current + 1;
   for (const [metric, target] of Object.entries(targets) as [Metric, number][]) {
     for (const results of series) {
+      if (!observedAt(results, metric, current)) continue;
       const h = halfWidthAt(results, metric, current);
       const estimate = h === null ? 2 * current : Math.ceil(current * (h / target) ** 2);
       wanted = Math.max(wanted, estimate);
@@ -134,9 +153,12 @@ export function precisionReport(
   reached: boolean,
 ): PrecisionReport {
   const halfWidths: Partial<Record<Metric, number | null>> = {};
+  const unobserved: Metric[] = [];
   for (const metric of Object.keys(options.targets) as Metric[]) {
     let worst: number | null = null;
-    for (const results of series) {
+    const observed = series.filter((results) => observedAt(results, metric, n));
+    if (observed.length === 0) unobserved.push(metric);
+    for (const results of observed) {
       const h = halfWidthAt(results, metric, n);
       if (h === null) {
         worst = null;
@@ -146,5 +168,11 @@ export function precisionReport(
     }
     halfWidths[metric] = worst;
   }
-  return { targets: options.targets, replications: n, reached, halfWidths };
+  return {
+    targets: options.targets,
+    replications: n,
+    reached,
+    halfWidths,
+    ...(unobserved.length > 0 ? { unobserved } : {}),
+  };
 }

@@ -1,9 +1,12 @@
-// Worker-thread entry of the replication pool (pool.ts): runs one replication per message and
-// posts its plain-data result back. It keeps compiled scenarios by id, so a sweep's tables
-// (Zipf alias table, samplers) are built once per worker and point, not once per replication.
+// Worker-thread entry of the replication pool (pool.ts): runs the replications it is sent, one
+// at a time in order of arrival, and posts each plain-data result back. It keeps compiled
+// scenarios by id, so a sweep's tables (Zipf alias table, samplers) are built once per worker
+// and point, not once per replication. Tasks wait in a queue here, so that between two
+// replications the pool can take back those not started (a `reclaim` message: the main
+// thread, out of work at the end of a run, simulates them instead of waiting).
 import { parentPort } from "node:worker_threads";
 import { compiledScenarios } from "./compiled-cache.js";
-import type { TaskMessage, WorkerReply } from "./pool.js";
+import type { PoolMessage, TaskMessage, ThreadReply, WorkerReply } from "./pool.js";
 import { CLOCK_WATCH_EVERY, runReplication } from "./run.js";
 
 /** Enough for a 64-point sweep without rebuilding; older entries are dropped first. */
@@ -16,8 +19,10 @@ if (!port) throw new Error("experiment/worker.js must run in a worker thread");
 /** Progress messages at most this often per worker (milliseconds of wall time). */
 const PROGRESS_MS = 200;
 
-port.on("message", (message: TaskMessage) => {
-  let reply: WorkerReply;
+const queue: TaskMessage[] = [];
+let scheduled = false;
+
+function simulate(message: TaskMessage): WorkerReply {
   let last = performance.now();
   // How far this replication has got in simulated time, posted now and then (pool.ts sums it up).
   const watch = {
@@ -26,16 +31,44 @@ port.on("message", (message: TaskMessage) => {
       const t = performance.now();
       if (t - last < PROGRESS_MS) return;
       last = t;
-      port.postMessage({ task: message.task, simulated: now } satisfies WorkerReply);
+      port?.postMessage({ task: message.task, simulated: now } satisfies WorkerReply);
     },
   };
   try {
-    reply = {
-      task: message.task,
-      result: runReplication(compiledFor(message), message.seed, message.index, null, watch, message.probes ?? null),
-    };
+    const started = performance.now();
+    const result = runReplication(
+      compiledFor(message),
+      message.seed,
+      message.index,
+      null,
+      watch,
+      message.probes ?? null,
+    );
+    return { task: message.task, result, ms: performance.now() - started };
   } catch (error) {
-    reply = { task: message.task, error: (error as Error).stack ?? String(error) };
+    return { task: message.task, error: (error as Error).stack ?? String(error) };
   }
-  port.postMessage(reply);
+}
+
+/** The next queued task, on a later turn of the event loop: messages that came meanwhile are read first. */
+function schedule(): void {
+  if (scheduled || queue.length === 0) return;
+  scheduled = true;
+  setImmediate(() => {
+    scheduled = false;
+    const message = queue.shift();
+    if (message) port?.postMessage(simulate(message));
+    schedule();
+  });
+}
+
+port.on("message", (message: PoolMessage) => {
+  if ("reclaim" in message) {
+    // Give back the last `reclaim` tasks not started (the pool's order keeps the earliest here).
+    const back = queue.splice(Math.max(0, queue.length - message.reclaim));
+    port.postMessage({ returned: back.map((m) => m.task) } satisfies ThreadReply);
+    return;
+  }
+  queue.push(message);
+  schedule();
 });

@@ -36,9 +36,16 @@ export function compileSpec(spec: ChartSpec): vega.Spec {
   return compile(spec).spec as vega.Spec;
 }
 
-/** The chart as a standalone SVG document (vega's `renderer: "none"` needs no canvas or DOM). */
+/**
+ * The chart as a standalone SVG document (vega's `renderer: "none"` needs no canvas or DOM).
+ * vega numbers clip paths and gradients with process-wide counters: they are reset first, so a
+ * chart's bytes depend on its spec alone, not on which charts the process drew before it
+ * (`sim advise` draws the run's charts before its advice chart). Charts must not be drawn
+ * concurrently (one await at a time), or their ids would interleave.
+ */
 export async function renderSvg(spec: ChartSpec): Promise<string> {
   measureTextWithFonts();
+  vega.resetSVGDefIds();
   const view = new vega.View(vega.parse(compileSpec(spec)), { renderer: "none" });
   try {
     return await view.toSVG();

@@ -19,28 +19,62 @@ export interface ReportOptions {
   advice?: AdviceSection;
 }
 
+/** A report's charts, rendered in memory (charts/<name>.vl.json, .svg, .png), before its report.html. */
+export interface RenderedCharts {
+  summary: Summary | null;
+  charts: NamedChart[];
+  files: Map<string, string | Uint8Array>;
+}
+
+/**
+ * Render a run's and/or a sweep's charts. Apart from reportFiles so that `sim advise` can draw
+ * the run's charts while the policy table still simulates (the advice section comes last).
+ */
+export async function renderCharts(
+  summary: Summary | null,
+  series: readonly TimeseriesRow[],
+  sweep?: SweepFile,
+): Promise<RenderedCharts> {
+  const charts: NamedChart[] = [
+    ...(summary ? summaryCharts(summary, series) : []),
+    ...(sweep ? sweepCharts(sweep) : []),
+  ];
+  const files = new Map<string, string | Uint8Array>();
+  for (const chart of charts) {
+    // A turn of the event loop between charts: vega's awaits settle as microtasks, so without it
+    // the charts draw in one block, and worker threads waiting for their next replication (sim
+    // advise draws these while the policy table simulates) would wait for all of them.
+    await new Promise((resolve) => setImmediate(resolve));
+    const { svg, png } = await renderChart(chart.spec);
+    files.set(`charts/${chart.name}.vl.json`, `${JSON.stringify(chart.spec, null, 2)}\n`);
+    files.set(`charts/${chart.name}.svg`, svg);
+    files.set(`charts/${chart.name}.png`, png);
+  }
+  return { summary, charts, files };
+}
+
+/** The rendered charts' files and report.html, by relative path (`options.sweep` as renderCharts had it). */
+export function reportFiles(rendered: RenderedCharts, options: ReportOptions = {}): Map<string, string | Uint8Array> {
+  const files = new Map(rendered.files);
+  files.set(
+    "report.html",
+    reportHtml({
+      summary: rendered.summary ?? undefined,
+      sweep: options.sweep,
+      charts: rendered.charts,
+      advice: options.advice,
+    }),
+  );
+  return files;
+}
+
 /** Every file of the charts and the report, by relative path, rendered in memory. */
 export async function renderReportFiles(
   summary: Summary | null,
   series: readonly TimeseriesRow[],
   options: ReportOptions = {},
 ): Promise<Map<string, string | Uint8Array>> {
-  const charts: NamedChart[] = [
-    ...(summary ? summaryCharts(summary, series) : []),
-    ...(options.sweep ? sweepCharts(options.sweep) : []),
-  ];
-  const files = new Map<string, string | Uint8Array>();
-  for (const chart of charts) {
-    const { svg, png } = await renderChart(chart.spec);
-    files.set(`charts/${chart.name}.vl.json`, `${JSON.stringify(chart.spec, null, 2)}\n`);
-    files.set(`charts/${chart.name}.svg`, svg);
-    files.set(`charts/${chart.name}.png`, png);
-  }
-  files.set(
-    "report.html",
-    reportHtml({ summary: summary ?? undefined, sweep: options.sweep, charts, advice: options.advice }),
-  );
-  return files;
+  return reportFiles(await renderCharts(summary, series, options.sweep), options);
 }
 
 /** Write charts/*.vl.json, charts/*.svg, charts/*.png and report.html for a run. */

@@ -119,19 +119,75 @@ function clip(lo: number, hi: number, bounds: Bounds): [number, number] {
  * resample with Σx* = 0 (no resend in the bin) is infinite; Infinity is returned when the
  * quantile falls there.
  */
-function bootstrapQuantile(y: ArrayLike<number>, x: ArrayLike<number>, ratio: number, se: number): number {
+export function bootstrapQuantile(y: ArrayLike<number>, x: ArrayLike<number>, ratio: number, se: number): number {
+  // ratioAndSe and mulberry32 inlined, with the same operations in the same order (so the same
+  // quantile to the last bit): no closure call per index and no object per resample. This runs
+  // 999 × n twice for every interval of every summary, delay bin and advise point.
   const n = y.length;
-  const next = mulberry32(BOOTSTRAP_SEED);
+  const ys = Float64Array.from(y);
+  const xs = Float64Array.from(x);
   const idx = new Int32Array(n);
   const ts = new Float64Array(RESAMPLES);
   const floor = se / Math.sqrt(n);
+  let a = BOOTSTRAP_SEED >>> 0;
   for (let b = 0; b < RESAMPLES; b++) {
-    for (let i = 0; i < n; i++) idx[i] = Math.floor(next() * n);
-    const s = ratioAndSe(y, x, idx);
-    ts[b] = s === null ? Number.POSITIVE_INFINITY : Math.abs(s.ratio - ratio) / Math.max(s.se, floor);
+    let sy = 0;
+    let sx = 0;
+    for (let i = 0; i < n; i++) {
+      a = (a + 0x6d2b79f5) >>> 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      const k = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+      idx[i] = k;
+      sy += ys[k];
+      sx += xs[k];
+    }
+    if (sx === 0) {
+      ts[b] = Number.POSITIVE_INFINITY;
+      continue;
+    }
+    const r = sy / sx;
+    let ss = 0;
+    for (let i = 0; i < n; i++) {
+      const k = idx[i];
+      const e = ys[k] - r * xs[k];
+      ss += e * e;
+    }
+    ts[b] = Math.abs(r - ratio) / Math.max(Math.sqrt((ss * n) / (n - 1)) / sx, floor);
   }
-  ts.sort();
-  return ts[Math.round(0.95 * (RESAMPLES + 1)) - 1];
+  return orderStatistic(ts, Math.round(0.95 * (RESAMPLES + 1)) - 1);
+}
+
+/**
+ * The value `a.sort()[k]` would hold, found by Hoare's selection (partitioning only the side
+ * that holds k: linear time, a tenth of sorting 999 values); reorders `a`. For numbers without
+ * NaN (±Infinity and repeats are fine).
+ */
+export function orderStatistic(a: Float64Array, k: number): number {
+  if (!(Number.isInteger(k) && k >= 0 && k < a.length)) throw new RangeError(`orderStatistic: no element ${k}`);
+  let lo = 0;
+  let hi = a.length - 1;
+  while (hi > lo) {
+    const pivot = a[(lo + hi) >>> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i] < pivot) i++;
+      while (a[j] > pivot) j--;
+      if (i <= j) {
+        const t = a[i];
+        a[i] = a[j];
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k];
+  }
+  return a[k];
 }
 
 /**

@@ -123,3 +123,20 @@ describe("sim advise", () => {
     expect(existsSync(out)).toBe(false);
   });
 });
+
+describe("sim advise when nothing is ever resent", () => {
+  it("does not run to --max-replications waiting on resendFailure, and says there were no observations", async () => {
+    // A blocklist 5xx requeued on another relay never bounces to the user: no resend at all.
+    const file = writeScenario(dir, "requeue.json", smallScenario({ mta: { retry: "qmail", onBlocklist: "requeue" } }));
+    const out = join(dir, "requeue");
+    const r = await sim("advise", file, "--out", out, "--policies", "none", "--no-charts", "--max-replications", "40");
+    expect(r.code).toBe(0);
+    const advice = JSON.parse(read(out, "advice.json"));
+    expect(advice.verdict).toBe("no-bounces");
+    // The rule's first look is at its minimum of 10 replications: nothing to make precise there.
+    expect(advice.replications).toBe(10);
+    expect(advice.precision).toMatchObject({ replications: 10, unobserved: ["resendFailure"] });
+    expect(r.stdout).toContain("resendFailure: no observations in any replication (nothing was resent)");
+    expect(r.stdout).not.toContain("±?");
+  });
+});

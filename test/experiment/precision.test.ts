@@ -11,6 +11,7 @@ import {
   halfWidthAt,
   nextReplicationCount,
   precisionProblem,
+  precisionReport,
 } from "../../src/experiment/precision.js";
 import type { ReplicationResult } from "../../src/experiment/result.js";
 import { runScenario } from "../../src/experiment/run.js";
@@ -52,6 +53,25 @@ describe("halfWidthAt and firstPreciseCount", () => {
     expect(nextReplicationCount(series, { firstAttemptFailure: h / 10 }, opts)).toBe(8);
     expect(nextReplicationCount(series, { firstAttemptFailure: h / 10 }, { ...opts, maxReplications: 6 })).toBe(6);
     expect(nextReplicationCount(series, { firstAttemptFailure: h }, { ...opts, minBatch: 3 })).toBe(7);
+  });
+
+  it("is not held up by a configuration with no observation of the metric, and names the metric", () => {
+    // Nothing resent: resendFailure undefined in every replication (mta.onBlocklist requeue).
+    const none = Array.from({ length: 12 }, (_, i) => fake(i, null));
+    const targets = { firstAttemptFailure: 0.01 };
+    expect(firstPreciseCount([none], targets, 10)).toBe(10);
+    const report = precisionReport([none], { targets, maxReplications: 100 }, 10, true);
+    expect(report.unobserved).toEqual(["firstAttemptFailure"]);
+    // Beside a configuration that has observations, only that one counts.
+    const b = none.map((r) => fake(r.replication, 0.5));
+    expect(firstPreciseCount([none, b], targets, 10)).toBe(10);
+    const both = precisionReport([none, b], { targets, maxReplications: 100 }, 10, true);
+    expect(both.halfWidths.firstAttemptFailure).toBe(0);
+    expect(both.unobserved).toBeUndefined();
+    // One observation is not none: a second may come and give a half-width.
+    const one = none.map((r) => fake(r.replication, r.replication === 3 ? 0.5 : null));
+    expect(firstPreciseCount([one], targets, 10)).toBeNull();
+    expect(nextReplicationCount([none], targets, { current: 10, minBatch: 1, maxReplications: 100 })).toBe(11);
   });
 
   it("names bad targets", () => {

@@ -1,4 +1,5 @@
-// The worker entry: one message in, one replication's result (or its error) out.
+// The worker entry: one message in, one replication's result (or its error) out; a reclaim
+// gives back tasks not started, each task answered exactly once either way.
 import { Worker } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
 import { runReplication } from "../../src/experiment/run.js";
@@ -33,6 +34,33 @@ describe("experiment/worker", () => {
       });
       expect(bad.task).toBe(3);
       expect(typeof bad.error).toBe("string");
+    } finally {
+      await worker.terminate();
+    }
+  });
+  it("gives back on a reclaim only tasks it has not started, and answers every other task once", async () => {
+    const scenario = parseScenario(smallScenario());
+    const worker = new Worker(new URL("../../dist/experiment/worker.js", import.meta.url));
+    try {
+      const answered: number[] = [];
+      let returned: number[] | null = null;
+      const all = new Promise<void>((resolve) => {
+        worker.on("message", (reply: { task?: number; result?: unknown; returned?: number[] }) => {
+          if (reply.returned) returned = reply.returned;
+          else if (reply.result !== undefined && reply.task !== undefined) answered.push(reply.task);
+          if (returned !== null && answered.length + returned.length === 6) resolve();
+        });
+      });
+      for (let task = 0; task < 6; task++) {
+        worker.postMessage({ task, scenarioId: 1, scenario, seed: 7, index: task });
+      }
+      worker.postMessage({ reclaim: 3 });
+      await all;
+      const back = returned as unknown as number[];
+      expect(back.length).toBeLessThanOrEqual(3);
+      // The last ones queued go back; the others are answered, none twice.
+      expect([...answered, ...back].sort()).toEqual([0, 1, 2, 3, 4, 5]);
+      for (const t of back) expect(t).toBeGreaterThanOrEqual(3);
     } finally {
       await worker.terminate();
     }

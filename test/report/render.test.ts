@@ -36,6 +36,24 @@ function darkPixels(image: { width: number; pixels: Uint8Array }, top: number, b
 }
 
 describe("render", () => {
+  it("draws a chart to the same bytes whatever was drawn before it in the process (clip ids)", async () => {
+    // A layered chart with clipped marks: vega numbers its clip paths with a process-wide counter.
+    const encoding = { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } };
+    const clipped = {
+      ...spec,
+      mark: undefined,
+      encoding: undefined,
+      layer: [
+        { mark: { type: "point", clip: true }, encoding },
+        { mark: { type: "line", clip: true }, encoding },
+      ],
+    } as unknown as ChartSpec;
+    const first = await renderSvg(clipped);
+    expect(first).toContain('clip-path="url(#clip1)"');
+    await renderSvg(clipped);
+    expect(await renderSvg(clipped)).toBe(first);
+  });
+
   it("compiles Vega-Lite to Vega and renders an SVG with marks in DejaVu Sans", async () => {
     expect(compileSpec(spec).$schema).toMatch(/vega\/v/);
     const svg = await renderSvg(spec);

@@ -2,11 +2,14 @@
 // case, determinism, and coverage on the skewed placement mixture that Student t undercovers.
 import { describe, expect, it } from "vitest";
 import {
+  bootstrapQuantile,
   MIN_BOOTSTRAP,
   meanEstimate,
   mulberry32,
   NON_NEGATIVE,
+  orderStatistic,
   PROPORTION,
+  RESAMPLES,
   ratioEstimate,
   UNBOUNDED,
 } from "../../src/stats/interval.js";
@@ -123,5 +126,68 @@ describe("coverage on a skewed placement mixture (the timer/rotate case of issue
 
   it("where Student t falls below that mark (why the bootstrap)", () => {
     expect(held((v) => tInterval(v).ci95)).toBeLessThan(mark);
+  });
+});
+
+describe("bootstrapQuantile", () => {
+  /** The plain form it inlines: ratioAndSe on each resample's indices, drawn with mulberry32. */
+  function reference(y: number[], x: number[], ratio: number, se: number): number {
+    const n = y.length;
+    const next = mulberry32(0x2f6b_1d3a);
+    const ts = new Float64Array(RESAMPLES);
+    const floor = se / Math.sqrt(n);
+    for (let b = 0; b < RESAMPLES; b++) {
+      const idx = Array.from({ length: n }, () => Math.floor(next() * n));
+      let sy = 0;
+      let sx = 0;
+      for (const k of idx) {
+        sy += y[k];
+        sx += x[k];
+      }
+      if (sx === 0) {
+        ts[b] = Number.POSITIVE_INFINITY;
+        continue;
+      }
+      const r = sy / sx;
+      let ss = 0;
+      for (const k of idx) ss += (y[k] - r * x[k]) ** 2;
+      ts[b] = Math.abs(r - ratio) / Math.max(Math.sqrt((ss * n) / (n - 1)) / sx, floor);
+    }
+    ts.sort();
+    return ts[Math.round(0.95 * (RESAMPLES + 1)) - 1];
+  }
+
+  it("is the plain resampling loop's quantile to the last bit (summaries stay byte-identical)", () => {
+    const draw = mulberry32(99);
+    for (let c = 0; c < 40; c++) {
+      const n = 10 + Math.floor(draw() * 60);
+      const x = Array.from({ length: n }, () => (draw() < 0.2 ? 0 : Math.floor(draw() * 40)));
+      const y = x.map((v) => Math.floor(v * draw()));
+      const ratio =
+        y.reduce((a, b) => a + b, 0) /
+        Math.max(
+          1,
+          x.reduce((a, b) => a + b, 0),
+        );
+      const se = 0.01 + draw() * 0.05;
+      expect(bootstrapQuantile(y, x, ratio, se)).toBe(reference(y, x, ratio, se));
+    }
+  });
+});
+
+describe("orderStatistic", () => {
+  it("is the k-th value of the sorted array, with repeats and infinities", () => {
+    const draw = mulberry32(5);
+    for (let c = 0; c < 200; c++) {
+      const n = 1 + Math.floor(draw() * 300);
+      const a = Float64Array.from({ length: n }, () => {
+        const u = draw();
+        return u < 0.1 ? Number.POSITIVE_INFINITY : u < 0.3 ? Math.floor(u * 10) : u;
+      });
+      const sorted = a.slice().sort();
+      const k = Math.floor(draw() * n);
+      expect(orderStatistic(a.slice(), k)).toBe(sorted[k]);
+    }
+    expect(() => orderStatistic(new Float64Array(3), 3)).toThrow(RangeError);
   });
 });

@@ -24,6 +24,7 @@ import {
   waitCell,
 } from "../../report/advice-html.js";
 import { jsonText, runJson, writeRunFiles } from "../../report/files.js";
+import type { RenderedCharts } from "../../report/write-report.js";
 import { loadScenario } from "../../scenario/load.js";
 import { POLICIES, type Policy } from "../../scenario/schema.js";
 import { parseDuration } from "../../scenario/units.js";
@@ -170,28 +171,36 @@ export function adviceText(a: Advice): string {
   return `${lines.join("\n")}\n`;
 }
 
+/**
+ * The run's charts, rendered as soon as the own rule's replications are final: in this thread,
+ * beside the policy table's simulation (the pool's other threads keep simulating), instead of
+ * after it. Loaded only when wanted: vega and resvg take a few hundred milliseconds to import.
+ */
+function renderRunCharts(summary: Summary, series: readonly TimeseriesRow[]): Promise<RenderedCharts> {
+  const rendered = import("../../report/write-report.js").then(({ renderCharts }) => renderCharts(summary, series));
+  // A failure is reported by writeAdviceCharts, where charts fail (exit 1 after the data files).
+  rendered.catch(() => {});
+  return rendered;
+}
+
 /** charts/advice.* and the run's charts, with the advice at the top of report.html. */
-async function writeAdviceCharts(
-  out: OutputFolder,
-  advice: Advice,
-  summary: Summary,
-  series: readonly TimeseriesRow[],
-): Promise<void> {
-  // Loaded only when wanted: vega and resvg take a few hundred milliseconds to import.
-  const [{ renderChart }, { writeChartsAndReport }, { adviceChart }, { adviceHtml }] = await Promise.all([
+async function writeAdviceCharts(out: OutputFolder, advice: Advice, runCharts: Promise<RenderedCharts>): Promise<void> {
+  const [{ renderChart }, { reportFiles }, { adviceChart }, { adviceHtml }] = await Promise.all([
     import("../../report/render.js"),
     import("../../report/write-report.js"),
     import("../../report/charts/advice.js"),
     import("../../report/advice-html.js"),
   ]);
+  // After the run's charts: charts are drawn one at a time (render.ts, renderSvg).
+  const run = await runCharts;
   const spec = adviceChart(advice);
   const { svg, png } = await renderChart(spec);
   out.write("charts/advice.vl.json", `${JSON.stringify(spec, null, 2)}\n`);
   out.write("charts/advice.svg", svg);
   out.write("charts/advice.png", png);
-  await writeChartsAndReport(out, summary, series, {
-    advice: { html: adviceHtml(advice, { spec, svg }) },
-  });
+  for (const [name, content] of reportFiles(run, { advice: { html: adviceHtml(advice, { spec, svg }) } })) {
+    out.write(name, content);
+  }
 }
 
 /** advice.json: the verdict and its sentences first. */
@@ -274,6 +283,8 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
         { command: "advise", force: args.force, notify: io.stderr },
         async () => {
           const started = Date.now();
+          let series: TimeseriesRow[] = [];
+          let runCharts: Promise<RenderedCharts> | undefined;
           const { advice, own } = await advise(scenario, {
             ...size,
             workers,
@@ -285,9 +296,12 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
             source: args.file,
             allowLarge: args["allow-large"] === true,
             onProgress: (done, total) => progress.update(done, total),
+            onOwnRule: (o) => {
+              series = timeseries(o.summary.scenario, o.results);
+              if (args.charts) runCharts = renderRunCharts(o.summary, series);
+            },
           });
           progress.finish();
-          const series = own ? timeseries(own.summary.scenario, own.results) : [];
           return {
             files: (o) => {
               o.write("advice.json", jsonText(adviceJson(advice)));
@@ -296,7 +310,8 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
                 writeRunFiles(o, own.summary, own.results, series);
               }
             },
-            charts: own && args.charts ? (o) => writeAdviceCharts(o, advice, own.summary, series) : undefined,
+            charts:
+              own && runCharts ? (o) => writeAdviceCharts(o, advice, runCharts as Promise<RenderedCharts>) : undefined,
             run: () =>
               runJson(started, {
                 command: "advise",

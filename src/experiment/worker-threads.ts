@@ -1,0 +1,89 @@
+// Starting the replication pool's worker threads, kept apart from pool.ts so that the `sim`
+// entry point can start them before it loads the CLI (yargs, zod, the model: about half a
+// second): a worker then loads its own modules while the main thread loads and parses, instead
+// of after. Imports nothing but Node's worker_threads and os.
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+
+/**
+ * Worker threads run compiled JavaScript. From dist/ the worker sits beside this module; when
+ * this module runs from TypeScript sources (vitest), the built copy in dist/ is used instead.
+ */
+export function workerUrl(): URL {
+  const here = import.meta.url;
+  return here.endsWith(".ts") ? new URL("../../dist/experiment/worker.js", here) : new URL("./worker.js", here);
+}
+
+/** A worker started early, not yet taken by a pool; `failed` once it errored or exited. */
+interface Spare {
+  worker: Worker;
+  failed: boolean;
+}
+
+const spares: Spare[] = [];
+
+/**
+ * Start `count` worker threads for a pool to take later (takeWorker). Unreferenced until taken:
+ * a command that fails, or needs fewer threads, exits without waiting for them.
+ */
+export function startWorkers(count: number): void {
+  for (let i = 0; i < count; i++) {
+    const spare: Spare = { worker: new Worker(workerUrl()), failed: false };
+    spare.worker.unref();
+    // Until a pool listens, an error must not go unhandled; the pool then starts a fresh thread.
+    spare.worker.once("error", () => {
+      spare.failed = true;
+    });
+    spare.worker.once("exit", () => {
+      spare.failed = true;
+    });
+    spares.push(spare);
+  }
+}
+
+/** How many workers started early wait for a pool. */
+export function waitingWorkers(): number {
+  return spares.length;
+}
+
+/** A worker thread for a pool: one started early if any is still healthy, else a new one. */
+export function takeWorker(): Worker {
+  for (let spare = spares.shift(); spare; spare = spares.shift()) {
+    if (spare.failed) {
+      void spare.worker.terminate();
+      continue;
+    }
+    spare.worker.removeAllListeners("error");
+    spare.worker.removeAllListeners("exit");
+    spare.worker.ref();
+    return spare.worker;
+  }
+  return new Worker(workerUrl());
+}
+
+/** Commands whose work runs on the replication pool (sim run with --attempts or --maillog does not). */
+const POOLED = new Set(["run", "sweep", "advise", "compare"]);
+
+/**
+ * How many worker threads `sim ARGS` will want, read from the raw arguments before the CLI
+ * parses them: the --workers value minus this thread, or one per core minus one; 0 when the
+ * command does not use the pool, asks for help, or has a --workers value the CLI will refuse.
+ */
+export function workersWanted(argv: readonly string[]): number {
+  const command = argv.find((a) => !a.startsWith("-"));
+  if (command === undefined || !POOLED.has(command)) return 0;
+  if (argv.some((a) => a === "--help" || a === "-h" || a === "--version")) return 0;
+  if (argv.some((a) => a === "--attempts" || a === "--maillog" || a.startsWith("--maillog="))) return 0;
+  let workers = availableParallelism();
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    let value: string | undefined;
+    if (a === "--workers" || a === "-w") value = argv[i + 1];
+    else if (a.startsWith("--workers=")) value = a.slice("--workers=".length);
+    else continue;
+    const n = Number(value);
+    if (!(Number.isSafeInteger(n) && n >= 1)) return 0;
+    workers = n;
+  }
+  return workers - 1;
+}
