@@ -17,40 +17,48 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
-/** One calibration in this process: line reads, seconds and CPU seconds of the two passes, seconds of the estimates, peak RSS. */
+/**
+ * One calibration in this process, as `sim calibrate` reads (reader.ts's calibrateFiles, its
+ * passes timed apart from the estimates): log lines, passes, seconds and CPU seconds of reading,
+ * seconds of the estimates, peak RSS.
+ */
 async function child(file) {
-  const { Evidence } = await import("../dist/calibrate/evidence.js");
-  const { LineReader } = await import("../dist/calibrate/formats.js");
-  const { newLineEvent } = await import("../dist/calibrate/line-event.js");
+  const { Calibrator } = await import("../dist/calibrate/run.js");
   const { forEachLine } = await import("../dist/calibrate/reader.js");
-  const { calibrate } = await import("../dist/calibrate/estimate.js");
-  const evidence = new Evidence();
+  const calibrator = new Calibrator({ year: 2026 });
   const start = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
-  let lines = 0;
-  let formats;
-  for (const pass of [1, 2]) {
-    const reader = new LineReader("auto", 2026);
-    const event = newLineEvent();
-    await forEachLine(file, (line, number) => {
-      lines++;
-      reader.read(line, event, "bench");
-      if (event.kind === "unparsed") evidence.noteUnparsed(file, number, line);
-      else evidence.add(event);
-    });
-    if (pass === 1) {
-      formats = { ...reader.byFormat };
-      evidence.startPass2();
-    }
+  let reads = 0;
+  let passes = 0;
+  const pass = async () => {
+    passes++;
+    await forEachLine(
+      file,
+      (line, number) => {
+        reads++;
+        calibrator.line(file, line, number);
+      },
+      (bytes, text, from, to, number) => {
+        reads++;
+        calibrator.lineAt(file, bytes, text, from, to, number);
+      },
+    );
+  };
+  await pass();
+  // A log in time order (as generated) is read once; else a second pass.
+  if (calibrator.needsSecondPass()) {
+    calibrator.secondPass();
+    await pass();
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const cpu = process.cpuUsage(cpuStart);
   // The estimates (fixed work, not per line: the policy test, the Zipf bootstrap…) timed apart.
   const estimating = process.hrtime.bigint();
-  const c = calibrate(evidence, [file], formats);
+  const { calibration: c } = calibrator.finish([file]);
   const estimateSeconds = Number(process.hrtime.bigint() - estimating) / 1e9;
   return {
-    lines,
+    lines: reads / passes,
+    passes,
     seconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     estimateSeconds,
