@@ -75,6 +75,8 @@ export interface Calibration {
   traffic: { senders: Interval; messages: number; ratePerSenderPerDay: Interval };
   recipients: { domains: Interval; zipf: Interval };
   retry: { schedule: string; evidence: number; distance: Record<string, number | null>; method: string };
+  /** What the MTA does with a blocklist 5xx: bounce it, or defer it as a 4xx (requeue). */
+  onBlocklist: { policy: "bounce" | "requeue"; deferred: number; bounced: number; method: string };
   resend: {
     bounces: number;
     resends: number;
@@ -354,6 +356,13 @@ export function calibrate(e: Evidence, files: string[], formats: Record<string, 
     },
     recipients: { domains, zipf: zipfFit(e.domainMessages) },
     retry: retryEstimate(e, fallback),
+    onBlocklist: {
+      policy: e.block5xx.deferred > e.block5xx.bounced ? "requeue" : "bounce",
+      deferred: e.block5xx.deferred,
+      bounced: e.block5xx.bounced,
+      method:
+        "blocklist replies with a 5xx code that the MTA logged as deferred (requeued, mta.onBlocklist requeue) against those it bounced: the more common one",
+    },
     resend,
   };
 }
@@ -424,7 +433,7 @@ export function calibratedScenario(c: Calibration, name: string): Record<string,
       probability: c.resend.probability.estimate ?? 1,
       maxAttempts: Math.max(2, c.resend.maxAttempts),
     },
-    mta: { retry: c.retry.schedule },
+    mta: { retry: c.retry.schedule, ...(c.onBlocklist.policy === "requeue" ? { onBlocklist: "requeue" } : {}) },
     calibration: c,
   };
 }

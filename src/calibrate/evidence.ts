@@ -162,6 +162,8 @@ export class Evidence {
   readonly replyClasses = new Map<string, number>();
   /** Status counts of attempts. */
   readonly statuses = { sent: 0, deferred: 0, bounced: 0, expired: 0 };
+  /** Blocklist 5xx replies the MTA deferred (requeued) and those it bounced. */
+  readonly block5xx = { deferred: 0, bounced: 0 };
 
   /** Balancer picks (first attempt of each submission): time, relay, sender. */
   readonly pickTime = new Column(LIMITS.picks);
@@ -175,6 +177,8 @@ export class Evidence {
   readonly bounces = new Map<string, number[]>();
   /** Recipients of those bounces: pass 2 looks a submission's key up only for these. */
   private readonly bouncedRecipients = new Set<string>();
+  /** 1 for the domains of those recipients: most submissions need no look-up in the set. */
+  private readonly bouncedDomains: number[] = [];
   /** The lists, as an array for pass 2's per-attempt loop. */
   private listArray: ListStats[] = [];
   bounceCount = 0;
@@ -392,7 +396,14 @@ export class Evidence {
     }
     const online = this.online;
     if (online !== null && domain >= 0 && e.status === "sent") online.delivery(relay.index, e.time, domain);
-    if (first && online !== null && this.bouncedRecipients.has(e.recipient)) this.resend(e, m.sender, domain);
+    if (
+      first &&
+      online !== null &&
+      (domain < 0 || this.bouncedDomains[domain] === 1) &&
+      this.bouncedRecipients.has(e.recipient)
+    ) {
+      this.resend(e, m.sender, domain);
+    }
     relay.attempts++;
     if (e.relayAddress && e.relayAddress !== relay.address) relay.address = detach(e.relayAddress);
     if (e.status === "sent") relay.delivered++;
@@ -414,6 +425,8 @@ export class Evidence {
     if (isBlock) {
       const cl = c as Classification;
       const list = this.list(cl.list as string, cl);
+      if (cl.permanent === true && e.status === "deferred") this.block5xx.deferred++;
+      else if (cl.permanent === true && e.status === "bounced") this.block5xx.bounced++;
       list.rejections++;
       if (cl.permanent === false) list.temporary++;
       else list.permanent++;
@@ -436,6 +449,7 @@ export class Evidence {
         const key = detach(bounceKey);
         this.bounces.set(key, times);
         this.bouncedRecipients.add(detach(e.recipient));
+        if (domain >= 0) this.bouncedDomains[domain] = 1;
         if (online !== null) {
           this.resendWaits.set(key, []);
           this.submissionsPerKey.set(key, 1);
