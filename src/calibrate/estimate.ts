@@ -383,12 +383,16 @@ function majority(votes: Map<string, number>): string | null {
  * `pool.balancer` of the detected policy: the period the log shows goes into the policy's own
  * time-scale field (a timer's period, a DNS TTL), its sweep default when the log shows none.
  */
-export function calibratedBalancer(name: string, period: number | null): Record<string, unknown> {
+export function calibratedBalancer(
+  name: string,
+  period: number | null,
+  phase?: "global" | "per-sender",
+): Record<string, unknown> {
   const policy = policyNamed(name);
   const field = policy?.timeScaleField ?? null;
   if (!policy || field === null) return { policy: name };
   const seconds = period ?? (policy.sweepDefaults[field] as number);
-  return { policy: name, [field]: Math.max(1, Math.round(seconds)) };
+  return { policy: name, [field]: Math.max(1, Math.round(seconds)), ...(phase === "per-sender" ? { phase } : {}) };
 }
 
 /** The calibrated scenario (plain JSON, valid against the schema) with its calibration block. */
@@ -403,7 +407,7 @@ export function calibratedScenario(c: Calibration, name: string): Record<string,
       listed.push({ indices: [c.relays.list[w.relay].server], on: [l.name], from, until });
     }
   }
-  const balancer = calibratedBalancer(c.policy.policy, c.policy.period);
+  const balancer = calibratedBalancer(c.policy.policy, c.policy.period, c.policy.phase);
   const waits = c.resend.waitSeconds;
   // The users' observed waits as an empirical distribution (ten deciles' midpoints).
   const after = waits.deciles.length > 0 ? { empirical: waits.deciles } : { uniform: ["5m", "15m"] };
