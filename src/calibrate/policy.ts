@@ -199,7 +199,7 @@ export function testPolicy(
   const b0 = coincidence;
   const grid: number[] = [];
   for (let i = 0; i <= 400; i++) grid.push(5 * Math.exp((i / 400) * Math.log((7 * 86_400) / 5)));
-  const fit = (b: number) =>
+  const profile = (b: number) =>
     grid.map((T) => {
       let total = 0;
       for (let bin = 0; bin < GAP_BINS; bin++) {
@@ -210,7 +210,7 @@ export function testPolicy(
       }
       return total;
     });
-  const ll = fit(b0);
+  const ll = profile(b0);
   let best = 0;
   for (let i = 1; i < ll.length; i++) if (ll[i] > ll[best]) best = i;
   const lr = pairs > 0 ? 2 * (ll[best] - flat) : 0;
@@ -258,7 +258,7 @@ export function testPolicy(
       // A rotating timer never gives a sender the same relay in the next slot: refit without
       // the chance coincidence (which pulls the period down to ~0.8 of the truth), and keep the
       // better fit (a small pool whose senders skip slots meets its relay again by chance).
-      const ll0 = fit(0);
+      const ll0 = profile(0);
       let best0 = 0;
       for (let i = 1; i < ll0.length; i++) if (ll0[i] > ll0[best0]) best0 = i;
       const period = ll0[best0] > ll[best] ? grid[best0] : T;
