@@ -186,7 +186,7 @@ export class Evidence {
   // Pass 2 results.
   /** Per bounce key: the wait to the first resend after each bounce (Infinity if none). */
   readonly resendWaits = new Map<string, number[]>();
-  /** Submissions per bounce key, from its first bounce on (that bounce's message included). */
+  /** Submissions per bounce key: the first bounced message and every submission after its bounce. */
   readonly submissionsPerKey = new Map<string, number>();
   /** Resends found in pass 1 per domain (in time order): `domainMessages` is the picks less these. */
   private resendsPerDomain: number[] = [];
@@ -233,6 +233,7 @@ export class Evidence {
     this.domainMessages = this.domainPicks.slice();
     for (const [key, times] of this.bounces) {
       times.sort((a, b) => a - b);
+      this.submissionsPerKey.set(key, 1);
       this.resendWaits.set(
         key,
         times.map(() => Number.POSITIVE_INFINITY),
@@ -468,7 +469,8 @@ export class Evidence {
     const key = `${sender}\u0000${e.recipient}`;
     const times = this.bounces.get(key);
     if (times === undefined) return;
-    this.submissionsPerKey.set(key, (this.submissionsPerKey.get(key) ?? 0) + 1);
+    // The bounced message (1, set at the bounce) and every submission after the first bounce.
+    if (e.time > times[0]) this.submissionsPerKey.set(key, (this.submissionsPerKey.get(key) ?? 1) + 1);
     // The latest bounce before this submission (bounces so far are in time order).
     let b = times.length - 1;
     while (b >= 0 && times[b] >= e.time) b--;
@@ -515,8 +517,8 @@ export class Evidence {
       const key = `${m.sender}\u0000${e.recipient}`;
       const times = this.bounces.get(key);
       if (times !== undefined) {
-        const submissions = this.submissionsPerKey.get(key);
-        this.submissionsPerKey.set(submissions === undefined ? detach(key) : key, (submissions ?? 0) + 1);
+        // The bounced message (1, set in startPass2) and every submission after the first bounce.
+        if (e.time > times[0]) this.submissionsPerKey.set(key, (this.submissionsPerKey.get(key) ?? 1) + 1);
         // The latest bounce before this submission: this may be its resend.
         let lo = 0;
         let hi = times.length;
