@@ -90,7 +90,12 @@ export function calibrateCommand(io: Io): CommandModule<object, CalibrateArgs> {
       "Estimate a relay pool from its MTA logs (Postfix, Exim, qmail; plain or gzip): relays, listing windows, subscriber shares, balancing policy, traffic, retries, resends; write a scenario",
     builder: (y) =>
       y
-        .positional("logs", { type: "string", array: true, demandOption: true, describe: "log files (read once when in time order, else twice)" })
+        .positional("logs", {
+          type: "string",
+          array: true,
+          demandOption: true,
+          describe: "log files (read once when in time order, else twice)",
+        })
         .option("format", {
           type: "string",
           choices: LOG_FORMATS as unknown as string[],
@@ -111,7 +116,9 @@ export function calibrateCommand(io: Io): CommandModule<object, CalibrateArgs> {
     handler: async (args) => {
       if (args.out !== undefined) checkFileTarget(args.out, isCalibratedScenario);
       if (args.logs.length === 0 || args.logs.includes("-"))
-        throw new UsageError("calibrate may read each log twice (when out of time order): give files, not standard input");
+        throw new UsageError(
+          "calibrate may read each log twice (when out of time order): give files, not standard input",
+        );
       if (!/^[a-z0-9][a-z0-9._-]*$/.test(args.name)) {
         throw new UsageError(`--name ${args.name}: expected lower-case letters, digits, '.', '_' and '-'`);
       }
