@@ -1,77 +1,96 @@
 // `npm run bench:calibrate`: throughput and peak memory of calibration on a generated Postfix log
-// (not committed): a simulated pool's attempts written by `sim run --maillog postfix`, then
-// calibrated in a fresh process at two sizes (a prefix of a quarter of the log, "1x", and the whole
-// log, "4x"), each several times: lines per second (medians) and that peak memory does not grow
-// with the log's length. Prints figures with the machine's load; asserts nothing.
+// (in a temporary folder, deleted afterwards; never committed): a simulated pool's attempts
+// written by `sim run --maillog postfix`, then calibrated in a fresh process at several sizes
+// (prefixes of one long log: the same pool logged for longer), each several times: log lines per
+// second (medians) and whether peak memory grows with the log's length. Prints figures with the
+// machine's load; asserts nothing.
 //
-// Usage: node bench/calibrate.mjs [--json] [LINES (default 4000000)] [RUNS (default 3)]
-// bench/run.mjs imports generateLog and calibrateLog for its `calibrate` row.
+// Usage: node bench/calibrate.mjs [--json] [--sizes 1,4] [--lines 1000000] [--runs 3]
+//   --sizes: multiples of --lines to calibrate (prefixes of one log of the largest); the 4x log
+//   spans 7 days. `npm run bench:calibrate:big` runs 1,4,16 (16 M lines, ~2.4 GB, 28 days).
+// bench/run.mjs runs it with --json for its `calibrate` row.
 import { spawnSync } from "node:child_process";
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, createReadStream, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
 
-/** One calibration in this process: line reads, seconds and CPU seconds of the two passes, seconds of the estimates, peak RSS. */
+/**
+ * One calibration in this process, as `sim calibrate` reads (reader.ts's calibrateFiles, its
+ * passes timed apart from the estimates): log lines, passes, seconds and CPU seconds of reading,
+ * seconds of the estimates, peak RSS.
+ */
 async function child(file) {
-  const { Evidence } = await import("../dist/calibrate/evidence.js");
-  const { LineReader } = await import("../dist/calibrate/formats.js");
-  const { newLineEvent } = await import("../dist/calibrate/line-event.js");
+  const { Calibrator } = await import("../dist/calibrate/run.js");
   const { forEachLine } = await import("../dist/calibrate/reader.js");
-  const { calibrate } = await import("../dist/calibrate/estimate.js");
-  const evidence = new Evidence();
+  const calibrator = new Calibrator({ year: 2026 });
   const start = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
-  let lines = 0;
-  let formats;
-  for (const pass of [1, 2]) {
-    const reader = new LineReader("auto", 2026);
-    const event = newLineEvent();
-    await forEachLine(file, (line, number) => {
-      lines++;
-      reader.read(line, event, "bench");
-      if (event.kind === "unparsed") evidence.noteUnparsed(file, number, line);
-      else evidence.add(event);
-    });
-    if (pass === 1) {
-      formats = { ...reader.byFormat };
-      evidence.startPass2();
-    }
+  let reads = 0;
+  let passes = 0;
+  const pass = async () => {
+    passes++;
+    await forEachLine(
+      file,
+      (line, number) => {
+        reads++;
+        calibrator.line(file, line, number);
+      },
+      (bytes, text, from, to, number) => {
+        reads++;
+        calibrator.lineAt(file, bytes, text, from, to, number);
+      },
+    );
+  };
+  await pass();
+  // A log in time order (as generated) is read once; else a second pass.
+  if (calibrator.needsSecondPass()) {
+    calibrator.secondPass();
+    await pass();
   }
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const cpu = process.cpuUsage(cpuStart);
+  // What the evidence really holds after reading (peak RSS also counts garbage not yet collected).
+  const readingRss = process.resourceUsage().maxRSS * 1024;
+  globalThis.gc?.();
+  const liveHeap = process.memoryUsage().heapUsed;
   // The estimates (fixed work, not per line: the policy test, the Zipf bootstrap…) timed apart.
   const estimating = process.hrtime.bigint();
-  const c = calibrate(evidence, [file], formats);
+  const { calibration: c } = calibrator.finish([file]);
   const estimateSeconds = Number(process.hrtime.bigint() - estimating) / 1e9;
   return {
-    lines,
+    lines: reads / passes,
+    passes,
     seconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
     estimateSeconds,
     maxRss: process.resourceUsage().maxRSS * 1024,
+    liveHeap,
+    readingRss,
     policy: c.policy.policy,
     relays: c.relays.count.estimate,
   };
 }
 
 /**
- * Simulate a pool whose Postfix log has about `targetLines` lines, in `dir`; also write a prefix
- * of a quarter of its lines. Returns { log, quarter, lines, bytes, seconds }.
+ * Simulate a pool whose Postfix log has about `unit` × max(sizes) lines, in `dir` (the pool's
+ * traffic is that of `unit` × 4 lines in 7 days; the horizon grows with the size), and cut it into
+ * prefixes of `unit` × size lines. Returns { logs: {size → file}, lines, bytes, seconds }.
  */
-export async function generateLog(targetLines, dir) {
+export async function generateLog(unit, sizes, dir) {
+  const largest = Math.max(...sizes);
   // ~3 lines per message (qmgr from=, smtp to=, removed): size the pool's traffic to the target.
-  const messagesPerDay = Math.ceil(targetLines / 3 / 7);
+  const messagesPerDay = Math.ceil((unit * 4) / 3 / 7);
+  const days = Math.ceil((7 * largest) / 4) + 1;
   const scenario = {
     name: "bench-calibrate",
     seed: 5,
     replications: 1,
-    horizon: "7d",
+    horizon: `${days}d`,
     pool: { servers: 20, balancer: { policy: "timer", period: "10m" } },
     blacklists: [{ name: "spamcop", subscribers: 0.3 }],
     listed: [{ servers: 2, on: ["spamcop"] }],
@@ -90,34 +109,55 @@ export async function generateLog(targetLines, dir) {
   );
   if (run.status !== 0) throw new Error(run.stderr);
   const log = join(out, "maillog", "replication-0.log");
-  const quarter = join(dir, "quarter.log");
-  const lines = await new Promise((resolve) => {
-    let n = 0;
-    const q = createWriteStream(quarter);
-    const rl = createInterface({ input: createReadStream(log) });
-    rl.on("line", (line) => {
-      n++;
-      if (n <= targetLines / 4) q.write(`${line}\n`);
-    });
-    rl.on("close", () => q.end(() => resolve(n)));
-  });
-  return { log, quarter, lines, bytes: statSync(log).size, seconds: (Date.now() - started) / 1000 };
+  // The byte offset after each size's last line.
+  const wanted = [...sizes].sort((a, b) => a - b).map((s) => s * unit);
+  const cuts = new Map();
+  let lines = 0;
+  let offset = 0;
+  for await (const chunk of createReadStream(log, { highWaterMark: 1 << 20 })) {
+    let at = chunk.indexOf(10);
+    while (at >= 0) {
+      lines++;
+      if (wanted.includes(lines)) cuts.set(lines, offset + at + 1);
+      at = chunk.indexOf(10, at + 1);
+    }
+    offset += chunk.length;
+  }
+  const logs = {};
+  for (const size of sizes) {
+    const n = size * unit;
+    const cut = cuts.get(n);
+    if (cut === undefined) {
+      logs[size] = log;
+      continue;
+    }
+    const prefix = join(dir, `x${size}.log`);
+    copyFileSync(log, prefix);
+    truncateSync(prefix, cut);
+    logs[size] = prefix;
+  }
+  return { logs, lines, bytes: statSync(log).size, seconds: (Date.now() - started) / 1000 };
 }
 
-/** Calibrate `file` in a fresh process `runs` times: medians of line reads/s (wall, CPU) and of the estimates' seconds, peak RSS each run. */
+/** Calibrate `file` in a fresh process `runs` times: medians of log lines/s (wall, CPU) and of the estimates' seconds, peak RSS each run. */
 export function calibrateLog(file, runs) {
   const results = [];
   for (let i = 0; i < runs; i++) {
     const load = loadavg()[0];
-    const c = spawnSync(process.execPath, [join(root, "bench/calibrate.mjs"), "--child", file], { encoding: "utf8" });
+    const c = spawnSync(process.execPath, ["--expose-gc", join(root, "bench/calibrate.mjs"), "--child", file], {
+      encoding: "utf8",
+    });
     if (c.status !== 0) throw new Error(c.stderr);
     results.push({ ...JSON.parse(c.stdout), load });
   }
   return {
     lines: results[0].lines,
+    passes: results[0].passes,
     rate: median(results.map((r) => r.lines / r.seconds)),
     cpuRate: median(results.map((r) => r.lines / r.cpuSeconds)),
     peak: median(results.map((r) => r.maxRss)),
+    liveHeap: median(results.map((r) => r.liveHeap)),
+    readingRss: median(results.map((r) => r.readingRss)),
     estimateSeconds: median(results.map((r) => r.estimateSeconds)),
     peaks: results.map((r) => r.maxRss),
     loads: results.map((r) => r.load),
@@ -132,32 +172,35 @@ if (process.argv[2] === "--child") {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const args = process.argv.slice(2).filter((a) => a !== "--json");
+  const option = (name, fallback) => {
+    const i = process.argv.indexOf(name);
+    return i >= 0 ? process.argv[i + 1] : fallback;
+  };
   const asJson = process.argv.includes("--json");
-  const targetLines = Number(args[0] ?? 4_000_000);
-  const runs = Number(args[1] ?? 3);
+  const sizes = option("--sizes", "1,4").split(",").map(Number);
+  const unit = Number(option("--lines", "1000000"));
+  const runs = Number(option("--runs", "3"));
+  if (!sizes.every((s) => Number.isInteger(s) && s > 0) || !(unit > 0) || !(runs > 0))
+    throw new Error("usage: node bench/calibrate.mjs [--json] [--sizes 1,4] [--lines 1000000] [--runs 3]");
   const dir = mkdtempSync(join(tmpdir(), "relaysim-bench-calibrate-"));
   try {
-    const g = await generateLog(targetLines, dir);
+    const g = await generateLog(unit, sizes, dir);
     if (!asJson)
-      console.log(`generated ${g.lines} Postfix lines (${mib(g.bytes)}) in ${g.seconds.toFixed(1)} s at ${g.log}`);
+      console.log(`generated ${g.lines} Postfix lines (${mib(g.bytes)}) in ${g.seconds.toFixed(1)} s in ${dir}`);
     const results = {};
-    for (const [key, label, path] of [
-      ["x1", "1x (quarter)", g.quarter],
-      ["x4", "4x (whole)", g.log],
-    ]) {
-      const r = calibrateLog(path, runs);
-      results[key] = r;
+    for (const size of sizes) {
+      const r = calibrateLog(g.logs[size], runs);
+      results[`x${size}`] = r;
       if (asJson) continue;
       console.log(
-        `calibrate ${label}: ${r.lines / 2} log lines, ${r.lines} line reads (two passes); median of ${runs}: ` +
-          `${(r.rate / 1e6).toFixed(2)} M line reads/s wall, ${(r.cpuRate / 1e6).toFixed(2)} M line reads/s CPU ` +
-          `(${(r.rate / 2e6).toFixed(2)} M log lines/s wall), then ${r.estimateSeconds.toFixed(2)} s of estimates; ` +
-          `peak RSS ${mib(r.peak)} (runs: ${r.peaks.map(mib).join(", ")}); load ${r.loads.map((l) => l.toFixed(1)).join(", ")}; ` +
+        `calibrate ${size}x: ${r.lines} log lines, ${r.passes} pass(es); median of ${runs}: ` +
+          `${(r.rate / 1e6).toFixed(2)} M lines/s wall, ${(r.cpuRate / 1e6).toFixed(2)} M lines/s CPU, ` +
+          `then ${r.estimateSeconds.toFixed(2)} s of estimates; ` +
+          `peak RSS ${mib(r.peak)} (runs: ${r.peaks.map(mib).join(", ")}), ${mib(r.readingRss)} before the estimates, live heap after reading ${mib(r.liveHeap)}; load ${r.loads.map((l) => l.toFixed(1)).join(", ")}; ` +
           `policy ${r.policy}, ${r.relays} relays`,
       );
     }
-    if (asJson) console.log(JSON.stringify({ lines: g.lines, runs, ...results }));
+    if (asJson) console.log(JSON.stringify({ lines: g.lines, runs, sizes, ...results }));
   } finally {
     if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
   }

@@ -75,6 +75,8 @@ export interface Calibration {
   traffic: { senders: Interval; messages: number; ratePerSenderPerDay: Interval };
   recipients: { domains: Interval; zipf: Interval };
   retry: { schedule: string; evidence: number; distance: Record<string, number | null>; method: string };
+  /** What the MTA does with a blocklist 5xx: bounce it, or defer it as a 4xx (requeue). */
+  onBlocklist: { policy: "bounce" | "requeue"; deferred: number; bounced: number; method: string };
   resend: {
     bounces: number;
     resends: number;
@@ -354,6 +356,13 @@ export function calibrate(e: Evidence, files: string[], formats: Record<string, 
     },
     recipients: { domains, zipf: zipfFit(e.domainMessages) },
     retry: retryEstimate(e, fallback),
+    onBlocklist: {
+      policy: e.block5xx.deferred > e.block5xx.bounced ? "requeue" : "bounce",
+      deferred: e.block5xx.deferred,
+      bounced: e.block5xx.bounced,
+      method:
+        "blocklist replies with a 5xx code that the MTA logged as deferred (requeued, mta.onBlocklist requeue) against those it bounced: the more common one",
+    },
     resend,
   };
 }
@@ -374,12 +383,16 @@ function majority(votes: Map<string, number>): string | null {
  * `pool.balancer` of the detected policy: the period the log shows goes into the policy's own
  * time-scale field (a timer's period, a DNS TTL), its sweep default when the log shows none.
  */
-export function calibratedBalancer(name: string, period: number | null): Record<string, unknown> {
+export function calibratedBalancer(
+  name: string,
+  period: number | null,
+  phase?: "global" | "per-sender",
+): Record<string, unknown> {
   const policy = policyNamed(name);
   const field = policy?.timeScaleField ?? null;
   if (!policy || field === null) return { policy: name };
   const seconds = period ?? (policy.sweepDefaults[field] as number);
-  return { policy: name, [field]: Math.max(1, Math.round(seconds)) };
+  return { policy: name, [field]: Math.max(1, Math.round(seconds)), ...(phase === "per-sender" ? { phase } : {}) };
 }
 
 /** The calibrated scenario (plain JSON, valid against the schema) with its calibration block. */
@@ -394,7 +407,7 @@ export function calibratedScenario(c: Calibration, name: string): Record<string,
       listed.push({ indices: [c.relays.list[w.relay].server], on: [l.name], from, until });
     }
   }
-  const balancer = calibratedBalancer(c.policy.policy, c.policy.period);
+  const balancer = calibratedBalancer(c.policy.policy, c.policy.period, c.policy.phase);
   const waits = c.resend.waitSeconds;
   // The users' observed waits as an empirical distribution (ten deciles' midpoints).
   const after = waits.deciles.length > 0 ? { empirical: waits.deciles } : { uniform: ["5m", "15m"] };
@@ -424,7 +437,7 @@ export function calibratedScenario(c: Calibration, name: string): Record<string,
       probability: c.resend.probability.estimate ?? 1,
       maxAttempts: Math.max(2, c.resend.maxAttempts),
     },
-    mta: { retry: c.retry.schedule },
+    mta: { retry: c.retry.schedule, ...(c.onBlocklist.policy === "requeue" ? { onBlocklist: "requeue" } : {}) },
     calibration: c,
   };
 }

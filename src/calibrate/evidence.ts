@@ -1,13 +1,20 @@
-// What calibration learns from the log lines, in two passes over the same files.
+// What calibration learns from the log lines, in one pass over the files when their lines come
+// in time order, else two.
 // Pass 1 joins each message's lines while it is in flight (memory: messages in flight, plus
 // bounded tables of relays, senders, domains and lists) and collects: each relay's traffic,
 // each list's rejections per relay (→ listing windows), which domains were seen consulting a
 // list, the balancer's picks (first attempts of each submission, capped), MTA retry ages,
-// and bounces. Pass 2, with the windows known, measures each window's bounds and each list's
-// exposure (domains that got mail through a relay while it was listed), and the user resends.
+// and bounces. In time order it also measures each window's bounds and each list's exposure
+// (domains that got mail through a relay while it was listed; exposure.ts) and the user
+// resends (a bounce is read before its resend). A log out of time order (files given newest
+// first, one file per relay) needs pass 2: with the windows and bounces known, it measures
+// those again from the start.
 import { type Classification, classifyReply } from "../classify/replies.js";
+import { OnlineExposure, WINDOW_GAP } from "./exposure.js";
 import { Column } from "./growable.js";
-import { detach, domainOf, type LineEvent } from "./line-event.js";
+import { detach, domainOfLower, type LineEvent } from "./line-event.js";
+
+export { WINDOW_GAP };
 
 /** Caps that keep memory bounded whatever the log's size. */
 export const LIMITS = {
@@ -25,8 +32,6 @@ export const LIMITS = {
   unparsedSamples: 5,
 };
 
-/** Rejections further apart than this start a new listing window (no delivery to a subscriber in between needed). */
-export const WINDOW_GAP = 6 * 3600;
 /** A resend counts only if it comes within this wait of the bounce. */
 export const RESEND_HORIZON = 7 * 86_400;
 
@@ -157,6 +162,8 @@ export class Evidence {
   readonly replyClasses = new Map<string, number>();
   /** Status counts of attempts. */
   readonly statuses = { sent: 0, deferred: 0, bounced: 0, expired: 0 };
+  /** Blocklist 5xx replies the MTA deferred (requeued) and those it bounced. */
+  readonly block5xx = { deferred: 0, bounced: 0 };
 
   /** Balancer picks (first attempt of each submission): time, relay, sender. */
   readonly pickTime = new Column(LIMITS.picks);
@@ -170,6 +177,8 @@ export class Evidence {
   readonly bounces = new Map<string, number[]>();
   /** Recipients of those bounces: pass 2 looks a submission's key up only for these. */
   private readonly bouncedRecipients = new Set<string>();
+  /** 1 for the domains of those recipients: most submissions need no look-up in the set. */
+  private readonly bouncedDomains: number[] = [];
   /** The lists, as an array for pass 2's per-attempt loop. */
   private listArray: ListStats[] = [];
   bounceCount = 0;
@@ -177,8 +186,14 @@ export class Evidence {
   // Pass 2 results.
   /** Per bounce key: the wait to the first resend after each bounce (Infinity if none). */
   readonly resendWaits = new Map<string, number[]>();
-  /** Submissions per bounce key. */
+  /** Submissions per bounce key: the first bounced message and every submission after its bounce. */
   readonly submissionsPerKey = new Map<string, number>();
+  /** Resends found in pass 1 per domain (in time order): `domainMessages` is the picks less these. */
+  private resendsPerDomain: number[] = [];
+
+  /** Have the attempts come in time order so far (then pass 1 measured what pass 2 would)? */
+  ordered = true;
+  private online: OnlineExposure | null = new OnlineExposure();
 
   /** Messages in flight by scope, then message id (no joined key string per line). */
   private inFlight = new Map<string, Map<string, Message>>();
@@ -188,9 +203,28 @@ export class Evidence {
   private lastRelay: RelayStats | null = null;
   private pass: 1 | 2 = 1;
 
-  /** Start pass 2 (after every file went through pass 1): builds the listing windows. */
+  /**
+   * End pass 1: true when a second pass is needed (the attempts came out of time order); else
+   * the windows, exposures and resends are complete and `startPass2` must not be called.
+   */
+  endPass1(): boolean {
+    if (!this.ordered || this.online === null) return true;
+    this.online.finish(this.lists.values());
+    this.online = null;
+    this.domainMessages = this.domainPicks.slice();
+    this.resendsPerDomain.forEach((n, d) => {
+      this.domainMessages[d] = Math.max(0, this.domainMessages[d] - n);
+    });
+    return false;
+  }
+
+  /** Start pass 2 (after every file went through pass 1): builds the listing windows and measures again. */
   startPass2(): void {
     this.pass = 2;
+    this.online = null;
+    this.resendWaits.clear();
+    this.submissionsPerKey.clear();
+    for (const list of this.lists.values()) list.exposed = new Map();
     this.inFlight = new Map();
     this.inFlightCount = 0;
     this.lastScopeMessages = null;
@@ -199,6 +233,7 @@ export class Evidence {
     this.domainMessages = this.domainPicks.slice();
     for (const [key, times] of this.bounces) {
       times.sort((a, b) => a - b);
+      this.submissionsPerKey.set(key, 1);
       this.resendWaits.set(
         key,
         times.map(() => Number.POSITIVE_INFINITY),
@@ -351,11 +386,25 @@ export class Evidence {
       if (state !== undefined) state.lastStatus = e.status;
       return;
     }
-    const domain = this.index(this.domains, domainOf(e.recipient));
+    const domain = this.index(this.domains, domainOfLower(e.recipient));
     this.attempts++;
     this.statuses[e.status]++;
     if (e.time < this.minTime) this.minTime = e.time;
     if (e.time > this.maxTime) this.maxTime = e.time;
+    else if (e.time < this.maxTime && this.ordered) {
+      this.ordered = false;
+      this.online = null;
+    }
+    const online = this.online;
+    if (online !== null && domain >= 0 && e.status === "sent") online.delivery(relay.index, e.time, domain);
+    if (
+      first &&
+      online !== null &&
+      (domain < 0 || this.bouncedDomains[domain] === 1) &&
+      this.bouncedRecipients.has(e.recipient)
+    ) {
+      this.resend(e, m.sender, domain);
+    }
     relay.attempts++;
     if (e.relayAddress && e.relayAddress !== relay.address) relay.address = detach(e.relayAddress);
     if (e.status === "sent") relay.delivered++;
@@ -377,6 +426,8 @@ export class Evidence {
     if (isBlock) {
       const cl = c as Classification;
       const list = this.list(cl.list as string, cl);
+      if (cl.permanent === true && e.status === "deferred") this.block5xx.deferred++;
+      else if (cl.permanent === true && e.status === "bounced") this.block5xx.bounced++;
       list.rejections++;
       if (cl.permanent === false) list.temporary++;
       else list.permanent++;
@@ -386,6 +437,7 @@ export class Evidence {
         list.times.set(relay.index, clusters);
       }
       addToClusters(clusters, e.time);
+      if (online !== null) online.rejection(list, relay.index, e.time, domain);
       if (domain >= 0) list.subscriberDomains.add(domain);
       if (cl.ip) relay.votes.set(relay.votes.has(cl.ip) ? cl.ip : detach(cl.ip), (relay.votes.get(cl.ip) ?? 0) + 1);
     }
@@ -395,13 +447,37 @@ export class Evidence {
       if (times === undefined) {
         if (this.bounces.size >= LIMITS.bounceKeys) return;
         times = [];
-        this.bounces.set(detach(bounceKey), times);
+        const key = detach(bounceKey);
+        this.bounces.set(key, times);
         this.bouncedRecipients.add(detach(e.recipient));
+        if (domain >= 0) this.bouncedDomains[domain] = 1;
+        if (online !== null) {
+          this.resendWaits.set(key, []);
+          this.submissionsPerKey.set(key, 1);
+        }
       }
       if (times.length < 1000) {
         times.push(e.time);
+        if (online !== null) this.resendWaits.get(bounceKey)?.push(Number.POSITIVE_INFINITY);
         this.bounceCount++;
       }
+    }
+  }
+
+  /** Pass 1 in time order: a submission to a recipient that bounced before; is it a resend? */
+  private resend(e: LineEvent, sender: number, domain: number): void {
+    const key = `${sender}\u0000${e.recipient}`;
+    const times = this.bounces.get(key);
+    if (times === undefined) return;
+    // The bounced message (1, set at the bounce) and every submission after the first bounce.
+    if (e.time > times[0]) this.submissionsPerKey.set(key, (this.submissionsPerKey.get(key) ?? 1) + 1);
+    // The latest bounce before this submission (bounces so far are in time order).
+    let b = times.length - 1;
+    while (b >= 0 && times[b] >= e.time) b--;
+    if (b >= 0 && e.time - times[b] <= RESEND_HORIZON) {
+      const waits = this.resendWaits.get(key) as number[];
+      waits[b] = Math.min(waits[b], e.time - times[b]);
+      if (domain >= 0) this.resendsPerDomain[domain] = (this.resendsPerDomain[domain] ?? 0) + 1;
     }
   }
 
@@ -412,7 +488,7 @@ export class Evidence {
     for (let l = 0; l < lists.length; l++) {
       const list = lists[l];
       if (list.windows.length === 0 || !list.times.has(relay.index)) continue;
-      if (domain === -2) domain = this.domains.get(domainOf(e.recipient)) ?? -1;
+      if (domain === -2) domain = this.domains.get(domainOfLower(e.recipient)) ?? -1;
       const w = windowAt(list.windows, relay.index, e.time);
       const rejectedHere = c !== null && c.list === list.id;
       if (w !== null && e.time >= w.first && e.time <= w.last) {
@@ -441,8 +517,8 @@ export class Evidence {
       const key = `${m.sender}\u0000${e.recipient}`;
       const times = this.bounces.get(key);
       if (times !== undefined) {
-        const submissions = this.submissionsPerKey.get(key);
-        this.submissionsPerKey.set(submissions === undefined ? detach(key) : key, (submissions ?? 0) + 1);
+        // The bounced message (1, set in startPass2) and every submission after the first bounce.
+        if (e.time > times[0]) this.submissionsPerKey.set(key, (this.submissionsPerKey.get(key) ?? 1) + 1);
         // The latest bounce before this submission: this may be its resend.
         let lo = 0;
         let hi = times.length;
@@ -455,7 +531,7 @@ export class Evidence {
         if (b >= 0 && e.time - times[b] <= RESEND_HORIZON) {
           const waits = this.resendWaits.get(key) as number[];
           waits[b] = Math.min(waits[b], e.time - times[b]);
-          const d = this.domains.get(domainOf(e.recipient));
+          const d = this.domains.get(domainOfLower(e.recipient));
           if (d !== undefined && this.domainMessages[d] > 0) this.domainMessages[d]--;
         }
       }

@@ -4,6 +4,7 @@
 import { parseEximLine } from "./exim.js";
 import type { LineEvent } from "./line-event.js";
 import { parsePostfixLine } from "./postfix.js";
+import { NOT_TAKEN, OTHER, PostfixBytes } from "./postfix-bytes.js";
 import { parseQmailLine, QmailState } from "./qmail.js";
 import { type SyslogHead, syslogHead } from "./syslog.js";
 
@@ -16,8 +17,25 @@ export type LogFormat = (typeof LOG_FORMATS)[number];
 export class LineReader {
   private readonly qmail = new QmailState();
   private readonly head: SyslogHead = { time: 0, host: "", program: "", textStart: 0 };
+  private readonly bytes = new PostfixBytes();
   /** Lines read by each parser (auto), for the report. */
   readonly byFormat = { postfix: 0, exim: 0, qmail: 0 };
+
+  /**
+   * Read the line text.slice(start, end) of an ASCII chunk without CR whose bytes are `bytes`
+   * (same offsets): Postfix lines with RFC 3339 stamps go the byte-level fast path
+   * (postfix-bytes.ts), every other line the string path (`read`), with the same events.
+   */
+  readAt(bytes: Uint8Array, text: string, start: number, end: number, event: LineEvent, fallbackRelay: string): void {
+    if (this.format === "auto" || this.format === "postfix") {
+      const taken = this.bytes.read(bytes, text, start, end, event);
+      if (taken !== NOT_TAKEN) {
+        if (taken !== OTHER || this.format === "postfix") this.byFormat.postfix++;
+        return;
+      }
+    }
+    this.read(text.slice(start, end), event, fallbackRelay);
+  }
 
   constructor(
     readonly format: LogFormat,

@@ -61,5 +61,12 @@ export function domainOf(address: string): string {
  * makes V8 flatten into a fresh string; other engines copy or share harmlessly.
  */
 export function detach(s: string): string {
-  return s.length === 0 ? s : ` ${s}`.slice(1);
+  // (V8 copies substrings shorter than 13 characters: those are detached already.)
+  return s.length < 13 ? s : ` ${s}`.slice(1);
+}
+
+/** The domain of a lower-cased address (as LineEvent.recipient is): "ann@example.org" → "example.org". */
+export function domainOfLower(address: string): string {
+  const at = address.lastIndexOf("@");
+  return at >= 0 ? address.slice(at + 1) : "";
 }

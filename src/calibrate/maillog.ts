@@ -83,15 +83,28 @@ function eximStamp(t: number): string {
   return new Date(Math.floor(t * 1000)).toISOString().slice(0, 23).replace("T", " ");
 }
 
-/** Formats one replication's attempts as log lines of one MTA. */
+/** Messages whose relay the writer remembers (a retry on another relay moves the message): bounded. */
+const MAX_HELD = 1_000_000;
+
+/**
+ * Formats one replication's attempts as log lines of one MTA. A blocklist 5xx the MTA requeues
+ * (`mta.onBlocklist: "requeue"`, `requeueBlocklist`) is logged as that MTA logs a deferral
+ * (Postfix status=deferred, Exim ==, qmail deferral:) with the list's 5xx reply, not as a bounce.
+ * A retry through another relay than the last attempt's (a requeue, `mta.retryFrom: "pool"`, a
+ * moved queue) leaves the first relay's queue and arrives in the other's, as each logs it.
+ */
 export class MaillogFormatter {
   private delivery = 0;
+  /** The relay holding each message between a deferral and its retry (insertion order: oldest first). */
+  private readonly holder = new Map<number, number>();
 
   constructor(
     readonly format: MaillogFormat,
     /** The scenario's list names, in `blacklists` order. */
     readonly lists: readonly string[],
     readonly epoch = MAILLOG_EPOCH,
+    /** `mta.onBlocklist: "requeue"`: a blocklist 5xx is deferred (and retried elsewhere), not bounced. */
+    readonly requeueBlocklist = false,
   ) {}
 
   /** The lines for one attempt, in order (an arrival line first for a new submission). */
@@ -104,15 +117,27 @@ export class MaillogFormatter {
     const mxIp = mxAddress(r.domain);
     const ip = relayAddress(r.server);
     const delivered = r.outcome === "delivered";
-    const permanent = r.outcome === "rejected-5xx";
+    const rejected5xx = r.outcome === "rejected-5xx";
+    // A requeued blocklist 5xx: the list's 5xx reply, logged as a deferral.
+    const requeued = rejected5xx && this.requeueBlocklist && r.list >= 0;
+    const permanent = rejected5xx && !requeued;
     const reply = delivered
       ? ""
       : r.outcome === "greylisted"
         ? greylistText(rcpt, r.domain)
-        : rejectionText(this.lists[r.list] ?? "blocklist", ip, permanent);
-    const newSubmission = r.kind !== "retry";
+        : rejectionText(this.lists[r.list] ?? "blocklist", ip, rejected5xx);
     const final = delivered || permanent;
     const out: string[] = [];
+    // A retry through another relay: the message left the holder's queue and arrives in this one's.
+    const from = r.kind === "retry" ? this.holder.get(r.message) : undefined;
+    const moved = from !== undefined && from !== r.server;
+    if (moved) out.push(...this.leave(r, from as number, t, submission));
+    const newSubmission = r.kind !== "retry" || moved;
+    this.holder.delete(r.message);
+    if (!final) {
+      if (this.holder.size >= MAX_HELD) this.holder.delete(this.holder.keys().next().value as number);
+      this.holder.set(r.message, r.server);
+    }
     switch (this.format) {
       case "postfix": {
         const head = `${isoStamp(t)} ${relayHost(r.server)}`;
@@ -121,6 +146,7 @@ export class MaillogFormatter {
           out.push(
             `${head} postfix/qmgr[${2000 + r.server}]: ${qid}: from=<${sender}>, size=2048, nrcpt=1 (queue active)`,
           );
+        // (A requeued 5xx: Postfix's soft_bounce way, the DSN class 4 and the server's 5xx reply.)
         const dsn = delivered ? "2.0.0" : permanent ? "5.7.1" : "4.7.1";
         const status = delivered ? "sent" : permanent ? "bounced" : "deferred";
         const text = delivered
@@ -176,6 +202,22 @@ export class MaillogFormatter {
         if (final) out.push(`${head} end msg ${msg}`);
         return out;
       }
+    }
+  }
+
+  /** The line(s) of relay `server` when the message leaves its queue at `t` (moved to another relay). */
+  private leave(r: Readonly<AttemptRecord>, server: number, t: number, submission: number): string[] {
+    switch (this.format) {
+      case "postfix": {
+        const qid = submission.toString(16).toUpperCase().padStart(10, "0");
+        return [`${isoStamp(t)} ${relayHost(server)} postfix/qmgr[${2000 + server}]: ${qid}: removed`];
+      }
+      case "exim": {
+        const id = `${base62(submission, 6)}-${base62(server, 6)}-${base62(r.submission, 2)}`;
+        return [`${eximStamp(t)} ${id} Completed`];
+      }
+      default:
+        return [`${isoStamp(t)} ${relayHost(server)} qmail: ${t.toFixed(6)} end msg ${submission}`];
     }
   }
 }

@@ -7,7 +7,12 @@
 //      independent picks coincide); T is the timer's period or the DNS TTL;
 //      timer vs dns: with a global-phase timer every sender changes relay at the same slot
 //      boundaries, so one (T, φ) explains every change and every non-change; DNS caches expire
-//      per sender (a per-sender-phase timer looks the same and is reported as dns);
+//      per sender, and so do the slots of a per-sender-phase timer. Those two differ in what
+//      starts the clock: a DNS answer is cached from the resolution, which is a pick (the first
+//      of a run on one relay), so every switch comes at least TTL after its run's first pick and
+//      every run lasts less than TTL; a timer's slots start at the sender's phase whatever it
+//      sends, so a run that began late in its slot can end sooner after its first pick than other
+//      runs last ("unanchored" switches). None under DNS; a few percent or more under a timer;
 //   3. round-robin vs random: a shared pointer spreads each run of consecutive picks evenly
 //      over the relays, so per-relay counts in blocks of picks are far less dispersed than
 //      random picks' (a χ² dispersion test).
@@ -30,6 +35,13 @@ export interface PolicyEvidence {
   scale: { estimate: number; ci95: [number, number] } | null;
   /** Global-slot alignment: balanced share of pairs (changes and non-changes) one (T, φ) explains. */
   alignment: { score: number; changes: number; sames: number; period: number; phase: number } | null;
+  /**
+   * Switches that came sooner after their run's first pick than `floor` — the longer of the
+   * time a quarter of runs last and a quarter of the fitted time scale, both below a DNS TTL —
+   * (each sender's first run left out: its start may precede the log): none when a pick starts
+   * the clock (DNS), some when the clock runs on its own (a per-sender timer).
+   */
+  anchoring?: { switches: number; unanchored: number; floor: number };
   /** DNS only: the TTL from runs of picks on one relay: [longest run, shortest run-start-to-switch]. */
   ttl?: { estimate: number; bounds: [number, number]; runs: number };
   /** Dispersion of per-relay counts in blocks of consecutive picks: χ²/df and its z score. */
@@ -47,6 +59,8 @@ export interface PolicyEstimate {
   cycle: number[] | null;
   /** Timer period or DNS TTL, seconds. */
   period: number | null;
+  /** Timer only: one clock for all senders ("global") or one per sender ("per-sender"). */
+  phase?: "global" | "per-sender";
   evidence: PolicyEvidence;
   /** The reasoning in words, one sentence per test. */
   reasons: string[];
@@ -60,6 +74,9 @@ export const POLICY_TEST = {
   dispersionZ: -6,
   dispersionRatio: 0.5,
   minPairs: 30,
+  /** Per-sender timer: at least this many unanchored switches, and this share of the switches. */
+  unanchored: 5,
+  unanchoredShare: 0.002,
 };
 
 const GAP_BINS = 600;
@@ -116,6 +133,10 @@ export function testPolicy(
   const pairSame: boolean[] = [];
   const pairR1: number[] = [];
   const pairR2: number[] = [];
+  // Each sender's runs after its first: first pick to switch, and first pick to last pick.
+  const startToSwitch: number[] = [];
+  const runDurations: number[] = [];
+  let run = 0;
   for (let k = 1; k < n; k++) {
     const a = bySender[k - 1];
     const b = bySender[k];
@@ -123,12 +144,20 @@ export function testPolicy(
       runStart = time[b];
       continue;
     }
-    if (k === 1 || sender[bySender[k - 2]] !== sender[a]) runStart = time[a];
+    if (k === 1 || sender[bySender[k - 2]] !== sender[a]) {
+      runStart = time[a];
+      run = 0;
+    }
     const g = time[b] - time[a];
     const s = relay[a] === relay[b];
     if (!s) {
       ttlUpper = Math.min(ttlUpper, time[b] - runStart);
       runLengths.push(time[a] - runStart);
+      if (run > 0) {
+        startToSwitch.push(time[b] - runStart);
+        runDurations.push(time[a] - runStart);
+      }
+      run++;
       runStart = time[b];
     }
     pairs++;
@@ -170,16 +199,18 @@ export function testPolicy(
   const b0 = coincidence;
   const grid: number[] = [];
   for (let i = 0; i <= 400; i++) grid.push(5 * Math.exp((i / 400) * Math.log((7 * 86_400) / 5)));
-  const ll = grid.map((T) => {
-    let total = 0;
-    for (let bin = 0; bin < GAP_BINS; bin++) {
-      if (binAll[bin] === 0) continue;
-      const g = binGap(bin);
-      const p = b0 + (1 - b0) * Math.max(0, 1 - g / T);
-      total += bernoulliLL(binSame[bin], binAll[bin], p);
-    }
-    return total;
-  });
+  const profile = (b: number) =>
+    grid.map((T) => {
+      let total = 0;
+      for (let bin = 0; bin < GAP_BINS; bin++) {
+        if (binAll[bin] === 0) continue;
+        const g = binGap(bin);
+        const p = b + (1 - b) * Math.max(0, 1 - g / T);
+        total += bernoulliLL(binSame[bin], binAll[bin], p);
+      }
+      return total;
+    });
+  const ll = profile(b0);
   let best = 0;
   for (let i = 1; i < ll.length; i++) if (ll[i] > ll[best]) best = i;
   const lr = pairs > 0 ? 2 * (ll[best] - flat) : 0;
@@ -206,10 +237,35 @@ export function testPolicy(
       }
       const cycle = successorCycle(next, relays);
       if (cycle) reasons.push(`The senders' slot-to-slot switches walk the relays in one cycle: ${cycle.join(" → ")}.`);
-      return { policy: "timer", cycle, period: alignment.period, evidence, reasons };
+      return { policy: "timer", phase: "global", cycle, period: alignment.period, evidence, reasons };
     }
     reasons.push(
-      `No single slot grid explains the switches (best ${alignment ? formatPercent(alignment.score) : "n/a"}): each sender switches on its own clock — DNS caching (or a timer with per-sender phase).`,
+      `No single slot grid explains the switches (best ${alignment ? formatPercent(alignment.score) : "n/a"}): each sender switches on its own clock — DNS caching or a timer with per-sender phase.`,
+    );
+    // What starts a sender's clock: its own pick (DNS) or nothing it does (a per-sender timer).
+    runDurations.sort((x, y) => x - y);
+    const runQuartile = runDurations.length > 0 ? runDurations[Math.floor((runDurations.length - 1) / 4)] : 0;
+    // Below the TTL under DNS: a quarter of runs last less (only a run that met the same relay
+    // again on re-resolving lasts longer), and so does a quarter of the fitted time scale.
+    const floor = Math.max(runQuartile, T / 2.5);
+    let unanchored = 0;
+    for (const x of startToSwitch) if (x < floor) unanchored++;
+    evidence.anchoring = { switches: startToSwitch.length, unanchored, floor };
+    if (unanchored >= POLICY_TEST.unanchored && unanchored >= POLICY_TEST.unanchoredShare * startToSwitch.length) {
+      reasons.push(
+        `${unanchored} of ${startToSwitch.length} switches came sooner after their run's first pick (the shortest ${formatDuration(Math.round(Math.min(...startToSwitch)))}) than ${formatDuration(Math.round(floor))} (a quarter of runs last longer, and it is a quarter of the fitted ${formatDuration(Math.round(T))} or more): the clock does not start at a pick, as a DNS answer's TTL does — a timer with a phase per sender, period about ${formatDuration(Math.round(T))}.`,
+      );
+      // A rotating timer never gives a sender the same relay in the next slot: refit without
+      // the chance coincidence (which pulls the period down to ~0.8 of the truth), and keep the
+      // better fit (a small pool whose senders skip slots meets its relay again by chance).
+      const ll0 = profile(0);
+      let best0 = 0;
+      for (let i = 1; i < ll0.length; i++) if (ll0[i] > ll0[best0]) best0 = i;
+      const period = ll0[best0] > ll[best] ? grid[best0] : T;
+      return { policy: "timer", phase: "per-sender", cycle: null, period, evidence, reasons };
+    }
+    reasons.push(
+      `Every switch but ${unanchored} of ${startToSwitch.length} came at least ${formatDuration(Math.round(floor))} after its run's first pick (a quarter of runs last that long, or a quarter of the fitted time scale): each sender's clock starts at a pick, as a DNS answer's TTL does.`,
     );
     // TTL: the shortest wait from a run's start to a switch; runs (rarely merged by chance) stay below it.
     const below = runLengths.filter((x) => x <= ttlUpper);

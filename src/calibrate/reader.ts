@@ -25,11 +25,20 @@ async function isGzip(file: string): Promise<boolean> {
   }
 }
 
+/** A line given as text.slice(start, end) of an ASCII chunk without CR, whose bytes are `bytes` (same offsets). */
+export type AsciiLine = (bytes: Uint8Array, text: string, start: number, end: number, number: number) => void;
+
 /**
- * Call `onLine(line, number)` for every line of `file` (1-based numbers, no line terminator).
- * Throws LogReadError when the file cannot be opened or a gzip stream is corrupt.
+ * Call `onLine(line, number)` for every line of `file` (1-based numbers, no line terminator);
+ * with `onAscii`, the lines of chunks that are ASCII without CR go to it instead, as offsets into
+ * the chunk (no string per line). Throws LogReadError when the file cannot be opened or a gzip
+ * stream is corrupt.
  */
-export async function forEachLine(file: string, onLine: (line: string, number: number) => void): Promise<void> {
+export async function forEachLine(
+  file: string,
+  onLine: (line: string, number: number) => void,
+  onAscii?: AsciiLine,
+): Promise<void> {
   let gzip: boolean;
   try {
     gzip = await isGzip(file);
@@ -90,6 +99,27 @@ export async function forEachLine(file: string, onLine: (line: string, number: n
     if (last >= from) {
       const text = chunk.toString("utf8", from, last);
       const length = text.length;
+      if (onAscii !== undefined && length === last - from) {
+        const cr = chunk.indexOf(13, from);
+        if (cr < 0 || cr >= last) {
+          // ASCII (as many characters as bytes) and no CR: offsets into the text are offsets into the bytes.
+          const bytes = chunk.subarray(from, last);
+          let start = 0;
+          for (;;) {
+            let nl = text.indexOf("\n", start);
+            if (nl < 0) nl = length;
+            number++;
+            onAscii(bytes, text, start, Math.min(nl, start + MAX_LINE), number);
+            if (nl >= length) break;
+            start = nl + 1;
+          }
+          from = last + 1;
+        }
+      }
+    }
+    if (last >= from) {
+      const text = chunk.toString("utf8", from, last);
+      const length = text.length;
       // Where the bytes of line `syncLine` (counted in this chunk) start: found only when a long line needs it.
       let syncLine = 0;
       let syncByte = from;
@@ -131,8 +161,9 @@ export async function forEachLine(file: string, onLine: (line: string, number: n
 }
 
 /**
- * Calibrate from log files (plain or gzip), each read twice, streamed: memory grows with the
- * messages in flight and the relays, senders and domains, not with the logs' size. Throws
+ * Calibrate from log files (plain or gzip), streamed: memory grows with the messages in flight
+ * and the relays, senders and domains, not with the logs' size. Each file is read once when the
+ * lines come in time order, else twice. Throws
  * LogReadError for an unreadable file and CalibrateError when no delivery attempt was found.
  */
 export async function calibrateFiles(
@@ -140,9 +171,19 @@ export async function calibrateFiles(
   options: CalibrateOptions = {},
 ): Promise<CalibrateResult> {
   const calibrator = new Calibrator(options);
-  for (let pass = 0; pass < 2; pass++) {
-    if (pass === 1) calibrator.secondPass();
-    for (const file of files) await forEachLine(file, (line, number) => calibrator.line(file, line, number));
+  const pass = async () => {
+    for (const file of files) {
+      await forEachLine(
+        file,
+        (line, number) => calibrator.line(file, line, number),
+        (bytes, text, start, end, number) => calibrator.lineAt(file, bytes, text, start, end, number),
+      );
+    }
+  };
+  await pass();
+  if (calibrator.needsSecondPass()) {
+    calibrator.secondPass();
+    await pass();
   }
   return calibrator.finish(files);
 }

@@ -1,5 +1,5 @@
-// Driving a calibration: two passes of log lines through the parsers into the evidence, then the
-// estimates and the calibrated scenario. Browser-safe: lines come from the caller, either as
+// Driving a calibration: the log lines through the parsers into the evidence (one pass when the
+// lines come in time order, else a second one), then the estimates and the calibrated scenario. Browser-safe: lines come from the caller, either as
 // arrays (`calibrateLines`, for notebooks and tests) or streamed from files by reader.ts
 // (`calibrateFiles`, which `sim calibrate` uses), so both go through this one implementation.
 import { parseScenario } from "../scenario/parse.js";
@@ -19,6 +19,11 @@ export interface CalibrateOptions {
   year?: number;
   /** The calibrated scenario's name (default "calibrated"). */
   name?: string;
+  /**
+   * Read the lines twice even when they come in time order (default false): the reference way,
+   * which one pass must agree with (tests compare the two).
+   */
+  twoPasses?: boolean;
 }
 
 /** What a calibration gives: the estimates, and a scenario of the pool (schema-valid JSON) that carries them. */
@@ -51,12 +56,12 @@ function checkedOptions(options: CalibrateOptions): Required<CalibrateOptions> {
   const year = options.year ?? new Date().getUTCFullYear();
   if (!Number.isSafeInteger(year) || year < 1970 || year > 9999)
     throw new CalibrateError(`year ${String(options.year)}: expected a year`);
-  return { format, name, year };
+  return { format, name, year, twoPasses: options.twoPasses === true };
 }
 
 /**
- * One calibration in progress: call `line` for every line of every file (in the same order) in
- * pass 1, then `secondPass()`, the same lines again, then `finish()`.
+ * One calibration in progress: call `line` for every line of every file; then, if
+ * `needsSecondPass()`, call `secondPass()` and `line` for the same lines again; then `finish()`.
  */
 export class Calibrator {
   private readonly options: Required<CalibrateOptions>;
@@ -90,17 +95,56 @@ export class Calibrator {
     else this.evidence.add(event);
   }
 
+  private secondNeeded: boolean | null = null;
+  private secondStarted = false;
+
+  /**
+   * End the first pass: must the same lines be read again? Only when they came out of time order
+   * (or `twoPasses` was asked for); else the evidence is complete.
+   */
+  needsSecondPass(): boolean {
+    if (this.secondNeeded === null) {
+      this.formats = { ...this.reader.byFormat };
+      this.secondNeeded = this.options.twoPasses || this.evidence.endPass1();
+    }
+    return this.secondNeeded;
+  }
+
+  /**
+   * Feed the line text.slice(start, end) of an ASCII chunk without CR, whose bytes are `bytes`
+   * (the same offsets): the same as `line(file, text.slice(start, end), number)`, faster.
+   */
+  lineAt(file: string, bytes: Uint8Array, text: string, start: number, end: number, number: number): void {
+    if (start === end) return;
+    let fallback = this.fallbacks.get(file);
+    if (fallback === undefined) {
+      fallback = relayFromPath(file);
+      this.fallbacks.set(file, fallback);
+    }
+    const event = this.event;
+    try {
+      event.kind = "ignored";
+      this.reader.readAt(bytes, text, start, end, event, fallback);
+    } catch {
+      event.kind = "unparsed";
+    }
+    if (event.kind === "unparsed") this.evidence.noteUnparsed(file, number, text.slice(start, end));
+    else this.evidence.add(event);
+  }
+
   /** Start the second pass over the same lines (the parsers start afresh). */
   secondPass(): void {
-    if (this.formats !== null) throw new Error("Calibrator: secondPass() called twice");
-    this.formats = { ...this.reader.byFormat };
+    if (!this.needsSecondPass()) throw new Error("Calibrator: secondPass() when one pass was enough");
+    if (this.secondStarted) throw new Error("Calibrator: secondPass() called twice");
+    this.secondStarted = true;
     this.evidence.startPass2();
     this.reader = new LineReader(this.options.format, this.options.year);
   }
 
   /** The estimates and the scenario; throws CalibrateError when the logs held no delivery attempt. */
   finish(files: readonly string[]): CalibrateResult {
-    if (this.formats === null) throw new Error("Calibrator: finish() before secondPass()");
+    if (this.needsSecondPass() && !this.secondStarted) throw new Error("Calibrator: finish() before secondPass()");
+    if (this.formats === null) throw new Error("Calibrator: no formats");
     const e = this.evidence;
     if (e.attempts === 0) {
       throw new CalibrateError(
@@ -140,13 +184,17 @@ export function calibrateLines(
     return typeof v === "string" ? linesOf(v) : v;
   });
   const c = new Calibrator(options);
-  for (let pass = 0; pass < 2; pass++) {
-    if (pass === 1) c.secondPass();
+  const pass = () => {
     files.forEach((file, i) => {
       lines[i].forEach((line, j) => {
         c.line(file, line.length > MAX_LINE ? line.slice(0, MAX_LINE) : line, j + 1);
       });
     });
+  };
+  pass();
+  if (c.needsSecondPass()) {
+    c.secondPass();
+    pass();
   }
   return c.finish(files);
 }

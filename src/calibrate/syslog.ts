@@ -42,6 +42,12 @@ export function utcSeconds(y: number, mo: number, d: number, h: number, mi: numb
 const RFC3164 = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d\d):(\d\d):(\d\d) /;
 const RFC3339_MINUTE = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)$/;
 
+/** Epoch seconds of an RFC 3339 minute "YYYY-MM-DDTHH:MM" in `zone` ("Z", "+hh:mm", "-hhmm", ""), or NaN. */
+export function minuteBase(minute: string, zone: string): number {
+  const m = RFC3339_MINUTE.exec(minute);
+  return m === null ? Number.NaN : utcSeconds(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], 0, zone === "Z" ? "" : zone);
+}
+
 // The last stamp's minute and zone → its epoch seconds: log lines come in runs of one minute,
 // so most lines are checked against the cache without allocating.
 let cachedMinute = "";
@@ -80,11 +86,9 @@ function rfc3339(line: string): number {
   ) {
     const minute = line.slice(0, 16);
     const zone = line.slice(zoneStart, end);
-    const m = RFC3339_MINUTE.exec(minute);
     cachedMinute = minute;
     cachedZone = zone;
-    cachedBase =
-      m === null ? Number.NaN : utcSeconds(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], 0, zone === "Z" ? "" : zone);
+    cachedBase = minuteBase(minute, zone);
   }
   if (Number.isNaN(cachedBase) || line.charCodeAt(16) !== 58 /* : */) return Number.NaN;
   // Seconds "ss", digit by digit.

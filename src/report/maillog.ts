@@ -15,6 +15,8 @@ export class MaillogFiles {
     readonly fileFor: (replication: number) => string,
     readonly format: MaillogFormat,
     readonly lists: readonly string[],
+    /** `mta.onBlocklist: "requeue"`: blocklist 5xx replies are logged as deferrals. */
+    readonly requeueBlocklist = false,
   ) {}
 
   /** The sink for one replication: a new file. */
@@ -23,7 +25,7 @@ export class MaillogFiles {
     const file = this.fileFor(replication);
     mkdirSync(dirname(file), { recursive: true });
     this.fd = openSync(file, "w");
-    this.formatter = new MaillogFormatter(this.format, this.lists);
+    this.formatter = new MaillogFormatter(this.format, this.lists, undefined, this.requeueBlocklist);
     return { attempt: (r) => this.add(r) };
   }
 

@@ -7,6 +7,11 @@ import { parseScenario } from "../../src/scenario/load.js";
 describe("calibratedBalancer", () => {
   it("puts the period a log shows into the timer's period and the DNS TTL, rounded, at least 1 s", () => {
     expect(calibratedBalancer("timer", 612.4)).toEqual({ policy: "timer", period: 612 });
+    expect(calibratedBalancer("timer", 612.4, "per-sender")).toEqual({
+      policy: "timer",
+      period: 612,
+      phase: "per-sender",
+    });
     expect(calibratedBalancer("dns", 0.2)).toEqual({ policy: "dns", ttl: 1 });
   });
 

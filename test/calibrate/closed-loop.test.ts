@@ -57,7 +57,7 @@ function generate(i: number): Case {
   };
 }
 
-/** Simulate one replication, write its log in memory, and calibrate from it (two passes). */
+/** Simulate one replication, write its log in memory, and calibrate from it (one pass). */
 function loop(c: Case) {
   const scenario = parseScenario(c.scenario);
   const formatter = new MaillogFormatter(
@@ -66,9 +66,12 @@ function loop(c: Case) {
   );
   const lines: string[] = [];
   const used = new Set<number>();
+  /** Lists that rejected at least one attempt: only those can the log show. */
+  const rejectedBy = new Set<string>();
   simulateReplication(new CompiledScenario(scenario), scenario.seed, 0, {
     attempt: (a) => {
       used.add(a.server);
+      if (a.list >= 0) rejectedBy.add(scenario.blacklists[a.list].name);
       for (const line of formatter.lines(a)) lines.push(line);
     },
   });
@@ -83,10 +86,10 @@ function loop(c: Case) {
     }
     return reader.byFormat;
   };
-  const formats = pass();
-  evidence.startPass2();
-  pass();
-  return { scenario, used: used.size, calibration: calibrate(evidence, ["sim.log"], formats) };
+  const formats = { ...pass() };
+  // The simulated log is in time order: one pass is enough (one-pass.test.ts checks it gives two passes' result).
+  if (evidence.endPass1()) throw new Error("the simulated log is out of time order");
+  return { scenario, used: used.size, rejectedBy, calibration: calibrate(evidence, ["sim.log"], formats) };
 }
 
 /** P(X > b) for X ~ Binomial(n, q). */
@@ -110,8 +113,14 @@ function allowedMisses(intervals: number): number {
   return allowed;
 }
 
+/**
+ * The cases: the first CASES, and always 248, a sticky pool whose one barracuda-listed relay
+ * carries no mail (its senders stick elsewhere): the log holds no rejection by the list.
+ */
+const INDICES = [...Array.from({ length: CASES }, (_, i) => i), ...(CASES <= 248 ? [248] : [])];
+
 describe("closed loop: simulate → log → calibrate", () => {
-  const results = Array.from({ length: CASES }, (_, i) => ({ c: generate(i), ...loop(generate(i)) }));
+  const results = INDICES.map((i) => ({ c: generate(i), ...loop(generate(i)) }));
 
   it("reads every simulated line", () => {
     for (const { calibration } of results) expect(calibration.source.unparsed.count).toBe(0);
@@ -125,7 +134,7 @@ describe("closed loop: simulate → log → calibrate", () => {
       if (used === scenario.pool.servers) all++;
     }
     // Only a sticky pool with few senders can leave a relay unused.
-    expect(all).toBeGreaterThanOrEqual(CASES - CASES / POLICIES.length);
+    expect(all).toBeGreaterThanOrEqual(results.length - results.length / POLICIES.length);
   });
 
   it("picks the true balancing policy, and the timer's period or the DNS TTL", () => {
@@ -147,9 +156,14 @@ describe("closed loop: simulate → log → calibrate", () => {
   it("holds each list's true subscriber share inside its 95 % interval at the stated rate", () => {
     let intervals = 0;
     let misses = 0;
-    for (const { c, calibration } of results) {
+    for (const { c, calibration, rejectedBy } of results) {
       for (const [name, p] of Object.entries(c.subscribers)) {
         const list = calibration.lists.find((l) => l.name === name);
+        if (!rejectedBy.has(name)) {
+          // Listed on relays that carried no mail to its subscribers: no evidence, so no estimate (and no list invented).
+          expect(list, `${c.scenario.name}: ${name} rejected nothing, yet calibrated`).toBeUndefined();
+          continue;
+        }
         expect(list, `${c.scenario.name}: ${name} found`).toBeDefined();
         const ci = list?.subscribers.byDomain.ci95 as [number, number];
         intervals++;

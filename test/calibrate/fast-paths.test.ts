@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
+import { LineReader } from "../../src/calibrate/formats.js";
 import { type LineEvent, newLineEvent } from "../../src/calibrate/line-event.js";
 import { parsePostfixLine, parsePostfixLineRegex } from "../../src/calibrate/postfix.js";
 import { syslogHead } from "../../src/calibrate/syslog.js";
@@ -113,5 +114,35 @@ describe("fast line readers", () => {
     }
     // The mutants keep many lines parseable: the comparison is not only of rejections.
     expect(attempts).toBeGreaterThan(2000);
+  });
+
+  it("read ASCII chunks' lines from bytes (Postfix's fast path) as from strings", () => {
+    // Lines the reader would hand over as offsets: ASCII, no CR; several to a chunk, so a scan
+    // running past a line's end would meet the next line. Both formats that take the fast path.
+    const ascii = LINES.filter((l) => [...l].every((c) => c.charCodeAt(0) < 128) && !/[\r\n]/.test(l));
+    let fast = 0;
+    for (const format of ["auto", "postfix"] as const) {
+      const strings = new LineReader(format, 2026);
+      const bytes = new LineReader(format, 2026);
+      for (let i = 0; i < ascii.length; i += 7) {
+        const chunk = ascii.slice(i, i + 7);
+        const text = chunk.join("\n");
+        const buf = Uint8Array.from(text, (c) => c.charCodeAt(0));
+        let start = 0;
+        for (const line of chunk) {
+          const want = newLineEvent();
+          const got = newLineEvent();
+          strings.read(line, want, "fallback");
+          bytes.readAt(buf, text, start, start + line.length, got, "fallback");
+          const a = JSON.stringify(got);
+          const b = JSON.stringify(want);
+          if (a !== b) expect(a, line).toBe(b);
+          start += line.length + 1;
+        }
+      }
+      expect(bytes.byFormat).toEqual(strings.byFormat);
+      fast += bytes.byFormat.postfix;
+    }
+    expect(fast).toBeGreaterThan(10_000);
   });
 });

@@ -90,7 +90,12 @@ export function calibrateCommand(io: Io): CommandModule<object, CalibrateArgs> {
       "Estimate a relay pool from its MTA logs (Postfix, Exim, qmail; plain or gzip): relays, listing windows, subscriber shares, balancing policy, traffic, retries, resends; write a scenario",
     builder: (y) =>
       y
-        .positional("logs", { type: "string", array: true, demandOption: true, describe: "log files (read twice)" })
+        .positional("logs", {
+          type: "string",
+          array: true,
+          demandOption: true,
+          describe: "log files (read once when in time order, else twice)",
+        })
         .option("format", {
           type: "string",
           choices: LOG_FORMATS as unknown as string[],
@@ -106,12 +111,14 @@ export function calibrateCommand(io: Io): CommandModule<object, CalibrateArgs> {
         .option("json", { type: "boolean", default: false, describe: "print the calibration block as JSON" })
         .example("$0 calibrate /var/log/mail.log* --out mypool.json && $0 advise mypool.json", "advice for your pool")
         .epilogue(
-          "Reads each file twice (so not standard input). Memory grows with messages in flight and the number of relays, senders and recipient domains, not with the log's size; the policy test keeps the first million picks. Lines no parser understands are counted and sampled, never fatal. Exit 2 for unreadable files or bad options.",
+          "Reads the files once when their lines come in time order (give rotated files oldest first), else twice (so not standard input). Memory grows with messages in flight and the number of relays, senders and recipient domains, not with the log's size; the policy test keeps the first million picks. Lines no parser understands are counted and sampled, never fatal. Exit 2 for unreadable files or bad options.",
         ),
     handler: async (args) => {
       if (args.out !== undefined) checkFileTarget(args.out, isCalibratedScenario);
       if (args.logs.length === 0 || args.logs.includes("-"))
-        throw new UsageError("calibrate reads each log twice: give files, not standard input");
+        throw new UsageError(
+          "calibrate may read each log twice (when out of time order): give files, not standard input",
+        );
       if (!/^[a-z0-9][a-z0-9._-]*$/.test(args.name)) {
         throw new UsageError(`--name ${args.name}: expected lower-case letters, digits, '.', '_' and '-'`);
       }

@@ -141,6 +141,7 @@ export function runCommand(io: Io): CommandModule<object, RunArgs> {
               (i) => out.path(`maillog/replication-${i}.log`),
               args.maillog as MaillogFormat,
               scenario.blacklists.map((b) => b.name),
+              scenario.mta.onBlocklist === "requeue",
             );
           }
           const csv = attemptsCsv;

@@ -1,0 +1,311 @@
+// The Postfix fast path on bytes: a line of an ASCII chunk read from the chunk's bytes (indexed
+// loads, no string built for the stamp, host or program) while the few strings an event needs
+// (queue id, recipient, sender, reply) are cut from the chunk's text, whose offsets are the same
+// in an ASCII chunk. It takes only lines with an RFC 3339 stamp and a Postfix program, and gives
+// exactly the event parsePostfixLine gives (test/calibrate/fast-paths.test.ts compares them);
+// anything else (another program, a garbled head, an unknown host) it leaves to the string path
+// by returning false. A line another program wrote costs a stamp check and a cached host and
+// program match: no string, no regular expression.
+import type { LineEvent } from "./line-event.js";
+import { minuteBase } from "./syslog.js";
+
+/** A host and program seen before, by the bytes "host program". */
+interface HostProgram {
+  bytes: Uint8Array;
+  relay: string;
+  /** A Postfix program; else another MTA's (qmail, exim: the string path reads them) or none of ours. */
+  kind: typeof POSTFIX | typeof MTA | typeof OTHER;
+  /** smtp or lmtp: its to= lines are the relay pool's deliveries. */
+  delivery: boolean;
+}
+
+/** `read`'s answers: not taken (read the line as a string), a Postfix line, a line another program wrote. */
+export const NOT_TAKEN = -1;
+export const POSTFIX = 1;
+export const OTHER = 0;
+const MTA = 2;
+
+const STATUSES = ["sent", "deferred", "bounced", "expired"] as const;
+/** First bytes of STATUSES: s, d, b, e. */
+const STATUS_BYTES = [115, 100, 98, 101];
+
+/** What the fast path remembers between lines: the last stamp's minute and zone, the hosts and programs. */
+export class PostfixBytes {
+  private minute = new Uint8Array(16);
+  private minuteValid = false;
+  private zone = new Uint8Array(16);
+  private zoneLength = -1;
+  private base = Number.NaN;
+  private readonly hosts = new Map<number, HostProgram>();
+
+  /**
+   * Parse the line `text.slice(start, end)` (also bytes[start, end): an ASCII chunk without CR)
+   * into `event`: POSTFIX, OTHER (a program not ours: ignored), or NOT_TAKEN (the caller reads
+   * the line as a string then).
+   */
+  read(bytes: Uint8Array, text: string, start: number, end: number, event: LineEvent): number {
+    // "YYYY-MM-DDTHH:MM:SS[.f…][zone] ": the stamp ends at the first space after it (at most 40 on).
+    if (end - start < 21 || bytes[start + 4] !== 45 || bytes[start + 10] !== 84) return NOT_TAKEN;
+    let stampEnd = start + 19;
+    const stampLimit = Math.min(end, start + 41);
+    while (stampEnd < stampLimit && bytes[stampEnd] !== 32) stampEnd++;
+    if (stampEnd >= stampLimit) return NOT_TAKEN;
+    let i = start + 19;
+    let fraction = 0;
+    let scale = 1;
+    if (bytes[i] === 46 /* . */) {
+      for (i = start + 20; i < stampEnd; i++) {
+        const d = bytes[i] - 48;
+        if (d < 0 || d > 9) break;
+        fraction = fraction * 10 + d;
+        scale *= 10;
+      }
+      if (i - start - 20 > 9) return NOT_TAKEN;
+    }
+    const z = bytes[i];
+    if (!(i === stampEnd || z === 90 || z === 43 || z === 45)) return NOT_TAKEN;
+    const zoneStart = i;
+    const zoneLength = stampEnd - zoneStart;
+    if (!this.sameStamp(bytes, start, zoneStart, zoneLength)) {
+      if (zoneLength > 16) return NOT_TAKEN;
+      this.minute.set(bytes.subarray(start, start + 16));
+      this.zone.set(bytes.subarray(zoneStart, stampEnd));
+      this.zoneLength = zoneLength;
+      this.minuteValid = true;
+      this.base = minuteBase(text.slice(start, start + 16), text.slice(zoneStart, stampEnd));
+    }
+    if (Number.isNaN(this.base) || bytes[start + 16] !== 58) return NOT_TAKEN;
+    const s1 = bytes[start + 17] - 48;
+    const s2 = bytes[start + 18] - 48;
+    if (s1 < 0 || s1 > 6 || s2 < 0 || s2 > 9) return NOT_TAKEN;
+    let time = this.base + s1 * 10 + s2;
+    if (zoneStart > start + 19) time += fraction / scale;
+
+    // "host program[pid]: " or "host program: ", hashed as it is scanned.
+    const hostStart = stampEnd + 1;
+    let p = hostStart;
+    let hash = 0x811c9dc5;
+    while (p < end && bytes[p] !== 32) {
+      hash = Math.imul(hash ^ bytes[p], 0x01000193);
+      p++;
+    }
+    if (p >= end || p === hostStart) return NOT_TAKEN;
+    hash = Math.imul(hash ^ 32, 0x01000193);
+    const programStart = p + 1;
+    let programEnd = -1;
+    let colon = -1;
+    for (p = programStart; p < end; p++) {
+      const c = bytes[p];
+      if (c === 91 /* [ */) {
+        programEnd = p;
+        break;
+      }
+      if (c === 58 /* : */ && bytes[p + 1] === 32) {
+        programEnd = colon = p;
+        break;
+      }
+      if (c === 32) return NOT_TAKEN;
+      hash = Math.imul(hash ^ c, 0x01000193);
+    }
+    if (programEnd <= programStart) return NOT_TAKEN;
+    if (colon < 0) {
+      for (p = programEnd + 1; p + 1 < end; p++) {
+        if (bytes[p] === 58 && bytes[p + 1] === 32) {
+          colon = p;
+          break;
+        }
+      }
+      if (colon < 0) return NOT_TAKEN;
+    }
+    const hp = this.hostProgram(bytes, text, hostStart, programEnd, hash & 0x3fffffff);
+    if (hp === null || hp.kind === MTA) return NOT_TAKEN;
+    if (hp.kind === OTHER) {
+      event.kind = "ignored";
+      return OTHER;
+    }
+
+    // "QID: " (hex, 6–12, or Postfix's long ids, 10–20, without vowels).
+    const textStart = colon + 2;
+    let hex = true;
+    let long = true;
+    const idLimit = Math.min(end, textStart + 21);
+    for (p = textStart; p < idLimit; p++) {
+      const c = bytes[p];
+      if (c === 58) break;
+      if (hex && !((c >= 48 && c <= 57) || (c >= 65 && c <= 70))) hex = false;
+      if (long && !isLongId(c)) long = false;
+      if (!hex && !long) break;
+    }
+    const n = p - textStart;
+    if (
+      p >= end ||
+      bytes[p] !== 58 ||
+      bytes[p + 1] !== 32 ||
+      !((hex && n >= 6 && n <= 12) || (long && n >= 10 && n <= 20))
+    ) {
+      event.kind = "ignored";
+      return POSTFIX;
+    }
+    const idEnd = p;
+    const at = idEnd + 2;
+    const c = bytes[at];
+    event.time = time;
+    event.relay = hp.relay;
+    event.scope = hp.relay;
+    event.relayAddress = "";
+    event.message = text.slice(textStart, idEnd);
+    if (c === 116 /* t */ && bytes[at + 1] === 111 && bytes[at + 2] === 61 && bytes[at + 3] === 60) {
+      return this.to(bytes, text, at, end, event, hp);
+    }
+    if (
+      c === 102 /* f */ &&
+      bytes[at + 1] === 114 &&
+      bytes[at + 2] === 111 &&
+      bytes[at + 3] === 109 &&
+      bytes[at + 4] === 61 &&
+      bytes[at + 5] === 60
+    ) {
+      let close = at + 6;
+      while (close < end && bytes[close] !== 62) close++;
+      event.kind = "arrival";
+      event.sender = close < end ? lower(bytes, text, at + 6, close) : "";
+      return POSTFIX;
+    }
+    event.kind = c === 114 /* r */ && startsWith(bytes, at, end, REMOVED) ? "done" : "ignored";
+    return POSTFIX;
+  }
+
+  /** "to=<rcpt>,[ orig_to=<…>,] relay=…, … status=WORD[ (reply)]" from `at`. */
+  private to(bytes: Uint8Array, text: string, at: number, end: number, event: LineEvent, hp: HostProgram): number {
+    let close = at + 4;
+    while (close < end && bytes[close] !== 62) close++;
+    if (close >= end || bytes[close + 1] !== 44) {
+      event.kind = "unparsed";
+      return POSTFIX;
+    }
+    let p = close + 2;
+    if (startsWith(bytes, p, end, ORIG_TO)) {
+      let origClose = p + 10;
+      while (origClose < end && bytes[origClose] !== 62) origClose++;
+      if (origClose < end && bytes[origClose + 1] === 44 && startsWith(bytes, origClose + 2, end, RELAY)) {
+        p = origClose + 2;
+      }
+    }
+    if (!startsWith(bytes, p, end, RELAY)) {
+      event.kind = "unparsed";
+      return POSTFIX;
+    }
+    let relayComma = p + 7;
+    while (relayComma < end && bytes[relayComma] !== 44) relayComma++;
+    if (relayComma >= end) {
+      event.kind = "unparsed";
+      return POSTFIX;
+    }
+    // The first " status=WORD" after the relay's comma (a line's last ")" ends its reply).
+    let status = -1;
+    let statusAt = relayComma + 1;
+    for (; statusAt + 8 <= end; statusAt++) {
+      if (bytes[statusAt] !== 32 || bytes[statusAt + 7] !== 61 || !startsWith(bytes, statusAt, end, STATUS)) continue;
+      const w = bytes[statusAt + 8];
+      for (let s = 0; s < 4; s++) {
+        if (w === STATUS_BYTES[s] && text.startsWith(STATUSES[s], statusAt + 8)) {
+          status = s;
+          break;
+        }
+      }
+      if (status >= 0) break;
+    }
+    if (status < 0) {
+      event.kind = "unparsed";
+      return POSTFIX;
+    }
+    if (!(hp.delivery || status === 3)) {
+      event.kind = "ignored";
+      return POSTFIX;
+    }
+    const word = STATUSES[status];
+    event.kind = "attempt";
+    event.recipient = lower(bytes, text, at + 4, close);
+    event.status = word;
+    const after = statusAt + 8 + word.length;
+    let reply = "";
+    if (bytes[after] === 32 && bytes[after + 1] === 40) {
+      let last = end - 1;
+      while (last >= after + 2 && bytes[last] !== 41) last--;
+      if (last >= after + 2) reply = text.slice(after + 2, last);
+    }
+    event.reply = reply;
+    return POSTFIX;
+  }
+
+  private sameStamp(bytes: Uint8Array, start: number, zoneStart: number, zoneLength: number): boolean {
+    if (!this.minuteValid || zoneLength !== this.zoneLength) return false;
+    const m = this.minute;
+    for (let k = 15; k >= 0; k--) if (bytes[start + k] !== m[k]) return false;
+    const z = this.zone;
+    for (let k = 0; k < zoneLength; k++) if (bytes[zoneStart + k] !== z[k]) return false;
+    return true;
+  }
+
+  /** The host and program at bytes[from, to) ("host program"), remembered by their hash; null on a collision. */
+  private hostProgram(bytes: Uint8Array, text: string, from: number, to: number, hash: number): HostProgram | null {
+    const known = this.hosts.get(hash);
+    if (known !== undefined) {
+      const k = known.bytes;
+      if (k.length !== to - from) return null;
+      for (let i = 0; i < k.length; i++) if (bytes[from + i] !== k[i]) return null;
+      return known;
+    }
+    if (this.hosts.size >= 4096) return null;
+    const words = text.slice(from, to);
+    const space = words.indexOf(" ");
+    const host = words.slice(0, space);
+    const program = words.slice(space + 1);
+    const slash = program.indexOf("/");
+    const syslogName = slash >= 0 ? program.slice(0, slash) : program;
+    const hp: HostProgram = {
+      bytes: bytes.slice(from, to),
+      relay: ` ${syslogName === "postfix" ? host : `${host}/${syslogName}`}`.slice(1),
+      kind: program.startsWith("postfix")
+        ? POSTFIX
+        : program.startsWith("qmail") || program.startsWith("exim")
+          ? MTA
+          : OTHER,
+      delivery: program.endsWith("/smtp") || program.endsWith("/lmtp"),
+    };
+    this.hosts.set(hash, hp);
+    return hp;
+  }
+}
+
+const REMOVED = bytesOf("removed");
+const ORIG_TO = bytesOf(" orig_to=<");
+const RELAY = bytesOf(" relay=");
+const STATUS = bytesOf(" status=");
+
+function bytesOf(s: string): Uint8Array {
+  return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
+function startsWith(bytes: Uint8Array, at: number, end: number, word: Uint8Array): boolean {
+  if (at + word.length > end) return false;
+  for (let i = 0; i < word.length; i++) if (bytes[at + i] !== word[i]) return false;
+  return true;
+}
+
+/** text.slice(from, to) lower-cased, without a new string when it has no upper-case letter. */
+function lower(bytes: Uint8Array, text: string, from: number, to: number): string {
+  for (let i = from; i < to; i++) {
+    const c = bytes[i];
+    if (c >= 65 && c <= 90) return text.slice(from, to).toLowerCase();
+  }
+  return text.slice(from, to);
+}
+
+/** Is c in Postfix's long queue id alphabet [0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z] (no vowels)? */
+function isLongId(c: number): boolean {
+  if (c >= 48 && c <= 57) return true;
+  const l = c | 32;
+  if (l < 98 || l > 122) return false;
+  return l !== 101 && l !== 105 && l !== 111 && l !== 117;
+}
