@@ -10,6 +10,7 @@ import { START_UNKNOWN } from "../../../src/model/capacity/regime.js";
 import { ServerQueues } from "../../../src/model/capacity/server-queues.js";
 import { KIND_BITS, SESSION_WAKE } from "../../../src/model/codes.js";
 import type { MessageTable } from "../../../src/model/messages.js";
+import type { SessionCounts } from "../../../src/model/session-counts.js";
 import type { SessionLengths } from "../../../src/model/streams.js";
 import type { Tally } from "../../../src/model/tally.js";
 
@@ -69,6 +70,8 @@ class ReferenceSessionEnds {
 export class ReferenceTrackedSessions implements CapacityRegime {
   length = 0;
   private readonly sessions: Int32Array;
+  /** The same counts, told of each change (what least-connections reads now). */
+  private readonly counts: SessionCounts;
   private readonly ends: ReferenceSessionEnds;
   private readonly queues: ServerQueues | null;
   private readonly capacity: number;
@@ -79,7 +82,8 @@ export class ReferenceTrackedSessions implements CapacityRegime {
   private readonly flow: SessionStarter;
 
   constructor(context: RegimeContext) {
-    this.sessions = context.sessions;
+    this.sessions = context.sessions.counts;
+    this.counts = context.sessions;
     this.ends = new ReferenceSessionEnds(context.servers);
     this.queues = context.capacity !== null ? new ServerQueues(context.servers) : null;
     this.capacity = context.capacity ?? Number.POSITIVE_INFINITY;
@@ -111,7 +115,7 @@ export class ReferenceTrackedSessions implements CapacityRegime {
   }
 
   sessionStarted(server: number, time: number, end: number, waitingSince: number, counted: boolean): void {
-    this.sessions[server]++;
+    this.counts.add(server);
     this.ends.push(server, end);
     this.tally.addBusyTime(server, time, end);
     if (counted) this.tally.countSession(server, time - waitingSince);
@@ -128,7 +132,7 @@ export class ReferenceTrackedSessions implements CapacityRegime {
   }
 
   private release(server: number, time: number): void {
-    this.sessions[server] -= this.ends.releaseBy(server, time);
+    for (let n = this.ends.releaseBy(server, time); n > 0; n--) this.counts.remove(server);
   }
 
   private scheduleWake(server: number): void {

@@ -55,7 +55,7 @@ const scenario: fc.Arbitrary<ScenarioInput> = fc
     listedServers: fc.integer({ min: 1, max: 2 }),
     check: fc.option(fc.constantFrom("5m", "20m"), { nil: null }),
     moveDeferred: fc.boolean(),
-    retry: fc.constantFrom<ScenarioInput["mta"]["retry"]>("qmail", "postfix", ["30s", "2m", "10m", "40m"]),
+    retry: fc.constantFrom<NonNullable<ScenarioInput["mta"]>["retry"]>("qmail", "postfix", ["30s", "2m", "10m", "40m"]),
     retryFrom: fc.constantFrom<"same" | "pool" | undefined>(undefined, "same", "pool"),
     requeue: fc.boolean(),
     greylisting: fc.boolean(),
