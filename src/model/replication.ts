@@ -38,6 +38,7 @@ import { RetryRoutes, routesOn } from "./mta/routes.js";
 import { createListingBoard, seenByReceivers } from "./receivers/late-listings.js";
 import { applySubscriberRules } from "./receivers/subscribers.js";
 import { drawSubscriptions } from "./recipients.js";
+import { SessionCounts } from "./session-counts.js";
 import { ShadowResends, type ShadowResult } from "./shadow-resends.js";
 import type { AttemptRecord, AttemptSink } from "./sink.js";
 import { mailShareStream, propagationStream, retryMechanismStreams, SessionLengths, Streams } from "./streams.js";
@@ -96,7 +97,7 @@ export class MailModel implements SessionStarter {
     this.recipients = this.streams.recipients;
     this.domainTable = compiled.domains;
     const servers = s.pool.servers;
-    const sessions = new Int32Array(servers);
+    const sessions = new SessionCounts(servers);
     this.tally = new Tally(servers, compiled.buckets, s.output.delayBin, s.warmup, s.horizon, s.output.timeseries);
     const domainLists = drawSubscriptions(s.recipients.domains, compiled.subscribers, this.streams.subscriptions);
     if (compiled.subscriberRules !== null) {

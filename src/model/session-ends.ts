@@ -1,11 +1,197 @@
-// End times of the sessions in progress on each server, as one small binary min-heap per
-// server. Least-connections needs every server's count of sessions in progress at each pick;
-// releasing the ended ones lazily at the pick replaces one session-end event per attempt.
+// The sessions in progress on each server: their count (`sessions`, which least-connections
+// reads at every pick) and their end times. Ended sessions are released lazily, all servers'
+// at once, when the model next looks (releaseTo) — instead of one session-end event per
+// attempt, and instead of scanning every server for ended sessions at each pick: one structure
+// holds every server's ends in end order, so a look at which nothing ended is one comparison.
+// Two shapes, chosen once per replication: with a fixed session length, ends come in the order
+// sessions start (a ring buffer, FIFO); with variable lengths, a binary min-heap. With a capacity,
+// each server's earliest end is kept too (its queue's wake-up time). SessionEnds, one small heap
+// per server, gives that earliest end for variable lengths.
+import type { SessionCounts } from "./session-counts.js";
 
+/** What the capacity regime needs of the sessions in progress (session-ends.ts). */
+export interface SessionClock {
+  /** Sessions in progress per server, current as of the last releaseTo. */
+  readonly sessions: SessionCounts;
+  /** A session on `server` started now and ends at `end` (≥ every time released so far). */
+  push(server: number, end: number): void;
+  /** Release every server's sessions that ended by `time` (at or before it). */
+  releaseTo(time: number): void;
+  /** The earliest end of `server`'s sessions in progress (Infinity when none); kept only with a capacity. */
+  earliest(server: number): number;
+}
+
+/** Build the clock for a replication: FIFO for a fixed session length, a heap otherwise. */
+export function sessionClock(
+  sessions: SessionCounts,
+  capacity: number | null,
+  fixedLength: boolean,
+): FifoSessionEnds | HeapSessionEnds {
+  return fixedLength ? new FifoSessionEnds(sessions, capacity) : new HeapSessionEnds(sessions, capacity);
+}
+
+/**
+ * Ends that arrive in non-decreasing order (a fixed session length: each session ends its length
+ * after it starts, and starts come in time order), for all servers in one ring buffer; with a
+ * capacity, each server's ends in a ring of its own, whose head is its earliest end.
+ */
+export class FifoSessionEnds implements SessionClock {
+  readonly sessions: SessionCounts;
+  private ends = new Float64Array(64);
+  private owners = new Int32Array(64);
+  private head = 0;
+  private size = 0;
+  /** The earliest end in progress (Infinity when none): releaseTo's one comparison. */
+  private next = Number.POSITIVE_INFINITY;
+  private last = Number.NEGATIVE_INFINITY;
+  /** With a capacity: `slots` ends per server (a power of two ≥ the capacity), server-major; null without. */
+  private readonly own: Float64Array | null;
+  private readonly ownHeads: Int32Array;
+  private readonly slots: number;
+
+  constructor(sessions: SessionCounts, capacity: number | null) {
+    this.sessions = sessions;
+    let slots = 1;
+    while (capacity !== null && slots < capacity) slots *= 2;
+    this.slots = slots;
+    this.own = capacity === null ? null : new Float64Array(sessions.servers * slots);
+    this.ownHeads = new Int32Array(capacity === null ? 0 : sessions.servers);
+  }
+
+  push(server: number, end: number): void {
+    if (!(end >= this.last))
+      throw new Error(`FifoSessionEnds: session end ${end} before an earlier one (${this.last})`);
+    this.last = end;
+    const own = this.own;
+    const count = this.sessions.counts[server];
+    if (own !== null) {
+      if (count === this.slots) throw new Error(`FifoSessionEnds: server ${server} over its capacity`);
+      own[server * this.slots + ((this.ownHeads[server] + count) & (this.slots - 1))] = end;
+    }
+    this.sessions.add(server);
+    if (this.size === this.ends.length) this.grow();
+    const i = (this.head + this.size) & (this.ends.length - 1);
+    this.ends[i] = end;
+    this.owners[i] = server;
+    if (this.size++ === 0) this.next = end;
+  }
+
+  releaseTo(time: number): void {
+    if (time < this.next) return;
+    const ends = this.ends;
+    const owners = this.owners;
+    const mask = ends.length - 1;
+    const own = this.own;
+    let head = this.head;
+    let size = this.size;
+    while (size > 0 && ends[head] <= time) {
+      const server = owners[head];
+      this.sessions.remove(server);
+      if (own !== null) this.ownHeads[server] = (this.ownHeads[server] + 1) & (this.slots - 1);
+      head = (head + 1) & mask;
+      size--;
+    }
+    this.head = head;
+    this.size = size;
+    this.next = size > 0 ? ends[head] : Number.POSITIVE_INFINITY;
+  }
+
+  earliest(server: number): number {
+    if (this.own === null || this.sessions.counts[server] === 0) return Number.POSITIVE_INFINITY;
+    return this.own[server * this.slots + this.ownHeads[server]];
+  }
+
+  private grow(): void {
+    const n = this.ends.length;
+    const ends = new Float64Array(2 * n);
+    const owners = new Int32Array(2 * n);
+    for (let k = 0; k < n; k++) {
+      ends[k] = this.ends[(this.head + k) & (n - 1)];
+      owners[k] = this.owners[(this.head + k) & (n - 1)];
+    }
+    this.ends = ends;
+    this.owners = owners;
+    this.head = 0;
+  }
+}
+
+/**
+ * Ends in any order (variable session lengths): all servers' in one binary min-heap of
+ * (end, server); with a capacity, each server's also in a SessionEnds heap for its earliest end.
+ */
+export class HeapSessionEnds implements SessionClock {
+  readonly sessions: SessionCounts;
+  private ends = new Float64Array(64);
+  private owners = new Int32Array(64);
+  private size = 0;
+  private readonly own: SessionEnds | null;
+
+  constructor(sessions: SessionCounts, capacity: number | null) {
+    this.sessions = sessions;
+    this.own = capacity === null ? null : new SessionEnds(sessions.servers);
+  }
+
+  push(server: number, end: number): void {
+    this.sessions.add(server);
+    this.own?.push(server, end);
+    if (this.size === this.ends.length) {
+      const ends = new Float64Array(2 * this.size);
+      const owners = new Int32Array(2 * this.size);
+      ends.set(this.ends);
+      owners.set(this.owners);
+      this.ends = ends;
+      this.owners = owners;
+    }
+    const ends = this.ends;
+    const owners = this.owners;
+    let i = this.size++;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (ends[parent] <= end) break;
+      ends[i] = ends[parent];
+      owners[i] = owners[parent];
+      i = parent;
+    }
+    ends[i] = end;
+    owners[i] = server;
+  }
+
+  releaseTo(time: number): void {
+    const ends = this.ends;
+    const owners = this.owners;
+    while (this.size > 0 && ends[0] <= time) {
+      const server = owners[0];
+      this.sessions.remove(server);
+      // The server's own heap drops all its ends by `time` at once; later calls for it drop none.
+      this.own?.releaseBy(server, time);
+      const n = --this.size;
+      const end = ends[n];
+      const owner = owners[n];
+      let i = 0;
+      for (;;) {
+        let child = 2 * i + 1;
+        if (child >= n) break;
+        if (child + 1 < n && ends[child + 1] < ends[child]) child++;
+        if (end <= ends[child]) break;
+        ends[i] = ends[child];
+        owners[i] = owners[child];
+        i = child;
+      }
+      ends[i] = end;
+      owners[i] = owner;
+    }
+  }
+
+  earliest(server: number): number {
+    return this.own === null ? Number.POSITIVE_INFINITY : this.own.earliest[server];
+  }
+}
+
+/** End times of the sessions in progress on each server, as one small binary min-heap per server. */
 export class SessionEnds {
   private heaps: Float64Array[];
   readonly sizes: Int32Array;
-  /** Earliest end per server (Infinity when none is in progress): a scan of this finds the servers to release. */
+  /** Earliest end per server (Infinity when none is in progress). */
   readonly earliest: Float64Array;
 
   constructor(servers: number) {

@@ -46,6 +46,11 @@ export class SessionLengths {
     private readonly streams: Random[],
   ) {}
 
+  /** Whether every session has the same length (the capacity regimes keep ends in order then). */
+  get constant(): boolean {
+    return this.sessionTime.constant;
+  }
+
   draw(kind: number): number {
     const d = this.sessionTime;
     return d.constant ? d.mean : d.sample(this.streams[kind]);

@@ -2,6 +2,7 @@
 // what a policy may know about the pool when it is built, and the health check's eligibility
 // rule for policies that name a server (DESIGN §2, `avoidListed`).
 import type { Random } from "../../engine/index.js";
+import type { SessionCounts } from "../session-counts.js";
 
 export interface Balancer {
   /**
@@ -41,7 +42,7 @@ export interface PoolView {
   /** The "balancer" stream of this replication: a policy's draws when it is built come from it. */
   readonly random: Random;
   /** Sessions in progress per server, kept current only for a policy that declares `reads.sessions`. */
-  readonly sessions: Int32Array;
+  readonly sessions: SessionCounts;
   /**
    * 1 for each server the operator's last health check found clean (all 1 without a check),
    * updated in place by the model, which then calls eligibilityChanged().

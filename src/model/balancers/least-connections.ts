@@ -19,32 +19,17 @@ export class LeastConnectionsBalancer implements Balancer {
   }
 
   pick(_sender: number, _time: number, random: Random = this.pool.random): number {
+    // The fewest sessions and the servers tied at it come from the counts' own index
+    // (session-counts.ts): one random draw per pick when several tie, the j-th tie in index order.
     const sessions = this.pool.sessions;
-    const candidates = this.candidates;
-    // Two passes (find the minimum and count its ties, then take the j-th tie) cost one
-    // random draw per pick, where reservoir sampling would draw once per tie.
-    let least = 2147483647;
-    let ties = 0;
-    for (let v = 0; v < sessions.length; v++) {
-      if (candidates[v] === 0) continue;
-      const s = sessions[v];
-      if (s < least) {
-        least = s;
-        ties = 1;
-      } else if (s === least) {
-        ties++;
-      }
-    }
-    let j = ties === 1 ? 0 : Math.floor(random() * ties);
-    for (let v = 0; v < sessions.length; v++) {
-      if (candidates[v] === 1 && sessions[v] === least && j-- === 0) return v;
-    }
-    return 0;
+    const ties = sessions.ties;
+    return sessions.nthLeast(ties === 1 ? 0 : Math.floor(random() * ties));
   }
 
   eligibilityChanged(): void {
     const eligible = this.pool.eligible;
     const all = !anyEligible(eligible);
     for (let v = 0; v < eligible.length; v++) this.candidates[v] = all || eligible[v] === 1 ? 1 : 0;
+    this.pool.sessions.chooseAmong(this.candidates);
   }
 }

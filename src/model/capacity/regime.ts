@@ -4,6 +4,7 @@
 // declares it reads; the mail flow calls it and never asks which one it has.
 import type { Simulator } from "../../engine/index.js";
 import type { MessageTable } from "../messages.js";
+import type { SessionCounts } from "../session-counts.js";
 import type { SessionLengths } from "../streams.js";
 import type { Tally } from "../tally.js";
 
@@ -21,7 +22,7 @@ export interface RegimeContext {
   /** Sessions a relay runs at once (DESIGN §2); null for no limit. */
   readonly capacity: number | null;
   /** Sessions in progress per server, which the balancer reads (PoolView.sessions). */
-  readonly sessions: Int32Array;
+  readonly sessions: SessionCounts;
   readonly simulator: Simulator;
   readonly tally: Tally;
   readonly lengths: SessionLengths;

@@ -4,6 +4,7 @@ import { Simulator, sampler } from "../../../src/engine/index.js";
 import { Channels } from "../../../src/model/capacity/channels.js";
 import { START_UNKNOWN } from "../../../src/model/capacity/regime.js";
 import { MessageTable } from "../../../src/model/messages.js";
+import { SessionCounts } from "../../../src/model/session-counts.js";
 import { SessionLengths } from "../../../src/model/streams.js";
 import { Tally } from "../../../src/model/tally.js";
 
@@ -11,7 +12,7 @@ function channels(capacity: number, length: number, tally = new Tally(2, 1, 60, 
   return new Channels({
     servers: 2,
     capacity,
-    sessions: new Int32Array(2),
+    sessions: new SessionCounts(2),
     simulator: new Simulator(),
     tally,
     lengths: new SessionLengths(sampler({ fixed: length }), []),
