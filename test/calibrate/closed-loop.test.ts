@@ -9,9 +9,9 @@ import { calibrate } from "../../src/calibrate/estimate.js";
 import { Evidence } from "../../src/calibrate/evidence.js";
 import { LineReader } from "../../src/calibrate/formats.js";
 import { newLineEvent } from "../../src/calibrate/line-event.js";
-import { MAILLOG_FORMATS, MaillogFormatter } from "../../src/calibrate/maillog.js";
-import { CompiledScenario, simulateReplication } from "../../src/model/simulate.js";
+import { MAILLOG_FORMATS } from "../../src/calibrate/maillog.js";
 import { parseScenario } from "../../src/scenario/load.js";
+import { simulatedLog } from "../helpers/maillog.js";
 import { FALSE_ALARM } from "../helpers/stats.js";
 
 const POLICIES = ["random", "round-robin", "timer", "sticky", "dns"] as const;
@@ -60,20 +60,12 @@ function generate(i: number): Case {
 /** Simulate one replication, write its log in memory, and calibrate from it (one pass). */
 function loop(c: Case) {
   const scenario = parseScenario(c.scenario);
-  const formatter = new MaillogFormatter(
-    c.format,
-    scenario.blacklists.map((b) => b.name),
-  );
-  const lines: string[] = [];
   const used = new Set<number>();
   /** Lists that rejected at least one attempt: only those can the log show. */
   const rejectedBy = new Set<string>();
-  simulateReplication(new CompiledScenario(scenario), scenario.seed, 0, {
-    attempt: (a) => {
-      used.add(a.server);
-      if (a.list >= 0) rejectedBy.add(scenario.blacklists[a.list].name);
-      for (const line of formatter.lines(a)) lines.push(line);
-    },
+  const lines = simulatedLog(scenario, c.format, (a) => {
+    used.add(a.server);
+    if (a.list >= 0) rejectedBy.add(scenario.blacklists[a.list].name);
   });
   const evidence = new Evidence();
   const pass = () => {

@@ -3,10 +3,10 @@
 // bounce followed by a retry — and calibration must read it back so: deferrals with the list's
 // 5xx reply, no bounce, and a calibrated scenario that requeues.
 import { describe, expect, it } from "vitest";
-import { MAILLOG_FORMATS, MaillogFormatter } from "../../src/calibrate/maillog.js";
+import { MAILLOG_FORMATS } from "../../src/calibrate/maillog.js";
 import { calibrateLines } from "../../src/calibrate/run.js";
-import { CompiledScenario, simulateReplication } from "../../src/model/simulate.js";
 import { parseScenario } from "../../src/scenario/load.js";
+import { simulatedLog } from "../helpers/maillog.js";
 
 function log(format: (typeof MAILLOG_FORMATS)[number], onBlocklist: "requeue" | "bounce") {
   const scenario = parseScenario({
@@ -21,19 +21,9 @@ function log(format: (typeof MAILLOG_FORMATS)[number], onBlocklist: "requeue" | 
     traffic: { senders: 20, rate: "100/d" },
     mta: { onBlocklist },
   });
-  const formatter = new MaillogFormatter(
-    format,
-    scenario.blacklists.map((b) => b.name),
-    undefined,
-    scenario.mta.onBlocklist === "requeue",
-  );
-  const lines: string[] = [];
   let rejected5xx = 0;
-  simulateReplication(new CompiledScenario(scenario), scenario.seed, 0, {
-    attempt: (a) => {
-      if (a.outcome === "rejected-5xx") rejected5xx++;
-      for (const line of formatter.lines(a)) lines.push(line);
-    },
+  const lines = simulatedLog(scenario, format, (a) => {
+    if (a.outcome === "rejected-5xx") rejected5xx++;
   });
   return { lines, rejected5xx };
 }

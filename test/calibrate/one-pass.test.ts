@@ -4,10 +4,10 @@
 // forced to read twice. A log out of time order takes the second pass.
 import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
-import { MAILLOG_FORMATS, MaillogFormatter, rejectionText } from "../../src/calibrate/maillog.js";
+import { MAILLOG_FORMATS, rejectionText } from "../../src/calibrate/maillog.js";
 import { calibrateLines } from "../../src/calibrate/run.js";
-import { CompiledScenario, simulateReplication } from "../../src/model/simulate.js";
 import { parseScenario } from "../../src/scenario/load.js";
+import { simulatedLog } from "../helpers/maillog.js";
 
 /** A busy pool with two lists on several relays, deferrals (greylisting) and user resends. */
 function log(format: (typeof MAILLOG_FORMATS)[number], seed: number): string[] {
@@ -30,17 +30,7 @@ function log(format: (typeof MAILLOG_FORMATS)[number], seed: number): string[] {
     traffic: { senders: 30, rate: "120/d" },
     resend: { after: { uniform: ["5m", "2h"] }, maxAttempts: 3 },
   });
-  const formatter = new MaillogFormatter(
-    format,
-    scenario.blacklists.map((b) => b.name),
-  );
-  const lines: string[] = [];
-  simulateReplication(new CompiledScenario(scenario), scenario.seed, 0, {
-    attempt: (a) => {
-      for (const line of formatter.lines(a)) lines.push(line);
-    },
-  });
-  return lines;
+  return simulatedLog(scenario, format);
 }
 
 describe("one pass over a log in time order", () => {

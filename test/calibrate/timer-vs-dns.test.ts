@@ -12,10 +12,10 @@
 // a count of mean ≥ 40 misses with probability below 1e-9.
 import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
-import { MAILLOG_FORMATS, MaillogFormatter } from "../../src/calibrate/maillog.js";
+import { MAILLOG_FORMATS } from "../../src/calibrate/maillog.js";
 import { calibrateLines } from "../../src/calibrate/run.js";
-import { CompiledScenario, simulateReplication } from "../../src/model/simulate.js";
 import { parseScenario } from "../../src/scenario/load.js";
+import { simulatedLog } from "../helpers/maillog.js";
 
 const CASES = 12;
 
@@ -36,16 +36,7 @@ function pool(i: number, policy: "dns" | "timer") {
     resend: { after: { uniform: ["5m", "15m"] }, maxAttempts: 3 },
   });
   const format = MAILLOG_FORMATS[i % MAILLOG_FORMATS.length];
-  const formatter = new MaillogFormatter(
-    format,
-    scenario.blacklists.map((b) => b.name),
-  );
-  const lines: string[] = [];
-  simulateReplication(new CompiledScenario(scenario), scenario.seed, 0, {
-    attempt: (a) => {
-      for (const line of formatter.lines(a)) lines.push(line);
-    },
-  });
+  const lines = simulatedLog(scenario, format);
   return { scale, format, policy: calibrateLines(lines, { year: 2026 }).calibration.policy };
 }
 
