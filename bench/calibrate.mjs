@@ -6,6 +6,7 @@
 // machine's load; asserts nothing.
 //
 // Usage: node bench/calibrate.mjs [--json] [--sizes 1,4] [--lines 1000000] [--runs 3] [--cap-heap 96]
+//        node --expose-gc bench/calibrate.mjs --compare FILE ROUNDS DIST DIST… (builds paired in one process)
 //   --sizes: multiples of --lines to calibrate (prefixes of one log of the largest); the 4x log
 //   spans 7 days. --cap-heap MiB: at the smallest and the largest size, one more run with V8's
 //   old space capped at that (node --max-old-space-size; 0: none), to show that reading needs a
@@ -16,8 +17,8 @@ import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { copyFileSync, createReadStream, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
@@ -175,6 +176,52 @@ export function calibrateLog(file, runs, heapMiB = 0) {
     relays: results[0].relays,
     scenario: results[0].scenario,
   };
+}
+
+/**
+ * Paired reading in one process (less noise than separate processes on a busy machine): the
+ * builds' Calibrators (dist folders, e.g. two worktrees') read `file` in turns, `rounds` times,
+ * the order reversed every other round; CPU seconds of each reading and their medians.
+ */
+async function compare(file, rounds, dists) {
+  const builds = [];
+  for (const dist of dists) {
+    const { Calibrator } = await import(pathToFileURL(resolve(dist, "calibrate/run.js")).href);
+    const { forEachLine } = await import(pathToFileURL(resolve(dist, "calibrate/reader.js")).href);
+    builds.push({ dist, Calibrator, forEachLine, cpu: [] });
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const b of r % 2 ? [...builds].reverse() : builds) {
+      globalThis.gc?.();
+      const calibrator = new b.Calibrator({ year: 2026 });
+      const start = process.cpuUsage();
+      await b.forEachLine(
+        file,
+        (line, number) => calibrator.line(file, line, number),
+        (bytes, text, from, to, number) => calibrator.lineAt(file, bytes, text, from, to, number),
+      );
+      const cpu = process.cpuUsage(start);
+      b.cpu.push((cpu.user + cpu.system) / 1e6);
+    }
+  }
+  for (const b of builds)
+    console.log(
+      `${b.dist}: reading CPU s ${b.cpu.map((x) => x.toFixed(3)).join(" ")}; median ${median(b.cpu).toFixed(3)}`,
+    );
+  console.log(
+    `load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+  );
+}
+
+if (process.argv[2] === "--compare") {
+  // node --expose-gc bench/calibrate.mjs --compare FILE ROUNDS DIST DIST…
+  const [file, rounds, ...dists] = process.argv.slice(3);
+  if (!file || !(Number(rounds) > 0) || dists.length === 0)
+    throw new Error("usage: node --expose-gc bench/calibrate.mjs --compare FILE ROUNDS DIST DIST…");
+  await compare(file, Number(rounds), dists);
+  process.exit(0);
 }
 
 if (process.argv[2] === "--child") {
