@@ -5,15 +5,20 @@
 // second (medians) and whether peak memory grows with the log's length. Prints figures with the
 // machine's load; asserts nothing.
 //
-// Usage: node bench/calibrate.mjs [--json] [--sizes 1,4] [--lines 1000000] [--runs 3]
+// Usage: node bench/calibrate.mjs [--json] [--sizes 1,4] [--lines 1000000] [--runs 3] [--cap-heap 96]
+//        node --expose-gc bench/calibrate.mjs --compare FILE ROUNDS DIST DIST… (builds paired in one process)
 //   --sizes: multiples of --lines to calibrate (prefixes of one log of the largest); the 4x log
-//   spans 7 days. `npm run bench:calibrate:big` runs 1,4,16 (16 M lines, ~2.4 GB, 28 days).
+//   spans 7 days. --cap-heap MiB: at the smallest and the largest size, one more run with V8's
+//   old space capped at that (node --max-old-space-size; 0: none), to show that reading needs a
+//   bounded heap (peak RSS also holds garbage V8 has not collected yet): it must finish with the
+//   same scenario (compared by a hash of its JSON). Only the bench sets the flag; `sim calibrate` never does. `npm run bench:calibrate:big` runs 1,4,16 (16 M lines, ~2.4 GB, 28 days).
 // bench/run.mjs runs it with --json for its `calibrate` row.
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { copyFileSync, createReadStream, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
@@ -60,7 +65,7 @@ async function child(file) {
   const liveHeap = process.memoryUsage().heapUsed;
   // The estimates (fixed work, not per line: the policy test, the Zipf bootstrap…) timed apart.
   const estimating = process.hrtime.bigint();
-  const { calibration: c } = calibrator.finish([file]);
+  const { calibration: c, scenario } = calibrator.finish([file]);
   const estimateSeconds = Number(process.hrtime.bigint() - estimating) / 1e9;
   return {
     lines: reads / passes,
@@ -73,6 +78,7 @@ async function child(file) {
     readingRss,
     policy: c.policy.policy,
     relays: c.relays.count.estimate,
+    scenario: createHash("sha256").update(JSON.stringify(scenario)).digest("hex").slice(0, 16),
   };
 }
 
@@ -140,13 +146,18 @@ export async function generateLog(unit, sizes, dir) {
 }
 
 /** Calibrate `file` in a fresh process `runs` times: medians of log lines/s (wall, CPU) and of the estimates' seconds, peak RSS each run. */
-export function calibrateLog(file, runs) {
+export function calibrateLog(file, runs, heapMiB = 0) {
   const results = [];
+  const flags = heapMiB > 0 ? [`--max-old-space-size=${heapMiB}`] : [];
   for (let i = 0; i < runs; i++) {
     const load = loadavg()[0];
-    const c = spawnSync(process.execPath, ["--expose-gc", join(root, "bench/calibrate.mjs"), "--child", file], {
-      encoding: "utf8",
-    });
+    const c = spawnSync(
+      process.execPath,
+      [...flags, "--expose-gc", join(root, "bench/calibrate.mjs"), "--child", file],
+      {
+        encoding: "utf8",
+      },
+    );
     if (c.status !== 0) throw new Error(c.stderr);
     results.push({ ...JSON.parse(c.stdout), load });
   }
@@ -163,7 +174,54 @@ export function calibrateLog(file, runs) {
     loads: results.map((r) => r.load),
     policy: results[0].policy,
     relays: results[0].relays,
+    scenario: results[0].scenario,
   };
+}
+
+/**
+ * Paired reading in one process (less noise than separate processes on a busy machine): the
+ * builds' Calibrators (dist folders, e.g. two worktrees') read `file` in turns, `rounds` times,
+ * the order reversed every other round; CPU seconds of each reading and their medians.
+ */
+async function compare(file, rounds, dists) {
+  const builds = [];
+  for (const dist of dists) {
+    const { Calibrator } = await import(pathToFileURL(resolve(dist, "calibrate/run.js")).href);
+    const { forEachLine } = await import(pathToFileURL(resolve(dist, "calibrate/reader.js")).href);
+    builds.push({ dist, Calibrator, forEachLine, cpu: [] });
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const b of r % 2 ? [...builds].reverse() : builds) {
+      globalThis.gc?.();
+      const calibrator = new b.Calibrator({ year: 2026 });
+      const start = process.cpuUsage();
+      await b.forEachLine(
+        file,
+        (line, number) => calibrator.line(file, line, number),
+        (bytes, text, from, to, number) => calibrator.lineAt(file, bytes, text, from, to, number),
+      );
+      const cpu = process.cpuUsage(start);
+      b.cpu.push((cpu.user + cpu.system) / 1e6);
+    }
+  }
+  for (const b of builds)
+    console.log(
+      `${b.dist}: reading CPU s ${b.cpu.map((x) => x.toFixed(3)).join(" ")}; median ${median(b.cpu).toFixed(3)}`,
+    );
+  console.log(
+    `load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+  );
+}
+
+if (process.argv[2] === "--compare") {
+  // node --expose-gc bench/calibrate.mjs --compare FILE ROUNDS DIST DIST…
+  const [file, rounds, ...dists] = process.argv.slice(3);
+  if (!file || !(Number(rounds) > 0) || dists.length === 0)
+    throw new Error("usage: node --expose-gc bench/calibrate.mjs --compare FILE ROUNDS DIST DIST…");
+  await compare(file, Number(rounds), dists);
+  process.exit(0);
 }
 
 if (process.argv[2] === "--child") {
@@ -180,8 +238,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const sizes = option("--sizes", "1,4").split(",").map(Number);
   const unit = Number(option("--lines", "1000000"));
   const runs = Number(option("--runs", "3"));
-  if (!sizes.every((s) => Number.isInteger(s) && s > 0) || !(unit > 0) || !(runs > 0))
-    throw new Error("usage: node bench/calibrate.mjs [--json] [--sizes 1,4] [--lines 1000000] [--runs 3]");
+  const capHeap = Number(option("--cap-heap", "96"));
+  if (!sizes.every((s) => Number.isInteger(s) && s > 0) || !(unit > 0) || !(runs > 0) || !(capHeap >= 0))
+    throw new Error(
+      "usage: node bench/calibrate.mjs [--json] [--sizes 1,4] [--lines 1000000] [--runs 3] [--cap-heap 96]",
+    );
   const dir = mkdtempSync(join(tmpdir(), "relaysim-bench-calibrate-"));
   try {
     const g = await generateLog(unit, sizes, dir);
@@ -200,7 +261,26 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
           `policy ${r.policy}, ${r.relays} relays`,
       );
     }
-    if (asJson) console.log(JSON.stringify({ lines: g.lines, runs, sizes, ...results }));
+    // Bounded memory, shown: the smallest and largest sizes again with the heap capped.
+    const capped = {};
+    const ends = [...new Set([Math.min(...sizes), Math.max(...sizes)])];
+    for (const size of capHeap > 0 ? ends : []) {
+      const r = calibrateLog(g.logs[size], 1, capHeap);
+      const same = r.scenario === results[`x${size}`].scenario;
+      capped[`x${size}`] = {
+        heapMiB: capHeap,
+        peak: r.peak,
+        liveHeap: r.liveHeap,
+        sameScenario: same,
+        load: r.loads[0],
+      };
+      if (asJson) continue;
+      console.log(
+        `calibrate ${size}x with --max-old-space-size=${capHeap}: completes, ${same ? "the same" : "A DIFFERENT"} scenario (${r.scenario}); ` +
+          `peak RSS ${mib(r.peak)}, live heap after reading ${mib(r.liveHeap)}, ${(r.cpuRate / 1e6).toFixed(2)} M lines/s CPU; load ${r.loads[0].toFixed(1)}`,
+      );
+    }
+    if (asJson) console.log(JSON.stringify({ lines: g.lines, runs, sizes, ...results, capped }));
   } finally {
     if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
   }

@@ -29,6 +29,11 @@ const SEEDS = [
   "Mar  3 09:00:01 relay1 postfix/lmtp[902]: 3F2A91C0D1: to=<bob@partner.example>, relay=a, status=sent",
   "Mar 13 23:59:60 relay1 postfix/local[902]: 3F2A91C0D1: to=<bob@partner.example>, relay=local, status=sent (delivered)",
   "Mar  3 09:00:01 relay1 postfix/qmgr[811]: 3F2A91C0D1: removed",
+  // " status=" more than once, with a word that is no status first; at the line's very end; and
+  // missing (the next line of the chunk holds one: the search must stop at the line's end).
+  "2026-03-02T00:00:52Z relay13 postfix/smtp[3013]: ABCDEF: to=<u@d.example>, relay=x, x= status=sentx status=bounced (550 5.7.1 blocked using zen.spamhaus.org)",
+  "2026-03-02T00:00:52Z relay13 postfix/smtp[3013]: ABCDEF: to=<u@d.example>, relay=x, delay=1, status=",
+  "2026-03-02T00:00:52Z relay13 postfix/smtp[3013]: ABCDEF: to=<u@d.example>, relay=x, delay=1, dsn=2.0.0, status",
 ];
 const ALPHABET = [
   " ",
