@@ -79,20 +79,25 @@ export class Calibrator {
   /** Feed one line of `file` (1-based `number`, no terminator). A garbled line is counted, never thrown. */
   line(file: string, text: string, number: number): void {
     if (text === "") return;
-    let fallback = this.fallbacks.get(file);
-    if (fallback === undefined) {
-      fallback = relayFromPath(file);
-      this.fallbacks.set(file, fallback);
-    }
     const event = this.event;
     try {
       event.kind = "ignored";
-      this.reader.read(text, event, fallback);
+      this.reader.read(text, event, this.fallbackRelay(file));
     } catch {
       event.kind = "unparsed";
     }
     if (event.kind === "unparsed") this.evidence.noteUnparsed(file, number, text);
     else this.evidence.add(event);
+  }
+
+  /** The relay a line without a host of its own belongs to: the one its file's name suggests. */
+  private fallbackRelay(file: string): string {
+    let fallback = this.fallbacks.get(file);
+    if (fallback === undefined) {
+      fallback = relayFromPath(file);
+      this.fallbacks.set(file, fallback);
+    }
+    return fallback;
   }
 
   private secondNeeded: boolean | null = null;
@@ -116,15 +121,10 @@ export class Calibrator {
    */
   lineAt(file: string, bytes: Uint8Array, text: string, start: number, end: number, number: number): void {
     if (start === end) return;
-    let fallback = this.fallbacks.get(file);
-    if (fallback === undefined) {
-      fallback = relayFromPath(file);
-      this.fallbacks.set(file, fallback);
-    }
     const event = this.event;
     try {
       event.kind = "ignored";
-      this.reader.readAt(bytes, text, start, end, event, fallback);
+      this.reader.readAt(bytes, text, start, end, event, this.fallbackRelay(file));
     } catch {
       event.kind = "unparsed";
     }
