@@ -16,7 +16,7 @@ const [oldDir, newDir, ...names] = args;
 if (!newDir || names.length === 0 || !(pairs >= 1)) {
   throw new Error("usage: node bench/paired.mjs OLD_CHECKOUT NEW_CHECKOUT [--pairs N] SCENARIO...");
 }
-const script = resolve(import.meta.dirname, "loop-cpu.mjs");
+const script = resolve(import.meta.dirname, "loop.mjs");
 const run = (dir, name) => JSON.parse(execFileSync(process.execPath, [script, dir, name], { encoding: "utf8" }));
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -32,7 +32,7 @@ for (let p = 0; p < pairs; p++) {
       const load = loadavg()[0];
       pair[side] = { ...run(side === "old" ? oldDir : newDir, name), load };
       const r = pair[side];
-      console.log(`${name} ${side} cpu ${r.cpu.toFixed(3)} s wall ${r.wall.toFixed(3)} s load ${load.toFixed(2)}`);
+      console.log(`${name} ${side} cpu ${r.cpu.toFixed(3)} s wall ${r.seconds.toFixed(3)} s load ${load.toFixed(2)}`);
     }
     rows.push({ name, ...pair });
   }
