@@ -177,7 +177,7 @@ export class Greylist {
  * Which domains greylist: each with probability `share`, independently, except the `exceptTop`
  * most popular (domain 0 is the most popular), drawn from the "greylisting" stream in domain order.
  */
-export function drawGreylisting(domains: number, share: number, exceptTop: number, random: Random): Uint8Array {
+function drawGreylisting(domains: number, share: number, exceptTop: number, random: Random): Uint8Array {
   const greylists = new Uint8Array(domains);
   for (let d = 0; d < domains; d++) {
     const draw = random();
