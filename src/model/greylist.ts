@@ -10,6 +10,7 @@
 import type { Random } from "../engine/index.js";
 import type { Greylisting } from "../scenario/schema.js";
 import { DELIVERED, GREYLISTED } from "./codes.js";
+import { grown } from "./grown.js";
 
 /** postgrey counts at most one auto-whitelist pass per client an hour. */
 const AWL_INTERVAL = 3600;
@@ -54,15 +55,9 @@ class Table {
   }
 
   private grow(capacity: number): void {
-    const first = new Float64Array(capacity);
-    first.set(this.first);
-    this.first = first;
-    const last = new Float64Array(capacity);
-    last.set(this.last);
-    this.last = last;
-    const count = new Int32Array(capacity);
-    count.set(this.count);
-    this.count = count;
+    this.first = grown(this.first, capacity);
+    this.last = grown(this.last, capacity);
+    this.count = grown(this.count, capacity);
   }
 }
 
@@ -182,7 +177,7 @@ export class Greylist {
  * Which domains greylist: each with probability `share`, independently, except the `exceptTop`
  * most popular (domain 0 is the most popular), drawn from the "greylisting" stream in domain order.
  */
-export function drawGreylisting(domains: number, share: number, exceptTop: number, random: Random): Uint8Array {
+function drawGreylisting(domains: number, share: number, exceptTop: number, random: Random): Uint8Array {
   const greylists = new Uint8Array(domains);
   for (let d = 0; d < domains; d++) {
     const draw = random();

@@ -2,6 +2,8 @@
 // struct-of-arrays with a free list. A message delivered at its first attempt never
 // takes a slot, so memory follows the number in flight, not the number simulated.
 
+import { grown } from "./grown.js";
+
 export class MessageTable {
   sender = new Int32Array(0);
   domain = new Int32Array(0);
@@ -46,24 +48,19 @@ export class MessageTable {
   }
 
   private grow(capacity: number): void {
-    const grow = <T extends Int32Array | Float64Array | Uint8Array>(a: T, make: (n: number) => T): T => {
-      const b = make(capacity);
-      b.set(a);
-      return b;
-    };
-    this.sender = grow(this.sender, (n) => new Int32Array(n));
-    this.domain = grow(this.domain, (n) => new Int32Array(n));
-    this.submissions = grow(this.submissions, (n) => new Int32Array(n));
-    this.attempts = grow(this.attempts, (n) => new Int32Array(n));
-    this.firstSubmitted = grow(this.firstSubmitted, (n) => new Float64Array(n));
-    this.id = grow(this.id, (n) => new Float64Array(n));
-    this.resendDelay = grow(this.resendDelay, (n) => new Float64Array(n));
-    this.counted = grow(this.counted, (n) => new Uint8Array(n));
-    this.server = grow(this.server, (n) => new Int32Array(n));
-    this.queuedAt = grow(this.queuedAt, (n) => new Float64Array(n));
-    this.retryAge = grow(this.retryAge, (n) => new Float64Array(n));
-    this.duration = grow(this.duration, (n) => new Float64Array(n));
-    this.pendingKind = grow(this.pendingKind, (n) => new Int32Array(n));
-    this.waitingSince = grow(this.waitingSince, (n) => new Float64Array(n));
+    this.sender = grown(this.sender, capacity);
+    this.domain = grown(this.domain, capacity);
+    this.submissions = grown(this.submissions, capacity);
+    this.attempts = grown(this.attempts, capacity);
+    this.firstSubmitted = grown(this.firstSubmitted, capacity);
+    this.id = grown(this.id, capacity);
+    this.resendDelay = grown(this.resendDelay, capacity);
+    this.counted = grown(this.counted, capacity);
+    this.server = grown(this.server, capacity);
+    this.queuedAt = grown(this.queuedAt, capacity);
+    this.retryAge = grown(this.retryAge, capacity);
+    this.duration = grown(this.duration, capacity);
+    this.pendingKind = grown(this.pendingKind, capacity);
+    this.waitingSince = grown(this.waitingSince, capacity);
   }
 }

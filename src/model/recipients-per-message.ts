@@ -13,23 +13,13 @@ import { AliasTable as Alias } from "../engine/alias.js";
 import type { AliasTable, Random } from "../engine/index.js";
 import { DELIVERED, FIRST, KIND_BITS, REJECTED_5XX, RESEND, USER_RESEND } from "./codes.js";
 import type { CompiledScenario } from "./compiled.js";
+import { grown } from "./grown.js";
 import { MailModel } from "./replication.js";
 import type { AttemptSink } from "./sink.js";
 import { perMessageStream } from "./streams.js";
 import { RecipientTally } from "./tally.js";
 
 export { recipientCountWeights, recipientsPerMessageTable } from "./recipient-counts.js";
-
-const grownInt = (a: Int32Array, n: number): Int32Array<ArrayBuffer> => {
-  const b = new Int32Array(n);
-  b.set(a);
-  return b;
-};
-const grownFloat = (a: Float64Array, n: number): Float64Array<ArrayBuffer> => {
-  const b = new Float64Array(n);
-  b.set(a);
-  return b;
-};
 
 /**
  * The bookkeeping above the message table, struct-of-arrays with free lists: letters (a message
@@ -73,10 +63,10 @@ export class RecipientBook {
   ensureSlot(slot: number): void {
     if (slot < this.recipients.length) return;
     const n = Math.max(slot + 1, this.recipients.length * 2);
-    this.recipients = grownInt(this.recipients, n);
-    this.letterOf = grownInt(this.letterOf, n);
-    this.passOf = grownInt(this.passOf, n);
-    this.nextBounced = grownInt(this.nextBounced, n);
+    this.recipients = grown(this.recipients, n);
+    this.letterOf = grown(this.letterOf, n);
+    this.passOf = grown(this.passOf, n);
+    this.nextBounced = grown(this.nextBounced, n);
   }
 
   newLetter(sender: number, counted: boolean, time: number): number {
@@ -85,13 +75,13 @@ export class RecipientBook {
       l = this.usedLetters++;
       if (l === this.live.length) {
         const n = l * 2;
-        this.letterSender = grownInt(this.letterSender, n);
-        this.letterCounted = grownInt(this.letterCounted, n);
-        this.letterSubmitted = grownFloat(this.letterSubmitted, n);
-        this.live = grownInt(this.live, n);
-        this.failedRecipients = grownInt(this.failedRecipients, n);
-        this.bouncedOnce = grownInt(this.bouncedOnce, n);
-        this.letterEnd = grownFloat(this.letterEnd, n);
+        this.letterSender = grown(this.letterSender, n);
+        this.letterCounted = grown(this.letterCounted, n);
+        this.letterSubmitted = grown(this.letterSubmitted, n);
+        this.live = grown(this.live, n);
+        this.failedRecipients = grown(this.failedRecipients, n);
+        this.bouncedOnce = grown(this.bouncedOnce, n);
+        this.letterEnd = grown(this.letterEnd, n);
       }
     }
     this.letterSender[l] = sender;
@@ -114,14 +104,14 @@ export class RecipientBook {
       p = this.usedPasses++;
       if (p === this.outstanding.length) {
         const n = p * 2;
-        this.passLetter = grownInt(this.passLetter, n);
-        this.submission = grownInt(this.submission, n);
-        this.outstanding = grownInt(this.outstanding, n);
-        this.bouncedHead = grownInt(this.bouncedHead, n);
-        this.bouncedCount = grownInt(this.bouncedCount, n);
-        this.passRejected = grownInt(this.passRejected, n);
-        this.passEnd = grownFloat(this.passEnd, n);
-        this.passDelay = grownFloat(this.passDelay, n);
+        this.passLetter = grown(this.passLetter, n);
+        this.submission = grown(this.submission, n);
+        this.outstanding = grown(this.outstanding, n);
+        this.bouncedHead = grown(this.bouncedHead, n);
+        this.bouncedCount = grown(this.bouncedCount, n);
+        this.passRejected = grown(this.passRejected, n);
+        this.passEnd = grown(this.passEnd, n);
+        this.passDelay = grown(this.passDelay, n);
       }
     }
     this.passLetter[p] = letter;

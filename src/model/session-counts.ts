@@ -5,6 +5,8 @@
 // pick reads the minimum, the number of servers tied at it and the j-th of them in index order
 // in a few word operations, instead of two scans of every server.
 
+import { grown } from "./grown.js";
+
 /** Set bits of a 32-bit word. */
 function popcount(x: number): number {
   let y = x - ((x >>> 1) & 0x55555555);
@@ -125,11 +127,7 @@ export class SessionCounts {
 
   private grow(): void {
     const levels = this.atCount.length * 2;
-    const byCount = new Int32Array(levels * this.words);
-    byCount.set(this.byCount);
-    const atCount = new Int32Array(levels);
-    atCount.set(this.atCount);
-    this.byCount = byCount;
-    this.atCount = atCount;
+    this.byCount = grown(this.byCount, levels * this.words);
+    this.atCount = grown(this.atCount, levels);
   }
 }

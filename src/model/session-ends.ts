@@ -7,6 +7,7 @@
 // sessions start (a ring buffer, FIFO); with variable lengths, a binary min-heap. With a capacity,
 // each server's earliest end is kept too (its queue's wake-up time). SessionEnds, one small heap
 // per server, gives that earliest end for variable lengths.
+import { grown } from "./grown.js";
 import type { SessionCounts } from "./session-counts.js";
 
 /** What the capacity regime needs of the sessions in progress (session-ends.ts). */
@@ -135,12 +136,8 @@ export class HeapSessionEnds implements SessionClock {
     this.sessions.add(server);
     this.own?.push(server, end);
     if (this.size === this.ends.length) {
-      const ends = new Float64Array(2 * this.size);
-      const owners = new Int32Array(2 * this.size);
-      ends.set(this.ends);
-      owners.set(this.owners);
-      this.ends = ends;
-      this.owners = owners;
+      this.ends = grown(this.ends, 2 * this.size);
+      this.owners = grown(this.owners, 2 * this.size);
     }
     const ends = this.ends;
     const owners = this.owners;
@@ -204,10 +201,8 @@ export class SessionEnds {
     let heap = this.heaps[server];
     let i = this.sizes[server]++;
     if (i === heap.length) {
-      const grown = new Float64Array(heap.length * 2);
-      grown.set(heap);
-      this.heaps[server] = grown;
-      heap = grown;
+      heap = grown(heap, heap.length * 2);
+      this.heaps[server] = heap;
     }
     while (i > 0) {
       const parent = (i - 1) >> 1;

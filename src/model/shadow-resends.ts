@@ -18,6 +18,7 @@ import { type Balancer, balancerReads } from "./balancers/index.js";
 import { UnlimitedCapacity } from "./capacity/unlimited.js";
 import { DELIVERED, KIND_BITS, REJECTED_5XX, SHADOW } from "./codes.js";
 import type { CompiledScenario } from "./compiled.js";
+import { grown } from "./grown.js";
 import type { ListingBoard } from "./listing-board.js";
 import { routesOn } from "./mta/routes.js";
 import type { Tally } from "./tally.js";
@@ -208,20 +209,11 @@ export class ShadowResends {
   }
 
   private grow(capacity: number): void {
-    const int = (a: Int32Array) => {
-      const b = new Int32Array(capacity);
-      b.set(a);
-      return b;
-    };
-    this.world = int(this.world);
-    this.sender = int(this.sender);
-    this.domain = int(this.domain);
-    this.submissions = int(this.submissions);
-    const counted = new Uint8Array(capacity);
-    counted.set(this.counted);
-    this.counted = counted;
-    const first = new Float64Array(capacity);
-    first.set(this.firstSubmitted);
-    this.firstSubmitted = first;
+    this.world = grown(this.world, capacity);
+    this.sender = grown(this.sender, capacity);
+    this.domain = grown(this.domain, capacity);
+    this.submissions = grown(this.submissions, capacity);
+    this.counted = grown(this.counted, capacity);
+    this.firstSubmitted = grown(this.firstSubmitted, capacity);
   }
 }

@@ -12,7 +12,14 @@
 // the message and never makes the client fall back. With every record of an answer excluded the
 // client still uses the first (the model keeps no client-side queue). With R = senders and one
 // record this is exactly DnsBalancer (dns.ts), which the default keeps.
-import { anyEligible, type Balancer, type BalancerReads, KEEPS_STATE, type PoolView } from "./balancer.js";
+import {
+  anyEligible,
+  type Balancer,
+  type BalancerReads,
+  KEEPS_STATE,
+  nextEligible,
+  type PoolView,
+} from "./balancer.js";
 
 export interface DnsResolverOptions {
   ttl: number;
@@ -75,8 +82,7 @@ export class ResolverDnsBalancer implements Balancer {
   /** Resolver r asks the authoritative server: the published records from the pointer on. */
   private resolve(r: number, time: number): void {
     const n = this.servers;
-    let server = this.next;
-    if (this.published) while (this.eligible[server] === 0) server = server + 1 === n ? 0 : server + 1;
+    const server = this.published ? nextEligible(this.eligible, this.next) : this.next;
     this.next = server + 1 === n ? 0 : server + 1;
     const base = r * this.records;
     let count = 0;

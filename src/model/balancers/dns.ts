@@ -3,7 +3,14 @@
 // for `ttl` from the resolution, so retries within the TTL reach the same relay (DOMAIN.md).
 // The health check pulls an excluded server's address record (DESIGN §2): later resolutions
 // skip it, but a sender holding a cached answer keeps using it until its TTL expires.
-import { anyEligible, type Balancer, type BalancerReads, KEEPS_STATE, type PoolView } from "./balancer.js";
+import {
+  anyEligible,
+  type Balancer,
+  type BalancerReads,
+  KEEPS_STATE,
+  nextEligible,
+  type PoolView,
+} from "./balancer.js";
 
 export class DnsBalancer implements Balancer {
   static readonly reads: BalancerReads = KEEPS_STATE;
@@ -31,8 +38,7 @@ export class DnsBalancer implements Balancer {
 
   pick(sender: number, time: number): number {
     if (time < this.expires[sender]) return this.cached[sender];
-    let server = this.next;
-    if (this.published) while (this.eligible[server] === 0) server = server + 1 === this.servers ? 0 : server + 1;
+    const server = this.published ? nextEligible(this.eligible, this.next) : this.next;
     this.next = server + 1 === this.servers ? 0 : server + 1;
     this.cached[sender] = server;
     this.expires[sender] = time + this.ttl;

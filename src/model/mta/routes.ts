@@ -9,6 +9,7 @@
 import type { Random } from "../../engine/index.js";
 import type { Scenario } from "../../scenario/schema.js";
 import { nextEligible } from "../balancers/index.js";
+import { grown } from "../grown.js";
 import type { MessageTable } from "../messages.js";
 
 /** The balancer's pick for an attempt of `sender` at `time`, with its capacity regime brought up to date. */
@@ -46,9 +47,7 @@ export class RetryRoutes {
   /** A RETRY of the message in `slot` is scheduled; `leave` when it was a requeued blocklist 5xx. */
   deferred(slot: number, leave: boolean): void {
     if (slot >= this.pending.length) {
-      const grown = new Uint8Array(Math.max(slot + 1, this.pending.length * 2));
-      grown.set(this.pending);
-      this.pending = grown;
+      this.pending = grown(this.pending, Math.max(slot + 1, this.pending.length * 2));
     }
     this.pending[slot] = leave ? 2 : 1;
   }
