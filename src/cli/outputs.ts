@@ -73,7 +73,7 @@ export function sweepContent(json: SweepJson, options: { charts: boolean }): Pic
 }
 
 /** charts/ and report.html of a sweep, as `sim report DIR` renders them from sweep.json. */
-export async function writeSweepCharts(out: FileTarget, json: SweepJson): Promise<void> {
+async function writeSweepCharts(out: FileTarget, json: SweepJson): Promise<void> {
   // Loaded only when charts are wanted: the renderer (vega, resvg) takes a few hundred ms to load.
   const { renderReportFiles } = await import("../report/write-report.js");
   for (const [name, content] of await renderReportFiles(null, [], { sweep: json })) out.write(name, content);

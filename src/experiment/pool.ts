@@ -252,14 +252,17 @@ export class ReplicationPool {
     }
   }
 
-  /** Fill every worker up to IN_FLIGHT, and make sure this thread simulates while work remains. */
+  /** Fill every worker up to its depth, and make sure this thread simulates while work remains. */
   private dispatch(): void {
     if (this.broken) return;
     for (const thread of this.threads) this.fill(thread);
     this.scheduleHere();
   }
 
-  /** How many tasks each worker holds: DEPTH_MS of work at the average task time, within [2, 16]. */
+  /**
+   * How many tasks each worker holds: DEPTH_MS of work at the average task time, within
+   * [IN_FLIGHT, MAX_IN_FLIGHT]; IN_FLIGHT before the first task's time is known.
+   */
   private depth(): number {
     if (this.taskMs <= 0) return IN_FLIGHT;
     return Math.min(MAX_IN_FLIGHT, Math.max(IN_FLIGHT, Math.ceil(DEPTH_MS / this.taskMs) + 1));

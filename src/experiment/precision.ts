@@ -79,26 +79,31 @@ export function halfWidthAt(results: readonly ReplicationResult[], metric: Metri
   return Math.max(mean - ci95[0], ci95[1] - mean);
 }
 
-/** Whether any of the first n results has a value of the metric (resendFailure needs a resend). */
-export function observedAt(results: readonly ReplicationResult[], metric: Metric, n: number): boolean {
-  for (let i = 0; i < n; i++) if (results[i].metrics[metric] !== null) return true;
-  return false;
+/**
+ * The configurations whose first n results hold a value of the metric. One with none (no resend
+ * at all, so no resendFailure) has nothing to make precise: it does not hold the rule up, or every
+ * replication up to the maximum would run for nothing. One with a single value does (a second may
+ * come and give a half-width).
+ */
+function observedSeries(
+  series: readonly (readonly ReplicationResult[])[],
+  metric: Metric,
+  n: number,
+): (readonly ReplicationResult[])[] {
+  return series.filter((results) => {
+    for (let i = 0; i < n; i++) if (results[i].metrics[metric] !== null) return true;
+    return false;
+  });
 }
 
-/**
- * Whether every configuration meets every target at n. A configuration with no observation of a
- * metric in its first n replications (no resend at all, say) has nothing to make precise: it
- * does not hold the rule up, or every replication up to the maximum would run for nothing. One
- * with a single observation does (a second may come and give a half-width).
- */
+/** Whether every observed configuration (observedSeries) meets every target at n. */
 function targetsMetAt(
   series: readonly (readonly ReplicationResult[])[],
   targets: PrecisionTargets,
   n: number,
 ): boolean {
   for (const [metric, target] of Object.entries(targets) as [Metric, number][]) {
-    for (const results of series) {
-      if (!observedAt(results, metric, n)) continue;
+    for (const results of observedSeries(series, metric, n)) {
       const h = halfWidthAt(results, metric, n);
       if (h === null || h > target) return false;
     }
@@ -134,8 +139,7 @@ export function nextReplicationCount(
   const { current, minBatch, maxReplications } = options;
   let wanted = current + 1;
   for (const [metric, target] of Object.entries(targets) as [Metric, number][]) {
-    for (const results of series) {
-      if (!observedAt(results, metric, current)) continue;
+    for (const results of observedSeries(series, metric, current)) {
       const h = halfWidthAt(results, metric, current);
       const estimate = h === null ? 2 * current : Math.ceil(current * (h / target) ** 2);
       wanted = Math.max(wanted, estimate);
@@ -156,7 +160,7 @@ export function precisionReport(
   const unobserved: Metric[] = [];
   for (const metric of Object.keys(options.targets) as Metric[]) {
     let worst: number | null = null;
-    const observed = series.filter((results) => observedAt(results, metric, n));
+    const observed = observedSeries(series, metric, n);
     if (observed.length === 0) unobserved.push(metric);
     for (const results of observed) {
       const h = halfWidthAt(results, metric, n);

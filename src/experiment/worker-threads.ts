@@ -9,7 +9,7 @@ import { Worker } from "node:worker_threads";
  * Worker threads run compiled JavaScript. From dist/ the worker sits beside this module; when
  * this module runs from TypeScript sources (vitest), the built copy in dist/ is used instead.
  */
-export function workerUrl(): URL {
+function workerUrl(): URL {
   const here = import.meta.url;
   return here.endsWith(".ts") ? new URL("../../dist/experiment/worker.js", here) : new URL("./worker.js", here);
 }

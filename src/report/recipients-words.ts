@@ -18,12 +18,12 @@ export const RECIPIENT_METRIC_TITLES: Record<RecipientMetric, string> = {
 };
 
 /** The mean number of recipients per message under `d`. */
-export function meanRecipients(d: RecipientCount): number {
+function meanRecipients(d: RecipientCount): number {
   return recipientCountWeights(d).reduce((sum, p, i) => sum + p * (i + 1), 0);
 }
 
 /** "3", "2–5", "1.66 on average": how many recipients a message has. */
-export function recipientCountWords(d: RecipientCount): string {
+function recipientCountWords(d: RecipientCount): string {
   if ("fixed" in d) return `${d.fixed}`;
   if ("uniform" in d) return `${d.uniform[0]}–${d.uniform[1]}`;
   return `${Number(meanRecipients(d).toFixed(2))} on average`;

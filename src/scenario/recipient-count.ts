@@ -7,7 +7,7 @@ import * as z from "zod";
  * At most this many recipients per message: Postfix's `smtpd_recipient_limit` default
  * (postconf(5)), the number a Postfix relay accepts in one submission.
  */
-export const MAX_RECIPIENTS = 1000;
+const MAX_RECIPIENTS = 1000;
 
 /** A recipient-count distribution in its normalised form. */
 export type RecipientCount =

@@ -66,7 +66,7 @@ export const MIN_BOOTSTRAP = 10;
 /** Bootstrap resamples: (B + 1)·0.95 = 950 is an integer, so the quantile needs no interpolation. */
 export const RESAMPLES = 999;
 /** The resampling generator's fixed seed. */
-const BOOTSTRAP_SEED = 0x2f6b_1d3a;
+export const BOOTSTRAP_SEED = 0x2f6b_1d3a;
 
 /** Mulberry32 (Tommy Ettinger, 2017): a small, fast 32-bit generator, enough for resampling indices. */
 export function mulberry32(seed: number): () => number {
@@ -81,7 +81,7 @@ export function mulberry32(seed: number): () => number {
 }
 
 /** Ratio Σy/Σx of the clusters in `idx` and its linearised standard error; null when Σx = 0. */
-function ratioAndSe(
+export function ratioAndSe(
   y: ArrayLike<number>,
   x: ArrayLike<number>,
   idx: ArrayLike<number>,

@@ -2,6 +2,7 @@
 // case, determinism, and coverage on the skewed placement mixture that Student t undercovers.
 import { describe, expect, it } from "vitest";
 import {
+  BOOTSTRAP_SEED,
   bootstrapQuantile,
   MIN_BOOTSTRAP,
   meanEstimate,
@@ -10,6 +11,7 @@ import {
   orderStatistic,
   PROPORTION,
   RESAMPLES,
+  ratioAndSe,
   ratioEstimate,
   UNBOUNDED,
 } from "../../src/stats/interval.js";
@@ -133,25 +135,14 @@ describe("bootstrapQuantile", () => {
   /** The plain form it inlines: ratioAndSe on each resample's indices, drawn with mulberry32. */
   function reference(y: number[], x: number[], ratio: number, se: number): number {
     const n = y.length;
-    const next = mulberry32(0x2f6b_1d3a);
+    const next = mulberry32(BOOTSTRAP_SEED);
+    const idx = new Int32Array(n);
     const ts = new Float64Array(RESAMPLES);
     const floor = se / Math.sqrt(n);
     for (let b = 0; b < RESAMPLES; b++) {
-      const idx = Array.from({ length: n }, () => Math.floor(next() * n));
-      let sy = 0;
-      let sx = 0;
-      for (const k of idx) {
-        sy += y[k];
-        sx += x[k];
-      }
-      if (sx === 0) {
-        ts[b] = Number.POSITIVE_INFINITY;
-        continue;
-      }
-      const r = sy / sx;
-      let ss = 0;
-      for (const k of idx) ss += (y[k] - r * x[k]) ** 2;
-      ts[b] = Math.abs(r - ratio) / Math.max(Math.sqrt((ss * n) / (n - 1)) / sx, floor);
+      for (let i = 0; i < n; i++) idx[i] = Math.floor(next() * n);
+      const s = ratioAndSe(y, x, idx);
+      ts[b] = s === null ? Number.POSITIVE_INFINITY : Math.abs(s.ratio - ratio) / Math.max(s.se, floor);
     }
     ts.sort();
     return ts[Math.round(0.95 * (RESAMPLES + 1)) - 1];
