@@ -69,7 +69,13 @@ describe("ReplicationPool", () => {
   });
 
   it("makes each task only when a thread takes it (a lazy TaskList), with the same results", async () => {
-    const expected = await new ReplicationPool(1).run(tasks);
+    // More tasks than a worker may hold (64), so an eager pool would break the bound below.
+    const many = Array.from({ length: 150 }, (_, i) => ({
+      scenario: i % 2 === 0 ? scenario : other,
+      seed: 7,
+      index: i,
+    }));
+    const expected = await new ReplicationPool(1).run(many);
     for (const [workers, Pool] of [
       [1, ReplicationPool],
       [2, BuiltPool],
@@ -78,11 +84,11 @@ describe("ReplicationPool", () => {
       let mostAhead = 0;
       let done = 0;
       const lazy = {
-        length: tasks.length,
+        length: many.length,
         at: (i: number) => {
           made++;
           mostAhead = Math.max(mostAhead, made - done);
-          return tasks[i];
+          return many[i];
         },
       };
       const pool = new Pool(workers);
@@ -94,7 +100,7 @@ describe("ReplicationPool", () => {
       } finally {
         await pool.close();
       }
-      expect(made).toBe(tasks.length);
+      expect(made).toBe(many.length);
       // This thread takes one at a time; a worker holds at most 64 in flight (MAX_IN_FLIGHT: as
       // many short tasks as cover a second of work).
       expect(mostAhead).toBeLessThanOrEqual(1 + 64 * (workers - 1));
