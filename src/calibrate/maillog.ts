@@ -32,12 +32,12 @@ const ALIASES: Record<string, string> = {
   abuseat: "cbl",
 };
 
-/** The rejection text a receiver consulting `listName` sends for relay address `ip`. */
 /** postgrey's default greylisting reply as Postfix sends it (DOMAIN.md, "Greylisting"). */
-export function greylistText(rcpt: string, domain: number): string {
+function greylistText(rcpt: string, domain: number): string {
   return `451 4.7.1 <${rcpt}>: Recipient address rejected: Greylisted, see http://postgrey.schweikert.ch/help/d${domain}.example.html`;
 }
 
+/** The rejection text a receiver consulting `listName` sends for relay address `ip`. */
 export function rejectionText(listName: string, ip: string, permanent: boolean): string {
   const id = listById(listName)?.id ?? ALIASES[listName];
   const code = permanent ? "554 5.7.1" : "451 4.7.1";

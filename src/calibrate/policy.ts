@@ -80,6 +80,13 @@ export const POLICY_TEST = {
 };
 
 const GAP_BINS = 600;
+
+/** The index of the first largest value of `xs` (0 for an empty array). */
+function argmax(xs: readonly number[]): number {
+  let best = 0;
+  for (let i = 1; i < xs.length; i++) if (xs[i] > xs[best]) best = i;
+  return best;
+}
 const GAP_MIN = 0.5;
 const GAP_MAX = 90 * 86_400;
 const LOG_RATIO = Math.log(GAP_MAX / GAP_MIN);
@@ -211,8 +218,7 @@ export function testPolicy(
       return total;
     });
   const ll = profile(b0);
-  let best = 0;
-  for (let i = 1; i < ll.length; i++) if (ll[i] > ll[best]) best = i;
+  const best = argmax(ll);
   const lr = pairs > 0 ? 2 * (ll[best] - flat) : 0;
   evidence.timeDependenceLR = lr;
   if (pairs >= POLICY_TEST.minPairs && lr >= POLICY_TEST.timeDependenceLR) {
@@ -259,8 +265,7 @@ export function testPolicy(
       // the chance coincidence (which pulls the period down to ~0.8 of the truth), and keep the
       // better fit (a small pool whose senders skip slots meets its relay again by chance).
       const ll0 = profile(0);
-      let best0 = 0;
-      for (let i = 1; i < ll0.length; i++) if (ll0[i] > ll0[best0]) best0 = i;
+      const best0 = argmax(ll0);
       const period = ll0[best0] > ll[best] ? grid[best0] : T;
       return { policy: "timer", phase: "per-sender", cycle: null, period, evidence, reasons };
     }

@@ -7,6 +7,7 @@
 // by returning false. A line another program wrote costs a stamp check and a cached host and
 // program match: no string, no regular expression.
 import type { LineEvent } from "./line-event.js";
+import { isLongId, isUpperHex, STATUSES } from "./postfix.js";
 import { minuteBase } from "./syslog.js";
 
 /** A host and program seen before, by the bytes "host program". */
@@ -25,7 +26,6 @@ export const POSTFIX = 1;
 export const OTHER = 0;
 const MTA = 2;
 
-const STATUSES = ["sent", "deferred", "bounced", "expired"] as const;
 /** First bytes of STATUSES: s, d, b, e. */
 const STATUS_BYTES = [115, 100, 98, 101];
 
@@ -132,7 +132,7 @@ export class PostfixBytes {
     for (p = textStart; p < idLimit; p++) {
       const c = bytes[p];
       if (c === 58) break;
-      if (hex && !((c >= 48 && c <= 57) || (c >= 65 && c <= 70))) hex = false;
+      if (hex && !isUpperHex(c)) hex = false;
       if (long && !isLongId(c)) long = false;
       if (!hex && !long) break;
     }
@@ -300,12 +300,4 @@ function lower(bytes: Uint8Array, text: string, from: number, to: number): strin
     if (c >= 65 && c <= 90) return text.slice(from, to).toLowerCase();
   }
   return text.slice(from, to);
-}
-
-/** Is c in Postfix's long queue id alphabet [0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z] (no vowels)? */
-function isLongId(c: number): boolean {
-  if (c >= 48 && c <= 57) return true;
-  const l = c | 32;
-  if (l < 98 || l > 122) return false;
-  return l !== 101 && l !== 105 && l !== 111 && l !== 117;
 }

@@ -109,11 +109,11 @@ export function parsePostfixLineRegex(
 }
 
 /** Is c (a char code) in [0-9A-F]? */
-function isUpperHex(c: number): boolean {
+export function isUpperHex(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 70);
 }
 /** Is c in Postfix's long queue id alphabet [0-9B-DF-HJ-NP-TV-Zb-df-hj-np-tv-z] (no vowels)? */
-function isLongId(c: number): boolean {
+export function isLongId(c: number): boolean {
   if (c >= 48 && c <= 57) return true;
   const lower = c | 32;
   if (lower < 98 || lower > 122) return false;
@@ -138,7 +138,7 @@ function queueIdEnd(line: string, start: number): number {
   return (hex && n >= 6 && n <= 12) || (long && n >= 10 && n <= 20) ? i : -1;
 }
 
-const STATUSES = ["sent", "deferred", "bounced", "expired"] as const;
+export const STATUSES = ["sent", "deferred", "bounced", "expired"] as const;
 
 /** Parse one Postfix line into `event` (kind "ignored" for lines that carry nothing we use). */
 export function parsePostfixLine(

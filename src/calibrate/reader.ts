@@ -79,47 +79,28 @@ export async function forEachLine(
       onLine(line.toString("utf8", 0, MAX_LINE), number);
     }
   };
-  const emit = (chunk: Buffer) => {
-    let from = 0;
-    if (carry !== null) {
-      const nl = chunk.indexOf(10);
-      if (nl < 0) {
-        // Still no newline: keep only the line's head.
-        const head: Buffer = carry;
-        if (head.length <= MAX_LINE) {
-          carry = Buffer.concat([head, chunk.subarray(0, Math.min(chunk.length, MAX_LINE + 1 - head.length))]);
-        }
-        carryLength += chunk.length;
-        return;
-      }
-      carriedLine(chunk.subarray(0, nl));
-      from = nl + 1;
+  /** The complete lines in chunk[from, last), decoded once for whichever of the two paths takes them. */
+  const emitLines = (chunk: Buffer, from: number, last: number) => {
+    const text = chunk.toString("utf8", from, last);
+    const length = text.length;
+    let ascii = false;
+    if (onAscii !== undefined && length === last - from) {
+      const cr = chunk.indexOf(13, from);
+      ascii = cr < 0 || cr >= last;
     }
-    const last = chunk.lastIndexOf(10);
-    if (last >= from) {
-      const text = chunk.toString("utf8", from, last);
-      const length = text.length;
-      if (onAscii !== undefined && length === last - from) {
-        const cr = chunk.indexOf(13, from);
-        if (cr < 0 || cr >= last) {
-          // ASCII (as many characters as bytes) and no CR: offsets into the text are offsets into the bytes.
-          const bytes = chunk.subarray(from, last);
-          let start = 0;
-          for (;;) {
-            let nl = text.indexOf("\n", start);
-            if (nl < 0) nl = length;
-            number++;
-            onAscii(bytes, text, start, Math.min(nl, start + MAX_LINE), number);
-            if (nl >= length) break;
-            start = nl + 1;
-          }
-          from = last + 1;
-        }
+    if (ascii) {
+      // ASCII (as many characters as bytes) and no CR: offsets into the text are offsets into the bytes.
+      const bytes = chunk.subarray(from, last);
+      let start = 0;
+      for (;;) {
+        let nl = text.indexOf("\n", start);
+        if (nl < 0) nl = length;
+        number++;
+        (onAscii as AsciiLine)(bytes, text, start, Math.min(nl, start + MAX_LINE), number);
+        if (nl >= length) break;
+        start = nl + 1;
       }
-    }
-    if (last >= from) {
-      const text = chunk.toString("utf8", from, last);
-      const length = text.length;
+    } else {
       // Where the bytes of line `syncLine` (counted in this chunk) start: found only when a long line needs it.
       let syncLine = 0;
       let syncByte = from;
@@ -143,6 +124,27 @@ export async function forEachLine(
         start = nl + 1;
         index++;
       }
+    }
+  };
+  const emit = (chunk: Buffer) => {
+    let from = 0;
+    if (carry !== null) {
+      const nl = chunk.indexOf(10);
+      if (nl < 0) {
+        // Still no newline: keep only the line's head.
+        const head: Buffer = carry;
+        if (head.length <= MAX_LINE) {
+          carry = Buffer.concat([head, chunk.subarray(0, Math.min(chunk.length, MAX_LINE + 1 - head.length))]);
+        }
+        carryLength += chunk.length;
+        return;
+      }
+      carriedLine(chunk.subarray(0, nl));
+      from = nl + 1;
+    }
+    const last = chunk.lastIndexOf(10);
+    if (last >= from) {
+      emitLines(chunk, from, last);
       from = last + 1;
     }
     if (from < chunk.length) {

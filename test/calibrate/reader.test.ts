@@ -110,4 +110,34 @@ describe("forEachLine", () => {
     writeFileSync(file, long);
     expect(await read(file)).toEqual(reference(long));
   });
+
+  it("gives the same lines through onAscii (ASCII chunks) as through onLine (the others), in order", async () => {
+    // ASCII chunks (the offsets path) followed by chunks with multi-byte characters and CRs (the string path).
+    const ascii = Buffer.from(
+      Array.from({ length: 60_000 }, (_, i) => `Mar  1 10:00:${String(i % 60).padStart(2, "0")} h line ${i}\n`).join(
+        "",
+      ),
+    );
+    const bytes = Buffer.concat([ascii, awkwardLog("reader-ascii", 2 * 2 ** 20)]);
+    const file = join(dir, "ascii-mixed.log");
+    writeFileSync(file, bytes);
+    const lines: string[] = [];
+    let viaAscii = 0;
+    let expected = 1;
+    await forEachLine(
+      file,
+      (line, number) => {
+        expect(number).toBe(expected++);
+        lines.push(line);
+      },
+      (_bytes, text, start, end, number) => {
+        expect(number).toBe(expected++);
+        viaAscii++;
+        lines.push(text.slice(start, end));
+      },
+    );
+    expect(viaAscii).toBeGreaterThan(0);
+    expect(viaAscii).toBeLessThan(lines.length);
+    expect(lines).toEqual(reference(bytes));
+  });
 });
