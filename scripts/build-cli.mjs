@@ -70,6 +70,25 @@ const seedrandomShim = {
   },
 };
 
+/**
+ * string-width (yargs' and cliui's) builds an Intl.Segmenter when it loads: ICU's break
+ * iterator, about 20 ms, for measuring help text no command prints unless asked. Bundled, the
+ * segmenter is built on its first use; the build fails if the line moved.
+ */
+const stringWidthShim = {
+  name: "relaysim-string-width-lazy-segmenter",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
+      const from = "const segmenter = new Intl.Segmenter();";
+      const source = readFileSync(args.path, "utf8");
+      if (!source.includes(from)) throw new Error(`${args.path}: expected the line ${JSON.stringify(from)}`);
+      const lazy =
+        "let segmenterMade; const segmenter = { segment: (text) => (segmenterMade ??= new Intl.Segmenter()).segment(text) };";
+      return { contents: source.replace(from, lazy), loader: "js" };
+    });
+  },
+};
+
 /** Bundle into OUT_DIR (emptied first: chunk names carry content hashes). */
 export async function buildCli({ metafile = false } = {}) {
   rmSync(OUT_DIR, { recursive: true, force: true });
@@ -87,7 +106,7 @@ export async function buildCli({ metafile = false } = {}) {
     banner: {
       js: 'import { createRequire as __relaysimRequire } from "node:module";\nconst require = __relaysimRequire(import.meta.url);',
     },
-    plugins: [yargsShim, seedrandomShim],
+    plugins: [yargsShim, seedrandomShim, stringWidthShim],
     metafile,
     logLevel: "warning",
   });
