@@ -1,7 +1,7 @@
 // The bundled CLI (dist/bundle/, scripts/build-cli.mjs), which bin/sim.js runs, against the
 // compiled modules it was bundled from (dist/cli/sim.js): same files, same messages.
 import { spawnSync } from "node:child_process";
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -9,6 +9,7 @@ import { smallScenario, tempDir } from "../helpers/cli.js";
 
 const BUNDLED = fileURLToPath(new URL("../../dist/bundle/sim.js", import.meta.url));
 const COMPILED = fileURLToPath(new URL("../../dist/cli/sim.js", import.meta.url));
+const BIN = fileURLToPath(new URL("../../bin/sim.js", import.meta.url));
 
 function node(cwd: string, entry: string, args: string[], env: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [entry, ...args], { cwd, encoding: "utf8", env: { ...process.env, ...env } });
@@ -56,5 +57,32 @@ describe("the bundled CLI", () => {
     expect(compiled.stderr).toMatch(/Nicht genügend Argumente/);
     expect(bundled.stderr).toBe(compiled.stderr);
     expect(bundled.code).toBe(2);
+  });
+});
+
+describe("bin/sim.js", () => {
+  const root = tempDir();
+  mkdirSync(join(root, "bin"));
+  mkdirSync(join(root, "dist/bundle"), { recursive: true });
+  mkdirSync(join(root, "dist/cli"), { recursive: true });
+  copyFileSync(BIN, join(root, "bin/sim.js"));
+  const bundled = join(root, "dist/bundle/sim.js");
+  const compiled = join(root, "dist/cli/sim.js");
+  writeFileSync(bundled, 'process.stdout.write("bundle");\n');
+  writeFileSync(compiled, 'process.stdout.write("tsc");\n');
+  writeFileSync(join(root, "package.json"), '{"type": "module"}\n');
+  const entry = () => node(root, join(root, "bin/sim.js"), []).stdout;
+  const at = (file: string, seconds: number) => utimesSync(file, seconds, seconds);
+
+  it("runs the bundle when it is at least as new as tsc's output, else the tsc output", () => {
+    at(compiled, 1_000_000);
+    at(bundled, 1_000_010);
+    expect(entry()).toBe("bundle");
+    // A tsc-only build after the last bundle: the bundle is stale.
+    at(compiled, 1_000_020);
+    expect(entry()).toBe("tsc");
+    // No bundle at all.
+    rmSync(bundled);
+    expect(entry()).toBe("tsc");
   });
 });
