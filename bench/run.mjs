@@ -94,7 +94,8 @@ function command(simArgs, label) {
  * Best (smallest) wall time of `repeat` runs of each worker count, interleaved 1, 2, 1, 2. Also
  * the speed-up CPU seconds predict, which the load moves far less: one worker takes its main
  * thread's CPU time (V8's compiler and GC threads run beside it, on the idle core), two take
- * half the whole process's when both threads stay busy: 2 × main CPU (1 worker) ÷ CPU (2).
+ * half the whole process's when both threads stay busy: 2 × main CPU (1 worker) ÷ CPU (2), an
+ * upper bound (the main thread's start-up, before any task, is not shared).
  */
 function workerScaling(simArgs, label, repeat) {
   const best = { 1: Number.POSITIVE_INFINITY, 2: Number.POSITIVE_INFINITY };
