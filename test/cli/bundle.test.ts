@@ -1,9 +1,18 @@
 // The bundled CLI (dist/bundle/, scripts/build-cli.mjs), which bin/sim.js runs, against the
 // compiled modules it was bundled from (dist/cli/sim.js): same files, same messages.
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
+import {
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { smallScenario, tempDir } from "../helpers/cli.js";
 
@@ -49,6 +58,13 @@ describe("the bundled CLI", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(readFileSync(join(out, "report.html"), "utf8")).toContain("vega");
+  });
+
+  it("has chunks that all load, the lazy ones too (the report writer, advise's charts)", async () => {
+    const dir = dirname(BUNDLED);
+    const chunks = readdirSync(dir).filter((f) => f.endsWith(".js") && f !== "sim.js" && f !== "worker.js");
+    expect(chunks.some((f) => f.startsWith("write-report-"))).toBe(true);
+    for (const chunk of chunks) await import(pathToFileURL(join(dir, chunk)).href);
   });
 
   it("keeps yargs' messages in the user's language (its locale files are found from the bundle)", () => {
