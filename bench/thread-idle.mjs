@@ -1,6 +1,7 @@
 // How long each thread of one process waited for work, from the profiles `node --cpu-prof`
 // writes (the main thread's and each worker's, docs/performance.md):
-//   rm -rf prof && node --cpu-prof --cpu-prof-dir=prof bin/sim.js advise scenarios/18of20.json --workers 2
+//   rm -rf prof && node --cpu-prof --cpu-prof-dir=prof dist/cli/sim.js advise scenarios/18of20.json --workers 2
+// (dist/cli/sim.js, not bin/sim.js: the bundle bin/sim.js runs puts every frame in dist/bundle/)
 //   node bench/thread-idle.mjs prof [BUCKET_MS]
 // prints, per thread, the share of the process's span it spent idle (V8's "(idle)" samples, plus
 // the time before it started and after it ended), then a timeline per BUCKET_MS (default 500)

@@ -26,6 +26,18 @@ const processIo: Io = {
   stderr: (text) => process.stderr.write(text),
 };
 
+/**
+ * yargs renders a command's whole help text right after starting its handler, to show it on a
+ * later failure; `fail` here never shows it, and rendering takes this thread 20–50 ms just when
+ * a sweep's workers wait for it to start its own share (the handler has queued the pool's first
+ * tasks by then). yargs has no option for this: its usage object's cache is replaced, if present.
+ */
+function skipHelpCache(parser: object): void {
+  type Internals = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: unknown } } };
+  const usage = (parser as Internals).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === "function") usage.cacheHelpMessage = () => {};
+}
+
 /** Run the CLI on `argv` (without node and script) and return the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let usageFailure: string | null = null;
@@ -66,6 +78,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       // Stop here: if fail() returns, yargs goes on to run the command's handler.
       throw new UsageError(message);
     });
+  skipHelpCache(parser);
   // SIGINT/SIGTERM while a command runs: remove its unfinished output, exit 130/143.
   const stopHandling = handleInterrupts(io.stderr);
   try {

@@ -1,0 +1,123 @@
+// The second step of `npm run build`, after tsc: bundle the compiled CLI (dist/cli/sim.js) and
+// the replication pool's worker (dist/experiment/worker.js) into dist/bundle/, which bin/sim.js
+// loads. Node 20 has no compile cache, and loading the CLI's ~300 ES modules one by one (resolve,
+// read, compile, link each) cost about as much as a sweep's serial part; one bundle loads in half
+// the time, in the main thread and in each worker alike. dist/ itself stays as tsc wrote it: the
+// library export (dist/index.js) and the tests use it.
+//
+// Code splitting keeps what is loaded lazily lazy (the report writer and its vega imports), and
+// puts the code the CLI and the worker share in chunks both import. All files sit flat in
+// dist/bundle/, so worker-threads.ts finds the worker as "./worker.js" beside its own chunk.
+// Source maps chain through dist/*.js.map back to src/*.ts (node --enable-source-maps).
+//
+//   node scripts/build-cli.mjs [--metafile]   (--metafile prints what each output holds)
+import { readFileSync, rmSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import * as esbuild from "esbuild";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+export const OUT_DIR = join(ROOT, "dist/bundle");
+
+/**
+ * Loaded from node_modules at run time, not bundled: vega and its friends are big, loaded only
+ * to draw charts, and find their own files; resvg is a native addon.
+ */
+export const EXTERNAL = ["vega", "vega-lite", "vega-embed", "@resvg/resvg-js"];
+
+/**
+ * yargs finds its locale files (its messages in the user's language: LANG=de_DE prints German
+ * usage errors) from its own import.meta.url, which bundled would be the bundle's. This points
+ * it at its installed package instead; the build fails if yargs changed the lines it rewrites.
+ */
+const yargsShim = {
+  name: "relaysim-yargs-locales",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      const lines = [
+        [
+          "const __dirname = fileURLToPath(import.meta.url);",
+          'const __dirname = join(dirname(createRequire(import.meta.url).resolve("yargs/package.json")), "lib/platform-shims/esm.mjs");',
+        ],
+        ["const require = createRequire(import.meta.url);", "const require = createRequire(__dirname);"],
+      ];
+      let contents = source;
+      for (const [from, to] of lines) {
+        if (!contents.includes(from)) throw new Error(`${args.path}: expected the line ${JSON.stringify(from)}`);
+        contents = contents.replace(from, to);
+      }
+      return { contents, loader: "js" };
+    });
+  },
+};
+
+/**
+ * seedrandom loads Node's crypto module when it loads, for autoseeding (seedrandom() without a
+ * seed), which relaysim never does: crypto and the streams it pulls in cost tens of ms in every
+ * thread. Bundled, it loads crypto on the first autoseed instead; the build fails if the line moved.
+ */
+const seedrandomShim = {
+  name: "relaysim-seedrandom-lazy-crypto",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]seedrandom[\\/]seedrandom\.js$/ }, (args) => {
+      const from = "nodecrypto = require('crypto');";
+      const source = readFileSync(args.path, "utf8");
+      if (!source.includes(from)) throw new Error(`${args.path}: expected the line ${JSON.stringify(from)}`);
+      const lazy = "nodecrypto = { get randomBytes() { return require('crypto').randomBytes; } };";
+      return { contents: source.replace(from, lazy), loader: "js" };
+    });
+  },
+};
+
+/**
+ * string-width (yargs' and cliui's) builds an Intl.Segmenter when it loads: ICU's break
+ * iterator, about 20 ms, for measuring help text no command prints unless asked. Bundled, the
+ * segmenter is built on its first use; the build fails if the line moved.
+ */
+const stringWidthShim = {
+  name: "relaysim-string-width-lazy-segmenter",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
+      const from = "const segmenter = new Intl.Segmenter();";
+      const source = readFileSync(args.path, "utf8");
+      if (!source.includes(from)) throw new Error(`${args.path}: expected the line ${JSON.stringify(from)}`);
+      const lazy =
+        "let segmenterMade; const segmenter = { segment: (text) => (segmenterMade ??= new Intl.Segmenter()).segment(text) };";
+      return { contents: source.replace(from, lazy), loader: "js" };
+    });
+  },
+};
+
+/** Bundle into OUT_DIR (emptied first: chunk names carry content hashes). */
+export async function buildCli({ metafile = false } = {}) {
+  rmSync(OUT_DIR, { recursive: true, force: true });
+  return esbuild.build({
+    entryPoints: { sim: join(ROOT, "dist/cli/sim.js"), worker: join(ROOT, "dist/experiment/worker.js") },
+    outdir: OUT_DIR,
+    bundle: true,
+    splitting: true,
+    format: "esm",
+    platform: "node",
+    target: "node20",
+    sourcemap: true,
+    external: EXTERNAL,
+    // Bundled CommonJS (seedrandom) calls require() for Node's modules; ES modules have none.
+    banner: {
+      js: 'import { createRequire as __relaysimRequire } from "node:module";\nconst require = __relaysimRequire(import.meta.url);',
+    },
+    plugins: [yargsShim, seedrandomShim, stringWidthShim],
+    metafile,
+    logLevel: "warning",
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const result = await buildCli({ metafile: process.argv.includes("--metafile") });
+  if (result.metafile) {
+    for (const [file, output] of Object.entries(result.metafile.outputs)) {
+      if (!file.endsWith(".map"))
+        console.log(`${file}: ${output.bytes} bytes, ${Object.keys(output.inputs).length} inputs`);
+    }
+  }
+}

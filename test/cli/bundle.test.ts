@@ -1,0 +1,104 @@
+// The bundled CLI (dist/bundle/, scripts/build-cli.mjs), which bin/sim.js runs, against the
+// compiled modules it was bundled from (dist/cli/sim.js): same files, same messages.
+import { spawnSync } from "node:child_process";
+import {
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { describe, expect, it } from "vitest";
+import { smallScenario, tempDir } from "../helpers/cli.js";
+
+const BUNDLED = fileURLToPath(new URL("../../dist/bundle/sim.js", import.meta.url));
+const COMPILED = fileURLToPath(new URL("../../dist/cli/sim.js", import.meta.url));
+const BIN = fileURLToPath(new URL("../../bin/sim.js", import.meta.url));
+
+function node(cwd: string, entry: string, args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [entry, ...args], { cwd, encoding: "utf8", env: { ...process.env, ...env } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("the bundled CLI", () => {
+  const dir = tempDir();
+  const file = join(dir, "small.json");
+  writeFileSync(file, JSON.stringify(smallScenario({ replications: 4 })));
+
+  it("is built by npm run build, after the compiled modules (bin/sim.js runs it only then)", () => {
+    expect(statSync(BUNDLED).mtimeMs).toBeGreaterThanOrEqual(statSync(COMPILED).mtimeMs);
+  });
+
+  it("writes sweep.json and sweep.csv byte-identical to the compiled CLI's, with its own worker threads", () => {
+    const files = ["sweep.json", "sweep.csv"];
+    const args = ["sweep", file, "--vary", "resend.after=0m..20m/10m", "--no-charts"];
+    const outputs = [
+      [BUNDLED, 2],
+      [BUNDLED, 1],
+      [COMPILED, 1],
+    ].map(([entry, workers]) => {
+      const out = join(dir, `sweep-${entry === BUNDLED ? "bundled" : "compiled"}-${workers}`);
+      const r = node(dir, String(entry), [...args, "--workers", String(workers), "--out", out]);
+      expect(r.stderr).toBe("");
+      expect(r.code).toBe(0);
+      return files.map((f) => readFileSync(join(out, f), "utf8"));
+    });
+    expect(outputs[0]).toEqual(outputs[2]);
+    expect(outputs[1]).toEqual(outputs[2]);
+  });
+
+  it("loads vega from node_modules to draw a run's charts", () => {
+    const out = join(dir, "charts");
+    const r = node(dir, BUNDLED, ["run", file, "--workers", "1", "--out", out]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(out, "report.html"), "utf8")).toContain("vega");
+  });
+
+  it("has chunks that all load, the lazy ones too (the report writer, advise's charts)", async () => {
+    const dir = dirname(BUNDLED);
+    const chunks = readdirSync(dir).filter((f) => f.endsWith(".js") && f !== "sim.js" && f !== "worker.js");
+    expect(chunks.some((f) => f.startsWith("write-report-"))).toBe(true);
+    for (const chunk of chunks) await import(pathToFileURL(join(dir, chunk)).href);
+  });
+
+  it("keeps yargs' messages in the user's language (its locale files are found from the bundle)", () => {
+    const bundled = node(dir, BUNDLED, ["sweep"], { LANG: "de_DE.UTF-8", LC_ALL: "" });
+    const compiled = node(dir, COMPILED, ["sweep"], { LANG: "de_DE.UTF-8", LC_ALL: "" });
+    expect(compiled.stderr).toMatch(/Nicht genügend Argumente/);
+    expect(bundled.stderr).toBe(compiled.stderr);
+    expect(bundled.code).toBe(2);
+  });
+});
+
+describe("bin/sim.js", () => {
+  const root = tempDir();
+  mkdirSync(join(root, "bin"));
+  mkdirSync(join(root, "dist/bundle"), { recursive: true });
+  mkdirSync(join(root, "dist/cli"), { recursive: true });
+  copyFileSync(BIN, join(root, "bin/sim.js"));
+  const bundled = join(root, "dist/bundle/sim.js");
+  const compiled = join(root, "dist/cli/sim.js");
+  writeFileSync(bundled, 'process.stdout.write("bundle");\n');
+  writeFileSync(compiled, 'process.stdout.write("tsc");\n');
+  writeFileSync(join(root, "package.json"), '{"type": "module"}\n');
+  const entry = () => node(root, join(root, "bin/sim.js"), []).stdout;
+  const at = (file: string, seconds: number) => utimesSync(file, seconds, seconds);
+
+  it("runs the bundle when it is at least as new as tsc's output, else the tsc output", () => {
+    at(compiled, 1_000_000);
+    at(bundled, 1_000_010);
+    expect(entry()).toBe("bundle");
+    // A tsc-only build after the last bundle: the bundle is stale.
+    at(compiled, 1_000_020);
+    expect(entry()).toBe("tsc");
+    // No bundle at all.
+    rmSync(bundled);
+    expect(entry()).toBe("tsc");
+  });
+});
