@@ -21,7 +21,7 @@ import { type AnyScenario, checkOptions, runSize, validScenario } from "./inputs
 import { checkExperimentBudget, type ExperimentOptions, runConfigurations, withPool } from "./parallel.js";
 import type { ReplicationPool } from "./pool.js";
 import type { PrecisionOptions, PrecisionReport } from "./precision.js";
-import type { ReplicationResult } from "./result.js";
+import type { Metric, ReplicationResult } from "./result.js";
 import { type Summary, summarise } from "./summary.js";
 import { applyPoint, type SweepParameter, withoutSweep } from "./sweep-values.js";
 
@@ -54,18 +54,45 @@ export interface Tolerance {
 export const DEFAULT_TOLERANCE: Tolerance = { absolute: 0.01, relative: 0.1 };
 
 /**
- * Default stopping rule: add replications until every wait's resend failure has a 95 %
- * half-width of one percentage point (the tolerance), at most 100 replications. Timer pools
- * rarely get there (which listed relays are neighbours changes a lot between replications,
- * DESIGN §5) and stop at 100, which keeps `sim advise scenarios/18of20.json` well under 30 s.
+ * The fewest replications any advise curve stops at by default (the stopping rules' n0). A
+ * wait's failure in one replication depends on where the listed relays fell (with random
+ * placement): under timer/rotate or round-robin, on whether two listed relays are neighbours,
+ * a class of placements with probability 2/19 for 2 of 20 relays that lifts the mid-slot
+ * failure by a quarter. With n replications that class is missing altogether with probability
+ * (17/19)^n, 11 % at n = 20, and then no interval built from the replications can reach the
+ * truth: all but 7 of the 123 misses in 1500 runs of 20 (the coverage harness's timer/rotate
+ * case, wait 300 s) had no such replication. The interval itself is not at fault (Student t
+ * does worse: 91.4 % against the bootstrap-t's 92.3 %). From 30, a class of probability ≥ 1/10
+ * goes unseen with probability ≤ 0.9^30 = 4.2 %, and the harness measured 95.8 % of per-wait
+ * intervals (96.2 % ± 1.2 one per run, 1000 runs) holding the closed form. The stopping rule
+ * cannot fix this by itself: a sample without the class is precisely the one whose half-width
+ * looks small, so a rule starting at 20 stops there (docs/performance.md, "advise's coverage").
  */
-export const DEFAULT_ADVISE_PRECISION: PrecisionOptions = { targets: { resendFailure: 0.01 }, maxReplications: 100 };
+export const ADVISE_MIN_REPLICATIONS = 30;
 
 /**
- * The policy table's default: half-widths of two percentage points, at most 50 replications.
- * The table answers "does waiting help under that policy?", which needs less than the main curve.
+ * Default stopping rule: add replications until every wait's resend failure has a 95 %
+ * half-width of one percentage point (the tolerance), from ADVISE_MIN_REPLICATIONS, at most 100.
+ * Timer pools rarely get there (which listed relays are neighbours changes a lot between
+ * replications, DESIGN §5) and stop at 100. Waits run as separate configurations stop each at
+ * its own count (adviseOnPolicy).
  */
-export const DEFAULT_TABLE_PRECISION: PrecisionOptions = { targets: { resendFailure: 0.02 }, maxReplications: 50 };
+export const DEFAULT_ADVISE_PRECISION: PrecisionOptions = {
+  targets: { resendFailure: 0.01 },
+  maxReplications: 100,
+  minReplications: ADVISE_MIN_REPLICATIONS,
+};
+
+/**
+ * The policy table's default: half-widths of two percentage points, from
+ * ADVISE_MIN_REPLICATIONS, at most 50 replications. The table answers "does waiting help under
+ * that policy?", which needs less than the main curve.
+ */
+export const DEFAULT_TABLE_PRECISION: PrecisionOptions = {
+  targets: { resendFailure: 0.02 },
+  maxReplications: 50,
+  minReplications: ADVISE_MIN_REPLICATIONS,
+};
 
 /** Resends that fail at least this often whatever the wait are stuck on their route. */
 export const STUCK_FAILURE = 0.9;
@@ -136,6 +163,11 @@ export interface PolicyAdvice {
   balancer: Balancer;
   /** The scenario's own balancer. */
   own: boolean;
+  /**
+   * The most replications any wait of the curve used. Shadowed waits all use this many; waits run
+   * apart stop each at its own count (each point's `n`), and paired comparisons (plateau, gains,
+   * abovePlateau, costs) read the replications every wait and the own rule have.
+   */
   replications: number;
   precision: PrecisionReport | null;
   grid: DelayGrid;
@@ -389,8 +421,13 @@ export function analyseCurve(
       cost: { advice: null, shortestGoodWait: null },
     };
   }
+  // Paired comparisons read the replications every wait has (waits run apart may stop at
+  // different counts; all start at index 0 of the same seed, so these are common random numbers).
+  const paired = Math.min(ownRule.length, ...results.map((r) => r.length));
+  const head = (rs: readonly ReplicationResult[]) => (rs.length === paired ? rs : rs.slice(0, paired));
+  const pairedFailure = (rs: readonly ReplicationResult[]) => failure(head(rs));
   // Choose and estimate on different halves (crossFittedPlateau): no selection bias.
-  const cross = crossFittedPlateau(results.map(failure));
+  const cross = crossFittedPlateau(results.map(pairedFailure));
   const atPlateau = cross.values;
   const plateauEstimate = estimate(atPlateau, PROPORTION);
   const plateauMean = plateauEstimate.mean ?? (estimates[p].mean as number);
@@ -400,25 +437,25 @@ export function analyseCurve(
     return low !== null && low <= tol + SLACK;
   };
   const points: CurvePoint[] = grid.delays.map((delay, i) => {
-    const abovePlateau = difference(atPlateau, failure(results[i]));
+    const abovePlateau = difference(atPlateau, pairedFailure(results[i]));
     return { delay, ...estimates[i], resends: resends(results[i]), abovePlateau, good: isGood(abovePlateau) };
   });
   // "Wait at least s" must hold for every longer wait up to the plateau, not just at s.
   let first = p;
   while (first > 0 && points[first - 1].good) first--;
-  const gainWaiting = difference(atPlateau, failure(results[0]));
-  const gainAdvice = difference(failure(ownRule), failure(results[0]));
+  const gainWaiting = difference(atPlateau, pairedFailure(results[0]));
+  const gainAdvice = difference(pairedFailure(ownRule), pairedFailure(results[0]));
   const low = lowEnd(gainWaiting);
   const waitingHelps = low !== null && low > tol + SLACK;
   const lowAdvice = lowEnd(gainAdvice);
   const adviceHelps = lowAdvice !== null && lowAdvice > tol + SLACK;
-  const adviceReachesPlateau = isGood(difference(atPlateau, failure(ownRule)));
+  const adviceReachesPlateau = isGood(difference(atPlateau, pairedFailure(ownRule)));
   const verdict: Verdict = waitingHelps
     ? "wait"
     : plateauMean >= STUCK_FAILURE
       ? "waiting-does-not-help"
       : "resend-at-once";
-  const atOnceDelay = deliveryDelay(results[0]);
+  const atOnceDelay = deliveryDelay(head(results[0]));
   return {
     points,
     atOnce,
@@ -437,8 +474,8 @@ export function analyseCurve(
     verdict,
     gain: { waiting: gainWaiting, advice: gainAdvice },
     cost: {
-      advice: difference(atOnceDelay, deliveryDelay(ownRule), NON_NEGATIVE),
-      shortestGoodWait: difference(atOnceDelay, deliveryDelay(results[first]), NON_NEGATIVE),
+      advice: difference(atOnceDelay, deliveryDelay(head(ownRule)), NON_NEGATIVE),
+      shortestGoodWait: difference(atOnceDelay, deliveryDelay(head(results[first])), NON_NEGATIVE),
     },
   };
 }
@@ -590,6 +627,41 @@ async function shadowAgrees(
   });
 }
 
+/**
+ * One report for a curve whose waits stopped each at its own count: the most replications
+ * any used, reached when every wait reached its targets, the widest half-width of each metric,
+ * and the metrics no wait observed. Null when the waits ran without precision targets.
+ */
+export function combinedPrecision(reports: ReadonlyArray<PrecisionReport | null>): PrecisionReport | null {
+  if (reports.length === 0 || reports.some((r) => r === null)) return null;
+  const all = reports as PrecisionReport[];
+  const halfWidths: PrecisionReport["halfWidths"] = {};
+  for (const metric of Object.keys(all[0].targets) as Metric[]) {
+    // Unobserved in a wait: no half-width there, and nothing that holds the rule up.
+    const observed = all.filter((r) => !r.unobserved?.includes(metric));
+    let worst: number | null = null;
+    for (const r of observed) {
+      const h = r.halfWidths[metric] ?? null;
+      if (h === null) {
+        worst = null;
+        break;
+      }
+      worst = Math.max(worst ?? 0, h);
+    }
+    halfWidths[metric] = worst;
+  }
+  const unobserved = (Object.keys(all[0].targets) as Metric[]).filter((m) =>
+    all.every((r) => r.unobserved?.includes(m)),
+  );
+  return {
+    targets: all[0].targets,
+    replications: Math.max(...all.map((r) => r.replications)),
+    reached: all.every((r) => r.reached),
+    halfWidths,
+    ...(unobserved.length > 0 ? { unobserved } : {}),
+  };
+}
+
 /** How a policy's grid was run: every wait in one run (shadow resends) or a run per wait. */
 export type GridMethod = "shadow-resends" | "separate-runs";
 
@@ -618,30 +690,58 @@ async function adviseOnPolicy(
     options.shadow !== false &&
     shadowProblem(new CompiledScenario(scenario)) === null &&
     (await shadowAgrees(scenario, grid, options, source));
-  const runGrid = (shadow: boolean) => {
-    const configs = shadow ? [scenario] : [...grid.delays.map((d) => withFixedWait(scenario, d, source)), scenario];
-    return runConfigurations(configs, {
-      seed: options.seed,
-      replications: options.replications,
-      pool: options.pool,
-      precision: options.precision,
-      priority: options.priority,
+  const common = {
+    seed: options.seed,
+    replications: options.replications,
+    pool: options.pool,
+    precision: options.precision,
+    priority: options.priority,
+  };
+  const shadowedGrid = () =>
+    runConfigurations([scenario], {
+      ...common,
       onProgress: (done, total) => progress.report(done, total),
-      ...(shadow ? { probes: grid.delays, expand: { width: grid.delays.length + 1, of: shadowViews } } : {}),
+      probes: grid.delays,
+      expand: { width: grid.delays.length + 1, of: shadowViews },
     });
+  // Each wait as a configuration of its own, with its own stopping rule: one noisy wait (at once,
+  // where placements matter most) no longer holds every other wait to its count. Replications
+  // still share indices, so paired comparisons read the common ones (analyseCurve).
+  const separateGrid = async () => {
+    const configs = [...grid.delays.map((d) => withFixedWait(scenario, d, source)), scenario];
+    const parts = configs.map(() => ({ done: 0, total: 0 }));
+    const runs = await Promise.all(
+      configs.map((config, j) =>
+        runConfigurations([config], {
+          ...common,
+          onProgress: (done, total) => {
+            parts[j] = { done, total };
+            progress.report(
+              parts.reduce((a, p) => a + p.done, 0),
+              parts.reduce((a, p) => a + p.total, 0),
+            );
+          },
+        }),
+      ),
+    );
+    return {
+      results: runs.map((r) => r.results[0]),
+      replications: Math.max(...runs.map((r) => r.replications)),
+      precision: combinedPrecision(runs.map((r) => r.precision)),
+    };
   };
   let method: GridMethod = shadowed ? "shadow-resends" : "separate-runs";
-  let run: Awaited<ReturnType<typeof runGrid>>;
+  let run: { results: ReplicationResult[][]; replications: number; precision: PrecisionReport | null };
   try {
-    run = await runGrid(shadowed);
+    run = shadowed ? await shadowedGrid() : await separateGrid();
   } catch (error) {
     // A later replication's own-rule shadow disagreed with its run: run the waits one by one.
     if (!(error instanceof UnfaithfulShadow)) throw error;
     method = "separate-runs";
-    run = await runGrid(false);
+    run = await separateGrid();
   }
-  const configs = method === "shadow-resends" ? 1 : grid.delays.length + 1;
-  progress.report(run.replications * configs, run.replications * configs);
+  const simulated = method === "shadow-resends" ? run.replications : run.results.reduce((a, r) => a + r.length, 0);
+  progress.report(simulated, simulated);
   const ownRule = run.results[run.results.length - 1];
   const curve = analyseCurve(grid, run.results.slice(0, -1), ownRule, options.tolerance);
   return {
@@ -856,10 +956,8 @@ export async function advise(input: AnyScenario, options: AdviseOptions = {}): P
     // its next batch or one policy's runs end: the own curve first (priority 0), then what
     // needs its replication count (the health check, the retry variants), then the table's
     // policies in order. Each part's results depend on its seed and indices only, not on
-    // what ran beside it, so the numbers are those of running the parts one after another.
-    // The page's pool (web/pool.ts, swapped in by scripts/build-web.mjs) runs one call at a
-    // time: there the parts run one after another, with the same numbers.
-    const sideBySide = (pool as { concurrent?: boolean }).concurrent === true;
+    // what ran beside it, so the numbers are those of running the parts one after another
+    // (as the page's pool, web/pool.ts, does: it serves one call at a time, by priority).
     const ownPart = async () => {
       const main = await adviseOnPolicy(
         base,
@@ -870,15 +968,13 @@ export async function advise(input: AnyScenario, options: AdviseOptions = {}): P
         source,
       );
       const next = { ...settings, pool, priority: 1 };
-      const operatorRun = () => operatorView(base, main.ownRule, next, part(), source);
-      const retryRun = () => (retryVariants(base).length > 0 ? retryRuns(base, main.ownRule, next, source) : undefined);
-      const operatorStarted = sideBySide ? operatorRun() : undefined;
-      const retryStarted = sideBySide ? retryRun() : undefined;
+      const operatorStarted = operatorView(base, main.ownRule, next, part(), source);
+      const retryStarted = retryVariants(base).length > 0 ? retryRuns(base, main.ownRule, next, source) : undefined;
       // The own rule's summary while the pool simulates the rest.
-      const summary = summarise({ ...base, seed, replications: main.advice.replications }, seed, main.ownRule);
+      const summary = summarise({ ...base, seed, replications: main.ownRule.length }, seed, main.ownRule);
       options.onOwnRule?.({ summary, results: main.ownRule });
-      const operator = await (operatorStarted ?? operatorRun());
-      const retries = await (sideBySide ? retryStarted : retryRun());
+      const operator = await operatorStarted;
+      const retries = await retryStarted;
       return { main, operator, retries, summary };
     };
     const tablePart = (policy: Policy, k: number) => {
@@ -886,17 +982,7 @@ export async function advise(input: AnyScenario, options: AdviseOptions = {}): P
       const settingsK = { ...tableSettings, pool, priority: 2 + k };
       return adviseOnPolicy(other, gridFor(other, false), false, settingsK, part(), source);
     };
-    let ownResult: Awaited<ReturnType<typeof ownPart>>;
-    let others: Array<Awaited<ReturnType<typeof tablePart>>>;
-    if (sideBySide) {
-      const [first, ...rest] = await Promise.all([ownPart(), ...policies.slice(1).map(tablePart)]);
-      ownResult = first as Awaited<ReturnType<typeof ownPart>>;
-      others = rest as Array<Awaited<ReturnType<typeof tablePart>>>;
-    } else {
-      ownResult = await ownPart();
-      others = [];
-      for (const [k, policy] of policies.slice(1).entries()) others.push(await tablePart(policy, k));
-    }
+    const [ownResult, ...others] = await Promise.all([ownPart(), ...policies.slice(1).map(tablePart)]);
     const { main, operator, retries, summary } = ownResult;
     const table: PolicyAdvice[] = [main.advice, ...others.map((o) => o.advice)];
     const own = main.advice;

@@ -4,7 +4,14 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as timer from "../../src/analytic/timer.js";
-import { AdviseError, advise, analyseCurve, nothingListed, tablePolicies } from "../../src/experiment/advise.js";
+import {
+  ADVISE_MIN_REPLICATIONS,
+  AdviseError,
+  advise,
+  analyseCurve,
+  nothingListed,
+  tablePolicies,
+} from "../../src/experiment/advise.js";
 import type { DelayGrid } from "../../src/experiment/advise-grid.js";
 import type { ReplicationResult } from "../../src/experiment/result.js";
 import { applyPoint } from "../../src/experiment/sweep-values.js";
@@ -124,12 +131,45 @@ describe("analyseCurve", () => {
     expect(r.plateau).toBeNull();
   });
 
+  it("reads each wait on all its replications and pairs waits on the ones they share", () => {
+    // Waits run apart stop at different counts: at once has 7 replications, the others 5.
+    const long = [0, 1, 2, 3, 4, 5, 6].map((i) => fake(i, i < 5 ? 0.5 + (i - 2) * 0.002 : 0.9));
+    const r = analyseCurve(grid([0, 60, 120]), [long, at(0.1), at(0.05)], at(0.2), tolerance);
+    expect(r.atOnce.n).toBe(7);
+    expect(r.atOnce.mean).toBeCloseTo((0.5 * 5 + 0.9 * 2) / 7, 12);
+    expect(r.points.map((p) => p.n)).toEqual([7, 5, 5]);
+    // The gain and the plateau read replications 0–4 only: at once there is 0.5 ± 0.004.
+    expect(r.gain.waiting?.n).toBe(5);
+    expect(r.gain.waiting?.difference).toBeCloseTo(0.45, 12);
+    expect(r.points.every((p) => p.abovePlateau.n === 5)).toBe(true);
+    expect(r.plateau?.n).toBe(5);
+    expect(r.cost.advice?.n).toBe(5);
+  });
+
   it("reports the extra delivery delay of the advice, paired", () => {
     const slow = [0, 1, 2].map((i) => fake(i, 0.1, 40 + i));
     const fast = [0, 1, 2].map((i) => fake(i, 0.1, 10 + i));
     const r = analyseCurve(grid([0, 60]), [fast, fast], slow, tolerance);
     expect(r.cost.advice?.difference).toBeCloseTo(30);
     expect(r.cost.advice?.ci95).toEqual([30, 30]);
+  });
+});
+
+describe("advise's replication floor (ADVISE_MIN_REPLICATIONS)", () => {
+  it("never stops a curve before it by default, even where the first look meets the precision target", async () => {
+    // Sticky resends always fail (half-width 0), so the rule is met at its first look: before
+    // the floor that was max(the scenario's 3, Law & Kelton's 10) = 10 replications.
+    const scenario = parseScenario(
+      smallScenario({ pool: { servers: 5, balancer: { policy: "sticky" } }, horizon: "6h" }),
+    );
+    const { advice, own } = await advise(scenario, { policies: ["sticky", "random"], workers: 1 });
+    expect(advice.replications).toBe(ADVISE_MIN_REPLICATIONS);
+    // The table's curve too (random on 5 relays may need more for its ±2 points, never fewer).
+    expect(advice.policies[1].replications).toBeGreaterThanOrEqual(ADVISE_MIN_REPLICATIONS);
+    expect(advice.precision?.reached).toBe(true);
+    expect(advice.operator?.healthCheck.replications).toBe(ADVISE_MIN_REPLICATIONS);
+    expect(own?.summary.replications).toBe(ADVISE_MIN_REPLICATIONS);
+    expect(ADVISE_MIN_REPLICATIONS).toBeGreaterThanOrEqual(30);
   });
 });
 
@@ -167,9 +207,11 @@ describe("advise shadows a grid's waits in one run where resends do not feed bac
         resend: { after: { uniform: ["2m", "12m"] }, probability: 0.9, maxAttempts: 3 },
       }),
     );
+    // A fixed count (the first look is the maximum): waits run apart stop each at its own count
+    // under a looser rule, and the point here is that the counts are the same, not the rule.
     const options = {
-      precision: { targets: { resendFailure: 0.02 }, maxReplications: 14 },
-      replications: 6,
+      precision: { targets: { resendFailure: 0.02 }, maxReplications: 8 },
+      replications: 8,
       policies: ["sticky", "random", "round-robin"] as Policy[],
       workers: 2,
     };
