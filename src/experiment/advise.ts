@@ -21,7 +21,7 @@ import { type AnyScenario, checkOptions, runSize, validScenario } from "./inputs
 import { checkExperimentBudget, type ExperimentOptions, runConfigurations, withPool } from "./parallel.js";
 import type { ReplicationPool } from "./pool.js";
 import type { PrecisionOptions, PrecisionReport } from "./precision.js";
-import type { Metric, ReplicationResult } from "./result.js";
+import type { ReplicationResult } from "./result.js";
 import { type Summary, summarise } from "./summary.js";
 import { applyPoint, type SweepParameter, withoutSweep } from "./sweep-values.js";
 
@@ -74,8 +74,8 @@ export const ADVISE_MIN_REPLICATIONS = 30;
  * Default stopping rule: add replications until every wait's resend failure has a 95 %
  * half-width of one percentage point (the tolerance), from ADVISE_MIN_REPLICATIONS, at most 100.
  * Timer pools rarely get there (which listed relays are neighbours changes a lot between
- * replications, DESIGN §5) and stop at 100. Waits run as separate configurations stop each at
- * its own count (adviseOnPolicy).
+ * replications, DESIGN §5) and stop at 100. Every wait of a curve stops at the same count: the
+ * plateau and the paired comparisons need the replications of every wait.
  */
 export const DEFAULT_ADVISE_PRECISION: PrecisionOptions = {
   targets: { resendFailure: 0.01 },
@@ -163,11 +163,6 @@ export interface PolicyAdvice {
   balancer: Balancer;
   /** The scenario's own balancer. */
   own: boolean;
-  /**
-   * The most replications any wait of the curve used. Shadowed waits all use this many; waits run
-   * apart stop each at its own count (each point's `n`), and paired comparisons (plateau, gains,
-   * abovePlateau, costs) read the replications every wait and the own rule have.
-   */
   replications: number;
   precision: PrecisionReport | null;
   grid: DelayGrid;
@@ -421,13 +416,8 @@ export function analyseCurve(
       cost: { advice: null, shortestGoodWait: null },
     };
   }
-  // Paired comparisons read the replications every wait has (waits run apart may stop at
-  // different counts; all start at index 0 of the same seed, so these are common random numbers).
-  const paired = Math.min(ownRule.length, ...results.map((r) => r.length));
-  const head = (rs: readonly ReplicationResult[]) => (rs.length === paired ? rs : rs.slice(0, paired));
-  const pairedFailure = (rs: readonly ReplicationResult[]) => failure(head(rs));
   // Choose and estimate on different halves (crossFittedPlateau): no selection bias.
-  const cross = crossFittedPlateau(results.map(pairedFailure));
+  const cross = crossFittedPlateau(results.map(failure));
   const atPlateau = cross.values;
   const plateauEstimate = estimate(atPlateau, PROPORTION);
   const plateauMean = plateauEstimate.mean ?? (estimates[p].mean as number);
@@ -437,25 +427,25 @@ export function analyseCurve(
     return low !== null && low <= tol + SLACK;
   };
   const points: CurvePoint[] = grid.delays.map((delay, i) => {
-    const abovePlateau = difference(atPlateau, pairedFailure(results[i]));
+    const abovePlateau = difference(atPlateau, failure(results[i]));
     return { delay, ...estimates[i], resends: resends(results[i]), abovePlateau, good: isGood(abovePlateau) };
   });
   // "Wait at least s" must hold for every longer wait up to the plateau, not just at s.
   let first = p;
   while (first > 0 && points[first - 1].good) first--;
-  const gainWaiting = difference(atPlateau, pairedFailure(results[0]));
-  const gainAdvice = difference(pairedFailure(ownRule), pairedFailure(results[0]));
+  const gainWaiting = difference(atPlateau, failure(results[0]));
+  const gainAdvice = difference(failure(ownRule), failure(results[0]));
   const low = lowEnd(gainWaiting);
   const waitingHelps = low !== null && low > tol + SLACK;
   const lowAdvice = lowEnd(gainAdvice);
   const adviceHelps = lowAdvice !== null && lowAdvice > tol + SLACK;
-  const adviceReachesPlateau = isGood(difference(atPlateau, pairedFailure(ownRule)));
+  const adviceReachesPlateau = isGood(difference(atPlateau, failure(ownRule)));
   const verdict: Verdict = waitingHelps
     ? "wait"
     : plateauMean >= STUCK_FAILURE
       ? "waiting-does-not-help"
       : "resend-at-once";
-  const atOnceDelay = deliveryDelay(head(results[0]));
+  const atOnceDelay = deliveryDelay(results[0]);
   return {
     points,
     atOnce,
@@ -474,8 +464,8 @@ export function analyseCurve(
     verdict,
     gain: { waiting: gainWaiting, advice: gainAdvice },
     cost: {
-      advice: difference(atOnceDelay, deliveryDelay(head(ownRule)), NON_NEGATIVE),
-      shortestGoodWait: difference(atOnceDelay, deliveryDelay(head(results[first])), NON_NEGATIVE),
+      advice: difference(atOnceDelay, deliveryDelay(ownRule), NON_NEGATIVE),
+      shortestGoodWait: difference(atOnceDelay, deliveryDelay(results[first]), NON_NEGATIVE),
     },
   };
 }
@@ -627,41 +617,6 @@ async function shadowAgrees(
   });
 }
 
-/**
- * One report for a curve whose waits stopped each at its own count: the most replications
- * any used, reached when every wait reached its targets, the widest half-width of each metric,
- * and the metrics no wait observed. Null when the waits ran without precision targets.
- */
-export function combinedPrecision(reports: ReadonlyArray<PrecisionReport | null>): PrecisionReport | null {
-  if (reports.length === 0 || reports.some((r) => r === null)) return null;
-  const all = reports as PrecisionReport[];
-  const halfWidths: PrecisionReport["halfWidths"] = {};
-  for (const metric of Object.keys(all[0].targets) as Metric[]) {
-    // Unobserved in a wait: no half-width there, and nothing that holds the rule up.
-    const observed = all.filter((r) => !r.unobserved?.includes(metric));
-    let worst: number | null = null;
-    for (const r of observed) {
-      const h = r.halfWidths[metric] ?? null;
-      if (h === null) {
-        worst = null;
-        break;
-      }
-      worst = Math.max(worst ?? 0, h);
-    }
-    halfWidths[metric] = worst;
-  }
-  const unobserved = (Object.keys(all[0].targets) as Metric[]).filter((m) =>
-    all.every((r) => r.unobserved?.includes(m)),
-  );
-  return {
-    targets: all[0].targets,
-    replications: Math.max(...all.map((r) => r.replications)),
-    reached: all.every((r) => r.reached),
-    halfWidths,
-    ...(unobserved.length > 0 ? { unobserved } : {}),
-  };
-}
-
 /** How a policy's grid was run: every wait in one run (shadow resends) or a run per wait. */
 export type GridMethod = "shadow-resends" | "separate-runs";
 
@@ -690,58 +645,30 @@ async function adviseOnPolicy(
     options.shadow !== false &&
     shadowProblem(new CompiledScenario(scenario)) === null &&
     (await shadowAgrees(scenario, grid, options, source));
-  const common = {
-    seed: options.seed,
-    replications: options.replications,
-    pool: options.pool,
-    precision: options.precision,
-    priority: options.priority,
-  };
-  const shadowedGrid = () =>
-    runConfigurations([scenario], {
-      ...common,
+  const runGrid = (shadow: boolean) => {
+    const configs = shadow ? [scenario] : [...grid.delays.map((d) => withFixedWait(scenario, d, source)), scenario];
+    return runConfigurations(configs, {
+      seed: options.seed,
+      replications: options.replications,
+      pool: options.pool,
+      precision: options.precision,
+      priority: options.priority,
       onProgress: (done, total) => progress.report(done, total),
-      probes: grid.delays,
-      expand: { width: grid.delays.length + 1, of: shadowViews },
+      ...(shadow ? { probes: grid.delays, expand: { width: grid.delays.length + 1, of: shadowViews } } : {}),
     });
-  // Each wait as a configuration of its own, with its own stopping rule: one noisy wait (at once,
-  // where placements matter most) no longer holds every other wait to its count. Replications
-  // still share indices, so paired comparisons read the common ones (analyseCurve).
-  const separateGrid = async () => {
-    const configs = [...grid.delays.map((d) => withFixedWait(scenario, d, source)), scenario];
-    const parts = configs.map(() => ({ done: 0, total: 0 }));
-    const runs = await Promise.all(
-      configs.map((config, j) =>
-        runConfigurations([config], {
-          ...common,
-          onProgress: (done, total) => {
-            parts[j] = { done, total };
-            progress.report(
-              parts.reduce((a, p) => a + p.done, 0),
-              parts.reduce((a, p) => a + p.total, 0),
-            );
-          },
-        }),
-      ),
-    );
-    return {
-      results: runs.map((r) => r.results[0]),
-      replications: Math.max(...runs.map((r) => r.replications)),
-      precision: combinedPrecision(runs.map((r) => r.precision)),
-    };
   };
   let method: GridMethod = shadowed ? "shadow-resends" : "separate-runs";
-  let run: { results: ReplicationResult[][]; replications: number; precision: PrecisionReport | null };
+  let run: Awaited<ReturnType<typeof runGrid>>;
   try {
-    run = shadowed ? await shadowedGrid() : await separateGrid();
+    run = await runGrid(shadowed);
   } catch (error) {
     // A later replication's own-rule shadow disagreed with its run: run the waits one by one.
     if (!(error instanceof UnfaithfulShadow)) throw error;
     method = "separate-runs";
-    run = await separateGrid();
+    run = await runGrid(false);
   }
-  const simulated = method === "shadow-resends" ? run.replications : run.results.reduce((a, r) => a + r.length, 0);
-  progress.report(simulated, simulated);
+  const configs = method === "shadow-resends" ? 1 : grid.delays.length + 1;
+  progress.report(run.replications * configs, run.replications * configs);
   const ownRule = run.results[run.results.length - 1];
   const curve = analyseCurve(grid, run.results.slice(0, -1), ownRule, options.tolerance);
   return {
@@ -971,7 +898,7 @@ export async function advise(input: AnyScenario, options: AdviseOptions = {}): P
       const operatorStarted = operatorView(base, main.ownRule, next, part(), source);
       const retryStarted = retryVariants(base).length > 0 ? retryRuns(base, main.ownRule, next, source) : undefined;
       // The own rule's summary while the pool simulates the rest.
-      const summary = summarise({ ...base, seed, replications: main.ownRule.length }, seed, main.ownRule);
+      const summary = summarise({ ...base, seed, replications: main.advice.replications }, seed, main.ownRule);
       options.onOwnRule?.({ summary, results: main.ownRule });
       const operator = await operatorStarted;
       const retries = await retryStarted;

@@ -149,20 +149,13 @@ function curveTable(a: Advice): string {
   return table(["wait", "resends rejected again (95 % CI)", "as good as the lowest?"], rows);
 }
 
-/** "100", or "up to 99" when the own curve's waits ran apart and some stopped sooner (each point's n). */
-function replicationRange(a: Advice): string {
-  const own = a.policies.find((p) => p.own);
-  const fewer = own?.method === "separate-runs" && a.points.some((p) => p.n < a.replications);
-  return fewer ? `up to ${a.replications}` : `${a.replications}`;
-}
-
 /** What the terminal shows: the verdict, then the tables. */
 export function adviceText(a: Advice): string {
   const lines = [adviceHeadline(a).join("\n"), ""];
   if (a.verdict === "nothing-listed") return `${lines.join("\n")}`;
   const own = a.policies.find((p) => p.own);
   lines.push(
-    `${a.scenario.name}: ${own?.policy} balancing, ${replicationRange(a)} replications per wait, seed ${a.seed} (common random numbers)`,
+    `${a.scenario.name}: ${own?.policy} balancing, ${a.replications} replications per wait, seed ${a.seed} (common random numbers)`,
     "",
     curveTable(a),
     "",
@@ -270,7 +263,7 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
             "Each user waits a fixed time before resending; the waits form a grid fitted to the pool:",
             ...GRID_RULES.map((r) => `  ${r}`),
             "Every wait and every policy runs on the same mail, recipients and listings (common random numbers). Other policies switch only pool.balancer (missing fields: timer period 10m, dns ttl 5m).",
-            `Replications: from the scenario's count but at least ${ADVISE_MIN_REPLICATIONS} (--min-replications; fewer can miss a class of placements altogether), added until every wait's resend failure has a 95 % half-width of 1 percentage point (2 for the policy table), at most 100 (50); waits that cannot share a run stop each at its own count. --precision and --max-replications replace these for every curve.`,
+            `Replications: from the scenario's count but at least ${ADVISE_MIN_REPLICATIONS} (--min-replications; fewer can miss a class of placements altogether), added until every wait's resend failure has a 95 % half-width of 1 percentage point (2 for the policy table), at most 100 (50). --precision and --max-replications replace these for every curve.`,
             'Verdicts (advice.json "verdict"): wait — resending at once fails more than the tolerance above the lowest failure on the grid (paired 95 % CI); resend-at-once — it does not; waiting-does-not-help — it does not and resends fail ≥ 90 % whatever the wait (same route); nothing-listed — no relay is ever listed or compromised: the question is moot, exit 0; no-bounces — nothing was resent.',
             "Shortest good wait: the first wait from which every wait up to the lowest is not shown to fail more than the tolerance above it. Exit 2 for a scenario whose users never resend (resend.maxAttempts 1 or resend.probability 0) or an unknown policy.",
           ].join("\n"),
