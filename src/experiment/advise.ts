@@ -66,7 +66,7 @@ export const DEFAULT_TOLERANCE: Tolerance = { absolute: 0.01, relative: 0.1 };
  * goes unseen with probability ≤ 0.9^30 = 4.2 %, and the harness measured 95.8 % of per-wait
  * intervals (96.2 % ± 1.2 one per run, 1000 runs) holding the closed form. The stopping rule
  * cannot fix this by itself: a sample without the class is precisely the one whose half-width
- * looks small, so a rule starting at 20 stops there (docs/performance.md, "advise's coverage").
+ * looks small, so a rule starting at 20 stops there (docs/performance.md, "intervals that keep their 95 %").
  */
 export const ADVISE_MIN_REPLICATIONS = 30;
 
