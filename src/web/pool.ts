@@ -40,6 +40,12 @@ export class ReplicationPool {
   private abort: ((error: Error) => void) | null = null;
   /** Set by stop() until resume(): a stop between two runs stops the next one too. */
   private halted = false;
+  /** Calls waiting for the workers: run() serves one call at a time, lowest priority first, then in call order. */
+  private readonly waiting: Array<{ priority: number; order: number; start: () => void }> = [];
+  private calls = 0;
+  private serving = false;
+  /** Counts stop()s: a call queued before a stop is refused when its turn comes, even after resume(). */
+  private stops = 0;
 
   constructor(workers: number = defaultWorkers()) {
     if (!(Number.isSafeInteger(workers) && workers >= 1)) {
@@ -51,8 +57,46 @@ export class ReplicationPool {
   /**
    * Simulate the tasks (or recall them) and return their results in task order; `onResult` after
    * each. `tasks` is experiment/pool.ts's TaskList (length and at(), possibly lazy, not an array).
+   * Calls made while another runs wait their turn, lowest `priority` first (advise starts its
+   * curves side by side, as on experiment/pool.ts, whose threads they share): here they run one
+   * after another, with the same results, since a result depends on its task alone (DESIGN §2).
    */
-  run(taskList: TaskList, onResult?: (done: number, total: number) => void): Promise<ReplicationResult[]> {
+  run(
+    taskList: TaskList,
+    onResult?: (done: number, total: number) => void,
+    _onTask?: unknown,
+    priority = 0,
+  ): Promise<ReplicationResult[]> {
+    const stops = this.stops;
+    return new Promise((resolve, reject) => {
+      const start = () => {
+        this.serving = true;
+        const turn =
+          this.stops !== stops ? Promise.reject(new StoppedError("stopped")) : this.runNow(taskList, onResult);
+        turn.then(resolve, reject).finally(() => {
+          this.serving = false;
+          this.serveNext();
+        });
+      };
+      this.waiting.push({ priority, order: this.calls++, start });
+      this.serveNext();
+    });
+  }
+
+  /** Start the waiting call with the lowest (priority, call order), unless one is running. */
+  private serveNext(): void {
+    if (this.serving || this.waiting.length === 0) return;
+    let best = 0;
+    for (let i = 1; i < this.waiting.length; i++) {
+      const a = this.waiting[i];
+      const b = this.waiting[best];
+      if (a.priority < b.priority || (a.priority === b.priority && a.order < b.order)) best = i;
+    }
+    const [next] = this.waiting.splice(best, 1);
+    next.start();
+  }
+
+  private runNow(taskList: TaskList, onResult?: (done: number, total: number) => void): Promise<ReplicationResult[]> {
     if (this.abort) return Promise.reject(new Error("ReplicationPool.run: the pool is already running tasks"));
     if (this.halted) return Promise.reject(new StoppedError("stopped"));
     // The page's runs are small enough to list: its results array is as long anyway.
@@ -123,9 +167,10 @@ export class ReplicationPool {
     this.threadsFor(this.size);
   }
 
-  /** Stop the run in progress (it rejects with StoppedError) and refuse new runs until resume(). */
+  /** Stop the run in progress and the queued ones (they reject with StoppedError) and refuse new runs until resume(). */
   stop(): void {
     this.halted = true;
+    this.stops++;
     this.terminate();
     this.abort?.(new StoppedError("stopped"));
   }

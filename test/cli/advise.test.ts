@@ -133,9 +133,10 @@ describe("sim advise when nothing is ever resent", () => {
     expect(r.code).toBe(0);
     const advice = JSON.parse(read(out, "advice.json"));
     expect(advice.verdict).toBe("no-bounces");
-    // The rule's first look is at its minimum of 10 replications: nothing to make precise there.
-    expect(advice.replications).toBe(10);
-    expect(advice.precision).toMatchObject({ replications: 10, unobserved: ["resendFailure"] });
+    // The rule's first look is at advise's floor of 30 replications (ADVISE_MIN_REPLICATIONS),
+    // not at --max-replications: nothing to make precise there.
+    expect(advice.replications).toBe(30);
+    expect(advice.precision).toMatchObject({ replications: 30, unobserved: ["resendFailure"] });
     expect(r.stdout).toContain("resendFailure: no observations in any replication (nothing was resent)");
     expect(r.stdout).not.toContain("±?");
   });

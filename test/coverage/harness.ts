@@ -369,17 +369,24 @@ const SESSION = 2;
 
 /**
  * advise's per-wait interval on shadowed waits (model/shadow-resends.ts), on the timer/rotate
- * case with random placement: each run is R replications of the case's pool, every wait of
- * `waits` shadowed in each; a run's check is ONE wait (index = run number mod waits, chosen
- * before looking), whose failureEstimate must hold rotateResendFailure(N, K, T, wait + session).
+ * case with random placement: each run is R replications of the case's pool (default the
+ * case's 20; advise's curves use at least ADVISE_MIN_REPLICATIONS), every wait of `waits`
+ * shadowed in each; a run's check is ONE of `checked` (default all waits; index = run number
+ * mod their count, chosen before looking), whose failureEstimate must hold
+ * rotateResendFailure(N, K, T, wait + session). Runs are disjoint blocks of replications.
  */
-export function measureShadowedWaits(runs: number, waits: readonly number[]): CoverageRow {
+export function measureShadowedWaits(
+  runs: number,
+  waits: readonly number[],
+  options: { replications?: number; checked?: readonly number[] } = {},
+): CoverageRow {
   const scenario = timerScenario("rotate");
-  const R = scenario.replications;
+  const R = options.replications ?? scenario.replications;
+  const checked = options.checked ?? waits;
   const compiled = new CompiledScenario(scenario);
   const row: CoverageRow = {
-    case: "timer rotate, random placement",
-    type: "advise per-wait (shadowed)",
+    case: `timer rotate, random placement, ${R} replications`,
+    type: options.checked ? `advise per-wait (shadowed), waits ${checked.join(", ")} s` : "advise per-wait (shadowed)",
     runs: 0,
     held: 0,
     coverage: 0,
@@ -393,12 +400,13 @@ export function measureShadowedWaits(runs: number, waits: readonly number[]): Co
       for (let j = 0; j < waits.length; j++) views[j].push(all[j]);
     }
     waits.forEach((d, j) => {
+      if (!checked.includes(d)) return;
       const ci = failureEstimate(views[j]).ci95;
       // The resend follows the first attempt by the wait plus the 2 s session.
       const held = inInterval(ci, rotateResendFailure(N, K, T, d + SESSION));
       (row.allBins as { held: number; total: number }).total++;
       if (held) (row.allBins as { held: number; total: number }).held++;
-      if (j !== run % waits.length) return;
+      if (d !== checked[run % checked.length]) return;
       row.runs++;
       if (held) row.held++;
       if (ci) row.meanWidth += ci[1] - ci[0];

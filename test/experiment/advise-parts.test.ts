@@ -1,6 +1,6 @@
-// advise runs its parts (own curve, health check, each table policy) side by side on a pool that
-// takes several calls at once, and one after another on one that does not (the page's pool,
-// web/pool.ts): the same advice either way, and the one-at-a-time pool is never asked twice.
+// advise runs its parts (own curve, health check, each table policy, and the waits a policy runs
+// apart) side by side on a pool that takes several calls at once, and one after another on one
+// that serves its calls in turn (the page's pool, web/pool.ts): the same advice either way.
 import { describe, expect, it } from "vitest";
 import { advise } from "../../src/experiment/advise.js";
 import { ReplicationPool } from "../../src/experiment/pool.js";
@@ -8,21 +8,39 @@ import type { ReplicationResult } from "../../src/experiment/result.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import { smallScenario } from "../helpers/cli.js";
 
-/** A pool like the page's: one run call at a time, refusing a second. */
-class OneAtATime {
+/** A pool like the page's: calls wait their turn and run one at a time, lowest priority first. */
+class InTurn {
   readonly size = 1;
   private readonly inner = new ReplicationPool(1);
+  private readonly waiting: Array<{ priority: number; start: () => void }> = [];
   private busy = false;
   calls = 0;
-  async run(...args: Parameters<ReplicationPool["run"]>): Promise<ReplicationResult[]> {
-    if (this.busy) throw new Error("already running tasks");
-    this.busy = true;
+  run(...args: Parameters<ReplicationPool["run"]>): Promise<ReplicationResult[]> {
     this.calls++;
-    try {
-      return await this.inner.run(args[0], args[1], args[2]);
-    } finally {
-      this.busy = false;
-    }
+    return new Promise((resolve, reject) => {
+      this.waiting.push({
+        priority: args[3] ?? 0,
+        start: () => {
+          this.busy = true;
+          this.inner
+            .run(args[0], args[1], args[2])
+            .then(resolve, reject)
+            .finally(() => {
+              this.busy = false;
+              this.next();
+            });
+        },
+      });
+      this.next();
+    });
+  }
+  private next() {
+    if (this.busy || this.waiting.length === 0) return;
+    let best = 0;
+    this.waiting.forEach((w, i) => {
+      if (w.priority < this.waiting[best].priority) best = i;
+    });
+    this.waiting.splice(best, 1)[0].start();
   }
   close() {
     return this.inner.close();
@@ -37,7 +55,7 @@ describe("advise's parts", () => {
       precision: { targets: { resendFailure: 0.05 }, maxReplications: 12 },
     };
     const together = await advise(scenario, { ...options, workers: 1 });
-    const serial = new OneAtATime();
+    const serial = new InTurn();
     try {
       const apart = await advise(scenario, { ...options, pool: serial as unknown as ReplicationPool });
       expect(serial.calls).toBeGreaterThan(4);

@@ -4,7 +4,14 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as timer from "../../src/analytic/timer.js";
-import { AdviseError, advise, analyseCurve, nothingListed, tablePolicies } from "../../src/experiment/advise.js";
+import {
+  ADVISE_MIN_REPLICATIONS,
+  AdviseError,
+  advise,
+  analyseCurve,
+  nothingListed,
+  tablePolicies,
+} from "../../src/experiment/advise.js";
 import type { DelayGrid } from "../../src/experiment/advise-grid.js";
 import type { ReplicationResult } from "../../src/experiment/result.js";
 import { applyPoint } from "../../src/experiment/sweep-values.js";
@@ -130,6 +137,24 @@ describe("analyseCurve", () => {
     const r = analyseCurve(grid([0, 60]), [fast, fast], slow, tolerance);
     expect(r.cost.advice?.difference).toBeCloseTo(30);
     expect(r.cost.advice?.ci95).toEqual([30, 30]);
+  });
+});
+
+describe("advise's replication floor (ADVISE_MIN_REPLICATIONS)", () => {
+  it("never stops a curve before it by default, even where the first look meets the precision target", async () => {
+    // Sticky resends always fail (half-width 0), so the rule is met at its first look: before
+    // the floor that was max(the scenario's 3, Law & Kelton's 10) = 10 replications.
+    const scenario = parseScenario(
+      smallScenario({ pool: { servers: 5, balancer: { policy: "sticky" } }, horizon: "6h" }),
+    );
+    const { advice, own } = await advise(scenario, { policies: ["sticky", "random"], workers: 1 });
+    expect(advice.replications).toBe(ADVISE_MIN_REPLICATIONS);
+    // The table's curve too (random on 5 relays may need more for its ±2 points, never fewer).
+    expect(advice.policies[1].replications).toBeGreaterThanOrEqual(ADVISE_MIN_REPLICATIONS);
+    expect(advice.precision?.reached).toBe(true);
+    expect(advice.operator?.healthCheck.replications).toBe(ADVISE_MIN_REPLICATIONS);
+    expect(own?.summary.replications).toBe(ADVISE_MIN_REPLICATIONS);
+    expect(ADVISE_MIN_REPLICATIONS).toBeGreaterThanOrEqual(30);
   });
 });
 

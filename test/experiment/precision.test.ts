@@ -17,6 +17,7 @@ import type { ReplicationResult } from "../../src/experiment/result.js";
 import { runScenario } from "../../src/experiment/run.js";
 import { jsonText } from "../../src/report/files.js";
 import { parseScenario } from "../../src/scenario/load.js";
+import { mulberry32 } from "../../src/stats/interval.js";
 import { tInterval } from "../../src/stats/student.js";
 import { smallScenario } from "../helpers/cli.js";
 
@@ -43,6 +44,54 @@ describe("halfWidthAt and firstPreciseCount", () => {
     expect(firstPreciseCount([a, b], { firstAttemptFailure: target }, 2)).toBe(expected);
     expect(firstPreciseCount([a, b], { firstAttemptFailure: 1e-9 }, 2)).toBeNull();
     expect(firstPreciseCount([b], { firstAttemptFailure: target }, 5)).toBe(5);
+  });
+
+  it("stops where checking every configuration in order would, whichever it checks first", () => {
+    // The scan tries the configuration that failed last first; the answer must be the plain
+    // rule's: the first n at which every observed configuration meets every target.
+    const random = mulberry32(20261130);
+    const plain = (series: ReplicationResult[][], targets: Record<string, number>, from: number) => {
+      for (let n = Math.max(from, 2); n <= series[0].length; n++) {
+        const met = Object.entries(targets).every(([m, t]) =>
+          series.every((rs) => {
+            const metric = m as "firstAttemptFailure" | "resendFailure";
+            if (!rs.slice(0, n).some((r) => r.metrics[metric] !== null)) return true;
+            const h = halfWidthAt(rs, metric, n);
+            return h !== null && h <= t;
+          }),
+        );
+        if (met) return n;
+      }
+      return null;
+    };
+    let stopped = 0;
+    for (let trial = 0; trial < 150; trial++) {
+      const configs = 1 + Math.floor(random() * 5);
+      const length = 12 + Math.floor(random() * 20);
+      const series = Array.from({ length: configs }, () => {
+        const spread = random() * 0.5;
+        const missing = random() * 0.3;
+        return Array.from(
+          { length },
+          (_, i) =>
+            ({
+              replication: i,
+              metrics: {
+                firstAttemptFailure: 0.5 + spread * (random() - 0.5) * (i < 6 ? 3 : 1),
+                resendFailure: random() < missing ? null : 0.2 + spread * (random() - 0.5),
+              },
+            }) as unknown as ReplicationResult,
+        );
+      });
+      const targets = { firstAttemptFailure: 0.02 + random() * 0.1, resendFailure: 0.02 + random() * 0.1 };
+      const from = 2 + Math.floor(random() * 8);
+      const expected = plain(series, targets, from);
+      if (expected !== null) stopped++;
+      expect(firstPreciseCount(series, targets, from), `trial ${trial}`).toBe(expected);
+    }
+    // Both outcomes occur (the cases are not all trivial).
+    expect(stopped).toBeGreaterThan(10);
+    expect(stopped).toBeLessThan(140);
   });
 
   it("grows batches by the n·(h/β)² estimate, at most doubling, within the maximum", () => {

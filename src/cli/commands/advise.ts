@@ -2,6 +2,7 @@
 // words first, then the tables — and output/<name>/advice.json, advice.csv, charts and report.html.
 import type { CommandModule } from "yargs";
 import {
+  ADVISE_MIN_REPLICATIONS,
   type Advice,
   AdviseError,
   adviceCsv,
@@ -120,7 +121,9 @@ function precisionOptions(args: AdviseArgs): { main?: PrecisionOptions; table?: 
   const min = parseMinReplications(args["min-replications"]);
   const targets = args.precision?.length ? parsePrecision(args.precision, max)?.targets : undefined;
   if (targets === undefined && max === undefined && min === undefined) return {};
-  const minimum = min !== undefined ? { minReplications: min } : {};
+  // advise's floor holds unless --min-replications says otherwise (ADVISE_MIN_REPLICATIONS: fewer
+  // replications can miss a class of placements altogether, and the intervals then undercover).
+  const minimum = { minReplications: min ?? ADVISE_MIN_REPLICATIONS };
   return {
     main: {
       targets: targets ?? DEFAULT_ADVISE_PRECISION.targets,
@@ -260,7 +263,7 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
             "Each user waits a fixed time before resending; the waits form a grid fitted to the pool:",
             ...GRID_RULES.map((r) => `  ${r}`),
             "Every wait and every policy runs on the same mail, recipients and listings (common random numbers). Other policies switch only pool.balancer (missing fields: timer period 10m, dns ttl 5m).",
-            "Replications: from the scenario's count, added until every wait's resend failure has a 95 % half-width of 1 percentage point (2 for the policy table), at most 100 (50). --precision and --max-replications replace these for every curve.",
+            `Replications: from the scenario's count but at least ${ADVISE_MIN_REPLICATIONS} (--min-replications; fewer can miss a class of placements altogether), added until every wait's resend failure has a 95 % half-width of 1 percentage point (2 for the policy table), at most 100 (50). --precision and --max-replications replace these for every curve.`,
             'Verdicts (advice.json "verdict"): wait — resending at once fails more than the tolerance above the lowest failure on the grid (paired 95 % CI); resend-at-once — it does not; waiting-does-not-help — it does not and resends fail ≥ 90 % whatever the wait (same route); nothing-listed — no relay is ever listed or compromised: the question is moot, exit 0; no-bounces — nothing was resent.',
             "Shortest good wait: the first wait from which every wait up to the lowest is not shown to fail more than the tolerance above it. Exit 2 for a scenario whose users never resend (resend.maxAttempts 1 or resend.probability 0) or an unknown policy.",
           ].join("\n"),
