@@ -130,8 +130,6 @@ function inFlightShare(job: Job): number {
 export class ReplicationPool {
   /** Number of threads that simulate, this one included: 1 means no workers. */
   readonly size: number;
-  /** Several `run` calls may be in progress at once (the page's pool, web/pool.ts, runs one at a time). */
-  readonly concurrent = true;
   private readonly threads: Worker[] = [];
   private readonly inFlight = new Map<Worker, number>();
   private readonly ids = new WeakMap<Scenario, number>();
