@@ -1,6 +1,5 @@
 // The bundled CLI (dist/bundle/, scripts/build-cli.mjs), which bin/sim.js runs, against the
 // compiled modules it was bundled from (dist/cli/sim.js): same files, same messages.
-import { spawnSync } from "node:child_process";
 import {
   copyFileSync,
   mkdirSync,
@@ -14,16 +13,10 @@ import {
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { smallScenario, tempDir } from "../helpers/cli.js";
+import { nodeProcess as node, SIM_BIN, smallScenario, tempDir } from "../helpers/cli.js";
 
 const BUNDLED = fileURLToPath(new URL("../../dist/bundle/sim.js", import.meta.url));
 const COMPILED = fileURLToPath(new URL("../../dist/cli/sim.js", import.meta.url));
-const BIN = fileURLToPath(new URL("../../bin/sim.js", import.meta.url));
-
-function node(cwd: string, entry: string, args: string[], env: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [entry, ...args], { cwd, encoding: "utf8", env: { ...process.env, ...env } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 describe("the bundled CLI", () => {
   const dir = tempDir();
@@ -81,7 +74,7 @@ describe("bin/sim.js", () => {
   mkdirSync(join(root, "bin"));
   mkdirSync(join(root, "dist/bundle"), { recursive: true });
   mkdirSync(join(root, "dist/cli"), { recursive: true });
-  copyFileSync(BIN, join(root, "bin/sim.js"));
+  copyFileSync(SIM_BIN, join(root, "bin/sim.js"));
   const bundled = join(root, "dist/bundle/sim.js");
   const compiled = join(root, "dist/cli/sim.js");
   writeFileSync(bundled, 'process.stdout.write("bundle");\n');

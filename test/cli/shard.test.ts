@@ -1,19 +1,9 @@
 // Sharding end to end in separate processes: `sim run|sweep --shard I/N` then `sim merge` writes
 // byte-identical files to a single run; bad shard specs exit 2 with a clear message.
-import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { smallScenario, tempDir } from "../helpers/cli.js";
-
-const SIM = fileURLToPath(new URL("../../bin/sim.js", import.meta.url));
-
-/** `node bin/sim.js ARGS…` in its own process (the built CLI), in `cwd`. */
-function simProcess(cwd: string, ...args: string[]) {
-  const r = spawnSync(process.execPath, [SIM, ...args], { cwd, encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+import { simProcess, smallScenario, tempDir } from "../helpers/cli.js";
 
 describe("sharded runs", () => {
   const dir = tempDir();

@@ -1,7 +1,9 @@
 // Running the CLI in-process with captured output, and temporary folders and scenarios for it.
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { afterAll } from "vitest";
 import { main } from "../../src/cli/main.js";
 
@@ -24,6 +26,20 @@ export async function sim(...argv: string[]): Promise<CliResult> {
     },
   });
   return { code, stdout, stderr };
+}
+
+/** The `sim` command as users run it (bin/sim.js: the bundle, or tsc's output). */
+export const SIM_BIN = fileURLToPath(new URL("../../bin/sim.js", import.meta.url));
+
+/** `node ENTRY ARGS…` in its own process, in `cwd`, with `env` added to this process's environment. */
+export function nodeProcess(cwd: string, entry: string, args: string[], env: Record<string, string> = {}): CliResult {
+  const r = spawnSync(process.execPath, [entry, ...args], { cwd, encoding: "utf8", env: { ...process.env, ...env } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `node bin/sim.js ARGS…` in its own process (the built CLI), in `cwd`. */
+export function simProcess(cwd: string, ...args: string[]): CliResult {
+  return nodeProcess(cwd, SIM_BIN, args);
 }
 
 /** A fresh temporary folder, removed after the test file's tests. */
