@@ -80,6 +80,9 @@ export const POLICY_TEST = {
 };
 
 const GAP_BINS = 600;
+const GAP_MIN = 0.5;
+const GAP_MAX = 90 * 86_400;
+const LOG_RATIO = Math.log(GAP_MAX / GAP_MIN);
 
 /** The index of the first largest value of `xs` (0 for an empty array). */
 function argmax(xs: readonly number[]): number {
@@ -87,9 +90,6 @@ function argmax(xs: readonly number[]): number {
   for (let i = 1; i < xs.length; i++) if (xs[i] > xs[best]) best = i;
   return best;
 }
-const GAP_MIN = 0.5;
-const GAP_MAX = 90 * 86_400;
-const LOG_RATIO = Math.log(GAP_MAX / GAP_MIN);
 
 function gapBin(g: number): number {
   if (g <= GAP_MIN) return 0;

@@ -96,8 +96,8 @@ export class ReplicationPool {
     next.start();
   }
 
+  /** One call's turn (serveNext starts one at a time, so no other run is in progress). */
   private runNow(taskList: TaskList, onResult?: (done: number, total: number) => void): Promise<ReplicationResult[]> {
-    if (this.abort) return Promise.reject(new Error("ReplicationPool.run: the pool is already running tasks"));
     if (this.halted) return Promise.reject(new StoppedError("stopped"));
     // The page's runs are small enough to list: its results array is as long anyway.
     const tasks: ReplicationTask[] = [];
