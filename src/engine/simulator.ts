@@ -56,21 +56,29 @@ export class Simulator {
   }
 
   /**
-   * For the stream's handler, which may handle the stream's following events itself (a run of
-   * arrivals) instead of returning to run(): the stream's next event is at `time`. When it is the
-   * very next event — before every queued one (queued events at equal times go first) and not the
-   * watch's tick — it is taken now, as run() would take it: the clock moves to it, it counts as
-   * handled, and true comes back. Otherwise it is armed (armStream) and run() takes it in turn.
+   * For the stream's handler, which may take the stream's following events itself (a run of
+   * arrivals) instead of returning to run(): a stream event at a time strictly before this bound
+   * comes before every queued event (queued events at equal times go first). The bound moves only
+   * when something is scheduled.
    */
-  continueStream(time: number, payload: number): boolean {
-    if (time < this.queue.peekTime() && this.countdown > 1 && time >= this.now) {
-      this.countdown--;
-      this.now = time;
-      this.eventsHandled++;
-      return true;
-    }
-    this.armStream(time, payload);
-    return false;
+  streamBound(): number {
+    return this.queue.peekTime();
+  }
+
+  /** How many stream events a run may take itself before the watch's next tick, which run() must see. */
+  streamBudget(): number {
+    return this.countdown - 1;
+  }
+
+  /**
+   * A run took `count` more stream events, the last at `time`: the clock, the count of events
+   * handled and the watch's countdown as run() would have left them. The run reports before
+   * anything else reads the clock or schedules, and arms its next event (armStream) or not.
+   */
+  tookStream(count: number, time: number): void {
+    this.countdown -= count;
+    this.eventsHandled += count;
+    this.now = time;
   }
 
   /** Handle events in time order (FIFO among equal times) until none is left; `watch` sees the clock. */

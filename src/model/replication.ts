@@ -304,7 +304,7 @@ export class MailModel implements SessionStarter {
 
   /**
    * submit() for the plain shape (see `plain`), for the arrival at `time` and every following one
-   * that is the simulator's next event (Simulator.continueStream): the same draws from the same
+   * that is the simulator's next event (Simulator.streamBound): the same draws from the same
    * streams in the same order, the same counts, the same events scheduled — only the calls the
    * shape makes no-ops (capacity, greylisting, records) and the dispatch per arrival are gone,
    * and the loop's fields sit in locals. test/model/plain-arrivals.test.ts holds it to submit().
@@ -339,6 +339,12 @@ export class MailModel implements SessionStarter {
     let messages = 0;
     let delivered = 0;
     let id = this.nextMessageId;
+    // The run's arrivals taken without run()'s dispatch: before the heap's earliest event and the
+    // watch's next tick (Simulator.streamBound, streamBudget), reported to the simulator (tookStream)
+    // before anything else reads its clock and at the end.
+    let bound = simulator.streamBound();
+    let budget = simulator.streamBudget();
+    let taken = 0;
     for (;;) {
       // scheduleNextArrival's draw, armed after this message's events are scheduled: nothing
       // below reads the stream, and the heap's order of equal times does not depend on it.
@@ -361,15 +367,26 @@ export class MailModel implements SessionStarter {
         bucketAttempts[bucket]++;
         if (rejected) bucketRejections[bucket]++;
       }
-      if (rejected) this.plainRejected(id, sender, domain, server, time, duration, outcome, counted);
-      else if (counted) {
+      if (rejected) {
+        simulator.tookStream(taken, time);
+        budget -= taken;
+        taken = 0;
+        this.plainRejected(id, sender, domain, server, time, duration, outcome, counted);
+        bound = simulator.streamBound();
+      } else if (counted) {
         delivered++;
         delay.add(duration);
       }
       id++;
-      if (!(next < horizon) || !simulator.continueStream(next, ARRIVAL)) break;
+      if (!(next < horizon)) break;
+      if (!(next < bound) || taken >= budget) {
+        simulator.armStream(next, ARRIVAL);
+        break;
+      }
+      taken++;
       time = next;
     }
+    simulator.tookStream(taken, time);
     this.nextMessageId = id;
     tally.messages += messages;
     tally.delivered += delivered;
