@@ -3,7 +3,7 @@
 // queue at a full server, rejection by the lists the recipient's domain consults, 5xx bounces
 // with user resends and 4xx deferrals retried by the relay on its MTA's schedule.
 // This is the hot loop: typed arrays, no allocation or closures per event.
-import { type AliasTable, type ClockWatch, type Random, Simulator } from "../engine/index.js";
+import { type AliasTable, type ClockWatch, exponential, type Random, Simulator } from "../engine/index.js";
 import { type Balancer, createBalancer } from "./balancers/index.js";
 import type { CapacityRegime, SessionStarter } from "./capacity/index.js";
 import { UnlimitedCapacity } from "./capacity/unlimited.js";
@@ -247,7 +247,7 @@ export class MailModel implements SessionStarter {
   protected scheduleNextArrival(now: number): void {
     // Superposition: S Poisson senders of rate λ are one Poisson stream of rate Sλ whose
     // each arrival belongs to a uniformly chosen sender.
-    const next = now - Math.log(1 - this.arrivals()) / this.arrivalRate;
+    const next = now + exponential(this.arrivals) / this.arrivalRate;
     if (next < this.horizon) this.simulator.armStream(next, ARRIVAL);
   }
 
@@ -348,7 +348,7 @@ export class MailModel implements SessionStarter {
     for (;;) {
       // scheduleNextArrival's draw, armed after this message's events are scheduled: nothing
       // below reads the stream, and the heap's order of equal times does not depend on it.
-      const next = time - Math.log(1 - arrivals()) / rate;
+      const next = time + exponential(arrivals) / rate;
       const sender = Math.floor(arrivals() * senders);
       const domain = domainTable.sample(recipients);
       const counted = time >= warmup;
