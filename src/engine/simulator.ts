@@ -56,6 +56,24 @@ export class Simulator {
   }
 
   /**
+   * For the stream's handler, which may handle the stream's following events itself (a run of
+   * arrivals) instead of returning to run(): the stream's next event is at `time`. When it is the
+   * very next event — before every queued one (queued events at equal times go first) and not the
+   * watch's tick — it is taken now, as run() would take it: the clock moves to it, it counts as
+   * handled, and true comes back. Otherwise it is armed (armStream) and run() takes it in turn.
+   */
+  continueStream(time: number, payload: number): boolean {
+    if (time < this.queue.peekTime() && this.countdown > 1 && time >= this.now) {
+      this.countdown--;
+      this.now = time;
+      this.eventsHandled++;
+      return true;
+    }
+    this.armStream(time, payload);
+    return false;
+  }
+
+  /**
    * For the stream's handler, which may take the stream's following events itself (a run of
    * arrivals) instead of returning to run(): a stream event at a time strictly before this bound
    * comes before every queued event (queued events at equal times go first). The bound moves only

@@ -76,6 +76,54 @@ describe("Simulator with a clock watch", () => {
   });
 });
 
+describe("Simulator.continueStream", () => {
+  /**
+   * A stream at times 1, 2, 3, … handled in runs (continueStream) beside queued events, against
+   * the same stream re-armed through run() one event at a time: the same order, clock and count.
+   */
+  function order(batch: boolean, queued: number[], every: number) {
+    const sim = new Simulator();
+    const seen: string[] = [];
+    const ticks: number[] = [];
+    for (const t of queued) sim.schedule(t, 1);
+    sim.armStream(1, 0);
+    sim.run(
+      {
+        handle(time, payload) {
+          if (payload === 1) {
+            seen.push(`q${time}`);
+            return;
+          }
+          let t = time;
+          for (;;) {
+            seen.push(`s${t}@${sim.now}`);
+            if (t >= 8) return;
+            if (!batch) {
+              sim.armStream(t + 1, 0);
+              return;
+            }
+            if (!sim.continueStream(t + 1, 0)) return;
+            t += 1;
+          }
+        },
+      },
+      { every, tick: (now) => ticks.push(now) },
+    );
+    return { seen, ticks, events: sim.eventsHandled };
+  }
+
+  it("takes the stream's next event only when it comes before every queued one (queued first at equal times)", () => {
+    const batched = order(true, [3, 3.5, 6], 1000);
+    expect(batched).toEqual(order(false, [3, 3.5, 6], 1000));
+    expect(batched.seen.slice(0, 5)).toEqual(["s1@1", "s2@2", "q3", "s3@3", "q3.5"]);
+    expect(batched.events).toBe(11);
+  });
+
+  it("stops a run for the watch's tick, which then sees the same events as without runs", () => {
+    for (const every of [1, 2, 3, 5]) expect(order(true, [2.5, 7], every)).toEqual(order(false, [2.5, 7], every));
+  });
+});
+
 describe("Simulator's stream runs (streamBound, streamBudget, tookStream)", () => {
   /**
    * A stream at times 1, 2, 3, … handled in runs beside queued events, as the plain arrival loop
