@@ -43,6 +43,9 @@ export class AliasTable {
   sample(random: Random): number {
     const u = random() * this.size;
     const i = Math.floor(u);
-    return u - i < this.probability[i] ? i : this.alias[i];
+    // i when the coin u − i falls below probability[i], else alias[i]; as arithmetic, not a branch:
+    // with Zipf weights the branch went either way unpredictably (7 ns a draw in the loop).
+    const above = +(u - i >= this.probability[i]);
+    return i + ((this.alias[i] - i) & -above);
   }
 }

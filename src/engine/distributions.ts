@@ -1,5 +1,6 @@
 // Samplers for the distributions of DESIGN §1, compiled once from their normalised
 // (seconds) form so that a draw in the hot loop is one virtual call and no allocation.
+import { exponential } from "./exponential.js";
 import type { Random } from "./random.js";
 
 export type DistributionSpec =
@@ -46,8 +47,7 @@ class Exponential implements Sampler {
   readonly constant = false;
   constructor(readonly mean: number) {}
   sample(random: Random): number {
-    // 1 - u lies in (0, 1], so the logarithm is finite.
-    return -this.mean * Math.log(1 - random());
+    return this.mean * exponential(random);
   }
 }
 

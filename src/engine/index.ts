@@ -8,5 +8,6 @@ export {
   supremum,
 } from "./distributions.js";
 export { EventQueue } from "./event-queue.js";
+export { exponential } from "./exponential.js";
 export { hashKey, hashUniform, type Random, randomStream } from "./random.js";
 export { type ClockWatch, type EventHandler, Simulator } from "./simulator.js";

@@ -73,6 +73,32 @@ export class Simulator {
     return false;
   }
 
+  /**
+   * For the stream's handler, which may take the stream's following events itself (a run of
+   * arrivals) instead of returning to run(): a stream event at a time strictly before this bound
+   * comes before every queued event (queued events at equal times go first). The bound moves only
+   * when something is scheduled.
+   */
+  streamBound(): number {
+    return this.queue.peekTime();
+  }
+
+  /** How many stream events a run may take itself before the watch's next tick, which run() must see. */
+  streamBudget(): number {
+    return this.countdown - 1;
+  }
+
+  /**
+   * A run took `count` more stream events, the last at `time`: the clock, the count of events
+   * handled and the watch's countdown as run() would have left them. The run reports before
+   * anything else reads the clock or schedules, and arms its next event (armStream) or not.
+   */
+  tookStream(count: number, time: number): void {
+    this.countdown -= count;
+    this.eventsHandled += count;
+    this.now = time;
+  }
+
   /** Handle events in time order (FIFO among equal times) until none is left; `watch` sees the clock. */
   run(handler: EventHandler, watch: ClockWatch | null = null): void {
     const queue = this.queue;

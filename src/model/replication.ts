@@ -3,7 +3,7 @@
 // queue at a full server, rejection by the lists the recipient's domain consults, 5xx bounces
 // with user resends and 4xx deferrals retried by the relay on its MTA's schedule.
 // This is the hot loop: typed arrays, no allocation or closures per event.
-import { type AliasTable, type ClockWatch, type Random, Simulator } from "../engine/index.js";
+import { type AliasTable, type ClockWatch, exponential, type Random, Simulator } from "../engine/index.js";
 import { type Balancer, createBalancer } from "./balancers/index.js";
 import type { CapacityRegime, SessionStarter } from "./capacity/index.js";
 import { UnlimitedCapacity } from "./capacity/unlimited.js";
@@ -247,7 +247,7 @@ export class MailModel implements SessionStarter {
   protected scheduleNextArrival(now: number): void {
     // Superposition: S Poisson senders of rate λ are one Poisson stream of rate Sλ whose
     // each arrival belongs to a uniformly chosen sender.
-    const next = now - Math.log(1 - this.arrivals()) / this.arrivalRate;
+    const next = now + exponential(this.arrivals) / this.arrivalRate;
     if (next < this.horizon) this.simulator.armStream(next, ARRIVAL);
   }
 
@@ -304,7 +304,7 @@ export class MailModel implements SessionStarter {
 
   /**
    * submit() for the plain shape (see `plain`), for the arrival at `time` and every following one
-   * that is the simulator's next event (Simulator.continueStream): the same draws from the same
+   * that is the simulator's next event (Simulator.streamBound): the same draws from the same
    * streams in the same order, the same counts, the same events scheduled — only the calls the
    * shape makes no-ops (capacity, greylisting, records) and the dispatch per arrival are gone,
    * and the loop's fields sit in locals. test/model/plain-arrivals.test.ts holds it to submit().
@@ -339,10 +339,16 @@ export class MailModel implements SessionStarter {
     let messages = 0;
     let delivered = 0;
     let id = this.nextMessageId;
+    // The run's arrivals taken without run()'s dispatch: before the heap's earliest event and the
+    // watch's next tick (Simulator.streamBound, streamBudget), reported to the simulator (tookStream)
+    // before anything else reads its clock and at the end.
+    let bound = simulator.streamBound();
+    let budget = simulator.streamBudget();
+    let taken = 0;
     for (;;) {
       // scheduleNextArrival's draw, armed after this message's events are scheduled: nothing
       // below reads the stream, and the heap's order of equal times does not depend on it.
-      const next = time - Math.log(1 - arrivals()) / rate;
+      const next = time + exponential(arrivals) / rate;
       const sender = Math.floor(arrivals() * senders);
       const domain = domainTable.sample(recipients);
       const counted = time >= warmup;
@@ -361,15 +367,26 @@ export class MailModel implements SessionStarter {
         bucketAttempts[bucket]++;
         if (rejected) bucketRejections[bucket]++;
       }
-      if (rejected) this.plainRejected(id, sender, domain, server, time, duration, outcome, counted);
-      else if (counted) {
+      if (rejected) {
+        simulator.tookStream(taken, time);
+        budget -= taken;
+        taken = 0;
+        this.plainRejected(id, sender, domain, server, time, duration, outcome, counted);
+        bound = simulator.streamBound();
+      } else if (counted) {
         delivered++;
         delay.add(duration);
       }
       id++;
-      if (!(next < horizon) || !simulator.continueStream(next, ARRIVAL)) break;
+      if (!(next < horizon)) break;
+      if (!(next < bound) || taken >= budget) {
+        simulator.armStream(next, ARRIVAL);
+        break;
+      }
+      taken++;
       time = next;
     }
+    simulator.tookStream(taken, time);
     this.nextMessageId = id;
     tally.messages += messages;
     tally.delivered += delivered;

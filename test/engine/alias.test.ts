@@ -47,6 +47,32 @@ describe("AliasTable", () => {
     );
   });
 
+  it("draws the index the plain two-way choice would (u − i below probability[i] gives i, else alias[i])", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0.001, max: 1000, noNaN: true })), {
+          minLength: 1,
+          maxLength: 300,
+        }),
+        fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 1, maxLength: 50 }),
+        (weights, us) => {
+          fc.pre(weights.some((w) => w > 0));
+          const table = new AliasTable(weights);
+          const { probability, alias } = table as unknown as { probability: Float64Array; alias: Int32Array };
+          // Every column's edges too, where the coin equals the split point.
+          const n = table.size;
+          const points = [...us, ...Array.from(probability, (p, i) => (i + p) / n), (n - 1) / n, 1 - 2 ** -32];
+          for (const u of points.filter((v) => v < 1)) {
+            const x = u * n;
+            const i = Math.floor(x);
+            expect(table.sample(() => u)).toBe(x - i < probability[i] ? i : alias[i]);
+          }
+        },
+      ),
+      { seed: 7, numRuns: 300 },
+    );
+  });
+
   it("draws with the weights' frequencies from a random stream", () => {
     const weights = [1, 2, 3, 0, 4, 0.5, 10];
     const table = new AliasTable(weights);

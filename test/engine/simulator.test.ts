@@ -123,3 +123,81 @@ describe("Simulator.continueStream", () => {
     for (const every of [1, 2, 3, 5]) expect(order(true, [2.5, 7], every)).toEqual(order(false, [2.5, 7], every));
   });
 });
+
+describe("Simulator's stream runs (streamBound, streamBudget, tookStream)", () => {
+  /**
+   * A stream at times 1, 2, 3, … handled in runs beside queued events, as the plain arrival loop
+   * takes them (model/replication.ts), against the same stream re-armed through run() one event
+   * at a time: the same order, clock and count. At `scheduleAt` the stream's handler schedules a
+   * queued event 0.25 later, which the run must then let go first.
+   */
+  function order(batch: boolean, queued: number[], every: number, scheduleAt = -1) {
+    const sim = new Simulator();
+    const seen: string[] = [];
+    const ticks: number[] = [];
+    for (const t of queued) sim.schedule(t, 1);
+    sim.armStream(1, 0);
+    sim.run(
+      {
+        handle(time, payload) {
+          if (payload === 1) {
+            seen.push(`q${time}`);
+            return;
+          }
+          let t = time;
+          let bound = sim.streamBound();
+          let budget = sim.streamBudget();
+          let taken = 0;
+          for (;;) {
+            if (t === scheduleAt) {
+              if (batch) {
+                sim.tookStream(taken, t);
+                budget -= taken;
+                taken = 0;
+              }
+              seen.push(`clock ${sim.now}, events ${sim.eventsHandled}`);
+              sim.schedule(t + 0.25, 1);
+              bound = sim.streamBound();
+            }
+            seen.push(`s${t}`);
+            if (t >= 8) break;
+            if (!batch) {
+              sim.armStream(t + 1, 0);
+              break;
+            }
+            if (!(t + 1 < bound) || taken >= budget) {
+              sim.armStream(t + 1, 0);
+              break;
+            }
+            taken++;
+            t += 1;
+          }
+          sim.tookStream(taken, t);
+          // The clock a run leaves is the one run() would have: its last event's time.
+          if (sim.now !== t) seen.push(`clock ${sim.now} after s${t}`);
+        },
+      },
+      { every, tick: (now) => ticks.push(now) },
+    );
+    return { seen, ticks, events: sim.eventsHandled };
+  }
+
+  it("takes the stream's next event only when it comes before every queued one (queued first at equal times)", () => {
+    const batched = order(true, [3, 3.5, 6], 1000);
+    expect(batched).toEqual(order(false, [3, 3.5, 6], 1000));
+    expect(batched.seen.slice(0, 5)).toEqual(["s1", "s2", "q3", "s3", "q3.5"]);
+    expect(batched.events).toBe(11);
+  });
+
+  it("stops a run for the watch's tick, which then sees the same events as without runs", () => {
+    for (const every of [1, 2, 3, 5]) expect(order(true, [2.5, 7], every)).toEqual(order(false, [2.5, 7], every));
+  });
+
+  it("lets an event the run schedules go first, with the clock and counts reported before it schedules", () => {
+    for (const every of [1, 3, 1000]) {
+      const batched = order(true, [6.5], every, 2);
+      expect(batched).toEqual(order(false, [6.5], every, 2));
+      expect(batched.seen.slice(0, 5)).toEqual(["s1", "clock 2, events 2", "s2", "q2.25", "s3"]);
+    }
+  });
+});

@@ -4,6 +4,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { LogHistogram, RELATIVE_ACCURACY } from "../../src/stats/histogram.js";
+import { POWERS_OF_GAMMA } from "../../src/stats/log-edges.js";
 
 function of(xs: number[]): LogHistogram {
   const h = new LogHistogram();
@@ -19,6 +20,12 @@ const delay = fc.oneof(
 );
 
 describe("LogHistogram", () => {
+  it("takes its bucket edges from a table equal to Node's 10 ** (i / 231), every one", () => {
+    expect(POWERS_OF_GAMMA.length).toBe(231 * 12 + 1);
+    const differing = POWERS_OF_GAMMA.map((v, i) => [i, v]).filter(([i, v]) => v !== 10 ** (i / 231));
+    expect(differing).toEqual([]);
+  });
+
   it("promises 0.5 % relative accuracy", () => {
     expect(RELATIVE_ACCURACY).toBeLessThanOrEqual(0.005);
   });

@@ -195,12 +195,23 @@ describe("dns resolvers and records in the model", () => {
   });
 
   it("with the health check, fallback rejects fewer attempts than one record does", () => {
-    const one = run({ policy: "dns", ttl: "10m", resolvers: 4 });
-    const three = run({ policy: "dns", ttl: "10m", resolvers: 4, recordsPerAnswer: 3 });
-    expect(three.counts.attempts - three.counts.messages).toBeLessThanOrEqual(
-      one.counts.attempts - one.counts.messages,
-    );
-    expect(three.counts.firstRejected).toBeLessThan(one.counts.firstRejected);
+    // Summed over 20 replications: in one, only the few messages sent in the TTL after the check
+    // excludes a relay can meet it (about 1.7 first rejections expected with one record, none at
+    // all in 18 % of replications), so a single replication could tie at 0.
+    const total = (balancer: ScenarioInput["pool"]["balancer"]) => {
+      let retried = 0;
+      let firstRejected = 0;
+      for (let r = 0; r < 20; r++) {
+        const { counts } = runReplication(new CompiledScenario(parseScenario(scenarioWith(balancer))), 4, r);
+        retried += counts.attempts - counts.messages;
+        firstRejected += counts.firstRejected;
+      }
+      return { retried, firstRejected };
+    };
+    const one = total({ policy: "dns", ttl: "10m", resolvers: 4 });
+    const three = total({ policy: "dns", ttl: "10m", resolvers: 4, recordsPerAnswer: 3 });
+    expect(three.retried).toBeLessThanOrEqual(one.retried);
+    expect(three.firstRejected).toBeLessThan(one.firstRejected);
   });
 });
 
