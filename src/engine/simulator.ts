@@ -73,6 +73,34 @@ export class Simulator {
     return false;
   }
 
+  /**
+   * For the stream's handler, which may also handle some queued events itself while it holds the
+   * stream's next event at `time` (the stream not armed): whether the earliest queued event is
+   * the very next event — due at or before `time` (queued events at equal times go first) and not
+   * the watch's tick. Its payload is then peekQueued()'s, and takeQueued() takes it.
+   */
+  queuedBefore(time: number): boolean {
+    return this.queue.peekTime() <= time && this.countdown > 1;
+  }
+
+  /** The earliest queued event's payload (undefined behaviour when none is queued). */
+  peekQueued(): number {
+    return this.queue.peekPayload();
+  }
+
+  /**
+   * Take the earliest queued event, as run() would (after queuedBefore() said it is next): the
+   * clock moves to it, it counts as handled, and its time comes back.
+   */
+  takeQueued(): number {
+    const time = this.queue.peekTime();
+    this.queue.pop();
+    this.countdown--;
+    this.now = time;
+    this.eventsHandled++;
+    return time;
+  }
+
   /** Handle events in time order (FIFO among equal times) until none is left; `watch` sees the clock. */
   run(handler: EventHandler, watch: ClockWatch | null = null): void {
     const queue = this.queue;

@@ -1,0 +1,167 @@
+// First submissions for a pool whose relays track or limit their sessions (Channels,
+// TrackedSessions): MailModel.submit() for a run of arrivals in one loop, as plainArrivals does
+// for the unlimited shape, plus the queued attempts' session starts that fall between two
+// arrivals. With a capacity, about a third of a busy pool's attempts wait for a session, each
+// an ATTEMPT_START event (or a SESSION_WAKE of its server); handling those here instead of
+// returning to Simulator.run() for each keeps the runs of arrivals long, so the loop's set-up
+// (its locals) and the simulator's dispatch are paid per run, not per message.
+//
+// Same draws from the same streams in the same order as submit() (arrival gap, sender, the
+// recipient's domain, the pick's stream, the session length in the regime's arrive()), the same
+// calls to the regime, the same counts, the same events in the same order: only the dispatch
+// and the counters' homes differ. test/model/capacity/arrivals.equivalence.test.ts holds it to
+// submit() through the simulator's dispatch.
+import type { AliasTable, Random, Simulator } from "../../engine/index.js";
+import type { Balancer } from "../balancers/balancer.js";
+import { ARRIVAL, ATTEMPT_START, DELIVERED, FIRST, KIND_BITS, KIND_MASK, SESSION_WAKE } from "../codes.js";
+import type { ListingBoard } from "../listing-board.js";
+import type { MessageTable } from "../messages.js";
+import type { Tally } from "../tally.js";
+import type { CapacityRegime } from "./regime.js";
+
+/** The mail flow's side of the loop: what submit() does out of its fast path, and a session's start. */
+export interface ArrivalFlow {
+  /** A first attempt whose session does not start now: a message slot, and its wait (submit()'s slow path). */
+  firstWaits(
+    id: number,
+    sender: number,
+    domain: number,
+    server: number,
+    time: number,
+    start: number,
+    counted: boolean,
+  ): void;
+  /** A first attempt rejected at once: a message slot, then what follows the attempt. */
+  firstRejected(
+    id: number,
+    sender: number,
+    domain: number,
+    server: number,
+    time: number,
+    duration: number,
+    outcome: number,
+    counted: boolean,
+  ): void;
+  /** A queued attempt's session starts (ATTEMPT_START). */
+  startSession(slot: number, server: number, time: number, duration: number): void;
+}
+
+/** What the loop reads and moves: the replication's parts it shares with the mail flow. */
+export interface ArrivalParts {
+  readonly simulator: Simulator;
+  readonly arrivals: Random;
+  readonly recipients: Random;
+  readonly domains: AliasTable;
+  readonly balancer: Balancer;
+  /** The first attempts' pick stream. */
+  readonly picks: Random;
+  readonly board: ListingBoard;
+  readonly tally: Tally;
+  readonly capacity: CapacityRegime;
+  readonly messages: MessageTable;
+  /** Messages a second, all senders. */
+  readonly rate: number;
+  readonly horizon: number;
+  readonly senders: number;
+  readonly warmup: number;
+}
+
+export class RegimeArrivals {
+  constructor(
+    private readonly parts: ArrivalParts,
+    private readonly flow: ArrivalFlow,
+  ) {}
+
+  /**
+   * The arrival at `time` (message number `id`) and every following one, with the queued
+   * attempts' starts between them, while each is the simulator's next event; returns the next
+   * message number. The arrival it stops before is armed (Simulator.continueStream).
+   */
+  run(time: number, id: number): number {
+    const p = this.parts;
+    const flow = this.flow;
+    const simulator = p.simulator;
+    const arrivals = p.arrivals;
+    const recipients = p.recipients;
+    const domains = p.domains;
+    const balancer = p.balancer;
+    const picks = p.picks;
+    const board = p.board;
+    const capacity = p.capacity;
+    const messages = p.messages;
+    const tally = p.tally;
+    const delay = tally.delay;
+    const rate = p.rate;
+    const horizon = p.horizon;
+    const senders = p.senders;
+    const warmup = p.warmup;
+    const serverAttempts = tally.serverAttempts;
+    const serverRejections = tally.serverRejections;
+    const bucketAttempts = tally.bucketAttempts;
+    const bucketRejections = tally.bucketRejections;
+    const bucketWidth = tally.bucketWidth;
+    const buckets = tally.buckets;
+    // Counters only the flow's integer sums move, kept in locals and added once at the end
+    // (the events handled in between add to the same sums: integers, so the order is free).
+    let messageCount = 0;
+    let delivered = 0;
+    let attempts = 0;
+    for (;;) {
+      // submit(): the next arrival's draw first, armed (or taken) after this message.
+      const next = time - Math.log(1 - arrivals()) / rate;
+      const sender = Math.floor(arrivals() * senders);
+      const domain = domains.sample(recipients);
+      const counted = time >= warmup;
+      if (counted) messageCount++;
+      capacity.beforePick(time);
+      const server = balancer.pick(sender, time, picks);
+      const start = capacity.arrive(server, time, FIRST, counted);
+      if (start !== time) {
+        flow.firstWaits(id, sender, domain, server, time, start, counted);
+      } else {
+        const duration = capacity.length;
+        const outcome = board.outcome(domain, server, time);
+        const rejected = outcome !== DELIVERED;
+        // Tally.countAttempt, written out.
+        if (counted) {
+          attempts++;
+          serverAttempts[server]++;
+          if (rejected) serverRejections[server]++;
+        }
+        const bucket = Math.floor(time / bucketWidth);
+        if (bucket < buckets) {
+          bucketAttempts[bucket]++;
+          if (rejected) bucketRejections[bucket]++;
+        }
+        if (rejected) flow.firstRejected(id, sender, domain, server, time, duration, outcome, counted);
+        else if (counted) {
+          delivered++;
+          // The delay is the session itself (submit(): `end - time` would round it).
+          delay.add(duration);
+        }
+      }
+      id++;
+      if (!(next < horizon)) break;
+      // Sessions that start before the next arrival, as MailModel.handle() starts them.
+      while (simulator.queuedBefore(next)) {
+        const payload = simulator.peekQueued();
+        const kind = payload & KIND_MASK;
+        if (kind === ATTEMPT_START) {
+          const slot = payload >> KIND_BITS;
+          const at = simulator.takeQueued();
+          flow.startSession(slot, messages.server[slot], at, messages.duration[slot]);
+        } else if (kind === SESSION_WAKE) {
+          capacity.wake(payload >> KIND_BITS, simulator.takeQueued());
+        } else {
+          break;
+        }
+      }
+      if (!simulator.continueStream(next, ARRIVAL)) break;
+      time = next;
+    }
+    tally.messages += messageCount;
+    tally.delivered += delivered;
+    tally.attempts += attempts;
+    return id;
+  }
+}
