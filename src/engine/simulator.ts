@@ -21,7 +21,16 @@ export class Simulator {
   now = 0;
   /** Events handled so far. */
   eventsHandled = 0;
+  /** The payload of the event takeQueuedBefore() took last. */
+  taken = 0;
   private readonly queue = new EventQueue();
+  // Events the model knows fall soon (a queued attempt's session start): a second heap, as few
+  // as attempts are waiting, beside the general one that holds every resend and retry of the
+  // next hours. Both share one order number, and the earliest (time, order) of the two leaves
+  // first, so the events come out exactly as from one heap; a small heap just costs fewer levels.
+  private readonly soon = new EventQueue(64);
+  /** The next order number of a queued event: FIFO among equal times across both heaps. */
+  private seq = 0;
   // One recurring event kept beside the heap: a source with exactly one pending event at a
   // time (a Poisson arrival stream) re-arms itself when it fires. Most events of a run are
   // such arrivals, and skipping the heap's push and pop for them halves the cost per event.
@@ -35,7 +44,29 @@ export class Simulator {
     if (!(time >= this.now)) {
       throw new RangeError(`event scheduled at ${time}, before the current time ${this.now}`);
     }
-    this.queue.push(time, payload);
+    this.queue.insert(time, this.seq++, payload);
+  }
+
+  /**
+   * schedule() for an event the model expects soon — before most of those queued — (a waiting
+   * attempt's start): the same order among all events, a cheaper heap.
+   */
+  scheduleSoon(time: number, payload: number): void {
+    if (!(time >= this.now)) {
+      throw new RangeError(`event scheduled at ${time}, before the current time ${this.now}`);
+    }
+    this.soon.insert(time, this.seq++, payload);
+  }
+
+  /** The heap holding the earliest queued event (either when none is queued). */
+  private first(): EventQueue {
+    const soon = this.soon;
+    const queue = this.queue;
+    if (soon.size === 0) return queue;
+    if (queue.size === 0) return soon;
+    const a = soon.peekTime();
+    const b = queue.peekTime();
+    return a < b || (a === b && soon.peekSeq() < queue.peekSeq()) ? soon : queue;
   }
 
   /**
@@ -52,7 +83,7 @@ export class Simulator {
 
   /** Events waiting, the armed stream event included. */
   get pending(): number {
-    return this.queue.size + (this.streamTime === Number.POSITIVE_INFINITY ? 0 : 1);
+    return this.queue.size + this.soon.size + (this.streamTime === Number.POSITIVE_INFINITY ? 0 : 1);
   }
 
   /**
@@ -63,7 +94,9 @@ export class Simulator {
    * handled, and true comes back. Otherwise it is armed (armStream) and run() takes it in turn.
    */
   continueStream(time: number, payload: number): boolean {
-    if (time < this.queue.peekTime() && this.countdown > 1 && time >= this.now) {
+    if (time < this.queue.peekTime() && time < this.soon.peekTime() && this.countdown > 1 && time >= this.now) {
+      // Armed or not before (a handler may have armed it, then handled queued events first).
+      this.streamTime = Number.POSITIVE_INFINITY;
       this.countdown--;
       this.now = time;
       this.eventsHandled++;
@@ -74,39 +107,30 @@ export class Simulator {
   }
 
   /**
-   * For the stream's handler, which may also handle some queued events itself while it holds the
-   * stream's next event at `time` (the stream not armed): whether the earliest queued event is
-   * the very next event — due at or before `time` (queued events at equal times go first) and not
-   * the watch's tick. Its payload is then peekQueued()'s, and takeQueued() takes it.
+   * For the stream's handler, which may also handle queued events itself while it holds the
+   * stream's next event at `time` (armed there or not): when the earliest queued event is the
+   * very next event — due at or before `time` (queued events at equal times go first) and not
+   * the watch's tick — take it as run() would (the clock moves to it, it counts as handled, its
+   * payload is left in `taken`) and return true; otherwise false, and nothing moves.
    */
-  queuedBefore(time: number): boolean {
-    return this.queue.peekTime() <= time && this.countdown > 1;
-  }
-
-  /** The earliest queued event's payload (undefined behaviour when none is queued). */
-  peekQueued(): number {
-    return this.queue.peekPayload();
-  }
-
-  /**
-   * Take the earliest queued event, as run() would (after queuedBefore() said it is next): the
-   * clock moves to it, it counts as handled, and its time comes back.
-   */
-  takeQueued(): number {
-    const time = this.queue.peekTime();
-    this.queue.pop();
+  takeQueuedBefore(time: number): boolean {
+    const queue = this.first();
+    const at = queue.peekTime();
+    if (!(at <= time) || this.countdown <= 1) return false;
+    this.taken = queue.peekPayload();
+    queue.pop();
     this.countdown--;
-    this.now = time;
+    this.now = at;
     this.eventsHandled++;
-    return time;
+    return true;
   }
 
   /** Handle events in time order (FIFO among equal times) until none is left; `watch` sees the clock. */
   run(handler: EventHandler, watch: ClockWatch | null = null): void {
-    const queue = this.queue;
     const every = watch ? Math.max(1, Math.floor(watch.every)) : 0x7fffffff;
     this.countdown = every;
     for (;;) {
+      const queue = this.first();
       const queued = queue.peekTime();
       let time: number;
       let payload: number;

@@ -510,7 +510,7 @@ export class MailModel implements SessionStarter, ArrivalFlow {
   private waitForSession(slot: number, server: number, time: number, start: number): void {
     if (start > time) {
       this.messages.duration[slot] = this.capacity.length;
-      this.simulator.schedule(start, (slot << KIND_BITS) | ATTEMPT_START);
+      this.simulator.scheduleSoon(start, (slot << KIND_BITS) | ATTEMPT_START);
     } else {
       this.capacity.admit(slot, server, time, this.messages.pendingKind[slot]);
     }

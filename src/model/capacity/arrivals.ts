@@ -13,7 +13,7 @@
 // submit() through the simulator's dispatch.
 import type { AliasTable, Random, Simulator } from "../../engine/index.js";
 import type { Balancer } from "../balancers/balancer.js";
-import { ARRIVAL, ATTEMPT_START, DELIVERED, FIRST, KIND_BITS, KIND_MASK, SESSION_WAKE } from "../codes.js";
+import { ARRIVAL, ATTEMPT_START, DELIVERED, FIRST, KIND_BITS, KIND_MASK } from "../codes.js";
 import type { ListingBoard } from "../listing-board.js";
 import type { MessageTable } from "../messages.js";
 import type { Tally } from "../tally.js";
@@ -44,6 +44,8 @@ export interface ArrivalFlow {
   ): void;
   /** A queued attempt's session starts (ATTEMPT_START). */
   startSession(slot: number, server: number, time: number, duration: number): void;
+  /** Any other queued event (never an arrival: those come from the stream), as Simulator.run() hands it over. */
+  handle(time: number, payload: number): void;
 }
 
 /** What the loop reads and moves: the replication's parts it shares with the mail flow. */
@@ -88,7 +90,6 @@ export class RegimeArrivals {
     const picks = p.picks;
     const board = p.board;
     const capacity = p.capacity;
-    const messages = p.messages;
     const tally = p.tally;
     const delay = tally.delay;
     const rate = p.rate;
@@ -142,26 +143,35 @@ export class RegimeArrivals {
       }
       id++;
       if (!(next < horizon)) break;
-      // Sessions that start before the next arrival, as MailModel.handle() starts them.
-      while (simulator.queuedBefore(next)) {
-        const payload = simulator.peekQueued();
-        const kind = payload & KIND_MASK;
-        if (kind === ATTEMPT_START) {
-          const slot = payload >> KIND_BITS;
-          const at = simulator.takeQueued();
-          flow.startSession(slot, messages.server[slot], at, messages.duration[slot]);
-        } else if (kind === SESSION_WAKE) {
-          capacity.wake(payload >> KIND_BITS, simulator.takeQueued());
-        } else {
-          break;
-        }
-      }
-      if (!simulator.continueStream(next, ARRIVAL)) break;
+      // The next arrival, unless queued events come first: then those (drain), and the arrival
+      // after them if it is still the next event.
+      if (!simulator.continueStream(next, ARRIVAL) && !this.drain(next)) break;
       time = next;
     }
     tally.messages += messageCount;
     tally.delivered += delivered;
     tally.attempts += attempts;
     return id;
+  }
+
+  /**
+   * The arrival at `next` is armed, and a queued event comes first (or the watch's tick): hand
+   * over the queued events due by `next` as Simulator.run() would — a queued attempt's session
+   * start, the most frequent, without the dispatch — then take the arrival if it is next.
+   */
+  private drain(next: number): boolean {
+    const simulator = this.parts.simulator;
+    const messages = this.parts.messages;
+    const flow = this.flow;
+    while (simulator.takeQueuedBefore(next)) {
+      const payload = simulator.taken;
+      if ((payload & KIND_MASK) === ATTEMPT_START) {
+        const slot = payload >> KIND_BITS;
+        flow.startSession(slot, messages.server[slot], simulator.now, messages.duration[slot]);
+      } else {
+        flow.handle(simulator.now, payload);
+      }
+    }
+    return simulator.continueStream(next, ARRIVAL);
   }
 }
