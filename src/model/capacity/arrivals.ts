@@ -17,6 +17,7 @@ import { ARRIVAL, ATTEMPT_START, DELIVERED, FIRST, KIND_BITS, KIND_MASK } from "
 import type { ListingBoard } from "../listing-board.js";
 import type { MessageTable } from "../messages.js";
 import type { Tally } from "../tally.js";
+import { Channels } from "./channels.js";
 import type { CapacityRegime } from "./regime.js";
 
 /** The mail flow's side of the loop: what submit() does out of its fast path, and a session's start. */
@@ -104,6 +105,18 @@ export class RegimeArrivals {
     const buckets = tally.buckets;
     // Counters only the flow's integer sums move, kept in locals and added once at the end
     // (the events handled in between add to the same sums: integers, so the order is free).
+    // Channels with a fixed session length: its arrive() written out below (the ring), so the
+    // optimiser's inlining budget goes to the draws, the pick and the histogram.
+    const ring = capacity instanceof Channels && capacity.heads !== null ? capacity : null;
+    const freeAt = ring?.freeAt ?? new Float64Array(0);
+    const heads = ring?.heads ?? new Int32Array(0);
+    const size = ring?.capacity ?? 0;
+    const fixedLength = ring?.fixedLength ?? 0;
+    const serverBusy = tally.serverBusy;
+    const serverSessions = tally.serverSessions;
+    const serverWait = tally.serverWait;
+    const busyFrom = tally.warmup;
+    const busyTo = tally.horizon;
     let messageCount = 0;
     let delivered = 0;
     let attempts = 0;
@@ -116,11 +129,33 @@ export class RegimeArrivals {
       if (counted) messageCount++;
       capacity.beforePick(time);
       const server = balancer.pick(sender, time, picks);
-      const start = capacity.arrive(server, time, FIRST, counted);
+      let start: number;
+      let duration: number;
+      if (ring !== null) {
+        // Channels.arrive for a fixed length: the ring's head is the session free soonest.
+        duration = fixedLength;
+        const head = heads[server];
+        const session = server * size + head;
+        heads[server] = head + 1 === size ? 0 : head + 1;
+        start = Math.max(freeAt[session], time);
+        const end = start + duration;
+        freeAt[session] = end;
+        ring.length = duration;
+        // Tally.addBusyTime and countSession.
+        const lo = Math.max(start, busyFrom);
+        const hi = Math.min(end, busyTo);
+        if (hi > lo) serverBusy[server] += hi - lo;
+        if (counted) {
+          serverSessions[server]++;
+          serverWait[server] += start - time;
+        }
+      } else {
+        start = capacity.arrive(server, time, FIRST, counted);
+        duration = capacity.length;
+      }
       if (start !== time) {
         flow.firstWaits(id, sender, domain, server, time, start, counted);
       } else {
-        const duration = capacity.length;
         const outcome = board.outcome(domain, server, time);
         const rejected = outcome !== DELIVERED;
         // Tally.countAttempt, written out.

@@ -16,12 +16,14 @@ import type { CapacityRegime, RegimeContext } from "./regime.js";
 export class Channels implements CapacityRegime {
   length = 0;
   /** When each of a server's `capacity` sessions is next free, server-major. */
-  private readonly freeAt: Float64Array;
-  private readonly capacity: number;
+  readonly freeAt: Float64Array;
+  readonly capacity: number;
   private readonly lengths: SessionLengths;
   private readonly tally: Tally;
   /** With a fixed session length, each server's session free soonest (the ring's head); null otherwise. */
-  private readonly heads: Int32Array | null;
+  readonly heads: Int32Array | null;
+  /** The fixed session length; NaN when lengths vary. */
+  readonly fixedLength: number;
 
   constructor(context: RegimeContext) {
     this.capacity = context.capacity as number;
@@ -29,10 +31,13 @@ export class Channels implements CapacityRegime {
     this.lengths = context.lengths;
     this.tally = context.tally;
     this.heads = context.lengths.constant ? new Int32Array(context.servers) : null;
+    // A fixed length draws nothing from its stream.
+    this.fixedLength = context.lengths.constant ? context.lengths.draw(0) : Number.NaN;
   }
 
   beforePick(_time: number): void {}
 
+  /** capacity/arrivals.ts writes this out for a fixed length (the ring): keep the two in step. */
   arrive(server: number, time: number, kind: number, counted: boolean): number {
     const duration = this.lengths.draw(kind);
     this.length = duration;
