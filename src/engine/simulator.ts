@@ -31,6 +31,8 @@ export class Simulator {
   private readonly soon = new EventQueue(64);
   /** The next order number of a queued event: FIFO among equal times across both heaps. */
   private seq = 0;
+  /** The earliest time queued in either heap (Infinity when none): the stream's one comparison. */
+  private earliest = Number.POSITIVE_INFINITY;
   // One recurring event kept beside the heap: a source with exactly one pending event at a
   // time (a Poisson arrival stream) re-arms itself when it fires. Most events of a run are
   // such arrivals, and skipping the heap's push and pop for them halves the cost per event.
@@ -45,6 +47,7 @@ export class Simulator {
       throw new RangeError(`event scheduled at ${time}, before the current time ${this.now}`);
     }
     this.queue.insert(time, this.seq++, payload);
+    if (time < this.earliest) this.earliest = time;
   }
 
   /**
@@ -56,6 +59,7 @@ export class Simulator {
       throw new RangeError(`event scheduled at ${time}, before the current time ${this.now}`);
     }
     this.soon.insert(time, this.seq++, payload);
+    if (time < this.earliest) this.earliest = time;
   }
 
   /** The heap holding the earliest queued event (either when none is queued). */
@@ -67,6 +71,12 @@ export class Simulator {
     const a = soon.peekTime();
     const b = queue.peekTime();
     return a < b || (a === b && soon.peekSeq() < queue.peekSeq()) ? soon : queue;
+  }
+
+  /** Remove the earliest queued event (from `queue`, first()'s answer). */
+  private pop(queue: EventQueue): void {
+    queue.pop();
+    this.earliest = Math.min(this.queue.peekTime(), this.soon.peekTime());
   }
 
   /**
@@ -94,7 +104,7 @@ export class Simulator {
    * handled, and true comes back. Otherwise it is armed (armStream) and run() takes it in turn.
    */
   continueStream(time: number, payload: number): boolean {
-    if (time < this.queue.peekTime() && time < this.soon.peekTime() && this.countdown > 1 && time >= this.now) {
+    if (time < this.earliest && this.countdown > 1 && time >= this.now) {
       // Armed or not before (a handler may have armed it, then handled queued events first).
       this.streamTime = Number.POSITIVE_INFINITY;
       this.countdown--;
@@ -108,17 +118,17 @@ export class Simulator {
 
   /**
    * For the stream's handler, which may also handle queued events itself while it holds the
-   * stream's next event at `time` (armed there or not): when the earliest queued event is the
+   * stream's next event at `time` (armed there, or held): when the earliest queued event is the
    * very next event — due at or before `time` (queued events at equal times go first) and not
    * the watch's tick — take it as run() would (the clock moves to it, it counts as handled, its
    * payload is left in `taken`) and return true; otherwise false, and nothing moves.
    */
   takeQueuedBefore(time: number): boolean {
-    const queue = this.first();
-    const at = queue.peekTime();
+    const at = this.earliest;
     if (!(at <= time) || this.countdown <= 1) return false;
+    const queue = this.first();
     this.taken = queue.peekPayload();
-    queue.pop();
+    this.pop(queue);
     this.countdown--;
     this.now = at;
     this.eventsHandled++;
@@ -130,18 +140,18 @@ export class Simulator {
     const every = watch ? Math.max(1, Math.floor(watch.every)) : 0x7fffffff;
     this.countdown = every;
     for (;;) {
-      const queue = this.first();
-      const queued = queue.peekTime();
+      const queued = this.earliest;
       let time: number;
       let payload: number;
       if (this.streamTime < queued) {
         time = this.streamTime;
         payload = this.streamPayload;
         this.streamTime = Number.POSITIVE_INFINITY;
-      } else if (queue.size > 0) {
+      } else if (this.queue.size + this.soon.size > 0) {
+        const queue = this.first();
         time = queued;
         payload = queue.peekPayload();
-        queue.pop();
+        this.pop(queue);
       } else {
         return;
       }
