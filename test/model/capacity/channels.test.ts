@@ -73,7 +73,11 @@ describe("Channels with a fixed session length", () => {
         }),
         (capacity, length, steps) => {
           let time = 0;
-          const arrivals = steps.map(([server, gap]): [number, number] => [server, (time += gap)]);
+          const arrivals: Array<[number, number]> = [];
+          for (const [server, gap] of steps) {
+            time += gap;
+            arrivals.push([server, time]);
+          }
           const tally = new Tally(3, 1, 60, 0, 1e6, 1e6);
           const c = new Channels({
             servers: 3,
