@@ -29,9 +29,21 @@ export class EventQueue {
     return this.payloads[0];
   }
 
+  /** Order of an earliest event among its equal times (undefined behaviour when empty). */
+  peekSeq(): number {
+    return this.seqs[0];
+  }
+
   push(time: number, payload: number): void {
+    this.insert(time, this.nextSeq++, payload);
+  }
+
+  /**
+   * Push with an order number from the caller, for several queues that share one order
+   * (Simulator): among equal times the smaller `seq` leaves first. Numbers must not repeat.
+   */
+  insert(time: number, seq: number, payload: number): void {
     if (this.count === this.times.length) this.grow();
-    const seq = this.nextSeq++;
     const times = this.times;
     const seqs = this.seqs;
     const payloads = this.payloads;

@@ -21,7 +21,18 @@ export class Simulator {
   now = 0;
   /** Events handled so far. */
   eventsHandled = 0;
+  /** The payload of the event takeQueuedBefore() took last. */
+  taken = 0;
   private readonly queue = new EventQueue();
+  // Events the model knows fall soon (a queued attempt's session start): a second heap, as few
+  // as attempts are waiting, beside the general one that holds every resend and retry of the
+  // next hours. Both share one order number, and the earliest (time, order) of the two leaves
+  // first, so the events come out exactly as from one heap; a small heap just costs fewer levels.
+  private readonly soon = new EventQueue(64);
+  /** The next order number of a queued event: FIFO among equal times across both heaps. */
+  private seq = 0;
+  /** The earliest time queued in either heap (Infinity when none): the stream's one comparison. */
+  private earliest = Number.POSITIVE_INFINITY;
   // One recurring event kept beside the heap: a source with exactly one pending event at a
   // time (a Poisson arrival stream) re-arms itself when it fires. Most events of a run are
   // such arrivals, and skipping the heap's push and pop for them halves the cost per event.
@@ -35,7 +46,37 @@ export class Simulator {
     if (!(time >= this.now)) {
       throw new RangeError(`event scheduled at ${time}, before the current time ${this.now}`);
     }
-    this.queue.push(time, payload);
+    this.queue.insert(time, this.seq++, payload);
+    if (time < this.earliest) this.earliest = time;
+  }
+
+  /**
+   * schedule() for an event the model expects soon — before most of those queued — (a waiting
+   * attempt's start): the same order among all events, a cheaper heap.
+   */
+  scheduleSoon(time: number, payload: number): void {
+    if (!(time >= this.now)) {
+      throw new RangeError(`event scheduled at ${time}, before the current time ${this.now}`);
+    }
+    this.soon.insert(time, this.seq++, payload);
+    if (time < this.earliest) this.earliest = time;
+  }
+
+  /** The heap holding the earliest queued event (either when none is queued). */
+  private first(): EventQueue {
+    const soon = this.soon;
+    const queue = this.queue;
+    if (soon.size === 0) return queue;
+    if (queue.size === 0) return soon;
+    const a = soon.peekTime();
+    const b = queue.peekTime();
+    return a < b || (a === b && soon.peekSeq() < queue.peekSeq()) ? soon : queue;
+  }
+
+  /** Remove the earliest queued event (from `queue`, first()'s answer). */
+  private pop(queue: EventQueue): void {
+    queue.pop();
+    this.earliest = Math.min(this.queue.peekTime(), this.soon.peekTime());
   }
 
   /**
@@ -52,35 +93,17 @@ export class Simulator {
 
   /** Events waiting, the armed stream event included. */
   get pending(): number {
-    return this.queue.size + (this.streamTime === Number.POSITIVE_INFINITY ? 0 : 1);
-  }
-
-  /**
-   * For the stream's handler, which may handle the stream's following events itself (a run of
-   * arrivals) instead of returning to run(): the stream's next event is at `time`. When it is the
-   * very next event — before every queued one (queued events at equal times go first) and not the
-   * watch's tick — it is taken now, as run() would take it: the clock moves to it, it counts as
-   * handled, and true comes back. Otherwise it is armed (armStream) and run() takes it in turn.
-   */
-  continueStream(time: number, payload: number): boolean {
-    if (time < this.queue.peekTime() && this.countdown > 1 && time >= this.now) {
-      this.countdown--;
-      this.now = time;
-      this.eventsHandled++;
-      return true;
-    }
-    this.armStream(time, payload);
-    return false;
+    return this.queue.size + this.soon.size + (this.streamTime === Number.POSITIVE_INFINITY ? 0 : 1);
   }
 
   /**
    * For the stream's handler, which may take the stream's following events itself (a run of
    * arrivals) instead of returning to run(): a stream event at a time strictly before this bound
-   * comes before every queued event (queued events at equal times go first). The bound moves only
-   * when something is scheduled.
+   * comes before every queued event, in either heap (queued events at equal times go first). The
+   * bound moves only when something is scheduled.
    */
   streamBound(): number {
-    return this.queue.peekTime();
+    return this.earliest;
   }
 
   /** How many stream events a run may take itself before the watch's next tick, which run() must see. */
@@ -99,23 +122,62 @@ export class Simulator {
     this.now = time;
   }
 
+  /**
+   * For a stream handler that takes its events one at a time (capacity/arrivals.ts): the
+   * stream's next event is at `time`. When it is the very next event — before every queued one
+   * (queued events at equal times go first) and not the watch's tick — it is taken now, as run()
+   * would take it: the clock moves to it, it counts as handled, and true comes back. Otherwise it
+   * is armed (armStream) and run() takes it in turn.
+   */
+  continueStream(time: number, payload: number): boolean {
+    if (time < this.earliest && this.countdown > 1 && time >= this.now) {
+      // Armed or not before (a handler may have armed it, then handled queued events first).
+      this.streamTime = Number.POSITIVE_INFINITY;
+      this.countdown--;
+      this.now = time;
+      this.eventsHandled++;
+      return true;
+    }
+    this.armStream(time, payload);
+    return false;
+  }
+
+  /**
+   * For the stream's handler, which may also handle queued events itself while it holds the
+   * stream's next event at `time` (armed there, or held): when the earliest queued event is the
+   * very next event — due at or before `time` (queued events at equal times go first) and not
+   * the watch's tick — take it as run() would (the clock moves to it, it counts as handled, its
+   * payload is left in `taken`) and return true; otherwise false, and nothing moves.
+   */
+  takeQueuedBefore(time: number): boolean {
+    const at = this.earliest;
+    if (!(at <= time) || this.countdown <= 1) return false;
+    const queue = this.first();
+    this.taken = queue.peekPayload();
+    this.pop(queue);
+    this.countdown--;
+    this.now = at;
+    this.eventsHandled++;
+    return true;
+  }
+
   /** Handle events in time order (FIFO among equal times) until none is left; `watch` sees the clock. */
   run(handler: EventHandler, watch: ClockWatch | null = null): void {
-    const queue = this.queue;
     const every = watch ? Math.max(1, Math.floor(watch.every)) : 0x7fffffff;
     this.countdown = every;
     for (;;) {
-      const queued = queue.peekTime();
+      const queued = this.earliest;
       let time: number;
       let payload: number;
       if (this.streamTime < queued) {
         time = this.streamTime;
         payload = this.streamPayload;
         this.streamTime = Number.POSITIVE_INFINITY;
-      } else if (queue.size > 0) {
+      } else if (this.queue.size + this.soon.size > 0) {
+        const queue = this.first();
         time = queued;
         payload = queue.peekPayload();
-        queue.pop();
+        this.pop(queue);
       } else {
         return;
       }

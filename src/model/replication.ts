@@ -5,6 +5,7 @@
 // This is the hot loop: typed arrays, no allocation or closures per event.
 import { type AliasTable, type ClockWatch, exponential, type Random, Simulator } from "../engine/index.js";
 import { type Balancer, createBalancer } from "./balancers/index.js";
+import { type ArrivalFlow, RegimeArrivals } from "./capacity/arrivals.js";
 import type { CapacityRegime, SessionStarter } from "./capacity/index.js";
 import { UnlimitedCapacity } from "./capacity/unlimited.js";
 import {
@@ -46,7 +47,7 @@ import { Tally } from "./tally.js";
 
 export { CompiledScenario } from "./compiled.js";
 
-export class MailModel implements SessionStarter {
+export class MailModel implements SessionStarter, ArrivalFlow {
   readonly tally: Tally;
   readonly simulator = new Simulator();
   protected readonly streams: Streams;
@@ -83,6 +84,11 @@ export class MailModel implements SessionStarter {
    * once here, so other shapes pay one test per run of arrivals and nothing per attempt.
    */
   readonly plain: boolean;
+  /**
+   * First submissions of the shapes whose relays track or limit sessions (capacity/arrivals.ts),
+   * on the same conditions as `plain` otherwise; null for every other shape.
+   */
+  readonly regimeArrivals: RegimeArrivals | null = null;
 
   constructor(
     protected readonly compiled: CompiledScenario,
@@ -173,6 +179,25 @@ export class MailModel implements SessionStarter {
     }
     this.plain =
       new.target === MailModel && this.capacity instanceof UnlimitedCapacity && this.greylist === null && sink === null;
+    if (new.target === MailModel && !this.plain && this.greylist === null && sink === null) {
+      const parts = {
+        simulator: this.simulator,
+        arrivals: this.arrivals,
+        recipients: this.recipients,
+        domains: this.domainTable,
+        balancer: this.balancer,
+        picks: this.streams.picks[FIRST],
+        board: this.board,
+        tally: this.tally,
+        capacity: this.capacity,
+        messages: this.messages,
+        rate: this.arrivalRate,
+        horizon: this.horizon,
+        senders: this.senders,
+        warmup: this.warmup,
+      };
+      this.regimeArrivals = new RegimeArrivals(parts, this);
+    }
     this.checkEvery = s.pool.avoidListed?.checkEvery ?? 0;
     // The first check, at t = 0, comes after listings that start at 0 (FIFO at equal times).
     if (s.pool.avoidListed !== null) this.simulator.schedule(0, CHECK);
@@ -196,6 +221,7 @@ export class MailModel implements SessionStarter {
     switch (payload & KIND_MASK) {
       case ARRIVAL:
         if (this.plain) this.plainArrivals(time);
+        else if (this.regimeArrivals !== null) this.nextMessageId = this.regimeArrivals.run(time, this.nextMessageId);
         else this.submit(time);
         break;
       case RESEND:
@@ -411,6 +437,38 @@ export class MailModel implements SessionStarter {
     this.conclude(slot, time, time + duration, outcome);
   }
 
+  /** RegimeArrivals' first attempt whose session does not start on arrival: submit()'s slow path. */
+  firstWaits(
+    id: number,
+    sender: number,
+    domain: number,
+    server: number,
+    time: number,
+    start: number,
+    counted: boolean,
+  ): void {
+    const slot = this.newMessage(id, sender, domain, time, counted);
+    const m = this.messages;
+    m.server[slot] = server;
+    m.queuedAt[slot] = time;
+    m.waitingSince[slot] = time;
+    this.waitForSession(slot, server, time, start);
+  }
+
+  /** RegimeArrivals' first attempt rejected at once: as submit() handles it. */
+  firstRejected(
+    id: number,
+    sender: number,
+    domain: number,
+    server: number,
+    time: number,
+    duration: number,
+    outcome: number,
+    counted: boolean,
+  ): void {
+    this.plainRejected(id, sender, domain, server, time, duration, outcome, counted);
+  }
+
   protected newMessage(id: number, sender: number, domain: number, time: number, counted: boolean): number {
     const m = this.messages;
     const slot = m.allocate();
@@ -469,7 +527,7 @@ export class MailModel implements SessionStarter {
   private waitForSession(slot: number, server: number, time: number, start: number): void {
     if (start > time) {
       this.messages.duration[slot] = this.capacity.length;
-      this.simulator.schedule(start, (slot << KIND_BITS) | ATTEMPT_START);
+      this.simulator.scheduleSoon(start, (slot << KIND_BITS) | ATTEMPT_START);
     } else {
       this.capacity.admit(slot, server, time, this.messages.pendingKind[slot]);
     }

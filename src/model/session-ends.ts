@@ -78,7 +78,11 @@ export class FifoSessionEnds implements SessionClock {
   }
 
   releaseTo(time: number): void {
-    if (time < this.next) return;
+    // Small enough to inline at every pick: most looks release nothing.
+    if (time >= this.next) this.release(time);
+  }
+
+  private release(time: number): void {
     const ends = this.ends;
     const owners = this.owners;
     const mask = ends.length - 1;
@@ -154,6 +158,11 @@ export class HeapSessionEnds implements SessionClock {
   }
 
   releaseTo(time: number): void {
+    // Small enough to inline at every pick: most looks release nothing.
+    if (this.size > 0 && this.ends[0] <= time) this.release(time);
+  }
+
+  private release(time: number): void {
     const ends = this.ends;
     const owners = this.owners;
     while (this.size > 0 && ends[0] <= time) {

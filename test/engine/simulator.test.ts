@@ -1,5 +1,6 @@
 // The run loop: events in time order (FIFO among ties), the clock follows them, and an event
 // scheduled in the past is refused as the model bug it is.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type EventHandler, Simulator } from "../../src/engine/simulator.js";
 
@@ -199,5 +200,95 @@ describe("Simulator's stream runs (streamBound, streamBudget, tookStream)", () =
       expect(batched).toEqual(order(false, [6.5], every, 2));
       expect(batched.seen.slice(0, 5)).toEqual(["s1", "clock 2, events 2", "s2", "q2.25", "s3"]);
     }
+  });
+});
+
+describe("Simulator.scheduleSoon and takeQueuedBefore", () => {
+  /**
+   * A model whose queued events schedule follow-ups from a script (at 0 to 3 s later: many equal
+   * times), beside a stream at 1, 2, …, `last`. The fast way sends the script's "soon" events to
+   * the second heap and takes the stream in runs that hand over the queued events due first
+   * (as capacity/arrivals.ts does); the reference schedules everything in one heap and re-arms the
+   * stream through run(). Order, clock, event count and the watch's ticks must be the same.
+   */
+  type Step = { soon: boolean; delays: number[] };
+  function order(fast: boolean, script: Step[], initial: number[], last: number, every: number) {
+    const sim = new Simulator();
+    const seen: string[] = [];
+    const ticks: number[] = [];
+    const STREAM = -1;
+    let nextId = 0;
+    const queue = (time: number, soon: boolean) => {
+      const id = nextId++;
+      if (fast && soon) sim.scheduleSoon(time, id);
+      else sim.schedule(time, id);
+    };
+    const queued = (time: number, id: number) => {
+      seen.push(`q${id}@${time}/${sim.now}`);
+      const step = script[id % script.length];
+      // At most 300 events in all: a script that always schedules two would never end.
+      for (const d of step.delays) if (nextId < 300) queue(time + d, step.soon);
+    };
+    const drain = (next: number) => {
+      while (sim.takeQueuedBefore(next)) queued(sim.now, sim.taken);
+      return sim.continueStream(next, STREAM);
+    };
+    for (const t of initial) queue(t, t % 2 === 0);
+    sim.armStream(1, STREAM);
+    sim.run(
+      {
+        handle(time, payload) {
+          if (payload !== STREAM) return queued(time, payload);
+          let t = time;
+          for (;;) {
+            seen.push(`s${t}@${sim.now}`);
+            if (t >= last) return;
+            if (!fast) return sim.armStream(t + 1, STREAM);
+            if (!sim.continueStream(t + 1, STREAM) && !drain(t + 1)) return;
+            t += 1;
+          }
+        },
+      },
+      { every, tick: (now) => ticks.push(now) },
+    );
+    return { seen, ticks, events: sim.eventsHandled, pending: sim.pending };
+  }
+
+  it("hands over the same events in the same order as one heap, equal times included", () => {
+    const step = fc.record({
+      soon: fc.boolean(),
+      delays: fc.array(fc.constantFrom(0, 0.5, 1, 2, 3), { maxLength: 2 }),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(step, { minLength: 1, maxLength: 12 }),
+        fc.array(fc.integer({ min: 0, max: 12 }), { maxLength: 8 }),
+        fc.integer({ min: 1, max: 20 }),
+        fc.constantFrom(1, 2, 3, 7, 1000),
+        (script, initial, last, every) => {
+          const fast = order(true, script, initial, last, every);
+          const reference = order(false, script, initial, last, every);
+          expect(fast).toEqual(reference);
+        },
+      ),
+      { seed: 1416, numRuns: 300 },
+    );
+  });
+
+  it("takes nothing that is not the very next event", () => {
+    const sim = new Simulator();
+    sim.schedule(5, 1);
+    sim.scheduleSoon(3, 2);
+    sim.scheduleSoon(5, 3);
+    expect(sim.takeQueuedBefore(2.5)).toBe(false);
+    expect(sim.takeQueuedBefore(3)).toBe(true);
+    expect([sim.taken, sim.now, sim.eventsHandled]).toEqual([2, 3, 1]);
+    // At 5 the general heap's event was scheduled first, so it leaves first.
+    expect(sim.takeQueuedBefore(5)).toBe(true);
+    expect(sim.taken).toBe(1);
+    expect(sim.takeQueuedBefore(5)).toBe(true);
+    expect(sim.taken).toBe(3);
+    expect(sim.pending).toBe(0);
+    expect(() => sim.scheduleSoon(4, 4)).toThrow(RangeError);
   });
 });

@@ -115,6 +115,6 @@ export class TrackedSessions implements CapacityRegime {
 
   /** Wake a full server's queue when its earliest session ends. */
   private scheduleWake(server: number): void {
-    this.simulator.schedule(this.ends.earliest(server), (server << KIND_BITS) | SESSION_WAKE);
+    this.simulator.scheduleSoon(this.ends.earliest(server), (server << KIND_BITS) | SESSION_WAKE);
   }
 }

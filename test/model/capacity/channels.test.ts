@@ -1,4 +1,5 @@
 // Channels: a FIFO queue of c sessions per relay whose start times are known on arrival.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Simulator, sampler } from "../../../src/engine/index.js";
 import { Channels } from "../../../src/model/capacity/channels.js";
@@ -44,5 +45,65 @@ describe("Channels", () => {
     expect(Array.from(tally.serverWait)).toEqual([6, 0]);
     // [0, 10) clipped to the warm-up's end at 5, then [10, 20).
     expect(Array.from(tally.serverBusy)).toEqual([15, 0]);
+  });
+});
+
+describe("Channels with a fixed session length", () => {
+  /** The reference: the scan for the session free soonest, on the same arrivals. */
+  function scanned(capacity: number, length: number, arrivals: Array<[number, number]>): number[] {
+    const freeAt = Array.from({ length: 3 }, () => new Array<number>(capacity).fill(0));
+    return arrivals.map(([server, time]) => {
+      const free = freeAt[server];
+      let soonest = 0;
+      for (let c = 1; c < capacity; c++) if (free[c] < free[soonest]) soonest = c;
+      const start = Math.max(free[soonest], time);
+      free[soonest] = start + length;
+      return start;
+    });
+  }
+
+  it("takes the sessions in turn and gives the starts, waits and busy time of the scan", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 5 }),
+        fc.constantFrom(0, 1, 2, 2.5, 0.1, 7),
+        // Gaps of 0 (equal times) and fractions that round: starts land on equal and inexact times.
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 2 }), fc.constantFrom(0, 0, 0.1, 0.3, 1, 2.5)), {
+          maxLength: 120,
+        }),
+        (capacity, length, steps) => {
+          let time = 0;
+          const arrivals: Array<[number, number]> = [];
+          for (const [server, gap] of steps) {
+            time += gap;
+            arrivals.push([server, time]);
+          }
+          const tally = new Tally(3, 1, 60, 0, 1e6, 1e6);
+          const c = new Channels({
+            servers: 3,
+            capacity,
+            sessions: new SessionCounts(3),
+            simulator: new Simulator(),
+            tally,
+            lengths: new SessionLengths(sampler({ fixed: length }), []),
+            messages: new MessageTable(),
+            flow: { startSession: () => {} },
+          });
+          const starts = arrivals.map(([server, t]) => c.arrive(server, t, 0, true));
+          const expected = scanned(capacity, length, arrivals);
+          expect(starts).toEqual(expected);
+          const wait = [0, 0, 0];
+          const busy = [0, 0, 0];
+          arrivals.forEach(([server, t], i) => {
+            wait[server] += expected[i] - t;
+            const end = expected[i] + length;
+            busy[server] += Math.min(end, 1e6) - Math.max(expected[i], 0) > 0 ? Math.min(end, 1e6) - expected[i] : 0;
+          });
+          expect(Array.from(tally.serverWait)).toEqual(wait);
+          expect(Array.from(tally.serverBusy)).toEqual(busy);
+        },
+      ),
+      { seed: 1417, numRuns: 300 },
+    );
   });
 });

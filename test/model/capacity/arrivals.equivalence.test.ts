@@ -1,0 +1,151 @@
+// The loop of first submissions for pools that track or limit sessions (capacity/arrivals.ts,
+// with the queued attempts' starts it takes between arrivals) against the general path
+// (submit() and every event through Simulator.run's dispatch). An attempt sink turns the loop off
+// without changing the run (it only reads), so the same replication runs both ways. Every count
+// of the result (histograms, per-server sessions, busy and wait seconds, time series), the
+// delay histogram, the events handled and a watch's ticks must be equal.
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { replicationResult } from "../../../src/experiment/result.js";
+import { CompiledScenario, MailModel } from "../../../src/model/replication.js";
+import type { AttemptSink } from "../../../src/model/sink.js";
+import { parseScenario } from "../../../src/scenario/load.js";
+import type { Scenario, ScenarioInput } from "../../../src/scenario/schema.js";
+
+const readOnlySink: AttemptSink = { attempt() {} };
+
+function run(scenario: Scenario, loop: boolean, every: number) {
+  const compiled = new CompiledScenario(scenario);
+  const model = new MailModel(compiled, scenario.seed, 0, loop ? null : readOnlySink);
+  const ticks: number[] = [];
+  model.run({ every, tick: (t) => ticks.push(t) });
+  const s = compiled.scenario;
+  return {
+    taken: model.regimeArrivals !== null,
+    result: JSON.stringify(
+      replicationResult(0, model.simulator.eventsHandled, model.tally, s.pool.servers, s.horizon - s.warmup),
+    ),
+    delay: JSON.stringify(model.tally.delay.toJSON()),
+    ticks,
+  };
+}
+
+const sessionTime = fc.oneof(
+  // Whole seconds: sessions end, and queued sessions start, at equal times on several servers.
+  fc.integer({ min: 1, max: 6 }),
+  fc.record({
+    lognormal: fc.record({
+      median: fc.double({ min: 0.5, max: 4, noNaN: true }),
+      sigma: fc.double({ min: 0.1, max: 1.5, noNaN: true }),
+    }),
+  }),
+  fc.double({ min: 0.5, max: 4, noNaN: true }).map((mean) => ({ exponential: mean })),
+);
+
+const shapes = fc.record({
+  servers: fc.integer({ min: 1, max: 8 }),
+  policy: fc.constantFrom<ScenarioInput["pool"]["balancer"]>(
+    { policy: "random" },
+    { policy: "timer", period: 600 },
+    { policy: "sticky" },
+    { policy: "round-robin" },
+    { policy: "least-connections" },
+  ),
+  capacity: fc.option(fc.integer({ min: 1, max: 5 }), { nil: null, freq: 5 }),
+  sessionTime,
+  /** Offered sessions per server and second over the mean session, against a capacity of 2. */
+  load: fc.double({ min: 0.2, max: 1.3, noNaN: true }),
+  reply: fc.constantFrom("4xx", "5xx"),
+  subscribers: fc.double({ min: 0.2, max: 1, noNaN: true }),
+  listedServers: fc.integer({ min: 0, max: 2 }),
+  check: fc.option(fc.constantFrom(300, 1200), { nil: null }),
+  moveDeferred: fc.boolean(),
+  retry: fc.constantFrom<NonNullable<ScenarioInput["mta"]>["retry"]>("qmail", "postfix", [30, 120, 600, 2400]),
+  retryFrom: fc.constantFrom<"same" | "pool" | undefined>(undefined, "same", "pool"),
+  requeue: fc.boolean(),
+  greylisting: fc.boolean(),
+  warmup: fc.constantFrom(0, 1200),
+  probability: fc.constantFrom(1, 0.6),
+  every: fc.constantFrom(5, 1000),
+  seed: fc.integer({ min: 1, max: 1_000_000 }),
+});
+
+describe("first submissions through the regime loop", () => {
+  it("give every count, the events and the watch's ticks of the general path", () => {
+    let taken = 0;
+    fc.assert(
+      fc.property(shapes, (c) => {
+        const meanSession =
+          typeof c.sessionTime === "number"
+            ? c.sessionTime
+            : "lognormal" in c.sessionTime
+              ? c.sessionTime.lognormal.median * Math.exp(c.sessionTime.lognormal.sigma ** 2 / 2)
+              : c.sessionTime.exponential;
+        const perSecond = (c.load * 2 * c.servers) / meanSession;
+        const horizon = Math.min(3 * 3600, 1500 / perSecond);
+        const scenario = parseScenario({
+          name: "regime-loop-vs-general",
+          seed: c.seed,
+          replications: 1,
+          horizon,
+          warmup: horizon < 2400 ? 0 : c.warmup,
+          pool: {
+            servers: c.servers,
+            balancer: c.policy,
+            capacity: c.capacity,
+            sessionTime: c.sessionTime,
+            avoidListed: c.check === null ? null : { checkEvery: c.check, moveDeferred: c.moveDeferred },
+          },
+          blacklists: [{ name: "list", subscribers: c.subscribers, reply: c.reply, delistAfter: 2400 }],
+          listed: [{ servers: Math.min(c.listedServers, c.servers), on: ["list"] }],
+          recipients: { domains: 200, zipf: 1 },
+          traffic: { senders: 50, rate: perSecond / 50 },
+          resend: { after: { uniform: [60, 600] }, maxAttempts: 3, probability: c.probability },
+          mta: {
+            retry: c.retry,
+            ...(c.retryFrom === undefined ? {} : { retryFrom: c.retryFrom }),
+            ...(c.requeue ? { onBlocklist: "requeue" } : {}),
+          },
+          ...(c.greylisting ? { greylisting: { domains: 0.3, delay: 90 } } : {}),
+          output: { timeseries: 600 },
+        } as ScenarioInput);
+        const loop = run(scenario, true, c.every);
+        const general = run(scenario, false, c.every);
+        const limited = c.capacity !== null || c.policy?.policy === "least-connections";
+        expect(loop.taken).toBe(limited && !c.greylisting);
+        expect(general.taken).toBe(false);
+        expect(loop.result).toBe(general.result);
+        expect(loop.delay).toBe(general.delay);
+        expect(loop.ticks).toEqual(general.ticks);
+        if (loop.taken) taken++;
+      }),
+      { seed: 1415, numRuns: 80, endOnFailure: true },
+    );
+    // The generator must exercise the loop, not only the shapes that turn it off.
+    expect(taken).toBeGreaterThan(30);
+  });
+
+  it("takes bench/scenarios.mjs's capacity shape for an hour with the general path's counts", () => {
+    const input: ScenarioInput = {
+      name: "regime-loop-capacity",
+      seed: 1,
+      replications: 1,
+      horizon: 3600,
+      pool: { servers: 20, balancer: { policy: "random" }, capacity: 4, sessionTime: 2 },
+      blacklists: [{ name: "spamcop", subscribers: 0.3 }],
+      listed: [{ servers: 2, on: ["spamcop"] }],
+      recipients: { domains: 5000, zipf: 1.0 },
+      traffic: { senders: 2000, rate: 1000 / 86400 },
+      resend: { after: { uniform: [300, 900] }, maxAttempts: 3 },
+    } as ScenarioInput;
+    for (const policy of [{ policy: "random" }, { policy: "least-connections" }] as const) {
+      const scenario = parseScenario({ ...input, pool: { ...input.pool, balancer: policy } });
+      const loop = run(scenario, true, 7);
+      const general = run(scenario, false, 7);
+      expect(loop.taken).toBe(true);
+      expect(loop.result).toBe(general.result);
+      expect(loop.delay).toBe(general.delay);
+      expect(loop.ticks).toEqual(general.ticks);
+    }
+  });
+});
