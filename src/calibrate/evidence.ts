@@ -32,6 +32,9 @@ export const LIMITS = {
   unparsedSamples: 5,
 };
 
+/** Evidence.add's `name` when the caller does not know the index. */
+export const NAME_UNKNOWN = -2;
+
 /** A resend counts only if it comes within this wait of the bounce. */
 export const RESEND_HORIZON = 7 * 86_400;
 
@@ -250,15 +253,18 @@ export class Evidence {
     }
   }
 
-  /** Feed one parsed line. */
-  add(e: LineEvent): void {
+  /**
+   * Feed one parsed line; `name` is the index of its sender (arrival) or recipient domain
+   * (attempt) when the caller knows it (from `senderIndex`/`domainIndex`), else NAME_UNKNOWN.
+   */
+  add(e: LineEvent, name = NAME_UNKNOWN): void {
     if (this.pass === 1) this.lines++;
     switch (e.kind) {
       case "arrival":
-        this.arrival(e);
+        this.arrival(e, name);
         return;
       case "attempt":
-        this.attempt(e);
+        this.attempt(e, name);
         return;
       case "done": {
         if (this.scopeMessages(e.scope).delete(e.message)) this.inFlightCount--;
@@ -302,6 +308,16 @@ export class Evidence {
     return i;
   }
 
+  /** The index of a sender (lower-cased) as an arrival of it would get it; −1 past LIMITS.keys. */
+  senderIndex(sender: string): number {
+    return this.index(this.senders, sender);
+  }
+
+  /** The index of a recipient domain (lower-cased) as an attempt to it would get it (pass 1; in pass 2, when known); −1 if none. */
+  domainIndex(domain: string): number {
+    return this.pass === 1 ? this.index(this.domains, domain) : (this.domains.get(domain) ?? -1);
+  }
+
   /** The messages in flight in one scope (a relay's queue). */
   private scopeMessages(scope: string): Map<string, Message> {
     if (scope === this.lastScope && this.lastScopeMessages !== null) return this.lastScopeMessages;
@@ -337,9 +353,9 @@ export class Evidence {
     return m;
   }
 
-  private arrival(e: LineEvent): void {
+  private arrival(e: LineEvent, sender: number): void {
     const m = this.message(e.scope, e.message);
-    m.sender = this.index(this.senders, e.sender);
+    m.sender = sender !== NAME_UNKNOWN ? sender : this.index(this.senders, e.sender);
   }
 
   private list(id: string, c: Classification): ListStats {
@@ -362,7 +378,7 @@ export class Evidence {
     return l;
   }
 
-  private attempt(e: LineEvent): void {
+  private attempt(e: LineEvent, knownDomain: number): void {
     const m = this.message(e.scope, e.message);
     // The recipient's state: is this the submission's first attempt (a balancer pick) or a retry?
     let state: RcptState | undefined;
@@ -386,7 +402,7 @@ export class Evidence {
       if (state !== undefined) state.lastStatus = e.status;
       return;
     }
-    const domain = this.index(this.domains, domainOfLower(e.recipient));
+    const domain = knownDomain !== NAME_UNKNOWN ? knownDomain : this.index(this.domains, domainOfLower(e.recipient));
     this.attempts++;
     this.statuses[e.status]++;
     if (e.time < this.minTime) this.minTime = e.time;
