@@ -31,32 +31,16 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) 
  */
 async function child(file) {
   const { Calibrator } = await import("../dist/calibrate/run.js");
-  const { forEachLine } = await import("../dist/calibrate/reader.js");
+  const { readLogs } = await import("../dist/calibrate/reader.js");
   const calibrator = new Calibrator({ year: 2026 });
   const start = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
-  let reads = 0;
-  let passes = 0;
-  const pass = async () => {
-    passes++;
-    await forEachLine(
-      file,
-      (line, number) => {
-        reads++;
-        calibrator.line(file, line, number);
-      },
-      (bytes, text, from, to, number) => {
-        reads++;
-        calibrator.lineAt(file, bytes, text, from, to, number);
-      },
-    );
-  };
-  await pass();
-  // A log in time order (as generated) is read once; else a second pass.
-  if (calibrator.needsSecondPass()) {
-    calibrator.secondPass();
-    await pass();
-  }
+  // A log in time order (as generated) is read once; else a second pass. CALIBRATE_THREAD=0 in
+  // the environment reads in this thread (as before the reading thread), for paired comparisons.
+  const threaded = await readLogs(calibrator, [file], "auto", { thread: process.env.CALIBRATE_THREAD !== "0" });
+  const passes = calibrator.needsSecondPass() ? 2 : 1;
+  // Lines read (each pass reads them all; the evidence counts the first pass's).
+  const lines = calibrator.evidence.lines + calibrator.evidence.unparsed.count;
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const cpu = process.cpuUsage(cpuStart);
   // What the evidence really holds after reading (peak RSS also counts garbage not yet collected).
@@ -68,7 +52,7 @@ async function child(file) {
   const { calibration: c, scenario } = calibrator.finish([file]);
   const estimateSeconds = Number(process.hrtime.bigint() - estimating) / 1e9;
   return {
-    lines: reads / passes,
+    lines,
     passes,
     seconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
@@ -76,6 +60,7 @@ async function child(file) {
     maxRss: process.resourceUsage().maxRSS * 1024,
     liveHeap,
     readingRss,
+    threaded,
     policy: c.policy.policy,
     relays: c.relays.count.estimate,
     scenario: createHash("sha256").update(JSON.stringify(scenario)).digest("hex").slice(0, 16),

@@ -154,8 +154,10 @@ export class BatchWriter {
     records[r + REPLY_START] = s.replyStart;
     records[r + REPLY_END] = s.replyEnd;
     if (s.code === SPAN_ARRIVAL) {
-      const from = s.fieldStart < 0 ? 0 : s.fieldStart;
-      const to = s.fieldStart < 0 ? 0 : s.fieldEnd;
+      // No closing ">": the sender is "" (numbered as the empty name).
+      const none = s.fieldStart < 0;
+      const from = none ? 0 : s.fieldStart;
+      const to = none ? 0 : s.fieldEnd;
       const id = this.senderNames.number(bytes, from, to);
       if (this.senderNames.added) this.senders.push(id, lowerCut(text, from, to, s.fieldUpper));
       records[r + NAME] = id;

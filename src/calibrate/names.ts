@@ -9,12 +9,10 @@ function lowerByte(c: number): number {
 }
 
 export class ByteNames {
-  /** Slot → name number + 1 (0: empty). */
-  private slots = new Int32Array(1 << 12);
-  private hashes = new Int32Array(1 << 12);
-  /** Name number → [start, end) in the arena. */
-  private starts = new Int32Array(1024);
-  private ends = new Int32Array(1024);
+  /** Open addressing, two numbers a slot: the name's hash, its number + 1 (0: empty). */
+  private table = new Int32Array(2 << 12);
+  /** Name number → its start and length in the arena. */
+  private spans = new Int32Array(2 * 1024);
   private arena = new Uint8Array(1 << 16);
   private used = 0;
   count = 0;
@@ -31,13 +29,14 @@ export class ByteNames {
     // (| 0: the hash as the Int32Array keeps it, also for an empty name.)
     let hash = 0x811c9dc5 | 0;
     for (let i = from; i < to; i++) hash = Math.imul(hash ^ lowerByte(bytes[i]), 0x01000193);
-    const mask = this.slots.length - 1;
+    const table = this.table;
+    const mask = (table.length >> 1) - 1;
     let s = hash & mask;
     const length = to - from;
     for (;;) {
-      const id = this.slots[s] - 1;
+      const id = table[2 * s + 1] - 1;
       if (id < 0) break;
-      if (this.hashes[s] === hash && this.ends[id] - this.starts[id] === length && this.same(id, bytes, from, to)) {
+      if (table[2 * s] === hash && this.spans[2 * id + 1] === length && this.same(id, bytes, from, to)) {
         this.added = false;
         return id;
       }
@@ -49,16 +48,16 @@ export class ByteNames {
     }
     const id = this.count++;
     this.store(id, bytes, from, to);
-    this.slots[s] = id + 1;
-    this.hashes[s] = hash;
-    if (this.count * 2 > this.slots.length) this.grow();
+    table[2 * s] = hash;
+    table[2 * s + 1] = id + 1;
+    if (this.count * 4 > table.length) this.grow();
     this.added = true;
     return id;
   }
 
   private same(id: number, bytes: Uint8Array, from: number, to: number): boolean {
     const arena = this.arena;
-    for (let i = from, j = this.starts[id]; i < to; i++, j++) if (lowerByte(bytes[i]) !== arena[j]) return false;
+    for (let i = from, j = this.spans[2 * id]; i < to; i++, j++) if (lowerByte(bytes[i]) !== arena[j]) return false;
     return true;
   }
 
@@ -69,32 +68,28 @@ export class ByteNames {
       grown.set(this.arena.subarray(0, this.used));
       this.arena = grown;
     }
-    if (id >= this.starts.length) {
-      const starts = new Int32Array(this.starts.length * 2);
-      starts.set(this.starts);
-      this.starts = starts;
-      const ends = new Int32Array(this.ends.length * 2);
-      ends.set(this.ends);
-      this.ends = ends;
+    if (2 * id + 1 >= this.spans.length) {
+      const spans = new Int32Array(this.spans.length * 2);
+      spans.set(this.spans);
+      this.spans = spans;
     }
-    this.starts[id] = this.used;
+    this.spans[2 * id] = this.used;
+    this.spans[2 * id + 1] = length;
     for (let i = from; i < to; i++) this.arena[this.used++] = lowerByte(bytes[i]);
-    this.ends[id] = this.used;
   }
 
+  /** Double the slots (kept at most half full). */
   private grow(): void {
-    const slots = new Int32Array(this.slots.length * 2);
-    const hashes = new Int32Array(this.slots.length * 2);
-    const mask = slots.length - 1;
-    for (let s = 0; s < this.slots.length; s++) {
-      const v = this.slots[s];
-      if (v === 0) continue;
-      let t = this.hashes[s] & mask;
-      while (slots[t] !== 0) t = (t + 1) & mask;
-      slots[t] = v;
-      hashes[t] = this.hashes[s];
+    const old = this.table;
+    const table = new Int32Array(old.length * 2);
+    const mask = (table.length >> 1) - 1;
+    for (let s = 0; s < old.length; s += 2) {
+      if (old[s + 1] === 0) continue;
+      let t = old[s] & mask;
+      while (table[2 * t + 1] !== 0) t = (t + 1) & mask;
+      table[2 * t] = old[s];
+      table[2 * t + 1] = old[s + 1];
     }
-    this.slots = slots;
-    this.hashes = hashes;
+    this.table = table;
   }
 }

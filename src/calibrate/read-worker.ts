@@ -8,7 +8,7 @@ import type { LogFormat } from "./formats.js";
 import { forEachLine, LogReadError } from "./log-lines.js";
 
 /** Batches posted and not yet acknowledged, at most (each about one 1 MiB chunk). */
-const AHEAD = 4;
+const AHEAD = 3;
 
 /** What the evidence thread sends: read a pass's files; a batch was fed (its records array comes back). */
 export type ToReader =
