@@ -362,7 +362,8 @@ export class PostfixBytes {
     const slash = program.indexOf("/");
     const syslogName = slash >= 0 ? program.slice(0, slash) : program;
     const hp: HostProgram = {
-      bytes: bytes.slice(from, to),
+      // A copy (a Node Buffer's slice would be a view into the chunk, which the reader reuses).
+      bytes: Uint8Array.prototype.slice.call(bytes, from, to),
       id: this.relays++,
       relay: ` ${syslogName === "postfix" ? host : `${host}/${syslogName}`}`.slice(1),
       kind: program.startsWith("postfix")
