@@ -77,6 +77,8 @@ export class BatchWriter {
   /** The chunks' bytes (views, copied at `take`) and the text last seen. */
   private views: Uint8Array[] = [];
   private lastText: string | null = null;
+  /** Records arrays handed back by the other side, for the next batches. */
+  private spareRecords: Float64Array[] = [];
   /** Buffers handed back by the other side, for the next copies. */
   private spare: ArrayBuffer[] = [];
   private lines: string[] = [];
@@ -110,8 +112,7 @@ export class BatchWriter {
   /** Reuse a records array the other side is done with (else a new one is allocated). */
   recycle(records: Float64Array, sources: readonly Uint8Array[] = []): void {
     for (const s of sources) if (this.spare.length < 8) this.spare.push(s.buffer as ArrayBuffer);
-    if (this.count === 0 && records.length > this.records.length) this.records = records;
-    else if (this.records.length === 0) this.records = records;
+    if (this.spareRecords.length < 8) this.spareRecords.push(records);
   }
 
   /** A line as forEachLine's `onAscii` gives it: what `Calibrator.lineAt(file, …)` takes. */
@@ -194,7 +195,8 @@ export class BatchWriter {
       senders: this.senders,
       domains: this.domains,
     };
-    this.records = new Float64Array(0);
+    // The next records go to a spare array (one the other side handed back), else a new one of the same size.
+    this.records = this.spareRecords.pop() ?? new Float64Array(batch.records.length);
     this.count = 0;
     this.views = [];
     this.lastText = null;

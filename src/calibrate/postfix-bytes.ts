@@ -118,6 +118,8 @@ export class PostfixBytes {
   private zoneLength = -1;
   private base = Number.NaN;
   private readonly hosts = new Map<number, HostProgram>();
+  /** The host and program of the last line that had known ones. */
+  private lastHost: HostProgram | null = null;
   private relays = 0;
   /** The last taken line's fields. */
   readonly spans = new PostfixSpans();
@@ -177,44 +179,66 @@ export class PostfixBytes {
     let time = this.base + s1 * 10 + s2;
     if (zoneStart > start + 19) time += fraction / scale;
 
-    // "host program[pid]: " or "host program: ", hashed as it is scanned.
     const hostStart = stampEnd + 1;
-    let p = hostStart;
-    let hash = 0x811c9dc5;
-    while (p < end && bytes[p] !== 32) {
-      hash = Math.imul(hash ^ bytes[p], 0x01000193);
-      p++;
-    }
-    if (p >= end || p === hostStart) return NOT_TAKEN;
-    hash = Math.imul(hash ^ 32, 0x01000193);
-    const programStart = p + 1;
     let programEnd = -1;
     let colon = -1;
-    for (p = programStart; p < end; p++) {
-      const c = bytes[p];
-      if (c === 91 /* [ */) {
-        programEnd = p;
-        break;
+    let hp: HostProgram | null = null;
+    // Most lines come from the host and program of the line before: compare with its bytes
+    // first (ending where the scan below would end: at "[" or ": "), no hashing.
+    const last = this.lastHost;
+    if (last !== null) {
+      const k = last.bytes;
+      const n = k.length;
+      if (hostStart + n < end) {
+        let i = 0;
+        while (i < n && bytes[hostStart + i] === k[i]) i++;
+        const t = bytes[hostStart + n];
+        if (i === n && (t === 91 || (t === 58 && bytes[hostStart + n + 1] === 32))) {
+          hp = last;
+          programEnd = hostStart + n;
+          if (t === 58) colon = programEnd;
+        }
       }
-      if (c === 58 /* : */ && bytes[p + 1] === 32) {
-        programEnd = colon = p;
-        break;
-      }
-      if (c === 32) return NOT_TAKEN;
-      hash = Math.imul(hash ^ c, 0x01000193);
     }
-    if (programEnd <= programStart) return NOT_TAKEN;
+    if (hp === null) {
+      // "host program[pid]: " or "host program: ", hashed as it is scanned.
+      let p = hostStart;
+      let hash = 0x811c9dc5;
+      while (p < end && bytes[p] !== 32) {
+        hash = Math.imul(hash ^ bytes[p], 0x01000193);
+        p++;
+      }
+      if (p >= end || p === hostStart) return NOT_TAKEN;
+      hash = Math.imul(hash ^ 32, 0x01000193);
+      const programStart = p + 1;
+      for (p = programStart; p < end; p++) {
+        const c = bytes[p];
+        if (c === 91 /* [ */) {
+          programEnd = p;
+          break;
+        }
+        if (c === 58 /* : */ && bytes[p + 1] === 32) {
+          programEnd = colon = p;
+          break;
+        }
+        if (c === 32) return NOT_TAKEN;
+        hash = Math.imul(hash ^ c, 0x01000193);
+      }
+      if (programEnd <= programStart) return NOT_TAKEN;
+      hp = this.hostProgram(bytes, text, hostStart, programEnd, hash & 0x3fffffff);
+      if (hp === null) return NOT_TAKEN;
+      this.lastHost = hp;
+    }
     if (colon < 0) {
-      for (p = programEnd + 1; p + 1 < end; p++) {
-        if (bytes[p] === 58 && bytes[p + 1] === 32) {
-          colon = p;
+      for (let q = programEnd + 1; q + 1 < end; q++) {
+        if (bytes[q] === 58 && bytes[q + 1] === 32) {
+          colon = q;
           break;
         }
       }
       if (colon < 0) return NOT_TAKEN;
     }
-    const hp = this.hostProgram(bytes, text, hostStart, programEnd, hash & 0x3fffffff);
-    if (hp === null || hp.kind === MTA) return NOT_TAKEN;
+    if (hp.kind === MTA) return NOT_TAKEN;
     if (hp.kind === OTHER) {
       spans.code = SPAN_BARE_IGNORED;
       return OTHER;
@@ -222,6 +246,7 @@ export class PostfixBytes {
 
     // "QID: " (hex, 6–12, or Postfix's long ids, 10–20, without vowels).
     const textStart = colon + 2;
+    let p: number;
     let hex = true;
     let long = true;
     const idLimit = Math.min(end, textStart + 21);
