@@ -2,6 +2,7 @@
 // split, and Postfix's lines parsed, in a worker thread (read-worker.ts) while this one keeps the
 // evidence (batch.ts carries the lines between them), so the two halves of the work overlap.
 // Node-only; the parsers and estimators stay browser-safe.
+import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { type Batch, BatchReader, transfers } from "./batch.js";
 import type { LogFormat } from "./formats.js";
@@ -14,8 +15,9 @@ export { type AsciiLine, forEachLine, LogReadError, MAX_LINE } from "./log-lines
 /** How calibrateFiles reads. */
 export interface ReadOptions {
   /**
-   * Read and parse in a worker thread while this one keeps the evidence (default true); false
-   * reads in this thread. The same calibration either way. Without a worker (none can start, or
+   * Read and parse in a worker thread while this one keeps the evidence (default: when the
+   * machine has more than one core); false reads in this thread, true in a worker on any
+   * machine. The same calibration either way. Without a worker (none can start, or
    * the built reader is missing) the files are read in this thread.
    */
   thread?: boolean;
@@ -48,7 +50,9 @@ export async function readLogs(
   format: LogFormat,
   read: ReadOptions = {},
 ): Promise<boolean> {
-  const thread = read.thread === false ? null : startReader();
+  // On one core a second thread only adds its overhead.
+  const thread =
+    read.thread === false || (read.thread === undefined && availableParallelism() < 2) ? null : startReader();
   let threaded = thread !== null;
   try {
     const pass = async () => {

@@ -191,7 +191,7 @@ const built = existsSync(new URL("../../dist/calibrate/read-worker.js", import.m
 describe.runIf(built)("calibrateFiles through the reading thread", () => {
   async function both(files: string[], format: LogFormat = "auto") {
     const threaded = new Calibrator({ year: 2026, format });
-    expect(await readLogs(threaded, files, format)).toBe(true);
+    expect(await readLogs(threaded, files, format, { thread: true })).toBe(true);
     const here = await calibrateFiles(files, { year: 2026, format }, { thread: false });
     return { threaded: threaded.finish(files), here };
   }
