@@ -9,15 +9,7 @@
 import { LIMITS, NAME_UNKNOWN } from "./evidence.js";
 import type { LogFormat } from "./formats.js";
 import { ByteNames } from "./names.js";
-import {
-  NOT_TAKEN,
-  OTHER,
-  PostfixBytes,
-  PostfixSpans,
-  SPAN_ARRIVAL,
-  SPAN_ATTEMPT,
-  SPAN_BARE_IGNORED,
-} from "./postfix-bytes.js";
+import { NOT_TAKEN, OTHER, PostfixBytes, PostfixSpans, SPAN_ARRIVAL, SPAN_BARE_IGNORED } from "./postfix-bytes.js";
 import type { Calibrator } from "./run.js";
 
 /** Record codes past PostfixSpans' codes (0–5): a line for the string path, cut from a text or given whole; a line the byte reader threw on. */
@@ -44,7 +36,10 @@ const FIELD_END = 10;
 const FLAGS = 11;
 const REPLY_START = 12;
 const REPLY_END = 13;
-/** The sender's (arrival) or recipient domain's (attempt) number in the writer's tables; −1: not numbered. */
+/**
+ * An arrival's sender number in the writer's table (−1: not numbered). Recipient domains are
+ * not numbered here: looking them up on the evidence's side balances the two threads' work.
+ */
 const NAME = 14;
 
 /** One chunk's worth of lines as records: what crosses between the threads (`records` is transferable). */
@@ -63,9 +58,8 @@ export interface Batch {
   lines: string[];
   /** Relays first named in this batch: [relay number, name, …]. */
   relays: (number | string)[];
-  /** Senders and recipient domains first numbered in this batch: [number, name, …]. */
+  /** Senders first numbered in this batch: [number, name, …]. */
   senders: (number | string)[];
-  domains: (number | string)[];
 }
 
 /** The reading side: lines in, batches out. One per pass (the byte reader starts afresh, as a Calibrator's does). */
@@ -84,9 +78,7 @@ export class BatchWriter {
   private lines: string[] = [];
   private relays: (number | string)[] = [];
   private senders: (number | string)[] = [];
-  private domains: (number | string)[] = [];
   private readonly senderNames = new ByteNames(LIMITS.keys);
-  private readonly domainNames = new ByteNames(LIMITS.keys);
   /** Relay numbers already sent. */
   private readonly named: boolean[] = [];
   private file = 0;
@@ -162,15 +154,6 @@ export class BatchWriter {
       const id = this.senderNames.number(bytes, from, to);
       if (this.senderNames.added) this.senders.push(id, lowerCut(text, from, to, s.fieldUpper));
       records[r + NAME] = id;
-    } else if (s.code === SPAN_ATTEMPT) {
-      // The domain: after the recipient's last "@", or "" (as domainOfLower cuts it).
-      let at = s.fieldEnd - 1;
-      while (at >= s.fieldStart && bytes[at] !== 64) at--;
-      const from = at < s.fieldStart ? 0 : at + 1;
-      const to = at < s.fieldStart ? 0 : s.fieldEnd;
-      const id = this.domainNames.number(bytes, from, to);
-      if (this.domainNames.added) this.domains.push(id, lowerCut(text, from, to, s.fieldUpper));
-      records[r + NAME] = id;
     }
   }
 
@@ -193,7 +176,6 @@ export class BatchWriter {
       lines: this.lines,
       relays: this.relays,
       senders: this.senders,
-      domains: this.domains,
     };
     // The next records go to a spare array (one the other side handed back), else a new one of the same size.
     this.records = this.spareRecords.pop() ?? new Float64Array(batch.records.length);
@@ -203,7 +185,6 @@ export class BatchWriter {
     this.lines = [];
     this.relays = [];
     this.senders = [];
-    this.domains = [];
     return batch;
   }
 
@@ -247,11 +228,9 @@ export class BatchWriter {
 export class BatchReader {
   private readonly relays: string[] = [];
   private readonly spans = new PostfixSpans();
-  /** The writer's sender and domain numbers → their names, and → the evidence's indices (once asked). */
+  /** The writer's sender numbers → their names, and → the evidence's indices (once asked). */
   private readonly senderNames: string[] = [];
-  private readonly domainNames: string[] = [];
   private readonly senderIndex: number[] = [];
-  private readonly domainIndex: number[] = [];
 
   constructor(
     private readonly calibrator: Calibrator,
@@ -268,7 +247,6 @@ export class BatchReader {
     const file = this.files[batch.file];
     named(batch.relays, this.relays);
     named(batch.senders, this.senderNames);
-    named(batch.domains, this.domainNames);
     const c = this.calibrator;
     const s = this.spans;
     for (let i = 0, r = 0; i < count; i++, r += STRIDE) {
@@ -308,12 +286,6 @@ export class BatchReader {
         if (id >= 0) {
           name = this.senderIndex[id];
           if (name === undefined) name = this.senderIndex[id] = c.senderIndex(this.senderNames[id]);
-        }
-      } else if (code === SPAN_ATTEMPT) {
-        const id = records[r + NAME];
-        if (id >= 0) {
-          name = this.domainIndex[id];
-          if (name === undefined) name = this.domainIndex[id] = c.domainIndex(this.domainNames[id]);
         }
       }
       c.spansAt(file, s, (flags & 2) !== 0, text, start, end, number, name);

@@ -254,8 +254,8 @@ export class Evidence {
   }
 
   /**
-   * Feed one parsed line; `name` is the index of its sender (arrival) or recipient domain
-   * (attempt) when the caller knows it (from `senderIndex`/`domainIndex`), else NAME_UNKNOWN.
+   * Feed one parsed line; `name` is the index of an arrival's sender when the caller knows it
+   * (from `senderIndex`), else NAME_UNKNOWN.
    */
   add(e: LineEvent, name = NAME_UNKNOWN): void {
     if (this.pass === 1) this.lines++;
@@ -264,7 +264,7 @@ export class Evidence {
         this.arrival(e, name);
         return;
       case "attempt":
-        this.attempt(e, name);
+        this.attempt(e);
         return;
       case "done": {
         if (this.scopeMessages(e.scope).delete(e.message)) this.inFlightCount--;
@@ -311,11 +311,6 @@ export class Evidence {
   /** The index of a sender (lower-cased) as an arrival of it would get it; −1 past LIMITS.keys. */
   senderIndex(sender: string): number {
     return this.index(this.senders, sender);
-  }
-
-  /** The index of a recipient domain (lower-cased) as an attempt to it would get it (pass 1; in pass 2, when known); −1 if none. */
-  domainIndex(domain: string): number {
-    return this.pass === 1 ? this.index(this.domains, domain) : (this.domains.get(domain) ?? -1);
   }
 
   /** The messages in flight in one scope (a relay's queue). */
@@ -378,7 +373,7 @@ export class Evidence {
     return l;
   }
 
-  private attempt(e: LineEvent, knownDomain: number): void {
+  private attempt(e: LineEvent): void {
     const m = this.message(e.scope, e.message);
     // The recipient's state: is this the submission's first attempt (a balancer pick) or a retry?
     let state: RcptState | undefined;
@@ -402,7 +397,7 @@ export class Evidence {
       if (state !== undefined) state.lastStatus = e.status;
       return;
     }
-    const domain = knownDomain !== NAME_UNKNOWN ? knownDomain : this.index(this.domains, domainOfLower(e.recipient));
+    const domain = this.index(this.domains, domainOfLower(e.recipient));
     this.attempts++;
     this.statuses[e.status]++;
     if (e.time < this.minTime) this.minTime = e.time;

@@ -1,4 +1,4 @@
-// Names (senders, recipient domains) numbered from their bytes, lower-cased, without a string per
+// Names (senders) numbered from their bytes, lower-cased, without a string per
 // look-up: the reading thread numbers them (batch.ts) so that the thread keeping the evidence
 // translates a number instead of hashing a fresh string per line. An open-addressing table of
 // FNV-1a hashes over an arena of the names' bytes. Browser-safe.
