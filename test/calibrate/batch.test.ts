@@ -238,9 +238,18 @@ describe.runIf(built)("calibrateFiles through the reading thread", () => {
     expect(JSON.stringify(threaded)).toBe(JSON.stringify(here));
   });
 
+  it("reads a small log in one thread unless asked for the reading thread", async () => {
+    const file = join(dir, "small.log");
+    writeFileSync(file, `${simulatedLog(pool(5), "postfix").slice(0, 2000).join("\n")}\n`);
+    expect(await readLogs(new Calibrator({ year: 2026 }), [file], "auto")).toBe(false);
+    expect(await readLogs(new Calibrator({ year: 2026 }), [file], "auto", { thread: true })).toBe(true);
+  });
+
   it("reports an unreadable file as calibrateFiles does in one thread", async () => {
     const missing = join(dir, "missing.log");
-    await expect(calibrateFiles([missing])).rejects.toThrow(/missing\.log: cannot read: no such file/);
+    await expect(calibrateFiles([missing], {}, { thread: true })).rejects.toThrow(
+      /missing\.log: cannot read: no such file/,
+    );
     await expect(calibrateFiles([missing], {}, { thread: false })).rejects.toThrow(
       /missing\.log: cannot read: no such file/,
     );
