@@ -15,7 +15,17 @@
 // bench/run.mjs runs it with --json for its `calibrate` row.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, createReadStream, mkdtempSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  createReadStream,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -31,34 +41,20 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) 
  */
 async function child(file) {
   const { Calibrator } = await import("../dist/calibrate/run.js");
-  const { forEachLine } = await import("../dist/calibrate/reader.js");
+  const { readLogs } = await import("../dist/calibrate/reader.js");
   const calibrator = new Calibrator({ year: 2026 });
+  const tasksStart = threadCpu();
   const start = process.hrtime.bigint();
   const cpuStart = process.cpuUsage();
-  let reads = 0;
-  let passes = 0;
-  const pass = async () => {
-    passes++;
-    await forEachLine(
-      file,
-      (line, number) => {
-        reads++;
-        calibrator.line(file, line, number);
-      },
-      (bytes, text, from, to, number) => {
-        reads++;
-        calibrator.lineAt(file, bytes, text, from, to, number);
-      },
-    );
-  };
-  await pass();
-  // A log in time order (as generated) is read once; else a second pass.
-  if (calibrator.needsSecondPass()) {
-    calibrator.secondPass();
-    await pass();
-  }
+  // A log in time order (as generated) is read once; else a second pass. CALIBRATE_THREAD=0 in
+  // the environment reads in this thread (as before the reading thread), for paired comparisons.
+  const threaded = await readLogs(calibrator, [file], "auto", { thread: process.env.CALIBRATE_THREAD !== "0" });
+  const passes = calibrator.needsSecondPass() ? 2 : 1;
+  // Lines read (each pass reads them all; the evidence counts the first pass's).
+  const lines = calibrator.evidence.lines + calibrator.evidence.unparsed.count;
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const cpu = process.cpuUsage(cpuStart);
+  const tasksEnd = threadCpu();
   // What the evidence really holds after reading (peak RSS also counts garbage not yet collected).
   const readingRss = process.resourceUsage().maxRSS * 1024;
   globalThis.gc?.();
@@ -68,18 +64,53 @@ async function child(file) {
   const { calibration: c, scenario } = calibrator.finish([file]);
   const estimateSeconds = Number(process.hrtime.bigint() - estimating) / 1e9;
   return {
-    lines: reads / passes,
+    lines,
     passes,
     seconds,
     cpuSeconds: (cpu.user + cpu.system) / 1e6,
+    ...perThread(tasksStart, tasksEnd, (cpu.user + cpu.system) / 1e6),
     estimateSeconds,
     maxRss: process.resourceUsage().maxRSS * 1024,
     liveHeap,
     readingRss,
+    threaded,
     policy: c.policy.policy,
     relays: c.relays.count.estimate,
     scenario: createHash("sha256").update(JSON.stringify(scenario)).digest("hex").slice(0, 16),
   };
+}
+
+/** CPU seconds of each of this process's threads (Linux: /proc/self/task), or null. */
+function threadCpu() {
+  try {
+    const out = new Map();
+    for (const task of readdirSync("/proc/self/task")) {
+      const stat = readFileSync(`/proc/self/task/${task}/stat`, "utf8");
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      out.set(Number(task), (Number(fields[11]) + Number(fields[12])) / 100);
+    }
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Reading's CPU seconds by thread: the main thread (the evidence), V8's and libuv's helper threads
+ * that lived throughout (GC), and the rest, which is the reading thread (it has exited: its time
+ * is the process's less the others'). Clock ticks of 10 ms; nulls without /proc.
+ */
+function perThread(before, after, total) {
+  if (before === null || after === null)
+    return { mainCpuSeconds: null, readerCpuSeconds: null, helperCpuSeconds: null };
+  let main = 0;
+  let helpers = 0;
+  for (const [task, cpu] of after) {
+    if (!before.has(task)) continue;
+    if (task === process.pid) main = cpu - before.get(task);
+    else helpers += cpu - before.get(task);
+  }
+  return { mainCpuSeconds: main, readerCpuSeconds: Math.max(0, total - main - helpers), helperCpuSeconds: helpers };
 }
 
 /**

@@ -48,7 +48,7 @@ export {
   relayAddress,
 } from "./calibrate/maillog.js";
 export type { PolicyEstimate } from "./calibrate/policy.js";
-export { calibrateFiles, LogReadError } from "./calibrate/reader.js";
+export { calibrateFiles, LogReadError, type ReadOptions } from "./calibrate/reader.js";
 export {
   CalibrateError,
   type CalibrateOptions,

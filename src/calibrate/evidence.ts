@@ -32,6 +32,9 @@ export const LIMITS = {
   unparsedSamples: 5,
 };
 
+/** Evidence.add's `name` when the caller does not know the index. */
+export const NAME_UNKNOWN = -2;
+
 /** A resend counts only if it comes within this wait of the bounce. */
 export const RESEND_HORIZON = 7 * 86_400;
 
@@ -250,12 +253,15 @@ export class Evidence {
     }
   }
 
-  /** Feed one parsed line. */
-  add(e: LineEvent): void {
+  /**
+   * Feed one parsed line; `name` is the index of an arrival's sender when the caller knows it
+   * (from `senderIndex`), else NAME_UNKNOWN.
+   */
+  add(e: LineEvent, name = NAME_UNKNOWN): void {
     if (this.pass === 1) this.lines++;
     switch (e.kind) {
       case "arrival":
-        this.arrival(e);
+        this.arrival(e, name);
         return;
       case "attempt":
         this.attempt(e);
@@ -302,6 +308,11 @@ export class Evidence {
     return i;
   }
 
+  /** The index of a sender (lower-cased) as an arrival of it would get it; −1 past LIMITS.keys. */
+  senderIndex(sender: string): number {
+    return this.index(this.senders, sender);
+  }
+
   /** The messages in flight in one scope (a relay's queue). */
   private scopeMessages(scope: string): Map<string, Message> {
     if (scope === this.lastScope && this.lastScopeMessages !== null) return this.lastScopeMessages;
@@ -337,9 +348,9 @@ export class Evidence {
     return m;
   }
 
-  private arrival(e: LineEvent): void {
+  private arrival(e: LineEvent, sender: number): void {
     const m = this.message(e.scope, e.message);
-    m.sender = this.index(this.senders, e.sender);
+    m.sender = sender !== NAME_UNKNOWN ? sender : this.index(this.senders, e.sender);
   }
 
   private list(id: string, c: Classification): ListStats {

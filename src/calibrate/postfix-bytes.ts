@@ -14,6 +14,8 @@ import { minuteBase } from "./syslog.js";
 interface HostProgram {
   bytes: Uint8Array;
   relay: string;
+  /** Numbered in the order first seen (with its relay name: PostfixSpans.relayId). */
+  id: number;
   /** A Postfix program; else another MTA's (qmail, exim: the string path reads them) or none of ours. */
   kind: typeof POSTFIX | typeof MTA | typeof OTHER;
   /** smtp or lmtp: its to= lines are the relay pool's deliveries. */
@@ -28,6 +30,85 @@ const MTA = 2;
 
 /** First bytes of STATUSES: s, d, b, e. */
 const STATUS_BYTES = [115, 100, 98, 101];
+const STATUS_WORDS = STATUSES.map((w) => bytesOf(w));
+
+/** What a taken line is (PostfixSpans.code): */
+/** "ignored" and nothing else set (another program's line, or no queue id). */
+export const SPAN_BARE_IGNORED = 0;
+/** A line with a queue id (time, relay, message set) that carries nothing we use. */
+export const SPAN_IGNORED = 1;
+/** "from=<sender>": the sender is the field (−1, −1: none). */
+export const SPAN_ARRIVAL = 2;
+/** A delivery attempt: the recipient is the field; status, reply. */
+export const SPAN_ATTEMPT = 3;
+/** "removed". */
+export const SPAN_DONE = 4;
+/** A "to=" line its grammar does not take (time, relay, message set). */
+export const SPAN_UNPARSED = 5;
+
+/**
+ * The last taken line's fields, as offsets into its text (the same in its bytes): what
+ * `fillEvent` cuts into a LineEvent. Only the fields of its `code` are current.
+ */
+export class PostfixSpans {
+  code = SPAN_BARE_IGNORED;
+  time = 0;
+  relay = "";
+  /** The relay's number: relays are numbered in the order a reader first met them. */
+  relayId = 0;
+  idStart = 0;
+  idEnd = 0;
+  /** The sender (arrival) or recipient (attempt); −1, −1 for none. */
+  fieldStart = 0;
+  fieldEnd = 0;
+  /** Does the field hold an upper-case letter (then it is lower-cased)? */
+  fieldUpper = false;
+  /** Index into STATUSES. */
+  status = 0;
+  /** The reply inside " (…)"; −1, −1 for none. */
+  replyStart = -1;
+  replyEnd = -1;
+}
+
+/** The event PostfixBytes.read gives for `spans` of a line of `text`. */
+export function fillEvent(spans: PostfixSpans, text: string, event: LineEvent): void {
+  const code = spans.code;
+  if (code === SPAN_BARE_IGNORED) {
+    event.kind = "ignored";
+    return;
+  }
+  event.time = spans.time;
+  event.relay = spans.relay;
+  event.scope = spans.relay;
+  event.relayAddress = "";
+  event.message = text.slice(spans.idStart, spans.idEnd);
+  switch (code) {
+    case SPAN_ARRIVAL:
+      event.kind = "arrival";
+      event.sender = cutField(spans, text);
+      return;
+    case SPAN_ATTEMPT:
+      event.kind = "attempt";
+      event.recipient = cutField(spans, text);
+      event.status = STATUSES[spans.status];
+      event.reply = spans.replyStart < 0 ? "" : text.slice(spans.replyStart, spans.replyEnd);
+      return;
+    case SPAN_DONE:
+      event.kind = "done";
+      return;
+    case SPAN_UNPARSED:
+      event.kind = "unparsed";
+      return;
+    default:
+      event.kind = "ignored";
+  }
+}
+
+function cutField(spans: PostfixSpans, text: string): string {
+  if (spans.fieldStart < 0) return "";
+  const s = text.slice(spans.fieldStart, spans.fieldEnd);
+  return spans.fieldUpper ? s.toLowerCase() : s;
+}
 
 /** What the fast path remembers between lines: the last stamp's minute and zone, the hosts and programs. */
 export class PostfixBytes {
@@ -37,6 +118,11 @@ export class PostfixBytes {
   private zoneLength = -1;
   private base = Number.NaN;
   private readonly hosts = new Map<number, HostProgram>();
+  /** The host and program of the last line that had known ones. */
+  private lastHost: HostProgram | null = null;
+  private relays = 0;
+  /** The last taken line's fields. */
+  readonly spans = new PostfixSpans();
 
   /**
    * Parse the line `text.slice(start, end)` (also bytes[start, end): an ASCII chunk without CR)
@@ -44,6 +130,18 @@ export class PostfixBytes {
    * the line as a string then).
    */
   read(bytes: Uint8Array, text: string, start: number, end: number, event: LineEvent): number {
+    const taken = this.scan(bytes, text, start, end);
+    if (taken !== NOT_TAKEN) fillEvent(this.spans, text, event);
+    return taken;
+  }
+
+  /**
+   * What `read` does without cutting strings: the line's fields as offsets in `spans` (which
+   * `fillEvent` turns into the event `read` gives), for a caller that cuts them elsewhere (the
+   * reading thread hands them to the one that keeps the evidence: batch.ts).
+   */
+  scan(bytes: Uint8Array, text: string, start: number, end: number): number {
+    const spans = this.spans;
     // "YYYY-MM-DDTHH:MM:SS[.f…][zone] ": the stamp ends at the first space after it (at most 40 on).
     if (end - start < 21 || bytes[start + 4] !== 45 || bytes[start + 10] !== 84) return NOT_TAKEN;
     let stampEnd = start + 19;
@@ -81,51 +179,74 @@ export class PostfixBytes {
     let time = this.base + s1 * 10 + s2;
     if (zoneStart > start + 19) time += fraction / scale;
 
-    // "host program[pid]: " or "host program: ", hashed as it is scanned.
     const hostStart = stampEnd + 1;
-    let p = hostStart;
-    let hash = 0x811c9dc5;
-    while (p < end && bytes[p] !== 32) {
-      hash = Math.imul(hash ^ bytes[p], 0x01000193);
-      p++;
-    }
-    if (p >= end || p === hostStart) return NOT_TAKEN;
-    hash = Math.imul(hash ^ 32, 0x01000193);
-    const programStart = p + 1;
     let programEnd = -1;
     let colon = -1;
-    for (p = programStart; p < end; p++) {
-      const c = bytes[p];
-      if (c === 91 /* [ */) {
-        programEnd = p;
-        break;
+    let hp: HostProgram | null = null;
+    // Most lines come from the host and program of the line before: compare with its bytes
+    // first (ending where the scan below would end: at "[" or ": "), no hashing.
+    const last = this.lastHost;
+    if (last !== null) {
+      const k = last.bytes;
+      const n = k.length;
+      if (hostStart + n < end) {
+        let i = 0;
+        while (i < n && bytes[hostStart + i] === k[i]) i++;
+        const t = bytes[hostStart + n];
+        if (i === n && (t === 91 || (t === 58 && bytes[hostStart + n + 1] === 32))) {
+          hp = last;
+          programEnd = hostStart + n;
+          if (t === 58) colon = programEnd;
+        }
       }
-      if (c === 58 /* : */ && bytes[p + 1] === 32) {
-        programEnd = colon = p;
-        break;
-      }
-      if (c === 32) return NOT_TAKEN;
-      hash = Math.imul(hash ^ c, 0x01000193);
     }
-    if (programEnd <= programStart) return NOT_TAKEN;
+    if (hp === null) {
+      // "host program[pid]: " or "host program: ", hashed as it is scanned.
+      let p = hostStart;
+      let hash = 0x811c9dc5;
+      while (p < end && bytes[p] !== 32) {
+        hash = Math.imul(hash ^ bytes[p], 0x01000193);
+        p++;
+      }
+      if (p >= end || p === hostStart) return NOT_TAKEN;
+      hash = Math.imul(hash ^ 32, 0x01000193);
+      const programStart = p + 1;
+      for (p = programStart; p < end; p++) {
+        const c = bytes[p];
+        if (c === 91 /* [ */) {
+          programEnd = p;
+          break;
+        }
+        if (c === 58 /* : */ && bytes[p + 1] === 32) {
+          programEnd = colon = p;
+          break;
+        }
+        if (c === 32) return NOT_TAKEN;
+        hash = Math.imul(hash ^ c, 0x01000193);
+      }
+      if (programEnd <= programStart) return NOT_TAKEN;
+      hp = this.hostProgram(bytes, text, hostStart, programEnd, hash & 0x3fffffff);
+      if (hp === null) return NOT_TAKEN;
+      this.lastHost = hp;
+    }
     if (colon < 0) {
-      for (p = programEnd + 1; p + 1 < end; p++) {
-        if (bytes[p] === 58 && bytes[p + 1] === 32) {
-          colon = p;
+      for (let q = programEnd + 1; q + 1 < end; q++) {
+        if (bytes[q] === 58 && bytes[q + 1] === 32) {
+          colon = q;
           break;
         }
       }
       if (colon < 0) return NOT_TAKEN;
     }
-    const hp = this.hostProgram(bytes, text, hostStart, programEnd, hash & 0x3fffffff);
-    if (hp === null || hp.kind === MTA) return NOT_TAKEN;
+    if (hp.kind === MTA) return NOT_TAKEN;
     if (hp.kind === OTHER) {
-      event.kind = "ignored";
+      spans.code = SPAN_BARE_IGNORED;
       return OTHER;
     }
 
     // "QID: " (hex, 6–12, or Postfix's long ids, 10–20, without vowels).
     const textStart = colon + 2;
+    let p: number;
     let hex = true;
     let long = true;
     const idLimit = Math.min(end, textStart + 21);
@@ -143,19 +264,19 @@ export class PostfixBytes {
       bytes[p + 1] !== 32 ||
       !((hex && n >= 6 && n <= 12) || (long && n >= 10 && n <= 20))
     ) {
-      event.kind = "ignored";
+      spans.code = SPAN_BARE_IGNORED;
       return POSTFIX;
     }
     const idEnd = p;
     const at = idEnd + 2;
     const c = bytes[at];
-    event.time = time;
-    event.relay = hp.relay;
-    event.scope = hp.relay;
-    event.relayAddress = "";
-    event.message = text.slice(textStart, idEnd);
+    spans.time = time;
+    spans.relay = hp.relay;
+    spans.relayId = hp.id;
+    spans.idStart = textStart;
+    spans.idEnd = idEnd;
     if (c === 116 /* t */ && bytes[at + 1] === 111 && bytes[at + 2] === 61 && bytes[at + 3] === 60) {
-      return this.to(bytes, text, at, end, event, hp);
+      return this.to(bytes, at, end, spans, hp);
     }
     if (
       c === 102 /* f */ &&
@@ -167,20 +288,21 @@ export class PostfixBytes {
     ) {
       let close = at + 6;
       while (close < end && bytes[close] !== 62) close++;
-      event.kind = "arrival";
-      event.sender = close < end ? lower(bytes, text, at + 6, close) : "";
+      spans.code = SPAN_ARRIVAL;
+      if (close < end) field(bytes, at + 6, close, spans);
+      else spans.fieldStart = spans.fieldEnd = -1;
       return POSTFIX;
     }
-    event.kind = c === 114 /* r */ && startsWith(bytes, at, end, REMOVED) ? "done" : "ignored";
+    spans.code = c === 114 /* r */ && startsWith(bytes, at, end, REMOVED) ? SPAN_DONE : SPAN_IGNORED;
     return POSTFIX;
   }
 
   /** "to=<rcpt>,[ orig_to=<…>,] relay=…, … status=WORD[ (reply)]" from `at`. */
-  private to(bytes: Uint8Array, text: string, at: number, end: number, event: LineEvent, hp: HostProgram): number {
+  private to(bytes: Uint8Array, at: number, end: number, spans: PostfixSpans, hp: HostProgram): number {
     let close = at + 4;
     while (close < end && bytes[close] !== 62) close++;
     if (close >= end || bytes[close + 1] !== 44) {
-      event.kind = "unparsed";
+      spans.code = SPAN_UNPARSED;
       return POSTFIX;
     }
     let p = close + 2;
@@ -192,13 +314,13 @@ export class PostfixBytes {
       }
     }
     if (!startsWith(bytes, p, end, RELAY)) {
-      event.kind = "unparsed";
+      spans.code = SPAN_UNPARSED;
       return POSTFIX;
     }
     let relayComma = p + 7;
     while (relayComma < end && bytes[relayComma] !== 44) relayComma++;
     if (relayComma >= end) {
-      event.kind = "unparsed";
+      spans.code = SPAN_UNPARSED;
       return POSTFIX;
     }
     // The first " status=WORD" after the relay's comma (a line's last ")" ends its reply).
@@ -208,7 +330,7 @@ export class PostfixBytes {
       if (bytes[statusAt] !== 32 || bytes[statusAt + 7] !== 61 || !startsWith(bytes, statusAt, end, STATUS)) continue;
       const w = bytes[statusAt + 8];
       for (let s = 0; s < 4; s++) {
-        if (w === STATUS_BYTES[s] && text.startsWith(STATUSES[s], statusAt + 8)) {
+        if (w === STATUS_BYTES[s] && startsWith(bytes, statusAt + 8, end, STATUS_WORDS[s])) {
           status = s;
           break;
         }
@@ -216,25 +338,26 @@ export class PostfixBytes {
       if (status >= 0) break;
     }
     if (status < 0) {
-      event.kind = "unparsed";
+      spans.code = SPAN_UNPARSED;
       return POSTFIX;
     }
     if (!(hp.delivery || status === 3)) {
-      event.kind = "ignored";
+      spans.code = SPAN_IGNORED;
       return POSTFIX;
     }
-    const word = STATUSES[status];
-    event.kind = "attempt";
-    event.recipient = lower(bytes, text, at + 4, close);
-    event.status = word;
-    const after = statusAt + 8 + word.length;
-    let reply = "";
+    spans.code = SPAN_ATTEMPT;
+    field(bytes, at + 4, close, spans);
+    spans.status = status;
+    const after = statusAt + 8 + STATUSES[status].length;
+    spans.replyStart = spans.replyEnd = -1;
     if (bytes[after] === 32 && bytes[after + 1] === 40) {
       let last = end - 1;
       while (last >= after + 2 && bytes[last] !== 41) last--;
-      if (last >= after + 2) reply = text.slice(after + 2, last);
+      if (last >= after + 2) {
+        spans.replyStart = after + 2;
+        spans.replyEnd = last;
+      }
     }
-    event.reply = reply;
     return POSTFIX;
   }
 
@@ -264,7 +387,9 @@ export class PostfixBytes {
     const slash = program.indexOf("/");
     const syslogName = slash >= 0 ? program.slice(0, slash) : program;
     const hp: HostProgram = {
-      bytes: bytes.slice(from, to),
+      // A copy (a Node Buffer's slice would be a view into the chunk, which the reader reuses).
+      bytes: Uint8Array.prototype.slice.call(bytes, from, to),
+      id: this.relays++,
       relay: ` ${syslogName === "postfix" ? host : `${host}/${syslogName}`}`.slice(1),
       kind: program.startsWith("postfix")
         ? POSTFIX
@@ -293,11 +418,17 @@ function startsWith(bytes: Uint8Array, at: number, end: number, word: Uint8Array
   return true;
 }
 
-/** text.slice(from, to) lower-cased, without a new string when it has no upper-case letter. */
-function lower(bytes: Uint8Array, text: string, from: number, to: number): string {
+/** Mark bytes[from, to) as the field, and whether it needs lower-casing. */
+function field(bytes: Uint8Array, from: number, to: number, spans: PostfixSpans): void {
+  spans.fieldStart = from;
+  spans.fieldEnd = to;
+  let upper = false;
   for (let i = from; i < to; i++) {
     const c = bytes[i];
-    if (c >= 65 && c <= 90) return text.slice(from, to).toLowerCase();
+    if (c >= 65 && c <= 90) {
+      upper = true;
+      break;
+    }
   }
-  return text.slice(from, to);
+  spans.fieldUpper = upper;
 }

@@ -1,165 +1,27 @@
-// Reading log files line by line: plain or gzip (detected by its magic bytes, not the name),
-// streamed in 1 MiB chunks so memory does not depend on the file's size. The only file under
-// calibrate/ that uses Node APIs; the parsers and estimators stay browser-safe.
-import { createReadStream } from "node:fs";
-import { open } from "node:fs/promises";
-import { createGunzip } from "node:zlib";
+// Calibrating from log files (plain or gzip, streamed: log-lines.ts): the lines are read and
+// split, and Postfix's lines parsed, in a worker thread (read-worker.ts) while this one keeps the
+// evidence (batch.ts carries the lines between them), so the two halves of the work overlap.
+// Node-only; the parsers and estimators stay browser-safe.
+import { stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { type Batch, BatchReader, transfers } from "./batch.js";
+import type { LogFormat } from "./formats.js";
+import { forEachLine, LogReadError } from "./log-lines.js";
+import type { FromReader, ToReader } from "./read-worker.js";
 import { type CalibrateOptions, type CalibrateResult, Calibrator } from "./run.js";
 
-/** Longest line kept whole; longer lines are cut (a garbled log can hold megabytes without a newline). */
-export const MAX_LINE = 64 * 1024;
+export { type AsciiLine, forEachLine, LogReadError, MAX_LINE } from "./log-lines.js";
 
-/** A log file that cannot be read: missing, a directory, or a corrupt gzip stream. */
-export class LogReadError extends Error {
-  override name = "LogReadError";
-}
-
-async function isGzip(file: string): Promise<boolean> {
-  const handle = await open(file, "r");
-  try {
-    const head = Buffer.alloc(2);
-    const { bytesRead } = await handle.read(head, 0, 2, 0);
-    return bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b;
-  } finally {
-    await handle.close();
-  }
-}
-
-/** A line given as text.slice(start, end) of an ASCII chunk without CR, whose bytes are `bytes` (same offsets). */
-export type AsciiLine = (bytes: Uint8Array, text: string, start: number, end: number, number: number) => void;
-
-/**
- * Call `onLine(line, number)` for every line of `file` (1-based numbers, no line terminator);
- * with `onAscii`, the lines of chunks that are ASCII without CR go to it instead, as offsets into
- * the chunk (no string per line). Throws LogReadError when the file cannot be opened or a gzip
- * stream is corrupt.
- */
-export async function forEachLine(
-  file: string,
-  onLine: (line: string, number: number) => void,
-  onAscii?: AsciiLine,
-): Promise<void> {
-  let gzip: boolean;
-  try {
-    gzip = await isGzip(file);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new LogReadError(
-      `${file}: cannot read: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory" : (error as Error).message}`,
-    );
-  }
-  const raw = createReadStream(file, { highWaterMark: 1 << 20 });
-  const stream = gzip ? raw.pipe(createGunzip({ chunkSize: 1 << 20 })) : raw;
-  // Each chunk's complete lines are decoded at once and cut into lines by index (a newline byte
-  // never occurs inside a UTF-8 sequence, so this is the same text as decoding line by line);
-  // a line split across chunks is put together from its bytes. Lines are views into the chunk's
-  // text: the estimators copy (detach) whatever they keep, so no chunk outlives its lines.
-  //
-  // The head (MAX_LINE + 1 bytes at most) of a line not yet ended by a newline, and its full length.
-  let carry: Buffer | null = null;
-  let carryLength = 0;
-  let number = 0;
-  /** A line from bytes, cut at MAX_LINE bytes (after dropping a CR before the newline). */
-  const byteLine = (buf: Buffer, start: number, end: number) => {
-    let stop = end;
-    if (stop > start && buf[stop - 1] === 13) stop--;
-    number++;
-    onLine(buf.toString("utf8", start, Math.min(stop, start + MAX_LINE)), number);
-  };
-  /** The carried line, ended by `more` (the bytes up to its newline, or none at the end of the file). */
-  const carriedLine = (more: Buffer) => {
-    const head = carry as Buffer;
-    const length = carryLength + more.length;
-    const line = Buffer.concat([head, more.subarray(0, Math.max(0, MAX_LINE + 1 - head.length))]);
-    carry = null;
-    if (length <= MAX_LINE + 1) byteLine(line, 0, line.length);
-    else {
-      // Longer than MAX_LINE even without a CR: its first MAX_LINE bytes.
-      number++;
-      onLine(line.toString("utf8", 0, MAX_LINE), number);
-    }
-  };
-  /** The complete lines in chunk[from, last), decoded once for whichever of the two paths takes them. */
-  const emitLines = (chunk: Buffer, from: number, last: number) => {
-    const text = chunk.toString("utf8", from, last);
-    const length = text.length;
-    let ascii = false;
-    if (onAscii !== undefined && length === last - from) {
-      const cr = chunk.indexOf(13, from);
-      ascii = cr < 0 || cr >= last;
-    }
-    if (ascii) {
-      // ASCII (as many characters as bytes) and no CR: offsets into the text are offsets into the bytes.
-      const bytes = chunk.subarray(from, last);
-      let start = 0;
-      for (;;) {
-        let nl = text.indexOf("\n", start);
-        if (nl < 0) nl = length;
-        number++;
-        (onAscii as AsciiLine)(bytes, text, start, Math.min(nl, start + MAX_LINE), number);
-        if (nl >= length) break;
-        start = nl + 1;
-      }
-    } else {
-      // Where the bytes of line `syncLine` (counted in this chunk) start: found only when a long line needs it.
-      let syncLine = 0;
-      let syncByte = from;
-      let index = 0;
-      let start = 0;
-      for (;;) {
-        let nl = text.indexOf("\n", start);
-        if (nl < 0) nl = length;
-        let stop = nl;
-        if (stop > start && text.charCodeAt(stop - 1) === 13) stop--;
-        if ((stop - start) * 3 > MAX_LINE) {
-          // Perhaps longer than MAX_LINE bytes (a character is 1 to 3 bytes): cut it from its bytes.
-          for (; syncLine < index; syncLine++) syncByte = chunk.indexOf(10, syncByte) + 1;
-          const byteEnd = chunk.indexOf(10, syncByte);
-          byteLine(chunk, syncByte, byteEnd < 0 || byteEnd > last ? last : byteEnd);
-        } else {
-          number++;
-          onLine(text.slice(start, stop), number);
-        }
-        if (nl >= length) break;
-        start = nl + 1;
-        index++;
-      }
-    }
-  };
-  const emit = (chunk: Buffer) => {
-    let from = 0;
-    if (carry !== null) {
-      const nl = chunk.indexOf(10);
-      if (nl < 0) {
-        // Still no newline: keep only the line's head.
-        const head: Buffer = carry;
-        if (head.length <= MAX_LINE) {
-          carry = Buffer.concat([head, chunk.subarray(0, Math.min(chunk.length, MAX_LINE + 1 - head.length))]);
-        }
-        carryLength += chunk.length;
-        return;
-      }
-      carriedLine(chunk.subarray(0, nl));
-      from = nl + 1;
-    }
-    const last = chunk.lastIndexOf(10);
-    if (last >= from) {
-      emitLines(chunk, from, last);
-      from = last + 1;
-    }
-    if (from < chunk.length) {
-      carry = Buffer.from(chunk.subarray(from, Math.min(chunk.length, from + MAX_LINE + 1)));
-      carryLength = chunk.length - from;
-    }
-  };
-
-  try {
-    for await (const chunk of stream) emit(chunk as Buffer);
-    if (carry !== null) carriedLine(Buffer.alloc(0));
-  } catch (error) {
-    raw.destroy();
-    throw new LogReadError(`${file}: cannot read: ${(error as Error).message}${gzip ? " (corrupt gzip?)" : ""}`);
-  }
+/** How calibrateFiles reads. */
+export interface ReadOptions {
+  /**
+   * Read and parse in a worker thread while this one keeps the evidence (default: when the
+   * machine has more than one core and the logs hold more than 16 MiB); false reads in this
+   * thread, true in a worker whatever the machine and the logs. The same calibration either way. Without a worker (none can start, or
+   * the built reader is missing) the files are read in this thread.
+   */
+  thread?: boolean;
 }
 
 /**
@@ -171,21 +33,157 @@ export async function forEachLine(
 export async function calibrateFiles(
   files: readonly string[],
   options: CalibrateOptions = {},
+  read: ReadOptions = {},
 ): Promise<CalibrateResult> {
   const calibrator = new Calibrator(options);
-  const pass = async () => {
-    for (const file of files) {
-      await forEachLine(
-        file,
-        (line, number) => calibrator.line(file, line, number),
-        (bytes, text, start, end, number) => calibrator.lineAt(file, bytes, text, start, end, number),
-      );
-    }
-  };
-  await pass();
-  if (calibrator.needsSecondPass()) {
-    calibrator.secondPass();
-    await pass();
-  }
+  await readLogs(calibrator, files, options.format ?? "auto", read);
   return calibrator.finish(files);
+}
+
+/**
+ * Feed every line of `files` to `calibrator`, in order (twice when it needs a second pass): what
+ * calibrateFiles does before the estimates (the benchmark times the two apart). `format` must be
+ * the calibrator's. True when a reading thread read every pass.
+ */
+export async function readLogs(
+  calibrator: Calibrator,
+  files: readonly string[],
+  format: LogFormat,
+  read: ReadOptions = {},
+): Promise<boolean> {
+  const thread = (read.thread ?? (await worthAThread(files))) ? startReader() : null;
+  let threaded = thread !== null;
+  try {
+    const pass = async () => {
+      if (thread !== null && (await readInThread(thread, files, format, calibrator))) return;
+      threaded = false;
+      for (const file of files) {
+        await forEachLine(
+          file,
+          (line, number) => calibrator.line(file, line, number),
+          (bytes, text, start, end, number) => calibrator.lineAt(file, bytes, text, start, end, number),
+        );
+      }
+    };
+    await pass();
+    if (calibrator.needsSecondPass()) {
+      calibrator.secondPass();
+      await pass();
+    }
+  } finally {
+    if (thread !== null) await thread.worker.terminate();
+  }
+  return threaded;
+}
+
+/** ASCII bytes as text (Buffer's Latin-1 decoding: a copy). */
+function latin1(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
+}
+
+/** Logs smaller than this (a gzip file counted at GZIP_RATIO times its size) are read in one thread. */
+const THREAD_MIN_BYTES = 16 * 2 ** 20;
+/** What gzip typically shrinks a mail log to: a tenth or less; counted conservatively. */
+const GZIP_RATIO = 6;
+
+/**
+ * Is a reading thread worth starting? Not on one core (it only adds its work), nor for small logs
+ * (starting it costs about 0.1 CPU s and 30 MiB, more than it saves below ~100 000 lines).
+ */
+async function worthAThread(files: readonly string[]): Promise<boolean> {
+  if (availableParallelism() < 2) return false;
+  let bytes = 0;
+  for (const file of files) {
+    try {
+      const { size } = await stat(file);
+      bytes += /\.gz$/i.test(file) ? size * GZIP_RATIO : size;
+    } catch {
+      // Unreadable: reading it reports why.
+    }
+    if (bytes >= THREAD_MIN_BYTES) return true;
+  }
+  return false;
+}
+
+/** The reading thread, and whether it has ever answered (until then, failing to start means: read here). */
+interface ReaderThread {
+  worker: Worker;
+  answered: boolean;
+  failed: boolean;
+}
+
+/**
+ * Worker threads run compiled JavaScript. From dist/ the worker sits beside this module; when
+ * this module runs from TypeScript sources (vitest), the built copy in dist/ is used instead.
+ */
+function readerUrl(): URL {
+  const here = import.meta.url;
+  return here.endsWith(".ts")
+    ? new URL("../../dist/calibrate/read-worker.js", here)
+    : new URL("./read-worker.js", here);
+}
+
+function startReader(): ReaderThread | null {
+  try {
+    return { worker: new Worker(readerUrl()), answered: false, failed: false };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One pass over `files` read by the thread, its batches fed to `calibrator` in order. False when
+ * the thread failed before it answered (no line was fed: the caller reads the pass itself).
+ */
+function readInThread(
+  thread: ReaderThread,
+  files: readonly string[],
+  format: LogFormat,
+  calibrator: Calibrator,
+): Promise<boolean> {
+  if (thread.failed) return Promise.resolve(false);
+  const { worker } = thread;
+  const batches = new BatchReader(calibrator, files, latin1);
+  return new Promise((resolve, reject) => {
+    const stop = () => {
+      worker.off("message", onMessage);
+      worker.off("error", onError);
+      worker.off("exit", onExit);
+    };
+    const fail = (error: Error) => {
+      stop();
+      thread.failed = true;
+      if (thread.answered) reject(error);
+      else resolve(false);
+    };
+    const onMessage = (message: FromReader) => {
+      thread.answered = true;
+      if (message.type === "batch") {
+        const batch: Batch = message.batch;
+        try {
+          batches.read(batch);
+        } catch (error) {
+          stop();
+          reject(error);
+          return;
+        }
+        worker.postMessage(
+          { type: "ack", records: batch.records, sources: batch.sources } satisfies ToReader,
+          transfers(batch),
+        );
+      } else if (message.type === "end") {
+        stop();
+        resolve(true);
+      } else {
+        stop();
+        reject(message.unreadable ? new LogReadError(message.message) : new Error(message.message));
+      }
+    };
+    const onError = (error: Error) => fail(error);
+    const onExit = (code: number) => fail(new Error(`calibrate: the reading thread stopped (exit code ${code})`));
+    worker.on("message", onMessage);
+    worker.on("error", onError);
+    worker.on("exit", onExit);
+    worker.postMessage({ type: "read", files: [...files], format } satisfies ToReader);
+  });
 }

@@ -7,6 +7,7 @@ import { type Calibration, calibrate, calibratedScenario } from "./estimate.js";
 import { Evidence } from "./evidence.js";
 import { LineReader, LOG_FORMATS, type LogFormat } from "./formats.js";
 import { type LineEvent, newLineEvent } from "./line-event.js";
+import { fillEvent, type PostfixSpans } from "./postfix-bytes.js";
 
 /** Longest line kept whole, as reader.ts cuts lines read from files. */
 const MAX_LINE = 64 * 1024;
@@ -130,6 +131,39 @@ export class Calibrator {
     }
     if (event.kind === "unparsed") this.evidence.noteUnparsed(file, number, text.slice(start, end));
     else this.evidence.add(event);
+  }
+
+  /**
+   * Feed a line the Postfix byte reader took on another thread (batch.ts): its fields as offsets
+   * into `text`, the line text.slice(start, end); `counted` when `lineAt` would have counted it
+   * as Postfix's; `name` the index of an arrival's sender (`senderIndex`) or NAME_UNKNOWN. The
+   * same as `lineAt` on that line.
+   */
+  spansAt(
+    file: string,
+    spans: PostfixSpans,
+    counted: boolean,
+    text: string,
+    start: number,
+    end: number,
+    number: number,
+    name: number,
+  ): void {
+    if (counted) this.reader.byFormat.postfix++;
+    const event = this.event;
+    fillEvent(spans, text, event);
+    if (event.kind === "unparsed") this.evidence.noteUnparsed(file, number, text.slice(start, end));
+    else this.evidence.add(event, name);
+  }
+
+  /** The index the evidence gives a sender (lower-cased): what `spansAt` takes as an arrival's `name`. */
+  senderIndex(sender: string): number {
+    return this.evidence.senderIndex(sender);
+  }
+
+  /** Feed a line a parser threw on (on another thread: batch.ts): counted as not understood, as `lineAt` does. */
+  unparsedLine(file: string, text: string, number: number): void {
+    this.evidence.noteUnparsed(file, number, text);
   }
 
   /** Start the second pass over the same lines (the parsers start afresh). */

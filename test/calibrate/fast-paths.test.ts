@@ -9,6 +9,7 @@ import { describe, expect, it } from "vitest";
 import { LineReader } from "../../src/calibrate/formats.js";
 import { type LineEvent, newLineEvent } from "../../src/calibrate/line-event.js";
 import { parsePostfixLine, parsePostfixLineRegex } from "../../src/calibrate/postfix.js";
+import { POSTFIX, PostfixBytes } from "../../src/calibrate/postfix-bytes.js";
 import { syslogHead } from "../../src/calibrate/syslog.js";
 import { syslogHead as syslogHeadV1 } from "./oracle/syslog-v1.js";
 
@@ -149,5 +150,35 @@ describe("fast line readers", () => {
       fast += bytes.byFormat.postfix;
     }
     expect(fast).toBeGreaterThan(10_000);
+  });
+});
+
+describe("Postfix's byte reader across chunks", () => {
+  it("keeps taking a host's lines when the reader reuses its buffer for the next chunk", () => {
+    // forEachLine reads a plain file into one reused Node Buffer: whatever the byte reader keeps
+    // (the hosts it has seen) must be a copy, not a view that the next chunk overwrites.
+    const lines = [
+      "2026-03-02T00:00:00Z relay1 postfix/qmgr[1]: 0000000001: removed",
+      "2026-03-02T00:00:01Z other9 postfix/qmgr[1]: 0000000002: removed",
+      "2026-03-02T00:00:02Z relay1 postfix/qmgr[1]: 0000000003: removed",
+    ];
+    const buffer = Buffer.alloc(400);
+    const bytes = new PostfixBytes();
+    // Two chunks in the same buffer: the first line, then the other two.
+    for (const chunk of [lines.slice(0, 1), lines.slice(1)]) {
+      const text = chunk.join("\n");
+      buffer.fill(0x20);
+      buffer.write(text, "latin1");
+      let start = 0;
+      for (const line of chunk) {
+        const event = newLineEvent();
+        // The chunk's bytes as forEachLine hands them over: a view of its buffer.
+        const taken = bytes.read(buffer.subarray(0, text.length), text, start, start + line.length, event);
+        expect(taken, line).toBe(POSTFIX);
+        expect(event.kind).toBe("done");
+        expect(event.message).toBe(line.slice(45, 55));
+        start += line.length + 1;
+      }
+    }
   });
 });

@@ -56,6 +56,15 @@ describe("sim calibrate on the fixtures", () => {
     expect((await sim("validate", out)).code).toBe(0);
   });
 
+  it("prints the same calibration with --thread and --no-thread", async () => {
+    const logs = [fixture("postfix.log"), fixture("mixed.log"), fixture("garbled.log")];
+    const threaded = await sim("calibrate", ...logs, "--year", "2026", "--json", "--thread");
+    const one = await sim("calibrate", ...logs, "--year", "2026", "--json", "--no-thread");
+    expect(threaded.code).toBe(0);
+    expect(one.code).toBe(0);
+    expect(threaded.stdout).toBe(one.stdout);
+  });
+
   it("counts garbled lines with samples and still succeeds", async () => {
     const r = await sim("calibrate", fixture("garbled.log"), "--year", "2026");
     expect(r.code).toBe(0);

@@ -23,6 +23,8 @@ interface CalibrateArgs {
   name: string;
   year?: number;
   json: boolean;
+  /** A second thread for reading (undefined: decided by the logs' size and the cores). */
+  thread?: boolean;
 }
 
 const fmt = (x: number | null, digits = 2) => (x === null ? "?" : Number(x.toFixed(digits)).toString());
@@ -109,6 +111,11 @@ export function calibrateCommand(io: Io): CommandModule<object, CalibrateArgs> {
           describe: "year of classic syslog stamps (which have none; default: this year)",
         })
         .option("json", { type: "boolean", default: false, describe: "print the calibration block as JSON" })
+        .option("thread", {
+          type: "boolean",
+          describe:
+            "read and parse the logs in a second thread while the first keeps the evidence (default: for logs over 16 MiB on more than one core); --no-thread reads in one; the same result either way",
+        })
         .example("$0 calibrate /var/log/mail.log* --out mypool.json && $0 advise mypool.json", "advice for your pool")
         .epilogue(
           "Reads the files once when their lines come in time order (give rotated files oldest first), else twice (so not standard input). Memory grows with messages in flight and the number of relays, senders and recipient domains, not with the log's size; the policy test keeps the first million picks. Lines no parser understands are counted and sampled, never fatal. Exit 2 for unreadable files or bad options.",
@@ -126,11 +133,11 @@ export function calibrateCommand(io: Io): CommandModule<object, CalibrateArgs> {
       if (!Number.isSafeInteger(year) || year < 1970 || year > 9999)
         throw new UsageError(`--year ${args.year}: expected a year`);
       try {
-        const { calibration: c, scenario } = await calibrateFiles(args.logs, {
-          format: args.format as LogFormat,
-          year,
-          name: args.name,
-        });
+        const { calibration: c, scenario } = await calibrateFiles(
+          args.logs,
+          { format: args.format as LogFormat, year, name: args.name },
+          { thread: args.thread },
+        );
         if (args.out !== undefined) {
           // Its description first, so an earlier calibration is recognised by its first bytes and
           // replaced, while any other file at --out (a log, the user's own scenario) is refused.
