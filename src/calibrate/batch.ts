@@ -1,15 +1,28 @@
 // Reading a log in one thread and keeping the evidence in another (reader.ts runs the first in a
 // worker): the reading side splits lines and runs Postfix's byte reader (postfix-bytes.ts) on
-// them, writing each line as a record of numbers (its kind, stamp, relay and where its fields lie
-// in the chunk's text); the other side gets the chunk's text with its records and cuts from it
-// exactly the strings `Calibrator.lineAt` would have cut. Lines the byte reader does not take go
+// them, writing each line as a record of numbers (its kind, stamp, relay) and copying the few
+// bytes the evidence reads (queue id, recipient lower-cased, a rejection's reply; a whole line
+// only for the string path) into one small buffer per batch, where the record says they lie; the
+// other side decodes that buffer once and cuts from it exactly the strings `Calibrator.lineAt`
+// would have cut. Lines the byte reader does not take go
 // over as lines and take the string path there. So the events, their order and the calibration
 // are those of reading in one thread (test/calibrate/batch.test.ts compares them). Browser-safe.
 
 import { LIMITS, NAME_UNKNOWN } from "./evidence.js";
 import type { LogFormat } from "./formats.js";
 import { ByteNames } from "./names.js";
-import { NOT_TAKEN, OTHER, PostfixBytes, PostfixSpans, SPAN_ARRIVAL, SPAN_BARE_IGNORED } from "./postfix-bytes.js";
+import {
+  ascii,
+  NOT_TAKEN,
+  OTHER,
+  PostfixBytes,
+  PostfixSpans,
+  SPAN_ARRIVAL,
+  SPAN_ATTEMPT,
+  SPAN_BARE_IGNORED,
+  SPAN_IGNORED,
+  SPAN_UNPARSED,
+} from "./postfix-bytes.js";
 import type { Calibrator } from "./run.js";
 
 /** Record codes past PostfixSpans' codes (0–5): a line for the string path, cut from a text or given whole; a line the byte reader threw on. */
@@ -22,17 +35,16 @@ const STRIDE = 15;
 // Offsets in a record.
 const CODE = 0;
 const NUMBER = 1;
-/** The line: text offsets (LINE_AT, UNPARSED_AT and spans), or its index in `lines` (LINE). */
+/** The line: offsets in the batch's text (LINE_AT, UNPARSED_AT, SPAN_UNPARSED), or its index in `lines` (LINE). */
 const START = 2;
 const END = 3;
-const TEXT = 4;
 const TIME = 5;
 const RELAY = 6;
 const ID_START = 7;
 const ID_END = 8;
 const FIELD_START = 9;
 const FIELD_END = 10;
-/** fieldUpper (1) | counted as a Postfix line (2) | status × 4. */
+/** counted as a Postfix line (2) | status × 4 (fields are copied lower-cased). */
 const FLAGS = 11;
 const REPLY_START = 12;
 const REPLY_END = 13;
@@ -50,10 +62,10 @@ export interface Batch {
   records: Float64Array;
   count: number;
   /**
-   * The ASCII bytes of the chunks whose text the records' offsets point into (copies the reader
-   * may transfer; the text is their Latin-1, here ASCII, decoding).
+   * The ASCII bytes the records' offsets point into (the fields the evidence reads, copied from
+   * the chunks; its buffer may be transferred): the text is their Latin-1, here ASCII, decoding.
    */
-  sources: Uint8Array[];
+  text: Uint8Array;
   /** Lines given whole (from chunks that are not ASCII, or that were carried across chunks). */
   lines: string[];
   /** Relays first named in this batch: [relay number, name, …]. */
@@ -68,13 +80,13 @@ export class BatchWriter {
   private readonly fast: boolean;
   private records: Float64Array;
   private count = 0;
-  /** The chunks' bytes (views, copied at `take`) and the text last seen. */
-  private views: Uint8Array[] = [];
-  private lastText: string | null = null;
+  /** The copied fields' bytes, `used` of them. */
+  private out: Uint8Array;
+  private used = 0;
   /** Records arrays handed back by the other side, for the next batches. */
   private spareRecords: Float64Array[] = [];
-  /** Buffers handed back by the other side, for the next copies. */
-  private spare: ArrayBuffer[] = [];
+  /** Text buffers handed back by the other side, for the next batches. */
+  private spare: Uint8Array[] = [];
   private lines: string[] = [];
   private relays: (number | string)[] = [];
   private senders: (number | string)[] = [];
@@ -89,6 +101,7 @@ export class BatchWriter {
   ) {
     this.fast = format === "auto" || format === "postfix";
     this.records = records;
+    this.out = new Uint8Array(1 << 18);
   }
 
   /** The file the next lines belong to (its index in the pass's list); call `take` before changing it. */
@@ -102,65 +115,127 @@ export class BatchWriter {
   }
 
   /** Reuse a records array the other side is done with (else a new one is allocated). */
-  recycle(records: Float64Array, sources: readonly Uint8Array[] = []): void {
-    for (const s of sources) if (this.spare.length < 8) this.spare.push(s.buffer as ArrayBuffer);
+  recycle(records: Float64Array, text?: Uint8Array): void {
+    if (text !== undefined && this.spare.length < 8) this.spare.push(new Uint8Array(text.buffer));
     if (this.spareRecords.length < 8) this.spareRecords.push(records);
   }
 
-  /** A line as forEachLine's `onAscii` gives it: what `Calibrator.lineAt(file, …)` takes. */
-  lineAt(bytes: Uint8Array, text: string, start: number, end: number, number: number): void {
+  /**
+   * A line as forEachLine's `onAscii` gives it: what `Calibrator.lineAt(file, …)` takes. Only
+   * the bytes are read (forEachLine's reading thread passes "" as the text).
+   */
+  lineAt(bytes: Uint8Array, _text: string, start: number, end: number, number: number): void {
     if (start === end) return;
-    const r = this.slot(number, text, bytes);
+    const r = this.slot(number);
     const records = this.records;
-    records[r + START] = start;
-    records[r + END] = end;
     if (!this.fast) {
-      records[r + CODE] = LINE_AT;
+      this.whole(r, LINE_AT, bytes, start, end);
       return;
     }
     let taken: number;
     try {
-      taken = this.bytes.scan(bytes, text, start, end);
+      taken = this.bytes.scan(bytes, start, end);
     } catch {
-      records[r + CODE] = UNPARSED_AT;
+      this.whole(r, UNPARSED_AT, bytes, start, end);
       return;
     }
     if (taken === NOT_TAKEN) {
-      records[r + CODE] = LINE_AT;
+      this.whole(r, LINE_AT, bytes, start, end);
       return;
     }
     const s = this.bytes.spans;
-    records[r + CODE] = s.code;
+    const code = s.code;
+    records[r + CODE] = code;
+    records[r + FLAGS] = (taken !== OTHER || this.format === "postfix" ? 2 : 0) | (s.status << 2);
+    if (code === SPAN_BARE_IGNORED) return;
     records[r + TIME] = s.time;
     const relay = s.relayId;
     records[r + RELAY] = relay;
-    if (this.named[relay] !== true && s.code !== SPAN_BARE_IGNORED) {
+    if (this.named[relay] !== true) {
       this.named[relay] = true;
       this.relays.push(relay, s.relay);
     }
-    records[r + ID_START] = s.idStart;
-    records[r + ID_END] = s.idEnd;
-    records[r + FIELD_START] = s.fieldStart;
-    records[r + FIELD_END] = s.fieldEnd;
-    records[r + FLAGS] =
-      (s.fieldUpper ? 1 : 0) | (taken !== OTHER || this.format === "postfix" ? 2 : 0) | (s.status << 2);
-    records[r + REPLY_START] = s.replyStart;
-    records[r + REPLY_END] = s.replyEnd;
-    if (s.code === SPAN_ARRIVAL) {
+    // What fillEvent cuts: the queue id (not for a line the evidence ignores), the field, a
+    // rejection's reply; the whole line when it is counted as not understood.
+    if (code === SPAN_IGNORED) return;
+    if (code === SPAN_UNPARSED) {
+      const at = this.used;
+      this.put(bytes, start, end, false);
+      records[r + START] = at;
+      records[r + END] = this.used;
+    }
+    records[r + ID_START] = this.used;
+    this.put(bytes, s.idStart, s.idEnd, false);
+    records[r + ID_END] = this.used;
+    if (code === SPAN_ARRIVAL) {
       // No closing ">": the sender is "" (numbered as the empty name).
       const none = s.fieldStart < 0;
       const from = none ? 0 : s.fieldStart;
       const to = none ? 0 : s.fieldEnd;
       const id = this.senderNames.number(bytes, from, to);
-      if (this.senderNames.added) this.senders.push(id, lowerCut(text, from, to, s.fieldUpper));
       records[r + NAME] = id;
+      if (this.senderNames.added) this.senders.push(id, lowerAscii(bytes, from, to));
+      if (id >= 0) {
+        // The name's number stands for the sender: nothing to cut.
+        records[r + FIELD_START] = records[r + FIELD_END] = -1;
+        return;
+      }
     }
+    if (code === SPAN_ARRIVAL || code === SPAN_ATTEMPT) {
+      if (s.fieldStart < 0) records[r + FIELD_START] = records[r + FIELD_END] = -1;
+      else {
+        records[r + FIELD_START] = this.used;
+        this.put(bytes, s.fieldStart, s.fieldEnd, s.fieldUpper);
+        records[r + FIELD_END] = this.used;
+      }
+    }
+    if (code === SPAN_ATTEMPT) {
+      // fillEvent cuts no reply for a delivery (the evidence classifies rejections only).
+      if (s.replyStart < 0 || s.status === 0) records[r + REPLY_START] = records[r + REPLY_END] = -1;
+      else {
+        records[r + REPLY_START] = this.used;
+        this.put(bytes, s.replyStart, s.replyEnd, false);
+        records[r + REPLY_END] = this.used;
+      }
+    }
+  }
+
+  /** A line the string path reads: its bytes copied whole. */
+  private whole(r: number, code: number, bytes: Uint8Array, start: number, end: number): void {
+    this.records[r + CODE] = code;
+    this.records[r + START] = this.used;
+    this.put(bytes, start, end, false);
+    this.records[r + END] = this.used;
+  }
+
+  /** Append bytes[from, to) to the batch's text, lower-cased if `lower`. */
+  private put(bytes: Uint8Array, from: number, to: number, lower: boolean): void {
+    const n = to - from;
+    if (this.used + n > this.out.length) {
+      const grown = new Uint8Array(Math.max(this.out.length * 2, this.used + n));
+      grown.set(this.out.subarray(0, this.used));
+      this.out = grown;
+    }
+    const out = this.out;
+    let u = this.used;
+    if (lower) {
+      for (let i = from; i < to; i++) {
+        const c = bytes[i];
+        out[u++] = c >= 65 && c <= 90 ? c | 32 : c;
+      }
+    } else if (n > 32) {
+      out.set(bytes.subarray(from, to), u);
+      u += n;
+    } else {
+      for (let i = from; i < to; i++) out[u++] = bytes[i];
+    }
+    this.used = u;
   }
 
   /** A line as forEachLine's `onLine` gives it: what `Calibrator.line(file, …)` takes. */
   line(line: string, number: number): void {
     if (line === "") return;
-    const r = this.slot(number, null, null);
+    const r = this.slot(number);
     this.records[r + CODE] = LINE;
     this.records[r + START] = this.lines.length;
     this.lines.push(line);
@@ -172,40 +247,26 @@ export class BatchWriter {
       file: this.file,
       records: this.records,
       count: this.count,
-      sources: this.views.map((v) => this.copy(v)),
+      text: this.out.subarray(0, this.used),
       lines: this.lines,
       relays: this.relays,
       senders: this.senders,
     };
-    // The next records go to a spare array (one the other side handed back), else a new one of the same size.
+    // The next records and text go to spare arrays (ones the other side handed back), else new ones of the same size.
     this.records = this.spareRecords.pop() ?? new Float64Array(batch.records.length);
+    let out = this.spare.pop();
+    while (out !== undefined && out.length < this.out.length) out = this.spare.pop();
+    this.out = out ?? new Uint8Array(this.out.length);
+    this.used = 0;
     this.count = 0;
-    this.views = [];
-    this.lastText = null;
     this.lines = [];
     this.relays = [];
     this.senders = [];
     return batch;
   }
 
-  /** The offset of a new record for line `number` of `text` (null: none). */
-  /** A copy of `view` in a spare buffer if one is large enough. */
-  private copy(view: Uint8Array): Uint8Array {
-    let buffer: ArrayBuffer | undefined;
-    for (let i = 0; i < this.spare.length; i++) {
-      if (this.spare[i].byteLength >= view.length) {
-        buffer = this.spare[i];
-        this.spare[i] = this.spare[this.spare.length - 1];
-        this.spare.pop();
-        break;
-      }
-    }
-    const out = new Uint8Array(buffer ?? new ArrayBuffer(Math.max(view.length, 1 << 20)), 0, view.length);
-    out.set(view);
-    return out;
-  }
-
-  private slot(number: number, text: string | null, bytes: Uint8Array | null): number {
+  /** The offset of a new record for line `number`. */
+  private slot(number: number): number {
     if ((this.count + 1) * STRIDE > this.records.length) {
       const grown = new Float64Array(Math.max(STRIDE * 4096, this.records.length * 2));
       grown.set(this.records.subarray(0, this.count * STRIDE));
@@ -213,13 +274,6 @@ export class BatchWriter {
     }
     const r = this.count++ * STRIDE;
     this.records[r + NUMBER] = number;
-    if (text !== null) {
-      if (text !== this.lastText) {
-        this.views.push(bytes as Uint8Array);
-        this.lastText = text;
-      }
-      this.records[r + TEXT] = this.views.length - 1;
-    }
     return r;
   }
 }
@@ -243,7 +297,7 @@ export class BatchReader {
   /** Feed a batch's lines to the Calibrator, as `lineAt` and `line` would have been called. */
   read(batch: Batch): void {
     const { records, count, lines } = batch;
-    const texts = batch.sources.map(this.decode);
+    const text = this.decode(batch.text);
     const file = this.files[batch.file];
     named(batch.relays, this.relays);
     named(batch.senders, this.senderNames);
@@ -256,7 +310,6 @@ export class BatchReader {
         c.line(file, lines[records[r + START]], number);
         continue;
       }
-      const text = texts[records[r + TEXT]];
       const start = records[r + START];
       const end = records[r + END];
       if (code === LINE_AT) {
@@ -268,17 +321,25 @@ export class BatchReader {
         continue;
       }
       s.code = code;
-      s.time = records[r + TIME];
-      if (code !== SPAN_BARE_IGNORED) s.relay = this.relays[records[r + RELAY]];
-      s.idStart = records[r + ID_START];
-      s.idEnd = records[r + ID_END];
-      s.fieldStart = records[r + FIELD_START];
-      s.fieldEnd = records[r + FIELD_END];
       const flags = records[r + FLAGS];
-      s.fieldUpper = (flags & 1) !== 0;
-      s.status = flags >> 2;
-      s.replyStart = records[r + REPLY_START];
-      s.replyEnd = records[r + REPLY_END];
+      if (code !== SPAN_BARE_IGNORED) {
+        s.time = records[r + TIME];
+        s.relay = this.relays[records[r + RELAY]];
+        // (A line the evidence ignores has nothing copied: its event carries an empty queue id.)
+        const ignored = code === SPAN_IGNORED;
+        s.idStart = ignored ? 0 : records[r + ID_START];
+        s.idEnd = ignored ? 0 : records[r + ID_END];
+        if (code === SPAN_ARRIVAL || code === SPAN_ATTEMPT) {
+          s.fieldStart = records[r + FIELD_START];
+          s.fieldEnd = records[r + FIELD_END];
+          s.fieldUpper = false;
+        }
+        if (code === SPAN_ATTEMPT) {
+          s.status = flags >> 2;
+          s.replyStart = records[r + REPLY_START];
+          s.replyEnd = records[r + REPLY_END];
+        }
+      }
       // The name's index, asked of the evidence when this line would have asked for it first.
       let name = NAME_UNKNOWN;
       if (code === SPAN_ARRIVAL) {
@@ -297,7 +358,7 @@ const LATIN1 = new TextDecoder("latin1");
 
 /** The buffers a batch can hand over to another thread instead of copying them. */
 export function transfers(batch: Batch): ArrayBuffer[] {
-  return [batch.records.buffer as ArrayBuffer, ...batch.sources.map((s) => s.buffer as ArrayBuffer)];
+  return [batch.records.buffer as ArrayBuffer, batch.text.buffer as ArrayBuffer];
 }
 
 /** Record [number, name, …] pairs into `names`. */
@@ -305,8 +366,7 @@ function named(pairs: (number | string)[], names: string[]): void {
   for (let k = 0; k < pairs.length; k += 2) names[pairs[k] as number] = pairs[k + 1] as string;
 }
 
-/** text.slice(from, to), lower-cased when it holds an upper-case letter. */
-function lowerCut(text: string, from: number, to: number, upper: boolean): string {
-  const s = text.slice(from, to);
-  return upper ? s.toLowerCase() : s;
+/** The ASCII bytes[from, to) lower-cased, as a string. */
+function lowerAscii(bytes: Uint8Array, from: number, to: number): string {
+  return ascii(bytes, from, to).toLowerCase();
 }

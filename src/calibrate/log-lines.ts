@@ -3,6 +3,7 @@
 // reader.ts (which calibrates from files) and read-worker.ts (which reads for it in a thread);
 // the parsers and estimators stay browser-safe. Imports nothing of the estimators, so that the
 // reading thread starts quickly.
+import { isAscii } from "node:buffer";
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { createGunzip } from "node:zlib";
@@ -59,6 +60,11 @@ export async function forEachLine(
   onAscii?: AsciiLine,
   /** Called after each chunk's complete lines (awaited: the reader may wait for its consumer). */
   afterChunk?: () => Promise<void> | undefined,
+  /**
+   * false: `onAscii` reads only the bytes and gets "" as the text (the chunk is not decoded; its
+   * lines are found with the bytes' newlines): the reading thread's way, which cuts no string.
+   */
+  withText = true,
 ): Promise<void> {
   let gzip: boolean;
   try {
@@ -105,12 +111,31 @@ export async function forEachLine(
   };
   /** The complete lines in chunk[from, last), decoded once for whichever of the two paths takes them. */
   const emitLines = (chunk: Buffer, from: number, last: number) => {
+    if (!withText && onAscii !== undefined) {
+      const bytes = chunk.subarray(from, last);
+      const cr = chunk.indexOf(13, from);
+      if ((cr < 0 || cr >= last) && isAscii(bytes)) {
+        // ASCII without CR: lines end at the bytes' newlines; no text.
+        const length = last - from;
+        let start = 0;
+        for (;;) {
+          let nl = bytes.indexOf(10, start);
+          if (nl < 0) nl = length;
+          number++;
+          onAscii(bytes, "", start, Math.min(nl, start + MAX_LINE), number);
+          if (nl >= length) break;
+          start = nl + 1;
+        }
+        return;
+      }
+    }
     const text = chunk.toString("utf8", from, last);
     const length = text.length;
     let ascii = false;
     if (onAscii !== undefined && length === last - from) {
       const cr = chunk.indexOf(13, from);
-      ascii = cr < 0 || cr >= last;
+      // (As many characters as bytes is not enough: a lone byte ≥ 0x80 decodes to one U+FFFD.)
+      ascii = (cr < 0 || cr >= last) && isAscii(chunk.subarray(from, last));
     }
     if (ascii) {
       // ASCII (as many characters as bytes) and no CR: offsets into the text are offsets into the bytes.

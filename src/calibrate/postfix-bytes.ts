@@ -13,6 +13,8 @@ import { minuteBase } from "./syslog.js";
 /** A host and program seen before, by the bytes "host program". */
 interface HostProgram {
   bytes: Uint8Array;
+  /** The bytes as big-endian 32-bit words (the last partial word left to `bytes`): compared four at a time. */
+  words: Uint32Array;
   relay: string;
   /** Numbered in the order first seen (with its relay name: PostfixSpans.relayId). */
   id: number;
@@ -113,7 +115,12 @@ function cutField(spans: PostfixSpans, text: string): string {
 /** What the fast path remembers between lines: the last stamp's minute and zone, the hosts and programs. */
 export class PostfixBytes {
   private minute = new Uint8Array(16);
+  /** The minute's 16 bytes as four big-endian words. */
+  private minuteWords = new Uint32Array(4);
   private minuteValid = false;
+  /** A view of the last chunk's bytes, to compare four bytes at a time. */
+  private view: DataView = new DataView(new ArrayBuffer(0));
+  private viewOf: Uint8Array | null = null;
   private zone = new Uint8Array(16);
   private zoneLength = -1;
   private base = Number.NaN;
@@ -130,7 +137,7 @@ export class PostfixBytes {
    * the line as a string then).
    */
   read(bytes: Uint8Array, text: string, start: number, end: number, event: LineEvent): number {
-    const taken = this.scan(bytes, text, start, end);
+    const taken = this.scan(bytes, start, end);
     if (taken !== NOT_TAKEN) fillEvent(this.spans, text, event);
     return taken;
   }
@@ -140,7 +147,7 @@ export class PostfixBytes {
    * `fillEvent` turns into the event `read` gives), for a caller that cuts them elsewhere (the
    * reading thread hands them to the one that keeps the evidence: batch.ts).
    */
-  scan(bytes: Uint8Array, text: string, start: number, end: number): number {
+  scan(bytes: Uint8Array, start: number, end: number): number {
     const spans = this.spans;
     // "YYYY-MM-DDTHH:MM:SS[.f…][zone] ": the stamp ends at the first space after it (at most 40 on).
     if (end - start < 21 || bytes[start + 4] !== 45 || bytes[start + 10] !== 84) return NOT_TAKEN;
@@ -164,13 +171,19 @@ export class PostfixBytes {
     if (!(i === stampEnd || z === 90 || z === 43 || z === 45)) return NOT_TAKEN;
     const zoneStart = i;
     const zoneLength = stampEnd - zoneStart;
-    if (!this.sameStamp(bytes, start, zoneStart, zoneLength)) {
+    if (bytes !== this.viewOf) {
+      this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      this.viewOf = bytes;
+    }
+    const view = this.view;
+    if (!this.sameStamp(view, bytes, start, zoneStart, zoneLength)) {
       if (zoneLength > 16) return NOT_TAKEN;
       this.minute.set(bytes.subarray(start, start + 16));
+      for (let w = 0; w < 4; w++) this.minuteWords[w] = view.getUint32(start + 4 * w);
       this.zone.set(bytes.subarray(zoneStart, stampEnd));
       this.zoneLength = zoneLength;
       this.minuteValid = true;
-      this.base = minuteBase(text.slice(start, start + 16), text.slice(zoneStart, stampEnd));
+      this.base = minuteBase(ascii(bytes, start, start + 16), ascii(bytes, zoneStart, stampEnd));
     }
     if (Number.isNaN(this.base) || bytes[start + 16] !== 58) return NOT_TAKEN;
     const s1 = bytes[start + 17] - 48;
@@ -189,11 +202,9 @@ export class PostfixBytes {
     if (last !== null) {
       const k = last.bytes;
       const n = k.length;
-      if (hostStart + n < end) {
-        let i = 0;
-        while (i < n && bytes[hostStart + i] === k[i]) i++;
+      if (hostStart + n < end && same(view, bytes, hostStart, last)) {
         const t = bytes[hostStart + n];
-        if (i === n && (t === 91 || (t === 58 && bytes[hostStart + n + 1] === 32))) {
+        if (t === 91 || (t === 58 && bytes[hostStart + n + 1] === 32)) {
           hp = last;
           programEnd = hostStart + n;
           if (t === 58) colon = programEnd;
@@ -225,7 +236,7 @@ export class PostfixBytes {
         hash = Math.imul(hash ^ c, 0x01000193);
       }
       if (programEnd <= programStart) return NOT_TAKEN;
-      hp = this.hostProgram(bytes, text, hostStart, programEnd, hash & 0x3fffffff);
+      hp = this.hostProgram(view, bytes, hostStart, programEnd, hash & 0x3fffffff);
       if (hp === null) return NOT_TAKEN;
       this.lastHost = hp;
     }
@@ -361,34 +372,42 @@ export class PostfixBytes {
     return POSTFIX;
   }
 
-  private sameStamp(bytes: Uint8Array, start: number, zoneStart: number, zoneLength: number): boolean {
+  private sameStamp(view: DataView, bytes: Uint8Array, start: number, zoneStart: number, zoneLength: number): boolean {
     if (!this.minuteValid || zoneLength !== this.zoneLength) return false;
-    const m = this.minute;
-    for (let k = 15; k >= 0; k--) if (bytes[start + k] !== m[k]) return false;
+    const m = this.minuteWords;
+    // (The minute's last word first: it changes most often.)
+    if (
+      view.getUint32(start + 12) !== m[3] ||
+      view.getUint32(start + 8) !== m[2] ||
+      view.getUint32(start + 4) !== m[1] ||
+      view.getUint32(start) !== m[0]
+    )
+      return false;
     const z = this.zone;
     for (let k = 0; k < zoneLength; k++) if (bytes[zoneStart + k] !== z[k]) return false;
     return true;
   }
 
   /** The host and program at bytes[from, to) ("host program"), remembered by their hash; null on a collision. */
-  private hostProgram(bytes: Uint8Array, text: string, from: number, to: number, hash: number): HostProgram | null {
+  private hostProgram(view: DataView, bytes: Uint8Array, from: number, to: number, hash: number): HostProgram | null {
     const known = this.hosts.get(hash);
     if (known !== undefined) {
-      const k = known.bytes;
-      if (k.length !== to - from) return null;
-      for (let i = 0; i < k.length; i++) if (bytes[from + i] !== k[i]) return null;
+      if (known.bytes.length !== to - from || !same(view, bytes, from, known)) return null;
       return known;
     }
     if (this.hosts.size >= 4096) return null;
-    const words = text.slice(from, to);
+    const words = ascii(bytes, from, to);
     const space = words.indexOf(" ");
     const host = words.slice(0, space);
     const program = words.slice(space + 1);
     const slash = program.indexOf("/");
     const syslogName = slash >= 0 ? program.slice(0, slash) : program;
+    // A copy (a Node Buffer's slice would be a view into the chunk, which the reader reuses).
+    const copy = Uint8Array.prototype.slice.call(bytes, from, to);
+    const copyView = new DataView(copy.buffer, copy.byteOffset, copy.length);
     const hp: HostProgram = {
-      // A copy (a Node Buffer's slice would be a view into the chunk, which the reader reuses).
-      bytes: Uint8Array.prototype.slice.call(bytes, from, to),
+      bytes: copy,
+      words: Uint32Array.from({ length: copy.length >> 2 }, (_, w) => copyView.getUint32(4 * w)),
       id: this.relays++,
       relay: ` ${syslogName === "postfix" ? host : `${host}/${syslogName}`}`.slice(1),
       kind: program.startsWith("postfix")
@@ -408,8 +427,25 @@ const ORIG_TO = bytesOf(" orig_to=<");
 const RELAY = bytesOf(" relay=");
 const STATUS = bytesOf(" status=");
 
+/** The ASCII bytes[from, to) as a string (a fresh one: it shares no memory with a chunk). */
+export function ascii(bytes: Uint8Array, from: number, to: number): string {
+  let s = "";
+  for (let i = from; i < to; i++) s += String.fromCharCode(bytes[i]);
+  return s;
+}
+
 function bytesOf(s: string): Uint8Array {
   return Uint8Array.from(s, (c) => c.charCodeAt(0));
+}
+
+/** Do bytes[at, at + n) (`view` is a view of the same bytes) equal a known host and program's n bytes? */
+function same(view: DataView, bytes: Uint8Array, at: number, known: HostProgram): boolean {
+  const words = known.words;
+  const w = words.length;
+  for (let i = 0; i < w; i++) if (view.getUint32(at + 4 * i) !== words[i]) return false;
+  const k = known.bytes;
+  for (let i = 4 * w; i < k.length; i++) if (bytes[at + i] !== k[i]) return false;
+  return true;
 }
 
 function startsWith(bytes: Uint8Array, at: number, end: number, word: Uint8Array): boolean {

@@ -13,7 +13,7 @@ const AHEAD = 3;
 /** What the evidence thread sends: read a pass's files; a batch was fed (its records array comes back). */
 export type ToReader =
   | { type: "read"; files: string[]; format: LogFormat }
-  | { type: "ack"; records: Float64Array; sources: Uint8Array[] };
+  | { type: "ack"; records: Float64Array; text: Uint8Array };
 
 /** What this thread sends: a batch; the pass's end; why it stopped (a file it cannot read, or a bug). */
 export type FromReader =
@@ -56,6 +56,8 @@ async function readPass(files: string[], format: LogFormat): Promise<void> {
         (line, number) => w.line(line, number),
         (bytes, text, start, end, number) => w.lineAt(bytes, text, start, end, number),
         () => flush(w),
+        // The byte reader needs no text: the chunks are not decoded here.
+        false,
       );
       await flush(w);
     }
@@ -71,7 +73,7 @@ async function readPass(files: string[], format: LogFormat): Promise<void> {
 
 port.on("message", (message: ToReader) => {
   if (message.type === "ack") {
-    writer?.recycle(message.records, message.sources);
+    writer?.recycle(message.records, message.text);
     credits++;
     const w = wake;
     wake = null;

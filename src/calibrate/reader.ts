@@ -168,7 +168,7 @@ function readInThread(
           return;
         }
         worker.postMessage(
-          { type: "ack", records: batch.records, sources: batch.sources } satisfies ToReader,
+          { type: "ack", records: batch.records, text: batch.text } satisfies ToReader,
           transfers(batch),
         );
       } else if (message.type === "end") {

@@ -10,8 +10,9 @@ import { gzipSync } from "node:zlib";
 import seedrandom from "seedrandom";
 import { afterAll, describe, expect, it } from "vitest";
 import { BatchReader, BatchWriter } from "../../src/calibrate/batch.js";
-import { Evidence } from "../../src/calibrate/evidence.js";
+import { Evidence, NAME_UNKNOWN } from "../../src/calibrate/evidence.js";
 import type { LogFormat } from "../../src/calibrate/formats.js";
+import type { LineEvent } from "../../src/calibrate/line-event.js";
 import { MAILLOG_FORMATS } from "../../src/calibrate/maillog.js";
 import { ByteNames } from "../../src/calibrate/names.js";
 import { calibrateFiles, readLogs } from "../../src/calibrate/reader.js";
@@ -64,13 +65,44 @@ function garbled(lines: string[], seed: string, share: number): string[] {
   });
 }
 
+/**
+ * What the evidence reads of an event (the event record is reused from line to line, so the
+ * fields its kind does not use are left over from earlier lines): an arrival's sender (by the
+ * name its index stands for when the caller gave one), a rejection's reply.
+ */
+function read(e: LineEvent, sender: string): Record<string, unknown> {
+  switch (e.kind) {
+    case "arrival":
+      return { kind: e.kind, time: e.time, relay: e.relay, scope: e.scope, message: e.message, sender };
+    case "attempt":
+      return {
+        kind: e.kind,
+        time: e.time,
+        relay: e.relay,
+        scope: e.scope,
+        relayAddress: e.relayAddress,
+        message: e.message,
+        recipient: e.recipient,
+        status: e.status,
+        reply: e.status === "sent" ? "" : e.reply,
+      };
+    case "done":
+      return { kind: e.kind, scope: e.scope, message: e.message };
+    default:
+      return { kind: e.kind };
+  }
+}
+
 /** What a Calibrator's evidence is fed, in order (events as JSON, unparsed lines). */
 function recorded(format: LogFormat, feed: (c: Calibrator) => void): string[] {
   const seen: string[] = [];
   const add = Evidence.prototype.add;
   const note = Evidence.prototype.noteUnparsed;
-  Evidence.prototype.add = function (this: Evidence, e, name) {
-    seen.push(JSON.stringify(e));
+  Evidence.prototype.add = function (this: Evidence, e, name = NAME_UNKNOWN) {
+    // An arrival's sender given by its index: the name the evidence keeps for it.
+    const senders = (this as unknown as { senders: Map<string, number> }).senders;
+    const sender = name >= 0 ? ([...senders].find(([, i]) => i === name)?.[0] ?? "?") : e.sender;
+    seen.push(JSON.stringify(read(e, sender)));
     add.call(this, e, name);
   };
   Evidence.prototype.noteUnparsed = function (this: Evidence, file, line, text) {
@@ -235,6 +267,28 @@ describe.runIf(built)("calibrateFiles through the reading thread", () => {
     writeFileSync(older, `${lines.slice(0, half).join("\n")}\n`);
     writeFileSync(newer, `${many.join("\n")}\n`);
     const { threaded, here } = await both([newer, older]);
+    expect(JSON.stringify(threaded)).toBe(JSON.stringify(here));
+  });
+
+  it("reads a chunk with bytes that are not UTF-8 as one thread does", async () => {
+    // A lone byte ≥ 0x80 decodes to one U+FFFD: as many characters as bytes, yet not ASCII (the
+    // reading thread once sent such chunks as ASCII: "é" there, U+FFFD in one thread).
+    const lines = simulatedLog(pool(6), "postfix").slice(0, 3000);
+    const odd = Buffer.from(
+      "2026-03-02T10:00:00Z relay1 postfix/smtp[1]: ABCDEF: to=<x@d.example>, garbled \xe9\n",
+      "latin1",
+    );
+    const file = join(dir, "latin1.log");
+    writeFileSync(
+      file,
+      Buffer.concat([
+        Buffer.from(`${lines.slice(0, 1500).join("\n")}\n`),
+        odd,
+        Buffer.from(lines.slice(1500).join("\n")),
+      ]),
+    );
+    const { threaded, here } = await both([file]);
+    expect(here.calibration.source.unparsed.samples.some((s) => s.text.includes("\ufffd"))).toBe(true);
     expect(JSON.stringify(threaded)).toBe(JSON.stringify(here));
   });
 

@@ -139,5 +139,61 @@ describe("forEachLine", () => {
     expect(viaAscii).toBeGreaterThan(0);
     expect(viaAscii).toBeLessThan(lines.length);
     expect(lines).toEqual(reference(bytes));
+
+    // Without text (the reading thread's way): the same lines, read from the bytes, and the same
+    // chunks for each path (a chunk is ASCII or not whatever the way).
+    const bare: string[] = [];
+    let bareAscii = 0;
+    expected = 1;
+    await forEachLine(
+      file,
+      (line, number) => {
+        expect(number).toBe(expected++);
+        bare.push(line);
+      },
+      (chunk, text, start, end, number) => {
+        expect(number).toBe(expected++);
+        expect(text).toBe("");
+        bareAscii++;
+        bare.push(Buffer.from(chunk.buffer, chunk.byteOffset + start, end - start).toString("latin1"));
+      },
+      undefined,
+      false,
+    );
+    expect(bareAscii).toBe(viaAscii);
+    expect(bare).toEqual(lines);
+  });
+
+  it("reads garbled and long lines from the bytes (no text) as the reference does", async () => {
+    // ASCII chunks (the bytes path) with lines over MAX_LINE, empty lines and a last line with no
+    // newline; then the awkward bytes (the string path).
+    const r = seedrandom("bytes-path");
+    const parts: string[] = [];
+    for (let i = 0; i < 40_000; i++) {
+      const k = r();
+      parts.push(
+        k < 0.001
+          ? "y".repeat(MAX_LINE + Math.floor(r() * 5) - 2)
+          : k < 0.02
+            ? ""
+            : `line ${i} ${"z".repeat(Math.floor(r() * 200))}`,
+      );
+    }
+    const bytes = Buffer.concat([Buffer.from(parts.join("\n")), Buffer.from("\n"), awkwardLog("reader-1", 2 ** 20)]);
+    const file = join(dir, "bytes-path.log");
+    writeFileSync(file, bytes);
+    const got: string[] = [];
+    await forEachLine(
+      file,
+      (line) => got.push(line),
+      (chunk, _text, start, end) =>
+        got.push(Buffer.from(chunk.buffer, chunk.byteOffset + start, end - start).toString("latin1")),
+      undefined,
+      false,
+    );
+    const want = reference(bytes);
+    expect(got.length).toBe(want.length);
+    for (let i = 0; i < want.length; i++)
+      if (got[i] !== want[i]) expect({ line: i + 1, got: got[i] }).toEqual({ line: i + 1, got: want[i] });
   });
 });
