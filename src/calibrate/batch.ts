@@ -48,10 +48,7 @@ const FIELD_END = 10;
 const FLAGS = 11;
 const REPLY_START = 12;
 const REPLY_END = 13;
-/**
- * An arrival's sender number in the writer's table (−1: not numbered). Recipient domains are
- * not numbered here: looking them up on the evidence's side balances the two threads' work.
- */
+/** An arrival's sender number, or an attempt's recipient domain number, in the writer's tables (−1: not numbered). */
 const NAME = 14;
 
 /** One chunk's worth of lines as records: what crosses between the threads (`records` is transferable). */
@@ -72,6 +69,8 @@ export interface Batch {
   relays: (number | string)[];
   /** Senders first numbered in this batch: [number, name, …]. */
   senders: (number | string)[];
+  /** Recipient domains first numbered in this batch: [number, name, …]. */
+  domains: (number | string)[];
 }
 
 /** The reading side: lines in, batches out. One per pass (the byte reader starts afresh, as a Calibrator's does). */
@@ -90,7 +89,9 @@ export class BatchWriter {
   private lines: string[] = [];
   private relays: (number | string)[] = [];
   private senders: (number | string)[] = [];
+  private domains: (number | string)[] = [];
   private readonly senderNames = new ByteNames(LIMITS.keys);
+  private readonly domainNames = new ByteNames(LIMITS.keys);
   /** Relay numbers already sent. */
   private readonly named: boolean[] = [];
   private file = 0;
@@ -190,6 +191,13 @@ export class BatchWriter {
       }
     }
     if (code === SPAN_ATTEMPT) {
+      // The recipient's domain (after its last "@"; "" without one), numbered as the evidence would index it.
+      let at = s.fieldEnd - 1;
+      while (at >= s.fieldStart && bytes[at] !== 64) at--;
+      const from = at >= s.fieldStart ? at + 1 : s.fieldEnd;
+      const id = this.domainNames.number(bytes, from, s.fieldEnd);
+      records[r + NAME] = id;
+      if (this.domainNames.added) this.domains.push(id, lowerAscii(bytes, from, s.fieldEnd));
       // fillEvent cuts no reply for a delivery (the evidence classifies rejections only).
       if (s.replyStart < 0 || s.status === 0) records[r + REPLY_START] = records[r + REPLY_END] = -1;
       else {
@@ -251,6 +259,7 @@ export class BatchWriter {
       lines: this.lines,
       relays: this.relays,
       senders: this.senders,
+      domains: this.domains,
     };
     // The next records and text go to spare arrays (ones the other side handed back), else new ones of the same size.
     this.records = this.spareRecords.pop() ?? new Float64Array(batch.records.length);
@@ -262,6 +271,7 @@ export class BatchWriter {
     this.lines = [];
     this.relays = [];
     this.senders = [];
+    this.domains = [];
     return batch;
   }
 
@@ -285,6 +295,9 @@ export class BatchReader {
   /** The writer's sender numbers → their names, and → the evidence's indices (once asked). */
   private readonly senderNames: string[] = [];
   private readonly senderIndex: number[] = [];
+  /** The same for recipient domains. */
+  private readonly domainNames: string[] = [];
+  private readonly domainIndex: number[] = [];
 
   constructor(
     private readonly calibrator: Calibrator,
@@ -301,6 +314,7 @@ export class BatchReader {
     const file = this.files[batch.file];
     named(batch.relays, this.relays);
     named(batch.senders, this.senderNames);
+    named(batch.domains, this.domainNames);
     const c = this.calibrator;
     const s = this.spans;
     for (let i = 0, r = 0; i < count; i++, r += STRIDE) {
@@ -347,6 +361,12 @@ export class BatchReader {
         if (id >= 0) {
           name = this.senderIndex[id];
           if (name === undefined) name = this.senderIndex[id] = c.senderIndex(this.senderNames[id]);
+        }
+      } else if (code === SPAN_ATTEMPT) {
+        const id = records[r + NAME];
+        if (id >= 0) {
+          name = this.domainIndex[id];
+          if (name === undefined) name = this.domainIndex[id] = c.domainIndex(this.domainNames[id]);
         }
       }
       c.spansAt(file, s, (flags & 2) !== 0, text, start, end, number, name);

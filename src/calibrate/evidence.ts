@@ -254,8 +254,8 @@ export class Evidence {
   }
 
   /**
-   * Feed one parsed line; `name` is the index of an arrival's sender when the caller knows it
-   * (from `senderIndex`), else NAME_UNKNOWN.
+   * Feed one parsed line; `name` is the index of an arrival's sender (from `senderIndex`) or of an
+   * attempt's recipient domain (from `domainIndex`) when the caller knows it, else NAME_UNKNOWN.
    */
   add(e: LineEvent, name = NAME_UNKNOWN): void {
     if (this.pass === 1) this.lines++;
@@ -264,7 +264,7 @@ export class Evidence {
         this.arrival(e, name);
         return;
       case "attempt":
-        this.attempt(e);
+        this.attempt(e, name);
         return;
       case "done": {
         if (this.scopeMessages(e.scope).delete(e.message)) this.inFlightCount--;
@@ -311,6 +311,14 @@ export class Evidence {
   /** The index of a sender (lower-cased) as an arrival of it would get it; −1 past LIMITS.keys. */
   senderIndex(sender: string): number {
     return this.index(this.senders, sender);
+  }
+
+  /**
+   * The index of a recipient domain (lower-cased) as an attempt to it would get it now: −1 past
+   * LIMITS.keys, or in pass 2 for a domain pass 1 did not see.
+   */
+  domainIndex(domain: string): number {
+    return this.pass === 1 ? this.index(this.domains, domain) : (this.domains.get(domain) ?? -1);
   }
 
   /** The messages in flight in one scope (a relay's queue). */
@@ -373,7 +381,7 @@ export class Evidence {
     return l;
   }
 
-  private attempt(e: LineEvent): void {
+  private attempt(e: LineEvent, name: number): void {
     const m = this.message(e.scope, e.message);
     // The recipient's state: is this the submission's first attempt (a balancer pick) or a retry?
     let state: RcptState | undefined;
@@ -393,11 +401,11 @@ export class Evidence {
     const c = rejected && e.reply !== "" ? classifyReply(e.reply, e.status !== "deferred") : null;
     const isBlock = c !== null && (c.class === "blocklist" || c.class === "provider-block") && c.list !== null;
     if (this.pass === 2) {
-      this.pass2(e, m, first, relay, isBlock ? (c as Classification) : null);
+      this.pass2(e, m, first, relay, isBlock ? (c as Classification) : null, name);
       if (state !== undefined) state.lastStatus = e.status;
       return;
     }
-    const domain = this.index(this.domains, domainOfLower(e.recipient));
+    const domain = name !== NAME_UNKNOWN ? name : this.index(this.domains, domainOfLower(e.recipient));
     this.attempts++;
     this.statuses[e.status]++;
     if (e.time < this.minTime) this.minTime = e.time;
@@ -492,14 +500,21 @@ export class Evidence {
     }
   }
 
-  private pass2(e: LineEvent, m: Message, first: boolean, relay: RelayStats, c: Classification | null): void {
+  private pass2(
+    e: LineEvent,
+    m: Message,
+    first: boolean,
+    relay: RelayStats,
+    c: Classification | null,
+    name: number,
+  ): void {
     // The domain's index only when a list has windows on this relay (most attempts need none).
-    let domain = -2;
+    let domain = name;
     const lists = this.listArray;
     for (let l = 0; l < lists.length; l++) {
       const list = lists[l];
       if (list.windows.length === 0 || !list.times.has(relay.index)) continue;
-      if (domain === -2) domain = this.domains.get(domainOfLower(e.recipient)) ?? -1;
+      if (domain === NAME_UNKNOWN) domain = this.domains.get(domainOfLower(e.recipient)) ?? -1;
       const w = windowAt(list.windows, relay.index, e.time);
       const rejectedHere = c !== null && c.list === list.id;
       if (w !== null && e.time >= w.first && e.time <= w.last) {
@@ -542,8 +557,8 @@ export class Evidence {
         if (b >= 0 && e.time - times[b] <= RESEND_HORIZON) {
           const waits = this.resendWaits.get(key) as number[];
           waits[b] = Math.min(waits[b], e.time - times[b]);
-          const d = this.domains.get(domainOfLower(e.recipient));
-          if (d !== undefined && this.domainMessages[d] > 0) this.domainMessages[d]--;
+          const d = name !== NAME_UNKNOWN ? name : (this.domains.get(domainOfLower(e.recipient)) ?? -1);
+          if (d >= 0 && this.domainMessages[d] > 0) this.domainMessages[d]--;
         }
       }
     }

@@ -136,8 +136,8 @@ export class Calibrator {
   /**
    * Feed a line the Postfix byte reader took on another thread (batch.ts): its fields as offsets
    * into `text`, the line text.slice(start, end); `counted` when `lineAt` would have counted it
-   * as Postfix's; `name` the index of an arrival's sender (`senderIndex`) or NAME_UNKNOWN. The
-   * same as `lineAt` on that line.
+   * as Postfix's; `name` the index of an arrival's sender (`senderIndex`), of an attempt's
+   * recipient domain (`domainIndex`), or NAME_UNKNOWN. The same as `lineAt` on that line.
    */
   spansAt(
     file: string,
@@ -159,6 +159,11 @@ export class Calibrator {
   /** The index the evidence gives a sender (lower-cased): what `spansAt` takes as an arrival's `name`. */
   senderIndex(sender: string): number {
     return this.evidence.senderIndex(sender);
+  }
+
+  /** The index the evidence gives a recipient domain (lower-cased): what `spansAt` takes as an attempt's `name`. */
+  domainIndex(domain: string): number {
+    return this.evidence.domainIndex(domain);
   }
 
   /** Feed a line a parser threw on (on another thread: batch.ts): counted as not understood, as `lineAt` does. */

@@ -12,7 +12,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { BatchReader, BatchWriter } from "../../src/calibrate/batch.js";
 import { Evidence, NAME_UNKNOWN } from "../../src/calibrate/evidence.js";
 import type { LogFormat } from "../../src/calibrate/formats.js";
-import type { LineEvent } from "../../src/calibrate/line-event.js";
+import { domainOfLower, type LineEvent } from "../../src/calibrate/line-event.js";
 import { MAILLOG_FORMATS } from "../../src/calibrate/maillog.js";
 import { ByteNames } from "../../src/calibrate/names.js";
 import { calibrateFiles, readLogs } from "../../src/calibrate/reader.js";
@@ -70,7 +70,7 @@ function garbled(lines: string[], seed: string, share: number): string[] {
  * fields its kind does not use are left over from earlier lines): an arrival's sender (by the
  * name its index stands for when the caller gave one), a rejection's reply.
  */
-function read(e: LineEvent, sender: string): Record<string, unknown> {
+function read(e: LineEvent, sender: string, domain: string): Record<string, unknown> {
   switch (e.kind) {
     case "arrival":
       return { kind: e.kind, time: e.time, relay: e.relay, scope: e.scope, message: e.message, sender };
@@ -85,6 +85,7 @@ function read(e: LineEvent, sender: string): Record<string, unknown> {
         recipient: e.recipient,
         status: e.status,
         reply: e.status === "sent" ? "" : e.reply,
+        domain,
       };
     case "done":
       return { kind: e.kind, scope: e.scope, message: e.message };
@@ -99,10 +100,12 @@ function recorded(format: LogFormat, feed: (c: Calibrator) => void): string[] {
   const add = Evidence.prototype.add;
   const note = Evidence.prototype.noteUnparsed;
   Evidence.prototype.add = function (this: Evidence, e, name = NAME_UNKNOWN) {
-    // An arrival's sender given by its index: the name the evidence keeps for it.
-    const senders = (this as unknown as { senders: Map<string, number> }).senders;
-    const sender = name >= 0 ? ([...senders].find(([, i]) => i === name)?.[0] ?? "?") : e.sender;
-    seen.push(JSON.stringify(read(e, sender)));
+    // An arrival's sender or an attempt's domain given by its index: the name the evidence keeps for it.
+    const keys = this as unknown as { senders: Map<string, number>; domains: Map<string, number> };
+    const named = (map: Map<string, number>) => [...map].find(([, i]) => i === name)?.[0] ?? "?";
+    const sender = e.kind === "arrival" && name >= 0 ? named(keys.senders) : e.sender;
+    const domain = e.kind === "attempt" && name >= 0 ? named(keys.domains) : domainOfLower(e.recipient);
+    seen.push(JSON.stringify(read(e, sender, domain)));
     add.call(this, e, name);
   };
   Evidence.prototype.noteUnparsed = function (this: Evidence, file, line, text) {
