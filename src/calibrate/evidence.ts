@@ -43,6 +43,22 @@ interface RcptState {
   lastStatus: LineEvent["status"];
 }
 
+/**
+ * A queue's messages are copied into a fresh Map after this many new messages (plus twice the
+ * messages in flight, so the copies cost O(1) a message). A Map that has lived long sits in
+ * V8's old generation, and V8 then allocates its hash tables there too: every message added
+ * and removed would grow, rehash or shrink an old table, leaving ~100 bytes of old garbage a
+ * message (most of what the evidence's heap grew by between full collections). A young Map's
+ * tables die young.
+ */
+const RENEW_MAP = 256;
+
+/** A queue's messages in flight, and how many were added since its Map was last renewed. */
+interface Scope {
+  messages: Map<string, Message>;
+  added: number;
+}
+
 interface Message {
   sender: number;
   rcpts: Map<string, RcptState> | null;
@@ -199,10 +215,10 @@ export class Evidence {
   private online: OnlineExposure | null = new OnlineExposure();
 
   /** Messages in flight by scope, then message id (no joined key string per line). */
-  private inFlight = new Map<string, Map<string, Message>>();
+  private inFlight = new Map<string, Scope>();
   private inFlightCount = 0;
   private lastScope = "";
-  private lastScopeMessages: Map<string, Message> | null = null;
+  private lastScopeMessages: Scope | null = null;
   private lastRelay: RelayStats | null = null;
   private pass: 1 | 2 = 1;
 
@@ -267,7 +283,7 @@ export class Evidence {
         this.attempt(e, name);
         return;
       case "done": {
-        if (this.scopeMessages(e.scope).delete(e.message)) this.inFlightCount--;
+        if (this.scopeMessages(e.scope).messages.delete(e.message)) this.inFlightCount--;
         return;
       }
       default:
@@ -322,11 +338,11 @@ export class Evidence {
   }
 
   /** The messages in flight in one scope (a relay's queue). */
-  private scopeMessages(scope: string): Map<string, Message> {
+  private scopeMessages(scope: string): Scope {
     if (scope === this.lastScope && this.lastScopeMessages !== null) return this.lastScopeMessages;
     let messages = this.inFlight.get(scope);
     if (messages === undefined) {
-      messages = new Map();
+      messages = { messages: new Map(), added: 0 };
       this.inFlight.set(detach(scope), messages);
     }
     this.lastScope = scope;
@@ -336,13 +352,15 @@ export class Evidence {
 
   /** The message in flight (created if new). */
   private message(scope: string, id: string): Message {
-    const messages = this.scopeMessages(scope);
+    const s = this.scopeMessages(scope);
+    const messages = s.messages;
     let m = messages.get(id);
     if (m === undefined) {
       if (this.inFlightCount >= LIMITS.inFlight) {
         // A log cut mid-way leaves messages open: drop the oldest (of this queue, else of the first).
         let from = messages;
-        if (from.size === 0) for (const other of this.inFlight.values()) if (other.size > 0) from = other;
+        if (from.size === 0)
+          for (const other of this.inFlight.values()) if (other.messages.size > 0) from = other.messages;
         const oldest = from.keys().next().value;
         if (oldest !== undefined) {
           from.delete(oldest);
@@ -352,6 +370,11 @@ export class Evidence {
       m = { sender: -1, rcpts: null, rcpt: "", state: null };
       messages.set(detach(id), m);
       this.inFlightCount++;
+      if (++s.added >= RENEW_MAP + 2 * messages.size) {
+        // A fresh copy (same entries, same order), young again: see RENEW_MAP.
+        s.messages = new Map(messages);
+        s.added = 0;
+      }
     }
     return m;
   }
