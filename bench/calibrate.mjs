@@ -33,6 +33,14 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+const medianOrNull = (xs) => (xs.some((x) => x === null) ? null : median(xs));
+/** "main 0.61 s (1.64 M lines/s), reading thread 0.95 s (…), GC helpers 0.40 s" of a calibrateLog result. */
+function threads(r) {
+  if (r.mainCpuSeconds === null) return "CPU by thread: not measured (no /proc)";
+  const per = (s) => `${s.toFixed(2)} s (${(r.lines / s / 1e6).toFixed(2)} M lines/s)`;
+  const reading = r.threaded ? `, reading thread ${per(r.readerCpuSeconds)}` : " (one thread)";
+  return `CPU: main ${per(r.mainCpuSeconds)}${reading}, GC helpers ${r.helperCpuSeconds.toFixed(2)} s`;
+}
 
 /**
  * One calibration in this process, as `sim calibrate` reads (reader.ts's calibrateFiles, its
@@ -201,6 +209,13 @@ export function calibrateLog(file, runs, heapMiB = 0) {
     liveHeap: median(results.map((r) => r.liveHeap)),
     readingRss: median(results.map((r) => r.readingRss)),
     estimateSeconds: median(results.map((r) => r.estimateSeconds)),
+    // CPU seconds of reading by thread (medians; null without /proc): the evidence (main), the
+    // reading thread, V8's and libuv's helpers (GC). Wall time on two free cores is at least the
+    // larger of the first two and half their sum with the helpers'.
+    mainCpuSeconds: medianOrNull(results.map((r) => r.mainCpuSeconds)),
+    readerCpuSeconds: medianOrNull(results.map((r) => r.readerCpuSeconds)),
+    helperCpuSeconds: medianOrNull(results.map((r) => r.helperCpuSeconds)),
+    threaded: results.every((r) => r.threaded),
     peaks: results.map((r) => r.maxRss),
     loads: results.map((r) => r.load),
     policy: results[0].policy,
@@ -286,7 +301,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       if (asJson) continue;
       console.log(
         `calibrate ${size}x: ${r.lines} log lines, ${r.passes} pass(es); median of ${runs}: ` +
-          `${(r.rate / 1e6).toFixed(2)} M lines/s wall, ${(r.cpuRate / 1e6).toFixed(2)} M lines/s CPU, ` +
+          `${(r.rate / 1e6).toFixed(2)} M lines/s wall, ${(r.cpuRate / 1e6).toFixed(2)} M lines/s CPU (whole process); ${threads(r)}; ` +
           `then ${r.estimateSeconds.toFixed(2)} s of estimates; ` +
           `peak RSS ${mib(r.peak)} (runs: ${r.peaks.map(mib).join(", ")}), ${mib(r.readingRss)} before the estimates, live heap after reading ${mib(r.liveHeap)}; load ${r.loads.map((l) => l.toFixed(1)).join(", ")}; ` +
           `policy ${r.policy}, ${r.relays} relays`,
@@ -309,6 +324,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
       console.log(
         `calibrate ${size}x with --max-old-space-size=${capHeap}: completes, ${same ? "the same" : "A DIFFERENT"} scenario (${r.scenario}); ` +
           `peak RSS ${mib(r.peak)}, live heap after reading ${mib(r.liveHeap)}, ${(r.cpuRate / 1e6).toFixed(2)} M lines/s CPU; load ${r.loads[0].toFixed(1)}`,
+      );
+    }
+    if (!asJson && sizes.length > 1) {
+      // Flat in the log's size? Peak RSS at each size, side by side.
+      console.log(
+        `peak RSS by size: ${sizes.map((size) => `${size}x ${mib(results[`x${size}`].peak)}`).join(", ")}; load ${loadavg()[0].toFixed(1)}`,
       );
     }
     if (asJson) console.log(JSON.stringify({ lines: g.lines, runs, sizes, ...results, capped }));
