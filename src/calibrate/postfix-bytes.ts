@@ -258,16 +258,17 @@ export class PostfixBytes {
     // "QID: " (hex, 6–12, or Postfix's long ids, 10–20, without vowels).
     const textStart = colon + 2;
     let p: number;
-    let hex = true;
-    let long = true;
+    // Which alphabets every character so far is in (ID_CHARS: 1 hex, 2 long ids).
+    let alphabets = 3;
     const idLimit = Math.min(end, textStart + 21);
     for (p = textStart; p < idLimit; p++) {
       const c = bytes[p];
       if (c === 58) break;
-      if (hex && !isUpperHex(c)) hex = false;
-      if (long && !isLongId(c)) long = false;
-      if (!hex && !long) break;
+      alphabets &= ID_CHARS[c];
+      if (alphabets === 0) break;
     }
+    const hex = (alphabets & 1) !== 0;
+    const long = (alphabets & 2) !== 0;
     const n = p - textStart;
     if (
       p >= end ||
@@ -421,6 +422,9 @@ export class PostfixBytes {
     return hp;
   }
 }
+
+/** Per byte: 1 if an upper-case hex digit (short queue ids), | 2 if in the long ids' alphabet. */
+const ID_CHARS = Uint8Array.from({ length: 256 }, (_, c) => (isUpperHex(c) ? 1 : 0) | (isLongId(c) ? 2 : 0));
 
 const REMOVED = bytesOf("removed");
 const ORIG_TO = bytesOf(" orig_to=<");
