@@ -125,7 +125,9 @@ export class OnlineExposure {
         w.inside.set(d, (w.inside.get(d) ?? 0) + p.count);
         this.exposure(list, d, p.seq).accepted += p.count;
       }
-      track.pending.clear();
+      // A fresh Map rather than clear(): a long-lived Map's tables are allocated in V8's old
+      // generation, so refilling a cleared one leaves old garbage (evidence.ts, RENEW_MAP).
+      track.pending = new Map();
       if (time > w.last) w.last = time;
     } else {
       const w = track.windows[track.windows.length - 1];
@@ -134,7 +136,7 @@ export class OnlineExposure {
         w.after.set(d, p.first);
         before.set(d, p.last);
       }
-      track.pending.clear();
+      track.pending = new Map();
       track.windows.push(openWindow(time, before));
     }
     track.latest = time;
