@@ -18,6 +18,7 @@ import type { ListingBoard } from "../listing-board.js";
 import type { MessageTable } from "../messages.js";
 import type { Tally } from "../tally.js";
 import { Channels } from "./channels.js";
+import { FirstWaits } from "./first-waits.js";
 import type { CapacityRegime } from "./regime.js";
 
 /** The mail flow's side of the loop: what submit() does out of its fast path, and a session's start. */
@@ -67,6 +68,11 @@ export interface ArrivalParts {
   readonly horizon: number;
   readonly senders: number;
   readonly warmup: number;
+  /**
+   * Whether a first attempt's wait may be held without a message slot (runRing): not when the
+   * slots' order is read (RetryRoutes.moveOffExcluded draws for deferred messages in slot order).
+   */
+  readonly holdWaits: boolean;
 }
 
 export class RegimeArrivals {
@@ -80,6 +86,9 @@ export class RegimeArrivals {
     const capacity = parts.capacity;
     this.ring = capacity instanceof Channels && capacity.heads !== null ? capacity : null;
   }
+
+  /** runRing()'s waiting first attempts, between two of its calls always handed to the simulator. */
+  private readonly waits = new FirstWaits();
 
   /**
    * The arrival at `time` (message number `id`) and every following one, with the queued
@@ -182,6 +191,8 @@ export class RegimeArrivals {
     const picks = p.picks;
     const board = p.board;
     const messages = p.messages;
+    const waits = this.waits;
+    const hold = p.holdWaits;
     const tally = p.tally;
     const delay = tally.delay;
     const rate = p.rate;
@@ -234,21 +245,9 @@ export class RegimeArrivals {
         serverWait[server] += start - time;
       }
       if (start !== time) {
-        // MailModel.firstWaits → newMessage, waitForSession (start > time): a slot and its start event.
-        const slot = messages.allocate();
-        messages.sender[slot] = sender;
-        messages.domain[slot] = domain;
-        messages.submissions[slot] = 1;
-        messages.attempts[slot] = 1;
-        messages.firstSubmitted[slot] = time;
-        messages.id[slot] = id;
-        messages.counted[slot] = counted ? 1 : 0;
-        messages.server[slot] = server;
-        messages.pendingKind[slot] = FIRST;
-        messages.queuedAt[slot] = time;
-        messages.waitingSince[slot] = time;
-        messages.duration[slot] = duration;
-        simulator.scheduleSoon(start, (slot << KIND_BITS) | ATTEMPT_START);
+        // Held here, numbered where scheduleSoon() would have numbered its ATTEMPT_START.
+        if (hold) waits.push(start, simulator.nextSeq(), time, id, sender, domain, server, counted);
+        else flow.firstWaits(id, sender, domain, server, time, start, counted);
       } else {
         const outcome = board.outcome(domain, server, time);
         const rejected = outcome !== DELIVERED;
@@ -272,50 +271,111 @@ export class RegimeArrivals {
       }
       id++;
       if (!(next < horizon)) break;
-      // The next arrival, unless queued events come first: then those, as Simulator.run() would
-      // hand them over, and the arrival after them if it is still the next event.
-      while (!simulator.continueStream(next, ARRIVAL)) {
+      // The next arrival, unless a held wait or a queued event comes first: then those, in the
+      // order Simulator.run() would hand them over (by time, then order number; the stream after
+      // the queued events at equal times), and the arrival after them if it is still next.
+      for (;;) {
+        const queuedAt = simulator.streamBound();
+        const waitAt = waits.nextTime;
+        if (next < waitAt && next < queuedAt) {
+          if (simulator.continueStream(next, ARRIVAL)) break;
+          return this.stop(id, messageCount, delivered, attempts);
+        }
+        if (waitAt < queuedAt || (waitAt === queuedAt && waits.nextSeq < simulator.earliestSeq())) {
+          // A held wait's start is the next event (at or before the arrival): takeQueuedBefore's
+          // bookkeeping (clock, events handled, the watch's countdown), then startSession's.
+          if (simulator.streamBudget() < 1) {
+            simulator.armStream(next, ARRIVAL);
+            return this.stop(id, messageCount, delivered, attempts);
+          }
+          simulator.tookStream(1, waitAt);
+          const record = waits.pop();
+          const at = waits.server[record];
+          const outcome = board.outcome(waits.domain[record], at, waitAt);
+          if (outcome !== DELIVERED) {
+            this.rejectedWait(record, waitAt, duration);
+            continue;
+          }
+          const c = waits.counted[record] === 1;
+          if (c) {
+            attempts++;
+            serverAttempts[at]++;
+          }
+          const bucket = Math.floor(waitAt / bucketWidth);
+          if (bucket < buckets) bucketAttempts[bucket]++;
+          if (c) {
+            delivered++;
+            // conclude(): the end of the session since the first submission.
+            delay.add(waitAt + duration - waits.submitted[record]);
+          }
+          waits.release(record);
+          continue;
+        }
         if (!simulator.takeQueuedBefore(next)) {
-          tally.messages += messageCount;
-          tally.delivered += delivered;
-          tally.attempts += attempts;
-          return id;
+          simulator.armStream(next, ARRIVAL);
+          return this.stop(id, messageCount, delivered, attempts);
         }
         const payload = simulator.taken;
-        const now = simulator.now;
-        const slot = payload >> KIND_BITS;
-        if ((payload & KIND_MASK) !== ATTEMPT_START) flow.handle(now, payload);
-        else if (messages.pendingKind[slot] !== FIRST) {
-          flow.startSession(slot, messages.server[slot], now, messages.duration[slot]);
-        } else {
-          // startSession of a first attempt: its outcome by the listings now.
-          const at = messages.server[slot];
-          const length = messages.duration[slot];
-          const outcome = board.outcome(messages.domain[slot], at, now);
-          if (outcome !== DELIVERED) flow.startSession(slot, at, now, length);
-          else {
-            const c = messages.counted[slot] === 1;
-            if (c) {
-              attempts++;
-              serverAttempts[at]++;
-            }
-            const bucket = Math.floor(now / bucketWidth);
-            if (bucket < buckets) bucketAttempts[bucket]++;
-            if (c) {
-              delivered++;
-              // conclude(): the end of the session since the first submission.
-              delay.add(now + length - messages.firstSubmitted[slot]);
-            }
-            messages.release(slot);
-          }
+        if ((payload & KIND_MASK) !== ATTEMPT_START) flow.handle(simulator.now, payload);
+        else {
+          const slot = payload >> KIND_BITS;
+          flow.startSession(slot, messages.server[slot], simulator.now, messages.duration[slot]);
         }
       }
       time = next;
     }
+    return this.stop(id, messageCount, delivered, attempts);
+  }
+
+  /**
+   * runRing() stops (the last arrival, or the watch's tick): its counters flushed, and the waits
+   * it holds handed to the simulator as firstWaits() would have queued them, each with the order
+   * number it was given.
+   */
+  private stop(id: number, messageCount: number, delivered: number, attempts: number): number {
+    const tally = this.parts.tally;
     tally.messages += messageCount;
     tally.delivered += delivered;
     tally.attempts += attempts;
+    const waits = this.waits;
+    const simulator = this.parts.simulator;
+    const duration = (this.ring as Channels).fixedLength;
+    while (waits.size > 0) {
+      const start = waits.nextTime;
+      const seq = waits.nextSeq;
+      const record = waits.pop();
+      const slot = this.slotOf(record, duration);
+      simulator.scheduleSoonAt(start, seq, (slot << KIND_BITS) | ATTEMPT_START);
+    }
     return id;
+  }
+
+  /** A held wait rejected at its start (`time`): a message slot as firstWaits() gave it, then startSession. */
+  private rejectedWait(record: number, time: number, duration: number): void {
+    const slot = this.slotOf(record, duration);
+    this.flow.startSession(slot, this.waits.server[record], time, duration);
+  }
+
+  /** The message slot firstWaits() would have given a held wait; the record is released. */
+  private slotOf(record: number, duration: number): number {
+    const waits = this.waits;
+    const m = this.parts.messages;
+    const slot = m.allocate();
+    const submitted = waits.submitted[record];
+    m.sender[slot] = waits.sender[record];
+    m.domain[slot] = waits.domain[record];
+    m.submissions[slot] = 1;
+    m.attempts[slot] = 1;
+    m.firstSubmitted[slot] = submitted;
+    m.id[slot] = waits.id[record];
+    m.counted[slot] = waits.counted[record];
+    m.server[slot] = waits.server[record];
+    m.pendingKind[slot] = FIRST;
+    m.queuedAt[slot] = submitted;
+    m.waitingSince[slot] = submitted;
+    m.duration[slot] = duration;
+    waits.release(record);
+    return slot;
   }
 
   /**
