@@ -43,7 +43,7 @@ export class FifoSessionEnds implements SessionClock {
   private head = 0;
   private size = 0;
   /** The earliest end in progress (Infinity when none): releaseTo's one comparison. */
-  private next = Number.POSITIVE_INFINITY;
+  next = Number.POSITIVE_INFINITY;
   private last = Number.NEGATIVE_INFINITY;
   /** With a capacity: `slots` ends per server (a power of two ≥ the capacity), server-major; null without. */
   private readonly own: Float64Array | null;
@@ -82,7 +82,8 @@ export class FifoSessionEnds implements SessionClock {
     if (time >= this.next) this.release(time);
   }
 
-  private release(time: number): void {
+  /** releaseTo()'s release, for a caller that made its comparison (time ≥ next) itself. */
+  release(time: number): void {
     const ends = this.ends;
     const owners = this.owners;
     const mask = ends.length - 1;

@@ -13,12 +13,15 @@
 // submit() through the simulator's dispatch.
 import { type AliasTable, exponential, type Random, type Simulator } from "../../engine/index.js";
 import type { Balancer } from "../balancers/balancer.js";
+import { LeastConnectionsBalancer } from "../balancers/least-connections.js";
 import { ARRIVAL, ATTEMPT_START, DELIVERED, FIRST, KIND_BITS, KIND_MASK } from "../codes.js";
 import type { ListingBoard } from "../listing-board.js";
 import type { MessageTable } from "../messages.js";
+import { FifoSessionEnds } from "../session-ends.js";
 import type { Tally } from "../tally.js";
 import { Channels } from "./channels.js";
 import { FirstWaits } from "./first-waits.js";
+import { TrackedSessions } from "./tracked-sessions.js";
 import type { CapacityRegime } from "./regime.js";
 
 /** The mail flow's side of the loop: what submit() does out of its fast path, and a session's start. */
@@ -85,7 +88,14 @@ export class RegimeArrivals {
   ) {
     const capacity = parts.capacity;
     this.ring = capacity instanceof Channels && capacity.heads !== null ? capacity : null;
+    this.tracked =
+      capacity instanceof TrackedSessions && capacity.ends instanceof FifoSessionEnds && capacity.lengths.constant
+        ? capacity
+        : null;
   }
+
+  /** TrackedSessions with a fixed session length (its ends a FIFO): runTracked(); null otherwise. */
+  private readonly tracked: TrackedSessions | null;
 
   /** runRing()'s waiting first attempts, between two of its calls always handed to the simulator. */
   private readonly waits = new FirstWaits();
@@ -97,6 +107,7 @@ export class RegimeArrivals {
    */
   run(time: number, id: number): number {
     if (this.ring !== null) return this.runRing(this.ring, time, id);
+    if (this.tracked !== null) return this.runTracked(this.tracked, time, id);
     const p = this.parts;
     const flow = this.flow;
     const simulator = p.simulator;
@@ -325,6 +336,120 @@ export class RegimeArrivals {
       time = next;
     }
     return this.stop(id, messageCount, delivered, attempts);
+  }
+
+  /**
+   * run() for TrackedSessions with a fixed session length (least-connections): its beforePick()
+   * and arrive() written out for a session that starts at once — the ends released (one
+   * comparison unless a session ended), the server's queue and count checked, the length
+   * `end − time` handed over, the end pushed, busy time and the session counted — so the pick,
+   * the draws and the histogram keep the optimiser's inlining budget. An attempt that must wait,
+   * or whose `time + (end − time)` would not give back `end`, goes to the regime's own arrive()
+   * as before (it releases nothing more at the same time and draws no length: it is fixed).
+   */
+  private runTracked(tracked: TrackedSessions, time: number, id: number): number {
+    const p = this.parts;
+    const flow = this.flow;
+    const simulator = p.simulator;
+    const arrivals = p.arrivals;
+    const recipients = p.recipients;
+    const domains = p.domains;
+    const balancer = p.balancer;
+    const picks = p.picks;
+    const board = p.board;
+    const tally = p.tally;
+    const delay = tally.delay;
+    const rate = p.rate;
+    const horizon = p.horizon;
+    const senders = p.senders;
+    const warmup = p.warmup;
+    const serverAttempts = tally.serverAttempts;
+    const serverRejections = tally.serverRejections;
+    const bucketAttempts = tally.bucketAttempts;
+    const bucketRejections = tally.bucketRejections;
+    const bucketWidth = tally.bucketWidth;
+    const buckets = tally.buckets;
+    const serverBusy = tally.serverBusy;
+    const serverSessions = tally.serverSessions;
+    const busyFrom = tally.warmup;
+    const busyTo = tally.horizon;
+    const clock = tracked.ends as FifoSessionEnds;
+    const sessions = tracked.sessions;
+    const waiting = tracked.waiting;
+    const limit = tracked.capacity;
+    const fixed = tracked.lengths.draw(FIRST);
+    // least-connections reads the counts the clock keeps (PoolView.sessions).
+    const counts = balancer instanceof LeastConnectionsBalancer ? clock.sessions : null;
+    let messageCount = 0;
+    let delivered = 0;
+    let attempts = 0;
+    for (;;) {
+      // submit(): the next arrival's draw first, armed (or taken) after this message.
+      const next = time + exponential(arrivals) / rate;
+      const sender = Math.floor(arrivals() * senders);
+      const domain = domains.sample(recipients);
+      const counted = time >= warmup;
+      if (counted) messageCount++;
+      // TrackedSessions.beforePick: the sessions ended by now released.
+      if (time >= clock.next) clock.release(time);
+      let server: number;
+      if (counts !== null) {
+        // LeastConnectionsBalancer.pick: the j-th of the servers tied at the fewest sessions.
+        const ties = counts.ties;
+        server = counts.nthLeast(ties === 1 ? 0 : Math.floor(picks() * ties));
+      } else server = balancer.pick(sender, time, picks);
+      // TrackedSessions.arrive for a session that fits now (nobody waiting, a free session).
+      let start = -1;
+      let duration = fixed;
+      if (waiting[server] === 0 && sessions[server] < limit) {
+        const end = time + fixed;
+        duration = end - time;
+        if (time + duration === end) {
+          start = time;
+          clock.push(server, end);
+          // Tally.addBusyTime and countSession (a wait of 0).
+          const lo = Math.max(time, busyFrom);
+          const hi = Math.min(end, busyTo);
+          if (hi > lo) serverBusy[server] += hi - lo;
+          if (counted) serverSessions[server]++;
+        }
+      }
+      if (start < 0) {
+        start = tracked.arrive(server, time, FIRST, counted);
+        duration = tracked.length;
+      }
+      if (start !== time) {
+        flow.firstWaits(id, sender, domain, server, time, start, counted);
+      } else {
+        const outcome = board.outcome(domain, server, time);
+        const rejected = outcome !== DELIVERED;
+        // Tally.countAttempt, written out.
+        if (counted) {
+          attempts++;
+          serverAttempts[server]++;
+          if (rejected) serverRejections[server]++;
+        }
+        const bucket = Math.floor(time / bucketWidth);
+        if (bucket < buckets) {
+          bucketAttempts[bucket]++;
+          if (rejected) bucketRejections[bucket]++;
+        }
+        if (rejected) flow.firstRejected(id, sender, domain, server, time, duration, outcome, counted);
+        else if (counted) {
+          delivered++;
+          // The delay is the session itself (submit(): `end - time` would round it).
+          delay.add(duration);
+        }
+      }
+      id++;
+      if (!(next < horizon)) break;
+      if (!simulator.continueStream(next, ARRIVAL) && !this.drain(next)) break;
+      time = next;
+    }
+    tally.messages += messageCount;
+    tally.delivered += delivered;
+    tally.attempts += attempts;
+    return id;
   }
 
   /**
