@@ -383,6 +383,13 @@ export class RegimeArrivals {
     let messageCount = 0;
     let delivered = 0;
     let attempts = 0;
+    // The run's arrivals taken without continueStream() while nothing is scheduled, as
+    // plainArrivals does: before the queued events' earliest time and the watch's next tick
+    // (Simulator.streamBound, streamBudget), reported (tookStream) before anything else reads the
+    // clock or schedules. A session that starts at once schedules nothing (its end is lazy).
+    let bound = simulator.streamBound();
+    let budget = simulator.streamBudget();
+    let taken = 0;
     for (;;) {
       // submit(): the next arrival's draw first, armed (or taken) after this message.
       const next = time + exponential(arrivals) / rate;
@@ -419,7 +426,11 @@ export class RegimeArrivals {
         duration = tracked.length;
       }
       if (start !== time) {
+        simulator.tookStream(taken, time);
+        budget -= taken;
+        taken = 0;
         flow.firstWaits(id, sender, domain, server, time, start, counted);
+        bound = simulator.streamBound();
       } else {
         const outcome = board.outcome(domain, server, time);
         const rejected = outcome !== DELIVERED;
@@ -434,8 +445,13 @@ export class RegimeArrivals {
           bucketAttempts[bucket]++;
           if (rejected) bucketRejections[bucket]++;
         }
-        if (rejected) flow.firstRejected(id, sender, domain, server, time, duration, outcome, counted);
-        else if (counted) {
+        if (rejected) {
+          simulator.tookStream(taken, time);
+          budget -= taken;
+          taken = 0;
+          flow.firstRejected(id, sender, domain, server, time, duration, outcome, counted);
+          bound = simulator.streamBound();
+        } else if (counted) {
           delivered++;
           // The delay is the session itself (submit(): `end - time` would round it).
           delay.add(duration);
@@ -443,9 +459,26 @@ export class RegimeArrivals {
       }
       id++;
       if (!(next < horizon)) break;
-      if (!simulator.continueStream(next, ARRIVAL) && !this.drain(next)) break;
+      if (next < bound && taken < budget) {
+        taken++;
+        time = next;
+        continue;
+      }
+      // A queued event first, or the watch's tick: as run() (continueStream, drain).
+      simulator.tookStream(taken, time);
+      taken = 0;
+      if (!simulator.continueStream(next, ARRIVAL) && !this.drain(next)) {
+        // Stopped for the watch's tick, with the arrival armed; the clock is the last event's.
+        tally.messages += messageCount;
+        tally.delivered += delivered;
+        tally.attempts += attempts;
+        return id;
+      }
+      bound = simulator.streamBound();
+      budget = simulator.streamBudget();
       time = next;
     }
+    simulator.tookStream(taken, time);
     tally.messages += messageCount;
     tally.delivered += delivered;
     tally.attempts += attempts;
