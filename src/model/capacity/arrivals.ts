@@ -6,11 +6,16 @@
 // returning to Simulator.run() for each keeps the runs of arrivals long, so the loop's set-up
 // (its locals) and the simulator's dispatch are paid per run, not per message.
 //
-// Same draws from the same streams in the same order as submit() (arrival gap, sender, the
-// recipient's domain, the pick's stream, the session length in the regime's arrive()), the same
-// calls to the regime, the same counts, the same events in the same order: only the dispatch
-// and the counters' homes differ. test/model/capacity/arrivals.equivalence.test.ts holds it to
-// submit() through the simulator's dispatch.
+// Three loops, chosen once: runRing for Channels with a fixed session length (the bench's
+// `capacity` row), runTracked for TrackedSessions with a fixed length (least-connections), run
+// for the rest; each writes out its regime's common case so that the draws, the pick and the
+// histogram keep V8's inlining budget (the limit here: raising it makes these loops 15-30 %
+// faster). Same draws from the same streams in the same order as submit() (arrival gap, sender,
+// the recipient's domain, the pick's stream, the session length in the regime's arrive()), the
+// same counts, the same events in the same order (runRing holds its first attempts' waits itself,
+// each with the order number its event would have had): only the dispatch and the counters'
+// homes differ. test/model/capacity/arrivals.equivalence.test.ts holds it to submit() through
+// the simulator's dispatch.
 import { type AliasTable, exponential, type Random, type Simulator } from "../../engine/index.js";
 import type { Balancer } from "../balancers/balancer.js";
 import { LeastConnectionsBalancer } from "../balancers/least-connections.js";
@@ -185,11 +190,15 @@ export class RegimeArrivals {
   /**
    * run() for Channels with a fixed session length: its arrive() written out (the ring: a
    * relay's session free soonest is its ring's head), and the waits too. A first attempt that
-   * must wait takes its message slot and its ATTEMPT_START here (firstWaits, written out); at
-   * its start, when it is delivered, its counts and its delay are taken here too (startSession
-   * for a first attempt under Channels: no greylisting and no records on this path, and
-   * Channels' sessionStarted does nothing). Anything else — a rejection, a resend's or retry's
-   * start, every other event — goes to the flow as before.
+   * must wait is held in FirstWaits (no message slot, no heap event) with the order number
+   * scheduleSoon() would have given its ATTEMPT_START (Simulator.nextSeq); between arrivals the
+   * held waits, the queued events and the next arrival are taken in Simulator.run()'s order (time,
+   * then order number; the stream after queued events at equal times). At its start a held wait
+   * delivered is counted here (startSession for a first attempt under Channels: no greylisting
+   * and no records on this path, and Channels' sessionStarted does nothing); a rejected one takes
+   * the slot firstWaits() would have given it and goes to startSession. Everything else goes to
+   * the flow as before. When the message slots' order is read (holdWaits false) waits take their
+   * slots as firstWaits() gives them.
    */
   private runRing(ring: Channels, time: number, id: number): number {
     const p = this.parts;
