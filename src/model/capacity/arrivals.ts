@@ -26,8 +26,8 @@ import { FifoSessionEnds } from "../session-ends.js";
 import type { Tally } from "../tally.js";
 import { Channels } from "./channels.js";
 import { FirstWaits } from "./first-waits.js";
-import { TrackedSessions } from "./tracked-sessions.js";
 import type { CapacityRegime } from "./regime.js";
+import { TrackedSessions } from "./tracked-sessions.js";
 
 /** The mail flow's side of the loop: what submit() does out of its fast path, and a session's start. */
 export interface ArrivalFlow {
