@@ -161,6 +161,30 @@ export class Simulator {
     return true;
   }
 
+  /**
+   * The order number schedule() would give an event now, for an event a stream's handler keeps
+   * outside the heaps for a while (capacity/arrivals.ts): among equal times it goes before every
+   * event scheduled later. It takes the event's place in the order; hand it over with
+   * scheduleSoonAt() if run() is to handle it.
+   */
+  nextSeq(): number {
+    return this.seq++;
+  }
+
+  /** The order number of the earliest queued event (in either heap; Infinity when none): ties with nextSeq()'s. */
+  earliestSeq(): number {
+    return this.queue.size + this.soon.size === 0 ? Number.POSITIVE_INFINITY : this.first().peekSeq();
+  }
+
+  /** scheduleSoon() of an event whose order number `seq` nextSeq() gave. */
+  scheduleSoonAt(time: number, seq: number, payload: number): void {
+    if (!(time >= this.now)) {
+      throw new RangeError(`event scheduled at ${time}, before the current time ${this.now}`);
+    }
+    this.soon.insert(time, seq, payload);
+    if (time < this.earliest) this.earliest = time;
+  }
+
   /** Handle events in time order (FIFO among equal times) until none is left; `watch` sees the clock. */
   run(handler: EventHandler, watch: ClockWatch | null = null): void {
     const every = watch ? Math.max(1, Math.floor(watch.every)) : 0x7fffffff;

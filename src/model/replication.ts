@@ -195,6 +195,7 @@ export class MailModel implements SessionStarter, ArrivalFlow {
         horizon: this.horizon,
         senders: this.senders,
         warmup: this.warmup,
+        holdWaits: this.routes === null || !this.routes.moveDeferred,
       };
       this.regimeArrivals = new RegimeArrivals(parts, this);
     }

@@ -80,19 +80,27 @@ export class SessionCounts {
 
   /** The `j`-th (from 0, in index order) of the chosen servers with the fewest sessions (j < ties). */
   nthLeast(j: number): number {
+    // Mostly within the first word of the level (all of it up to 32 servers): small enough to
+    // inline at every pick; the walk over further words is out of line.
+    const at = this.fewest * this.words;
+    let x = this.byCount[at];
+    if (j >= popcount(x)) return this.nthLeastFurther(j, at);
+    for (; j > 0; j--) x &= x - 1;
+    return 31 - Math.clz32(x & -x);
+  }
+
+  /** nthLeast() past the level's first word (`at`, its index in byCount). */
+  private nthLeastFurther(j: number, at: number): number {
     const byCount = this.byCount;
-    let at = this.fewest * this.words;
+    const first = at;
     let x = byCount[at];
-    while (x === 0) x = byCount[++at];
-    if (j > 0) {
-      for (let n = popcount(x); j >= n; n = popcount(x)) {
-        j -= n;
-        do x = byCount[++at];
-        while (x === 0);
-      }
-      for (; j > 0; j--) x &= x - 1;
+    for (let n = popcount(x); j >= n; n = popcount(x)) {
+      j -= n;
+      do x = byCount[++at];
+      while (x === 0);
     }
-    return ((at - this.fewest * this.words) << 5) + 31 - Math.clz32(x & -x);
+    for (; j > 0; j--) x &= x - 1;
+    return ((at - first) << 5) + 31 - Math.clz32(x & -x);
   }
 
   /** Picks choose among the servers marked 1 in `mask` from now on (at least one must be). */

@@ -33,8 +33,9 @@ export function sessionClock(
 
 /**
  * Ends that arrive in non-decreasing order (a fixed session length: each session ends its length
- * after it starts, and starts come in time order), for all servers in one ring buffer; with a
- * capacity, each server's ends in a ring of its own, whose head is its earliest end.
+ * after it starts, and starts come in time order), for all servers in one ring buffer. With a
+ * capacity, a server's earliest end (its queue's wake-up, rare) is its first end in the ring:
+ * ends of one server come in ring order too. Per message the ring is one write and one read.
  */
 export class FifoSessionEnds implements SessionClock {
   readonly sessions: SessionCounts;
@@ -43,32 +44,19 @@ export class FifoSessionEnds implements SessionClock {
   private head = 0;
   private size = 0;
   /** The earliest end in progress (Infinity when none): releaseTo's one comparison. */
-  private next = Number.POSITIVE_INFINITY;
+  next = Number.POSITIVE_INFINITY;
   private last = Number.NEGATIVE_INFINITY;
-  /** With a capacity: `slots` ends per server (a power of two ≥ the capacity), server-major; null without. */
-  private readonly own: Float64Array | null;
-  private readonly ownHeads: Int32Array;
-  private readonly slots: number;
+  /** Whether earliest() is kept (with a capacity). */
+  private readonly limited: boolean;
 
   constructor(sessions: SessionCounts, capacity: number | null) {
     this.sessions = sessions;
-    let slots = 1;
-    while (capacity !== null && slots < capacity) slots *= 2;
-    this.slots = slots;
-    this.own = capacity === null ? null : new Float64Array(sessions.servers * slots);
-    this.ownHeads = new Int32Array(capacity === null ? 0 : sessions.servers);
+    this.limited = capacity !== null;
   }
 
   push(server: number, end: number): void {
-    if (!(end >= this.last))
-      throw new Error(`FifoSessionEnds: session end ${end} before an earlier one (${this.last})`);
+    if (!(end >= this.last)) this.outOfOrder(end);
     this.last = end;
-    const own = this.own;
-    const count = this.sessions.counts[server];
-    if (own !== null) {
-      if (count === this.slots) throw new Error(`FifoSessionEnds: server ${server} over its capacity`);
-      own[server * this.slots + ((this.ownHeads[server] + count) & (this.slots - 1))] = end;
-    }
     this.sessions.add(server);
     if (this.size === this.ends.length) this.grow();
     const i = (this.head + this.size) & (this.ends.length - 1);
@@ -82,17 +70,16 @@ export class FifoSessionEnds implements SessionClock {
     if (time >= this.next) this.release(time);
   }
 
-  private release(time: number): void {
+  /** releaseTo()'s release, for a caller that made its comparison (time ≥ next) itself. */
+  release(time: number): void {
     const ends = this.ends;
     const owners = this.owners;
     const mask = ends.length - 1;
-    const own = this.own;
+    const sessions = this.sessions;
     let head = this.head;
     let size = this.size;
     while (size > 0 && ends[head] <= time) {
-      const server = owners[head];
-      this.sessions.remove(server);
-      if (own !== null) this.ownHeads[server] = (this.ownHeads[server] + 1) & (this.slots - 1);
+      sessions.remove(owners[head]);
       head = (head + 1) & mask;
       size--;
     }
@@ -102,8 +89,17 @@ export class FifoSessionEnds implements SessionClock {
   }
 
   earliest(server: number): number {
-    if (this.own === null || this.sessions.counts[server] === 0) return Number.POSITIVE_INFINITY;
-    return this.own[server * this.slots + this.ownHeads[server]];
+    if (!this.limited || this.sessions.counts[server] === 0) return Number.POSITIVE_INFINITY;
+    const mask = this.ends.length - 1;
+    for (let k = 0; k < this.size; k++) {
+      const i = (this.head + k) & mask;
+      if (this.owners[i] === server) return this.ends[i];
+    }
+    throw new Error(`FifoSessionEnds: server ${server} counts sessions it has no end for`);
+  }
+
+  private outOfOrder(end: number): never {
+    throw new Error(`FifoSessionEnds: session end ${end} before an earlier one (${this.last})`);
   }
 
   private grow(): void {

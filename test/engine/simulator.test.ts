@@ -292,3 +292,33 @@ describe("Simulator.scheduleSoon and takeQueuedBefore", () => {
     expect(() => sim.scheduleSoon(4, 4)).toThrow(RangeError);
   });
 });
+
+describe("Simulator.nextSeq, earliestSeq and scheduleSoonAt", () => {
+  it("keep an event's place in the order while the caller holds it, equal times included", () => {
+    // Reference: four events at one time, scheduled in turn, leave in that order.
+    const reference = new Simulator();
+    const seen: number[] = [];
+    reference.schedule(2, 1);
+    reference.scheduleSoon(2, 2);
+    reference.schedule(2, 3);
+    reference.scheduleSoon(2, 4);
+    reference.run({ handle: (_t, p) => seen.push(p) });
+    // The same, with events 2 and 4 numbered when they would have been scheduled but handed over last.
+    const sim = new Simulator();
+    const held: number[] = [];
+    sim.schedule(2, 1);
+    const seq2 = sim.nextSeq();
+    expect(sim.earliestSeq()).toBeLessThan(seq2);
+    sim.schedule(2, 3);
+    const seq4 = sim.nextSeq();
+    // Ties: the held event 2 goes after event 1 and before event 3.
+    expect(sim.earliestSeq()).toBeLessThan(seq2);
+    sim.scheduleSoonAt(2, seq4, 4);
+    sim.scheduleSoonAt(2, seq2, 2);
+    sim.run({ handle: (_t, p) => held.push(p) });
+    expect(held).toEqual(seen);
+    expect(held).toEqual([1, 2, 3, 4]);
+    expect(sim.earliestSeq()).toBe(Number.POSITIVE_INFINITY);
+    expect(() => sim.scheduleSoonAt(1, sim.nextSeq(), 5)).toThrow(RangeError);
+  });
+});

@@ -6,19 +6,28 @@
 // returning to Simulator.run() for each keeps the runs of arrivals long, so the loop's set-up
 // (its locals) and the simulator's dispatch are paid per run, not per message.
 //
-// Same draws from the same streams in the same order as submit() (arrival gap, sender, the
-// recipient's domain, the pick's stream, the session length in the regime's arrive()), the same
-// calls to the regime, the same counts, the same events in the same order: only the dispatch
-// and the counters' homes differ. test/model/capacity/arrivals.equivalence.test.ts holds it to
-// submit() through the simulator's dispatch.
+// Three loops, chosen once: runRing for Channels with a fixed session length (the bench's
+// `capacity` row), runTracked for TrackedSessions with a fixed length (least-connections), run
+// for the rest; each writes out its regime's common case so that the draws, the pick and the
+// histogram keep V8's inlining budget (the limit here: raising it makes these loops 15-30 %
+// faster). Same draws from the same streams in the same order as submit() (arrival gap, sender,
+// the recipient's domain, the pick's stream, the session length in the regime's arrive()), the
+// same counts, the same events in the same order (runRing holds its first attempts' waits itself,
+// each with the order number its event would have had): only the dispatch and the counters'
+// homes differ. test/model/capacity/arrivals.equivalence.test.ts holds it to submit() through
+// the simulator's dispatch.
 import { type AliasTable, exponential, type Random, type Simulator } from "../../engine/index.js";
 import type { Balancer } from "../balancers/balancer.js";
+import { LeastConnectionsBalancer } from "../balancers/least-connections.js";
 import { ARRIVAL, ATTEMPT_START, DELIVERED, FIRST, KIND_BITS, KIND_MASK } from "../codes.js";
 import type { ListingBoard } from "../listing-board.js";
 import type { MessageTable } from "../messages.js";
+import { FifoSessionEnds } from "../session-ends.js";
 import type { Tally } from "../tally.js";
 import { Channels } from "./channels.js";
+import { FirstWaits } from "./first-waits.js";
 import type { CapacityRegime } from "./regime.js";
+import { TrackedSessions } from "./tracked-sessions.js";
 
 /** The mail flow's side of the loop: what submit() does out of its fast path, and a session's start. */
 export interface ArrivalFlow {
@@ -67,13 +76,34 @@ export interface ArrivalParts {
   readonly horizon: number;
   readonly senders: number;
   readonly warmup: number;
+  /**
+   * Whether a first attempt's wait may be held without a message slot (runRing): not when the
+   * slots' order is read (RetryRoutes.moveOffExcluded draws for deferred messages in slot order).
+   */
+  readonly holdWaits: boolean;
 }
 
 export class RegimeArrivals {
+  /** Channels with a fixed session length (its ring of sessions): runRing(); null for the general loop. */
+  private readonly ring: Channels | null;
+
   constructor(
     private readonly parts: ArrivalParts,
     private readonly flow: ArrivalFlow,
-  ) {}
+  ) {
+    const capacity = parts.capacity;
+    this.ring = capacity instanceof Channels && capacity.heads !== null ? capacity : null;
+    this.tracked =
+      capacity instanceof TrackedSessions && capacity.ends instanceof FifoSessionEnds && capacity.lengths.constant
+        ? capacity
+        : null;
+  }
+
+  /** TrackedSessions with a fixed session length (its ends a FIFO): runTracked(); null otherwise. */
+  private readonly tracked: TrackedSessions | null;
+
+  /** runRing()'s waiting first attempts, between two of its calls always handed to the simulator. */
+  private readonly waits = new FirstWaits();
 
   /**
    * The arrival at `time` (message number `id`) and every following one, with the queued
@@ -81,6 +111,8 @@ export class RegimeArrivals {
    * message number. The arrival it stops before is armed (Simulator.continueStream).
    */
   run(time: number, id: number): number {
+    if (this.ring !== null) return this.runRing(this.ring, time, id);
+    if (this.tracked !== null) return this.runTracked(this.tracked, time, id);
     const p = this.parts;
     const flow = this.flow;
     const simulator = p.simulator;
@@ -105,18 +137,6 @@ export class RegimeArrivals {
     const buckets = tally.buckets;
     // Counters only the flow's integer sums move, kept in locals and added once at the end
     // (the events handled in between add to the same sums: integers, so the order is free).
-    // Channels with a fixed session length: its arrive() written out below (the ring), so the
-    // optimiser's inlining budget goes to the draws, the pick and the histogram.
-    const ring = capacity instanceof Channels && capacity.heads !== null ? capacity : null;
-    const freeAt = ring?.freeAt ?? new Float64Array(0);
-    const heads = ring?.heads ?? new Int32Array(0);
-    const size = ring?.capacity ?? 0;
-    const fixedLength = ring?.fixedLength ?? 0;
-    const serverBusy = tally.serverBusy;
-    const serverSessions = tally.serverSessions;
-    const serverWait = tally.serverWait;
-    const busyFrom = tally.warmup;
-    const busyTo = tally.horizon;
     let messageCount = 0;
     let delivered = 0;
     let attempts = 0;
@@ -129,30 +149,8 @@ export class RegimeArrivals {
       if (counted) messageCount++;
       capacity.beforePick(time);
       const server = balancer.pick(sender, time, picks);
-      let start: number;
-      let duration: number;
-      if (ring !== null) {
-        // Channels.arrive for a fixed length: the ring's head is the session free soonest.
-        duration = fixedLength;
-        const head = heads[server];
-        const session = server * size + head;
-        heads[server] = head + 1 === size ? 0 : head + 1;
-        start = Math.max(freeAt[session], time);
-        const end = start + duration;
-        freeAt[session] = end;
-        ring.length = duration;
-        // Tally.addBusyTime and countSession.
-        const lo = Math.max(start, busyFrom);
-        const hi = Math.min(end, busyTo);
-        if (hi > lo) serverBusy[server] += hi - lo;
-        if (counted) {
-          serverSessions[server]++;
-          serverWait[server] += start - time;
-        }
-      } else {
-        start = capacity.arrive(server, time, FIRST, counted);
-        duration = capacity.length;
-      }
+      const start = capacity.arrive(server, time, FIRST, counted);
+      const duration = capacity.length;
       if (start !== time) {
         flow.firstWaits(id, sender, domain, server, time, start, counted);
       } else {
@@ -187,6 +185,364 @@ export class RegimeArrivals {
     tally.delivered += delivered;
     tally.attempts += attempts;
     return id;
+  }
+
+  /**
+   * run() for Channels with a fixed session length: its arrive() written out (the ring: a
+   * relay's session free soonest is its ring's head), and the waits too. A first attempt that
+   * must wait is held in FirstWaits (no message slot, no heap event) with the order number
+   * scheduleSoon() would have given its ATTEMPT_START (Simulator.nextSeq); between arrivals the
+   * held waits, the queued events and the next arrival are taken in Simulator.run()'s order (time,
+   * then order number; the stream after queued events at equal times). At its start a held wait
+   * delivered is counted here (startSession for a first attempt under Channels: no greylisting
+   * and no records on this path, and Channels' sessionStarted does nothing); a rejected one takes
+   * the slot firstWaits() would have given it and goes to startSession. Everything else goes to
+   * the flow as before. When the message slots' order is read (holdWaits false) waits take their
+   * slots as firstWaits() gives them.
+   */
+  private runRing(ring: Channels, time: number, id: number): number {
+    const p = this.parts;
+    const flow = this.flow;
+    const simulator = p.simulator;
+    const arrivals = p.arrivals;
+    const recipients = p.recipients;
+    const domains = p.domains;
+    const balancer = p.balancer;
+    const picks = p.picks;
+    const board = p.board;
+    const messages = p.messages;
+    const waits = this.waits;
+    const hold = p.holdWaits;
+    const tally = p.tally;
+    const delay = tally.delay;
+    const rate = p.rate;
+    const horizon = p.horizon;
+    const senders = p.senders;
+    const warmup = p.warmup;
+    const serverAttempts = tally.serverAttempts;
+    const serverRejections = tally.serverRejections;
+    const bucketAttempts = tally.bucketAttempts;
+    const bucketRejections = tally.bucketRejections;
+    const bucketWidth = tally.bucketWidth;
+    const buckets = tally.buckets;
+    const freeAt = ring.freeAt;
+    const heads = ring.heads as Int32Array;
+    const size = ring.capacity;
+    const duration = ring.fixedLength;
+    const serverBusy = tally.serverBusy;
+    const serverSessions = tally.serverSessions;
+    const serverWait = tally.serverWait;
+    const busyFrom = tally.warmup;
+    const busyTo = tally.horizon;
+    // Counters only the flow's integer sums move, kept in locals and added once at the end
+    // (the events handled in between add to the same sums: integers, so the order is free).
+    let messageCount = 0;
+    let delivered = 0;
+    let attempts = 0;
+    ring.length = duration;
+    for (;;) {
+      // submit(): the next arrival's draw first, armed (or taken) after this message.
+      const next = time + exponential(arrivals) / rate;
+      const sender = Math.floor(arrivals() * senders);
+      const domain = domains.sample(recipients);
+      const counted = time >= warmup;
+      if (counted) messageCount++;
+      // Channels.beforePick does nothing.
+      const server = balancer.pick(sender, time, picks);
+      // Channels.arrive for a fixed length: the ring's head is the session free soonest.
+      const head = heads[server];
+      const session = server * size + head;
+      heads[server] = head + 1 === size ? 0 : head + 1;
+      const start = Math.max(freeAt[session], time);
+      const end = start + duration;
+      freeAt[session] = end;
+      // Tally.addBusyTime and countSession.
+      const lo = Math.max(start, busyFrom);
+      const hi = Math.min(end, busyTo);
+      if (hi > lo) serverBusy[server] += hi - lo;
+      if (counted) {
+        serverSessions[server]++;
+        serverWait[server] += start - time;
+      }
+      if (start !== time) {
+        // Held here, numbered where scheduleSoon() would have numbered its ATTEMPT_START.
+        if (hold) waits.push(start, simulator.nextSeq(), time, id, sender, domain, server, counted);
+        else flow.firstWaits(id, sender, domain, server, time, start, counted);
+      } else {
+        const outcome = board.outcome(domain, server, time);
+        const rejected = outcome !== DELIVERED;
+        // Tally.countAttempt, written out.
+        if (counted) {
+          attempts++;
+          serverAttempts[server]++;
+          if (rejected) serverRejections[server]++;
+        }
+        const bucket = Math.floor(time / bucketWidth);
+        if (bucket < buckets) {
+          bucketAttempts[bucket]++;
+          if (rejected) bucketRejections[bucket]++;
+        }
+        if (rejected) flow.firstRejected(id, sender, domain, server, time, duration, outcome, counted);
+        else if (counted) {
+          delivered++;
+          // The delay is the session itself (submit(): `end - time` would round it).
+          delay.add(duration);
+        }
+      }
+      id++;
+      if (!(next < horizon)) break;
+      // The next arrival, unless a held wait or a queued event comes first: then those, in the
+      // order Simulator.run() would hand them over (by time, then order number; the stream after
+      // the queued events at equal times), and the arrival after them if it is still next.
+      for (;;) {
+        const queuedAt = simulator.streamBound();
+        const waitAt = waits.nextTime;
+        if (next < waitAt && next < queuedAt) {
+          if (simulator.continueStream(next, ARRIVAL)) break;
+          return this.stop(id, messageCount, delivered, attempts);
+        }
+        if (waitAt < queuedAt || (waitAt === queuedAt && waits.nextSeq < simulator.earliestSeq())) {
+          // A held wait's start is the next event (at or before the arrival): takeQueuedBefore's
+          // bookkeeping (clock, events handled, the watch's countdown), then startSession's.
+          if (simulator.streamBudget() < 1) {
+            simulator.armStream(next, ARRIVAL);
+            return this.stop(id, messageCount, delivered, attempts);
+          }
+          simulator.tookStream(1, waitAt);
+          const record = waits.pop();
+          const at = waits.server[record];
+          const outcome = board.outcome(waits.domain[record], at, waitAt);
+          if (outcome !== DELIVERED) {
+            this.rejectedWait(record, waitAt, duration);
+            continue;
+          }
+          const c = waits.counted[record] === 1;
+          if (c) {
+            attempts++;
+            serverAttempts[at]++;
+          }
+          const bucket = Math.floor(waitAt / bucketWidth);
+          if (bucket < buckets) bucketAttempts[bucket]++;
+          if (c) {
+            delivered++;
+            // conclude(): the end of the session since the first submission.
+            delay.add(waitAt + duration - waits.submitted[record]);
+          }
+          waits.release(record);
+          continue;
+        }
+        if (!simulator.takeQueuedBefore(next)) {
+          simulator.armStream(next, ARRIVAL);
+          return this.stop(id, messageCount, delivered, attempts);
+        }
+        const payload = simulator.taken;
+        if ((payload & KIND_MASK) !== ATTEMPT_START) flow.handle(simulator.now, payload);
+        else {
+          const slot = payload >> KIND_BITS;
+          flow.startSession(slot, messages.server[slot], simulator.now, messages.duration[slot]);
+        }
+      }
+      time = next;
+    }
+    return this.stop(id, messageCount, delivered, attempts);
+  }
+
+  /**
+   * run() for TrackedSessions with a fixed session length (least-connections): its beforePick()
+   * and arrive() written out for a session that starts at once — the ends released (one
+   * comparison unless a session ended), the server's queue and count checked, the length
+   * `end − time` handed over, the end pushed, busy time and the session counted — so the pick,
+   * the draws and the histogram keep the optimiser's inlining budget. An attempt that must wait,
+   * or whose `time + (end − time)` would not give back `end`, goes to the regime's own arrive()
+   * as before (it releases nothing more at the same time and draws no length: it is fixed).
+   */
+  private runTracked(tracked: TrackedSessions, time: number, id: number): number {
+    const p = this.parts;
+    const flow = this.flow;
+    const simulator = p.simulator;
+    const arrivals = p.arrivals;
+    const recipients = p.recipients;
+    const domains = p.domains;
+    const balancer = p.balancer;
+    const picks = p.picks;
+    const board = p.board;
+    const tally = p.tally;
+    const delay = tally.delay;
+    const rate = p.rate;
+    const horizon = p.horizon;
+    const senders = p.senders;
+    const warmup = p.warmup;
+    const serverAttempts = tally.serverAttempts;
+    const serverRejections = tally.serverRejections;
+    const bucketAttempts = tally.bucketAttempts;
+    const bucketRejections = tally.bucketRejections;
+    const bucketWidth = tally.bucketWidth;
+    const buckets = tally.buckets;
+    const serverBusy = tally.serverBusy;
+    const serverSessions = tally.serverSessions;
+    const busyFrom = tally.warmup;
+    const busyTo = tally.horizon;
+    const clock = tracked.ends as FifoSessionEnds;
+    const sessions = tracked.sessions;
+    const waiting = tracked.waiting;
+    const limit = tracked.capacity;
+    const fixed = tracked.lengths.draw(FIRST);
+    // least-connections reads the counts the clock keeps (PoolView.sessions).
+    const counts = balancer instanceof LeastConnectionsBalancer ? clock.sessions : null;
+    let messageCount = 0;
+    let delivered = 0;
+    let attempts = 0;
+    // The run's arrivals taken without continueStream() while nothing is scheduled, as
+    // plainArrivals does: before the queued events' earliest time and the watch's next tick
+    // (Simulator.streamBound, streamBudget), reported (tookStream) before anything else reads the
+    // clock or schedules. A session that starts at once schedules nothing (its end is lazy).
+    let bound = simulator.streamBound();
+    let budget = simulator.streamBudget();
+    let taken = 0;
+    for (;;) {
+      // submit(): the next arrival's draw first, armed (or taken) after this message.
+      const next = time + exponential(arrivals) / rate;
+      const sender = Math.floor(arrivals() * senders);
+      const domain = domains.sample(recipients);
+      const counted = time >= warmup;
+      if (counted) messageCount++;
+      // TrackedSessions.beforePick: the sessions ended by now released.
+      if (time >= clock.next) clock.release(time);
+      let server: number;
+      if (counts !== null) {
+        // LeastConnectionsBalancer.pick: the j-th of the servers tied at the fewest sessions.
+        const ties = counts.ties;
+        server = counts.nthLeast(ties === 1 ? 0 : Math.floor(picks() * ties));
+      } else server = balancer.pick(sender, time, picks);
+      // TrackedSessions.arrive for a session that fits now (nobody waiting, a free session).
+      let start = -1;
+      let duration = fixed;
+      if (waiting[server] === 0 && sessions[server] < limit) {
+        const end = time + fixed;
+        duration = end - time;
+        if (time + duration === end) {
+          start = time;
+          clock.push(server, end);
+          // Tally.addBusyTime and countSession (a wait of 0).
+          const lo = Math.max(time, busyFrom);
+          const hi = Math.min(end, busyTo);
+          if (hi > lo) serverBusy[server] += hi - lo;
+          if (counted) serverSessions[server]++;
+        }
+      }
+      if (start < 0) {
+        start = tracked.arrive(server, time, FIRST, counted);
+        duration = tracked.length;
+      }
+      if (start !== time) {
+        simulator.tookStream(taken, time);
+        budget -= taken;
+        taken = 0;
+        flow.firstWaits(id, sender, domain, server, time, start, counted);
+        bound = simulator.streamBound();
+      } else {
+        const outcome = board.outcome(domain, server, time);
+        const rejected = outcome !== DELIVERED;
+        // Tally.countAttempt, written out.
+        if (counted) {
+          attempts++;
+          serverAttempts[server]++;
+          if (rejected) serverRejections[server]++;
+        }
+        const bucket = Math.floor(time / bucketWidth);
+        if (bucket < buckets) {
+          bucketAttempts[bucket]++;
+          if (rejected) bucketRejections[bucket]++;
+        }
+        if (rejected) {
+          simulator.tookStream(taken, time);
+          budget -= taken;
+          taken = 0;
+          flow.firstRejected(id, sender, domain, server, time, duration, outcome, counted);
+          bound = simulator.streamBound();
+        } else if (counted) {
+          delivered++;
+          // The delay is the session itself (submit(): `end - time` would round it).
+          delay.add(duration);
+        }
+      }
+      id++;
+      if (!(next < horizon)) break;
+      if (next < bound && taken < budget) {
+        taken++;
+        time = next;
+        continue;
+      }
+      // A queued event first, or the watch's tick: as run() (continueStream, drain).
+      simulator.tookStream(taken, time);
+      taken = 0;
+      if (!simulator.continueStream(next, ARRIVAL) && !this.drain(next)) {
+        // Stopped for the watch's tick, with the arrival armed; the clock is the last event's.
+        tally.messages += messageCount;
+        tally.delivered += delivered;
+        tally.attempts += attempts;
+        return id;
+      }
+      bound = simulator.streamBound();
+      budget = simulator.streamBudget();
+      time = next;
+    }
+    simulator.tookStream(taken, time);
+    tally.messages += messageCount;
+    tally.delivered += delivered;
+    tally.attempts += attempts;
+    return id;
+  }
+
+  /**
+   * runRing() stops (the last arrival, or the watch's tick): its counters flushed, and the waits
+   * it holds handed to the simulator as firstWaits() would have queued them, each with the order
+   * number it was given.
+   */
+  private stop(id: number, messageCount: number, delivered: number, attempts: number): number {
+    const tally = this.parts.tally;
+    tally.messages += messageCount;
+    tally.delivered += delivered;
+    tally.attempts += attempts;
+    const waits = this.waits;
+    const simulator = this.parts.simulator;
+    const duration = (this.ring as Channels).fixedLength;
+    while (waits.size > 0) {
+      const start = waits.nextTime;
+      const seq = waits.nextSeq;
+      const record = waits.pop();
+      const slot = this.slotOf(record, duration);
+      simulator.scheduleSoonAt(start, seq, (slot << KIND_BITS) | ATTEMPT_START);
+    }
+    return id;
+  }
+
+  /** A held wait rejected at its start (`time`): a message slot as firstWaits() gave it, then startSession. */
+  private rejectedWait(record: number, time: number, duration: number): void {
+    const slot = this.slotOf(record, duration);
+    this.flow.startSession(slot, this.waits.server[record], time, duration);
+  }
+
+  /** The message slot firstWaits() would have given a held wait; the record is released. */
+  private slotOf(record: number, duration: number): number {
+    const waits = this.waits;
+    const m = this.parts.messages;
+    const slot = m.allocate();
+    const submitted = waits.submitted[record];
+    m.sender[slot] = waits.sender[record];
+    m.domain[slot] = waits.domain[record];
+    m.submissions[slot] = 1;
+    m.attempts[slot] = 1;
+    m.firstSubmitted[slot] = submitted;
+    m.id[slot] = waits.id[record];
+    m.counted[slot] = waits.counted[record];
+    m.server[slot] = waits.server[record];
+    m.pendingKind[slot] = FIRST;
+    m.queuedAt[slot] = submitted;
+    m.waitingSince[slot] = submitted;
+    m.duration[slot] = duration;
+    waits.release(record);
+    return slot;
   }
 
   /**

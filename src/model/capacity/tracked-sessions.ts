@@ -23,16 +23,18 @@ import { ServerQueues } from "./server-queues.js";
 export class TrackedSessions implements CapacityRegime {
   length = 0;
   /** Sessions in progress per server (the counts of PoolView.sessions). */
-  private readonly sessions: Int32Array;
-  private readonly ends: FifoSessionEnds | HeapSessionEnds;
+  readonly sessions: Int32Array;
+  /** The session ends (arrivals.ts's runTracked reads and moves them with a fixed length). */
+  readonly ends: FifoSessionEnds | HeapSessionEnds;
   /** With a capacity: attempts waiting for a session, per server; null without a limit. */
   private readonly queues: ServerQueues | null;
   /** Attempts waiting per server (the queues' lengths; all 0 without a limit). */
-  private readonly waiting: Int32Array;
-  private readonly capacity: number;
+  readonly waiting: Int32Array;
+  /** Sessions a relay runs at once (Infinity without a limit). */
+  readonly capacity: number;
   private readonly simulator: Simulator;
   private readonly tally: Tally;
-  private readonly lengths: SessionLengths;
+  readonly lengths: SessionLengths;
   private readonly messages: MessageTable;
   private readonly flow: SessionStarter;
   /** arrive() drew this length and left the start to admit() (see above); -1 when it did not. */

@@ -125,6 +125,45 @@ describe("first submissions through the regime loop", () => {
     expect(taken).toBeGreaterThan(30);
   });
 
+  it("keeps the message slots' order where a health check moves deferred mail by slot (fixed sessions, waits held)", () => {
+    // RetryRoutes.moveOffExcluded draws a relay for each deferred message in slot order, so which
+    // slots deferred messages take must not change: busy relays of 2 sessions (many waits),
+    // 4xx listings that come and go (many deferred messages), a check every 5 minutes.
+    for (const [seed, policy] of [
+      [3, { policy: "random" }],
+      [4, { policy: "round-robin" }],
+      [5, { policy: "timer", period: 600 }],
+    ] as const) {
+      const scenario = parseScenario({
+        name: "regime-loop-move-deferred",
+        seed,
+        replications: 1,
+        horizon: 4 * 3600,
+        pool: {
+          servers: 6,
+          balancer: policy,
+          capacity: 2,
+          sessionTime: 2,
+          avoidListed: { checkEvery: 300, moveDeferred: true },
+        },
+        blacklists: [
+          { name: "a", subscribers: 0.8, reply: "4xx", listingDelay: { exponential: 1800 }, delistAfter: 2400 },
+        ],
+        compromise: { ratePerServer: 1 / 3600, cleanup: { exponential: 1200 } },
+        recipients: { domains: 200, zipf: 1 },
+        traffic: { senders: 50, rate: (0.85 * 2 * 6) / 2 / 50 },
+        resend: { after: { uniform: [60, 600] }, maxAttempts: 3 },
+        mta: { retry: [30, 120, 600, 2400] },
+        output: { timeseries: 600 },
+      } as ScenarioInput);
+      const loop = run(scenario, true, 1000);
+      const general = run(scenario, false, 1000);
+      expect(loop.taken).toBe(true);
+      expect(loop.result).toBe(general.result);
+      expect(loop.delay).toBe(general.delay);
+    }
+  });
+
   it("takes bench/scenarios.mjs's capacity shape for an hour with the general path's counts", () => {
     const input: ScenarioInput = {
       name: "regime-loop-capacity",
