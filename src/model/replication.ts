@@ -3,7 +3,18 @@
 // queue at a full server, rejection by the lists the recipient's domain consults, 5xx bounces
 // with user resends and 4xx deferrals retried by the relay on its MTA's schedule.
 // This is the hot loop: typed arrays, no allocation or closures per event.
-import { type AliasTable, type ClockWatch, exponential, type Random, Simulator } from "../engine/index.js";
+import {
+  ALEA_MULTIPLIER,
+  ALEA_UNIT,
+  type AleaRandom,
+  type AliasTable,
+  type ClockWatch,
+  exponential,
+  exponentialFast,
+  exponentialRest,
+  type Random,
+  Simulator,
+} from "../engine/index.js";
 import { type Balancer, createBalancer } from "./balancers/index.js";
 import { type ArrivalFlow, RegimeArrivals } from "./capacity/arrivals.js";
 import type { CapacityRegime, SessionStarter } from "./capacity/index.js";
@@ -52,8 +63,8 @@ export class MailModel implements SessionStarter, ArrivalFlow {
   readonly simulator = new Simulator();
   protected readonly streams: Streams;
   // The hot loop's streams and tables, held directly (one load fewer per use).
-  protected readonly arrivals: Random;
-  protected readonly recipients: Random;
+  protected readonly arrivals: AleaRandom;
+  protected readonly recipients: AleaRandom;
   protected readonly domainTable: AliasTable;
   private readonly balancer: Balancer;
   private readonly board: ListingBoard;
@@ -371,12 +382,54 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     let bound = simulator.streamBound();
     let budget = simulator.streamBudget();
     let taken = 0;
+    // The arrival and recipient streams stepped in locals (engine/random.ts's AleaState): the same
+    // draws as arrivals() and recipients(), in registers. Written back (flush) before anything
+    // else draws from them: the ziggurat's rare rest, and at the end. No other code draws from
+    // these two streams (plainRejected's flow draws from resend and session streams).
+    const aState = arrivals.state;
+    const rState = recipients.state;
+    let a0 = aState.s0;
+    let a1 = aState.s1;
+    let a2 = aState.s2;
+    let ac = aState.c;
+    let r0 = rState.s0;
+    let r1 = rState.s1;
+    let r2 = rState.s2;
+    let rc = rState.c;
+    let t = 0;
     for (;;) {
       // scheduleNextArrival's draw, armed after this message's events are scheduled: nothing
       // below reads the stream, and the heap's order of equal times does not depend on it.
-      const next = time + exponential(arrivals) / rate;
-      const sender = Math.floor(arrivals() * senders);
-      const domain = domainTable.sample(recipients);
+      t = ALEA_MULTIPLIER * a0 + ac * ALEA_UNIT;
+      a0 = a1;
+      a1 = a2;
+      ac = t | 0;
+      a2 = t - ac;
+      let gap = exponentialFast(a2);
+      if (!(gap >= 0)) {
+        aState.s0 = a0;
+        aState.s1 = a1;
+        aState.s2 = a2;
+        aState.c = ac;
+        gap = +exponentialRest(a2, arrivals);
+        a0 = aState.s0;
+        a1 = aState.s1;
+        a2 = aState.s2;
+        ac = aState.c;
+      }
+      const next = time + gap / rate;
+      t = ALEA_MULTIPLIER * a0 + ac * ALEA_UNIT;
+      a0 = a1;
+      a1 = a2;
+      ac = t | 0;
+      a2 = t - ac;
+      const sender = Math.floor(a2 * senders);
+      t = ALEA_MULTIPLIER * r0 + rc * ALEA_UNIT;
+      r0 = r1;
+      r1 = r2;
+      rc = t | 0;
+      r2 = t - rc;
+      const domain = domainTable.at(r2);
       const counted = time >= warmup;
       if (counted) messages++;
       const server = balancer.pick(sender, time, picks);
@@ -412,6 +465,14 @@ export class MailModel implements SessionStarter, ArrivalFlow {
       taken++;
       time = next;
     }
+    aState.s0 = a0;
+    aState.s1 = a1;
+    aState.s2 = a2;
+    aState.c = ac;
+    rState.s0 = r0;
+    rState.s1 = r1;
+    rState.s2 = r2;
+    rState.c = rc;
     simulator.tookStream(taken, time);
     this.nextMessageId = id;
     tally.messages += messages;
