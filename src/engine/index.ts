@@ -21,3 +21,4 @@ export {
   randomStream,
 } from "./random.js";
 export { type ClockWatch, type EventHandler, Simulator } from "./simulator.js";
+export { slotUntil } from "./slots.js";

@@ -14,6 +14,7 @@ import {
   exponentialRest,
   type Random,
   Simulator,
+  slotUntil,
 } from "../engine/index.js";
 import { type Balancer, createBalancer } from "./balancers/index.js";
 import { type ArrivalFlow, RegimeArrivals } from "./capacity/arrivals.js";
@@ -100,6 +101,13 @@ export class MailModel implements SessionStarter, ArrivalFlow {
    * on the same conditions as `plain` otherwise; null for every other shape.
    */
   readonly regimeArrivals: RegimeArrivals | null = null;
+  // plainArrivals' time bucket, kept between its runs: the bucket of times [bucketFrom, bucketUntil]
+  // (engine/slots.ts: the division's answer, found by comparison).
+  private bucketAt = 0;
+  private bucketFrom = Number.POSITIVE_INFINITY;
+  private bucketUntil = Number.NEGATIVE_INFINITY;
+  /** plainArrivals' rejected session length, for plainRejected. */
+  private rejectedDuration = 0.5;
 
   constructor(
     protected readonly compiled: CompiledScenario,
@@ -346,7 +354,10 @@ export class MailModel implements SessionStarter, ArrivalFlow {
    * shape makes no-ops (capacity, greylisting, records) and the dispatch per arrival are gone,
    * and the loop's fields sit in locals. test/model/plain-arrivals.test.ts holds it to submit().
    */
-  private plainArrivals(time: number): void {
+  private plainArrivals(first: number): void {
+    // `+`: a number to the optimiser, so the loop's clock stays an unboxed double (as the parameter
+    // itself it was a tagged value, and every arrival's time a new heap number).
+    let time = +first;
     const simulator = this.simulator;
     const arrivals = this.arrivals;
     const recipients = this.recipients;
@@ -397,10 +408,16 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     let r2 = rState.s2;
     let rc = rState.c;
     let t = 0;
+    // Alea's constants as locals: imported bindings are live, read from their module cell at each use.
+    const multiplier = ALEA_MULTIPLIER;
+    const unit = ALEA_UNIT;
+    let bucket = this.bucketAt;
+    let bucketFrom = this.bucketFrom;
+    let bucketUntil = this.bucketUntil;
     for (;;) {
       // scheduleNextArrival's draw, armed after this message's events are scheduled: nothing
       // below reads the stream, and the heap's order of equal times does not depend on it.
-      t = ALEA_MULTIPLIER * a0 + ac * ALEA_UNIT;
+      t = multiplier * a0 + ac * unit;
       a0 = a1;
       a1 = a2;
       ac = t | 0;
@@ -418,13 +435,13 @@ export class MailModel implements SessionStarter, ArrivalFlow {
         ac = aState.c;
       }
       const next = time + gap / rate;
-      t = ALEA_MULTIPLIER * a0 + ac * ALEA_UNIT;
+      t = multiplier * a0 + ac * unit;
       a0 = a1;
       a1 = a2;
       ac = t | 0;
       a2 = t - ac;
       const sender = Math.floor(a2 * senders);
-      t = ALEA_MULTIPLIER * r0 + rc * ALEA_UNIT;
+      t = multiplier * r0 + rc * unit;
       r0 = r1;
       r1 = r2;
       rc = t | 0;
@@ -433,7 +450,7 @@ export class MailModel implements SessionStarter, ArrivalFlow {
       const counted = time >= warmup;
       if (counted) messages++;
       const server = balancer.pick(sender, time, picks);
-      const duration = constantLength ? sessionTime.mean : sessionTime.sample(sessions);
+      const duration = constantLength ? sessionTime.mean : +sessionTime.sample(sessions);
       const outcome = board.outcome(domain, server, time);
       const rejected = outcome !== DELIVERED;
       if (counted) {
@@ -441,7 +458,11 @@ export class MailModel implements SessionStarter, ArrivalFlow {
         serverAttempts[server]++;
         if (rejected) serverRejections[server]++;
       }
-      const bucket = Math.floor(time / bucketWidth);
+      if (!(time <= bucketUntil && time >= bucketFrom)) {
+        bucket = Math.floor(time / bucketWidth);
+        bucketFrom = time;
+        bucketUntil = slotUntil(bucket, 0, bucketWidth);
+      }
       if (bucket < buckets) {
         bucketAttempts[bucket]++;
         if (rejected) bucketRejections[bucket]++;
@@ -450,7 +471,8 @@ export class MailModel implements SessionStarter, ArrivalFlow {
         simulator.tookStream(taken, time);
         budget -= taken;
         taken = 0;
-        this.plainRejected(id, sender, domain, server, time, duration, outcome, counted);
+        this.rejectedDuration = duration;
+        this.plainRejected(id, sender, domain, server, outcome, counted);
         bound = simulator.streamBound();
       } else if (counted) {
         delivered++;
@@ -473,6 +495,9 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     rState.s1 = r1;
     rState.s2 = r2;
     rState.c = rc;
+    this.bucketAt = bucket;
+    this.bucketFrom = bucketFrom;
+    this.bucketUntil = bucketUntil;
     simulator.tookStream(taken, time);
     this.nextMessageId = id;
     tally.messages += messages;
@@ -480,8 +505,24 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     tally.attempts += attempts;
   }
 
-  /** plainArrivals' rejected first attempt: as submit() handles it, out of the loop's way. */
+  /**
+   * plainArrivals' rejected first attempt: as submit() handles it, out of the loop's way. The time is
+   * the simulator's clock (tookStream set it) and the session's length comes in `rejectedDuration`:
+   * passed as arguments, the two doubles were boxed (a heap number each) on every arrival of the
+   * loop, rejected or not.
+   */
   private plainRejected(
+    id: number,
+    sender: number,
+    domain: number,
+    server: number,
+    outcome: number,
+    counted: boolean,
+  ): void {
+    this.rejectFirst(id, sender, domain, server, this.simulator.now, this.rejectedDuration, outcome, counted);
+  }
+
+  private rejectFirst(
     id: number,
     sender: number,
     domain: number,
@@ -527,7 +568,7 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     outcome: number,
     counted: boolean,
   ): void {
-    this.plainRejected(id, sender, domain, server, time, duration, outcome, counted);
+    this.rejectFirst(id, sender, domain, server, time, duration, outcome, counted);
   }
 
   protected newMessage(id: number, sender: number, domain: number, time: number, counted: boolean): number {
