@@ -408,9 +408,12 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     let r2 = rState.s2;
     let rc = rState.c;
     let t = 0;
-    // Alea's constants as locals: imported bindings are live, read from their module cell at each use.
+    // Imported constants and functions as locals: imported bindings are live, and V8 read each from
+    // its module cell (with a check that it is initialised) at every use.
     const multiplier = ALEA_MULTIPLIER;
     const unit = ALEA_UNIT;
+    const fastExponential = exponentialFast;
+    const deliveredCode = DELIVERED;
     let bucket = this.bucketAt;
     let bucketFrom = this.bucketFrom;
     let bucketUntil = this.bucketUntil;
@@ -422,7 +425,7 @@ export class MailModel implements SessionStarter, ArrivalFlow {
       a1 = a2;
       ac = t | 0;
       a2 = t - ac;
-      let gap = exponentialFast(a2);
+      let gap = fastExponential(a2);
       if (!(gap >= 0)) {
         aState.s0 = a0;
         aState.s1 = a1;
@@ -452,7 +455,7 @@ export class MailModel implements SessionStarter, ArrivalFlow {
       const server = balancer.pick(sender, time, picks);
       const duration = constantLength ? sessionTime.mean : +sessionTime.sample(sessions);
       const outcome = board.outcome(domain, server, time);
-      const rejected = outcome !== DELIVERED;
+      const rejected = outcome !== deliveredCode;
       if (counted) {
         attempts++;
         serverAttempts[server]++;
