@@ -5,7 +5,7 @@
 // server per (sender, slot), drawn by hashing so every attempt in a slot agrees without state.
 // It names a server: when the health check excluded it, the next eligible one in index order.
 
-import { hashKey, hashUniform, slotUntil } from "../../engine/index.js";
+import { hashKey, hashUniform } from "../../engine/index.js";
 import { type Balancer, type BalancerReads, nextEligible, type PoolView, READS_NOTHING } from "./balancer.js";
 
 export interface TimerOptions {
@@ -25,15 +25,6 @@ export class TimerBalancer implements Balancer {
   private readonly shuffle: boolean;
   private readonly key: number;
   private readonly eligible: Uint8Array;
-  /**
-   * One phase and `rotate` (the default): every sender's slot is the same, so pick() keeps the last
-   * slot's shift (slot mod servers) and the times it holds for, [cachedFrom, cachedUntil]
-   * (engine/slots.ts): in-between times compare instead of dividing, with the division's answer.
-   */
-  private readonly rotateGlobal: boolean;
-  private cachedFrom = Number.POSITIVE_INFINITY;
-  private cachedUntil = Number.NEGATIVE_INFINITY;
-  private cachedShift = 0;
 
   constructor(pool: PoolView, options: TimerOptions) {
     const { servers, senders, random } = pool;
@@ -47,7 +38,6 @@ export class TimerBalancer implements Balancer {
     for (let s = 0; s < senders; s++) this.base[s] = Math.floor(random() * servers);
     this.key = hashKey(random);
     this.eligible = pool.eligible;
-    this.rotateGlobal = !this.perSender && !this.shuffle;
   }
 
   /** The slot index j of `sender` at `time`. */
@@ -57,24 +47,10 @@ export class TimerBalancer implements Balancer {
   }
 
   pick(sender: number, time: number): number {
-    let named: number;
-    if (time <= this.cachedUntil && time >= this.cachedFrom) {
-      // (base + slot) mod N as base + (slot mod N), less N when it reaches N: base < N, slot ≥ 0.
-      named = this.base[sender] + this.cachedShift;
-      if (named >= this.servers) named -= this.servers;
-    } else {
-      const slot = this.slot(sender, time);
-      if (this.rotateGlobal && slot >= 0) {
-        // Written here, not in a method of its own: a call taking `time` made V8 box it (a heap
-        // number) on every pick of the plain arrival loop, cache hit or not.
-        this.cachedFrom = time;
-        this.cachedUntil = slotUntil(slot, this.phases[0], this.period);
-        this.cachedShift = slot % this.servers;
-      }
-      named = this.shuffle
-        ? Math.floor(hashUniform(this.key, sender, slot) * this.servers)
-        : (this.base[sender] + slot) % this.servers;
-    }
+    const slot = this.slot(sender, time);
+    const named = this.shuffle
+      ? Math.floor(hashUniform(this.key, sender, slot) * this.servers)
+      : (this.base[sender] + slot) % this.servers;
     // The named server is nearly always eligible: nextEligible only when it is not.
     return this.eligible[named] === 1 ? named : nextEligible(this.eligible, named);
   }
