@@ -41,7 +41,12 @@ export class AliasTable {
 
   /** One index drawn with probability proportional to its weight, from a single uniform. */
   sample(random: Random): number {
-    const u = random() * this.size;
+    return this.at(random());
+  }
+
+  /** sample() from its uniform `uniform` in [0, 1), drawn by the caller (a loop stepping its stream in locals). */
+  at(uniform: number): number {
+    const u = uniform * this.size;
     const i = Math.floor(u);
     // i when the coin u − i falls below probability[i], else alias[i]; as arithmetic, not a branch:
     // with Zipf weights the branch went either way unpredictably (7 ns a draw in the loop).

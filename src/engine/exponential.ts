@@ -107,17 +107,29 @@ export const ZIGGURAT_EDGES: Readonly<Float64Array> = X;
 
 /** One draw from the exponential distribution of mean 1, from `random`'s next uniform(s). */
 export function exponential(random: Random): number {
-  const w = random() * 4294967296;
-  const layer = w >>> 24;
-  const x = (w & 0xffffff) * STEP[layer];
+  const u = random();
+  const x = exponentialFast(u);
   // `+` keeps both arms numbers: with the call's untyped result as one arm, V8 boxed x on every draw.
-  return x < X[layer + 1] ? x : +exponentialSlow(random, layer, x);
+  return x >= 0 ? x : +exponentialRest(u, random);
 }
 
-/** The ~2 % of draws not under a layer's inner rectangle: the tail or a wedge, then retries. */
-function exponentialSlow(random: Random, first: number, firstX: number): number {
-  let layer = first;
-  let x = firstX;
+/**
+ * exponential()'s draw when its first uniform `u` falls under a layer's inner rectangle (about
+ * 98 % of draws); NaN otherwise, and then exponentialRest(u, random) gives it. For a loop that
+ * steps its stream in locals (random.ts's AleaState): it need write the state back only for the rest.
+ */
+export function exponentialFast(u: number): number {
+  const w = u * 4294967296;
+  const layer = w >>> 24;
+  const x = (w & 0xffffff) * STEP[layer];
+  return x < X[layer + 1] ? x : Number.NaN;
+}
+
+/** The ~2 % of draws whose first uniform `u` is not under a layer's inner rectangle: the tail or a wedge, then retries. */
+export function exponentialRest(u: number, random: Random): number {
+  const first = u * 4294967296;
+  let layer = first >>> 24;
+  let x = (first & 0xffffff) * STEP[layer];
   for (;;) {
     // 1 − u lies in (0, 1], so the logarithm is finite.
     if (layer === 0) return R - Math.log(1 - random());

@@ -8,6 +8,17 @@ export {
   supremum,
 } from "./distributions.js";
 export { EventQueue } from "./event-queue.js";
-export { exponential } from "./exponential.js";
-export { hashKey, hashUniform, type Random, randomStream } from "./random.js";
+export { exponential, exponentialFast, exponentialRest } from "./exponential.js";
+export {
+  ALEA_MULTIPLIER,
+  ALEA_UNIT,
+  type AleaRandom,
+  type AleaState,
+  aleaFrom,
+  hashKey,
+  hashUniform,
+  type Random,
+  randomStream,
+} from "./random.js";
 export { type ClockWatch, type EventHandler, Simulator } from "./simulator.js";
+export { slotUntil } from "./slots.js";

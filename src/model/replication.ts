@@ -3,7 +3,19 @@
 // queue at a full server, rejection by the lists the recipient's domain consults, 5xx bounces
 // with user resends and 4xx deferrals retried by the relay on its MTA's schedule.
 // This is the hot loop: typed arrays, no allocation or closures per event.
-import { type AliasTable, type ClockWatch, exponential, type Random, Simulator } from "../engine/index.js";
+import {
+  ALEA_MULTIPLIER,
+  ALEA_UNIT,
+  type AleaRandom,
+  type AliasTable,
+  type ClockWatch,
+  exponential,
+  exponentialFast,
+  exponentialRest,
+  type Random,
+  Simulator,
+  slotUntil,
+} from "../engine/index.js";
 import { type Balancer, createBalancer } from "./balancers/index.js";
 import { type ArrivalFlow, RegimeArrivals } from "./capacity/arrivals.js";
 import type { CapacityRegime, SessionStarter } from "./capacity/index.js";
@@ -52,8 +64,8 @@ export class MailModel implements SessionStarter, ArrivalFlow {
   readonly simulator = new Simulator();
   protected readonly streams: Streams;
   // The hot loop's streams and tables, held directly (one load fewer per use).
-  protected readonly arrivals: Random;
-  protected readonly recipients: Random;
+  protected readonly arrivals: AleaRandom;
+  protected readonly recipients: AleaRandom;
   protected readonly domainTable: AliasTable;
   private readonly balancer: Balancer;
   private readonly board: ListingBoard;
@@ -89,6 +101,13 @@ export class MailModel implements SessionStarter, ArrivalFlow {
    * on the same conditions as `plain` otherwise; null for every other shape.
    */
   readonly regimeArrivals: RegimeArrivals | null = null;
+  // plainArrivals' time bucket, kept between its runs: the bucket of times [bucketFrom, bucketUntil]
+  // (engine/slots.ts: the division's answer, found by comparison).
+  private bucketAt = 0;
+  private bucketFrom = Number.POSITIVE_INFINITY;
+  private bucketUntil = Number.NEGATIVE_INFINITY;
+  /** plainArrivals' rejected session length, for plainRejected. */
+  private rejectedDuration = 0.5;
 
   constructor(
     protected readonly compiled: CompiledScenario,
@@ -336,7 +355,10 @@ export class MailModel implements SessionStarter, ArrivalFlow {
    * shape makes no-ops (capacity, greylisting, records) and the dispatch per arrival are gone,
    * and the loop's fields sit in locals. test/model/plain-arrivals.test.ts holds it to submit().
    */
-  private plainArrivals(time: number): void {
+  private plainArrivals(first: number): void {
+    // `+`: a number to the optimiser, so the loop's clock stays an unboxed double (as the parameter
+    // itself it was a tagged value, and every arrival's time a new heap number).
+    let time = +first;
     const simulator = this.simulator;
     const arrivals = this.arrivals;
     const recipients = this.recipients;
@@ -372,24 +394,79 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     let bound = simulator.streamBound();
     let budget = simulator.streamBudget();
     let taken = 0;
+    // The arrival and recipient streams stepped in locals (engine/random.ts's AleaState): the same
+    // draws as arrivals() and recipients(), in registers. Written back (flush) before anything
+    // else draws from them: the ziggurat's rare rest, and at the end. No other code draws from
+    // these two streams (plainRejected's flow draws from resend and session streams).
+    const aState = arrivals.state;
+    const rState = recipients.state;
+    let a0 = aState.s0;
+    let a1 = aState.s1;
+    let a2 = aState.s2;
+    let ac = aState.c;
+    let r0 = rState.s0;
+    let r1 = rState.s1;
+    let r2 = rState.s2;
+    let rc = rState.c;
+    let t = 0;
+    // Imported constants and functions as locals: imported bindings are live, and V8 read each from
+    // its module cell (with a check that it is initialised) at every use.
+    const multiplier = ALEA_MULTIPLIER;
+    const unit = ALEA_UNIT;
+    const fastExponential = exponentialFast;
+    const deliveredCode = DELIVERED;
+    let bucket = this.bucketAt;
+    let bucketFrom = this.bucketFrom;
+    let bucketUntil = this.bucketUntil;
     for (;;) {
       // scheduleNextArrival's draw, armed after this message's events are scheduled: nothing
       // below reads the stream, and the heap's order of equal times does not depend on it.
-      const next = time + exponential(arrivals) / rate;
-      const sender = Math.floor(arrivals() * senders);
-      const domain = domainTable.sample(recipients);
+      t = multiplier * a0 + ac * unit;
+      a0 = a1;
+      a1 = a2;
+      ac = t | 0;
+      a2 = t - ac;
+      let gap = fastExponential(a2);
+      if (!(gap >= 0)) {
+        aState.s0 = a0;
+        aState.s1 = a1;
+        aState.s2 = a2;
+        aState.c = ac;
+        gap = +exponentialRest(a2, arrivals);
+        a0 = aState.s0;
+        a1 = aState.s1;
+        a2 = aState.s2;
+        ac = aState.c;
+      }
+      const next = time + gap / rate;
+      t = multiplier * a0 + ac * unit;
+      a0 = a1;
+      a1 = a2;
+      ac = t | 0;
+      a2 = t - ac;
+      const sender = Math.floor(a2 * senders);
+      t = multiplier * r0 + rc * unit;
+      r0 = r1;
+      r1 = r2;
+      rc = t | 0;
+      r2 = t - rc;
+      const domain = domainTable.at(r2);
       const counted = time >= warmup;
       if (counted) messages++;
       const server = balancer.pick(sender, time, picks);
-      const duration = constantLength ? sessionTime.mean : sessionTime.sample(sessions);
+      const duration = constantLength ? sessionTime.mean : +sessionTime.sample(sessions);
       const outcome = board.outcome(domain, server, time);
-      const rejected = outcome !== DELIVERED;
+      const rejected = outcome !== deliveredCode;
       if (counted) {
         attempts++;
         serverAttempts[server]++;
         if (rejected) serverRejections[server]++;
       }
-      const bucket = Math.floor(time / bucketWidth);
+      if (!(time <= bucketUntil && time >= bucketFrom)) {
+        bucket = Math.floor(time / bucketWidth);
+        bucketFrom = time;
+        bucketUntil = slotUntil(bucket, 0, bucketWidth);
+      }
       if (bucket < buckets) {
         bucketAttempts[bucket]++;
         if (rejected) bucketRejections[bucket]++;
@@ -398,7 +475,8 @@ export class MailModel implements SessionStarter, ArrivalFlow {
         simulator.tookStream(taken, time);
         budget -= taken;
         taken = 0;
-        this.plainRejected(id, sender, domain, server, time, duration, outcome, counted);
+        this.rejectedDuration = duration;
+        this.plainRejected(id, sender, domain, server, outcome, counted);
         bound = simulator.streamBound();
       } else if (counted) {
         delivered++;
@@ -413,6 +491,17 @@ export class MailModel implements SessionStarter, ArrivalFlow {
       taken++;
       time = next;
     }
+    aState.s0 = a0;
+    aState.s1 = a1;
+    aState.s2 = a2;
+    aState.c = ac;
+    rState.s0 = r0;
+    rState.s1 = r1;
+    rState.s2 = r2;
+    rState.c = rc;
+    this.bucketAt = bucket;
+    this.bucketFrom = bucketFrom;
+    this.bucketUntil = bucketUntil;
     simulator.tookStream(taken, time);
     this.nextMessageId = id;
     tally.messages += messages;
@@ -420,8 +509,24 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     tally.attempts += attempts;
   }
 
-  /** plainArrivals' rejected first attempt: as submit() handles it, out of the loop's way. */
+  /**
+   * plainArrivals' rejected first attempt: as submit() handles it, out of the loop's way. The time is
+   * the simulator's clock (tookStream set it) and the session's length comes in `rejectedDuration`:
+   * passed as arguments, the two doubles were boxed (a heap number each) on every arrival of the
+   * loop, rejected or not.
+   */
   private plainRejected(
+    id: number,
+    sender: number,
+    domain: number,
+    server: number,
+    outcome: number,
+    counted: boolean,
+  ): void {
+    this.rejectFirst(id, sender, domain, server, this.simulator.now, this.rejectedDuration, outcome, counted);
+  }
+
+  private rejectFirst(
     id: number,
     sender: number,
     domain: number,
@@ -467,7 +572,7 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     outcome: number,
     counted: boolean,
   ): void {
-    this.plainRejected(id, sender, domain, server, time, duration, outcome, counted);
+    this.rejectFirst(id, sender, domain, server, time, duration, outcome, counted);
   }
 
   protected newMessage(id: number, sender: number, domain: number, time: number, counted: boolean): number {

@@ -1,5 +1,5 @@
 // The named random streams of one replication (DESIGN §2, "Randomness"), one per purpose.
-import { type Random, randomStream, type Sampler } from "../engine/index.js";
+import { type AleaRandom, type Random, randomStream, type Sampler } from "../engine/index.js";
 
 /**
  * The streams are per purpose and prefix-stable: each is drawn in time order by one process, so
@@ -9,8 +9,8 @@ import { type Random, randomStream, type Sampler } from "../engine/index.js";
  * lifecycle has a stream per server (lifecycle.ts).
  */
 export class Streams {
-  readonly arrivals: Random;
-  readonly recipients: Random;
+  readonly arrivals: AleaRandom;
+  readonly recipients: AleaRandom;
   readonly placement: Random;
   readonly subscriptions: Random;
   /** The balancer's set-up draws (phases, home servers, the starting pointer). */

@@ -55,6 +55,9 @@ export class LogHistogram {
   #max = Number.NEGATIVE_INFINITY;
   #lastValue = Number.NaN;
   #lastIndex = 0;
+  /** The value before the last one and its bucket: a run of equal values broken by one other comes back cheaply. */
+  #otherValue = Number.NaN;
+  #otherIndex = 0;
 
   /** Records x ≥ 0 (finite). Allocation-free and branch-light: it runs once per delivery. */
   add(x: number): void {
@@ -70,24 +73,36 @@ export class LogHistogram {
     this.#sum = t;
   }
 
-  /** A value other than the last one: check it, find its bucket (#lastIndex), widen [min, max]. */
+  /**
+   * A value other than the last one: it becomes the last one. When it is the one before (a
+   * session time repeated by most deliveries, between resends' longer delays) it was checked,
+   * bucketed and counted in [min, max] already; otherwise check it, find its bucket, widen [min, max].
+   */
   #place(x: number): void {
-    if (!(x >= 0 && x < Number.POSITIVE_INFINITY)) {
-      throw new RangeError(`LogHistogram.add: expected a finite value ≥ 0, got ${x}`);
-    }
-    let i: number;
-    if (x < MIN_VALUE) i = 0;
-    else if (x >= MAX_VALUE) i = OVERFLOW;
-    else {
-      // floor(log_γ(x/1e-3)) + 1, clamped because rounding of the log can step past an end.
-      i = Math.floor((Math.log(x) - LOG_MIN) * INV_LOG_GAMMA) + 1;
-      if (i < 1) i = 1;
-      else if (i > LOG_BUCKETS) i = LOG_BUCKETS;
+    const value = this.#lastValue;
+    const index = this.#lastIndex;
+    if (x === this.#otherValue) {
+      this.#lastIndex = this.#otherIndex;
+    } else {
+      if (!(x >= 0 && x < Number.POSITIVE_INFINITY)) {
+        throw new RangeError(`LogHistogram.add: expected a finite value ≥ 0, got ${x}`);
+      }
+      let i: number;
+      if (x < MIN_VALUE) i = 0;
+      else if (x >= MAX_VALUE) i = OVERFLOW;
+      else {
+        // floor(log_γ(x/1e-3)) + 1, clamped because rounding of the log can step past an end.
+        i = Math.floor((Math.log(x) - LOG_MIN) * INV_LOG_GAMMA) + 1;
+        if (i < 1) i = 1;
+        else if (i > LOG_BUCKETS) i = LOG_BUCKETS;
+      }
+      this.#lastIndex = i;
+      if (x < this.#min) this.#min = x;
+      if (x > this.#max) this.#max = x;
     }
     this.#lastValue = x;
-    this.#lastIndex = i;
-    if (x < this.#min) this.#min = x;
-    if (x > this.#max) this.#max = x;
+    this.#otherValue = value;
+    this.#otherIndex = index;
   }
 
   get count(): number {

@@ -83,6 +83,13 @@ describe("AliasTable", () => {
     expectFrequencies(counts, weights, "alias");
   });
 
+  it("draws at(u) for the uniform u that sample() would draw itself", () => {
+    const table = new AliasTable([5, 1, 0, 3, 0.25, 7]);
+    const random = randomStream(4, 0, "alias-at");
+    const same = randomStream(4, 0, "alias-at");
+    for (let i = 0; i < 10_000; i++) expect(table.at(random())).toBe(table.sample(same));
+  });
+
   it("handles a single index and equal weights", () => {
     expect(new AliasTable([5]).sample(() => 0.999)).toBe(0);
     const even = sweptShares(new AliasTable([2, 2, 2, 2]), 100);

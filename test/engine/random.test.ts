@@ -1,7 +1,8 @@
 // Named random streams (same key → same draws, any other key → others) and the stateless hash
 // draws the timer's shuffle relies on (in [0, 1), uniform, and different for every key).
+import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
-import { hashKey, hashUniform, randomStream } from "../../src/engine/random.js";
+import { ALEA_MULTIPLIER, ALEA_UNIT, aleaFrom, hashKey, hashUniform, randomStream } from "../../src/engine/random.js";
 import { expectFrequencies } from "../helpers/stats.js";
 
 const draws = (seed: number, replication: number, name: string, n = 20) => {
@@ -36,6 +37,57 @@ describe("randomStream", () => {
     }
     expect(outside).toBe(0);
     expectFrequencies(bins, new Array(100).fill(1), "randomStream");
+  });
+});
+
+describe("randomStream's Alea", () => {
+  it("draws what seedrandom's alea draws from the same key, bit for bit", () => {
+    for (const name of ["arrivals", "recipients", "sessions.first", ""]) {
+      const ours = randomStream(7, 2, name);
+      const theirs = seedrandom.alea(`relaysim/7/2/${name}`);
+      for (let i = 0; i < 100_000; i++) {
+        const a = ours();
+        const b = theirs();
+        if (a !== b) throw new Error(`${name}: draw ${i} is ${a}, seedrandom's ${b}`);
+      }
+    }
+  });
+
+  it("opens its state: a step in locals with the documented arithmetic, written back, continues the stream", () => {
+    const reference = randomStream(11, 0, "open");
+    const stream = randomStream(11, 0, "open");
+    const s = stream.state;
+    for (let round = 0; round < 50; round++) {
+      // Some draws through the function…
+      for (let i = 0; i < round % 7; i++) expect(stream()).toBe(reference());
+      // …then some stepped in locals, as the plain arrival loop does, and the state written back.
+      let s0 = s.s0;
+      let s1 = s.s1;
+      let s2 = s.s2;
+      let c = s.c;
+      for (let i = 0; i < 1 + (round % 5); i++) {
+        const t = ALEA_MULTIPLIER * s0 + c * ALEA_UNIT;
+        s0 = s1;
+        s1 = s2;
+        c = t | 0;
+        s2 = t - c;
+        expect(s2).toBe(reference());
+      }
+      s.s0 = s0;
+      s.s1 = s1;
+      s.s2 = s2;
+      s.c = c;
+    }
+    expect(stream()).toBe(reference());
+  });
+
+  it("aleaFrom steps the state it is given and no other", () => {
+    const a = aleaFrom({ s0: 0.25, s1: 0.5, s2: 0.75, c: 1 });
+    const b = aleaFrom({ s0: 0.25, s1: 0.5, s2: 0.75, c: 1 });
+    const first = a();
+    expect(first).toBe(ALEA_MULTIPLIER * 0.25 + ALEA_UNIT - ((ALEA_MULTIPLIER * 0.25 + ALEA_UNIT) | 0));
+    expect(a.state.s1).toBe(0.75);
+    expect(b()).toBe(first);
   });
 });
 

@@ -111,6 +111,13 @@ describe("LogHistogram", () => {
     expect(() => h.add(-1)).toThrow(RangeError);
     expect(() => h.add(Number.NaN)).toThrow(RangeError);
     expect(h.count).toBe(2);
+    // Two values in turn (the value before the last one comes back from add's memo), then bad ones.
+    const turns = of([2, 7.5, 2, 7.5, 2, 2, 7.5, 0, 7.5]);
+    expect(turns.toJSON().buckets).toEqual(of([0, 2, 2, 2, 2, 7.5, 7.5, 7.5, 7.5]).toJSON().buckets);
+    expect([turns.min, turns.max, turns.count]).toEqual([0, 7.5, 9]);
+    expect(() => turns.add(-1)).toThrow(RangeError);
+    expect(() => turns.add(Number.NaN)).toThrow(RangeError);
+    expect(turns.count).toBe(9);
   });
 
   it("merges like one histogram over the concatenation", () => {
