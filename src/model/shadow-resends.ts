@@ -13,14 +13,25 @@
 // says when a scenario is outside that class. A shadow world of the scenario's own rule replays
 // the real resends too; its counts must equal the real tally's, which every replication checks
 // (`faithful`), so that a mechanism added later that changes the resend path is caught.
+//
+// Balancers whose picks move state of their own and read nothing else (round-robin's pointer,
+// stick-table's pins, DNS caches: `KEEPS_STATE`) are shadowed as **worlds** (`worldsNeeded`):
+// each wait's world has its own balancer, built from a copy of the "balancer" stream, and its
+// own copies of the pick streams, and makes every pick a run at that wait makes — each first
+// attempt's (the model calls `firstAttempt`, shadow-worlds.ts) and its own resends'. A first
+// attempt's outcome is then the world's own (the listings, subscriptions and session lengths are
+// the run's, which do not depend on the picks), and so are its bounces: the world replays the
+// run at its wait pick for pick, draw for draw. Exact too, with the same conditions, and no
+// health check (its eligibility changes would have to reach every world's balancer).
 import { type Random, randomStream, type Sampler, type Simulator } from "../engine/index.js";
-import { type Balancer, balancerReads } from "./balancers/index.js";
+import { type Balancer, balancerReads, createBalancer } from "./balancers/index.js";
 import { UnlimitedCapacity } from "./capacity/unlimited.js";
 import { DELIVERED, KIND_BITS, REJECTED_5XX, SHADOW } from "./codes.js";
 import type { CompiledScenario } from "./compiled.js";
 import { grown } from "./grown.js";
 import type { ListingBoard } from "./listing-board.js";
 import { routesOn } from "./mta/routes.js";
+import { SessionCounts } from "./session-counts.js";
 import type { Tally } from "./tally.js";
 
 /** Why a scenario's grid waits cannot be shadowed in one run (then each wait is a run of its own), or null. */
@@ -28,8 +39,11 @@ export function shadowProblem(compiled: CompiledScenario): string | null {
   const s = compiled.scenario;
   // A pick must read nothing the pool's traffic changes and change nothing itself (its class declares it).
   const reads = balancerReads(s.pool.balancer);
-  if (reads.sessions || reads.picksKeepState) {
-    return `the ${s.pool.balancer.policy} balancer's picks change its state, so resends change first attempts`;
+  if (reads.sessions) {
+    return `the ${s.pool.balancer.policy} balancer's picks change its state (the sessions in progress), so resends change first attempts`;
+  }
+  if (reads.picksKeepState && s.pool.avoidListed !== null) {
+    return `the ${s.pool.balancer.policy} balancer's picks change its state, and the health check changes it too: each wait's world would need it`;
   }
   if (compiled.capacityRegime !== UnlimitedCapacity) return "sessions can queue: resends delay other mail";
   if (compiled.tempfailMask !== 0)
@@ -42,14 +56,27 @@ export function shadowProblem(compiled: CompiledScenario): string | null {
   return null;
 }
 
+/**
+ * Whether each wait needs a world of its own, first attempts included (the balancer's picks move
+ * its state: round-robin, stick-table, dns), rather than resends on the run's one history.
+ */
+export function worldsNeeded(compiled: CompiledScenario): boolean {
+  return balancerReads(compiled.scenario.pool.balancer).picksKeepState;
+}
+
 /** One shadow world's counts (those of counted messages, as the Tally keeps them). */
 export interface ShadowCounts {
   resends: number;
   resendRejected: number;
   failed: number;
-  /** Counted messages delivered by a user resend, and the sum of their delivery delays. */
+  /**
+   * Counted messages delivered by a user resend, and the sum of their delivery delays; in worlds
+   * (`ShadowResult.firstAttempts`), every counted message the world delivered, first attempts too.
+   */
   delivered: number;
   delaySum: number;
+  /** In worlds: counted first attempts rejected (0 otherwise: the run's count holds for every wait). */
+  firstRejected: number;
 }
 
 /** The shadow worlds' counts: one per grid wait, then the scenario's own rule. */
@@ -59,6 +86,8 @@ export interface ShadowResult {
   own: ShadowCounts;
   /** The own rule's shadow world counted exactly what the real run counted. */
   faithful: boolean;
+  /** Each world made its own first attempts (worldsNeeded): `delivered`, `delaySum` and `firstRejected` are the world's whole counts. */
+  firstAttempts: boolean;
 }
 
 class World implements ShadowCounts {
@@ -67,6 +96,12 @@ class World implements ShadowCounts {
   failed = 0;
   delivered = 0;
   delaySum = 0;
+  firstRejected = 0;
+  /** In worlds, delaySum is compensated as the Tally's histogram sums (Neumaier): this is the low-order part. */
+  delayError = 0;
+  /** In worlds: this world's own balancer, and its copy of the first attempts' pick stream. */
+  balancer: Balancer | null = null;
+  firstPicks: Random | null = null;
   private picksStream: Random | null = null;
   private sessionsStream: Random | null = null;
   private resendStream: Random | null = null;
@@ -75,6 +110,12 @@ class World implements ShadowCounts {
     private readonly seed: number,
     private readonly replication: number,
   ) {}
+  /** A counted delivery's delay in a world, summed as LogHistogram.add sums (the same bits as a run's mean). */
+  addDelay(x: number): void {
+    const t = this.delaySum + x;
+    this.delayError += this.delaySum >= x ? this.delaySum - t + x : x - t + this.delaySum;
+    this.delaySum = t;
+  }
   // Copies of the real run's resend-side streams, made on first use (most worlds never draw).
   get picks(): Random {
     this.picksStream ??= randomStream(this.seed, this.replication, "balancer.resend");
@@ -125,10 +166,61 @@ export class ShadowResends {
     this.sessionTime = compiled.sessionTime;
     this.maxSubmissions = s.resend.maxAttempts;
     this.probability = s.resend.probability;
+    this.firstAttempts = worldsNeeded(compiled);
+    if (this.firstAttempts) {
+      // Each world's balancer is built as the run builds its own: from a fresh "balancer" stream
+      // (the run's first draws from it are the balancer's), on the same eligibility.
+      for (const w of this.all) {
+        w.balancer = createBalancer(s.pool.balancer, {
+          servers: s.pool.servers,
+          senders: s.traffic.senders,
+          random: randomStream(seed, replication, "balancer"),
+          sessions: new SessionCounts(s.pool.servers),
+          eligible: board.eligible,
+        });
+        w.firstPicks = randomStream(seed, replication, "balancer.first");
+      }
+    }
+  }
+
+  /** Each world makes its own first attempts (worldsNeeded): the model calls firstAttempt for every one. */
+  readonly firstAttempts: boolean;
+
+  /**
+   * A first attempt at `time` (worlds only), whose session lasts `duration`: each world picks its
+   * own relay and counts or bounces it, as a run at its wait does.
+   */
+  firstAttempt(sender: number, domain: number, counted: boolean, time: number, duration: number): void {
+    const all = this.all;
+    for (let w = 0; w < all.length; w++) {
+      const world = all[w];
+      const server = (world.balancer as Balancer).pick(sender, time, world.firstPicks as Random);
+      const outcome = this.board.outcome(domain, server, time);
+      if (outcome === DELIVERED) {
+        if (counted) {
+          world.delivered++;
+          world.addDelay(duration);
+        }
+        continue;
+      }
+      if (outcome !== REJECTED_5XX)
+        throw new Error("shadow resends: a 4xx reply (shadowProblem should have refused the scenario)");
+      if (counted) world.firstRejected++;
+      const slot = this.allocate();
+      this.world[slot] = w;
+      this.sender[slot] = sender;
+      this.domain[slot] = domain;
+      this.submissions[slot] = 1;
+      this.counted[slot] = counted ? 1 : 0;
+      this.firstSubmitted[slot] = time;
+      this.bounce(slot, time + duration);
+    }
   }
 
   /** A message's first submission bounced, reaching its sender at `time`: each world decides on its resend. */
   firstBounce(sender: number, domain: number, counted: boolean, firstSubmitted: number, time: number): void {
+    // Worlds bounce their own first attempts (firstAttempt).
+    if (this.firstAttempts) return;
     for (let w = 0; w < this.all.length; w++) {
       const slot = this.allocate();
       this.world[slot] = w;
@@ -145,7 +237,7 @@ export class ShadowResends {
   fire(slot: number, time: number): void {
     const w = this.all[this.world[slot]];
     this.submissions[slot]++;
-    const server = this.balancer.pick(this.sender[slot], time, w.picks);
+    const server = (w.balancer ?? this.balancer).pick(this.sender[slot], time, w.picks);
     const d = this.sessionTime;
     const duration = d.constant ? d.mean : d.sample(w.sessions);
     const outcome = this.board.outcome(this.domain[slot], server, time);
@@ -158,7 +250,8 @@ export class ShadowResends {
     if (outcome === DELIVERED) {
       if (counted) {
         w.delivered++;
-        w.delaySum += end - this.firstSubmitted[slot];
+        if (this.firstAttempts) w.addDelay(end - this.firstSubmitted[slot]);
+        else w.delaySum += end - this.firstSubmitted[slot];
       }
       this.free.push(slot);
     } else if (outcome === REJECTED_5XX) {
@@ -189,7 +282,8 @@ export class ShadowResends {
       resendRejected: w.resendRejected,
       failed: w.failed,
       delivered: w.delivered,
-      delaySum: w.delaySum,
+      delaySum: w.delaySum + w.delayError,
+      firstRejected: w.firstRejected,
     });
     const own = this.ownWorld;
     return {
@@ -197,7 +291,11 @@ export class ShadowResends {
       worlds: this.worlds.map(counts),
       own: counts(own),
       faithful:
-        own.resends === tally.resends && own.resendRejected === tally.resendRejected && own.failed === tally.failed,
+        own.resends === tally.resends &&
+        own.resendRejected === tally.resendRejected &&
+        own.failed === tally.failed &&
+        (!this.firstAttempts || (own.firstRejected === tally.firstRejected && own.delivered === tally.delay.count)),
+      firstAttempts: this.firstAttempts,
     };
   }
 
