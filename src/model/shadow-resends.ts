@@ -97,8 +97,6 @@ class World implements ShadowCounts {
   delivered = 0;
   delaySum = 0;
   firstRejected = 0;
-  /** In worlds, delaySum is compensated as the Tally's histogram sums (Neumaier): this is the low-order part. */
-  delayError = 0;
   /** In worlds: this world's own balancer, and its copy of the first attempts' pick stream. */
   balancer: Balancer | null = null;
   firstPicks: Random | null = null;
@@ -110,12 +108,6 @@ class World implements ShadowCounts {
     private readonly seed: number,
     private readonly replication: number,
   ) {}
-  /** A counted delivery's delay in a world, summed as LogHistogram.add sums (the same bits as a run's mean). */
-  addDelay(x: number): void {
-    const t = this.delaySum + x;
-    this.delayError += this.delaySum >= x ? this.delaySum - t + x : x - t + this.delaySum;
-    this.delaySum = t;
-  }
   // Copies of the real run's resend-side streams, made on first use (most worlds never draw).
   get picks(): Random {
     this.picksStream ??= randomStream(this.seed, this.replication, "balancer.resend");
@@ -167,6 +159,10 @@ export class ShadowResends {
     this.maxSubmissions = s.resend.maxAttempts;
     this.probability = s.resend.probability;
     this.firstAttempts = worldsNeeded(compiled);
+    const worlds = this.firstAttempts ? this.all.length : 0;
+    this.delivered = new Float64Array(worlds);
+    this.delaySum = new Float64Array(worlds);
+    this.delayError = new Float64Array(worlds);
     if (this.firstAttempts) {
       // Each world's balancer is built as the run builds its own: from a fresh "balancer" stream
       // (the run's first draws from it are the balancer's), on the same eligibility.
@@ -181,6 +177,28 @@ export class ShadowResends {
         w.firstPicks = randomStream(seed, replication, "balancer.first");
       }
     }
+    this.balancers = this.all.map((w) => w.balancer as Balancer);
+    this.firstPicks = this.all.map((w) => w.firstPicks as Random);
+  }
+
+  /** In worlds: each world's balancer and first-attempt pick stream, by world index (firstAttempt's loop). */
+  private readonly balancers: Balancer[];
+  private readonly firstPicks: Random[];
+  /**
+   * In worlds, each world's counted deliveries and their delays, first attempts and resends alike,
+   * summed as the run's histogram sums (LogHistogram.add, Neumaier): the same values in the same
+   * order give a run's mean to the last bit.
+   */
+  private readonly delivered: Float64Array;
+  private readonly delaySum: Float64Array;
+  private readonly delayError: Float64Array;
+
+  private addDelay(w: number, x: number): void {
+    const s = this.delaySum[w];
+    const t = s + x;
+    this.delayError[w] += s >= x ? s - t + x : x - t + s;
+    this.delaySum[w] = t;
+    this.delivered[w]++;
   }
 
   /** Each world makes its own first attempts (worldsNeeded): the model calls firstAttempt for every one. */
@@ -191,30 +209,43 @@ export class ShadowResends {
    * own relay and counts or bounces it, as a run at its wait does.
    */
   firstAttempt(sender: number, domain: number, counted: boolean, time: number, duration: number): void {
-    const all = this.all;
-    for (let w = 0; w < all.length; w++) {
-      const world = all[w];
-      const server = (world.balancer as Balancer).pick(sender, time, world.firstPicks as Random);
-      const outcome = this.board.outcome(domain, server, time);
+    const balancers = this.balancers;
+    const picks = this.firstPicks;
+    const board = this.board;
+    const n = balancers.length;
+    for (let w = 0; w < n; w++) {
+      const server = balancers[w].pick(sender, time, picks[w]);
+      const outcome = board.outcome(domain, server, time);
       if (outcome === DELIVERED) {
-        if (counted) {
-          world.delivered++;
-          world.addDelay(duration);
-        }
+        if (counted) this.addDelay(w, duration);
         continue;
       }
-      if (outcome !== REJECTED_5XX)
-        throw new Error("shadow resends: a 4xx reply (shadowProblem should have refused the scenario)");
-      if (counted) world.firstRejected++;
-      const slot = this.allocate();
-      this.world[slot] = w;
-      this.sender[slot] = sender;
-      this.domain[slot] = domain;
-      this.submissions[slot] = 1;
-      this.counted[slot] = counted ? 1 : 0;
-      this.firstSubmitted[slot] = time;
-      this.bounce(slot, time + duration);
+      this.firstRejectedAt(w, sender, domain, counted, time, duration, outcome);
     }
+  }
+
+  /** A world's first attempt was rejected: count it and bounce it (out of firstAttempt's loop). */
+  private firstRejectedAt(
+    w: number,
+    sender: number,
+    domain: number,
+    counted: boolean,
+    time: number,
+    duration: number,
+    outcome: number,
+  ): void {
+    if (outcome !== REJECTED_5XX)
+      throw new Error("shadow resends: a 4xx reply (shadowProblem should have refused the scenario)");
+    const world = this.all[w];
+    if (counted) world.firstRejected++;
+    const slot = this.allocate();
+    this.world[slot] = w;
+    this.sender[slot] = sender;
+    this.domain[slot] = domain;
+    this.submissions[slot] = 1;
+    this.counted[slot] = counted ? 1 : 0;
+    this.firstSubmitted[slot] = time;
+    this.bounce(slot, time + duration);
   }
 
   /** A message's first submission bounced, reaching its sender at `time`: each world decides on its resend. */
@@ -249,8 +280,8 @@ export class ShadowResends {
     }
     if (outcome === DELIVERED) {
       if (counted) {
-        w.delivered++;
-        if (this.firstAttempts) w.addDelay(end - this.firstSubmitted[slot]);
+        if (!this.firstAttempts) w.delivered++;
+        if (this.firstAttempts) this.addDelay(this.world[slot], end - this.firstSubmitted[slot]);
         else w.delaySum += end - this.firstSubmitted[slot];
       }
       this.free.push(slot);
@@ -277,24 +308,25 @@ export class ShadowResends {
 
   /** The worlds' counts, and whether the own rule's world counted what the real run did. */
   result(tally: Tally): ShadowResult {
-    const counts = (w: World): ShadowCounts => ({
+    const counts = (w: World, k: number): ShadowCounts => ({
       resends: w.resends,
       resendRejected: w.resendRejected,
       failed: w.failed,
-      delivered: w.delivered,
-      delaySum: w.delaySum + w.delayError,
+      delivered: this.firstAttempts ? this.delivered[k] : w.delivered,
+      delaySum: this.firstAttempts ? this.delaySum[k] + this.delayError[k] : w.delaySum,
       firstRejected: w.firstRejected,
     });
     const own = this.ownWorld;
     return {
       delays: [...this.delays],
       worlds: this.worlds.map(counts),
-      own: counts(own),
+      own: counts(own, this.worlds.length),
       faithful:
         own.resends === tally.resends &&
         own.resendRejected === tally.resendRejected &&
         own.failed === tally.failed &&
-        (!this.firstAttempts || (own.firstRejected === tally.firstRejected && own.delivered === tally.delay.count)),
+        (!this.firstAttempts ||
+          (own.firstRejected === tally.firstRejected && this.delivered[this.worlds.length] === tally.delay.count)),
       firstAttempts: this.firstAttempts,
     };
   }
