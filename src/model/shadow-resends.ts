@@ -213,6 +213,26 @@ export class ShadowResends {
     const picks = this.firstPicks;
     const board = this.board;
     const n = balancers.length;
+    // Most domains consult no list: delivered in every world, so only the picks (which move each
+    // world's balancer) and the counts remain; addDelay written out on the arrays.
+    if (board.consultsNone(domain)) {
+      if (!counted) {
+        for (let w = 0; w < n; w++) balancers[w].pick(sender, time, picks[w]);
+        return;
+      }
+      const sums = this.delaySum;
+      const errors = this.delayError;
+      const delivered = this.delivered;
+      for (let w = 0; w < n; w++) {
+        balancers[w].pick(sender, time, picks[w]);
+        const s = sums[w];
+        const t = s + duration;
+        errors[w] += s >= duration ? s - t + duration : duration - t + s;
+        sums[w] = t;
+        delivered[w]++;
+      }
+      return;
+    }
     for (let w = 0; w < n; w++) {
       const server = balancers[w].pick(sender, time, picks[w]);
       const outcome = board.outcome(domain, server, time);
