@@ -617,7 +617,7 @@ export class MailModel implements SessionStarter, ArrivalFlow {
   }
 
   /** The operator's check, then the next one while anything else can still happen. */
-  private healthCheck(time: number): void {
+  protected healthCheck(time: number): void {
     if (this.board.checkEligibility()) this.balancer.eligibilityChanged();
     // With moveDeferred, every check hands the excluded relays' deferred queues on.
     if (this.routes !== null) this.routes.moveOffExcluded(time);

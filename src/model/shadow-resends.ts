@@ -21,8 +21,8 @@
 // attempt's (the model calls `firstAttempt`, shadow-worlds.ts) and its own resends'. A first
 // attempt's outcome is then the world's own (the listings, subscriptions and session lengths are
 // the run's, which do not depend on the picks), and so are its bounces: the world replays the
-// run at its wait pick for pick, draw for draw. Exact too, with the same conditions, and no
-// health check (its eligibility changes would have to reach every world's balancer).
+// run at its wait pick for pick, draw for draw. Exact too, with the same conditions; a health
+// check's changes of eligibility reach every world's balancer when they reach the run's.
 import { type Random, randomStream, type Sampler, type Simulator } from "../engine/index.js";
 import { type Balancer, balancerReads, createBalancer } from "./balancers/index.js";
 import { UnlimitedCapacity } from "./capacity/unlimited.js";
@@ -41,9 +41,6 @@ export function shadowProblem(compiled: CompiledScenario): string | null {
   const reads = balancerReads(s.pool.balancer);
   if (reads.sessions) {
     return `the ${s.pool.balancer.policy} balancer's picks change its state (the sessions in progress), so resends change first attempts`;
-  }
-  if (reads.picksKeepState && s.pool.avoidListed !== null) {
-    return `the ${s.pool.balancer.policy} balancer's picks change its state, and the health check changes it too: each wait's world would need it`;
   }
   if (compiled.capacityRegime !== UnlimitedCapacity) return "sessions can queue: resends delay other mail";
   if (compiled.tempfailMask !== 0)
@@ -242,6 +239,11 @@ export class ShadowResends {
       }
       this.firstRejectedAt(w, sender, domain, counted, time, duration, outcome);
     }
+  }
+
+  /** The operator's check changed eligibility (worlds only): each world's balancer hears of it, as the run's does. */
+  eligibilityChanged(): void {
+    for (const b of this.balancers) b.eligibilityChanged();
   }
 
   /** A world's first attempt was rejected: count it and bounce it (out of firstAttempt's loop). */

@@ -26,6 +26,23 @@ export class ShadowWorldsModel extends MailModel {
       throw new RangeError("shadow worlds: the scenario's balancer keeps no state of its own (use MailModel)");
     }
     this.worlds = this.shadow;
+    this.eligibleBefore = new Uint8Array(this.board.eligible.length);
+  }
+
+  /** The board's eligibility before a check, to see whether the check changed it. */
+  private readonly eligibleBefore: Uint8Array;
+
+  /** The operator's check: when it changes eligibility, every world's balancer hears of it as the run's does. */
+  protected override healthCheck(time: number): void {
+    const eligible = this.board.eligible;
+    this.eligibleBefore.set(eligible);
+    super.healthCheck(time);
+    for (let v = 0; v < eligible.length; v++) {
+      if (eligible[v] !== this.eligibleBefore[v]) {
+        this.worlds.eligibilityChanged();
+        return;
+      }
+    }
   }
 
   /** MailModel.submit on an unlimited pool without greylisting or records, then the worlds' attempts. */
