@@ -3,7 +3,7 @@
 // others, plus the operator's view. Numbers only; the words are made in report/advice-html.ts.
 import { stringify } from "csv-stringify/sync";
 import { CompiledScenario } from "../model/compiled.js";
-import { shadowProblem } from "../model/shadow-resends.js";
+import { shadowProblem, worldsNeeded } from "../model/shadow-resends.js";
 import { type Balancer, type Dist, POLICIES, type Policy, type Scenario } from "../scenario/schema.js";
 import {
   type Bounds,
@@ -168,8 +168,10 @@ export interface PolicyAdvice {
   grid: DelayGrid;
   /**
    * How the grid's waits ran: "shadow-resends", all within the own rule's replications
-   * (model/shadow-resends.ts: exact where resends do not feed back into the pool), or
-   * "separate-runs", a configuration per wait.
+   * (model/shadow-resends.ts: exact where resends do not feed back into the pool),
+   * "shadow-worlds", likewise with each wait's world making its own picks for first attempts
+   * too (balancers whose picks keep state: round-robin, stick-table, dns; model/shadow-worlds.ts),
+   * or "separate-runs", a configuration per wait.
    */
   method: GridMethod;
   points: CurvePoint[];
@@ -524,7 +526,9 @@ const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
  * then the real run at the scenario's own rule. A wait's result holds that wait's counts and the
  * metrics they define (resend, message and attempt counts and failures, the mean delivery
  * delay); the delay quantiles are null, and the other fields are the real run's (the same in
- * both: first attempts, listings).
+ * both: first attempts, listings). In worlds (`shadow.firstAttempts`: balancers whose picks keep
+ * state) the first-attempt counts and failures are the world's own too; the per-server and
+ * per-bucket counts and the delay histogram stay the real run's (advise reads none of them).
  */
 export function shadowViews(result: ReplicationResult): ReplicationResult[] {
   const { shadow, ...own } = result;
@@ -534,30 +538,40 @@ export function shadowViews(result: ReplicationResult): ReplicationResult[] {
       `replication ${result.replication}: the shadow of the scenario's own rule counted ${shadow.own.resends} resends, the run ${own.counts.resends}`,
     );
   }
-  // What every wait shares: deliveries of first submissions, and the attempts that are not resends.
-  const firstDelivered = shadow.delivered - shadow.own.delivered;
-  const firstDelaySum = shadow.delaySum - shadow.own.delaySum;
+  // What every wait shares: deliveries of first submissions (unless each world made its own first
+  // attempts), and the attempts that are not resends (one first attempt per message either way).
+  const worlds = shadow.firstAttempts;
+  const firstDelivered = worlds ? 0 : shadow.delivered - shadow.own.delivered;
   const otherAttempts = own.counts.attempts - shadow.own.resends;
   const messages = own.counts.messages;
   const views = shadow.worlds.map((w): ReplicationResult => {
     const delivered = firstDelivered + w.delivered;
     const attempts = otherAttempts + w.resends;
+    // A world's first rejections are its own; with 5xx replies only, each is the message's first bounce.
+    const firstRejected = worlds ? w.firstRejected : own.counts.firstRejected;
+    const bounced = worlds ? w.firstRejected : own.counts.bounced;
     return {
       ...own,
       counts: {
         ...own.counts,
+        firstRejected,
         resends: w.resends,
         resendRejected: w.resendRejected,
         failed: w.failed,
         delivered,
+        bounced,
         attempts,
       },
       metrics: {
         ...own.metrics,
+        firstAttemptFailure: ratio(firstRejected, messages),
+        bounceRate: ratio(bounced, messages),
         resendFailure: ratio(w.resendRejected, w.resends),
         messageFailure: ratio(w.failed, messages),
         attemptsPerMessage: ratio(attempts, messages),
-        deliveryDelayMean: ratio(firstDelaySum + w.delaySum, delivered),
+        deliveryDelayMean: worlds
+          ? ratio(w.delaySum, delivered)
+          : ratio(shadow.delaySum - shadow.own.delaySum + w.delaySum, delivered),
         deliveryDelayP50: null,
         deliveryDelayP90: null,
         deliveryDelayP99: null,
@@ -618,7 +632,7 @@ async function shadowAgrees(
 }
 
 /** How a policy's grid was run: every wait in one run (shadow resends) or a run per wait. */
-export type GridMethod = "shadow-resends" | "separate-runs";
+export type GridMethod = "shadow-resends" | "shadow-worlds" | "separate-runs";
 
 /**
  * Run a policy's grid and its own rule with common random numbers, and read the curve. When
@@ -641,10 +655,12 @@ async function adviseOnPolicy(
   progress: Progress,
   source: string,
 ): Promise<{ advice: PolicyAdvice; ownRule: ReplicationResult[] }> {
+  const compiled = new CompiledScenario(scenario);
   const shadowed =
     options.shadow !== false &&
-    shadowProblem(new CompiledScenario(scenario)) === null &&
+    shadowProblem(compiled) === null &&
     (await shadowAgrees(scenario, grid, options, source));
+  const shadowMethod: GridMethod = worldsNeeded(compiled) ? "shadow-worlds" : "shadow-resends";
   const runGrid = (shadow: boolean) => {
     const configs = shadow ? [scenario] : [...grid.delays.map((d) => withFixedWait(scenario, d, source)), scenario];
     return runConfigurations(configs, {
@@ -657,7 +673,7 @@ async function adviseOnPolicy(
       ...(shadow ? { probes: grid.delays, expand: { width: grid.delays.length + 1, of: shadowViews } } : {}),
     });
   };
-  let method: GridMethod = shadowed ? "shadow-resends" : "separate-runs";
+  let method: GridMethod = shadowed ? shadowMethod : "separate-runs";
   let run: Awaited<ReturnType<typeof runGrid>>;
   try {
     run = await runGrid(shadowed);
@@ -667,7 +683,7 @@ async function adviseOnPolicy(
     method = "separate-runs";
     run = await runGrid(false);
   }
-  const configs = method === "shadow-resends" ? 1 : grid.delays.length + 1;
+  const configs = method === "separate-runs" ? grid.delays.length + 1 : 1;
   progress.report(run.replications * configs, run.replications * configs);
   const ownRule = run.results[run.results.length - 1];
   const curve = analyseCurve(grid, run.results.slice(0, -1), ownRule, options.tolerance);

@@ -50,6 +50,11 @@ export class ListingBoard {
     this.eligible = new Uint8Array(servers).fill(1);
   }
 
+  /** Whether the domain consults no list: every attempt to it is delivered, whatever the relay and time. */
+  consultsNone(domain: number): boolean {
+    return this.domainLists[domain] === 0;
+  }
+
   /** The event key of (server, list), for LIST_ON and LIST_OFF payloads. */
   key(server: number, list: number): number {
     return server * this.lists + list;

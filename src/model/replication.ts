@@ -68,10 +68,10 @@ export class MailModel implements SessionStarter, ArrivalFlow {
   protected readonly recipients: AleaRandom;
   protected readonly domainTable: AliasTable;
   private readonly balancer: Balancer;
-  private readonly board: ListingBoard;
+  protected readonly board: ListingBoard;
   protected readonly messages = new MessageTable();
   /** How many sessions a relay runs at once and when a waiting session starts (capacity/). */
-  private readonly capacity: CapacityRegime;
+  protected readonly capacity: CapacityRegime;
   private readonly checkEvery: number;
   private readonly queueLifetime: number;
   private readonly arrivalRate: number;
@@ -83,7 +83,7 @@ export class MailModel implements SessionStarter, ArrivalFlow {
   protected nextMessageId = 0;
   private readonly record: AttemptRecord | null;
   /** advise's grid waits shadowed in this run (shadow-resends.ts); null in every other run. */
-  private readonly shadow: ShadowResends | null = null;
+  protected readonly shadow: ShadowResends | null = null;
   /** Greylisting receivers (greylist.ts); null without `greylisting`. */
   private readonly greylist: Greylist | null = null;
   /** Where retries go (mta/routes.ts); null when every retry stays on its relay (the default). */
@@ -723,7 +723,7 @@ export class MailModel implements SessionStarter, ArrivalFlow {
   }
 
   /** The operator's check, then the next one while anything else can still happen. */
-  private healthCheck(time: number): void {
+  protected healthCheck(time: number): void {
     if (this.board.checkEligibility()) this.balancer.eligibilityChanged();
     // With moveDeferred, every check hands the excluded relays' deferred queues on.
     if (this.routes !== null) this.routes.moveOffExcluded(time);

@@ -13,14 +13,25 @@
 // says when a scenario is outside that class. A shadow world of the scenario's own rule replays
 // the real resends too; its counts must equal the real tally's, which every replication checks
 // (`faithful`), so that a mechanism added later that changes the resend path is caught.
+//
+// Balancers whose picks move state of their own and read nothing else (round-robin's pointer,
+// stick-table's pins, DNS caches: `KEEPS_STATE`) are shadowed as **worlds** (`worldsNeeded`):
+// each wait's world has its own balancer, built from a copy of the "balancer" stream, and its
+// own copies of the pick streams, and makes every pick a run at that wait makes — each first
+// attempt's (the model calls `firstAttempt`, shadow-worlds.ts) and its own resends'. A first
+// attempt's outcome is then the world's own (the listings, subscriptions and session lengths are
+// the run's, which do not depend on the picks), and so are its bounces: the world replays the
+// run at its wait pick for pick, draw for draw. Exact too, with the same conditions; a health
+// check's changes of eligibility reach every world's balancer when they reach the run's.
 import { type Random, randomStream, type Sampler, type Simulator } from "../engine/index.js";
-import { type Balancer, balancerReads } from "./balancers/index.js";
+import { type Balancer, balancerReads, createBalancer } from "./balancers/index.js";
 import { UnlimitedCapacity } from "./capacity/unlimited.js";
 import { DELIVERED, KIND_BITS, REJECTED_5XX, SHADOW } from "./codes.js";
 import type { CompiledScenario } from "./compiled.js";
 import { grown } from "./grown.js";
 import type { ListingBoard } from "./listing-board.js";
 import { routesOn } from "./mta/routes.js";
+import { SessionCounts } from "./session-counts.js";
 import type { Tally } from "./tally.js";
 
 /** Why a scenario's grid waits cannot be shadowed in one run (then each wait is a run of its own), or null. */
@@ -28,8 +39,8 @@ export function shadowProblem(compiled: CompiledScenario): string | null {
   const s = compiled.scenario;
   // A pick must read nothing the pool's traffic changes and change nothing itself (its class declares it).
   const reads = balancerReads(s.pool.balancer);
-  if (reads.sessions || reads.picksKeepState) {
-    return `the ${s.pool.balancer.policy} balancer's picks change its state, so resends change first attempts`;
+  if (reads.sessions) {
+    return `the ${s.pool.balancer.policy} balancer's picks change its state (the sessions in progress), so resends change first attempts`;
   }
   if (compiled.capacityRegime !== UnlimitedCapacity) return "sessions can queue: resends delay other mail";
   if (compiled.tempfailMask !== 0)
@@ -42,14 +53,27 @@ export function shadowProblem(compiled: CompiledScenario): string | null {
   return null;
 }
 
+/**
+ * Whether each wait needs a world of its own, first attempts included (the balancer's picks move
+ * its state: round-robin, stick-table, dns), rather than resends on the run's one history.
+ */
+export function worldsNeeded(compiled: CompiledScenario): boolean {
+  return balancerReads(compiled.scenario.pool.balancer).picksKeepState;
+}
+
 /** One shadow world's counts (those of counted messages, as the Tally keeps them). */
 export interface ShadowCounts {
   resends: number;
   resendRejected: number;
   failed: number;
-  /** Counted messages delivered by a user resend, and the sum of their delivery delays. */
+  /**
+   * Counted messages delivered by a user resend, and the sum of their delivery delays; in worlds
+   * (`ShadowResult.firstAttempts`), every counted message the world delivered, first attempts too.
+   */
   delivered: number;
   delaySum: number;
+  /** In worlds: counted first attempts rejected (0 otherwise: the run's count holds for every wait). */
+  firstRejected: number;
 }
 
 /** The shadow worlds' counts: one per grid wait, then the scenario's own rule. */
@@ -59,6 +83,8 @@ export interface ShadowResult {
   own: ShadowCounts;
   /** The own rule's shadow world counted exactly what the real run counted. */
   faithful: boolean;
+  /** Each world made its own first attempts (worldsNeeded): `delivered`, `delaySum` and `firstRejected` are the world's whole counts. */
+  firstAttempts: boolean;
 }
 
 class World implements ShadowCounts {
@@ -67,6 +93,10 @@ class World implements ShadowCounts {
   failed = 0;
   delivered = 0;
   delaySum = 0;
+  firstRejected = 0;
+  /** In worlds: this world's own balancer, and its copy of the first attempts' pick stream. */
+  balancer: Balancer | null = null;
+  firstPicks: Random | null = null;
   private picksStream: Random | null = null;
   private sessionsStream: Random | null = null;
   private resendStream: Random | null = null;
@@ -125,10 +155,125 @@ export class ShadowResends {
     this.sessionTime = compiled.sessionTime;
     this.maxSubmissions = s.resend.maxAttempts;
     this.probability = s.resend.probability;
+    this.firstAttempts = worldsNeeded(compiled);
+    const worlds = this.firstAttempts ? this.all.length : 0;
+    this.delivered = new Float64Array(worlds);
+    this.delaySum = new Float64Array(worlds);
+    this.delayError = new Float64Array(worlds);
+    if (this.firstAttempts) {
+      // Each world's balancer is built as the run builds its own: from a fresh "balancer" stream
+      // (the run's first draws from it are the balancer's), on the same eligibility.
+      for (const w of this.all) {
+        w.balancer = createBalancer(s.pool.balancer, {
+          servers: s.pool.servers,
+          senders: s.traffic.senders,
+          random: randomStream(seed, replication, "balancer"),
+          sessions: new SessionCounts(s.pool.servers),
+          eligible: board.eligible,
+        });
+        w.firstPicks = randomStream(seed, replication, "balancer.first");
+      }
+    }
+    this.balancers = this.all.map((w) => w.balancer as Balancer);
+    this.firstPicks = this.all.map((w) => w.firstPicks as Random);
+  }
+
+  /** In worlds: each world's balancer and first-attempt pick stream, by world index (firstAttempt's loop). */
+  private readonly balancers: Balancer[];
+  private readonly firstPicks: Random[];
+  /**
+   * In worlds, each world's counted deliveries and their delays, first attempts and resends alike,
+   * summed as the run's histogram sums (LogHistogram.add, Neumaier): the same values in the same
+   * order give a run's mean to the last bit.
+   */
+  private readonly delivered: Float64Array;
+  private readonly delaySum: Float64Array;
+  private readonly delayError: Float64Array;
+
+  private addDelay(w: number, x: number): void {
+    const s = this.delaySum[w];
+    const t = s + x;
+    this.delayError[w] += s >= x ? s - t + x : x - t + s;
+    this.delaySum[w] = t;
+    this.delivered[w]++;
+  }
+
+  /** Each world makes its own first attempts (worldsNeeded): the model calls firstAttempt for every one. */
+  readonly firstAttempts: boolean;
+
+  /**
+   * A first attempt at `time` (worlds only), whose session lasts `duration`: each world picks its
+   * own relay and counts or bounces it, as a run at its wait does.
+   */
+  firstAttempt(sender: number, domain: number, counted: boolean, time: number, duration: number): void {
+    const balancers = this.balancers;
+    const picks = this.firstPicks;
+    const board = this.board;
+    const n = balancers.length;
+    // Most domains consult no list: delivered in every world, so only the picks (which move each
+    // world's balancer) and the counts remain; addDelay written out on the arrays.
+    if (board.consultsNone(domain)) {
+      if (!counted) {
+        for (let w = 0; w < n; w++) balancers[w].pick(sender, time, picks[w]);
+        return;
+      }
+      const sums = this.delaySum;
+      const errors = this.delayError;
+      const delivered = this.delivered;
+      for (let w = 0; w < n; w++) {
+        balancers[w].pick(sender, time, picks[w]);
+        const s = sums[w];
+        const t = s + duration;
+        errors[w] += s >= duration ? s - t + duration : duration - t + s;
+        sums[w] = t;
+        delivered[w]++;
+      }
+      return;
+    }
+    for (let w = 0; w < n; w++) {
+      const server = balancers[w].pick(sender, time, picks[w]);
+      const outcome = board.outcome(domain, server, time);
+      if (outcome === DELIVERED) {
+        if (counted) this.addDelay(w, duration);
+        continue;
+      }
+      this.firstRejectedAt(w, sender, domain, counted, time, duration, outcome);
+    }
+  }
+
+  /** The operator's check changed eligibility (worlds only): each world's balancer hears of it, as the run's does. */
+  eligibilityChanged(): void {
+    for (const b of this.balancers) b.eligibilityChanged();
+  }
+
+  /** A world's first attempt was rejected: count it and bounce it (out of firstAttempt's loop). */
+  private firstRejectedAt(
+    w: number,
+    sender: number,
+    domain: number,
+    counted: boolean,
+    time: number,
+    duration: number,
+    outcome: number,
+  ): void {
+    if (outcome !== REJECTED_5XX)
+      throw new Error("shadow resends: a 4xx reply (shadowProblem should have refused the scenario)");
+    const world = this.all[w];
+    if (counted) world.firstRejected++;
+    const slot = this.allocate();
+    this.world[slot] = w;
+    this.sender[slot] = sender;
+    this.domain[slot] = domain;
+    this.submissions[slot] = 1;
+    this.counted[slot] = counted ? 1 : 0;
+    this.firstSubmitted[slot] = time;
+    this.bounce(slot, time + duration);
   }
 
   /** A message's first submission bounced, reaching its sender at `time`: each world decides on its resend. */
   firstBounce(sender: number, domain: number, counted: boolean, firstSubmitted: number, time: number): void {
+    // Worlds bounce their own first attempts (firstAttempt).
+    if (this.firstAttempts) return;
     for (let w = 0; w < this.all.length; w++) {
       const slot = this.allocate();
       this.world[slot] = w;
@@ -145,7 +290,7 @@ export class ShadowResends {
   fire(slot: number, time: number): void {
     const w = this.all[this.world[slot]];
     this.submissions[slot]++;
-    const server = this.balancer.pick(this.sender[slot], time, w.picks);
+    const server = (w.balancer ?? this.balancer).pick(this.sender[slot], time, w.picks);
     const d = this.sessionTime;
     const duration = d.constant ? d.mean : d.sample(w.sessions);
     const outcome = this.board.outcome(this.domain[slot], server, time);
@@ -157,8 +302,9 @@ export class ShadowResends {
     }
     if (outcome === DELIVERED) {
       if (counted) {
-        w.delivered++;
-        w.delaySum += end - this.firstSubmitted[slot];
+        if (!this.firstAttempts) w.delivered++;
+        if (this.firstAttempts) this.addDelay(this.world[slot], end - this.firstSubmitted[slot]);
+        else w.delaySum += end - this.firstSubmitted[slot];
       }
       this.free.push(slot);
     } else if (outcome === REJECTED_5XX) {
@@ -184,20 +330,26 @@ export class ShadowResends {
 
   /** The worlds' counts, and whether the own rule's world counted what the real run did. */
   result(tally: Tally): ShadowResult {
-    const counts = (w: World): ShadowCounts => ({
+    const counts = (w: World, k: number): ShadowCounts => ({
       resends: w.resends,
       resendRejected: w.resendRejected,
       failed: w.failed,
-      delivered: w.delivered,
-      delaySum: w.delaySum,
+      delivered: this.firstAttempts ? this.delivered[k] : w.delivered,
+      delaySum: this.firstAttempts ? this.delaySum[k] + this.delayError[k] : w.delaySum,
+      firstRejected: w.firstRejected,
     });
     const own = this.ownWorld;
     return {
       delays: [...this.delays],
       worlds: this.worlds.map(counts),
-      own: counts(own),
+      own: counts(own, this.worlds.length),
       faithful:
-        own.resends === tally.resends && own.resendRejected === tally.resendRejected && own.failed === tally.failed,
+        own.resends === tally.resends &&
+        own.resendRejected === tally.resendRejected &&
+        own.failed === tally.failed &&
+        (!this.firstAttempts ||
+          (own.firstRejected === tally.firstRejected && this.delivered[this.worlds.length] === tally.delay.count)),
+      firstAttempts: this.firstAttempts,
     };
   }
 

@@ -4,7 +4,8 @@ import type { ClockWatch } from "../engine/index.js";
 import type { CompiledScenario } from "./compiled.js";
 import { RecipientsModel } from "./recipients-per-message.js";
 import { MailModel } from "./replication.js";
-import type { ShadowResult } from "./shadow-resends.js";
+import { type ShadowResult, worldsNeeded } from "./shadow-resends.js";
+import { ShadowWorldsModel } from "./shadow-worlds.js";
 import type { AttemptSink } from "./sink.js";
 import type { Tally } from "./tally.js";
 
@@ -23,9 +24,11 @@ export function simulateReplication(
   probes: readonly number[] | null = null,
 ): { tally: Tally; events: number; shadow: ShadowResult | null } {
   const model =
-    compiled.perMessage === null
-      ? new MailModel(compiled, seed, replication, sink, probes)
-      : new RecipientsModel(compiled, seed, replication, sink, probes);
+    compiled.perMessage !== null
+      ? new RecipientsModel(compiled, seed, replication, sink, probes)
+      : probes !== null && worldsNeeded(compiled)
+        ? new ShadowWorldsModel(compiled, seed, replication, sink, probes)
+        : new MailModel(compiled, seed, replication, sink, probes);
   const tally = model.run(watch);
   return { tally, events: model.simulator.eventsHandled, shadow: model.shadowResult() };
 }

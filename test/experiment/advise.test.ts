@@ -206,7 +206,7 @@ describe("advise shadows a grid's waits in one run where resends do not feed bac
       "shadow-resends",
       "shadow-resends",
       "shadow-resends",
-      "separate-runs",
+      "shadow-worlds",
     ]);
     expect(separate.advice.policies.every((p) => p.method === "separate-runs")).toBe(true);
     const withoutMethod = (a: typeof shadowed.advice) => ({
@@ -215,5 +215,40 @@ describe("advise shadows a grid's waits in one run where resends do not feed bac
     });
     expect(rounded(withoutMethod(shadowed.advice))).toEqual(rounded(withoutMethod(separate.advice)));
     expect(shadowed.own?.summary).toEqual(separate.own?.summary);
+  });
+
+  it("gives exactly the advice of one run per wait for round-robin, dns and stick-table (worlds)", async () => {
+    for (const balancer of [
+      { policy: "round-robin" },
+      { policy: "dns", ttl: "5m" },
+      { policy: "stick-table", expire: "20m" },
+    ] as const) {
+      const base = parseScenario(
+        smallScenario({
+          horizon: "1d",
+          pool: { servers: 10, balancer, sessionTime: "2s" },
+          listed: [{ servers: 2, on: ["spamcop"] }],
+          traffic: { senders: 60, rate: "40/d" },
+          resend: { after: { uniform: ["2m", "12m"] }, probability: 0.9, maxAttempts: 3 },
+        }),
+      );
+      const options = {
+        precision: { targets: { resendFailure: 0.02 }, maxReplications: 12 },
+        replications: 6,
+        policies: [] as Policy[],
+        workers: 1,
+      };
+      const shadowed = await advise(base, options);
+      const separate = await advise(base, { ...options, shadow: false });
+      expect(shadowed.advice.policies.map((p) => p.method)).toEqual(["shadow-worlds"]);
+      expect(shadowed.advice.points.some((p) => (p.mean ?? 0) > 0)).toBe(true);
+      const withoutMethod = (a: typeof shadowed.advice) => ({
+        ...a,
+        policies: a.policies.map(({ method: _m, ...p }) => p),
+      });
+      // Worlds sum as the runs do: not a digit differs.
+      expect(withoutMethod(shadowed.advice)).toEqual(withoutMethod(separate.advice));
+      expect(shadowed.own?.summary).toEqual(separate.own?.summary);
+    }
   });
 });
