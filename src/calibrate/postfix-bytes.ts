@@ -123,6 +123,9 @@ export class PostfixBytes {
   private viewOf: Uint8Array | null = null;
   private zone = new Uint8Array(16);
   private zoneLength = -1;
+  /** The last new minute's stamp: its length and where its zone starts (0: none yet). */
+  private stampLength = 0;
+  private zoneOffset = 0;
   private base = Number.NaN;
   private readonly hosts = new Map<number, HostProgram>();
   /** The host and program of the last line that had known ones. */
@@ -151,37 +154,74 @@ export class PostfixBytes {
     const spans = this.spans;
     // "YYYY-MM-DDTHH:MM:SS[.f…][zone] ": the stamp ends at the first space after it (at most 40 on).
     if (end - start < 21 || bytes[start + 4] !== 45 || bytes[start + 10] !== 84) return NOT_TAKEN;
-    let stampEnd = start + 19;
-    const stampLimit = Math.min(end, start + 41);
-    while (stampEnd < stampLimit && bytes[stampEnd] !== 32) stampEnd++;
-    if (stampEnd >= stampLimit) return NOT_TAKEN;
-    let i = start + 19;
     let fraction = 0;
     let scale = 1;
-    if (bytes[i] === 46 /* . */) {
-      for (i = start + 20; i < stampEnd; i++) {
-        const d = bytes[i] - 48;
-        if (d < 0 || d > 9) break;
-        fraction = fraction * 10 + d;
-        scale *= 10;
+    let stampEnd = -1;
+    let zoneStart = -1;
+    /** Were the zone's bytes found equal to the last new minute's? */
+    let zoneKnown = false;
+    // Most stamps have the last one's layout (as many fraction digits, the same zone): check that
+    // layout (".digits" then the zone's bytes, which hold no space, then a space) instead of
+    // searching for the space; it finds what the search would. Else search.
+    const layoutEnd = start + this.stampLength;
+    if (this.stampLength > 0 && layoutEnd < end && bytes[layoutEnd] === 32) {
+      const zoneAt = start + this.zoneOffset;
+      let ok = true;
+      if (zoneAt > start + 19) {
+        if (bytes[start + 19] !== 46) ok = false;
+        for (let k = start + 20; ok && k < zoneAt; k++) {
+          const d = bytes[k] - 48;
+          if (d < 0 || d > 9) ok = false;
+          else {
+            fraction = fraction * 10 + d;
+            scale *= 10;
+          }
+        }
       }
-      if (i - start - 20 > 9) return NOT_TAKEN;
+      const zone = this.zone;
+      for (let k = 0; ok && zoneAt + k < layoutEnd; k++) if (bytes[zoneAt + k] !== zone[k]) ok = false;
+      if (ok) {
+        stampEnd = layoutEnd;
+        zoneStart = zoneAt;
+        zoneKnown = true;
+      } else {
+        fraction = 0;
+        scale = 1;
+      }
     }
-    const z = bytes[i];
-    if (!(i === stampEnd || z === 90 || z === 43 || z === 45)) return NOT_TAKEN;
-    const zoneStart = i;
+    if (stampEnd < 0) {
+      stampEnd = start + 19;
+      const stampLimit = Math.min(end, start + 41);
+      while (stampEnd < stampLimit && bytes[stampEnd] !== 32) stampEnd++;
+      if (stampEnd >= stampLimit) return NOT_TAKEN;
+      let i = start + 19;
+      if (bytes[i] === 46 /* . */) {
+        for (i = start + 20; i < stampEnd; i++) {
+          const d = bytes[i] - 48;
+          if (d < 0 || d > 9) break;
+          fraction = fraction * 10 + d;
+          scale *= 10;
+        }
+        if (i - start - 20 > 9) return NOT_TAKEN;
+      }
+      const z = bytes[i];
+      if (!(i === stampEnd || z === 90 || z === 43 || z === 45)) return NOT_TAKEN;
+      zoneStart = i;
+    }
     const zoneLength = stampEnd - zoneStart;
     if (bytes !== this.viewOf) {
       this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       this.viewOf = bytes;
     }
     const view = this.view;
-    if (!this.sameStamp(view, bytes, start, zoneStart, zoneLength)) {
+    if (!this.sameStamp(view, bytes, start, zoneStart, zoneLength, zoneKnown)) {
       if (zoneLength > 16) return NOT_TAKEN;
       this.minute.set(bytes.subarray(start, start + 16));
       for (let w = 0; w < 4; w++) this.minuteWords[w] = view.getUint32(start + 4 * w);
       this.zone.set(bytes.subarray(zoneStart, stampEnd));
       this.zoneLength = zoneLength;
+      this.stampLength = stampEnd - start;
+      this.zoneOffset = zoneStart - start;
       this.minuteValid = true;
       this.base = minuteBase(ascii(bytes, start, start + 16), ascii(bytes, zoneStart, stampEnd));
     }
@@ -335,11 +375,17 @@ export class PostfixBytes {
       spans.code = SPAN_UNPARSED;
       return POSTFIX;
     }
-    // The first " status=WORD" after the relay's comma (a line's last ")" ends its reply).
+    // The first " status=WORD" after the relay's comma (a line's last ")" ends its reply). The
+    // search skips as Horspool's does, by the byte under the pattern's last one: it meets every
+    // " status=" in order, as a byte-by-byte search would.
     let status = -1;
     let statusAt = relayComma + 1;
-    for (; statusAt + 8 <= end; statusAt++) {
-      if (bytes[statusAt] !== 32 || bytes[statusAt + 7] !== 61 || !startsWith(bytes, statusAt, end, STATUS)) continue;
+    while (statusAt + 8 <= end) {
+      const last = bytes[statusAt + 7];
+      if (last !== 61 || !startsWith(bytes, statusAt, end, STATUS)) {
+        statusAt += STATUS_SHIFT[last];
+        continue;
+      }
       const w = bytes[statusAt + 8];
       for (let s = 0; s < 4; s++) {
         if (w === STATUS_BYTES[s] && startsWith(bytes, statusAt + 8, end, STATUS_WORDS[s])) {
@@ -348,6 +394,7 @@ export class PostfixBytes {
         }
       }
       if (status >= 0) break;
+      statusAt++;
     }
     if (status < 0) {
       spans.code = SPAN_UNPARSED;
@@ -373,7 +420,14 @@ export class PostfixBytes {
     return POSTFIX;
   }
 
-  private sameStamp(view: DataView, bytes: Uint8Array, start: number, zoneStart: number, zoneLength: number): boolean {
+  private sameStamp(
+    view: DataView,
+    bytes: Uint8Array,
+    start: number,
+    zoneStart: number,
+    zoneLength: number,
+    zoneKnown: boolean,
+  ): boolean {
     if (!this.minuteValid || zoneLength !== this.zoneLength) return false;
     const m = this.minuteWords;
     // (The minute's last word first: it changes most often.)
@@ -384,6 +438,7 @@ export class PostfixBytes {
       view.getUint32(start) !== m[0]
     )
       return false;
+    if (zoneKnown) return true;
     const z = this.zone;
     for (let k = 0; k < zoneLength; k++) if (bytes[zoneStart + k] !== z[k]) return false;
     return true;
@@ -430,6 +485,11 @@ const REMOVED = bytesOf("removed");
 const ORIG_TO = bytesOf(" orig_to=<");
 const RELAY = bytesOf(" relay=");
 const STATUS = bytesOf(" status=");
+/** Horspool's shifts for STATUS: by the byte under its last, how far the next place it can start is. */
+const STATUS_SHIFT = Uint8Array.from({ length: 256 }, (_, c) => {
+  for (let k = STATUS.length - 2; k >= 0; k--) if (STATUS[k] === c) return STATUS.length - 1 - k;
+  return STATUS.length;
+});
 
 /** The ASCII bytes[from, to) as a string (a fresh one: it shares no memory with a chunk). */
 export function ascii(bytes: Uint8Array, from: number, to: number): string {

@@ -153,6 +153,49 @@ describe("fast line readers", () => {
   });
 });
 
+describe("Postfix's byte reader: a stamp with the last one's layout", () => {
+  it("takes a stamp of the same length only if it parses as the search would", () => {
+    // After a stamp, lines whose stamps have its length but not its layout (a fraction digit
+    // replaced, a space, another zone of the same length, more digits and a shorter zone): each
+    // must be read as the string path reads it, the good line between them keeping the layout.
+    const good =
+      "2026-03-02T00:00:00.018112+00:00 relay10 postfix/qmgr[2010]: 0000000001: from=<s587@customers.example>, size=2048, nrcpt=1 (queue active)";
+    const tail = good.slice(32);
+    const stamps = [
+      "2026-03-02T00:00:00.018x12+00:00",
+      "2026-03-02T00:00:00.018 12+00:00",
+      "2026-03-02T00:00:00 018112+00:00",
+      "2026-03-02T00:00:00.018112+01:00",
+      "2026-03-02T00:00:00.018112-00:00",
+      "2026-03-02T00:00:00.0181123+0000",
+      "2026-03-02T00:00:00.018112+00:0 ",
+      "2026-03-02T00:00:00.018112Z00:00",
+      "2026-03-02T00:00:00.018112+00:00",
+      "2026-03-02T00:00:59.999999+00:00",
+      "2026-03-02T00:00:61.999999+00:00",
+      "2026-03-02T00:00:00.01811200000Z",
+      "2026-03-02T00:00:00.0181120000+Z",
+      "2026-03-02 00:00:00.018112+00:00",
+    ];
+    const lines = stamps.flatMap((stamp) => [good, stamp + tail, good.replace("00:00:00", "00:01:00"), stamp + tail]);
+    const text = lines.join("\n");
+    const buf = Uint8Array.from(text, (c) => c.charCodeAt(0));
+    const bytes = new PostfixBytes();
+    let start = 0;
+    for (const line of lines) {
+      const want = newLineEvent();
+      const got = newLineEvent();
+      parsePostfixLine(line, want, "fallback", 2026);
+      if (bytes.read(buf, text, start, start + line.length, got) === POSTFIX) {
+        const a = JSON.stringify(got);
+        const b = JSON.stringify(want);
+        if (a !== b) expect(a, line).toBe(b);
+      } else expect(line, "the good line is taken").not.toBe(good);
+      start += line.length + 1;
+    }
+  });
+});
+
 describe("Postfix's byte reader across chunks", () => {
   it("keeps taking a host's lines when the reader reuses its buffer for the next chunk", () => {
     // forEachLine reads a plain file into one reused Node Buffer: whatever the byte reader keeps
