@@ -25,6 +25,16 @@ function upperEdge(i: number): number {
 }
 
 /**
+ * a[i] += b[i] for every bucket. Its own function, with nothing after the loop, because V8 compiles
+ * a loop this long on the stack (OSR) during the first call: inside merge, that code deoptimised
+ * on every later merge in a thread that only merges (the main thread at 2 workers: 91 times in
+ * one 31-point sweep).
+ */
+function addCounts(a: Float64Array, b: Float64Array): void {
+  for (let i = 0; i < a.length; i++) a[i] += b[i];
+}
+
+/**
  * Relative accuracy of quantile(): the harmonic mean 2·lo·hi/(lo + hi) of a bucket is within
  * (γ − 1)/(γ + 1) of every value in [lo, hi) (the DDSketch construction, Masson et al. 2019).
  */
@@ -159,9 +169,7 @@ export class LogHistogram {
 
   /** Adds other's counts into this histogram (other is unchanged); returns this. */
   merge(other: LogHistogram): this {
-    const a = this.#counts;
-    const b = other.#counts;
-    for (let i = 0; i < SIZE; i++) a[i] += b[i];
+    addCounts(this.#counts, other.#counts);
     this.#n += other.#n;
     this.#addToSum(other.#sum);
     this.#addToSum(other.#sumError);

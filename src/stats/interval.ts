@@ -120,15 +120,29 @@ function clip(lo: number, hi: number, bounds: Bounds): [number, number] {
  * quantile falls there.
  */
 export function bootstrapQuantile(y: ArrayLike<number>, x: ArrayLike<number>, ratio: number, se: number): number {
+  const ts = new Float64Array(RESAMPLES);
+  resampleT(Float64Array.from(y), Float64Array.from(x), ratio, se / Math.sqrt(y.length), ts);
+  return orderStatistic(ts, QUANTILE_INDEX);
+}
+
+/** Index of the 0.95 quantile among RESAMPLES sorted values. */
+const QUANTILE_INDEX = Math.round(0.95 * (RESAMPLES + 1)) - 1;
+const INFINITE = Number.POSITIVE_INFINITY;
+
+/**
+ * bootstrapQuantile's resampling: fills ts with the RESAMPLES values of |t*|. A function of its own,
+ * with nothing after its loop but `return` and only Float64Array arguments, because V8 compiles
+ * it on the stack (OSR) during its first call, before any code after the loop has run: code there
+ * (`Math.round`, a call) had no type feedback, so that compiled code deoptimised at the end of
+ * every later call that entered it (27 times in one 31-point sweep). The infinite value is a
+ * module constant for the same reason (a rare branch with no feedback).
+ */
+function resampleT(ys: Float64Array, xs: Float64Array, ratio: number, floor: number, ts: Float64Array): void {
   // ratioAndSe and mulberry32 inlined, with the same operations in the same order (so the same
   // quantile to the last bit): no closure call per index and no object per resample. This runs
   // 999 × n twice for every interval of every summary, delay bin and advise point.
-  const n = y.length;
-  const ys = Float64Array.from(y);
-  const xs = Float64Array.from(x);
+  const n = ys.length;
   const idx = new Int32Array(n);
-  const ts = new Float64Array(RESAMPLES);
-  const floor = se / Math.sqrt(n);
   let a = BOOTSTRAP_SEED >>> 0;
   for (let b = 0; b < RESAMPLES; b++) {
     let sy = 0;
@@ -144,7 +158,7 @@ export function bootstrapQuantile(y: ArrayLike<number>, x: ArrayLike<number>, ra
       sx += xs[k];
     }
     if (sx === 0) {
-      ts[b] = Number.POSITIVE_INFINITY;
+      ts[b] = INFINITE;
       continue;
     }
     const r = sy / sx;
@@ -156,7 +170,6 @@ export function bootstrapQuantile(y: ArrayLike<number>, x: ArrayLike<number>, ra
     }
     ts[b] = Math.abs(r - ratio) / Math.max(Math.sqrt((ss * n) / (n - 1)) / sx, floor);
   }
-  return orderStatistic(ts, Math.round(0.95 * (RESAMPLES + 1)) - 1);
 }
 
 /**

@@ -164,6 +164,29 @@ describe("bootstrapQuantile", () => {
       expect(bootstrapQuantile(y, x, ratio, se)).toBe(reference(y, x, ratio, se));
     }
   });
+
+  it("gives the same bits for Array and Float64Array inputs, fractional values and infinite quantiles", () => {
+    // Callers pass both kinds (meanEstimate: an Array of values and a Float64Array of ones), and
+    // the resampling runs on Float64Array copies whatever it is given.
+    const draw = mulberry32(7);
+    for (let c = 0; c < 20; c++) {
+      const n = 10 + Math.floor(draw() * 30);
+      const y = Array.from({ length: n }, () => draw() * 900);
+      const x = Array.from({ length: n }, () => (c % 2 === 0 ? 1 : 0.5 + draw()));
+      const se = 1 + draw() * 20;
+      const expected = reference(y, x, 300, se);
+      expect(bootstrapQuantile(y, x, 300, se)).toBe(expected);
+      expect(bootstrapQuantile(Float64Array.from(y), x, 300, se)).toBe(expected);
+      expect(bootstrapQuantile(y, Float64Array.from(x), 300, se)).toBe(expected);
+      expect(bootstrapQuantile(Float64Array.from(y), Float64Array.from(x), 300, se)).toBe(expected);
+    }
+    // One resend in ten replications: over a third of resamples have Σx* = 0, past the 5 % tail.
+    const x = [0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+    const y = [0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+    expect(reference(y, x, 1, 0.1)).toBe(Number.POSITIVE_INFINITY);
+    expect(bootstrapQuantile(y, x, 1, 0.1)).toBe(Number.POSITIVE_INFINITY);
+    expect(bootstrapQuantile(Float64Array.from(y), new Float64Array(x), 1, 0.1)).toBe(Number.POSITIVE_INFINITY);
+  });
 });
 
 describe("orderStatistic", () => {
