@@ -450,7 +450,8 @@ export class MailModel implements SessionStarter, ArrivalFlow {
       r1 = r2;
       rc = t | 0;
       r2 = t - rc;
-      const domain = domainTable.at(r2);
+      // at(r2) from one 8-byte entry (AliasTable.atAlea: r2 is an Alea draw, a multiple of 2^−32).
+      const domain = domainTable.atAlea(r2);
       const counted = time >= warmup;
       if (counted) messages++;
       const server = balancer.pick(sender, time, picks);

@@ -73,6 +73,52 @@ describe("AliasTable", () => {
     );
   });
 
+  it("atAlea gives at()'s index for every Alea draw: random ones, each column's threshold and edges", () => {
+    const UNIT = 2 ** -32;
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.array(fc.oneof(fc.constant(0), fc.double({ min: 0.001, max: 1000, noNaN: true })), {
+            minLength: 1,
+            maxLength: 300,
+          }),
+          // Zipf weights as the domains' table has them, over sizes that are not powers of two.
+          fc
+            .tuple(fc.integer({ min: 1, max: 3000 }), fc.double({ min: 0.5, max: 2, noNaN: true }))
+            .map(([n, s]) => Array.from({ length: n }, (_, i) => (i + 1) ** -s)),
+        ),
+        fc.array(fc.integer({ min: 0, max: 2 ** 32 - 1 }), { minLength: 1, maxLength: 200 }),
+        (weights, ks) => {
+          fc.pre(weights.some((w) => w > 0));
+          const table = new AliasTable(weights);
+          const { steps } = table as unknown as { steps: Int32Array };
+          const n = table.size;
+          const points = [...ks, 0, 2 ** 32 - 1];
+          for (let i = 0; i < n; i++) {
+            const threshold = steps[2 * i] + 2 ** 31;
+            // The threshold and its neighbours, and the first and last draw of the column.
+            points.push(threshold - 1, threshold, threshold + 1);
+            const first = Math.ceil((i * 2 ** 32) / n);
+            points.push(first - 1, first, first + 1);
+          }
+          for (const k of points) {
+            if (k < 0 || k >= 2 ** 32) continue;
+            expect(table.atAlea(k * UNIT)).toBe(table.at(k * UNIT));
+          }
+        },
+      ),
+      { seed: 11, numRuns: 300 },
+    );
+  });
+
+  it("atAlea draws what sample() draws from the same Alea stream", () => {
+    const weights = Array.from({ length: 100_000 }, (_, i) => 1 / (i + 1));
+    const table = new AliasTable(weights);
+    const a = randomStream(5, 0, "recipients");
+    const b = randomStream(5, 0, "recipients");
+    for (let j = 0; j < 200_000; j++) expect(table.atAlea(a())).toBe(table.sample(b));
+  });
+
   it("draws with the weights' frequencies from a random stream", () => {
     const weights = [1, 2, 3, 0, 4, 0.5, 10];
     const table = new AliasTable(weights);

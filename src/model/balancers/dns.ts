@@ -11,13 +11,14 @@ import {
   nextEligible,
   type PoolView,
 } from "./balancer.js";
+import { serverIndexArray } from "./server-index.js";
 
 export class DnsBalancer implements Balancer {
   static readonly reads: BalancerReads = KEEPS_STATE;
 
   private next: number;
   private readonly servers: number;
-  private readonly cached: Int32Array;
+  private readonly cached: Uint16Array | Int32Array;
   private readonly expires: Float64Array;
   private readonly eligible: Uint8Array;
   /** Whether some server is eligible; when none is, no record is pulled and the pointer visits all. */
@@ -29,7 +30,7 @@ export class DnsBalancer implements Balancer {
   ) {
     this.servers = pool.servers;
     this.next = Math.floor(pool.random() * pool.servers);
-    this.cached = new Int32Array(pool.senders);
+    this.cached = serverIndexArray(pool.senders, pool.servers);
     this.expires = new Float64Array(pool.senders).fill(Number.NEGATIVE_INFINITY);
     this.eligible = pool.eligible;
     this.published = true;

@@ -3,14 +3,15 @@
 // It names a server: when the health check excluded it, the next eligible one in index order.
 
 import { type Balancer, type BalancerReads, nextEligible, type PoolView, READS_NOTHING } from "./balancer.js";
+import { serverIndexArray } from "./server-index.js";
 
 export class StickyBalancer implements Balancer {
   static readonly reads: BalancerReads = READS_NOTHING;
 
-  private readonly home: Int32Array;
+  private readonly home: Uint16Array | Int32Array;
   private readonly eligible: Uint8Array;
   constructor(pool: PoolView) {
-    this.home = new Int32Array(pool.senders);
+    this.home = serverIndexArray(pool.senders, pool.servers);
     for (let s = 0; s < pool.senders; s++) this.home[s] = Math.floor(pool.random() * pool.servers);
     this.eligible = pool.eligible;
   }

@@ -7,6 +7,7 @@
 
 import { hashKey, hashUniform } from "../../engine/index.js";
 import { type Balancer, type BalancerReads, nextEligible, type PoolView, READS_NOTHING } from "./balancer.js";
+import { serverIndexArray } from "./server-index.js";
 
 export interface TimerOptions {
   period: number;
@@ -20,7 +21,8 @@ export class TimerBalancer implements Balancer {
   private readonly servers: number;
   private readonly period: number;
   private readonly phases: Float64Array;
-  private readonly base: Int32Array;
+  /** Each sender's base server b_s (server-index.ts: 2 bytes a sender in pools of up to 65 536 relays). */
+  private readonly base: Uint16Array | Int32Array;
   private readonly perSender: boolean;
   private readonly shuffle: boolean;
   private readonly key: number;
@@ -34,7 +36,7 @@ export class TimerBalancer implements Balancer {
     this.shuffle = options.assignment === "shuffle";
     this.phases = new Float64Array(this.perSender ? senders : 1);
     for (let i = 0; i < this.phases.length; i++) this.phases[i] = random() * options.period;
-    this.base = new Int32Array(senders);
+    this.base = serverIndexArray(senders, servers);
     for (let s = 0; s < senders; s++) this.base[s] = Math.floor(random() * servers);
     this.key = hashKey(random);
     this.eligible = pool.eligible;
