@@ -46,6 +46,7 @@ import { Greylist } from "./greylist.js";
 import { compromiseListings, compromiseStreams } from "./lifecycle.js";
 import type { ListingBoard } from "./listing-board.js";
 import { type Listing, staticListings } from "./listings.js";
+import { BLOCK, LookAhead } from "./look-ahead.js";
 import { MessageTable } from "./messages.js";
 import { RetryRoutes, routesOn } from "./mta/routes.js";
 import { createListingBoard, seenByReceivers } from "./receivers/late-listings.js";
@@ -60,6 +61,12 @@ import { Tally } from "./tally.js";
 export { CompiledScenario } from "./compiled.js";
 
 export class MailModel implements SessionStarter, ArrivalFlow {
+  /**
+   * Plain pools whose per-message tables (the balancer's per-sender array, the domains' alias
+   * table and list masks) take this many bytes or more draw ahead (look-ahead.ts): beyond about
+   * half a core's L2 cache those reads miss. Tests set it to 0 to run small pools that way.
+   */
+  static lookAheadBytes = 2 ** 20;
   readonly tally: Tally;
   readonly simulator = new Simulator();
   protected readonly streams: Streams;
@@ -96,6 +103,8 @@ export class MailModel implements SessionStarter, ArrivalFlow {
    * once here, so other shapes pay one test per run of arrivals and nothing per attempt.
    */
   readonly plain: boolean;
+  /** The plain path's draws taken ahead in blocks (plainArrivalsAhead), for large pools; null otherwise. */
+  private readonly ahead: LookAhead | null = null;
   /**
    * First submissions of the shapes whose relays track or limit sessions (capacity/arrivals.ts),
    * on the same conditions as `plain` otherwise; null for every other shape.
@@ -198,6 +207,22 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     }
     this.plain =
       new.target === MailModel && this.capacity instanceof UnlimitedCapacity && this.greylist === null && sink === null;
+    if (this.plain) {
+      const senderTable = this.balancer.senderTable ?? null;
+      const bytes =
+        (senderTable === null ? 0 : senderTable.byteLength) +
+        s.recipients.domains * (8 + domainLists.BYTES_PER_ELEMENT);
+      if (bytes >= MailModel.lookAheadBytes) {
+        this.ahead = new LookAhead(
+          this.arrivals,
+          this.recipients,
+          this.domainTable,
+          s.traffic.senders,
+          senderTable,
+          domainLists,
+        );
+      }
+    }
     if (new.target === MailModel && !this.plain && this.greylist === null && sink === null) {
       const parts = {
         simulator: this.simulator,
@@ -240,8 +265,10 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     const id = payload >> KIND_BITS;
     switch (payload & KIND_MASK) {
       case ARRIVAL:
-        if (this.plain) this.plainArrivals(time);
-        else if (this.regimeArrivals !== null) this.nextMessageId = this.regimeArrivals.run(time, this.nextMessageId);
+        if (this.plain) {
+          if (this.ahead === null) this.plainArrivals(time);
+          else this.plainArrivalsAhead(time, this.ahead);
+        } else if (this.regimeArrivals !== null) this.nextMessageId = this.regimeArrivals.run(time, this.nextMessageId);
         else this.submit(time);
         break;
       case RESEND:
@@ -500,6 +527,116 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     rState.s1 = r1;
     rState.s2 = r2;
     rState.c = rc;
+    this.bucketAt = bucket;
+    this.bucketFrom = bucketFrom;
+    this.bucketUntil = bucketUntil;
+    simulator.tookStream(taken, time);
+    this.nextMessageId = id;
+    tally.messages += messages;
+    tally.delivered += delivered;
+    tally.attempts += attempts;
+  }
+
+  /**
+   * plainArrivals for large pools (`ahead`): the same loop, its gaps, senders and domains taken from
+   * blocks drawn ahead (look-ahead.ts) — the same draws from the same streams in the same order —
+   * so that the tables they index are in the cache when the loop reads them.
+   */
+  private plainArrivalsAhead(first: number, ahead: LookAhead): void {
+    // `+`: a number to the optimiser, so the loop's clock stays an unboxed double (as the parameter
+    // itself it was a tagged value, and every arrival's time a new heap number).
+    let time = +first;
+    const simulator = this.simulator;
+    const balancer = this.balancer;
+    const picks = this.streams.picks[FIRST];
+    const board = this.board;
+    const tally = this.tally;
+    const delay = tally.delay;
+    const sessionTime = this.compiled.sessionTime;
+    const constantLength = sessionTime.constant;
+    const sessions = this.streams.sessions[FIRST];
+    const rate = this.arrivalRate;
+    const horizon = this.horizon;
+    const warmup = this.warmup;
+    // Tally.countAttempt written out (the same sums): called here it used up the optimiser's
+    // inlining budget, and the delay histogram's add, called as often, was left a call.
+    const serverAttempts = tally.serverAttempts;
+    const serverRejections = tally.serverRejections;
+    const bucketAttempts = tally.bucketAttempts;
+    const bucketRejections = tally.bucketRejections;
+    const bucketWidth = tally.bucketWidth;
+    const buckets = tally.buckets;
+    let attempts = 0;
+    // Counters only this loop moves while it runs, kept in locals and flushed once at its end.
+    let messages = 0;
+    let delivered = 0;
+    let id = this.nextMessageId;
+    // The run's arrivals taken without run()'s dispatch: before the heap's earliest event and the
+    // watch's next tick (Simulator.streamBound, streamBudget), reported to the simulator (tookStream)
+    // before anything else reads its clock and at the end.
+    let bound = simulator.streamBound();
+    let budget = simulator.streamBudget();
+    let taken = 0;
+    // The next messages' gaps, senders and domains, drawn ahead in blocks (look-ahead.ts).
+    const gaps = ahead.gaps;
+    const aheadSenders = ahead.senders;
+    const aheadDomains = ahead.domains;
+    let position = ahead.position;
+    // An imported constant as a local (see plainArrivals).
+    const deliveredCode = DELIVERED;
+    let bucket = this.bucketAt;
+    let bucketFrom = this.bucketFrom;
+    let bucketUntil = this.bucketUntil;
+    for (;;) {
+      if (position === BLOCK) {
+        ahead.fill();
+        position = 0;
+      }
+      const next = time + gaps[position] / rate;
+      const sender = aheadSenders[position];
+      const domain = aheadDomains[position];
+      position++;
+      const counted = time >= warmup;
+      if (counted) messages++;
+      const server = balancer.pick(sender, time, picks);
+      const duration = constantLength ? sessionTime.mean : +sessionTime.sample(sessions);
+      const outcome = board.outcome(domain, server, time);
+      const rejected = outcome !== deliveredCode;
+      if (counted) {
+        attempts++;
+        serverAttempts[server]++;
+        if (rejected) serverRejections[server]++;
+      }
+      if (!(time <= bucketUntil && time >= bucketFrom)) {
+        bucket = Math.floor(time / bucketWidth);
+        bucketFrom = time;
+        bucketUntil = slotUntil(bucket, 0, bucketWidth);
+      }
+      if (bucket < buckets) {
+        bucketAttempts[bucket]++;
+        if (rejected) bucketRejections[bucket]++;
+      }
+      if (rejected) {
+        simulator.tookStream(taken, time);
+        budget -= taken;
+        taken = 0;
+        this.rejectedDuration = duration;
+        this.plainRejected(id, sender, domain, server, outcome, counted);
+        bound = simulator.streamBound();
+      } else if (counted) {
+        delivered++;
+        delay.add(duration);
+      }
+      id++;
+      if (!(next < horizon)) break;
+      if (!(next < bound) || taken >= budget) {
+        simulator.armStream(next, ARRIVAL);
+        break;
+      }
+      taken++;
+      time = next;
+    }
+    ahead.position = position;
     this.bucketAt = bucket;
     this.bucketFrom = bucketFrom;
     this.bucketUntil = bucketUntil;

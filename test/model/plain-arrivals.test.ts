@@ -5,7 +5,7 @@
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { replicationResult } from "../../src/experiment/result.js";
 import { CompiledScenario, MailModel } from "../../src/model/replication.js";
 import type { AttemptSink } from "../../src/model/sink.js";
@@ -23,6 +23,7 @@ function run(scenario: Scenario, replication: number, plain: boolean, every = 0)
   const s = compiled.scenario;
   return {
     plainTaken: model.plain,
+    aheadTaken: (model as unknown as { ahead: unknown }).ahead !== null,
     result: replicationResult(
       replication,
       model.simulator.eventsHandled,
@@ -42,10 +43,26 @@ function expectSameRun(scenario: Scenario, replication: number, every = 0): bool
   expect(plain.result).toEqual(general.result);
   expect(plain.delay).toEqual(general.delay);
   expect(plain.ticks).toEqual(general.ticks);
+  // Pools below the look-ahead's size never take it, unless a test lowers the bar to 0.
+  if (MailModel.lookAheadBytes === 0) expect(plain.aheadTaken).toBe(plain.plainTaken);
+  else expect(plain.aheadTaken).toBe(false);
   return plain.plainTaken;
 }
 
-describe("plain first submissions", () => {
+// Each test twice: the plain loop drawing as it goes (plainArrivals), and drawing ahead in blocks
+// (plainArrivalsAhead, look-ahead.ts), which only large pools take by default.
+describe.each([
+  ["drawing as it goes", MailModel.lookAheadBytes],
+  ["drawing ahead", 0],
+])("plain first submissions, %s", (_, bytes) => {
+  const saved = MailModel.lookAheadBytes;
+  beforeAll(() => {
+    MailModel.lookAheadBytes = bytes;
+  });
+  afterAll(() => {
+    MailModel.lookAheadBytes = saved;
+  });
+
   const files = readdirSync("scenarios").filter((f) => f.endsWith(".json"));
   it.each(files)("scenarios/%s: same counts as the general path", (file) => {
     const scenario = loadScenario(join("scenarios", file));
@@ -122,5 +139,37 @@ describe("plain first submissions", () => {
       ),
       { seed: 14, numRuns: 60 },
     );
+  });
+});
+
+describe("drawing ahead", () => {
+  it("is taken by default for the ESP-sized pool's tables and not for 18of20's", () => {
+    const taken = (input: ScenarioInput) =>
+      (new MailModel(new CompiledScenario(parseScenario(input)), 1, 0) as unknown as { ahead: unknown }).ahead !== null;
+    const small = loadScenario(join("scenarios", "18of20.json"));
+    expect(taken(small as ScenarioInput)).toBe(false);
+    // A million senders' base servers (2 MB) alone: over the bar, whatever the domains.
+    expect(taken({ ...small, horizon: 3600, traffic: { senders: 1_000_000, rate: 1 / 86400 } } as ScenarioInput)).toBe(
+      true,
+    );
+    // 100 000 domains' alias table and masks (1.2 MB) alone, too.
+    expect(taken({ ...small, horizon: 3600, recipients: { domains: 100_000, zipf: 1 } } as ScenarioInput)).toBe(true);
+  });
+
+  it("a pool over the bar gives the general path's counts: 200 000 senders, 100 000 domains, 40 relays", () => {
+    const small = loadScenario(join("scenarios", "18of20.json"));
+    const big = parseScenario({
+      ...small,
+      horizon: 2 * 86400,
+      pool: { ...small.pool, servers: 40 },
+      listed: [{ servers: 8, on: ["spamcop"] }],
+      recipients: { domains: 100_000, zipf: 1 },
+      traffic: { senders: 200_000, rate: 1 / 86400 },
+    } as ScenarioInput);
+    const plain = run(big, 0, true, 0);
+    const general = run(big, 0, false, 0);
+    expect(plain.aheadTaken).toBe(true);
+    expect(plain.result).toEqual(general.result);
+    expect(plain.delay).toEqual(general.delay);
   });
 });

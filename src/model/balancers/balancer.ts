@@ -13,6 +13,11 @@ export interface Balancer {
   pick(sender: number, time: number, random?: Random): number;
   /** The health check changed `PoolView.eligible`: policies that cache what they choose from rebuild it. */
   eligibilityChanged(): void;
+  /**
+   * The per-sender array a pick reads at `sender` (a base server, a pin, a cached answer), for the
+   * plain loop to read ahead in large pools (model/look-ahead.ts); absent when the policy keeps none.
+   */
+  readonly senderTable?: Uint16Array | Int32Array;
 }
 
 /**
