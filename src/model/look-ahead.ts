@@ -3,10 +3,10 @@
 // at random: its sender's entry of the balancer's per-sender array (2 MB for a million senders),
 // its recipient's alias column (0.8 MB for 100 000 domains) and the domain's list mask. Read one
 // message at a time, each read waits for memory before the next message's can start. Here the
-// arrival gaps, senders and domains of the next BLOCK messages are drawn first (the alias columns'
-// reads of all of them then overlap), and one more pass reads the senders' and domains' entries,
-// whose loads are independent of each other, so the processor keeps many in flight; the loop then
-// finds them in the cache.
+// arrival gaps, senders and recipient uniforms of the next BLOCK messages are drawn first (pure
+// arithmetic), then one pass turns the uniforms into domains (alias columns) and reads the senders'
+// entries, and one more reads the domains' masks: within a pass the loads are independent of each
+// other, so the processor keeps many in flight; the loop then finds them in the cache.
 //
 // The draws are the ones the loop itself would make, in the same order within each stream: the
 // arrival stream's gap (with the ziggurat's rare extra uniforms) then sender, the recipient
@@ -29,6 +29,8 @@ export class LookAhead {
   readonly gaps = new Float64Array(BLOCK);
   readonly senders = new Int32Array(BLOCK);
   readonly domains = new Int32Array(BLOCK);
+  /** The recipient stream's draws of the block, turned into domains by a pass of their own. */
+  private readonly uniforms = new Float64Array(BLOCK);
   /** The next entry the loop takes; BLOCK when the block is used up. */
   position = BLOCK;
   /** A sum of the entries read ahead, kept so that the reads are not optimised away. */
@@ -51,7 +53,7 @@ export class LookAhead {
     const senders = this.senders;
     const domains = this.domains;
     const arrivals = this.arrivals;
-    const domainTable = this.domainTable;
+    const uniforms = this.uniforms;
     const senderCount = this.senderCount;
     // Both streams stepped in locals, as plainArrivals steps them (engine/random.ts's AleaState).
     const aState = arrivals.state;
@@ -98,7 +100,7 @@ export class LookAhead {
       r1 = r2;
       rc = t | 0;
       r2 = t - rc;
-      domains[j] = domainTable.atAlea(r2);
+      uniforms[j] = r2;
     }
     aState.s0 = a0;
     aState.s1 = a1;
@@ -108,14 +110,19 @@ export class LookAhead {
     rState.s1 = r1;
     rState.s2 = r2;
     rState.c = rc;
+    const domainTable = this.domainTable;
     const lists = this.domainLists;
     const table = this.senderTable;
     let touched = this.touched;
     if (table === null) {
-      for (let j = 0; j < BLOCK; j++) touched = (touched + lists[domains[j]]) | 0;
+      for (let j = 0; j < BLOCK; j++) domains[j] = domainTable.atAlea(uniforms[j]);
     } else {
-      for (let j = 0; j < BLOCK; j++) touched = (touched + table[senders[j]] + lists[domains[j]]) | 0;
+      for (let j = 0; j < BLOCK; j++) {
+        domains[j] = domainTable.atAlea(uniforms[j]);
+        touched = (touched + table[senders[j]]) | 0;
+      }
     }
+    for (let j = 0; j < BLOCK; j++) touched = (touched + lists[domains[j]]) | 0;
     this.touched = touched;
     this.position = 0;
   }
