@@ -16,9 +16,20 @@
 // each with the order number its event would have had): only the dispatch and the counters'
 // homes differ. test/model/capacity/arrivals.equivalence.test.ts holds it to submit() through
 // the simulator's dispatch.
-import { type AliasTable, exponential, type Random, type Simulator } from "../../engine/index.js";
+import {
+  ALEA_MULTIPLIER,
+  ALEA_UNIT,
+  type AleaRandom,
+  type AliasTable,
+  exponential,
+  exponentialFast,
+  exponentialRest,
+  type Simulator,
+  slotUntil,
+} from "../../engine/index.js";
 import type { Balancer } from "../balancers/balancer.js";
 import { LeastConnectionsBalancer } from "../balancers/least-connections.js";
+import { RandomBalancer } from "../balancers/random.js";
 import { ARRIVAL, ATTEMPT_START, DELIVERED, FIRST, KIND_BITS, KIND_MASK } from "../codes.js";
 import type { ListingBoard } from "../listing-board.js";
 import type { MessageTable } from "../messages.js";
@@ -61,12 +72,12 @@ export interface ArrivalFlow {
 /** What the loop reads and moves: the replication's parts it shares with the mail flow. */
 export interface ArrivalParts {
   readonly simulator: Simulator;
-  readonly arrivals: Random;
-  readonly recipients: Random;
+  readonly arrivals: AleaRandom;
+  readonly recipients: AleaRandom;
   readonly domains: AliasTable;
   readonly balancer: Balancer;
   /** The first attempts' pick stream. */
-  readonly picks: Random;
+  readonly picks: AleaRandom;
   readonly board: ListingBoard;
   readonly tally: Tally;
   readonly capacity: CapacityRegime;
@@ -97,7 +108,18 @@ export class RegimeArrivals {
       capacity instanceof TrackedSessions && capacity.ends instanceof FifoSessionEnds && capacity.lengths.constant
         ? capacity
         : null;
+    this.randomPicks = parts.balancer instanceof RandomBalancer ? parts.balancer : null;
   }
+
+  /**
+   * The balancer when it is `random` (its pick one uniform of the pick stream, RandomBalancer.at):
+   * runRing then steps the pick stream in locals; null for any other policy, whose pick draws itself.
+   * The loops step the arrival and recipient streams in locals too (engine/random.ts's AleaState):
+   * only first submissions draw from these streams and from the first attempts' pick stream, and
+   * every first submission is made in these loops while they run, so the locals are written back
+   * only before the ziggurat's rare rest (which draws from the stream itself) and when a loop stops.
+   */
+  private readonly randomPicks: RandomBalancer | null;
 
   /** TrackedSessions with a fixed session length (its ends a FIFO): runTracked(); null otherwise. */
   private readonly tracked: TrackedSessions | null;
@@ -200,12 +222,13 @@ export class RegimeArrivals {
    * the flow as before. When the message slots' order is read (holdWaits false) waits take their
    * slots as firstWaits() gives them.
    */
-  private runRing(ring: Channels, time: number, id: number): number {
+  private runRing(ring: Channels, first: number, id: number): number {
+    // `+`: a number to the optimiser, so the loop's clock stays an unboxed double.
+    let time = +first;
     const p = this.parts;
     const flow = this.flow;
     const simulator = p.simulator;
     const arrivals = p.arrivals;
-    const recipients = p.recipients;
     const domains = p.domains;
     const balancer = p.balancer;
     const picks = p.picks;
@@ -240,15 +263,80 @@ export class RegimeArrivals {
     let delivered = 0;
     let attempts = 0;
     ring.length = duration;
+    // The arrival, recipient and (with random balancing) pick streams stepped in locals (see
+    // steppedStreams): written back before the ziggurat's rare rest and when the loop stops.
+    const aState = arrivals.state;
+    const rState = p.recipients.state;
+    const random = this.randomPicks;
+    const pState = picks.state;
+    let a0 = aState.s0;
+    let a1 = aState.s1;
+    let a2 = aState.s2;
+    let ac = aState.c;
+    let r0 = rState.s0;
+    let r1 = rState.s1;
+    let r2 = rState.s2;
+    let rc = rState.c;
+    let p0 = pState.s0;
+    let p1 = pState.s1;
+    let p2 = pState.s2;
+    let pc = pState.c;
+    let t = 0;
+    // Imported constants and functions as locals (imported bindings are read from their module
+    // cell, with a check, at every use).
+    const multiplier = ALEA_MULTIPLIER;
+    const unit = ALEA_UNIT;
+    const fastExponential = exponentialFast;
+    const deliveredCode = DELIVERED;
+    // The time bucket of the last time looked up: every time in [bucketFrom, bucketUntil] has it
+    // (engine/slots.ts).
+    let bucket = 0;
+    let bucketFrom = Number.POSITIVE_INFINITY;
+    let bucketUntil = Number.NEGATIVE_INFINITY;
     for (;;) {
       // submit(): the next arrival's draw first, armed (or taken) after this message.
-      const next = time + exponential(arrivals) / rate;
-      const sender = Math.floor(arrivals() * senders);
-      const domain = domains.sample(recipients);
+      t = multiplier * a0 + ac * unit;
+      a0 = a1;
+      a1 = a2;
+      ac = t | 0;
+      a2 = t - ac;
+      let gap = fastExponential(a2);
+      if (!(gap >= 0)) {
+        aState.s0 = a0;
+        aState.s1 = a1;
+        aState.s2 = a2;
+        aState.c = ac;
+        gap = +exponentialRest(a2, arrivals);
+        a0 = aState.s0;
+        a1 = aState.s1;
+        a2 = aState.s2;
+        ac = aState.c;
+      }
+      const next = time + gap / rate;
+      t = multiplier * a0 + ac * unit;
+      a0 = a1;
+      a1 = a2;
+      ac = t | 0;
+      a2 = t - ac;
+      const sender = Math.floor(a2 * senders);
+      t = multiplier * r0 + rc * unit;
+      r0 = r1;
+      r1 = r2;
+      rc = t | 0;
+      r2 = t - rc;
+      const domain = domains.at(r2);
       const counted = time >= warmup;
       if (counted) messageCount++;
       // Channels.beforePick does nothing.
-      const server = balancer.pick(sender, time, picks);
+      let server: number;
+      if (random !== null) {
+        t = multiplier * p0 + pc * unit;
+        p0 = p1;
+        p1 = p2;
+        pc = t | 0;
+        p2 = t - pc;
+        server = random.at(p2);
+      } else server = balancer.pick(sender, time, picks);
       // Channels.arrive for a fixed length: the ring's head is the session free soonest.
       const head = heads[server];
       const session = server * size + head;
@@ -270,14 +358,18 @@ export class RegimeArrivals {
         else flow.firstWaits(id, sender, domain, server, time, start, counted);
       } else {
         const outcome = board.outcome(domain, server, time);
-        const rejected = outcome !== DELIVERED;
+        const rejected = outcome !== deliveredCode;
         // Tally.countAttempt, written out.
         if (counted) {
           attempts++;
           serverAttempts[server]++;
           if (rejected) serverRejections[server]++;
         }
-        const bucket = Math.floor(time / bucketWidth);
+        if (!(time <= bucketUntil && time >= bucketFrom)) {
+          bucket = Math.floor(time / bucketWidth);
+          bucketFrom = time;
+          bucketUntil = slotUntil(bucket, 0, bucketWidth);
+        }
         if (bucket < buckets) {
           bucketAttempts[bucket]++;
           if (rejected) bucketRejections[bucket]++;
@@ -294,25 +386,27 @@ export class RegimeArrivals {
       // The next arrival, unless a held wait or a queued event comes first: then those, in the
       // order Simulator.run() would hand them over (by time, then order number; the stream after
       // the queued events at equal times), and the arrival after them if it is still next.
+      let armed = false;
       for (;;) {
         const queuedAt = simulator.streamBound();
         const waitAt = waits.nextTime;
         if (next < waitAt && next < queuedAt) {
-          if (simulator.continueStream(next, ARRIVAL)) break;
-          return this.stop(id, messageCount, delivered, attempts);
+          if (!simulator.continueStream(next, ARRIVAL)) armed = true;
+          break;
         }
         if (waitAt < queuedAt || (waitAt === queuedAt && waits.nextSeq < simulator.earliestSeq())) {
           // A held wait's start is the next event (at or before the arrival): takeQueuedBefore's
           // bookkeeping (clock, events handled, the watch's countdown), then startSession's.
           if (simulator.streamBudget() < 1) {
             simulator.armStream(next, ARRIVAL);
-            return this.stop(id, messageCount, delivered, attempts);
+            armed = true;
+            break;
           }
           simulator.tookStream(1, waitAt);
           const record = waits.pop();
           const at = waits.server[record];
           const outcome = board.outcome(waits.domain[record], at, waitAt);
-          if (outcome !== DELIVERED) {
+          if (outcome !== deliveredCode) {
             this.rejectedWait(record, waitAt, duration);
             continue;
           }
@@ -321,7 +415,11 @@ export class RegimeArrivals {
             attempts++;
             serverAttempts[at]++;
           }
-          const bucket = Math.floor(waitAt / bucketWidth);
+          if (!(waitAt <= bucketUntil && waitAt >= bucketFrom)) {
+            bucket = Math.floor(waitAt / bucketWidth);
+            bucketFrom = waitAt;
+            bucketUntil = slotUntil(bucket, 0, bucketWidth);
+          }
           if (bucket < buckets) bucketAttempts[bucket]++;
           if (c) {
             delivered++;
@@ -333,7 +431,8 @@ export class RegimeArrivals {
         }
         if (!simulator.takeQueuedBefore(next)) {
           simulator.armStream(next, ARRIVAL);
-          return this.stop(id, messageCount, delivered, attempts);
+          armed = true;
+          break;
         }
         const payload = simulator.taken;
         if ((payload & KIND_MASK) !== ATTEMPT_START) flow.handle(simulator.now, payload);
@@ -342,7 +441,22 @@ export class RegimeArrivals {
           flow.startSession(slot, messages.server[slot], simulator.now, messages.duration[slot]);
         }
       }
+      if (armed) break;
       time = next;
+    }
+    aState.s0 = a0;
+    aState.s1 = a1;
+    aState.s2 = a2;
+    aState.c = ac;
+    rState.s0 = r0;
+    rState.s1 = r1;
+    rState.s2 = r2;
+    rState.c = rc;
+    if (random !== null) {
+      pState.s0 = p0;
+      pState.s1 = p1;
+      pState.s2 = p2;
+      pState.c = pc;
     }
     return this.stop(id, messageCount, delivered, attempts);
   }
@@ -356,12 +470,13 @@ export class RegimeArrivals {
    * or whose `time + (end − time)` would not give back `end`, goes to the regime's own arrive()
    * as before (it releases nothing more at the same time and draws no length: it is fixed).
    */
-  private runTracked(tracked: TrackedSessions, time: number, id: number): number {
+  private runTracked(tracked: TrackedSessions, first: number, id: number): number {
+    // `+`: a number to the optimiser, so the loop's clock stays an unboxed double.
+    let time = +first;
     const p = this.parts;
     const flow = this.flow;
     const simulator = p.simulator;
     const arrivals = p.arrivals;
-    const recipients = p.recipients;
     const domains = p.domains;
     const balancer = p.balancer;
     const picks = p.picks;
@@ -399,11 +514,64 @@ export class RegimeArrivals {
     let bound = simulator.streamBound();
     let budget = simulator.streamBudget();
     let taken = 0;
+    // The arrival, recipient and (with least-connections) pick streams stepped in locals (see
+    // randomPicks): written back before the ziggurat's rare rest and when the loop stops.
+    const aState = arrivals.state;
+    const rState = p.recipients.state;
+    const pState = picks.state;
+    let a0 = aState.s0;
+    let a1 = aState.s1;
+    let a2 = aState.s2;
+    let ac = aState.c;
+    let r0 = rState.s0;
+    let r1 = rState.s1;
+    let r2 = rState.s2;
+    let rc = rState.c;
+    let p0 = pState.s0;
+    let p1 = pState.s1;
+    let p2 = pState.s2;
+    let pc = pState.c;
+    let t = 0;
+    const multiplier = ALEA_MULTIPLIER;
+    const unit = ALEA_UNIT;
+    const fastExponential = exponentialFast;
+    const deliveredCode = DELIVERED;
+    let bucket = 0;
+    let bucketFrom = Number.POSITIVE_INFINITY;
+    let bucketUntil = Number.NEGATIVE_INFINITY;
+    let stopped = false;
     for (;;) {
       // submit(): the next arrival's draw first, armed (or taken) after this message.
-      const next = time + exponential(arrivals) / rate;
-      const sender = Math.floor(arrivals() * senders);
-      const domain = domains.sample(recipients);
+      t = multiplier * a0 + ac * unit;
+      a0 = a1;
+      a1 = a2;
+      ac = t | 0;
+      a2 = t - ac;
+      let gap = fastExponential(a2);
+      if (!(gap >= 0)) {
+        aState.s0 = a0;
+        aState.s1 = a1;
+        aState.s2 = a2;
+        aState.c = ac;
+        gap = +exponentialRest(a2, arrivals);
+        a0 = aState.s0;
+        a1 = aState.s1;
+        a2 = aState.s2;
+        ac = aState.c;
+      }
+      const next = time + gap / rate;
+      t = multiplier * a0 + ac * unit;
+      a0 = a1;
+      a1 = a2;
+      ac = t | 0;
+      a2 = t - ac;
+      const sender = Math.floor(a2 * senders);
+      t = multiplier * r0 + rc * unit;
+      r0 = r1;
+      r1 = r2;
+      rc = t | 0;
+      r2 = t - rc;
+      const domain = domains.at(r2);
       const counted = time >= warmup;
       if (counted) messageCount++;
       // TrackedSessions.beforePick: the sessions ended by now released.
@@ -412,7 +580,15 @@ export class RegimeArrivals {
       if (counts !== null) {
         // LeastConnectionsBalancer.pick: the j-th of the servers tied at the fewest sessions.
         const ties = counts.ties;
-        server = counts.nthLeast(ties === 1 ? 0 : Math.floor(picks() * ties));
+        if (ties === 1) server = counts.nthLeast(0);
+        else {
+          t = multiplier * p0 + pc * unit;
+          p0 = p1;
+          p1 = p2;
+          pc = t | 0;
+          p2 = t - pc;
+          server = counts.nthLeast(Math.floor(p2 * ties));
+        }
       } else server = balancer.pick(sender, time, picks);
       // TrackedSessions.arrive for a session that fits now (nobody waiting, a free session).
       let start = -1;
@@ -442,14 +618,18 @@ export class RegimeArrivals {
         bound = simulator.streamBound();
       } else {
         const outcome = board.outcome(domain, server, time);
-        const rejected = outcome !== DELIVERED;
+        const rejected = outcome !== deliveredCode;
         // Tally.countAttempt, written out.
         if (counted) {
           attempts++;
           serverAttempts[server]++;
           if (rejected) serverRejections[server]++;
         }
-        const bucket = Math.floor(time / bucketWidth);
+        if (!(time <= bucketUntil && time >= bucketFrom)) {
+          bucket = Math.floor(time / bucketWidth);
+          bucketFrom = time;
+          bucketUntil = slotUntil(bucket, 0, bucketWidth);
+        }
         if (bucket < buckets) {
           bucketAttempts[bucket]++;
           if (rejected) bucketRejections[bucket]++;
@@ -478,16 +658,28 @@ export class RegimeArrivals {
       taken = 0;
       if (!simulator.continueStream(next, ARRIVAL) && !this.drain(next)) {
         // Stopped for the watch's tick, with the arrival armed; the clock is the last event's.
-        tally.messages += messageCount;
-        tally.delivered += delivered;
-        tally.attempts += attempts;
-        return id;
+        stopped = true;
+        break;
       }
       bound = simulator.streamBound();
       budget = simulator.streamBudget();
       time = next;
     }
-    simulator.tookStream(taken, time);
+    aState.s0 = a0;
+    aState.s1 = a1;
+    aState.s2 = a2;
+    aState.c = ac;
+    rState.s0 = r0;
+    rState.s1 = r1;
+    rState.s2 = r2;
+    rState.c = rc;
+    if (counts !== null) {
+      pState.s0 = p0;
+      pState.s1 = p1;
+      pState.s2 = p2;
+      pState.c = pc;
+    }
+    if (!stopped) simulator.tookStream(taken, time);
     tally.messages += messageCount;
     tally.delivered += delivered;
     tally.attempts += attempts;
