@@ -94,6 +94,9 @@ export interface ArrivalParts {
   readonly holdWaits: boolean;
 }
 
+/** Arrivals a loop takes in one call (see RegimeArrivals' `resume`). */
+const SLICE = 2048;
+
 export class RegimeArrivals {
   /** Channels with a fixed session length (its ring of sessions): runRing(); null for the general loop. */
   private readonly ring: Channels | null;
@@ -124,6 +127,26 @@ export class RegimeArrivals {
   /** TrackedSessions with a fixed session length (its ends a FIFO): runTracked(); null otherwise. */
   private readonly tracked: TrackedSessions | null;
 
+  /**
+   * Where runRing or runTracked left off after a slice of SLICE arrivals, the next arrival taken
+   * (its time: the clock is there); −1 when the loop stopped. The loops return after each slice
+   * so that they are called often: V8 then optimises them as functions, with their stream states,
+   * clock and bucket as unboxed doubles. Run as one long call, a loop is compiled on the stack
+   * (OSR), where the values at the loop's entry are of unknown type — every double stepped in
+   * the loop was then a new heap number (95 bytes a message on `capacity` against 31 before the
+   * streams were stepped in locals).
+   */
+  private resume = -1;
+
+  /**
+   * runRing's loop-carried doubles — the arrival, recipient and pick streams' states (lags and
+   * carry, 0–3, 4–7, 8–11) and the clock (12) — in memory rather than in locals: when V8 runs the
+   * loop in code compiled on the stack (OSR, after a deoptimisation at a replication's start) the
+   * loop's locals are of unknown type and every double stepped in them became a new heap number
+   * (about 64 bytes a message); loads and stores to a typed array never allocate.
+   */
+  private readonly lanes = new Float64Array(13);
+
   /** runRing()'s waiting first attempts, between two of its calls always handed to the simulator. */
   private readonly waits = new FirstWaits();
 
@@ -133,8 +156,20 @@ export class RegimeArrivals {
    * message number. The arrival it stops before is armed (Simulator.continueStream).
    */
   run(time: number, id: number): number {
-    if (this.ring !== null) return this.runRing(this.ring, time, id);
-    if (this.tracked !== null) return this.runTracked(this.tracked, time, id);
+    if (this.ring !== null || this.tracked !== null) {
+      // In slices of at most SLICE arrivals (see `resume`).
+      let at = time;
+      let next = id;
+      for (;;) {
+        this.resume = -1;
+        next =
+          this.ring !== null
+            ? this.runRing(this.ring, at, next)
+            : this.runTracked(this.tracked as TrackedSessions, at, next);
+        if (!(this.resume >= 0)) return next;
+        at = this.resume;
+      }
+    }
     const p = this.parts;
     const flow = this.flow;
     const simulator = p.simulator;
@@ -223,8 +258,6 @@ export class RegimeArrivals {
    * slots as firstWaits() gives them.
    */
   private runRing(ring: Channels, first: number, id: number): number {
-    // `+`: a number to the optimiser, so the loop's clock stays an unboxed double.
-    let time = +first;
     const p = this.parts;
     const flow = this.flow;
     const simulator = p.simulator;
@@ -269,19 +302,20 @@ export class RegimeArrivals {
     const rState = p.recipients.state;
     const random = this.randomPicks;
     const pState = picks.state;
-    let a0 = aState.s0;
-    let a1 = aState.s1;
-    let a2 = aState.s2;
-    let ac = aState.c;
-    let r0 = rState.s0;
-    let r1 = rState.s1;
-    let r2 = rState.s2;
-    let rc = rState.c;
-    let p0 = pState.s0;
-    let p1 = pState.s1;
-    let p2 = pState.s2;
-    let pc = pState.c;
-    let t = 0;
+    const lane = this.lanes;
+    lane[0] = aState.s0;
+    lane[1] = aState.s1;
+    lane[2] = aState.s2;
+    lane[3] = aState.c;
+    lane[4] = rState.s0;
+    lane[5] = rState.s1;
+    lane[6] = rState.s2;
+    lane[7] = rState.c;
+    lane[8] = pState.s0;
+    lane[9] = pState.s1;
+    lane[10] = pState.s2;
+    lane[11] = pState.c;
+    lane[12] = first;
     // Imported constants and functions as locals (imported bindings are read from their module
     // cell, with a check, at every use).
     const multiplier = ALEA_MULTIPLIER;
@@ -293,49 +327,69 @@ export class RegimeArrivals {
     let bucket = 0;
     let bucketFrom = Number.POSITIVE_INFINITY;
     let bucketUntil = Number.NEGATIVE_INFINITY;
+    let slice = 0;
     for (;;) {
       // submit(): the next arrival's draw first, armed (or taken) after this message.
-      t = multiplier * a0 + ac * unit;
-      a0 = a1;
-      a1 = a2;
-      ac = t | 0;
-      a2 = t - ac;
-      let gap = fastExponential(a2);
+      const time = lane[12];
+      let u = 0;
+      {
+        const s = multiplier * lane[0] + lane[3] * unit;
+        lane[0] = lane[1];
+        lane[1] = lane[2];
+        const c = s | 0;
+        lane[3] = c;
+        u = s - c;
+        lane[2] = u;
+      }
+      let gap = fastExponential(u);
       if (!(gap >= 0)) {
-        aState.s0 = a0;
-        aState.s1 = a1;
-        aState.s2 = a2;
-        aState.c = ac;
-        gap = +exponentialRest(a2, arrivals);
-        a0 = aState.s0;
-        a1 = aState.s1;
-        a2 = aState.s2;
-        ac = aState.c;
+        aState.s0 = lane[0];
+        aState.s1 = lane[1];
+        aState.s2 = lane[2];
+        aState.c = lane[3];
+        gap = +exponentialRest(u, arrivals);
+        lane[0] = aState.s0;
+        lane[1] = aState.s1;
+        lane[2] = aState.s2;
+        lane[3] = aState.c;
       }
       const next = time + gap / rate;
-      t = multiplier * a0 + ac * unit;
-      a0 = a1;
-      a1 = a2;
-      ac = t | 0;
-      a2 = t - ac;
-      const sender = Math.floor(a2 * senders);
-      t = multiplier * r0 + rc * unit;
-      r0 = r1;
-      r1 = r2;
-      rc = t | 0;
-      r2 = t - rc;
-      const domain = domains.at(r2);
+      {
+        const s = multiplier * lane[0] + lane[3] * unit;
+        lane[0] = lane[1];
+        lane[1] = lane[2];
+        const c = s | 0;
+        lane[3] = c;
+        u = s - c;
+        lane[2] = u;
+      }
+      const sender = Math.floor(u * senders);
+      {
+        const s = multiplier * lane[4] + lane[7] * unit;
+        lane[4] = lane[5];
+        lane[5] = lane[6];
+        const c = s | 0;
+        lane[7] = c;
+        u = s - c;
+        lane[6] = u;
+      }
+      const domain = domains.at(u);
       const counted = time >= warmup;
       if (counted) messageCount++;
       // Channels.beforePick does nothing.
       let server: number;
       if (random !== null) {
-        t = multiplier * p0 + pc * unit;
-        p0 = p1;
-        p1 = p2;
-        pc = t | 0;
-        p2 = t - pc;
-        server = random.at(p2);
+        let v = 0;
+        {
+          const s = multiplier * lane[8] + lane[11] * unit;
+          lane[8] = lane[9];
+          lane[9] = lane[10];
+          const c = s | 0;
+          lane[11] = c;
+          v = s - c;
+          lane[10] = v;
+        }
+        server = random.at(v);
       } else server = balancer.pick(sender, time, picks);
       // Channels.arrive for a fixed length: the ring's head is the session free soonest.
       const head = heads[server];
@@ -442,22 +496,30 @@ export class RegimeArrivals {
         }
       }
       if (armed) break;
-      time = next;
+      if (++slice === SLICE) {
+        // The arrival at `next` is taken (the clock is there): the next call goes on from it.
+        this.resume = next;
+        break;
+      }
+      lane[12] = next;
     }
-    aState.s0 = a0;
-    aState.s1 = a1;
-    aState.s2 = a2;
-    aState.c = ac;
-    rState.s0 = r0;
-    rState.s1 = r1;
-    rState.s2 = r2;
-    rState.c = rc;
+    aState.s0 = lane[0];
+    aState.s1 = lane[1];
+    aState.s2 = lane[2];
+    aState.c = lane[3];
+    rState.s0 = lane[4];
+    rState.s1 = lane[5];
+    rState.s2 = lane[6];
+    rState.c = lane[7];
     if (random !== null) {
-      pState.s0 = p0;
-      pState.s1 = p1;
-      pState.s2 = p2;
-      pState.c = pc;
+      pState.s0 = lane[8];
+      pState.s1 = lane[9];
+      pState.s2 = lane[10];
+      pState.c = lane[11];
     }
+    // One exit for a slice's end and a stop, so that the call has type feedback from the first
+    // slice on: a call site reached for the first time in optimised code deoptimises it, and V8
+    // then ran the loop in code compiled on the stack (see `resume`) for the whole replication.
     return this.stop(id, messageCount, delivered, attempts);
   }
 
@@ -540,6 +602,7 @@ export class RegimeArrivals {
     let bucketFrom = Number.POSITIVE_INFINITY;
     let bucketUntil = Number.NEGATIVE_INFINITY;
     let stopped = false;
+    let slice = 0;
     for (;;) {
       // submit(): the next arrival's draw first, armed (or taken) after this message.
       t = multiplier * a0 + ac * unit;
@@ -648,7 +711,7 @@ export class RegimeArrivals {
       }
       id++;
       if (!(next < horizon)) break;
-      if (next < bound && taken < budget) {
+      if (next < bound && taken < budget && ++slice < SLICE) {
         taken++;
         time = next;
         continue;
@@ -658,6 +721,12 @@ export class RegimeArrivals {
       taken = 0;
       if (!simulator.continueStream(next, ARRIVAL) && !this.drain(next)) {
         // Stopped for the watch's tick, with the arrival armed; the clock is the last event's.
+        stopped = true;
+        break;
+      }
+      if (slice >= SLICE) {
+        // The arrival at `next` is taken (the clock is there): the next call goes on from it.
+        this.resume = next;
         stopped = true;
         break;
       }
@@ -687,15 +756,16 @@ export class RegimeArrivals {
   }
 
   /**
-   * runRing() stops (the last arrival, or the watch's tick): its counters flushed, and the waits
-   * it holds handed to the simulator as firstWaits() would have queued them, each with the order
-   * number it was given.
+   * runRing() returns: its counters flushed; when it stops (the last arrival, or the watch's
+   * tick; not at a slice's end) the waits it holds are handed to the simulator as firstWaits()
+   * would have queued them, each with the order number it was given.
    */
   private stop(id: number, messageCount: number, delivered: number, attempts: number): number {
     const tally = this.parts.tally;
     tally.messages += messageCount;
     tally.delivered += delivered;
     tally.attempts += attempts;
+    if (this.resume >= 0) return id;
     const waits = this.waits;
     const simulator = this.parts.simulator;
     const duration = (this.ring as Channels).fixedLength;
