@@ -33,6 +33,7 @@ import { RandomBalancer } from "../balancers/random.js";
 import { ARRIVAL, ATTEMPT_START, DELIVERED, FIRST, KIND_BITS, KIND_MASK } from "../codes.js";
 import type { ListingBoard } from "../listing-board.js";
 import type { MessageTable } from "../messages.js";
+import { bitCount } from "../session-counts.js";
 import { FifoSessionEnds } from "../session-ends.js";
 import type { Tally } from "../tally.js";
 import { Channels } from "./channels.js";
@@ -139,7 +140,7 @@ export class RegimeArrivals {
   private resume = -1;
 
   /**
-   * runRing's loop-carried doubles — the arrival, recipient and pick streams' states (lags and
+   * The loops' (runRing, runTracked) loop-carried doubles — the arrival, recipient and pick streams' states (lags and
    * carry, 0–3, 4–7, 8–11) and the clock (12) — in memory rather than in locals: when V8 runs the
    * loop in code compiled on the stack (OSR, after a deoptimisation at a replication's start) the
    * loop's locals are of unknown type and every double stepped in them became a new heap number
@@ -346,7 +347,7 @@ export class RegimeArrivals {
         aState.s0 = lane[0];
         aState.s1 = lane[1];
         aState.s2 = lane[2];
-        aState.c = lane[3];
+        aState.c = lane[3] | 0;
         gap = +exponentialRest(u, arrivals);
         lane[0] = aState.s0;
         lane[1] = aState.s1;
@@ -506,16 +507,16 @@ export class RegimeArrivals {
     aState.s0 = lane[0];
     aState.s1 = lane[1];
     aState.s2 = lane[2];
-    aState.c = lane[3];
+    aState.c = lane[3] | 0;
     rState.s0 = lane[4];
     rState.s1 = lane[5];
     rState.s2 = lane[6];
-    rState.c = lane[7];
+    rState.c = lane[7] | 0;
     if (random !== null) {
       pState.s0 = lane[8];
       pState.s1 = lane[9];
       pState.s2 = lane[10];
-      pState.c = lane[11];
+      pState.c = lane[11] | 0;
     }
     // One exit for a slice's end and a stop, so that the call has type feedback from the first
     // slice on: a call site reached for the first time in optimised code deoptimises it, and V8
@@ -533,8 +534,6 @@ export class RegimeArrivals {
    * as before (it releases nothing more at the same time and draws no length: it is fixed).
    */
   private runTracked(tracked: TrackedSessions, first: number, id: number): number {
-    // `+`: a number to the optimiser, so the loop's clock stays an unboxed double.
-    let time = +first;
     const p = this.parts;
     const flow = this.flow;
     const simulator = p.simulator;
@@ -560,6 +559,7 @@ export class RegimeArrivals {
     const busyFrom = tally.warmup;
     const busyTo = tally.horizon;
     const clock = tracked.ends as FifoSessionEnds;
+    const sessionCounts = clock.sessions;
     const sessions = tracked.sessions;
     const waiting = tracked.waiting;
     const limit = tracked.capacity;
@@ -581,19 +581,20 @@ export class RegimeArrivals {
     const aState = arrivals.state;
     const rState = p.recipients.state;
     const pState = picks.state;
-    let a0 = aState.s0;
-    let a1 = aState.s1;
-    let a2 = aState.s2;
-    let ac = aState.c;
-    let r0 = rState.s0;
-    let r1 = rState.s1;
-    let r2 = rState.s2;
-    let rc = rState.c;
-    let p0 = pState.s0;
-    let p1 = pState.s1;
-    let p2 = pState.s2;
-    let pc = pState.c;
-    let t = 0;
+    const lane = this.lanes;
+    lane[0] = aState.s0;
+    lane[1] = aState.s1;
+    lane[2] = aState.s2;
+    lane[3] = aState.c;
+    lane[4] = rState.s0;
+    lane[5] = rState.s1;
+    lane[6] = rState.s2;
+    lane[7] = rState.c;
+    lane[8] = pState.s0;
+    lane[9] = pState.s1;
+    lane[10] = pState.s2;
+    lane[11] = pState.c;
+    lane[12] = first;
     const multiplier = ALEA_MULTIPLIER;
     const unit = ALEA_UNIT;
     const fastExponential = exponentialFast;
@@ -605,52 +606,112 @@ export class RegimeArrivals {
     let slice = 0;
     for (;;) {
       // submit(): the next arrival's draw first, armed (or taken) after this message.
-      t = multiplier * a0 + ac * unit;
-      a0 = a1;
-      a1 = a2;
-      ac = t | 0;
-      a2 = t - ac;
-      let gap = fastExponential(a2);
+      const time = lane[12];
+      let u = 0;
+      {
+        const s = multiplier * lane[0] + lane[3] * unit;
+        lane[0] = lane[1];
+        lane[1] = lane[2];
+        const c = s | 0;
+        lane[3] = c;
+        u = s - c;
+        lane[2] = u;
+      }
+      let gap = fastExponential(u);
       if (!(gap >= 0)) {
-        aState.s0 = a0;
-        aState.s1 = a1;
-        aState.s2 = a2;
-        aState.c = ac;
-        gap = +exponentialRest(a2, arrivals);
-        a0 = aState.s0;
-        a1 = aState.s1;
-        a2 = aState.s2;
-        ac = aState.c;
+        aState.s0 = lane[0];
+        aState.s1 = lane[1];
+        aState.s2 = lane[2];
+        aState.c = lane[3] | 0;
+        gap = +exponentialRest(u, arrivals);
+        lane[0] = aState.s0;
+        lane[1] = aState.s1;
+        lane[2] = aState.s2;
+        lane[3] = aState.c;
       }
       const next = time + gap / rate;
-      t = multiplier * a0 + ac * unit;
-      a0 = a1;
-      a1 = a2;
-      ac = t | 0;
-      a2 = t - ac;
-      const sender = Math.floor(a2 * senders);
-      t = multiplier * r0 + rc * unit;
-      r0 = r1;
-      r1 = r2;
-      rc = t | 0;
-      r2 = t - rc;
-      const domain = domains.at(r2);
+      {
+        const s = multiplier * lane[0] + lane[3] * unit;
+        lane[0] = lane[1];
+        lane[1] = lane[2];
+        const c = s | 0;
+        lane[3] = c;
+        u = s - c;
+        lane[2] = u;
+      }
+      const sender = Math.floor(u * senders);
+      {
+        const s = multiplier * lane[4] + lane[7] * unit;
+        lane[4] = lane[5];
+        lane[5] = lane[6];
+        const c = s | 0;
+        lane[7] = c;
+        u = s - c;
+        lane[6] = u;
+      }
+      const domain = domains.at(u);
       const counted = time >= warmup;
       if (counted) messageCount++;
-      // TrackedSessions.beforePick: the sessions ended by now released.
-      if (time >= clock.next) clock.release(time);
+      // TrackedSessions.beforePick: the sessions ended by now released (FifoSessionEnds.release
+      // with SessionCounts.remove, written out: as a call it was 13 % of the time, and its
+      // argument a heap number each time).
+      if (time >= clock.next) {
+        const ends = clock.ends;
+        const owners = clock.owners;
+        const mask = ends.length - 1;
+        const chosen = sessionCounts.chosen;
+        const byCount = sessionCounts.byCount;
+        const atCount = sessionCounts.atCount;
+        const words = sessionCounts.words;
+        let fewest = sessionCounts.fewest;
+        let head = clock.head;
+        let size = clock.size;
+        while (size > 0 && ends[head] <= time) {
+          const v = owners[head];
+          const c = sessions[v]--;
+          if (chosen[v] !== 0) {
+            const w = v >> 5;
+            const bit = 1 << (v & 31);
+            byCount[c * words + w] ^= bit;
+            byCount[(c - 1) * words + w] ^= bit;
+            atCount[c]--;
+            atCount[c - 1]++;
+            if (c - 1 < fewest) fewest = c - 1;
+          }
+          head = (head + 1) & mask;
+          size--;
+        }
+        sessionCounts.fewest = fewest;
+        clock.head = head;
+        clock.size = size;
+        clock.next = size > 0 ? ends[head] : Number.POSITIVE_INFINITY;
+      }
       let server: number;
       if (counts !== null) {
-        // LeastConnectionsBalancer.pick: the j-th of the servers tied at the fewest sessions.
-        const ties = counts.ties;
-        if (ties === 1) server = counts.nthLeast(0);
+        // LeastConnectionsBalancer.pick: the j-th of the servers tied at the fewest sessions
+        // (SessionCounts.nthLeast's first word written out).
+        const ties = counts.atCount[counts.fewest];
+        const at = counts.fewest * counts.words;
+        let x = counts.byCount[at];
+        if (ties === 1 && x !== 0) server = 31 - Math.clz32(x & -x);
+        else if (ties === 1) server = counts.nthLeast(0);
         else {
-          t = multiplier * p0 + pc * unit;
-          p0 = p1;
-          p1 = p2;
-          pc = t | 0;
-          p2 = t - pc;
-          server = counts.nthLeast(Math.floor(p2 * ties));
+          let v = 0;
+          {
+            const s = multiplier * lane[8] + lane[11] * unit;
+            lane[8] = lane[9];
+            lane[9] = lane[10];
+            const c = s | 0;
+            lane[11] = c;
+            v = s - c;
+            lane[10] = v;
+          }
+          let j = Math.floor(v * ties);
+          if (j >= bitCount(x)) server = counts.nthLeast(j);
+          else {
+            for (; j > 0; j--) x &= x - 1;
+            server = 31 - Math.clz32(x & -x);
+          }
         }
       } else server = balancer.pick(sender, time, picks);
       // TrackedSessions.arrive for a session that fits now (nobody waiting, a free session).
@@ -713,13 +774,15 @@ export class RegimeArrivals {
       if (!(next < horizon)) break;
       if (next < bound && taken < budget && ++slice < SLICE) {
         taken++;
-        time = next;
+        lane[12] = next;
         continue;
       }
       // A queued event first, or the watch's tick: as run() (continueStream, drain).
       simulator.tookStream(taken, time);
       taken = 0;
-      if (!simulator.continueStream(next, ARRIVAL) && !this.drain(next)) {
+      // (drain() takes the arrival at once when no queued event comes first: one call site, so
+      // that it has type feedback before the loop is optimised — see `resume`.)
+      if (!this.drain(next)) {
         // Stopped for the watch's tick, with the arrival armed; the clock is the last event's.
         stopped = true;
         break;
@@ -732,23 +795,26 @@ export class RegimeArrivals {
       }
       bound = simulator.streamBound();
       budget = simulator.streamBudget();
-      time = next;
+      lane[12] = next;
     }
-    aState.s0 = a0;
-    aState.s1 = a1;
-    aState.s2 = a2;
-    aState.c = ac;
-    rState.s0 = r0;
-    rState.s1 = r1;
-    rState.s2 = r2;
-    rState.c = rc;
+    aState.s0 = lane[0];
+    aState.s1 = lane[1];
+    aState.s2 = lane[2];
+    aState.c = lane[3] | 0;
+    rState.s0 = lane[4];
+    rState.s1 = lane[5];
+    rState.s2 = lane[6];
+    rState.c = lane[7] | 0;
     if (counts !== null) {
-      pState.s0 = p0;
-      pState.s1 = p1;
-      pState.s2 = p2;
-      pState.c = pc;
+      pState.s0 = lane[8];
+      pState.s1 = lane[9];
+      pState.s2 = lane[10];
+      pState.c = lane[11] | 0;
     }
-    if (!stopped) simulator.tookStream(taken, time);
+    // The same statements at every exit (a slice's end included), so that none of them lacks type
+    // feedback when the loop is optimised: one first met at a replication's end deoptimised it.
+    const last = lane[12];
+    simulator.tookStream(stopped ? 0 : taken, stopped ? simulator.now : last);
     tally.messages += messageCount;
     tally.delivered += delivered;
     tally.attempts += attempts;
