@@ -144,9 +144,10 @@ export class RegimeArrivals {
    * carry, 0–3, 4–7, 8–11) and the clock (12) — in memory rather than in locals: when V8 runs the
    * loop in code compiled on the stack (OSR, after a deoptimisation at a replication's start) the
    * loop's locals are of unknown type and every double stepped in them became a new heap number
-   * (about 64 bytes a message); loads and stores to a typed array never allocate.
+   * (about 64 bytes a message); loads and stores to a typed array never allocate. 13: a held wait's
+   * start, for FirstWaits.pushFrom.
    */
-  private readonly lanes = new Float64Array(13);
+  private readonly lanes = new Float64Array(14);
 
   /** runRing()'s waiting first attempts, between two of its calls always handed to the simulator. */
   private readonly waits = new FirstWaits();
@@ -409,8 +410,12 @@ export class RegimeArrivals {
       }
       if (start !== time) {
         // Held here, numbered where scheduleSoon() would have numbered its ATTEMPT_START.
-        if (hold) waits.push(start, simulator.nextSeq(), time, id, sender, domain, server, counted);
-        else flow.firstWaits(id, sender, domain, server, time, start, counted);
+        if (hold) {
+          // The start and the submission time handed over in the lanes (13, 12): as arguments
+          // of a call that is not inlined, each would be a new heap number.
+          lane[13] = start;
+          waits.pushFrom(lane, simulator.nextSeq(), id, sender, domain, server, counted);
+        } else flow.firstWaits(id, sender, domain, server, time, start, counted);
       } else {
         const outcome = board.outcome(domain, server, time);
         const rejected = outcome !== deliveredCode;
