@@ -15,19 +15,27 @@ function popcount(x: number): number {
   return Math.imul(y, 0x01010101) >>> 24;
 }
 
+/** Set bits of a 32-bit word (for a loop that writes nthLeast's first word out). */
+export const bitCount = popcount;
+
+/**
+ * The fields below are public for the arrivals loop of least-connections (capacity/arrivals.ts),
+ * which writes out remove() and nthLeast()'s first word; only add, remove, chooseAmong and set
+ * (and that loop, exactly as remove does) change them.
+ */
 export class SessionCounts {
   /** Sessions in progress per server. */
   readonly counts: Int32Array;
   /** 32-bit words of a bit set over the servers. */
-  private readonly words: number;
+  readonly words: number;
   /** 1 for each server a pick chooses among (set by chooseAmong; all at first). */
-  private readonly chosen: Uint8Array;
-  /** Per count: the chosen servers with that many sessions, as a bit set, count-major. */
-  private byCount: Int32Array;
-  /** Per count: how many chosen servers have that many sessions. */
-  private atCount: Int32Array;
+  readonly chosen: Uint8Array;
+  /** Per count: the chosen servers with that many sessions, as a bit set, count-major (replaced as levels grow). */
+  byCount: Int32Array;
+  /** Per count: how many chosen servers have that many sessions (replaced as levels grow). */
+  atCount: Int32Array;
   /** The fewest sessions of a chosen server. */
-  private fewest = 0;
+  fewest = 0;
 
   constructor(servers: number) {
     this.counts = new Int32Array(servers);

@@ -39,10 +39,12 @@ export function sessionClock(
  */
 export class FifoSessionEnds implements SessionClock {
   readonly sessions: SessionCounts;
-  private ends = new Float64Array(64);
-  private owners = new Int32Array(64);
-  private head = 0;
-  private size = 0;
+  // The ring (public for the least-connections arrivals loop, which writes release() out;
+  // only push, release and that loop move them).
+  ends = new Float64Array(64);
+  owners = new Int32Array(64);
+  head = 0;
+  size = 0;
   /** The earliest end in progress (Infinity when none): releaseTo's one comparison. */
   next = Number.POSITIVE_INFINITY;
   private last = Number.NEGATIVE_INFINITY;

@@ -16,7 +16,7 @@ export class Streams {
   /** The balancer's set-up draws (phases, home servers, the starting pointer). */
   readonly balancer: Random;
   /** Per-attempt balancer draws, indexed by attempt kind (first, user resend; retries do not pick). */
-  readonly picks: Random[];
+  readonly picks: AleaRandom[];
   readonly resend: Random;
   /** Session lengths, indexed by attempt kind (first, user resend, MTA retry). */
   readonly sessions: Random[];

@@ -31,6 +31,11 @@ export class RandomBalancer implements Balancer {
     return this.table === null ? this.choices[Math.floor(random() * this.count)] : this.table.sample(random);
   }
 
+  /** pick() from its one uniform `u` in [0, 1), drawn by the caller (a loop stepping the stream in locals). */
+  at(u: number): number {
+    return this.table === null ? this.choices[Math.floor(u * this.count)] : this.table.at(u);
+  }
+
   eligibilityChanged(): void {
     const eligible = this.pool.eligible;
     // With no server eligible, the relay still sends through one of them: draw over all.

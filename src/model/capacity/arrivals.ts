@@ -16,12 +16,24 @@
 // each with the order number its event would have had): only the dispatch and the counters'
 // homes differ. test/model/capacity/arrivals.equivalence.test.ts holds it to submit() through
 // the simulator's dispatch.
-import { type AliasTable, exponential, type Random, type Simulator } from "../../engine/index.js";
+import {
+  ALEA_MULTIPLIER,
+  ALEA_UNIT,
+  type AleaRandom,
+  type AliasTable,
+  exponential,
+  exponentialFast,
+  exponentialRest,
+  type Simulator,
+  slotUntil,
+} from "../../engine/index.js";
 import type { Balancer } from "../balancers/balancer.js";
 import { LeastConnectionsBalancer } from "../balancers/least-connections.js";
+import { RandomBalancer } from "../balancers/random.js";
 import { ARRIVAL, ATTEMPT_START, DELIVERED, FIRST, KIND_BITS, KIND_MASK } from "../codes.js";
 import type { ListingBoard } from "../listing-board.js";
 import type { MessageTable } from "../messages.js";
+import { bitCount } from "../session-counts.js";
 import { FifoSessionEnds } from "../session-ends.js";
 import type { Tally } from "../tally.js";
 import { Channels } from "./channels.js";
@@ -61,12 +73,12 @@ export interface ArrivalFlow {
 /** What the loop reads and moves: the replication's parts it shares with the mail flow. */
 export interface ArrivalParts {
   readonly simulator: Simulator;
-  readonly arrivals: Random;
-  readonly recipients: Random;
+  readonly arrivals: AleaRandom;
+  readonly recipients: AleaRandom;
   readonly domains: AliasTable;
   readonly balancer: Balancer;
   /** The first attempts' pick stream. */
-  readonly picks: Random;
+  readonly picks: AleaRandom;
   readonly board: ListingBoard;
   readonly tally: Tally;
   readonly capacity: CapacityRegime;
@@ -83,6 +95,9 @@ export interface ArrivalParts {
   readonly holdWaits: boolean;
 }
 
+/** Arrivals a loop takes in one call (see RegimeArrivals' `resume`). */
+const SLICE = 2048;
+
 export class RegimeArrivals {
   /** Channels with a fixed session length (its ring of sessions): runRing(); null for the general loop. */
   private readonly ring: Channels | null;
@@ -97,10 +112,42 @@ export class RegimeArrivals {
       capacity instanceof TrackedSessions && capacity.ends instanceof FifoSessionEnds && capacity.lengths.constant
         ? capacity
         : null;
+    this.randomPicks = parts.balancer instanceof RandomBalancer ? parts.balancer : null;
   }
+
+  /**
+   * The balancer when it is `random` (its pick one uniform of the pick stream, RandomBalancer.at):
+   * runRing then steps the pick stream in locals; null for any other policy, whose pick draws itself.
+   * The loops step the arrival and recipient streams in locals too (engine/random.ts's AleaState):
+   * only first submissions draw from these streams and from the first attempts' pick stream, and
+   * every first submission is made in these loops while they run, so the locals are written back
+   * only before the ziggurat's rare rest (which draws from the stream itself) and when a loop stops.
+   */
+  private readonly randomPicks: RandomBalancer | null;
 
   /** TrackedSessions with a fixed session length (its ends a FIFO): runTracked(); null otherwise. */
   private readonly tracked: TrackedSessions | null;
+
+  /**
+   * Where runRing or runTracked left off after a slice of SLICE arrivals, the next arrival taken
+   * (its time: the clock is there); −1 when the loop stopped. The loops return after each slice
+   * so that they are called often: V8 then optimises them as functions, with their stream states,
+   * clock and bucket as unboxed doubles. Run as one long call, a loop is compiled on the stack
+   * (OSR), where the values at the loop's entry are of unknown type — every double stepped in
+   * the loop was then a new heap number (95 bytes a message on `capacity` against 31 before the
+   * streams were stepped in locals).
+   */
+  private resume = -1;
+
+  /**
+   * The loops' (runRing, runTracked) loop-carried doubles — the arrival, recipient and pick streams' states (lags and
+   * carry, 0–3, 4–7, 8–11) and the clock (12) — in memory rather than in locals: when V8 runs the
+   * loop in code compiled on the stack (OSR, after a deoptimisation at a replication's start) the
+   * loop's locals are of unknown type and every double stepped in them became a new heap number
+   * (about 64 bytes a message); loads and stores to a typed array never allocate. 13: a held wait's
+   * start, for FirstWaits.pushFrom.
+   */
+  private readonly lanes = new Float64Array(14);
 
   /** runRing()'s waiting first attempts, between two of its calls always handed to the simulator. */
   private readonly waits = new FirstWaits();
@@ -111,8 +158,20 @@ export class RegimeArrivals {
    * message number. The arrival it stops before is armed (Simulator.continueStream).
    */
   run(time: number, id: number): number {
-    if (this.ring !== null) return this.runRing(this.ring, time, id);
-    if (this.tracked !== null) return this.runTracked(this.tracked, time, id);
+    if (this.ring !== null || this.tracked !== null) {
+      // In slices of at most SLICE arrivals (see `resume`).
+      let at = time;
+      let next = id;
+      for (;;) {
+        this.resume = -1;
+        next =
+          this.ring !== null
+            ? this.runRing(this.ring, at, next)
+            : this.runTracked(this.tracked as TrackedSessions, at, next);
+        if (!(this.resume >= 0)) return next;
+        at = this.resume;
+      }
+    }
     const p = this.parts;
     const flow = this.flow;
     const simulator = p.simulator;
@@ -200,12 +259,11 @@ export class RegimeArrivals {
    * the flow as before. When the message slots' order is read (holdWaits false) waits take their
    * slots as firstWaits() gives them.
    */
-  private runRing(ring: Channels, time: number, id: number): number {
+  private runRing(ring: Channels, first: number, id: number): number {
     const p = this.parts;
     const flow = this.flow;
     const simulator = p.simulator;
     const arrivals = p.arrivals;
-    const recipients = p.recipients;
     const domains = p.domains;
     const balancer = p.balancer;
     const picks = p.picks;
@@ -240,15 +298,101 @@ export class RegimeArrivals {
     let delivered = 0;
     let attempts = 0;
     ring.length = duration;
+    // The arrival, recipient and (with random balancing) pick streams stepped in locals (see
+    // steppedStreams): written back before the ziggurat's rare rest and when the loop stops.
+    const aState = arrivals.state;
+    const rState = p.recipients.state;
+    const random = this.randomPicks;
+    const pState = picks.state;
+    const lane = this.lanes;
+    lane[0] = aState.s0;
+    lane[1] = aState.s1;
+    lane[2] = aState.s2;
+    lane[3] = aState.c;
+    lane[4] = rState.s0;
+    lane[5] = rState.s1;
+    lane[6] = rState.s2;
+    lane[7] = rState.c;
+    lane[8] = pState.s0;
+    lane[9] = pState.s1;
+    lane[10] = pState.s2;
+    lane[11] = pState.c;
+    lane[12] = first;
+    // Imported constants and functions as locals (imported bindings are read from their module
+    // cell, with a check, at every use).
+    const multiplier = ALEA_MULTIPLIER;
+    const unit = ALEA_UNIT;
+    const fastExponential = exponentialFast;
+    const deliveredCode = DELIVERED;
+    // The time bucket of the last time looked up: every time in [bucketFrom, bucketUntil] has it
+    // (engine/slots.ts).
+    let bucket = 0;
+    let bucketFrom = Number.POSITIVE_INFINITY;
+    let bucketUntil = Number.NEGATIVE_INFINITY;
+    let slice = 0;
     for (;;) {
       // submit(): the next arrival's draw first, armed (or taken) after this message.
-      const next = time + exponential(arrivals) / rate;
-      const sender = Math.floor(arrivals() * senders);
-      const domain = domains.sample(recipients);
+      const time = lane[12];
+      let u = 0;
+      {
+        const s = multiplier * lane[0] + lane[3] * unit;
+        lane[0] = lane[1];
+        lane[1] = lane[2];
+        const c = s | 0;
+        lane[3] = c;
+        u = s - c;
+        lane[2] = u;
+      }
+      let gap = fastExponential(u);
+      if (!(gap >= 0)) {
+        aState.s0 = lane[0];
+        aState.s1 = lane[1];
+        aState.s2 = lane[2];
+        aState.c = lane[3] | 0;
+        gap = +exponentialRest(u, arrivals);
+        lane[0] = aState.s0;
+        lane[1] = aState.s1;
+        lane[2] = aState.s2;
+        lane[3] = aState.c;
+      }
+      const next = time + gap / rate;
+      {
+        const s = multiplier * lane[0] + lane[3] * unit;
+        lane[0] = lane[1];
+        lane[1] = lane[2];
+        const c = s | 0;
+        lane[3] = c;
+        u = s - c;
+        lane[2] = u;
+      }
+      const sender = Math.floor(u * senders);
+      {
+        const s = multiplier * lane[4] + lane[7] * unit;
+        lane[4] = lane[5];
+        lane[5] = lane[6];
+        const c = s | 0;
+        lane[7] = c;
+        u = s - c;
+        lane[6] = u;
+      }
+      const domain = domains.at(u);
       const counted = time >= warmup;
       if (counted) messageCount++;
       // Channels.beforePick does nothing.
-      const server = balancer.pick(sender, time, picks);
+      let server: number;
+      if (random !== null) {
+        let v = 0;
+        {
+          const s = multiplier * lane[8] + lane[11] * unit;
+          lane[8] = lane[9];
+          lane[9] = lane[10];
+          const c = s | 0;
+          lane[11] = c;
+          v = s - c;
+          lane[10] = v;
+        }
+        server = random.at(v);
+      } else server = balancer.pick(sender, time, picks);
       // Channels.arrive for a fixed length: the ring's head is the session free soonest.
       const head = heads[server];
       const session = server * size + head;
@@ -266,18 +410,26 @@ export class RegimeArrivals {
       }
       if (start !== time) {
         // Held here, numbered where scheduleSoon() would have numbered its ATTEMPT_START.
-        if (hold) waits.push(start, simulator.nextSeq(), time, id, sender, domain, server, counted);
-        else flow.firstWaits(id, sender, domain, server, time, start, counted);
+        if (hold) {
+          // The start and the submission time handed over in the lanes (13, 12): as arguments
+          // of a call that is not inlined, each would be a new heap number.
+          lane[13] = start;
+          waits.pushFrom(lane, simulator.nextSeq(), id, sender, domain, server, counted);
+        } else flow.firstWaits(id, sender, domain, server, time, start, counted);
       } else {
         const outcome = board.outcome(domain, server, time);
-        const rejected = outcome !== DELIVERED;
+        const rejected = outcome !== deliveredCode;
         // Tally.countAttempt, written out.
         if (counted) {
           attempts++;
           serverAttempts[server]++;
           if (rejected) serverRejections[server]++;
         }
-        const bucket = Math.floor(time / bucketWidth);
+        if (!(time <= bucketUntil && time >= bucketFrom)) {
+          bucket = Math.floor(time / bucketWidth);
+          bucketFrom = time;
+          bucketUntil = slotUntil(bucket, 0, bucketWidth);
+        }
         if (bucket < buckets) {
           bucketAttempts[bucket]++;
           if (rejected) bucketRejections[bucket]++;
@@ -294,25 +446,27 @@ export class RegimeArrivals {
       // The next arrival, unless a held wait or a queued event comes first: then those, in the
       // order Simulator.run() would hand them over (by time, then order number; the stream after
       // the queued events at equal times), and the arrival after them if it is still next.
+      let armed = false;
       for (;;) {
         const queuedAt = simulator.streamBound();
         const waitAt = waits.nextTime;
         if (next < waitAt && next < queuedAt) {
-          if (simulator.continueStream(next, ARRIVAL)) break;
-          return this.stop(id, messageCount, delivered, attempts);
+          if (!simulator.continueStream(next, ARRIVAL)) armed = true;
+          break;
         }
         if (waitAt < queuedAt || (waitAt === queuedAt && waits.nextSeq < simulator.earliestSeq())) {
           // A held wait's start is the next event (at or before the arrival): takeQueuedBefore's
           // bookkeeping (clock, events handled, the watch's countdown), then startSession's.
           if (simulator.streamBudget() < 1) {
             simulator.armStream(next, ARRIVAL);
-            return this.stop(id, messageCount, delivered, attempts);
+            armed = true;
+            break;
           }
           simulator.tookStream(1, waitAt);
           const record = waits.pop();
           const at = waits.server[record];
           const outcome = board.outcome(waits.domain[record], at, waitAt);
-          if (outcome !== DELIVERED) {
+          if (outcome !== deliveredCode) {
             this.rejectedWait(record, waitAt, duration);
             continue;
           }
@@ -321,7 +475,11 @@ export class RegimeArrivals {
             attempts++;
             serverAttempts[at]++;
           }
-          const bucket = Math.floor(waitAt / bucketWidth);
+          if (!(waitAt <= bucketUntil && waitAt >= bucketFrom)) {
+            bucket = Math.floor(waitAt / bucketWidth);
+            bucketFrom = waitAt;
+            bucketUntil = slotUntil(bucket, 0, bucketWidth);
+          }
           if (bucket < buckets) bucketAttempts[bucket]++;
           if (c) {
             delivered++;
@@ -333,7 +491,8 @@ export class RegimeArrivals {
         }
         if (!simulator.takeQueuedBefore(next)) {
           simulator.armStream(next, ARRIVAL);
-          return this.stop(id, messageCount, delivered, attempts);
+          armed = true;
+          break;
         }
         const payload = simulator.taken;
         if ((payload & KIND_MASK) !== ATTEMPT_START) flow.handle(simulator.now, payload);
@@ -342,8 +501,31 @@ export class RegimeArrivals {
           flow.startSession(slot, messages.server[slot], simulator.now, messages.duration[slot]);
         }
       }
-      time = next;
+      if (armed) break;
+      if (++slice === SLICE) {
+        // The arrival at `next` is taken (the clock is there): the next call goes on from it.
+        this.resume = next;
+        break;
+      }
+      lane[12] = next;
     }
+    aState.s0 = lane[0];
+    aState.s1 = lane[1];
+    aState.s2 = lane[2];
+    aState.c = lane[3] | 0;
+    rState.s0 = lane[4];
+    rState.s1 = lane[5];
+    rState.s2 = lane[6];
+    rState.c = lane[7] | 0;
+    if (random !== null) {
+      pState.s0 = lane[8];
+      pState.s1 = lane[9];
+      pState.s2 = lane[10];
+      pState.c = lane[11] | 0;
+    }
+    // One exit for a slice's end and a stop, so that the call has type feedback from the first
+    // slice on: a call site reached for the first time in optimised code deoptimises it, and V8
+    // then ran the loop in code compiled on the stack (see `resume`) for the whole replication.
     return this.stop(id, messageCount, delivered, attempts);
   }
 
@@ -356,12 +538,11 @@ export class RegimeArrivals {
    * or whose `time + (end − time)` would not give back `end`, goes to the regime's own arrive()
    * as before (it releases nothing more at the same time and draws no length: it is fixed).
    */
-  private runTracked(tracked: TrackedSessions, time: number, id: number): number {
+  private runTracked(tracked: TrackedSessions, first: number, id: number): number {
     const p = this.parts;
     const flow = this.flow;
     const simulator = p.simulator;
     const arrivals = p.arrivals;
-    const recipients = p.recipients;
     const domains = p.domains;
     const balancer = p.balancer;
     const picks = p.picks;
@@ -383,6 +564,7 @@ export class RegimeArrivals {
     const busyFrom = tally.warmup;
     const busyTo = tally.horizon;
     const clock = tracked.ends as FifoSessionEnds;
+    const sessionCounts = clock.sessions;
     const sessions = tracked.sessions;
     const waiting = tracked.waiting;
     const limit = tracked.capacity;
@@ -399,20 +581,143 @@ export class RegimeArrivals {
     let bound = simulator.streamBound();
     let budget = simulator.streamBudget();
     let taken = 0;
+    // The arrival, recipient and (with least-connections) pick streams stepped in locals (see
+    // randomPicks): written back before the ziggurat's rare rest and when the loop stops.
+    const aState = arrivals.state;
+    const rState = p.recipients.state;
+    const pState = picks.state;
+    const lane = this.lanes;
+    lane[0] = aState.s0;
+    lane[1] = aState.s1;
+    lane[2] = aState.s2;
+    lane[3] = aState.c;
+    lane[4] = rState.s0;
+    lane[5] = rState.s1;
+    lane[6] = rState.s2;
+    lane[7] = rState.c;
+    lane[8] = pState.s0;
+    lane[9] = pState.s1;
+    lane[10] = pState.s2;
+    lane[11] = pState.c;
+    lane[12] = first;
+    const multiplier = ALEA_MULTIPLIER;
+    const unit = ALEA_UNIT;
+    const fastExponential = exponentialFast;
+    const deliveredCode = DELIVERED;
+    let bucket = 0;
+    let bucketFrom = Number.POSITIVE_INFINITY;
+    let bucketUntil = Number.NEGATIVE_INFINITY;
+    let stopped = false;
+    let slice = 0;
     for (;;) {
       // submit(): the next arrival's draw first, armed (or taken) after this message.
-      const next = time + exponential(arrivals) / rate;
-      const sender = Math.floor(arrivals() * senders);
-      const domain = domains.sample(recipients);
+      const time = lane[12];
+      let u = 0;
+      {
+        const s = multiplier * lane[0] + lane[3] * unit;
+        lane[0] = lane[1];
+        lane[1] = lane[2];
+        const c = s | 0;
+        lane[3] = c;
+        u = s - c;
+        lane[2] = u;
+      }
+      let gap = fastExponential(u);
+      if (!(gap >= 0)) {
+        aState.s0 = lane[0];
+        aState.s1 = lane[1];
+        aState.s2 = lane[2];
+        aState.c = lane[3] | 0;
+        gap = +exponentialRest(u, arrivals);
+        lane[0] = aState.s0;
+        lane[1] = aState.s1;
+        lane[2] = aState.s2;
+        lane[3] = aState.c;
+      }
+      const next = time + gap / rate;
+      {
+        const s = multiplier * lane[0] + lane[3] * unit;
+        lane[0] = lane[1];
+        lane[1] = lane[2];
+        const c = s | 0;
+        lane[3] = c;
+        u = s - c;
+        lane[2] = u;
+      }
+      const sender = Math.floor(u * senders);
+      {
+        const s = multiplier * lane[4] + lane[7] * unit;
+        lane[4] = lane[5];
+        lane[5] = lane[6];
+        const c = s | 0;
+        lane[7] = c;
+        u = s - c;
+        lane[6] = u;
+      }
+      const domain = domains.at(u);
       const counted = time >= warmup;
       if (counted) messageCount++;
-      // TrackedSessions.beforePick: the sessions ended by now released.
-      if (time >= clock.next) clock.release(time);
+      // TrackedSessions.beforePick: the sessions ended by now released (FifoSessionEnds.release
+      // with SessionCounts.remove, written out: as a call it was 13 % of the time, and its
+      // argument a heap number each time).
+      if (time >= clock.next) {
+        const ends = clock.ends;
+        const owners = clock.owners;
+        const mask = ends.length - 1;
+        const chosen = sessionCounts.chosen;
+        const byCount = sessionCounts.byCount;
+        const atCount = sessionCounts.atCount;
+        const words = sessionCounts.words;
+        let fewest = sessionCounts.fewest;
+        let head = clock.head;
+        let size = clock.size;
+        while (size > 0 && ends[head] <= time) {
+          const v = owners[head];
+          const c = sessions[v]--;
+          if (chosen[v] !== 0) {
+            const w = v >> 5;
+            const bit = 1 << (v & 31);
+            byCount[c * words + w] ^= bit;
+            byCount[(c - 1) * words + w] ^= bit;
+            atCount[c]--;
+            atCount[c - 1]++;
+            if (c - 1 < fewest) fewest = c - 1;
+          }
+          head = (head + 1) & mask;
+          size--;
+        }
+        sessionCounts.fewest = fewest;
+        clock.head = head;
+        clock.size = size;
+        clock.next = size > 0 ? ends[head] : Number.POSITIVE_INFINITY;
+      }
       let server: number;
       if (counts !== null) {
-        // LeastConnectionsBalancer.pick: the j-th of the servers tied at the fewest sessions.
-        const ties = counts.ties;
-        server = counts.nthLeast(ties === 1 ? 0 : Math.floor(picks() * ties));
+        // LeastConnectionsBalancer.pick: the j-th of the servers tied at the fewest sessions
+        // (SessionCounts.nthLeast's first word written out).
+        const ties = counts.atCount[counts.fewest];
+        const at = counts.fewest * counts.words;
+        let x = counts.byCount[at];
+        if (ties === 1 && x !== 0) server = 31 - Math.clz32(x & -x);
+        else if (ties === 1) server = counts.nthLeast(0);
+        else {
+          let v = 0;
+          {
+            const s = multiplier * lane[8] + lane[11] * unit;
+            lane[8] = lane[9];
+            lane[9] = lane[10];
+            const c = s | 0;
+            lane[11] = c;
+            v = s - c;
+            lane[10] = v;
+          }
+          let j = Math.floor(v * ties);
+          if (j >= bitCount(x)) server = counts.nthLeast(j);
+          else {
+            for (; j > 0; j--) x &= x - 1;
+            server = 31 - Math.clz32(x & -x);
+          }
+        }
       } else server = balancer.pick(sender, time, picks);
       // TrackedSessions.arrive for a session that fits now (nobody waiting, a free session).
       let start = -1;
@@ -442,14 +747,18 @@ export class RegimeArrivals {
         bound = simulator.streamBound();
       } else {
         const outcome = board.outcome(domain, server, time);
-        const rejected = outcome !== DELIVERED;
+        const rejected = outcome !== deliveredCode;
         // Tally.countAttempt, written out.
         if (counted) {
           attempts++;
           serverAttempts[server]++;
           if (rejected) serverRejections[server]++;
         }
-        const bucket = Math.floor(time / bucketWidth);
+        if (!(time <= bucketUntil && time >= bucketFrom)) {
+          bucket = Math.floor(time / bucketWidth);
+          bucketFrom = time;
+          bucketUntil = slotUntil(bucket, 0, bucketWidth);
+        }
         if (bucket < buckets) {
           bucketAttempts[bucket]++;
           if (rejected) bucketRejections[bucket]++;
@@ -468,26 +777,49 @@ export class RegimeArrivals {
       }
       id++;
       if (!(next < horizon)) break;
-      if (next < bound && taken < budget) {
+      if (next < bound && taken < budget && ++slice < SLICE) {
         taken++;
-        time = next;
+        lane[12] = next;
         continue;
       }
       // A queued event first, or the watch's tick: as run() (continueStream, drain).
       simulator.tookStream(taken, time);
       taken = 0;
-      if (!simulator.continueStream(next, ARRIVAL) && !this.drain(next)) {
+      // (drain() takes the arrival at once when no queued event comes first: one call site, so
+      // that it has type feedback before the loop is optimised — see `resume`.)
+      if (!this.drain(next)) {
         // Stopped for the watch's tick, with the arrival armed; the clock is the last event's.
-        tally.messages += messageCount;
-        tally.delivered += delivered;
-        tally.attempts += attempts;
-        return id;
+        stopped = true;
+        break;
+      }
+      if (slice >= SLICE) {
+        // The arrival at `next` is taken (the clock is there): the next call goes on from it.
+        this.resume = next;
+        stopped = true;
+        break;
       }
       bound = simulator.streamBound();
       budget = simulator.streamBudget();
-      time = next;
+      lane[12] = next;
     }
-    simulator.tookStream(taken, time);
+    aState.s0 = lane[0];
+    aState.s1 = lane[1];
+    aState.s2 = lane[2];
+    aState.c = lane[3] | 0;
+    rState.s0 = lane[4];
+    rState.s1 = lane[5];
+    rState.s2 = lane[6];
+    rState.c = lane[7] | 0;
+    if (counts !== null) {
+      pState.s0 = lane[8];
+      pState.s1 = lane[9];
+      pState.s2 = lane[10];
+      pState.c = lane[11] | 0;
+    }
+    // The same statements at every exit (a slice's end included), so that none of them lacks type
+    // feedback when the loop is optimised: one first met at a replication's end deoptimised it.
+    const last = lane[12];
+    simulator.tookStream(stopped ? 0 : taken, stopped ? simulator.now : last);
     tally.messages += messageCount;
     tally.delivered += delivered;
     tally.attempts += attempts;
@@ -495,15 +827,16 @@ export class RegimeArrivals {
   }
 
   /**
-   * runRing() stops (the last arrival, or the watch's tick): its counters flushed, and the waits
-   * it holds handed to the simulator as firstWaits() would have queued them, each with the order
-   * number it was given.
+   * runRing() returns: its counters flushed; when it stops (the last arrival, or the watch's
+   * tick; not at a slice's end) the waits it holds are handed to the simulator as firstWaits()
+   * would have queued them, each with the order number it was given.
    */
   private stop(id: number, messageCount: number, delivered: number, attempts: number): number {
     const tally = this.parts.tally;
     tally.messages += messageCount;
     tally.delivered += delivered;
     tally.attempts += attempts;
+    if (this.resume >= 0) return id;
     const waits = this.waits;
     const simulator = this.parts.simulator;
     const duration = (this.ring as Channels).fixedLength;

@@ -35,6 +35,9 @@ export class FirstWaits {
   private freeCount = 0;
   private used = 0;
 
+  /** Scratch lanes for push(): its start at 13, its submission time at 12 (as pushFrom reads them). */
+  private readonly scratch = new Float64Array(14);
+
   /** Hold a wait starting at `start` with order number `seq` (greater than every held one's). */
   push(
     start: number,
@@ -46,6 +49,28 @@ export class FirstWaits {
     server: number,
     counted: boolean,
   ): void {
+    const lanes = this.scratch;
+    lanes[13] = start;
+    lanes[12] = submitted;
+    this.pushFrom(lanes, seq, id, sender, domain, server, counted);
+  }
+
+  /**
+   * push() with the start in `lanes[13]` and the submission time in `lanes[12]` (the arrivals
+   * loop's lanes): doubles passed in memory, not as arguments (a call that is not inlined boxes
+   * each double argument, a heap number per wait).
+   */
+  pushFrom(
+    lanes: Float64Array,
+    seq: number,
+    id: number,
+    sender: number,
+    domain: number,
+    server: number,
+    counted: boolean,
+  ): void {
+    const start = lanes[13];
+    const submitted = lanes[12];
     let r: number;
     if (this.freeCount > 0) r = this.free[--this.freeCount];
     else {

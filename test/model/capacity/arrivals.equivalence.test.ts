@@ -187,4 +187,35 @@ describe("first submissions through the regime loop", () => {
       expect(loop.ticks).toEqual(general.ticks);
     }
   });
+
+  it("goes on from where a slice of arrivals ended (runs of thousands of arrivals, a watch that rarely ticks)", () => {
+    // The loops return after every SLICE (2048) arrivals and are called again from the arrival
+    // they took last (RegimeArrivals' `resume`); with a watch ticking every 5-1000 events no run
+    // reaches a slice's end, so here it ticks every 10^6 events. 6 hours of bench's capacity shape
+    // (~500 000 arrivals) under both policies, at capacity 4 (many waits held across a slice's end)
+    // and 2 (a busier pool).
+    const input: ScenarioInput = {
+      name: "regime-loop-slices",
+      seed: 3,
+      replications: 1,
+      horizon: 6 * 3600,
+      pool: { servers: 20, balancer: { policy: "random" }, capacity: 4, sessionTime: 2 },
+      blacklists: [{ name: "spamcop", subscribers: 0.3 }],
+      listed: [{ servers: 2, on: ["spamcop"] }],
+      recipients: { domains: 5000, zipf: 1.0 },
+      traffic: { senders: 2000, rate: 1000 / 86400 },
+      resend: { after: { uniform: [300, 900] }, maxAttempts: 3 },
+    } as ScenarioInput;
+    for (const policy of [{ policy: "random" }, { policy: "least-connections" }] as const) {
+      for (const capacity of [4, 2]) {
+        const scenario = parseScenario({ ...input, pool: { ...input.pool, capacity, balancer: policy } });
+        const loop = run(scenario, true, 1_000_000);
+        const general = run(scenario, false, 1_000_000);
+        expect(loop.taken).toBe(true);
+        expect(loop.result).toBe(general.result);
+        expect(loop.delay).toBe(general.delay);
+        expect(loop.ticks).toEqual(general.ticks);
+      }
+    }
+  });
 });
