@@ -173,7 +173,8 @@ export class BatchWriter {
       const none = s.fieldStart < 0;
       const from = none ? 0 : s.fieldStart;
       const to = none ? 0 : s.fieldEnd;
-      const id = this.senderNames.number(bytes, from, to);
+      // (field() noted whether the bytes hold an upper-case letter: if not, nothing to lower-case.)
+      const id = this.senderNames.number(bytes, from, to, none || !s.fieldUpper);
       records[r + NAME] = id;
       if (this.senderNames.added) this.senders.push(id, lowerAscii(bytes, from, to));
       if (id >= 0) {
@@ -195,7 +196,7 @@ export class BatchWriter {
       let at = s.fieldEnd - 1;
       while (at >= s.fieldStart && bytes[at] !== 64) at--;
       const from = at >= s.fieldStart ? at + 1 : s.fieldEnd;
-      const id = this.domainNames.number(bytes, from, s.fieldEnd);
+      const id = this.domainNames.number(bytes, from, s.fieldEnd, !s.fieldUpper);
       records[r + NAME] = id;
       if (this.domainNames.added) this.domains.push(id, lowerAscii(bytes, from, s.fieldEnd));
       // fillEvent cuts no reply for a delivery (the evidence classifies rejections only).
