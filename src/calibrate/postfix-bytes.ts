@@ -127,7 +127,9 @@ export class PostfixBytes {
   private stampLength = 0;
   private zoneOffset = 0;
   private base = Number.NaN;
-  private readonly hosts = new Map<number, HostProgram>();
+  /** Hosts and programs seen, in the order first seen; and an open-addressing table of them: hash, index + 1 (0: empty). */
+  private readonly hostList: HostProgram[] = [];
+  private readonly hostTable = new Int32Array(8 * HOSTS);
   /** The host and program of the last line that had known ones. */
   private lastHost: HostProgram | null = null;
   private relays = 0;
@@ -252,15 +254,11 @@ export class PostfixBytes {
       }
     }
     if (hp === null) {
-      // "host program[pid]: " or "host program: ", hashed as it is scanned.
+      // "host program[pid]: " or "host program: ": the delimiters found first, then the bytes
+      // "host program" hashed four at a time.
       let p = hostStart;
-      let hash = 0x811c9dc5;
-      while (p < end && bytes[p] !== 32) {
-        hash = Math.imul(hash ^ bytes[p], 0x01000193);
-        p++;
-      }
+      while (p < end && bytes[p] !== 32) p++;
       if (p >= end || p === hostStart) return NOT_TAKEN;
-      hash = Math.imul(hash ^ 32, 0x01000193);
       const programStart = p + 1;
       for (p = programStart; p < end; p++) {
         const c = bytes[p];
@@ -273,10 +271,9 @@ export class PostfixBytes {
           break;
         }
         if (c === 32) return NOT_TAKEN;
-        hash = Math.imul(hash ^ c, 0x01000193);
       }
       if (programEnd <= programStart) return NOT_TAKEN;
-      hp = this.hostProgram(view, bytes, hostStart, programEnd, hash & 0x3fffffff);
+      hp = this.hostProgram(view, bytes, hostStart, programEnd);
       if (hp === null) return NOT_TAKEN;
       this.lastHost = hp;
     }
@@ -369,22 +366,35 @@ export class PostfixBytes {
       spans.code = SPAN_UNPARSED;
       return POSTFIX;
     }
-    let relayComma = p + 7;
-    while (relayComma < end && bytes[relayComma] !== 44) relayComma++;
-    if (relayComma >= end) {
-      spans.code = SPAN_UNPARSED;
-      return POSTFIX;
-    }
     // The first " status=WORD" after the relay's comma (a line's last ")" ends its reply). The
-    // search skips as Horspool's does, by the byte under the pattern's last one: it meets every
-    // " status=" in order, as a byte-by-byte search would.
+    // search skips as Horspool's does, by the byte under the pattern's last one, from the relay's
+    // value on: it meets every " status=" in order, as a byte-by-byte search would, and takes one
+    // only if a comma lies between the relay's value and it (looked for backwards from it, down
+    // to where the last look stopped: each byte at most once), i.e. if it starts after the relay's
+    // first comma. No comma: no status.
+    const relayStart = p + 7;
+    let comma = false;
+    let floor = relayStart;
     let status = -1;
-    let statusAt = relayComma + 1;
+    let statusAt = relayStart;
     while (statusAt + 8 <= end) {
       const last = bytes[statusAt + 7];
       if (last !== 61 || !startsWith(bytes, statusAt, end, STATUS)) {
         statusAt += STATUS_SHIFT[last];
         continue;
+      }
+      if (!comma) {
+        for (let k = statusAt - 1; k >= floor; k--) {
+          if (bytes[k] === 44) {
+            comma = true;
+            break;
+          }
+        }
+        floor = statusAt;
+        if (!comma) {
+          statusAt++;
+          continue;
+        }
       }
       const w = bytes[statusAt + 8];
       for (let s = 0; s < 4; s++) {
@@ -444,14 +454,22 @@ export class PostfixBytes {
     return true;
   }
 
-  /** The host and program at bytes[from, to) ("host program"), remembered by their hash; null on a collision. */
-  private hostProgram(view: DataView, bytes: Uint8Array, from: number, to: number, hash: number): HostProgram | null {
-    const known = this.hosts.get(hash);
-    if (known !== undefined) {
-      if (known.bytes.length !== to - from || !same(view, bytes, from, known)) return null;
-      return known;
+  /** The host and program at bytes[from, to) ("host program"), remembered by their bytes; null past HOSTS of them. */
+  private hostProgram(view: DataView, bytes: Uint8Array, from: number, to: number): HostProgram | null {
+    const hash = spanHash(view, bytes, from, to);
+    const table = this.hostTable;
+    const mask = (table.length >> 1) - 1;
+    let slot = hash & mask;
+    for (;;) {
+      const k = table[2 * slot + 1];
+      if (k === 0) break;
+      if (table[2 * slot] === hash) {
+        const known = this.hostList[k - 1];
+        if (known.bytes.length === to - from && same(view, bytes, from, known)) return known;
+      }
+      slot = (slot + 1) & mask;
     }
-    if (this.hosts.size >= 4096) return null;
+    if (this.hostList.length >= HOSTS) return null;
     const words = ascii(bytes, from, to);
     const space = words.indexOf(" ");
     const host = words.slice(0, space);
@@ -473,9 +491,25 @@ export class PostfixBytes {
           : OTHER,
       delivery: program.endsWith("/smtp") || program.endsWith("/lmtp"),
     };
-    this.hosts.set(hash, hp);
+    this.hostList.push(hp);
+    table[2 * slot] = hash;
+    table[2 * slot + 1] = this.hostList.length;
     return hp;
   }
+}
+
+/** Hosts and programs remembered at most (a line of another one is read as a string). */
+const HOSTS = 4096;
+
+/** A hash of bytes[from, to) (`view` is a view of the same bytes), four bytes at a time, mixed so every byte reaches the low bits. */
+function spanHash(view: DataView, bytes: Uint8Array, from: number, to: number): number {
+  let h = (to - from) | 0;
+  let i = from;
+  for (; i + 4 <= to; i += 4) h = Math.imul(h ^ view.getUint32(i, true), 0x9e3779b1);
+  for (; i < to; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  return h ^ (h >>> 13);
 }
 
 /** Per byte: 1 if an upper-case hex digit (short queue ids), | 2 if in the long ids' alphabet. */
