@@ -132,6 +132,8 @@ export class PostfixBytes {
   private readonly hostTable = new Int32Array(8 * HOSTS);
   /** The host and program of the last line that had known ones. */
   private lastHost: HostProgram | null = null;
+  /** The other one of the last two known hosts and programs. */
+  private previousHost: HostProgram | null = null;
   private relays = 0;
   /** The last taken line's fields. */
   readonly spans = new PostfixSpans();
@@ -238,20 +240,25 @@ export class PostfixBytes {
     let programEnd = -1;
     let colon = -1;
     let hp: HostProgram | null = null;
-    // Most lines come from the host and program of the line before: compare with its bytes
-    // first (ending where the scan below would end: at "[" or ": "), no hashing.
+    // Most lines come from the host and program of the line before, or of the one before that
+    // (a queue manager's and a delivery agent's lines alternate): compare with their bytes first
+    // (ending where the scan below would end: at "[" or ": "), no hashing.
     const last = this.lastHost;
     if (last !== null) {
-      const k = last.bytes;
-      const n = k.length;
-      if (hostStart + n < end && same(view, bytes, hostStart, last)) {
-        const t = bytes[hostStart + n];
-        if (t === 91 || (t === 58 && bytes[hostStart + n + 1] === 32)) {
-          hp = last;
-          programEnd = hostStart + n;
-          if (t === 58) colon = programEnd;
+      programEnd = endOf(view, bytes, hostStart, end, last);
+      if (programEnd >= 0) hp = last;
+      else {
+        const before = this.previousHost;
+        if (before !== null) {
+          programEnd = endOf(view, bytes, hostStart, end, before);
+          if (programEnd >= 0) {
+            hp = before;
+            this.previousHost = last;
+            this.lastHost = before;
+          }
         }
       }
+      if (hp !== null && bytes[programEnd] === 58) colon = programEnd;
     }
     if (hp === null) {
       // "host program[pid]: " or "host program: ": the delimiters found first, then the bytes
@@ -275,6 +282,7 @@ export class PostfixBytes {
       if (programEnd <= programStart) return NOT_TAKEN;
       hp = this.hostProgram(view, bytes, hostStart, programEnd);
       if (hp === null) return NOT_TAKEN;
+      this.previousHost = this.lastHost;
       this.lastHost = hp;
     }
     if (colon < 0) {
@@ -527,8 +535,11 @@ const STATUS_SHIFT = Uint8Array.from({ length: 256 }, (_, c) => {
 
 /** The ASCII bytes[from, to) as a string (a fresh one: it shares no memory with a chunk). */
 export function ascii(bytes: Uint8Array, from: number, to: number): string {
+  // (Character codes passed 4096 at a time: one call each, not a concatenation a byte.)
   let s = "";
-  for (let i = from; i < to; i++) s += String.fromCharCode(bytes[i]);
+  for (let i = from; i < to; i += 4096) {
+    s += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(to, i + 4096)) as unknown as number[]);
+  }
   return s;
 }
 
@@ -544,6 +555,17 @@ function same(view: DataView, bytes: Uint8Array, at: number, known: HostProgram)
   const k = known.bytes;
   for (let i = 4 * w; i < k.length; i++) if (bytes[at + i] !== k[i]) return false;
   return true;
+}
+
+/**
+ * Where a known host and program ends if bytes[at…] starts with it, ended as the scan of a line's
+ * host and program ends ("[" or ": " after it): that end, else −1.
+ */
+function endOf(view: DataView, bytes: Uint8Array, at: number, end: number, known: HostProgram): number {
+  const n = known.bytes.length;
+  if (at + n >= end || !same(view, bytes, at, known)) return -1;
+  const t = bytes[at + n];
+  return t === 91 || (t === 58 && bytes[at + n + 1] === 32) ? at + n : -1;
 }
 
 function startsWith(bytes: Uint8Array, at: number, end: number, word: Uint8Array): boolean {
