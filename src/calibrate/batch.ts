@@ -74,12 +74,16 @@ export interface Batch {
   text: Uint8Array;
   /** Lines given whole (from chunks that are not ASCII, or that were carried across chunks). */
   lines: string[];
-  /** Relays first named in this batch: [relay number, name, …]. */
-  relays: (number | string)[];
-  /** Senders first numbered in this batch: [number, name, …]. */
-  senders: (number | string)[];
-  /** Recipient domains first numbered in this batch: [number, name, …]. */
-  domains: (number | string)[];
+  /** Relays first named in this batch: their numbers and names. */
+  relays: Named;
+  /**
+   * Senders first numbered in this batch, each followed by "\n" (a name holds none): the writer
+   * numbers names 0, 1, 2… in the order first seen, so the next numbers in order. (A string, not
+   * an array of them: a fresh array of strings costs the writer's compiled code a deoptimisation.)
+   */
+  senders: string;
+  /** Recipient domains first numbered in this batch, as `senders`. */
+  domains: string;
 }
 
 /** The reading side: lines in, batches out. One per pass (the byte reader starts afresh, as a Calibrator's does). */
@@ -102,9 +106,9 @@ export class BatchWriter {
   /** Text buffers handed back by the other side, for the next batches. */
   private spare: Uint8Array[] = [];
   private lines: string[] = [];
-  private relays: (number | string)[] = [];
-  private senders: (number | string)[] = [];
-  private domains: (number | string)[] = [];
+  private relays: Named = named();
+  private senders = "";
+  private domains = "";
   private readonly senderNames = new ByteNames(LIMITS.keys);
   private readonly domainNames = new ByteNames(LIMITS.keys);
   /** Relay numbers already sent. */
@@ -173,7 +177,8 @@ export class BatchWriter {
     records[r + RELAY] = relay;
     if (this.named[relay] !== true) {
       this.named[relay] = true;
-      this.relays.push(relay, s.relay);
+      this.relays.ids.push(relay);
+      this.relays.names.push(s.relay);
     }
     // What fillEvent cuts: the queue id (not for a line the evidence ignores), the field, a
     // rejection's reply; the whole line when it is counted as not understood.
@@ -195,7 +200,7 @@ export class BatchWriter {
       // (field() noted whether the bytes hold an upper-case letter: if not, nothing to lower-case.)
       const id = this.senderNames.number(bytes, from, to, none || !s.fieldUpper);
       records[r + NAME] = id;
-      if (this.senderNames.added) this.senders.push(id, lowerAscii(bytes, from, to));
+      if (this.senderNames.added) this.senders += `${lowerAscii(bytes, from, to)}\n`;
       if (id >= 0) {
         // The name's number stands for the sender: nothing to cut.
         records[r + FIELD_START] = records[r + FIELD_END] = -1;
@@ -217,7 +222,7 @@ export class BatchWriter {
       const from = at >= s.fieldStart ? at + 1 : s.fieldEnd;
       const id = this.domainNames.number(bytes, from, s.fieldEnd, !s.fieldUpper);
       records[r + NAME] = id;
-      if (this.domainNames.added) this.domains.push(id, lowerAscii(bytes, from, s.fieldEnd));
+      if (this.domainNames.added) this.domains += `${lowerAscii(bytes, from, s.fieldEnd)}\n`;
       // fillEvent cuts no reply for a delivery (the evidence classifies rejections only).
       if (s.replyStart < 0 || s.status === 0) records[r + REPLY_START] = records[r + REPLY_END] = -1;
       else {
@@ -303,9 +308,9 @@ export class BatchWriter {
     this.used = 0;
     this.count = 0;
     this.lines = [];
-    this.relays = [];
-    this.senders = [];
-    this.domains = [];
+    this.relays = named();
+    this.senders = "";
+    this.domains = "";
     return batch;
   }
 
@@ -348,9 +353,9 @@ export class BatchReader {
     const floats = floatsOf(records);
     const text = this.decode(batch.text);
     const file = this.files[batch.file];
-    named(batch.relays, this.relays);
-    named(batch.senders, this.senderNames);
-    named(batch.domains, this.domainNames);
+    record(batch.relays, this.relays);
+    numbered(batch.senders, this.senderNames);
+    numbered(batch.domains, this.domainNames);
     const c = this.calibrator;
     const s = this.spans;
     for (let i = 0, r = 0; i < count; i++, r += STRIDE) {
@@ -417,9 +422,26 @@ export function transfers(batch: Batch): ArrayBuffer[] {
   return [batch.records.buffer as ArrayBuffer, batch.text.buffer as ArrayBuffer];
 }
 
-/** Record [number, name, …] pairs into `names`. */
-function named(pairs: (number | string)[], names: string[]): void {
-  for (let k = 0; k < pairs.length; k += 2) names[pairs[k] as number] = pairs[k + 1] as string;
+/** Names first numbered in a batch: their numbers, and the names (two arrays, each of one kind of element). */
+export interface Named {
+  ids: number[];
+  names: string[];
+}
+
+function named(): Named {
+  return { ids: [], names: [] };
+}
+
+/** Append a batch's newly numbered names ("name\n" each, numbered in order) to `names`. */
+function numbered(batch: string, names: string[]): void {
+  if (batch === "") return;
+  const list = batch.split("\n");
+  for (let k = 0; k < list.length - 1; k++) names.push(list[k]);
+}
+
+/** Record a batch's new names into `names` (number → name). */
+function record(batch: Named, names: string[]): void {
+  for (let k = 0; k < batch.ids.length; k++) names[batch.ids[k]] = batch.names[k];
 }
 
 /** The ASCII bytes[from, to) lower-cased, as a string. */
