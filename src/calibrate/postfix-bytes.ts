@@ -344,11 +344,12 @@ export class PostfixBytes {
       bytes[at + 4] === 61 &&
       bytes[at + 5] === 60
     ) {
-      let close = at + 6;
-      while (close < end && bytes[close] !== 62) close++;
+      const close = closeAngle(bytes, at + 6, end, spans);
       spans.code = SPAN_ARRIVAL;
-      if (close < end) field(bytes, at + 6, close, spans);
-      else spans.fieldStart = spans.fieldEnd = -1;
+      if (close < end) {
+        spans.fieldStart = at + 6;
+        spans.fieldEnd = close;
+      } else spans.fieldStart = spans.fieldEnd = -1;
       return POSTFIX;
     }
     spans.code = c === 114 /* r */ && startsWith(bytes, at, end, REMOVED) ? SPAN_DONE : SPAN_IGNORED;
@@ -357,8 +358,7 @@ export class PostfixBytes {
 
   /** "to=<rcpt>,[ orig_to=<…>,] relay=…, … status=WORD[ (reply)]" from `at`. */
   private to(bytes: Uint8Array, at: number, end: number, spans: PostfixSpans, hp: HostProgram): number {
-    let close = at + 4;
-    while (close < end && bytes[close] !== 62) close++;
+    const close = closeAngle(bytes, at + 4, end, spans);
     if (close >= end || bytes[close + 1] !== 44) {
       spans.code = SPAN_UNPARSED;
       return POSTFIX;
@@ -424,7 +424,8 @@ export class PostfixBytes {
       return POSTFIX;
     }
     spans.code = SPAN_ATTEMPT;
-    field(bytes, at + 4, close, spans);
+    spans.fieldStart = at + 4;
+    spans.fieldEnd = close;
     spans.status = status;
     const after = statusAt + 8 + STATUSES[status].length;
     spans.replyStart = spans.replyEnd = -1;
@@ -575,17 +576,21 @@ function startsWith(bytes: Uint8Array, at: number, end: number, word: Uint8Array
   return true;
 }
 
-/** Mark bytes[from, to) as the field, and whether it needs lower-casing. */
-function field(bytes: Uint8Array, from: number, to: number, spans: PostfixSpans): void {
-  spans.fieldStart = from;
-  spans.fieldEnd = to;
-  let upper = false;
-  for (let i = from; i < to; i++) {
-    const c = bytes[i];
-    if (c >= 65 && c <= 90) {
-      upper = true;
-      break;
-    }
+/** Per byte: 1 for ">", 2 for an upper-case letter (A–Z), else 0. */
+const ANGLE = Uint8Array.from({ length: 256 }, (_, c) => (c === 62 ? 1 : c >= 65 && c <= 90 ? 2 : 0));
+
+/**
+ * The first ">" in bytes[from, end) (end if none); sets `spans.fieldUpper` to whether an
+ * upper-case letter comes before it (then the field is lower-cased). One pass, one table look-up a byte.
+ */
+function closeAngle(bytes: Uint8Array, from: number, end: number, spans: PostfixSpans): number {
+  let upper = 0;
+  let p = from;
+  for (; p < end; p++) {
+    const k = ANGLE[bytes[p]];
+    if (k === 1) break;
+    upper |= k;
   }
-  spans.fieldUpper = upper;
+  spans.fieldUpper = upper !== 0;
+  return p;
 }
