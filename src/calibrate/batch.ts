@@ -197,7 +197,7 @@ export class BatchWriter {
       const none = s.fieldStart < 0;
       const from = none ? 0 : s.fieldStart;
       const to = none ? 0 : s.fieldEnd;
-      // (field() noted whether the bytes hold an upper-case letter: if not, nothing to lower-case.)
+      // (The byte reader noted whether the field holds an upper-case letter: if not, nothing to lower-case.)
       const id = this.senderNames.number(bytes, from, to, none || !s.fieldUpper);
       records[r + NAME] = id;
       if (this.senderNames.added) this.senders += `${lowerAscii(bytes, from, to)}\n`;
