@@ -372,7 +372,9 @@ export class Evidence {
     if (scope === this.lastScope && this.lastScopeMessages !== null) return this.lastScopeMessages;
     let messages = this.inFlight.get(scope);
     if (messages === undefined) {
-      messages = { messages: new Map(), added: 0 };
+      // (Renewed at its first message, a one-entry copy: the renewal's code runs before it is
+      // compiled, so reaching it later does not deoptimise the compiled feeding loop.)
+      messages = { messages: new Map(), added: RENEW_MAP };
       this.inFlight.set(detach(scope), messages);
     }
     this.lastScope = scope;
