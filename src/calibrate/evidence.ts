@@ -221,7 +221,7 @@ export class Evidence {
   /** Recipients of those bounces: pass 2 looks a submission's key up only for these. */
   private readonly bouncedRecipients = new Set<string>();
   /** 1 for the domains of those recipients: most submissions need no look-up in the set. */
-  private readonly bouncedDomains: number[] = [];
+  private bouncedDomains = new Uint8Array(1024);
   /**
    * Pass 1: a bit per fingerprint (bounceFingerprint) of those recipients with their domains'
    * indices: a clear bit means not bounced, so most submissions to a domain with bounces need no
@@ -474,7 +474,7 @@ export class Evidence {
     if (
       first &&
       online !== null &&
-      (domain < 0 || this.bouncedDomains[domain] === 1) &&
+      (domain < 0 || (domain < this.bouncedDomains.length && this.bouncedDomains[domain] === 1)) &&
       maybeIn(this.bounceFilter, bounceFingerprint(domain, e.recipient)) &&
       this.bouncedRecipients.has(e.recipient)
     ) {
@@ -527,7 +527,15 @@ export class Evidence {
         this.bouncedRecipients.add(detach(e.recipient));
         const f = bounceFingerprint(domain, e.recipient);
         this.bounceFilter[f >> 3] |= 1 << (f & 7);
-        if (domain >= 0) this.bouncedDomains[domain] = 1;
+        if (domain >= 0) {
+          // (A typed array grown by doubling: a holey array grown by index deoptimised this code.)
+          if (domain >= this.bouncedDomains.length) {
+            const grown = new Uint8Array(Math.max(2 * this.bouncedDomains.length, domain + 1));
+            grown.set(this.bouncedDomains);
+            this.bouncedDomains = grown;
+          }
+          this.bouncedDomains[domain] = 1;
+        }
         if (online !== null) {
           this.resendWaits.set(key, []);
           this.submissionsPerKey.set(key, 1);
