@@ -106,8 +106,6 @@ export class BatchWriter {
   /** Text buffers handed back by the other side, for the next batches. */
   private spare: Uint8Array[] = [];
   private lines: string[] = [];
-  /** A whole line's bytes (`line`), reused. */
-  private lineBytes = new Uint8Array(1024);
   private relays: Named = named();
   private senders = "";
   private domains = "";
@@ -282,26 +280,6 @@ export class BatchWriter {
   /** A line as forEachLine's `onLine` gives it: what `Calibrator.line(file, …)` takes. */
   line(line: string, number: number): void {
     if (line === "") return;
-    if (this.fast) {
-      // An ASCII line without CR (a line carried across chunks, most often) is read from its
-      // bytes as lineAt reads a chunk's: the same event as the string path's (the byte reader
-      // gives what the string parsers give), and the evidence's thread is spared the string path.
-      const n = line.length;
-      if (n >= this.lineBytes.length) this.lineBytes = new Uint8Array(Math.max(n + 1, 2 * this.lineBytes.length));
-      const bytes = this.lineBytes;
-      // A newline after it, as in a chunk: the byte reader may look one byte past a line's end.
-      bytes[n] = 10;
-      let i = 0;
-      for (; i < n; i++) {
-        const c = line.charCodeAt(i);
-        if (c >= 128 || c === 13) break;
-        bytes[i] = c;
-      }
-      if (i === n) {
-        this.lineAt(bytes, "", 0, n, number);
-        return;
-      }
-    }
     const r = this.slot(number);
     this.records[r + CODE] = LINE;
     this.records[r + START] = this.lines.length;

@@ -195,43 +195,6 @@ describe("reading through batches", () => {
       expect(want.filter((e) => e.startsWith("unparsed")).length).toBeGreaterThan(10);
     });
 
-    it(`${format}: lines given whole (carried across chunks) read from their bytes as the string path reads them`, () => {
-      // Every line through `line`, as a line carried across chunks is: ASCII ones take the byte
-      // reader from a reused buffer. Each short line follows a longer one, so a reader looking
-      // past a line's end would meet the last line's bytes (": " after a program cut short, a
-      // ">," after a recipient cut short) unless the buffer ends the line as a chunk does.
-      const long =
-        "2026-03-02T00:00:52Z relay13 postfix/smtp[3013]: ABCDEF: to=<u@d.example>, relay=x, status=sent (ok)";
-      const cut = [
-        long,
-        "2026-03-02T00:00:52Z relay13 postfix/smtp",
-        long,
-        "2026-03-02T00:00:52Z relay13 postfix/smtp[3013]:",
-        long,
-        "2026-03-02T00:00:52Z relay13 postfix/smtp[3013]: ABCDEF: to=<u@d.example",
-        long,
-        "2026-03-02T00:00:52Z relay13 postfix/smtp[3013]: ABCDEF: to=<u@d.example>, relay=x, status=sen",
-        long,
-        "2026-03-02T00:00:52Z relay13 postfix/smtp[3013]: ABCDEF: t",
-        "2026-03-02T00:00:52Z relay13 postfix/qmgr[3013]: ABCDEF: from=<s@x.example>, size=1",
-        "2026-03-02T00:00:52Z relay13 postfix/qmgr[3013]: ABCDEF: f",
-      ];
-      const all = [...cut, ...lines];
-      const want = recorded(format, (c) => all.forEach((l, i) => c.line("relay.log", l, i + 1)));
-      const got = recorded(format, (c) => {
-        const writer = new BatchWriter(format);
-        const reader = new BatchReader(c, ["relay.log"]);
-        all.forEach((l, i) => {
-          writer.line(l, i + 1);
-          if (i % 50 === 49) reader.read(writer.take());
-        });
-        reader.read(writer.take());
-      });
-      expect(got.length).toBe(want.length);
-      for (let i = 0; i < want.length; i++)
-        if (got[i] !== want[i]) expect({ i, got: got[i] }).toEqual({ i, got: want[i] });
-    });
-
     it.runIf(format !== "postfix")(
       `${format}: batches that outgrow their records and text, their arrays handed back and reused`,
       () => {
