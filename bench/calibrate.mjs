@@ -7,6 +7,7 @@
 //
 // Usage: node bench/calibrate.mjs [--json] [--sizes 1,4] [--lines 1000000] [--runs 3] [--cap-heap 96]
 //        node --expose-gc bench/calibrate.mjs --compare FILE ROUNDS DIST DIST… (builds paired in one process)
+//        node bench/calibrate.mjs --writer FILE ROUNDS DIST DIST… (the reading thread's work alone, builds paired)
 //   --sizes: multiples of --lines to calibrate (prefixes of one log of the largest); the 4x log
 //   spans 7 days. --cap-heap MiB: at the smallest and the largest size, one more run with V8's
 //   old space capped at that (node --max-old-space-size; 0: none), to show that reading needs a
@@ -259,6 +260,62 @@ async function compare(file, rounds, dists) {
       .map((l) => l.toFixed(1))
       .join(" ")}`,
   );
+}
+
+/**
+ * The reading thread's work alone (splitting, Postfix's byte reader, the batches; batches recycled
+ * after three, nothing fed to an evidence) in this thread, the builds in turns: CPU seconds each
+ * round and medians (node bench/calibrate.mjs --writer FILE ROUNDS DIST DIST…).
+ */
+async function compareWriters(file, rounds, dists) {
+  const builds = [];
+  for (const dist of dists) {
+    const { BatchWriter } = await import(pathToFileURL(resolve(dist, "calibrate/batch.js")).href);
+    const { forEachLine } = await import(pathToFileURL(resolve(dist, "calibrate/log-lines.js")).href);
+    builds.push({ dist, BatchWriter, forEachLine, cpu: [] });
+  }
+  for (let r = 0; r < rounds; r++) {
+    for (const b of r % 2 ? [...builds].reverse() : builds) {
+      const w = new b.BatchWriter("auto");
+      const held = [];
+      const start = process.cpuUsage();
+      await b.forEachLine(
+        file,
+        (line, number) => w.line(line, number),
+        (bytes, text, from, to, number) => w.lineAt(bytes, text, from, to, number),
+        () => {
+          if (w.pending > 0) {
+            held.push(w.take());
+            if (held.length > 3) {
+              const old = held.shift();
+              w.recycle(old.records, old.text);
+            }
+          }
+          return undefined;
+        },
+        false,
+      );
+      const cpu = process.cpuUsage(start);
+      b.cpu.push((cpu.user + cpu.system) / 1e6);
+    }
+  }
+  for (const b of builds)
+    console.log(
+      `${b.dist}: writer CPU s ${b.cpu.map((x) => x.toFixed(3)).join(" ")}; median ${median(b.cpu).toFixed(3)}`,
+    );
+  console.log(
+    `load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+  );
+}
+
+if (process.argv[2] === "--writer") {
+  const [file, rounds, ...dists] = process.argv.slice(3);
+  if (!file || !(Number(rounds) > 0) || dists.length === 0)
+    throw new Error("usage: node bench/calibrate.mjs --writer FILE ROUNDS DIST DIST…");
+  await compareWriters(file, Number(rounds), dists);
+  process.exit(0);
 }
 
 if (process.argv[2] === "--compare") {

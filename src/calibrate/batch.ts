@@ -30,33 +30,42 @@ const LINE_AT = 10;
 const LINE = 11;
 const UNPARSED_AT = 12;
 
-/** Numbers per record. */
-const STRIDE = 15;
-// Offsets in a record.
+/**
+ * 32-bit integers per record: 12 of them, then two 64-bit floats (the line's number and the
+ * stamp) in the same buffer, read through a Float64Array view: 64 bytes, one cache line a line.
+ */
+const STRIDE = 16;
+// Integer offsets in a record.
 const CODE = 0;
-const NUMBER = 1;
+/** counted as a Postfix line (2) | status × 4 (fields are copied lower-cased). */
+const FLAGS = 1;
 /** The line: offsets in the batch's text (LINE_AT, UNPARSED_AT, SPAN_UNPARSED), or its index in `lines` (LINE). */
 const START = 2;
 const END = 3;
-const TIME = 5;
-const RELAY = 6;
-const ID_START = 7;
-const ID_END = 8;
-const FIELD_START = 9;
-const FIELD_END = 10;
-/** counted as a Postfix line (2) | status × 4 (fields are copied lower-cased). */
-const FLAGS = 11;
-const REPLY_START = 12;
-const REPLY_END = 13;
+const RELAY = 4;
+const ID_START = 5;
+const ID_END = 6;
+const FIELD_START = 7;
+const FIELD_END = 8;
+const REPLY_START = 9;
+const REPLY_END = 10;
 /** An arrival's sender number, or an attempt's recipient domain number, in the writer's tables (−1: not numbered). */
-const NAME = 14;
+const NAME = 11;
+// Float64 offsets in a record (record r's floats start at r / 2): the line's number, the stamp.
+const NUMBER = 6;
+const TIME = 7;
+
+/** The Float64Array view of a records array (its two floats a record). */
+function floatsOf(records: Int32Array): Float64Array {
+  return new Float64Array(records.buffer, records.byteOffset, records.length >> 1);
+}
 
 /** One chunk's worth of lines as records: what crosses between the threads (`records` is transferable). */
 export interface Batch {
   /** Index of the file in the pass's list. */
   file: number;
-  /** STRIDE numbers per line, `count` lines. */
-  records: Float64Array;
+  /** STRIDE 32-bit numbers per line (two of them 64-bit floats), `count` lines. */
+  records: Int32Array;
   count: number;
   /**
    * The ASCII bytes the records' offsets point into (the fields the evidence reads, copied from
@@ -65,31 +74,41 @@ export interface Batch {
   text: Uint8Array;
   /** Lines given whole (from chunks that are not ASCII, or that were carried across chunks). */
   lines: string[];
-  /** Relays first named in this batch: [relay number, name, …]. */
-  relays: (number | string)[];
-  /** Senders first numbered in this batch: [number, name, …]. */
-  senders: (number | string)[];
-  /** Recipient domains first numbered in this batch: [number, name, …]. */
-  domains: (number | string)[];
+  /** Relays first named in this batch: their numbers and names. */
+  relays: Named;
+  /**
+   * Senders first numbered in this batch, each followed by "\n" (a name holds none): the writer
+   * numbers names 0, 1, 2… in the order first seen, so the next numbers in order. (A string, not
+   * an array of them: a fresh array of strings costs the writer's compiled code a deoptimisation.)
+   */
+  senders: string;
+  /** Recipient domains first numbered in this batch, as `senders`. */
+  domains: string;
 }
 
 /** The reading side: lines in, batches out. One per pass (the byte reader starts afresh, as a Calibrator's does). */
 export class BatchWriter {
   private readonly bytes = new PostfixBytes();
   private readonly fast: boolean;
-  private records: Float64Array;
+  private records: Int32Array;
+  /** The same buffer's floats. */
+  private floats: Float64Array;
   private count = 0;
   /** The copied fields' bytes, `used` of them. */
   private out: Uint8Array;
+  private outView: DataView;
+  /** A view of the chunk last copied from, and the chunk. */
+  private inView: DataView = new DataView(new ArrayBuffer(0));
+  private inOf: Uint8Array | null = null;
   private used = 0;
   /** Records arrays handed back by the other side, for the next batches. */
-  private spareRecords: Float64Array[] = [];
+  private spareRecords: Int32Array[] = [];
   /** Text buffers handed back by the other side, for the next batches. */
   private spare: Uint8Array[] = [];
   private lines: string[] = [];
-  private relays: (number | string)[] = [];
-  private senders: (number | string)[] = [];
-  private domains: (number | string)[] = [];
+  private relays: Named = named();
+  private senders = "";
+  private domains = "";
   private readonly senderNames = new ByteNames(LIMITS.keys);
   private readonly domainNames = new ByteNames(LIMITS.keys);
   /** Relay numbers already sent. */
@@ -98,11 +117,15 @@ export class BatchWriter {
 
   constructor(
     private readonly format: LogFormat,
-    records: Float64Array = new Float64Array(STRIDE * 4096),
+    records: Int32Array = new Int32Array(STRIDE * 4096),
+    /** The text buffer's first size (it grows as a batch needs). */
+    textBytes = 1 << 18,
   ) {
     this.fast = format === "auto" || format === "postfix";
     this.records = records;
-    this.out = new Uint8Array(1 << 18);
+    this.floats = floatsOf(records);
+    this.out = new Uint8Array(textBytes);
+    this.outView = new DataView(this.out.buffer);
   }
 
   /** The file the next lines belong to (its index in the pass's list); call `take` before changing it. */
@@ -116,7 +139,7 @@ export class BatchWriter {
   }
 
   /** Reuse a records array the other side is done with (else a new one is allocated). */
-  recycle(records: Float64Array, text?: Uint8Array): void {
+  recycle(records: Int32Array, text?: Uint8Array): void {
     if (text !== undefined && this.spare.length < 8) this.spare.push(new Uint8Array(text.buffer));
     if (this.spareRecords.length < 8) this.spareRecords.push(records);
   }
@@ -149,12 +172,13 @@ export class BatchWriter {
     records[r + CODE] = code;
     records[r + FLAGS] = (taken !== OTHER || this.format === "postfix" ? 2 : 0) | (s.status << 2);
     if (code === SPAN_BARE_IGNORED) return;
-    records[r + TIME] = s.time;
+    this.floats[(r >> 1) + TIME] = s.time;
     const relay = s.relayId;
     records[r + RELAY] = relay;
     if (this.named[relay] !== true) {
       this.named[relay] = true;
-      this.relays.push(relay, s.relay);
+      this.relays.ids.push(relay);
+      this.relays.names.push(s.relay);
     }
     // What fillEvent cuts: the queue id (not for a line the evidence ignores), the field, a
     // rejection's reply; the whole line when it is counted as not understood.
@@ -173,9 +197,10 @@ export class BatchWriter {
       const none = s.fieldStart < 0;
       const from = none ? 0 : s.fieldStart;
       const to = none ? 0 : s.fieldEnd;
-      const id = this.senderNames.number(bytes, from, to);
+      // (The byte reader noted whether the field holds an upper-case letter: if not, nothing to lower-case.)
+      const id = this.senderNames.number(bytes, from, to, none || !s.fieldUpper);
       records[r + NAME] = id;
-      if (this.senderNames.added) this.senders.push(id, lowerAscii(bytes, from, to));
+      if (this.senderNames.added) this.senders += `${lowerAscii(bytes, from, to)}\n`;
       if (id >= 0) {
         // The name's number stands for the sender: nothing to cut.
         records[r + FIELD_START] = records[r + FIELD_END] = -1;
@@ -195,9 +220,9 @@ export class BatchWriter {
       let at = s.fieldEnd - 1;
       while (at >= s.fieldStart && bytes[at] !== 64) at--;
       const from = at >= s.fieldStart ? at + 1 : s.fieldEnd;
-      const id = this.domainNames.number(bytes, from, s.fieldEnd);
+      const id = this.domainNames.number(bytes, from, s.fieldEnd, !s.fieldUpper);
       records[r + NAME] = id;
-      if (this.domainNames.added) this.domains.push(id, lowerAscii(bytes, from, s.fieldEnd));
+      if (this.domainNames.added) this.domains += `${lowerAscii(bytes, from, s.fieldEnd)}\n`;
       // fillEvent cuts no reply for a delivery (the evidence classifies rejections only).
       if (s.replyStart < 0 || s.status === 0) records[r + REPLY_START] = records[r + REPLY_END] = -1;
       else {
@@ -223,6 +248,7 @@ export class BatchWriter {
       const grown = new Uint8Array(Math.max(this.out.length * 2, this.used + n));
       grown.set(this.out.subarray(0, this.used));
       this.out = grown;
+      this.outView = new DataView(grown.buffer, grown.byteOffset, grown.byteLength);
     }
     const out = this.out;
     let u = this.used;
@@ -231,11 +257,22 @@ export class BatchWriter {
         const c = bytes[i];
         out[u++] = c >= 65 && c <= 90 ? c | 32 : c;
       }
-    } else if (n > 32) {
+    } else if (n > 256) {
       out.set(bytes.subarray(from, to), u);
       u += n;
     } else {
-      for (let i = from; i < to; i++) out[u++] = bytes[i];
+      // Four bytes at a time, then the rest.
+      let i = from;
+      if (n >= 4) {
+        if (bytes !== this.inOf) {
+          this.inView = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+          this.inOf = bytes;
+        }
+        const src = this.inView;
+        const dst = this.outView;
+        for (; i + 4 <= to; i += 4, u += 4) dst.setUint32(u, src.getUint32(i, true), true);
+      }
+      for (; i < to; i++) out[u++] = bytes[i];
     }
     this.used = u;
   }
@@ -262,28 +299,31 @@ export class BatchWriter {
       domains: this.domains,
     };
     // The next records and text go to spare arrays (ones the other side handed back), else new ones of the same size.
-    this.records = this.spareRecords.pop() ?? new Float64Array(batch.records.length);
+    this.records = this.spareRecords.pop() ?? new Int32Array(batch.records.length);
+    this.floats = floatsOf(this.records);
     let out = this.spare.pop();
     while (out !== undefined && out.length < this.out.length) out = this.spare.pop();
     this.out = out ?? new Uint8Array(this.out.length);
+    this.outView = new DataView(this.out.buffer, this.out.byteOffset, this.out.byteLength);
     this.used = 0;
     this.count = 0;
     this.lines = [];
-    this.relays = [];
-    this.senders = [];
-    this.domains = [];
+    this.relays = named();
+    this.senders = "";
+    this.domains = "";
     return batch;
   }
 
   /** The offset of a new record for line `number`. */
   private slot(number: number): number {
     if ((this.count + 1) * STRIDE > this.records.length) {
-      const grown = new Float64Array(Math.max(STRIDE * 4096, this.records.length * 2));
+      const grown = new Int32Array(Math.max(STRIDE * 4096, this.records.length * 2));
       grown.set(this.records.subarray(0, this.count * STRIDE));
       this.records = grown;
+      this.floats = floatsOf(grown);
     }
     const r = this.count++ * STRIDE;
-    this.records[r + NUMBER] = number;
+    this.floats[(r >> 1) + NUMBER] = number;
     return r;
   }
 }
@@ -310,16 +350,17 @@ export class BatchReader {
   /** Feed a batch's lines to the Calibrator, as `lineAt` and `line` would have been called. */
   read(batch: Batch): void {
     const { records, count, lines } = batch;
+    const floats = floatsOf(records);
     const text = this.decode(batch.text);
     const file = this.files[batch.file];
-    named(batch.relays, this.relays);
-    named(batch.senders, this.senderNames);
-    named(batch.domains, this.domainNames);
+    record(batch.relays, this.relays);
+    numbered(batch.senders, this.senderNames);
+    numbered(batch.domains, this.domainNames);
     const c = this.calibrator;
     const s = this.spans;
     for (let i = 0, r = 0; i < count; i++, r += STRIDE) {
       const code = records[r + CODE];
-      const number = records[r + NUMBER];
+      const number = floats[(r >> 1) + NUMBER];
       if (code === LINE) {
         c.line(file, lines[records[r + START]], number);
         continue;
@@ -337,7 +378,7 @@ export class BatchReader {
       s.code = code;
       const flags = records[r + FLAGS];
       if (code !== SPAN_BARE_IGNORED) {
-        s.time = records[r + TIME];
+        s.time = floats[(r >> 1) + TIME];
         s.relay = this.relays[records[r + RELAY]];
         // (A line the evidence ignores has nothing copied: its event carries an empty queue id.)
         const ignored = code === SPAN_IGNORED;
@@ -381,9 +422,26 @@ export function transfers(batch: Batch): ArrayBuffer[] {
   return [batch.records.buffer as ArrayBuffer, batch.text.buffer as ArrayBuffer];
 }
 
-/** Record [number, name, …] pairs into `names`. */
-function named(pairs: (number | string)[], names: string[]): void {
-  for (let k = 0; k < pairs.length; k += 2) names[pairs[k] as number] = pairs[k + 1] as string;
+/** Names first numbered in a batch: their numbers, and the names (two arrays, each of one kind of element). */
+export interface Named {
+  ids: number[];
+  names: string[];
+}
+
+function named(): Named {
+  return { ids: [], names: [] };
+}
+
+/** Append a batch's newly numbered names ("name\n" each, numbered in order) to `names`. */
+function numbered(batch: string, names: string[]): void {
+  if (batch === "") return;
+  const list = batch.split("\n");
+  for (let k = 0; k < list.length - 1; k++) names.push(list[k]);
+}
+
+/** Record a batch's new names into `names` (number → name). */
+function record(batch: Named, names: string[]): void {
+  for (let k = 0; k < batch.ids.length; k++) names[batch.ids[k]] = batch.names[k];
 }
 
 /** The ASCII bytes[from, to) lower-cased, as a string. */

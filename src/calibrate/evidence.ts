@@ -32,6 +32,30 @@ export const LIMITS = {
   unparsedSamples: 5,
 };
 
+/** Bits of Evidence's filter of bounced recipients (128 KiB: a few per cent of false hits at the cap of bounce keys). */
+const BOUNCE_FILTER_BITS = 1 << 20;
+
+/**
+ * A recipient's fingerprint for the filter of bounced recipients: its domain's index (−1 for
+ * one not indexed: the same for the same recipient throughout pass 1), its length and its first
+ * four characters (cheap to read from a cut string, unlike its hash).
+ */
+function bounceFingerprint(domain: number, recipient: string): number {
+  const n = recipient.length;
+  let h = Math.imul(domain ^ (n << 20), 0x9e3779b1);
+  if (n > 0) h = Math.imul(h ^ recipient.charCodeAt(0), 0x85ebca6b);
+  if (n > 1) h = Math.imul(h ^ recipient.charCodeAt(1), 0xc2b2ae35);
+  if (n > 2) h = Math.imul(h ^ recipient.charCodeAt(2), 0x9e3779b1);
+  if (n > 3) h = Math.imul(h ^ recipient.charCodeAt(3), 0x85ebca6b);
+  h ^= h >>> 15;
+  return h & (BOUNCE_FILTER_BITS - 1);
+}
+
+/** Is fingerprint `f`'s bit set? */
+function maybeIn(filter: Uint8Array, f: number): boolean {
+  return (filter[f >> 3] & (1 << (f & 7))) !== 0;
+}
+
 /** Evidence.add's `name` when the caller does not know the index. */
 export const NAME_UNKNOWN = -2;
 
@@ -197,7 +221,13 @@ export class Evidence {
   /** Recipients of those bounces: pass 2 looks a submission's key up only for these. */
   private readonly bouncedRecipients = new Set<string>();
   /** 1 for the domains of those recipients: most submissions need no look-up in the set. */
-  private readonly bouncedDomains: number[] = [];
+  private bouncedDomains = new Uint8Array(1024);
+  /**
+   * Pass 1: a bit per fingerprint (bounceFingerprint) of those recipients with their domains'
+   * indices: a clear bit means not bounced, so most submissions to a domain with bounces need no
+   * look-up in the set (which hashes the freshly cut recipient) either.
+   */
+  private readonly bounceFilter = new Uint8Array(BOUNCE_FILTER_BITS >> 3);
   /** The lists, as an array for pass 2's per-attempt loop. */
   private listArray: ListStats[] = [];
   bounceCount = 0;
@@ -342,7 +372,9 @@ export class Evidence {
     if (scope === this.lastScope && this.lastScopeMessages !== null) return this.lastScopeMessages;
     let messages = this.inFlight.get(scope);
     if (messages === undefined) {
-      messages = { messages: new Map(), added: 0 };
+      // (Renewed at its first message, a one-entry copy: the renewal's code runs before it is
+      // compiled, so reaching it later does not deoptimise the compiled feeding loop.)
+      messages = { messages: new Map(), added: RENEW_MAP };
       this.inFlight.set(detach(scope), messages);
     }
     this.lastScope = scope;
@@ -442,7 +474,8 @@ export class Evidence {
     if (
       first &&
       online !== null &&
-      (domain < 0 || this.bouncedDomains[domain] === 1) &&
+      (domain < 0 || (domain < this.bouncedDomains.length && this.bouncedDomains[domain] === 1)) &&
+      maybeIn(this.bounceFilter, bounceFingerprint(domain, e.recipient)) &&
       this.bouncedRecipients.has(e.recipient)
     ) {
       this.resend(e, m.sender, domain);
@@ -492,7 +525,17 @@ export class Evidence {
         const key = detach(bounceKey);
         this.bounces.set(key, times);
         this.bouncedRecipients.add(detach(e.recipient));
-        if (domain >= 0) this.bouncedDomains[domain] = 1;
+        const f = bounceFingerprint(domain, e.recipient);
+        this.bounceFilter[f >> 3] |= 1 << (f & 7);
+        if (domain >= 0) {
+          // (A typed array grown by doubling: a holey array grown by index deoptimised this code.)
+          if (domain >= this.bouncedDomains.length) {
+            const grown = new Uint8Array(Math.max(2 * this.bouncedDomains.length, domain + 1));
+            grown.set(this.bouncedDomains);
+            this.bouncedDomains = grown;
+          }
+          this.bouncedDomains[domain] = 1;
+        }
         if (online !== null) {
           this.resendWaits.set(key, []);
           this.submissionsPerKey.set(key, 1);

@@ -102,7 +102,16 @@ export async function forEachLine(
     const length = carryLength + more.length;
     const line = Buffer.concat([head, more.subarray(0, Math.max(0, MAX_LINE + 1 - head.length))]);
     carry = null;
-    if (length <= MAX_LINE + 1) byteLine(line, 0, line.length);
+    if (!withText && onAscii !== undefined && line.length <= MAX_LINE && line.indexOf(13) < 0 && isAscii(line)) {
+      // The reading thread's way: an ASCII line without CR goes to `onAscii` as an ASCII chunk's
+      // lines do, its bytes followed by a newline as in a chunk (a byte reader may look one past
+      // a line's end).
+      const bytes = Buffer.allocUnsafe(line.length + 1);
+      line.copy(bytes, 0);
+      bytes[line.length] = 10;
+      number++;
+      onAscii(bytes, "", 0, line.length, number);
+    } else if (length <= MAX_LINE + 1) byteLine(line, 0, line.length);
     else {
       // Longer than MAX_LINE even without a CR: its first MAX_LINE bytes.
       number++;

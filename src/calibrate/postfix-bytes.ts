@@ -54,7 +54,8 @@ export const SPAN_UNPARSED = 5;
  */
 export class PostfixSpans {
   code = SPAN_BARE_IGNORED;
-  time = 0;
+  // (A fraction, so that V8 keeps the field as a double from the start: no deopt at the first fractional stamp.)
+  time = 0.5;
   relay = "";
   /** The relay's number: relays are numbered in the order a reader first met them. */
   relayId = 0;
@@ -127,9 +128,13 @@ export class PostfixBytes {
   private stampLength = 0;
   private zoneOffset = 0;
   private base = Number.NaN;
-  private readonly hosts = new Map<number, HostProgram>();
+  /** Hosts and programs seen, in the order first seen; and an open-addressing table of them: hash, index + 1 (0: empty). */
+  private readonly hostList: HostProgram[] = [];
+  private readonly hostTable = new Int32Array(8 * HOSTS);
   /** The host and program of the last line that had known ones. */
   private lastHost: HostProgram | null = null;
+  /** The other one of the last two known hosts and programs. */
+  private previousHost: HostProgram | null = null;
   private relays = 0;
   /** The last taken line's fields. */
   readonly spans = new PostfixSpans();
@@ -236,31 +241,32 @@ export class PostfixBytes {
     let programEnd = -1;
     let colon = -1;
     let hp: HostProgram | null = null;
-    // Most lines come from the host and program of the line before: compare with its bytes
-    // first (ending where the scan below would end: at "[" or ": "), no hashing.
+    // Most lines come from the host and program of the line before, or of the one before that
+    // (a queue manager's and a delivery agent's lines alternate): compare with their bytes first
+    // (ending where the scan below would end: at "[" or ": "), no hashing.
     const last = this.lastHost;
     if (last !== null) {
-      const k = last.bytes;
-      const n = k.length;
-      if (hostStart + n < end && same(view, bytes, hostStart, last)) {
-        const t = bytes[hostStart + n];
-        if (t === 91 || (t === 58 && bytes[hostStart + n + 1] === 32)) {
-          hp = last;
-          programEnd = hostStart + n;
-          if (t === 58) colon = programEnd;
+      programEnd = endOf(view, bytes, hostStart, end, last);
+      if (programEnd >= 0) hp = last;
+      else {
+        const before = this.previousHost;
+        if (before !== null) {
+          programEnd = endOf(view, bytes, hostStart, end, before);
+          if (programEnd >= 0) {
+            hp = before;
+            this.previousHost = last;
+            this.lastHost = before;
+          }
         }
       }
+      if (hp !== null && bytes[programEnd] === 58) colon = programEnd;
     }
     if (hp === null) {
-      // "host program[pid]: " or "host program: ", hashed as it is scanned.
+      // "host program[pid]: " or "host program: ": the delimiters found first, then the bytes
+      // "host program" hashed four at a time.
       let p = hostStart;
-      let hash = 0x811c9dc5;
-      while (p < end && bytes[p] !== 32) {
-        hash = Math.imul(hash ^ bytes[p], 0x01000193);
-        p++;
-      }
+      while (p < end && bytes[p] !== 32) p++;
       if (p >= end || p === hostStart) return NOT_TAKEN;
-      hash = Math.imul(hash ^ 32, 0x01000193);
       const programStart = p + 1;
       for (p = programStart; p < end; p++) {
         const c = bytes[p];
@@ -273,11 +279,11 @@ export class PostfixBytes {
           break;
         }
         if (c === 32) return NOT_TAKEN;
-        hash = Math.imul(hash ^ c, 0x01000193);
       }
       if (programEnd <= programStart) return NOT_TAKEN;
-      hp = this.hostProgram(view, bytes, hostStart, programEnd, hash & 0x3fffffff);
+      hp = this.hostProgram(view, bytes, hostStart, programEnd);
       if (hp === null) return NOT_TAKEN;
+      this.previousHost = this.lastHost;
       this.lastHost = hp;
     }
     if (colon < 0) {
@@ -338,11 +344,12 @@ export class PostfixBytes {
       bytes[at + 4] === 61 &&
       bytes[at + 5] === 60
     ) {
-      let close = at + 6;
-      while (close < end && bytes[close] !== 62) close++;
+      const close = closeAngle(bytes, at + 6, end, spans);
       spans.code = SPAN_ARRIVAL;
-      if (close < end) field(bytes, at + 6, close, spans);
-      else spans.fieldStart = spans.fieldEnd = -1;
+      if (close < end) {
+        spans.fieldStart = at + 6;
+        spans.fieldEnd = close;
+      } else spans.fieldStart = spans.fieldEnd = -1;
       return POSTFIX;
     }
     spans.code = c === 114 /* r */ && startsWith(bytes, at, end, REMOVED) ? SPAN_DONE : SPAN_IGNORED;
@@ -351,8 +358,7 @@ export class PostfixBytes {
 
   /** "to=<rcpt>,[ orig_to=<…>,] relay=…, … status=WORD[ (reply)]" from `at`. */
   private to(bytes: Uint8Array, at: number, end: number, spans: PostfixSpans, hp: HostProgram): number {
-    let close = at + 4;
-    while (close < end && bytes[close] !== 62) close++;
+    const close = closeAngle(bytes, at + 4, end, spans);
     if (close >= end || bytes[close + 1] !== 44) {
       spans.code = SPAN_UNPARSED;
       return POSTFIX;
@@ -369,22 +375,35 @@ export class PostfixBytes {
       spans.code = SPAN_UNPARSED;
       return POSTFIX;
     }
-    let relayComma = p + 7;
-    while (relayComma < end && bytes[relayComma] !== 44) relayComma++;
-    if (relayComma >= end) {
-      spans.code = SPAN_UNPARSED;
-      return POSTFIX;
-    }
     // The first " status=WORD" after the relay's comma (a line's last ")" ends its reply). The
-    // search skips as Horspool's does, by the byte under the pattern's last one: it meets every
-    // " status=" in order, as a byte-by-byte search would.
+    // search skips as Horspool's does, by the byte under the pattern's last one, from the relay's
+    // value on: it meets every " status=" in order, as a byte-by-byte search would, and takes one
+    // only if a comma lies between the relay's value and it (looked for backwards from it, down
+    // to where the last look stopped: each byte at most once), i.e. if it starts after the relay's
+    // first comma. No comma: no status.
+    const relayStart = p + 7;
+    let comma = false;
+    let floor = relayStart;
     let status = -1;
-    let statusAt = relayComma + 1;
+    let statusAt = relayStart;
     while (statusAt + 8 <= end) {
       const last = bytes[statusAt + 7];
       if (last !== 61 || !startsWith(bytes, statusAt, end, STATUS)) {
         statusAt += STATUS_SHIFT[last];
         continue;
+      }
+      if (!comma) {
+        for (let k = statusAt - 1; k >= floor; k--) {
+          if (bytes[k] === 44) {
+            comma = true;
+            break;
+          }
+        }
+        floor = statusAt;
+        if (!comma) {
+          statusAt++;
+          continue;
+        }
       }
       const w = bytes[statusAt + 8];
       for (let s = 0; s < 4; s++) {
@@ -405,7 +424,8 @@ export class PostfixBytes {
       return POSTFIX;
     }
     spans.code = SPAN_ATTEMPT;
-    field(bytes, at + 4, close, spans);
+    spans.fieldStart = at + 4;
+    spans.fieldEnd = close;
     spans.status = status;
     const after = statusAt + 8 + STATUSES[status].length;
     spans.replyStart = spans.replyEnd = -1;
@@ -444,14 +464,22 @@ export class PostfixBytes {
     return true;
   }
 
-  /** The host and program at bytes[from, to) ("host program"), remembered by their hash; null on a collision. */
-  private hostProgram(view: DataView, bytes: Uint8Array, from: number, to: number, hash: number): HostProgram | null {
-    const known = this.hosts.get(hash);
-    if (known !== undefined) {
-      if (known.bytes.length !== to - from || !same(view, bytes, from, known)) return null;
-      return known;
+  /** The host and program at bytes[from, to) ("host program"), remembered by their bytes; null past HOSTS of them. */
+  private hostProgram(view: DataView, bytes: Uint8Array, from: number, to: number): HostProgram | null {
+    const hash = spanHash(view, bytes, from, to);
+    const table = this.hostTable;
+    const mask = (table.length >> 1) - 1;
+    let slot = hash & mask;
+    for (;;) {
+      const k = table[2 * slot + 1];
+      if (k === 0) break;
+      if (table[2 * slot] === hash) {
+        const known = this.hostList[k - 1];
+        if (known.bytes.length === to - from && same(view, bytes, from, known)) return known;
+      }
+      slot = (slot + 1) & mask;
     }
-    if (this.hosts.size >= 4096) return null;
+    if (this.hostList.length >= HOSTS) return null;
     const words = ascii(bytes, from, to);
     const space = words.indexOf(" ");
     const host = words.slice(0, space);
@@ -473,9 +501,25 @@ export class PostfixBytes {
           : OTHER,
       delivery: program.endsWith("/smtp") || program.endsWith("/lmtp"),
     };
-    this.hosts.set(hash, hp);
+    this.hostList.push(hp);
+    table[2 * slot] = hash;
+    table[2 * slot + 1] = this.hostList.length;
     return hp;
   }
+}
+
+/** Hosts and programs remembered at most (a line of another one is read as a string). */
+const HOSTS = 4096;
+
+/** A hash of bytes[from, to) (`view` is a view of the same bytes), four bytes at a time, mixed so every byte reaches the low bits. */
+function spanHash(view: DataView, bytes: Uint8Array, from: number, to: number): number {
+  let h = (to - from) | 0;
+  let i = from;
+  for (; i + 4 <= to; i += 4) h = Math.imul(h ^ view.getUint32(i, true), 0x9e3779b1);
+  for (; i < to; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  return h ^ (h >>> 13);
 }
 
 /** Per byte: 1 if an upper-case hex digit (short queue ids), | 2 if in the long ids' alphabet. */
@@ -493,8 +537,11 @@ const STATUS_SHIFT = Uint8Array.from({ length: 256 }, (_, c) => {
 
 /** The ASCII bytes[from, to) as a string (a fresh one: it shares no memory with a chunk). */
 export function ascii(bytes: Uint8Array, from: number, to: number): string {
+  // (Character codes passed 4096 at a time: one call each, not a concatenation a byte.)
   let s = "";
-  for (let i = from; i < to; i++) s += String.fromCharCode(bytes[i]);
+  for (let i = from; i < to; i += 4096) {
+    s += String.fromCharCode.apply(null, bytes.subarray(i, Math.min(to, i + 4096)) as unknown as number[]);
+  }
   return s;
 }
 
@@ -512,23 +559,38 @@ function same(view: DataView, bytes: Uint8Array, at: number, known: HostProgram)
   return true;
 }
 
+/**
+ * Where a known host and program ends if bytes[at…] starts with it, ended as the scan of a line's
+ * host and program ends ("[" or ": " after it): that end, else −1.
+ */
+function endOf(view: DataView, bytes: Uint8Array, at: number, end: number, known: HostProgram): number {
+  const n = known.bytes.length;
+  if (at + n >= end || !same(view, bytes, at, known)) return -1;
+  const t = bytes[at + n];
+  return t === 91 || (t === 58 && bytes[at + n + 1] === 32) ? at + n : -1;
+}
+
 function startsWith(bytes: Uint8Array, at: number, end: number, word: Uint8Array): boolean {
   if (at + word.length > end) return false;
   for (let i = 0; i < word.length; i++) if (bytes[at + i] !== word[i]) return false;
   return true;
 }
 
-/** Mark bytes[from, to) as the field, and whether it needs lower-casing. */
-function field(bytes: Uint8Array, from: number, to: number, spans: PostfixSpans): void {
-  spans.fieldStart = from;
-  spans.fieldEnd = to;
-  let upper = false;
-  for (let i = from; i < to; i++) {
-    const c = bytes[i];
-    if (c >= 65 && c <= 90) {
-      upper = true;
-      break;
-    }
+/** Per byte: 1 for ">", 2 for an upper-case letter (A–Z), else 0. */
+const ANGLE = Uint8Array.from({ length: 256 }, (_, c) => (c === 62 ? 1 : c >= 65 && c <= 90 ? 2 : 0));
+
+/**
+ * The first ">" in bytes[from, end) (end if none); sets `spans.fieldUpper` to whether an
+ * upper-case letter comes before it (then the field is lower-cased). One pass, one table look-up a byte.
+ */
+function closeAngle(bytes: Uint8Array, from: number, end: number, spans: PostfixSpans): number {
+  let upper = 0;
+  let p = from;
+  for (; p < end; p++) {
+    const k = ANGLE[bytes[p]];
+    if (k === 1) break;
+    upper |= k;
   }
-  spans.fieldUpper = upper;
+  spans.fieldUpper = upper !== 0;
+  return p;
 }

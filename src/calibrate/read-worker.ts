@@ -13,7 +13,7 @@ const AHEAD = 3;
 /** What the evidence thread sends: read a pass's files; a batch was fed (its records array comes back). */
 export type ToReader =
   | { type: "read"; files: string[]; format: LogFormat }
-  | { type: "ack"; records: Float64Array; text: Uint8Array };
+  | { type: "ack"; records: Int32Array; text: Uint8Array };
 
 /** What this thread sends: a batch; the pass's end; why it stopped (a file it cannot read, or a bug). */
 export type FromReader =

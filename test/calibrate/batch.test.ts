@@ -194,6 +194,51 @@ describe("reading through batches", () => {
       expect(want.filter((e) => e.includes('"kind":"attempt"')).length).toBeGreaterThan(300);
       expect(want.filter((e) => e.startsWith("unparsed")).length).toBeGreaterThan(10);
     });
+
+    it.runIf(format !== "postfix")(
+      `${format}: batches that outgrow their records and text, their arrays handed back and reused`,
+      () => {
+        // Batches of 5500 lines (more records than a fresh array holds, more copied bytes than a
+        // text buffer of 4 KiB), each batch's arrays recycled as the reading thread's are: reused records
+        // hold the last batch's numbers in fields a line does not set.
+        const many = [...lines, ...lines];
+        const parts = chunks(many, 500);
+        const want = recorded(format, (c) =>
+          each(
+            parts,
+            (bytes, text, start, end, number) => c.lineAt("relay.log", bytes, text, start, end, number),
+            (line, number) => c.line("relay.log", line, number),
+          ),
+        );
+        let largest = 0;
+        let textBytes = 0;
+        const got = recorded(format, (c) => {
+          const writer = new BatchWriter(format, new Int32Array(64), 4096);
+          const reader = new BatchReader(c, ["relay.log"]);
+          const feed = () => {
+            const batch = writer.take();
+            largest = Math.max(largest, batch.count);
+            textBytes = Math.max(textBytes, batch.text.length);
+            reader.read(batch);
+            writer.recycle(batch.records, batch.text);
+          };
+          each(
+            parts,
+            (bytes, text, start, end, number) => writer.lineAt(bytes, text, start, end, number),
+            (line, number) => writer.line(line, number),
+            (k) => {
+              if (k % 11 === 10) feed();
+            },
+          );
+          feed();
+        });
+        expect(got.length).toBe(want.length);
+        for (let i = 0; i < want.length; i++)
+          if (got[i] !== want[i]) expect({ i, got: got[i] }).toEqual({ i, got: want[i] });
+        expect(largest).toBeGreaterThan(4096);
+        expect(textBytes).toBeGreaterThan(4096 * 8);
+      },
+    );
   }
 
   it("numbers names from their bytes as a Map of their lower-cased strings would", () => {
@@ -216,6 +261,40 @@ describe("reading through batches", () => {
       expect(names.added, s).toBe(added);
     }
     expect(map.size).toBe(500);
+  });
+
+  it("numbers names told lower-case, long names and names at any offset as the lower-casing path does", () => {
+    // One table asked with `lower` for names without A–Z, one always lower-casing: the same
+    // numbers. Lengths 0–300 cross the four-byte steps and the scratch buffer's 256 bytes; the
+    // names sit at odd offsets of a larger buffer, as fields do in a chunk.
+    const r = seedrandom("names-lower");
+    const told = new ByteNames(2000);
+    const lowering = new ByteNames(2000);
+    const map = new Map<string, number>();
+    const alphabet = "abcAB@.-";
+    const pool: string[] = [];
+    for (let i = 0; i < 20_000; i++) {
+      let s: string;
+      if (pool.length > 0 && r() < 0.5) s = pool[Math.floor(r() * pool.length)];
+      else {
+        const length = r() < 0.05 ? 250 + Math.floor(r() * 50) : Math.floor(r() * 13);
+        s = "";
+        for (let k = 0; k < length; k++) s += alphabet[Math.floor(r() * alphabet.length)];
+        pool.push(s);
+      }
+      const pad = 1 + Math.floor(r() * 7);
+      const bytes = Uint8Array.from(`${"<".repeat(pad)}${s}>`, (ch) => ch.charCodeAt(0));
+      const lower = !/[A-Z]/.test(s);
+      const got = told.number(bytes, pad, pad + s.length, lower);
+      const again = lowering.number(bytes, pad, pad + s.length);
+      const key = s.toLowerCase();
+      const known = map.get(key);
+      const want = known ?? (map.size < 2000 ? map.size : -1);
+      if (known === undefined && want >= 0) map.set(key, want);
+      expect(got, s).toBe(want);
+      expect(again, s).toBe(want);
+    }
+    expect(map.size).toBeGreaterThan(1000);
   });
 });
 

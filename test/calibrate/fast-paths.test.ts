@@ -35,6 +35,13 @@ const SEEDS = [
   "2026-03-02T00:00:52Z relay13 postfix/smtp[3013]: ABCDEF: to=<u@d.example>, relay=x, x= status=sentx status=bounced (550 5.7.1 blocked using zen.spamhaus.org)",
   "2026-03-02T00:00:52Z relay13 postfix/smtp[3013]: ABCDEF: to=<u@d.example>, relay=x, delay=1, status=",
   "2026-03-02T00:00:52Z relay13 postfix/smtp[3013]: ABCDEF: to=<u@d.example>, relay=x, delay=1, dsn=2.0.0, status",
+  // " status=" inside the relay's value, before its comma (not a status), or with no comma after
+  // the relay at all (no status); hosts shorter than four bytes and of many lengths.
+  "2026-03-02T00:00:52Z r1 postfix/smtp[3013]: ABCDEF: to=<u@d.example>, relay=x status=sent, delay=1, status=bounced (550 5.7.1 blocked using zen.spamhaus.org)",
+  "2026-03-02T00:00:52Z r12 postfix/smtp[3013]: ABCDEF: to=<u@d.example>, relay= status=deferred status=sent, status=expired",
+  "2026-03-02T00:00:52Z r123 postfix/smtp[3013]: ABCDEF: to=<u@d.example>, relay=x status=sent delay=1 status=bounced (550 x)",
+  "2026-03-02T00:00:52Z relay1234 postfix/smtp[3013]: ABCDEF: to=<u@d.example>, relay=x, status=sent,status=bounced (x)",
+  "2026-03-02T00:00:52Z x postfix-a/smtp[1]: ABCDEF: to=<u@d.example>, relay=, status=sent",
 ];
 const ALPHABET = [
   " ",

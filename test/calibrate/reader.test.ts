@@ -141,9 +141,11 @@ describe("forEachLine", () => {
     expect(lines).toEqual(reference(bytes));
 
     // Without text (the reading thread's way): the same lines, read from the bytes, and the same
-    // chunks for each path (a chunk is ASCII or not whatever the way).
+    // chunks for each path (a chunk is ASCII or not whatever the way), plus the ASCII lines carried
+    // across chunks, given as bytes followed by a newline (as a chunk's lines are).
     const bare: string[] = [];
     let bareAscii = 0;
+    let carried = 0;
     expected = 1;
     await forEachLine(
       file,
@@ -155,12 +157,15 @@ describe("forEachLine", () => {
         expect(number).toBe(expected++);
         expect(text).toBe("");
         bareAscii++;
+        if (start === 0 && end === chunk.length - 1) carried++;
+        expect(end === chunk.length || chunk[end] === 10).toBe(true);
         bare.push(Buffer.from(chunk.buffer, chunk.byteOffset + start, end - start).toString("latin1"));
       },
       undefined,
       false,
     );
-    expect(bareAscii).toBe(viaAscii);
+    expect(carried).toBeGreaterThan(0);
+    expect(bareAscii).toBe(viaAscii + carried);
     expect(bare).toEqual(lines);
   });
 
