@@ -195,50 +195,47 @@ describe("reading through batches", () => {
       expect(want.filter((e) => e.startsWith("unparsed")).length).toBeGreaterThan(10);
     });
 
-    it(
-      `${format}: batches that outgrow their records and text, their arrays handed back and reused`,
-      () => {
-        // Batches of 5500 lines (more records than a fresh array holds, more copied bytes than a
-        // text buffer of 4 KiB), each batch's arrays recycled as the reading thread's are: reused records
-        // hold the last batch's numbers in fields a line does not set.
-        const many = [...lines, ...lines];
-        const parts = chunks(many, 500);
-        const want = recorded(format, (c) =>
-          each(
-            parts,
-            (bytes, text, start, end, number) => c.lineAt("relay.log", bytes, text, start, end, number),
-            (line, number) => c.line("relay.log", line, number),
-          ),
+    it(`${format}: batches that outgrow their records and text, their arrays handed back and reused`, () => {
+      // Batches of 5500 lines (more records than a fresh array holds, more copied bytes than a
+      // text buffer of 4 KiB), each batch's arrays recycled as the reading thread's are: reused records
+      // hold the last batch's numbers in fields a line does not set.
+      const many = [...lines, ...lines];
+      const parts = chunks(many, 500);
+      const want = recorded(format, (c) =>
+        each(
+          parts,
+          (bytes, text, start, end, number) => c.lineAt("relay.log", bytes, text, start, end, number),
+          (line, number) => c.line("relay.log", line, number),
+        ),
+      );
+      let largest = 0;
+      let textBytes = 0;
+      const got = recorded(format, (c) => {
+        const writer = new BatchWriter(format, new Int32Array(64), 4096);
+        const reader = new BatchReader(c, ["relay.log"]);
+        const feed = () => {
+          const batch = writer.take();
+          largest = Math.max(largest, batch.count);
+          textBytes = Math.max(textBytes, batch.text.length);
+          reader.read(batch);
+          writer.recycle(batch.records, batch.text);
+        };
+        each(
+          parts,
+          (bytes, text, start, end, number) => writer.lineAt(bytes, text, start, end, number),
+          (line, number) => writer.line(line, number),
+          (k) => {
+            if (k % 11 === 10) feed();
+          },
         );
-        let largest = 0;
-        let textBytes = 0;
-        const got = recorded(format, (c) => {
-          const writer = new BatchWriter(format, new Int32Array(64), 4096);
-          const reader = new BatchReader(c, ["relay.log"]);
-          const feed = () => {
-            const batch = writer.take();
-            largest = Math.max(largest, batch.count);
-            textBytes = Math.max(textBytes, batch.text.length);
-            reader.read(batch);
-            writer.recycle(batch.records, batch.text);
-          };
-          each(
-            parts,
-            (bytes, text, start, end, number) => writer.lineAt(bytes, text, start, end, number),
-            (line, number) => writer.line(line, number),
-            (k) => {
-              if (k % 11 === 10) feed();
-            },
-          );
-          feed();
-        });
-        expect(got.length).toBe(want.length);
-        for (let i = 0; i < want.length; i++)
-          if (got[i] !== want[i]) expect({ i, got: got[i] }).toEqual({ i, got: want[i] });
-        expect(largest).toBeGreaterThan(4096);
-        expect(textBytes).toBeGreaterThan(4096 * 8);
-      },
-    );
+        feed();
+      });
+      expect(got.length).toBe(want.length);
+      for (let i = 0; i < want.length; i++)
+        if (got[i] !== want[i]) expect({ i, got: got[i] }).toEqual({ i, got: want[i] });
+      expect(largest).toBeGreaterThan(4096);
+      expect(textBytes).toBeGreaterThan(4096 * 8);
+    });
   }
 
   it("numbers names from their bytes as a Map of their lower-cased strings would", () => {
