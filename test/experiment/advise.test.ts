@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import * as timer from "../../src/analytic/timer.js";
 import {
   ADVISE_MIN_REPLICATIONS,
+  type Advice,
   AdviseError,
   advise,
   analyseCurve,
@@ -21,6 +22,8 @@ import { smallScenario } from "../helpers/cli.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const shipped = (name: string) => loadScenario(join(root, "scenarios", `${name}.json`));
+/** Advice without each policy's `method` (how it was computed), to compare two methods' numbers. */
+const withoutMethod = (a: Advice) => ({ ...a, policies: a.policies.map(({ method: _m, ...p }) => p) });
 /** Enough replications for stable verdicts, few enough for a 2-core test run. */
 const quick = (max: number) => ({ precision: { targets: { resendFailure: 0.01 }, maxReplications: max }, workers: 2 });
 
@@ -209,10 +212,6 @@ describe("advise shadows a grid's waits in one run where resends do not feed bac
       "shadow-worlds",
     ]);
     expect(separate.advice.policies.every((p) => p.method === "separate-runs")).toBe(true);
-    const withoutMethod = (a: typeof shadowed.advice) => ({
-      ...a,
-      policies: a.policies.map(({ method: _m, ...p }) => p),
-    });
     expect(rounded(withoutMethod(shadowed.advice))).toEqual(rounded(withoutMethod(separate.advice)));
     expect(shadowed.own?.summary).toEqual(separate.own?.summary);
   });
@@ -242,10 +241,6 @@ describe("advise shadows a grid's waits in one run where resends do not feed bac
       const separate = await advise(base, { ...options, shadow: false });
       expect(shadowed.advice.policies.map((p) => p.method)).toEqual(["shadow-worlds"]);
       expect(shadowed.advice.points.some((p) => (p.mean ?? 0) > 0)).toBe(true);
-      const withoutMethod = (a: typeof shadowed.advice) => ({
-        ...a,
-        policies: a.policies.map(({ method: _m, ...p }) => p),
-      });
       // Worlds sum as the runs do: not a digit differs.
       expect(withoutMethod(shadowed.advice)).toEqual(withoutMethod(separate.advice));
       expect(shadowed.own?.summary).toEqual(separate.own?.summary);
