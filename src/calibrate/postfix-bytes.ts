@@ -115,8 +115,7 @@ function cutField(spans: PostfixSpans, text: string): string {
 
 /** What the fast path remembers between lines: the last stamp's minute and zone, the hosts and programs. */
 export class PostfixBytes {
-  private minute = new Uint8Array(16);
-  /** The minute's 16 bytes as four big-endian words. */
+  /** The last new minute's 16 bytes as four big-endian words. */
   private minuteWords = new Uint32Array(4);
   private minuteValid = false;
   /** A view of the last chunk's bytes, to compare four bytes at a time. */
@@ -221,7 +220,6 @@ export class PostfixBytes {
     const view = this.view;
     if (!this.sameStamp(view, bytes, start, zoneStart, zoneLength, zoneKnown)) {
       if (zoneLength > 16) return NOT_TAKEN;
-      this.minute.set(bytes.subarray(start, start + 16));
       for (let w = 0; w < 4; w++) this.minuteWords[w] = view.getUint32(start + 4 * w);
       this.zone.set(bytes.subarray(zoneStart, stampEnd));
       this.zoneLength = zoneLength;
