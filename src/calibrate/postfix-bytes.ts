@@ -134,7 +134,6 @@ export class PostfixBytes {
   private lastHost: HostProgram | null = null;
   /** The other one of the last two known hosts and programs. */
   private previousHost: HostProgram | null = null;
-  private relays = 0;
   /** The last taken line's fields. */
   readonly spans = new PostfixSpans();
 
@@ -490,7 +489,7 @@ export class PostfixBytes {
     const hp: HostProgram = {
       bytes: copy,
       words: Uint32Array.from({ length: copy.length >> 2 }, (_, w) => copyView.getUint32(4 * w)),
-      id: this.relays++,
+      id: this.hostList.length,
       relay: ` ${syslogName === "postfix" ? host : `${host}/${syslogName}`}`.slice(1),
       kind: program.startsWith("postfix")
         ? POSTFIX
