@@ -117,11 +117,11 @@ function cutField(spans: PostfixSpans, text: string): string {
 export class PostfixBytes {
   /** The last new minute's 16 bytes as four big-endian words. */
   private minuteWords = new Uint32Array(4);
-  private minuteValid = false;
   /** A view of the last chunk's bytes, to compare four bytes at a time. */
   private view: DataView = new DataView(new ArrayBuffer(0));
   private viewOf: Uint8Array | null = null;
   private zone = new Uint8Array(16);
+  /** −1 until the first new minute (no stamp is then the same). */
   private zoneLength = -1;
   /** The last new minute's stamp: its length and where its zone starts (0: none yet). */
   private stampLength = 0;
@@ -224,7 +224,6 @@ export class PostfixBytes {
       this.zoneLength = zoneLength;
       this.stampLength = stampEnd - start;
       this.zoneOffset = zoneStart - start;
-      this.minuteValid = true;
       this.base = minuteBase(ascii(bytes, start, start + 16), ascii(bytes, zoneStart, stampEnd));
     }
     if (Number.isNaN(this.base) || bytes[start + 16] !== 58) return NOT_TAKEN;
@@ -445,7 +444,8 @@ export class PostfixBytes {
     zoneLength: number,
     zoneKnown: boolean,
   ): boolean {
-    if (!this.minuteValid || zoneLength !== this.zoneLength) return false;
+    // (zoneLength ≥ 0: unequal to the −1 before the first new minute.)
+    if (zoneLength !== this.zoneLength) return false;
     const m = this.minuteWords;
     // (The minute's last word first: it changes most often.)
     if (
