@@ -7,6 +7,7 @@
 // by returning false. A line another program wrote costs a stamp check and a cached host and
 // program match: no string, no regular expression.
 import type { LineEvent } from "./line-event.js";
+import { byteHash } from "./names.js";
 import { isLongId, isUpperHex, STATUSES } from "./postfix.js";
 import { minuteBase } from "./syslog.js";
 
@@ -463,7 +464,7 @@ export class PostfixBytes {
 
   /** The host and program at bytes[from, to) ("host program"), remembered by their bytes; null past HOSTS of them. */
   private hostProgram(view: DataView, bytes: Uint8Array, from: number, to: number): HostProgram | null {
-    const hash = spanHash(view, bytes, from, to);
+    const hash = byteHash(view, bytes, from, to);
     const table = this.hostTable;
     const mask = (table.length >> 1) - 1;
     let slot = hash & mask;
@@ -507,17 +508,6 @@ export class PostfixBytes {
 
 /** Hosts and programs remembered at most (a line of another one is read as a string). */
 const HOSTS = 4096;
-
-/** A hash of bytes[from, to) (`view` is a view of the same bytes), four bytes at a time, mixed so every byte reaches the low bits. */
-function spanHash(view: DataView, bytes: Uint8Array, from: number, to: number): number {
-  let h = (to - from) | 0;
-  let i = from;
-  for (; i + 4 <= to; i += 4) h = Math.imul(h ^ view.getUint32(i, true), 0x9e3779b1);
-  for (; i < to; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  return h ^ (h >>> 13);
-}
 
 /** Per byte: 1 if an upper-case hex digit (short queue ids), | 2 if in the long ids' alphabet. */
 const ID_CHARS = Uint8Array.from({ length: 256 }, (_, c) => (isUpperHex(c) ? 1 : 0) | (isLongId(c) ? 2 : 0));
