@@ -57,7 +57,7 @@ async function child(file) {
   const cpuStart = process.cpuUsage();
   // A log in time order (as generated) is read once; else a second pass. CALIBRATE_THREAD=0 in
   // the environment reads in this thread (as before the reading thread), for paired comparisons.
-  const threaded = await readLogs(calibrator, [file], "auto", { thread: process.env.CALIBRATE_THREAD !== "0" });
+  const threaded = await readLogs(calibrator, [file], { thread: process.env.CALIBRATE_THREAD !== "0" });
   const passes = calibrator.needsSecondPass() ? 2 : 1;
   // Lines read (each pass reads them all; the evidence counts the first pass's).
   const lines = calibrator.evidence.lines + calibrator.evidence.unparsed.count;

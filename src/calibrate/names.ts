@@ -59,7 +59,7 @@ export class ByteNames {
       }
       view = this.view;
     }
-    const hash = hashOf(view, src, at, length);
+    const hash = byteHash(view, src, at, at + length);
     const table = this.table;
     const mask = table.length / SLOT - 1;
     let s = hash & mask;
@@ -127,12 +127,16 @@ export class ByteNames {
   }
 }
 
-/** A hash of src[at, at + length) (`view` is a view of src), four bytes at a time, mixed at the end so every byte reaches the low bits. */
-function hashOf(view: DataView, src: Uint8Array, at: number, length: number): number {
-  let h = length | 0;
-  let i = 0;
-  for (; i + 4 <= length; i += 4) h = Math.imul(h ^ view.getUint32(at + i, true), 0x9e3779b1);
-  for (; i < length; i++) h = Math.imul(h ^ src[at + i], 0x01000193);
+/**
+ * A hash of bytes[from, to) (`view` is a view of the same bytes), four bytes at a time, mixed at
+ * the end so every byte reaches the low bits: the key of ByteNames' table and of PostfixBytes'
+ * table of hosts and programs.
+ */
+export function byteHash(view: DataView, bytes: Uint8Array, from: number, to: number): number {
+  let h = (to - from) | 0;
+  let i = from;
+  for (; i + 4 <= to; i += 4) h = Math.imul(h ^ view.getUint32(i, true), 0x9e3779b1);
+  for (; i < to; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;

@@ -7,6 +7,7 @@
 // by returning false. A line another program wrote costs a stamp check and a cached host and
 // program match: no string, no regular expression.
 import type { LineEvent } from "./line-event.js";
+import { byteHash } from "./names.js";
 import { isLongId, isUpperHex, STATUSES } from "./postfix.js";
 import { minuteBase } from "./syslog.js";
 
@@ -115,14 +116,13 @@ function cutField(spans: PostfixSpans, text: string): string {
 
 /** What the fast path remembers between lines: the last stamp's minute and zone, the hosts and programs. */
 export class PostfixBytes {
-  private minute = new Uint8Array(16);
-  /** The minute's 16 bytes as four big-endian words. */
+  /** The last new minute's 16 bytes as four big-endian words. */
   private minuteWords = new Uint32Array(4);
-  private minuteValid = false;
   /** A view of the last chunk's bytes, to compare four bytes at a time. */
   private view: DataView = new DataView(new ArrayBuffer(0));
   private viewOf: Uint8Array | null = null;
   private zone = new Uint8Array(16);
+  /** −1 until the first new minute (no stamp is then the same). */
   private zoneLength = -1;
   /** The last new minute's stamp: its length and where its zone starts (0: none yet). */
   private stampLength = 0;
@@ -135,7 +135,6 @@ export class PostfixBytes {
   private lastHost: HostProgram | null = null;
   /** The other one of the last two known hosts and programs. */
   private previousHost: HostProgram | null = null;
-  private relays = 0;
   /** The last taken line's fields. */
   readonly spans = new PostfixSpans();
 
@@ -221,13 +220,11 @@ export class PostfixBytes {
     const view = this.view;
     if (!this.sameStamp(view, bytes, start, zoneStart, zoneLength, zoneKnown)) {
       if (zoneLength > 16) return NOT_TAKEN;
-      this.minute.set(bytes.subarray(start, start + 16));
       for (let w = 0; w < 4; w++) this.minuteWords[w] = view.getUint32(start + 4 * w);
       this.zone.set(bytes.subarray(zoneStart, stampEnd));
       this.zoneLength = zoneLength;
       this.stampLength = stampEnd - start;
       this.zoneOffset = zoneStart - start;
-      this.minuteValid = true;
       this.base = minuteBase(ascii(bytes, start, start + 16), ascii(bytes, zoneStart, stampEnd));
     }
     if (Number.isNaN(this.base) || bytes[start + 16] !== 58) return NOT_TAKEN;
@@ -448,7 +445,8 @@ export class PostfixBytes {
     zoneLength: number,
     zoneKnown: boolean,
   ): boolean {
-    if (!this.minuteValid || zoneLength !== this.zoneLength) return false;
+    // (zoneLength ≥ 0: unequal to the −1 before the first new minute.)
+    if (zoneLength !== this.zoneLength) return false;
     const m = this.minuteWords;
     // (The minute's last word first: it changes most often.)
     if (
@@ -466,7 +464,7 @@ export class PostfixBytes {
 
   /** The host and program at bytes[from, to) ("host program"), remembered by their bytes; null past HOSTS of them. */
   private hostProgram(view: DataView, bytes: Uint8Array, from: number, to: number): HostProgram | null {
-    const hash = spanHash(view, bytes, from, to);
+    const hash = byteHash(view, bytes, from, to);
     const table = this.hostTable;
     const mask = (table.length >> 1) - 1;
     let slot = hash & mask;
@@ -492,7 +490,7 @@ export class PostfixBytes {
     const hp: HostProgram = {
       bytes: copy,
       words: Uint32Array.from({ length: copy.length >> 2 }, (_, w) => copyView.getUint32(4 * w)),
-      id: this.relays++,
+      id: this.hostList.length,
       relay: ` ${syslogName === "postfix" ? host : `${host}/${syslogName}`}`.slice(1),
       kind: program.startsWith("postfix")
         ? POSTFIX
@@ -510,17 +508,6 @@ export class PostfixBytes {
 
 /** Hosts and programs remembered at most (a line of another one is read as a string). */
 const HOSTS = 4096;
-
-/** A hash of bytes[from, to) (`view` is a view of the same bytes), four bytes at a time, mixed so every byte reaches the low bits. */
-function spanHash(view: DataView, bytes: Uint8Array, from: number, to: number): number {
-  let h = (to - from) | 0;
-  let i = from;
-  for (; i + 4 <= to; i += 4) h = Math.imul(h ^ view.getUint32(i, true), 0x9e3779b1);
-  for (; i < to; i++) h = Math.imul(h ^ bytes[i], 0x01000193);
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  return h ^ (h >>> 13);
-}
 
 /** Per byte: 1 if an upper-case hex digit (short queue ids), | 2 if in the long ids' alphabet. */
 const ID_CHARS = Uint8Array.from({ length: 256 }, (_, c) => (isUpperHex(c) ? 1 : 0) | (isLongId(c) ? 2 : 0));

@@ -36,21 +36,21 @@ export async function calibrateFiles(
   read: ReadOptions = {},
 ): Promise<CalibrateResult> {
   const calibrator = new Calibrator(options);
-  await readLogs(calibrator, files, options.format ?? "auto", read);
+  await readLogs(calibrator, files, read);
   return calibrator.finish(files);
 }
 
 /**
  * Feed every line of `files` to `calibrator`, in order (twice when it needs a second pass): what
- * calibrateFiles does before the estimates (the benchmark times the two apart). `format` must be
- * the calibrator's. True when a reading thread read every pass.
+ * calibrateFiles does before the estimates (the benchmark times the two apart). True when a
+ * reading thread read every pass.
  */
 export async function readLogs(
   calibrator: Calibrator,
   files: readonly string[],
-  format: LogFormat,
   read: ReadOptions = {},
 ): Promise<boolean> {
+  const format = calibrator.format;
   const thread = (read.thread ?? (await worthAThread(files))) ? startReader() : null;
   let threaded = thread !== null;
   try {

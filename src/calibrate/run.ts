@@ -77,6 +77,11 @@ export class Calibrator {
     this.reader = new LineReader(this.options.format, this.options.year);
   }
 
+  /** The log format it reads (what a reading thread must parse: reader.ts's readLogs). */
+  get format(): LogFormat {
+    return this.options.format;
+  }
+
   /** Feed one line of `file` (1-based `number`, no terminator). A garbled line is counted, never thrown. */
   line(file: string, text: string, number: number): void {
     if (text === "") return;

@@ -302,7 +302,7 @@ const built = existsSync(new URL("../../dist/calibrate/read-worker.js", import.m
 describe.runIf(built)("calibrateFiles through the reading thread", () => {
   async function both(files: string[], format: LogFormat = "auto") {
     const threaded = new Calibrator({ year: 2026, format });
-    expect(await readLogs(threaded, files, format, { thread: true })).toBe(true);
+    expect(await readLogs(threaded, files, { thread: true })).toBe(true);
     const here = await calibrateFiles(files, { year: 2026, format }, { thread: false });
     return { threaded: threaded.finish(files), here };
   }
@@ -374,8 +374,8 @@ describe.runIf(built)("calibrateFiles through the reading thread", () => {
   it("reads a small log in one thread unless asked for the reading thread", async () => {
     const file = join(dir, "small.log");
     writeFileSync(file, `${simulatedLog(pool(5), "postfix").slice(0, 2000).join("\n")}\n`);
-    expect(await readLogs(new Calibrator({ year: 2026 }), [file], "auto")).toBe(false);
-    expect(await readLogs(new Calibrator({ year: 2026 }), [file], "auto", { thread: true })).toBe(true);
+    expect(await readLogs(new Calibrator({ year: 2026 }), [file])).toBe(false);
+    expect(await readLogs(new Calibrator({ year: 2026 }), [file], { thread: true })).toBe(true);
   });
 
   it("reports an unreadable file as calibrateFiles does in one thread", async () => {
