@@ -1,5 +1,6 @@
-// The pending-event set: a binary min-heap on typed arrays keyed by (time, insertion order),
-// so events at equal times leave in the order they were scheduled (FIFO), as SimPy's do.
+// The pending-event set: a binary min-heap on typed arrays keyed by (time, order number), the
+// number push()'s count or the caller's (insert: the Simulator's two heaps share one order), so
+// events at equal times leave in the order they were scheduled (FIFO), as SimPy's do.
 // Struct-of-arrays and no allocation per event: the heap only grows, by doubling.
 
 export class EventQueue {

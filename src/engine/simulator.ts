@@ -43,9 +43,7 @@ export class Simulator {
 
   /** Schedule `payload` at absolute `time`; scheduling in the past is a model bug. */
   schedule(time: number, payload: number): void {
-    if (!(time >= this.now)) {
-      throw new RangeError(`event scheduled at ${time}, before the current time ${this.now}`);
-    }
+    if (!(time >= this.now)) this.refuse(time);
     this.queue.insert(time, this.seq++, payload);
     if (time < this.earliest) this.earliest = time;
   }
@@ -55,11 +53,7 @@ export class Simulator {
    * attempt's start): the same order among all events, a cheaper heap.
    */
   scheduleSoon(time: number, payload: number): void {
-    if (!(time >= this.now)) {
-      throw new RangeError(`event scheduled at ${time}, before the current time ${this.now}`);
-    }
-    this.soon.insert(time, this.seq++, payload);
-    if (time < this.earliest) this.earliest = time;
+    this.scheduleSoonAt(time, this.seq++, payload);
   }
 
   /** The heap holding the earliest queued event (either when none is queued). */
@@ -178,11 +172,14 @@ export class Simulator {
 
   /** scheduleSoon() of an event whose order number `seq` nextSeq() gave. */
   scheduleSoonAt(time: number, seq: number, payload: number): void {
-    if (!(time >= this.now)) {
-      throw new RangeError(`event scheduled at ${time}, before the current time ${this.now}`);
-    }
+    if (!(time >= this.now)) this.refuse(time);
     this.soon.insert(time, seq, payload);
     if (time < this.earliest) this.earliest = time;
+  }
+
+  /** An event scheduled in the past: the model bug it is. */
+  private refuse(time: number): never {
+    throw new RangeError(`event scheduled at ${time}, before the current time ${this.now}`);
   }
 
   /** Handle events in time order (FIFO among equal times) until none is left; `watch` sees the clock. */

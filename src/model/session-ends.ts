@@ -72,8 +72,8 @@ export class FifoSessionEnds implements SessionClock {
     if (time >= this.next) this.release(time);
   }
 
-  /** releaseTo()'s release, for a caller that made its comparison (time ≥ next) itself. */
-  release(time: number): void {
+  /** releaseTo()'s release, out of line (time ≥ next). */
+  private release(time: number): void {
     const ends = this.ends;
     const owners = this.owners;
     const mask = ends.length - 1;

@@ -28,7 +28,7 @@ export class RandomBalancer implements Balancer {
   }
 
   pick(_sender: number, _time: number, random: Random = this.pool.random): number {
-    return this.table === null ? this.choices[Math.floor(random() * this.count)] : this.table.sample(random);
+    return this.at(random());
   }
 
   /** pick() from its one uniform `u` in [0, 1), drawn by the caller (a loop stepping the stream in locals). */

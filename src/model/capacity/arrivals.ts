@@ -299,7 +299,7 @@ export class RegimeArrivals {
     let attempts = 0;
     ring.length = duration;
     // The arrival, recipient and (with random balancing) pick streams stepped in locals (see
-    // steppedStreams): written back before the ziggurat's rare rest and when the loop stops.
+    // randomPicks): written back before the ziggurat's rare rest and when the loop stops.
     const aState = arrivals.state;
     const rState = p.recipients.state;
     const random = this.randomPicks;

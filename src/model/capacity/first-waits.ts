@@ -35,30 +35,10 @@ export class FirstWaits {
   private freeCount = 0;
   private used = 0;
 
-  /** Scratch lanes for push(): its start at 13, its submission time at 12 (as pushFrom reads them). */
-  private readonly scratch = new Float64Array(14);
-
-  /** Hold a wait starting at `start` with order number `seq` (greater than every held one's). */
-  push(
-    start: number,
-    seq: number,
-    submitted: number,
-    id: number,
-    sender: number,
-    domain: number,
-    server: number,
-    counted: boolean,
-  ): void {
-    const lanes = this.scratch;
-    lanes[13] = start;
-    lanes[12] = submitted;
-    this.pushFrom(lanes, seq, id, sender, domain, server, counted);
-  }
-
   /**
-   * push() with the start in `lanes[13]` and the submission time in `lanes[12]` (the arrivals
-   * loop's lanes): doubles passed in memory, not as arguments (a call that is not inlined boxes
-   * each double argument, a heap number per wait).
+   * Hold a wait with order number `seq` (greater than every held one's), its start in `lanes[13]`
+   * and its submission time in `lanes[12]` (the arrivals loop's lanes): doubles passed in memory,
+   * not as arguments (a call that is not inlined boxes each double argument, a heap number per wait).
    */
   pushFrom(
     lanes: Float64Array,

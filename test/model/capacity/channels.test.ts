@@ -9,22 +9,33 @@ import { SessionCounts } from "../../../src/model/session-counts.js";
 import { SessionLengths } from "../../../src/model/streams.js";
 import { Tally } from "../../../src/model/tally.js";
 
-function channels(capacity: number, length: number, tally = new Tally(2, 1, 60, 0, 1000, 1000)) {
+/**
+ * Channels with sessions of `length`, fixed (the ring: each relay's sessions in turn) or drawn
+ * (the same lengths from a sampler that does not say they are fixed, so arrive() scans).
+ */
+function channels(capacity: number, length: number, tally = new Tally(2, 1, 60, 0, 1000, 1000), drawn = false) {
+  const lengths = drawn
+    ? new SessionLengths({ constant: false, mean: length, sample: () => length }, [])
+    : new SessionLengths(sampler({ fixed: length }), []);
+  expect(lengths.constant).toBe(!drawn);
   return new Channels({
     servers: 2,
     capacity,
     sessions: new SessionCounts(2),
     simulator: new Simulator(),
     tally,
-    lengths: new SessionLengths(sampler({ fixed: length }), []),
+    lengths,
     messages: new MessageTable(),
     flow: { startSession: () => {} },
   });
 }
 
-describe("Channels", () => {
+describe.each([
+  ["fixed", false],
+  ["drawn", true],
+])("Channels (session lengths %s)", (_name, drawn) => {
   it("starts an attempt on the session free soonest, in arrival order, and draws its length", () => {
-    const c = channels(2, 10);
+    const c = channels(2, 10, undefined, drawn);
     expect(c.arrive(0, 0, 0, true)).toBe(0);
     expect(c.length).toBe(10);
     expect(c.arrive(0, 1, 0, true)).toBe(1);
@@ -38,7 +49,7 @@ describe("Channels", () => {
 
   it("counts sessions, waits and busy time of the counted window", () => {
     const tally = new Tally(2, 1, 60, 5, 1000, 1000);
-    const c = channels(1, 10, tally);
+    const c = channels(1, 10, tally, drawn);
     c.arrive(0, 0, 0, false);
     c.arrive(0, 4, 0, true);
     expect(Array.from(tally.serverSessions)).toEqual([1, 0]);

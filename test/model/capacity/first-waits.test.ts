@@ -15,6 +15,8 @@ describe("FirstWaits", () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
         const waits = new FirstWaits();
+        // The arrivals loop's lanes: a wait's start at 13, its submission time at 12.
+        const lanes = new Float64Array(14);
         const model: { start: number; seq: number; id: number }[] = [];
         let seq = 0;
         let now = 0;
@@ -39,7 +41,9 @@ describe("FirstWaits", () => {
           }
           const id = seq;
           model.push({ start: now + o.push, seq, id });
-          waits.push(now + o.push, seq++, id / 2, id, id % 5, id % 11, id % 7, id % 2 === 1);
+          lanes[13] = now + o.push;
+          lanes[12] = id / 2;
+          waits.pushFrom(lanes, seq++, id, id % 5, id % 11, id % 7, id % 2 === 1);
           expect(waits.size).toBe(model.length);
         }
         while (model.length > 0) popOne();
