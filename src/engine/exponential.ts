@@ -29,8 +29,9 @@ const LAYERS = 256;
 const TWO_24 = 16777216;
 
 /**
- * X[2…255], written out: X[k+1] = −log(e^−X[k] + V/X[k]), computed once (Node 20's Math.log, by
- * the recursion below). Computing them at load would make every draw depend on the engine's log,
+ * X[2…255], written out: X[k+1] = −log(F[k+1]), with the heights F[k+1] = F[k] + V/X[k] of the
+ * recursion below, computed once with Node 20's Math.log (test/engine/exponential.test.ts checks
+ * them; from e^−X[k] instead of F[k] a fifth of them would differ in the last bit). Computing them at load would make every draw depend on the engine's log,
  * and engines differ: Chromium 156's Math.log gave other last bits than Node 20's for 7 % of
  * arguments (and its exp and pow differ too), while the page's runs must equal the CLI's
  * (test/web/page.test.ts). Only the rare tail and wedge tests below call Math.log.

@@ -631,7 +631,7 @@ async function shadowAgrees(
   });
 }
 
-/** How a policy's grid was run: every wait in one run (shadow resends) or a run per wait. */
+/** How a policy's grid was run: every wait in one run (shadow resends, or shadow worlds for balancers whose picks keep state) or a run per wait. */
 export type GridMethod = "shadow-resends" | "shadow-worlds" | "separate-runs";
 
 /**

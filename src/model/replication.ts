@@ -344,12 +344,7 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     const server = this.pickServer(sender, time, FIRST);
     const start = this.capacity.arrive(server, time, FIRST, counted);
     if (start !== time) {
-      const slot = this.newMessage(id, sender, domain, time, counted);
-      const m = this.messages;
-      m.server[slot] = server;
-      m.queuedAt[slot] = time;
-      m.waitingSince[slot] = time;
-      this.waitForSession(slot, server, time, start);
+      this.firstWaits(id, sender, domain, server, time, start, counted);
       return;
     }
     // Fast path: the session starts now, and a message delivered at once never takes a slot.
@@ -357,22 +352,17 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     let outcome = this.board.outcome(domain, server, time);
     if (this.greylist !== null && outcome === DELIVERED)
       outcome = this.greylist.check(sender, domain, server, id, time);
-    const end = time + duration;
     this.tally.countAttempt(time, server, outcome !== DELIVERED, counted);
     if (this.record !== null) this.emit(time, id, sender, domain, server, 1, FIRST, outcome, counted);
     if (outcome === DELIVERED) {
       if (counted) {
         this.tally.delivered++;
-        // The delay is the session itself; `end - time` would round it away from `duration`.
+        // The delay is the session itself; `(time + duration) - time` would round it away from `duration`.
         this.tally.delay.add(duration);
       }
       return;
     }
-    if (counted) this.tally.firstRejected++;
-    const slot = this.newMessage(id, sender, domain, time, counted);
-    this.messages.server[slot] = server;
-    this.messages.queuedAt[slot] = time;
-    this.conclude(slot, time, end, outcome);
+    this.firstRejected(id, sender, domain, server, time, duration, outcome, counted);
   }
 
   /**
@@ -661,27 +651,10 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     outcome: number,
     counted: boolean,
   ): void {
-    this.rejectFirst(id, sender, domain, server, this.simulator.now, this.rejectedDuration, outcome, counted);
+    this.firstRejected(id, sender, domain, server, this.simulator.now, this.rejectedDuration, outcome, counted);
   }
 
-  private rejectFirst(
-    id: number,
-    sender: number,
-    domain: number,
-    server: number,
-    time: number,
-    duration: number,
-    outcome: number,
-    counted: boolean,
-  ): void {
-    if (counted) this.tally.firstRejected++;
-    const slot = this.newMessage(id, sender, domain, time, counted);
-    this.messages.server[slot] = server;
-    this.messages.queuedAt[slot] = time;
-    this.conclude(slot, time, time + duration, outcome);
-  }
-
-  /** RegimeArrivals' first attempt whose session does not start on arrival: submit()'s slow path. */
+  /** A first attempt whose session does not start on arrival (submit(), RegimeArrivals): a slot, and its wait. */
   firstWaits(
     id: number,
     sender: number,
@@ -699,7 +672,7 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     this.waitForSession(slot, server, time, start);
   }
 
-  /** RegimeArrivals' first attempt rejected at once: as submit() handles it. */
+  /** A first attempt rejected at once (submit(), plainRejected, RegimeArrivals): a message slot, then what follows. */
   firstRejected(
     id: number,
     sender: number,
@@ -710,7 +683,11 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     outcome: number,
     counted: boolean,
   ): void {
-    this.rejectFirst(id, sender, domain, server, time, duration, outcome, counted);
+    if (counted) this.tally.firstRejected++;
+    const slot = this.newMessage(id, sender, domain, time, counted);
+    this.messages.server[slot] = server;
+    this.messages.queuedAt[slot] = time;
+    this.conclude(slot, time, time + duration, outcome);
   }
 
   protected newMessage(id: number, sender: number, domain: number, time: number, counted: boolean): number {

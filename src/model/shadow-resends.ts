@@ -94,9 +94,8 @@ class World implements ShadowCounts {
   delivered = 0;
   delaySum = 0;
   firstRejected = 0;
-  /** In worlds: this world's own balancer, and its copy of the first attempts' pick stream. */
+  /** In worlds: this world's own balancer. */
   balancer: Balancer | null = null;
-  firstPicks: Random | null = null;
   private picksStream: Random | null = null;
   private sessionsStream: Random | null = null;
   private resendStream: Random | null = null;
@@ -160,25 +159,23 @@ export class ShadowResends {
     this.delivered = new Float64Array(worlds);
     this.delaySum = new Float64Array(worlds);
     this.delayError = new Float64Array(worlds);
-    if (this.firstAttempts) {
-      // Each world's balancer is built as the run builds its own: from a fresh "balancer" stream
-      // (the run's first draws from it are the balancer's), on the same eligibility.
-      for (const w of this.all) {
-        w.balancer = createBalancer(s.pool.balancer, {
-          servers: s.pool.servers,
-          senders: s.traffic.senders,
-          random: randomStream(seed, replication, "balancer"),
-          sessions: new SessionCounts(s.pool.servers),
-          eligible: board.eligible,
-        });
-        w.firstPicks = randomStream(seed, replication, "balancer.first");
-      }
-    }
-    this.balancers = this.all.map((w) => w.balancer as Balancer);
-    this.firstPicks = this.all.map((w) => w.firstPicks as Random);
+    // Each world's balancer is built as the run builds its own: from a fresh "balancer" stream
+    // (the run's first draws from it are the balancer's), on the same eligibility.
+    const balancerOf = (w: World): Balancer => {
+      w.balancer = createBalancer(s.pool.balancer, {
+        servers: s.pool.servers,
+        senders: s.traffic.senders,
+        random: randomStream(seed, replication, "balancer"),
+        sessions: new SessionCounts(s.pool.servers),
+        eligible: board.eligible,
+      });
+      return w.balancer;
+    };
+    this.balancers = this.firstAttempts ? this.all.map(balancerOf) : [];
+    this.firstPicks = this.firstAttempts ? this.all.map(() => randomStream(seed, replication, "balancer.first")) : [];
   }
 
-  /** In worlds: each world's balancer and first-attempt pick stream, by world index (firstAttempt's loop). */
+  /** In worlds (empty otherwise): each world's balancer and first-attempt pick stream, by world index (firstAttempt's loop). */
   private readonly balancers: Balancer[];
   private readonly firstPicks: Random[];
   /**
@@ -302,9 +299,11 @@ export class ShadowResends {
     }
     if (outcome === DELIVERED) {
       if (counted) {
-        if (!this.firstAttempts) w.delivered++;
         if (this.firstAttempts) this.addDelay(this.world[slot], end - this.firstSubmitted[slot]);
-        else w.delaySum += end - this.firstSubmitted[slot];
+        else {
+          w.delivered++;
+          w.delaySum += end - this.firstSubmitted[slot];
+        }
       }
       this.free.push(slot);
     } else if (outcome === REJECTED_5XX) {

@@ -59,7 +59,6 @@ export class ShadowWorldsModel extends MailModel {
     const duration = this.capacity.length;
     this.worlds.firstAttempt(sender, domain, counted, time, duration);
     const outcome = this.board.outcome(domain, server, time);
-    const end = time + duration;
     this.tally.countAttempt(time, server, outcome !== DELIVERED, counted);
     if (outcome === DELIVERED) {
       if (counted) {
@@ -68,10 +67,6 @@ export class ShadowWorldsModel extends MailModel {
       }
       return;
     }
-    if (counted) this.tally.firstRejected++;
-    const slot = this.newMessage(id, sender, domain, time, counted);
-    this.messages.server[slot] = server;
-    this.messages.queuedAt[slot] = time;
-    this.conclude(slot, time, end, outcome);
+    this.firstRejected(id, sender, domain, server, time, duration, outcome, counted);
   }
 }

@@ -37,6 +37,20 @@ function scripted(us: number[]): () => number {
 }
 
 describe("exponential (ziggurat)", () => {
+  it("takes its layers' edges from a table equal to Node's −log of the heights' recursion, every one", () => {
+    // X[k+1] = −log(F[k+1]), F[k+1] = F[k] + V/X[k] from F[1] = e^−R, V = X[0]·e^−R (exponential.ts).
+    const f1 = Math.exp(-R);
+    const v = X[0] * f1;
+    let f = f1;
+    const differing: number[][] = [];
+    for (let k = 1; k < 255; k++) {
+      f += v / X[k];
+      if (-Math.log(f) !== X[k + 1]) differing.push([k + 1, X[k + 1], -Math.log(f)]);
+    }
+    expect(differing).toEqual([]);
+    expect(X[256]).toBe(0);
+  });
+
   const random = randomStream(20261130, 0, "exponential-test");
   const xs = new Float64Array(N);
   for (let i = 0; i < N; i++) xs[i] = exponential(random);

@@ -19,11 +19,15 @@ export class DnsBalancer implements Balancer {
   private next: number;
   private readonly servers: number;
   private readonly cached: Uint16Array | Int32Array;
-  readonly senderTable: Uint16Array | Int32Array;
   private readonly expires: Float64Array;
   private readonly eligible: Uint8Array;
   /** Whether some server is eligible; when none is, no record is pulled and the pointer visits all. */
   private published: boolean;
+
+  /** Balancer.senderTable: the senders' cached answers. */
+  get senderTable(): Uint16Array | Int32Array {
+    return this.cached;
+  }
 
   constructor(
     pool: PoolView,
@@ -32,7 +36,6 @@ export class DnsBalancer implements Balancer {
     this.servers = pool.servers;
     this.next = Math.floor(pool.random() * pool.servers);
     this.cached = serverIndexArray(pool.senders, pool.servers);
-    this.senderTable = this.cached;
     this.expires = new Float64Array(pool.senders).fill(Number.NEGATIVE_INFINITY);
     this.eligible = pool.eligible;
     this.published = true;

@@ -9,11 +9,14 @@ export class StickyBalancer implements Balancer {
   static readonly reads: BalancerReads = READS_NOTHING;
 
   private readonly home: Uint16Array | Int32Array;
-  readonly senderTable: Uint16Array | Int32Array;
   private readonly eligible: Uint8Array;
+  /** Balancer.senderTable: the senders' pins. */
+  get senderTable(): Uint16Array | Int32Array {
+    return this.home;
+  }
+
   constructor(pool: PoolView) {
     this.home = serverIndexArray(pool.senders, pool.servers);
-    this.senderTable = this.home;
     for (let s = 0; s < pool.senders; s++) this.home[s] = Math.floor(pool.random() * pool.servers);
     this.eligible = pool.eligible;
   }

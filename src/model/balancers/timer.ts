@@ -23,11 +23,15 @@ export class TimerBalancer implements Balancer {
   private readonly phases: Float64Array;
   /** Each sender's base server b_s (server-index.ts: 2 bytes a sender in pools of up to 65 536 relays). */
   private readonly base: Uint16Array | Int32Array;
-  readonly senderTable: Uint16Array | Int32Array;
   private readonly perSender: boolean;
   private readonly shuffle: boolean;
   private readonly key: number;
   private readonly eligible: Uint8Array;
+
+  /** Balancer.senderTable: the senders' base servers. */
+  get senderTable(): Uint16Array | Int32Array {
+    return this.base;
+  }
 
   constructor(pool: PoolView, options: TimerOptions) {
     const { servers, senders, random } = pool;
@@ -38,7 +42,6 @@ export class TimerBalancer implements Balancer {
     this.phases = new Float64Array(this.perSender ? senders : 1);
     for (let i = 0; i < this.phases.length; i++) this.phases[i] = random() * options.period;
     this.base = serverIndexArray(senders, servers);
-    this.senderTable = this.base;
     for (let s = 0; s < senders; s++) this.base[s] = Math.floor(random() * servers);
     this.key = hashKey(random);
     this.eligible = pool.eligible;
