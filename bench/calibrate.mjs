@@ -13,7 +13,8 @@
 //   old space capped at that (node --max-old-space-size; 0: none), to show that reading needs a
 //   bounded heap (peak RSS also holds garbage V8 has not collected yet): it must finish with the
 //   same scenario (compared by a hash of its JSON). Only the bench sets the flag; `sim calibrate` never does. `npm run bench:calibrate:big` runs 1,4,16 (16 M lines, ~2.4 GB, 28 days).
-// bench/run.mjs runs it with --json for its `calibrate` row.
+// Then the whole command users run (bin/sim.js calibrate) on the largest size, timed with its
+// start-up and estimates. bench/run.mjs runs it with --json for its `calibrate` row.
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import {
@@ -226,6 +227,52 @@ export function calibrateLog(file, runs, heapMiB = 0) {
 }
 
 /**
+ * The whole command users run, `node bin/sim.js calibrate FILE --json` (the bundle: start-up,
+ * reading, estimates), `runs` times in fresh processes: median wall seconds and log lines/s,
+ * CPU seconds, peak RSS (bench/peak-rss.mjs). Throws when the command printed anything on
+ * standard error: it says so there when it read in one thread instead of two.
+ */
+export function calibrateCommand(file, lines, runs) {
+  const results = [];
+  const dir = mkdtempSync(join(tmpdir(), "relaysim-bench-calibrate-rss-"));
+  try {
+    for (let i = 0; i < runs; i++) {
+      const load = loadavg()[0];
+      const rssFile = join(dir, `rss-${i}`);
+      const started = process.hrtime.bigint();
+      const c = spawnSync(
+        process.execPath,
+        [
+          "--import",
+          join(root, "bench/peak-rss.mjs"),
+          join(root, "bin/sim.js"),
+          "calibrate",
+          file,
+          "--year",
+          "2026",
+          "--json",
+        ],
+        { encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, RELAYSIM_BENCH_RSS: rssFile } },
+      );
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (c.status !== 0 || c.stderr !== "") throw new Error(`sim calibrate (exit ${c.status}):\n${c.stderr}`);
+      const [peak, cpu] = readFileSync(rssFile, "utf8").split(" ").map(Number);
+      results.push({ seconds, cpu, peak, load });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const seconds = median(results.map((r) => r.seconds));
+  return {
+    seconds,
+    rate: lines / seconds,
+    cpuSeconds: median(results.map((r) => r.cpu)),
+    peak: median(results.map((r) => r.peak)),
+    loads: results.map((r) => r.load),
+  };
+}
+
+/**
  * Paired reading in one process (less noise than separate processes on a busy machine): the
  * builds' Calibrators (dist folders, e.g. two worktrees') read `file` in turns, `rounds` times,
  * the order reversed every other round; CPU seconds of each reading and their medians.
@@ -383,13 +430,22 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
           `peak RSS ${mib(r.peak)}, live heap after reading ${mib(r.liveHeap)}, ${(r.cpuRate / 1e6).toFixed(2)} M lines/s CPU; load ${r.loads[0].toFixed(1)}`,
       );
     }
+    // What users run, at the largest size: the bundled CLI, start-up and estimates included.
+    const largest = Math.max(...sizes);
+    const command = calibrateCommand(g.logs[largest], results[`x${largest}`].lines, runs);
+    if (!asJson)
+      console.log(
+        `the whole command \`sim calibrate\` on ${largest}x (reading thread started; start-up and estimates included), median of ${runs}: ` +
+          `${command.seconds.toFixed(2)} s, ${(command.rate / 1e6).toFixed(2)} M lines/s wall; ${command.cpuSeconds.toFixed(2)} CPU s; ` +
+          `peak RSS ${mib(command.peak)}; load ${command.loads.map((l) => l.toFixed(1)).join(", ")}`,
+      );
     if (!asJson && sizes.length > 1) {
       // Flat in the log's size? Peak RSS at each size, side by side.
       console.log(
         `peak RSS by size: ${sizes.map((size) => `${size}x ${mib(results[`x${size}`].peak)}`).join(", ")}; load ${loadavg()[0].toFixed(1)}`,
       );
     }
-    if (asJson) console.log(JSON.stringify({ lines: g.lines, runs, sizes, ...results, capped }));
+    if (asJson) console.log(JSON.stringify({ lines: g.lines, runs, sizes, ...results, capped, command }));
   } finally {
     if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
   }

@@ -271,7 +271,7 @@ row({
     return {
       value: r.x4.rate / 1e6,
       peak: r.x4.peak,
-      detail: `log lines/s wall, ${r.x4.passes} pass; ${(r.x4.cpuRate / 1e6).toFixed(2)} M/s CPU${r.x4.mainCpuSeconds === null || r.x4.mainCpuSeconds === undefined ? "" : ` (CPU s by thread: main ${r.x4.mainCpuSeconds.toFixed(2)}, reading ${r.x4.readerCpuSeconds.toFixed(2)}, GC helpers ${r.x4.helperCpuSeconds.toFixed(2)})`}; then ${r.x4.estimateSeconds.toFixed(1)} s of estimates; peak RSS ${mib(r.x1.peak).toFixed(0)} MiB at 1x (${r.x1.lines} lines), ${mib(r.x4.peak).toFixed(0)} MiB at 4x`,
+      detail: `log lines/s wall, ${r.x4.passes} pass; ${(r.x4.cpuRate / 1e6).toFixed(2)} M/s CPU${r.x4.mainCpuSeconds === null || r.x4.mainCpuSeconds === undefined ? "" : ` (CPU s by thread: main ${r.x4.mainCpuSeconds.toFixed(2)}, reading ${r.x4.readerCpuSeconds.toFixed(2)}, GC helpers ${r.x4.helperCpuSeconds.toFixed(2)})`}; then ${r.x4.estimateSeconds.toFixed(1)} s of estimates; peak RSS ${mib(r.x1.peak).toFixed(0)} MiB at 1x (${r.x1.lines} lines), ${mib(r.x4.peak).toFixed(0)} MiB at 4x; the whole command \`sim calibrate\` at 4x, start-up and estimates included: ${r.command.seconds.toFixed(2)} s, ${(r.command.rate / 1e6).toFixed(2)} M lines/s, ${r.command.cpuSeconds.toFixed(1)} CPU s, peak RSS ${mib(r.command.peak).toFixed(0)} MiB`,
     };
   },
 });

@@ -1,13 +1,16 @@
-// The second step of `npm run build`, after tsc: bundle the compiled CLI (dist/cli/sim.js) and
-// the replication pool's worker (dist/experiment/worker.js) into dist/bundle/, which bin/sim.js
-// loads. Node 20 has no compile cache, and loading the CLI's ~300 ES modules one by one (resolve,
-// read, compile, link each) cost about as much as a sweep's serial part; one bundle loads in half
-// the time, in the main thread and in each worker alike. dist/ itself stays as tsc wrote it: the
+// The second step of `npm run build`, after tsc: bundle the compiled CLI (dist/cli/sim.js), the
+// replication pool's worker (dist/experiment/worker.js) and calibrate's reading thread
+// (dist/calibrate/read-worker.js) into dist/bundle/, which bin/sim.js loads. Node 20 has no
+// compile cache, and loading the CLI's ~300 ES modules one by one (resolve, read, compile, link
+// each) cost about as much as a sweep's serial part; one bundle loads in half the time, in the
+// main thread and in each worker alike. dist/ itself stays as tsc wrote it: the
 // library export (dist/index.js) and the tests use it.
 //
 // Code splitting keeps what is loaded lazily lazy (the report writer and its vega imports), and
-// puts the code the CLI and the worker share in chunks both import. All files sit flat in
-// dist/bundle/, so worker-threads.ts finds the worker as "./worker.js" beside its own chunk.
+// puts the code the CLI and its workers share in chunks both import. All files sit flat in
+// dist/bundle/, so worker-threads.ts finds the worker as "./worker.js" beside its own chunk, and
+// calibrate/reader.ts its reading thread as "./read-worker.js" (without that entry, sim
+// calibrate silently read in one thread: test/cli/calibrate.test.ts checks it starts).
 // Source maps chain through dist/*.js.map back to src/*.ts (node --enable-source-maps).
 //
 //   node scripts/build-cli.mjs [--metafile]   (--metafile prints what each output holds)
@@ -93,7 +96,11 @@ const stringWidthShim = {
 export async function buildCli({ metafile = false } = {}) {
   rmSync(OUT_DIR, { recursive: true, force: true });
   return esbuild.build({
-    entryPoints: { sim: join(ROOT, "dist/cli/sim.js"), worker: join(ROOT, "dist/experiment/worker.js") },
+    entryPoints: {
+      sim: join(ROOT, "dist/cli/sim.js"),
+      worker: join(ROOT, "dist/experiment/worker.js"),
+      "read-worker": join(ROOT, "dist/calibrate/read-worker.js"),
+    },
     outdir: OUT_DIR,
     bundle: true,
     splitting: true,

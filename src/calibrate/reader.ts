@@ -22,6 +22,8 @@ export interface ReadOptions {
    * the built reader is missing) the files are read in this thread.
    */
   thread?: boolean;
+  /** Told why, when `thread` was true and the files were read in this thread all the same. */
+  notify?: (message: string) => void;
 }
 
 /**
@@ -51,7 +53,8 @@ export async function readLogs(
   read: ReadOptions = {},
 ): Promise<boolean> {
   const format = calibrator.format;
-  const thread = (read.thread ?? (await worthAThread(files))) ? startReader() : null;
+  let why = "";
+  const thread = (read.thread ?? (await worthAThread(files))) ? startReader((reason) => (why = reason)) : null;
   let threaded = thread !== null;
   try {
     const pass = async () => {
@@ -72,6 +75,10 @@ export async function readLogs(
     }
   } finally {
     if (thread !== null) await thread.worker.terminate();
+  }
+  if (read.thread === true && !threaded) {
+    const reason = why || `stopped before it answered (${thread?.failure ?? "no reason given"})`;
+    read.notify?.(`calibrate: the reading thread ${reason}; read in one thread instead\n`);
   }
   return threaded;
 }
@@ -110,6 +117,8 @@ interface ReaderThread {
   worker: Worker;
   answered: boolean;
   failed: boolean;
+  /** Why it failed before it answered, if it did. */
+  failure?: string;
 }
 
 /**
@@ -123,10 +132,11 @@ function readerUrl(): URL {
     : new URL("./read-worker.js", here);
 }
 
-function startReader(): ReaderThread | null {
+function startReader(failed: (reason: string) => void): ReaderThread | null {
   try {
     return { worker: new Worker(readerUrl()), answered: false, failed: false };
-  } catch {
+  } catch (error) {
+    failed(`could not start (${error instanceof Error ? error.message : String(error)})`);
     return null;
   }
 }
@@ -153,6 +163,7 @@ function readInThread(
     const fail = (error: Error) => {
       stop();
       thread.failed = true;
+      thread.failure = error.message;
       if (thread.answered) reject(error);
       else resolve(false);
     };

@@ -53,9 +53,22 @@ describe("the bundled CLI", () => {
     expect(readFileSync(join(out, "report.html"), "utf8")).toContain("vega");
   });
 
+  it("starts calibrate's reading thread (bundled beside it) and prints what one thread prints", () => {
+    const log = fileURLToPath(new URL("../fixtures/maillogs/postfix.log", import.meta.url));
+    const args = ["calibrate", log, "--year", "2026", "--json"];
+    const threaded = node(dir, BUNDLED, [...args, "--thread"]);
+    // The thread falling back to one reads the same, so only this says the thread started.
+    expect(threaded.stderr).toBe("");
+    expect(threaded.code).toBe(0);
+    const one = node(dir, BUNDLED, [...args, "--no-thread"]);
+    expect(one.code).toBe(0);
+    expect(threaded.stdout).toBe(one.stdout);
+  });
+
   it("has chunks that all load, the lazy ones too (the report writer, advise's charts)", async () => {
     const dir = dirname(BUNDLED);
-    const chunks = readdirSync(dir).filter((f) => f.endsWith(".js") && f !== "sim.js" && f !== "worker.js");
+    const entries = ["sim.js", "worker.js", "read-worker.js"];
+    const chunks = readdirSync(dir).filter((f) => f.endsWith(".js") && !entries.includes(f));
     expect(chunks.some((f) => f.startsWith("write-report-"))).toBe(true);
     for (const chunk of chunks) await import(pathToFileURL(join(dir, chunk)).href);
   });

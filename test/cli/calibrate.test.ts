@@ -60,6 +60,8 @@ describe("sim calibrate on the fixtures", () => {
     const logs = [fixture("postfix.log"), fixture("mixed.log"), fixture("garbled.log")];
     const threaded = await sim("calibrate", ...logs, "--year", "2026", "--json", "--thread");
     const one = await sim("calibrate", ...logs, "--year", "2026", "--json", "--no-thread");
+    // Read in one thread all the same, it would say so (test/cli/bundle.test.ts: the bundled CLI's).
+    expect(threaded.stderr).toBe("");
     expect(threaded.code).toBe(0);
     expect(one.code).toBe(0);
     expect(threaded.stdout).toBe(one.stdout);

@@ -136,7 +136,7 @@ export function calibrateCommand(io: Io): CommandModule<object, CalibrateArgs> {
         const { calibration: c, scenario } = await calibrateFiles(
           args.logs,
           { format: args.format as LogFormat, year, name: args.name },
-          { thread: args.thread },
+          { thread: args.thread, notify: io.stderr },
         );
         if (args.out !== undefined) {
           // Its description first, so an earlier calibration is recognised by its first bytes and
