@@ -100,11 +100,14 @@ export function zipfMle(sorted: ArrayLike<number>, D: number, logRank: Float64Ar
   return s;
 }
 
-/** A Poisson(λ) draw: by inversion below 30, else the normal approximation (rounded, ≥ 0). */
-function poisson(lambda: number, random: () => number): number {
+/**
+ * A Poisson(λ) draw, given e^−λ: by inversion below 30, else the normal approximation (rounded,
+ * ≥ 0). The bootstrap draws each rank's count hundreds of times at one λ, so e^−λ is computed once.
+ */
+function poisson(lambda: number, expMinusLambda: number, random: () => number): number {
   if (lambda < 30) {
     let k = 0;
-    let p = Math.exp(-lambda);
+    let p = expMinusLambda;
     let cdf = p;
     const u = random();
     while (u > cdf && k < 1000) {
@@ -124,15 +127,54 @@ function logRanks(D: number): Float64Array {
   return out;
 }
 
+/** Counts below this that are integers are sorted by counting them; the rest (the head) by comparison. */
+const COUNTED_BELOW = 1024;
+const tally = new Int32Array(COUNTED_BELOW);
+
+/**
+ * The positive counts, largest first (zeros and NaN left out): the same array as sorting them,
+ * but the bootstrap sorts hundreds of replicates of ~D small whole numbers, so those are
+ * counted (each value's tally, emitted from the top) and only the few large or fractional ones
+ * are sorted, then the two runs merged.
+ */
+export function descendingCounts(counts: ArrayLike<number>): Float64Array {
+  let seen = 0;
+  let other = 0;
+  tally.fill(0);
+  for (let i = 0; i < counts.length; i++) {
+    const c = counts[i];
+    if (!(c > 0)) continue;
+    seen++;
+    if (c < COUNTED_BELOW && Number.isInteger(c)) tally[c]++;
+    else other++;
+  }
+  const head = new Float64Array(other);
+  let k = 0;
+  if (other > 0) {
+    for (let i = 0; i < counts.length; i++) {
+      const c = counts[i];
+      if (c > 0 && !(c < COUNTED_BELOW && Number.isInteger(c))) head[k++] = c;
+    }
+    // Typed arrays sort numerically without a comparator; then largest first.
+    head.sort().reverse();
+  }
+  const sorted = new Float64Array(seen);
+  let h = 0;
+  k = 0;
+  for (let v = COUNTED_BELOW - 1; v > 0; v--) {
+    for (let n = tally[v]; n > 0; n--) {
+      while (h < other && head[h] >= v) sorted[k++] = head[h++];
+      sorted[k++] = v;
+    }
+  }
+  while (h < other) sorted[k++] = head[h++];
+  return sorted;
+}
+
 /** The estimator: counts (any order, zeros ignored) → [ŝ, D̂]. */
 function estimate(counts: ArrayLike<number>, logRank: Float64Array): [number, number] {
-  let seen = 0;
-  for (let i = 0; i < counts.length; i++) if (counts[i] > 0) seen++;
-  const sorted = new Float64Array(seen);
-  let k = 0;
-  for (let i = 0; i < counts.length; i++) if (counts[i] > 0) sorted[k++] = counts[i];
-  // Typed arrays sort numerically without a comparator; then largest first.
-  sorted.sort().reverse();
+  const sorted = descendingCounts(counts);
+  const seen = sorted.length;
   const D = Math.max(seen, Math.round(chao1Richness(sorted)));
   return [zipfMle(sorted, D, D <= logRank.length ? logRank : logRanks(D)), D];
 }
@@ -163,13 +205,19 @@ export function zipfFitBootstrap(frequencies: ArrayLike<number>, resamples = ZIP
   const [s, D] = estimate(counts, logRank);
   const random = mulberry32(SEED ^ total ^ (D << 8));
   const replicate = new Float64Array(D);
+  const lambda = new Float64Array(D);
+  const expMinusLambda = new Float64Array(D);
   /** Estimates from `count` draws of Zipf(D, at) with the same expected total, as independent Poisson counts. */
   const bootstrap = (at: number, count: number): Float64Array => {
     let h = 0;
     for (let r = 0; r < D; r++) h += Math.exp(-at * logRank[r]);
+    for (let r = 0; r < D; r++) {
+      lambda[r] = (total * Math.exp(-at * logRank[r])) / h;
+      expMinusLambda[r] = Math.exp(-lambda[r]);
+    }
     const draws = new Float64Array(count);
     for (let b = 0; b < count; b++) {
-      for (let r = 0; r < D; r++) replicate[r] = poisson((total * Math.exp(-at * logRank[r])) / h, random);
+      for (let r = 0; r < D; r++) replicate[r] = poisson(lambda[r], expMinusLambda[r], random);
       draws[b] = estimate(replicate, logRank)[0];
     }
     return draws;
