@@ -91,6 +91,18 @@ function argmax(xs: readonly number[]): number {
   return best;
 }
 
+/** The smallest and the largest of many numbers (Math.min(...xs) overflows the stack past ~120 000). */
+function smallest(xs: Float64Array): number {
+  let least = Number.POSITIVE_INFINITY;
+  for (const x of xs) least = Math.min(least, x);
+  return least;
+}
+function largest(xs: Float64Array): number {
+  let most = Number.NEGATIVE_INFINITY;
+  for (const x of xs) most = Math.max(most, x);
+  return most;
+}
+
 function gapBin(g: number): number {
   if (g <= GAP_MIN) return 0;
   const b = Math.floor((Math.log(g / GAP_MIN) / LOG_RATIO) * GAP_BINS);
@@ -106,6 +118,50 @@ function bernoulliLL(k: number, n: number, p: number): number {
 }
 
 /**
+ * The picks' indices by time, ties by index. A log read in time order gives them in order
+ * already (checked, then no sort); else a comparison sort.
+ */
+export function timeOrder(time: Float64Array): Uint32Array {
+  const n = time.length;
+  const order = new Uint32Array(n);
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    order[i] = i;
+    // Not `<`: a NaN anywhere leaves the order to the sort, as before.
+    if (i > 0 && !(time[i] >= time[i - 1])) sorted = false;
+  }
+  return sorted ? order : order.sort((a, b) => time[a] - time[b] || a - b);
+}
+
+/**
+ * `order` (by time, ties by index) regrouped by sender, each sender's picks kept in that order:
+ * by (sender, time, index). Senders are small whole numbers (−1 unknown), so each pick is placed
+ * by counting the picks of the senders before its own, in one pass over `order` (a stable
+ * counting sort); anything else is sorted by comparison, with the same result.
+ */
+export function senderOrder(order: Uint32Array, sender: Float64Array, time: Float64Array): Uint32Array {
+  const n = order.length;
+  let most = -1;
+  let whole = true;
+  for (let i = 0; i < n && whole; i++) {
+    const s = sender[i];
+    if (!(Number.isInteger(s) && s >= -1 && s < 4 * n + 16)) whole = false;
+    else if (s > most) most = s;
+  }
+  if (!whole) return Uint32Array.from(order).sort((a, b) => sender[a] - sender[b] || time[a] - time[b] || a - b);
+  // Slot s + 1 for sender s (−1 first): where its picks start.
+  const start = new Uint32Array(most + 3);
+  for (let i = 0; i < n; i++) start[sender[i] + 2]++;
+  for (let s = 1; s < start.length; s++) start[s] += start[s - 1];
+  const out = new Uint32Array(n);
+  for (let k = 0; k < n; k++) {
+    const i = order[k];
+    out[start[sender[i] + 1]++] = i;
+  }
+  return out;
+}
+
+/**
  * Test the picks: time (seconds), relay index, sender index (−1 unknown), in any order.
  * `relays` is the number of relays seen.
  */
@@ -116,16 +172,14 @@ export function testPolicy(
   relays: number,
 ): PolicyEstimate {
   const n = time.length;
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => time[a] - time[b] || a - b);
+  const order = timeOrder(time);
   const counts = new Float64Array(Math.max(1, relays));
   for (let i = 0; i < n; i++) counts[relay[i]]++;
   let coincidence = 0;
   for (const c of counts) coincidence += (c / Math.max(1, n)) ** 2;
 
   // Per-sender consecutive pairs: (gap, same).
-  const bySender = Uint32Array.from(order).sort((a, b) => sender[a] - sender[b] || time[a] - time[b] || a - b);
+  const bySender = senderOrder(order, sender, time);
   const binSame = new Float64Array(GAP_BINS);
   const binAll = new Float64Array(GAP_BINS);
   let pairs = 0;
@@ -133,7 +187,10 @@ export function testPolicy(
   // DNS caching: a sender keeps a relay from its resolution (the run's first pick) for TTL, so
   // every switch comes at least TTL after its run began, and every pick of a run within TTL.
   let ttlUpper = Number.POSITIVE_INFINITY;
-  const runLengths: number[] = [];
+  // Filled up to their counts, then cut (subarray): a million pushes to growing arrays cost more
+  // than the rest of the loop.
+  const runLengthsAll = new Float64Array(n);
+  let runLengthCount = 0;
   let runStart = 0;
   const pairT1: number[] = [];
   const pairT2: number[] = [];
@@ -141,31 +198,37 @@ export function testPolicy(
   const pairR1: number[] = [];
   const pairR2: number[] = [];
   // Each sender's runs after its first: first pick to switch, and first pick to last pick.
-  const startToSwitch: number[] = [];
-  const runDurations: number[] = [];
+  const startToSwitchAll = new Float64Array(n);
+  const runDurationsAll = new Float64Array(n);
+  let switchCount = 0;
   let run = 0;
   for (let k = 1; k < n; k++) {
     const a = bySender[k - 1];
     const b = bySender[k];
-    if (sender[a] < 0 || sender[a] !== sender[b]) {
-      runStart = time[b];
+    const ta = time[a];
+    const tb = time[b];
+    const ra = relay[a];
+    const rb = relay[b];
+    const sa = sender[a];
+    if (sa < 0 || sa !== sender[b]) {
+      runStart = tb;
       continue;
     }
-    if (k === 1 || sender[bySender[k - 2]] !== sender[a]) {
-      runStart = time[a];
+    if (k === 1 || sender[bySender[k - 2]] !== sa) {
+      runStart = ta;
       run = 0;
     }
-    const g = time[b] - time[a];
-    const s = relay[a] === relay[b];
+    const g = tb - ta;
+    const s = ra === rb;
     if (!s) {
-      ttlUpper = Math.min(ttlUpper, time[b] - runStart);
-      runLengths.push(time[a] - runStart);
+      ttlUpper = Math.min(ttlUpper, tb - runStart);
+      runLengthsAll[runLengthCount++] = ta - runStart;
       if (run > 0) {
-        startToSwitch.push(time[b] - runStart);
-        runDurations.push(time[a] - runStart);
+        startToSwitchAll[switchCount] = tb - runStart;
+        runDurationsAll[switchCount++] = ta - runStart;
       }
       run++;
-      runStart = time[b];
+      runStart = tb;
     }
     pairs++;
     if (s) same++;
@@ -174,13 +237,16 @@ export function testPolicy(
     if (s) binSame[bin]++;
     // A deterministic thinning keeps at most ~200k pairs for the alignment search.
     if (pairs % Math.max(1, Math.ceil(n / 200_000)) === 0) {
-      pairT1.push(time[a]);
-      pairT2.push(time[b]);
+      pairT1.push(ta);
+      pairT2.push(tb);
       pairSame.push(s);
-      pairR1.push(relay[a]);
-      pairR2.push(relay[b]);
+      pairR1.push(ra);
+      pairR2.push(rb);
     }
   }
+  const runLengths = runLengthsAll.subarray(0, runLengthCount);
+  const startToSwitch = startToSwitchAll.subarray(0, switchCount);
+  const runDurations = runDurationsAll.subarray(0, switchCount);
   const sameRelay = pairs > 0 ? same / pairs : 0;
   const evidence: PolicyEvidence = {
     picks: n,
@@ -259,7 +325,7 @@ export function testPolicy(
     evidence.anchoring = { switches: startToSwitch.length, unanchored, floor };
     if (unanchored >= POLICY_TEST.unanchored && unanchored >= POLICY_TEST.unanchoredShare * startToSwitch.length) {
       reasons.push(
-        `${unanchored} of ${startToSwitch.length} switches came sooner after their run's first pick (the shortest ${formatDuration(Math.round(Math.min(...startToSwitch)))}) than ${formatDuration(Math.round(floor))} (a quarter of runs last longer, and it is a quarter of the fitted ${formatDuration(Math.round(T))} or more): the clock does not start at a pick, as a DNS answer's TTL does — a timer with a phase per sender, period about ${formatDuration(Math.round(T))}.`,
+        `${unanchored} of ${startToSwitch.length} switches came sooner after their run's first pick (the shortest ${formatDuration(Math.round(smallest(startToSwitch)))}) than ${formatDuration(Math.round(floor))} (a quarter of runs last longer, and it is a quarter of the fitted ${formatDuration(Math.round(T))} or more): the clock does not start at a pick, as a DNS answer's TTL does — a timer with a phase per sender, period about ${formatDuration(Math.round(T))}.`,
       );
       // A rotating timer never gives a sender the same relay in the next slot: refit without
       // the chance coincidence (which pulls the period down to ~0.8 of the truth), and keep the
@@ -275,7 +341,7 @@ export function testPolicy(
     // TTL: the shortest wait from a run's start to a switch; runs (rarely merged by chance) stay below it.
     const below = runLengths.filter((x) => x <= ttlUpper);
     const ttl = Number.isFinite(ttlUpper) ? ttlUpper : T;
-    const ttlLower = below.length > 0 ? Math.max(...below) : 0;
+    const ttlLower = below.length > 0 ? largest(below) : 0;
     evidence.ttl = { estimate: ttl, bounds: [ttlLower, ttl], runs: runLengths.length };
     reasons.push(
       `TTL: every switch came at least ${Math.round(ttl)} s after the sender's previous switch and the longest run of picks on one relay lasted ${Math.round(ttlLower)} s (${runLengths.length} runs).`,
