@@ -3,7 +3,7 @@
 // same Listing intervals that static `listed` entries produce. By default each server starts
 // in the lifecycle's steady state (`compromise.start: "steady"`), so a short horizon is not
 // biased towards clean pools.
-import { type DistributionSpec, type Random, randomStream, type Sampler, sampler } from "../engine/index.js";
+import { type DistributionSpec, type Random, randomStream, type Sampler, sampler, supremum } from "../engine/index.js";
 import type { Scenario } from "../scenario/schema.js";
 import type { Listing } from "./listings.js";
 
@@ -61,7 +61,7 @@ export function lengthBiased(spec: DistributionSpec, random: Random): number {
 export function negligibleBeyond(spec: DistributionSpec): number {
   if ("fixed" in spec) return spec.fixed;
   if ("uniform" in spec) return spec.uniform[1];
-  if ("empirical" in spec) return Math.max(...spec.empirical);
+  if ("empirical" in spec) return supremum(spec);
   // P(Exp > m·ln 1e12) = 1e-12; P(Z > 7.04) < 1e-12.
   if ("exponential" in spec) return spec.exponential * 12 * Math.LN10;
   return spec.lognormal.median * Math.exp(7.04 * spec.lognormal.sigma);

@@ -17,7 +17,10 @@ export function recipientCountWeights(d: RecipientCount): number[] {
     w = new Array(d.uniform[1]).fill(0);
     for (let n = d.uniform[0]; n <= d.uniform[1]; n++) w[n - 1] = 1;
   } else if ("empirical" in d) {
-    w = new Array(Math.max(...d.empirical)).fill(0);
+    // A loop, not Math.max(...): the list may hold more values than the stack has room for.
+    let most = 0;
+    for (const n of d.empirical) most = Math.max(most, n);
+    w = new Array(most).fill(0);
     for (const n of d.empirical) w[n - 1]++;
   } else {
     w = [...d.shares];

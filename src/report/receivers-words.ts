@@ -1,6 +1,7 @@
 // What the receiver-side rules say in the report and the advice (report/story.ts,
 // report/advice-html.ts ask here rather than reading the rules themselves). Formatters come from
 // the caller (story.ts's RECEIVER_FORMATS), which also owns the words for a distribution.
+import { supremum } from "../engine/index.js";
 import type { Blacklist, Dist } from "../scenario/schema.js";
 
 export interface WordFormats {
@@ -51,7 +52,7 @@ export function lateListingWords(b: Blacklist, f: LateWordFormats): string | nul
 function upTo(d: Dist): number | null {
   if ("fixed" in d) return d.fixed;
   if ("uniform" in d) return d.uniform[1];
-  if ("empirical" in d) return Math.max(...d.empirical);
+  if ("empirical" in d) return supremum(d);
   return null;
 }
 
