@@ -288,6 +288,7 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
         { command: "advise", force: args.force, notify: io.stderr },
         async () => {
           const started = Date.now();
+          if (args.charts) import("../../report/write-report.js").catch(() => {});
           let series: TimeseriesRow[] = [];
           let runCharts: Promise<RenderedCharts> | undefined;
           const { advice, own } = await advise(scenario, {
