@@ -68,6 +68,38 @@ export function precisionProblem(targets: PrecisionTargets): string | null {
  * null with fewer than two defined values.
  */
 export function halfWidthAt(results: readonly ReplicationResult[], metric: Metric, n: number): number | null {
+  // The same (results, metric, n) is asked for by the scan, the next batch's estimate and the
+  // report (the report on a trimmed copy): a bootstrap interval each time, about a sixth of
+  // advise's. The answer depends only on the first n results, so it is kept with the last of
+  // them and served again when the n results are the same objects.
+  const last = n >= 1 ? results[n - 1] : undefined;
+  if (last === undefined) return computeHalfWidth(results, metric, n);
+  let kept = halfWidthsKept.get(last);
+  if (!kept) {
+    kept = [];
+    halfWidthsKept.set(last, kept);
+  }
+  for (const k of kept) if (k.metric === metric && samePrefix(k.results, results, n)) return k.halfWidth;
+  const halfWidth = computeHalfWidth(results, metric, n);
+  // A copy: a caller that later changed its array in place must not change what was kept.
+  kept.push({ metric, results: results.slice(0, n), halfWidth });
+  return halfWidth;
+}
+
+/** Half-widths already computed, by the last result they cover (see halfWidthAt). */
+const halfWidthsKept = new WeakMap<
+  ReplicationResult,
+  { metric: Metric; results: readonly ReplicationResult[]; halfWidth: number | null }[]
+>();
+
+/** Whether the first n results of a and b are the same objects. */
+function samePrefix(a: readonly ReplicationResult[], b: readonly ReplicationResult[], n: number): boolean {
+  if (a.length < n) return false;
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function computeHalfWidth(results: readonly ReplicationResult[], metric: Metric, n: number): number | null {
   const values: number[] = [];
   for (let i = 0; i < n; i++) {
     const v = results[i].metrics[metric];

@@ -35,6 +35,40 @@ describe("halfWidthAt and firstPreciseCount", () => {
     expect(halfWidthAt([fake(0, 0.1), fake(1, null)], "firstAttemptFailure", 2)).toBeNull();
   });
 
+  it("gives the same half-width again for the same first n results, and a new one when they differ", () => {
+    const series = [0.1, 0.3, 0.2, 0.25, 0.15].map((v, i) => fake(i, v));
+    // Computed on new objects with the same values, so from scratch.
+    const fresh = (rs: ReplicationResult[], n: number) =>
+      halfWidthAt(
+        rs.map((r) => fake(r.replication, r.metrics.firstAttemptFailure)),
+        "firstAttemptFailure",
+        n,
+      );
+    const h = halfWidthAt(series, "firstAttemptFailure", 4);
+    expect(halfWidthAt(series.slice(0, 4), "firstAttemptFailure", 4)).toBe(h);
+    // The same last result after other ones (another configuration's prefix, or an array changed in place).
+    const other = [fake(0, 0.9), fake(1, 0.0), fake(2, 0.5), series[3]];
+    expect(halfWidthAt(other, "firstAttemptFailure", 4)).toBe(fresh(other, 4));
+    expect(fresh(other, 4)).not.toBe(h);
+    const changed = [0.1, 0.3, 0.2, 0.25].map((v, i) => fake(i, v));
+    const before = [...changed];
+    const hBefore = halfWidthAt(changed, "firstAttemptFailure", 4);
+    changed[0] = fake(0, 0.6);
+    expect(halfWidthAt(changed, "firstAttemptFailure", 4)).toBe(fresh(changed, 4));
+    expect(fresh(changed, 4)).not.toBe(hBefore);
+    expect(halfWidthAt(before, "firstAttemptFailure", 4)).toBe(hBefore);
+    // Another metric of the same results is its own.
+    const both = [0.1, 0.3, 0.2, 0.25].map(
+      (v, i) =>
+        ({
+          replication: i,
+          metrics: { firstAttemptFailure: v, resendFailure: v / 10 },
+        }) as unknown as ReplicationResult,
+    );
+    const first = halfWidthAt(both, "firstAttemptFailure", 4) as number;
+    expect(halfWidthAt(both, "resendFailure", 4)).toBeCloseTo(first / 10, 12);
+  });
+
   it("finds the first n at or after `from` where every configuration meets the target", () => {
     // Spread shrinks as more equal values arrive.
     const a = [0, 1, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5].map((v, i) => fake(i, v));

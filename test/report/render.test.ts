@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import type { ChartSpec } from "../../src/report/charts/theme.js";
 import { CONFIG, VEGA_LITE_SCHEMA } from "../../src/report/charts/theme.js";
-import { compileSpec, rasterise, renderChart, renderSvg } from "../../src/report/render.js";
+import { compileSpec, rasterise, renderChart, renderSvg, svgToPng, svgToPngAsync } from "../../src/report/render.js";
 
 const spec = {
   $schema: VEGA_LITE_SCHEMA,
@@ -52,6 +52,39 @@ describe("render", () => {
     expect(first).toContain('clip-path="url(#clip1)"');
     await renderSvg(clipped);
     expect(await renderSvg(clipped)).toBe(first);
+  });
+
+  it("draws charts asked for at once one after another: the same bytes as drawn one by one", async () => {
+    // Clipped layers of different sizes: drawn at the same time, their clip ids would interleave.
+    const encoding = { x: { field: "x", type: "quantitative" }, y: { field: "y", type: "quantitative" } };
+    const layered = (n: number) =>
+      ({
+        ...spec,
+        mark: undefined,
+        encoding: undefined,
+        layer: Array.from({ length: n }, (_, i) => ({
+          mark: { type: i % 2 ? "line" : "point", clip: true },
+          encoding,
+        })),
+      }) as unknown as ChartSpec;
+    const specs = [layered(3), layered(1), layered(2), spec];
+    const oneByOne: string[] = [];
+    for (const s of specs) oneByOne.push(await renderSvg(s));
+    expect(await Promise.all(specs.map((s) => renderSvg(s)))).toEqual(oneByOne);
+    // A failed chart does not stop the ones queued after it.
+    const failed = renderSvg({ ...spec, mark: "no-such-mark" } as unknown as ChartSpec);
+    const after = renderSvg(specs[0]);
+    await expect(failed).rejects.toThrow();
+    expect(await after).toBe(oneByOne[0]);
+  });
+
+  it("rasterises off the main thread to the same PNG bytes, one chart at a time or several at once", async () => {
+    const svgs = [await renderSvg(spec), await renderSvg({ ...spec, mark: "bar" } as ChartSpec)];
+    const sync = svgs.map((s) => Buffer.from(svgToPng(s)));
+    const together = await Promise.all(svgs.map((s) => svgToPngAsync(s)));
+    expect(together.map((p) => Buffer.from(p))).toEqual(sync);
+    await expect(svgToPngAsync("<not svg")).rejects.toThrow();
+    expect(Buffer.from(await svgToPngAsync(svgs[1]))).toEqual(sync[1]);
   });
 
   it("compiles Vega-Lite to Vega and renders an SVG with marks in DejaVu Sans", async () => {

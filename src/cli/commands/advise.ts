@@ -188,7 +188,7 @@ function renderRunCharts(summary: Summary, series: readonly TimeseriesRow[]): Pr
 
 /** charts/advice.* and the run's charts, with the advice at the top of report.html. */
 async function writeAdviceCharts(out: OutputFolder, advice: Advice, runCharts: Promise<RenderedCharts>): Promise<void> {
-  const [{ renderChart }, { reportFiles }, { adviceChart }, { adviceHtml }] = await Promise.all([
+  const [{ renderSvg, svgToPngAsync }, { reportFiles }, { adviceChart }, { adviceHtml }] = await Promise.all([
     import("../../report/render.js"),
     import("../../report/write-report.js"),
     import("../../report/charts/advice.js"),
@@ -197,13 +197,15 @@ async function writeAdviceCharts(out: OutputFolder, advice: Advice, runCharts: P
   // After the run's charts: charts are drawn one at a time (render.ts, renderSvg).
   const run = await runCharts;
   const spec = adviceChart(advice);
-  const { svg, png } = await renderChart(spec);
+  const svg = await renderSvg(spec);
+  // The PNG is rasterised off this thread while report.html is assembled here.
+  const png = svgToPngAsync(svg);
+  png.catch(() => {}); // awaited below; a failure is thrown there
+  const report = reportFiles(run, { advice: { html: adviceHtml(advice, { spec, svg }) } });
   out.write("charts/advice.vl.json", `${JSON.stringify(spec, null, 2)}\n`);
   out.write("charts/advice.svg", svg);
-  out.write("charts/advice.png", png);
-  for (const [name, content] of reportFiles(run, { advice: { html: adviceHtml(advice, { spec, svg }) } })) {
-    out.write(name, content);
-  }
+  out.write("charts/advice.png", await png);
+  for (const [name, content] of report) out.write(name, content);
 }
 
 /** advice.json: the verdict and its sentences first. */
@@ -286,6 +288,7 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
         { command: "advise", force: args.force, notify: io.stderr },
         async () => {
           const started = Date.now();
+          if (args.charts) import("../../report/write-report.js").catch(() => {});
           let series: TimeseriesRow[] = [];
           let runCharts: Promise<RenderedCharts> | undefined;
           const { advice, own } = await advise(scenario, {
