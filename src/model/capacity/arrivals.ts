@@ -697,7 +697,7 @@ export class RegimeArrivals {
         // (SessionCounts.nthLeast's first word written out).
         const ties = counts.atCount[counts.fewest];
         const at = counts.fewest * counts.words;
-        let x = counts.byCount[at];
+        const x = counts.byCount[at];
         if (ties === 1 && x !== 0) server = 31 - Math.clz32(x & -x);
         else if (ties === 1) server = counts.nthLeast(0);
         else {
@@ -714,8 +714,29 @@ export class RegimeArrivals {
           let j = Math.floor(v * ties);
           if (j >= bitCount(x)) server = counts.nthLeast(j);
           else {
-            for (; j > 0; j--) x &= x - 1;
-            server = 31 - Math.clz32(x & -x);
+            // nthBit(x, j) written out (as a call it is not inlined here): the j-th set bit without a
+            // branch, by the bit counts of the word's halves, bytes, nibbles and pairs.
+            const pairs = (x - ((x >>> 1) & 0x55555555)) | 0;
+            const nibbles = (pairs & 0x33333333) + ((pairs >>> 2) & 0x33333333);
+            const bytes = (nibbles + (nibbles >>> 4)) & 0x0f0f0f0f;
+            let n = (bytes + (bytes >>> 8)) & 0xff;
+            let up = (n - j - 1) >> 31;
+            j -= n & up;
+            let bit = 16 & up;
+            n = (bytes >>> bit) & 0xff;
+            up = (n - j - 1) >> 31;
+            j -= n & up;
+            bit += 8 & up;
+            n = (nibbles >>> bit) & 0xf;
+            up = (n - j - 1) >> 31;
+            j -= n & up;
+            bit += 4 & up;
+            n = (pairs >>> bit) & 0x3;
+            up = (n - j - 1) >> 31;
+            j -= n & up;
+            bit += 2 & up;
+            n = (x >>> bit) & 1;
+            server = bit + (1 & ((n - j - 1) >> 31));
           }
         }
       } else server = balancer.pick(sender, time, picks);
