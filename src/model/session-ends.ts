@@ -64,7 +64,11 @@ export class FifoSessionEnds implements SessionClock {
     const i = (this.head + this.size) & (this.ends.length - 1);
     this.ends[i] = end;
     this.owners[i] = server;
-    if (this.size++ === 0) this.next = end;
+    this.size++;
+    // `end` when the ring was empty, else unchanged: no branch that only a replication's first
+    // session takes (an optimised loop that has this inlined would meet it without type feedback at
+    // the next replication's start, and be deoptimised).
+    this.next = this.ends[this.head];
   }
 
   releaseTo(time: number): void {

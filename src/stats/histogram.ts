@@ -58,9 +58,12 @@ export interface LogHistogramJSON {
 export class LogHistogram {
   readonly #counts = new Float64Array(SIZE);
   #n = 0;
-  #sum = 0;
+  // The sum and its compensation are declared with a fraction and set to 0 in the constructor, so
+  // that they are doubles from construction on (see engine/simulator.ts's `now`): a histogram's
+  // map must not change at its first fractional sum.
+  #sum = Number.NaN;
   /** Neumaier compensation: the low-order bits lost by #sum. */
-  #sumError = 0;
+  #sumError = Number.NaN;
   #min = Number.POSITIVE_INFINITY;
   #max = Number.NEGATIVE_INFINITY;
   #lastValue = Number.NaN;
@@ -68,6 +71,11 @@ export class LogHistogram {
   /** The value before the last one and its bucket: a run of equal values broken by one other comes back cheaply. */
   #otherValue = Number.NaN;
   #otherIndex = 0;
+
+  constructor() {
+    this.#sum = 0;
+    this.#sumError = 0;
+  }
 
   /** Records x ≥ 0 (finite). Allocation-free and branch-light: it runs once per delivery. */
   add(x: number): void {

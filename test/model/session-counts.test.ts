@@ -4,7 +4,7 @@
 // of one to three 32-bit words of servers.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { SessionCounts } from "../../src/model/session-counts.js";
+import { nthBit, SessionCounts } from "../../src/model/session-counts.js";
 
 /** The old pick's two scans: the fewest sessions of a chosen server and the chosen servers at it, in index order. */
 function scan(counts: Int32Array, chosen: Uint8Array): { least: number; tied: number[] } {
@@ -20,6 +20,30 @@ const operation = fc.oneof(
   { weight: 5, arbitrary: fc.record({ op: fc.constant("remove" as const), at: fc.nat() }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant("choose" as const), mask: fc.array(fc.boolean()) }) },
 );
+
+/** The j-th set bit of x (from 0, lowest first) the plain way: clear the j lowest, take the lowest left. */
+function nthBitByLoop(x: number, j: number): number {
+  let y = x;
+  for (let k = 0; k < j; k++) y &= y - 1;
+  return 31 - Math.clz32(y & -y);
+}
+
+describe("nthBit", () => {
+  /** Every j below x's bit count gives the loop's answer. */
+  const agrees = (x: number): void => {
+    const bits = [...Array(32).keys()].filter((b) => (x >>> b) & 1).length;
+    for (let j = 0; j < bits; j++) expect(nthBit(x, j)).toBe(nthBitByLoop(x, j));
+  };
+
+  it("finds the j-th set bit as the loop does, in single bits, runs and patterns of every width", () => {
+    for (const x of [-1, 0x55555555, 0xaaaaaaaa | 0, 0xffff0000 | 0, 0x0000ffff, 0x00ff00ff, 0x80000001 | 0]) agrees(x);
+    for (let bit = 0; bit < 32; bit++) for (const x of [1 << bit, ~(1 << bit), (1 << bit) - 1, -(1 << bit)]) agrees(x);
+  });
+
+  it("finds the j-th set bit as the loop does in random words", () => {
+    fc.assert(fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), agrees), { numRuns: 3000 });
+  });
+});
 
 describe("SessionCounts", () => {
   it("gives the fewest sessions, its ties and the j-th tie as the two scans do", () => {

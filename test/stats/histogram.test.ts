@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { LogHistogram, RELATIVE_ACCURACY } from "../../src/stats/histogram.js";
 import { POWERS_OF_GAMMA } from "../../src/stats/log-edges.js";
+import { sameMap } from "../helpers/v8-maps.js";
 
 function of(xs: number[]): LogHistogram {
   const h = new LogHistogram();
@@ -191,5 +192,17 @@ describe("LogHistogram", () => {
     expect(points.map((p) => p.fraction)).toEqual([1 / 3, 2 / 3, 1]);
     expect(points[2].value).toBe(100);
     expect(() => of([1]).cdf(1)).toThrow(RangeError);
+  });
+});
+
+describe("LogHistogram's shape", () => {
+  it("is the same for a histogram built after another summed fractions as for one built before, and starts at 0", () => {
+    const before = new LogHistogram();
+    of([2.5, 3.25, 0.125]);
+    const after = new LogHistogram();
+    expect(sameMap(before, after)).toBe(true);
+    expect(after.sum).toBe(0);
+    expect(Object.is(after.sum, 0)).toBe(true);
+    expect(after.count).toBe(0);
   });
 });

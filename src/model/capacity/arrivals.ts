@@ -95,6 +95,48 @@ export interface ArrivalParts {
   readonly holdWaits: boolean;
 }
 
+/**
+ * The parts, copied into an object of a class. The replication hands them over as an object
+ * literal, and a literal's fields lose their tracked types the second time it is built (V8 keeps a
+ * boilerplate from then on): the loops, compiled against the first replication's, were deoptimised
+ * at the second one's start. Objects of a class whose fields keep one representation (Simulator,
+ * the regimes, the histograms) get the same map and field types in every replication.
+ */
+class HeldParts implements ArrivalParts {
+  readonly simulator: Simulator;
+  readonly arrivals: AleaRandom;
+  readonly recipients: AleaRandom;
+  readonly domains: AliasTable;
+  readonly balancer: Balancer;
+  readonly picks: AleaRandom;
+  readonly board: ListingBoard;
+  readonly tally: Tally;
+  readonly capacity: CapacityRegime;
+  readonly messages: MessageTable;
+  readonly rate: number;
+  readonly horizon: number;
+  readonly senders: number;
+  readonly warmup: number;
+  readonly holdWaits: boolean;
+  constructor(p: ArrivalParts) {
+    this.simulator = p.simulator;
+    this.arrivals = p.arrivals;
+    this.recipients = p.recipients;
+    this.domains = p.domains;
+    this.balancer = p.balancer;
+    this.picks = p.picks;
+    this.board = p.board;
+    this.tally = p.tally;
+    this.capacity = p.capacity;
+    this.messages = p.messages;
+    this.rate = p.rate;
+    this.horizon = p.horizon;
+    this.senders = p.senders;
+    this.warmup = p.warmup;
+    this.holdWaits = p.holdWaits;
+  }
+}
+
 /** Arrivals a loop takes in one call (see RegimeArrivals' `resume`). */
 const SLICE = 2048;
 
@@ -102,10 +144,14 @@ export class RegimeArrivals {
   /** Channels with a fixed session length (its ring of sessions): runRing(); null for the general loop. */
   private readonly ring: Channels | null;
 
+  /** The replication's parts (a HeldParts). */
+  private readonly parts: ArrivalParts;
+
   constructor(
-    private readonly parts: ArrivalParts,
+    parts: ArrivalParts,
     private readonly flow: ArrivalFlow,
   ) {
+    this.parts = new HeldParts(parts);
     const capacity = parts.capacity;
     this.ring = capacity instanceof Channels && capacity.heads !== null ? capacity : null;
     this.tracked =
@@ -130,14 +176,15 @@ export class RegimeArrivals {
 
   /**
    * Where runRing or runTracked left off after a slice of SLICE arrivals, the next arrival taken
-   * (its time: the clock is there); −1 when the loop stopped. The loops return after each slice
+   * (its time: the clock is there); NaN when the loop stopped (a double from construction on, see
+   * Simulator.now). The loops return after each slice
    * so that they are called often: V8 then optimises them as functions, with their stream states,
    * clock and bucket as unboxed doubles. Run as one long call, a loop is compiled on the stack
    * (OSR), where the values at the loop's entry are of unknown type — every double stepped in
    * the loop was then a new heap number (95 bytes a message on `capacity` against 31 before the
    * streams were stepped in locals).
    */
-  private resume = -1;
+  private resume = Number.NaN;
 
   /**
    * The loops' (runRing, runTracked) loop-carried doubles — the arrival, recipient and pick streams' states (lags and
@@ -163,7 +210,7 @@ export class RegimeArrivals {
       let at = time;
       let next = id;
       for (;;) {
-        this.resume = -1;
+        this.resume = Number.NaN;
         next =
           this.ring !== null
             ? this.runRing(this.ring, at, next)
@@ -697,7 +744,7 @@ export class RegimeArrivals {
         // (SessionCounts.nthLeast's first word written out).
         const ties = counts.atCount[counts.fewest];
         const at = counts.fewest * counts.words;
-        let x = counts.byCount[at];
+        const x = counts.byCount[at];
         if (ties === 1 && x !== 0) server = 31 - Math.clz32(x & -x);
         else if (ties === 1) server = counts.nthLeast(0);
         else {
@@ -714,8 +761,29 @@ export class RegimeArrivals {
           let j = Math.floor(v * ties);
           if (j >= bitCount(x)) server = counts.nthLeast(j);
           else {
-            for (; j > 0; j--) x &= x - 1;
-            server = 31 - Math.clz32(x & -x);
+            // nthBit(x, j) written out (as a call it is not inlined here): the j-th set bit without a
+            // branch, by the bit counts of the word's halves, bytes, nibbles and pairs.
+            const pairs = (x - ((x >>> 1) & 0x55555555)) | 0;
+            const nibbles = (pairs & 0x33333333) + ((pairs >>> 2) & 0x33333333);
+            const bytes = (nibbles + (nibbles >>> 4)) & 0x0f0f0f0f;
+            let n = (bytes + (bytes >>> 8)) & 0xff;
+            let up = (n - j - 1) >> 31;
+            j -= n & up;
+            let bit = 16 & up;
+            n = (bytes >>> bit) & 0xff;
+            up = (n - j - 1) >> 31;
+            j -= n & up;
+            bit += 8 & up;
+            n = (nibbles >>> bit) & 0xf;
+            up = (n - j - 1) >> 31;
+            j -= n & up;
+            bit += 4 & up;
+            n = (pairs >>> bit) & 0x3;
+            up = (n - j - 1) >> 31;
+            j -= n & up;
+            bit += 2 & up;
+            n = (x >>> bit) & 1;
+            server = bit + (1 & ((n - j - 1) >> 31));
           }
         }
       } else server = balancer.pick(sender, time, picks);

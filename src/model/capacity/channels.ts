@@ -14,7 +14,8 @@ import type { Tally } from "../tally.js";
 import type { CapacityRegime, RegimeContext } from "./regime.js";
 
 export class Channels implements CapacityRegime {
-  length = 0;
+  /** The length of the session arrive() reserved last (NaN before: a double from construction, see Simulator.now). */
+  length = Number.NaN;
   /** When each of a server's `capacity` sessions is next free, server-major. */
   readonly freeAt: Float64Array;
   readonly capacity: number;

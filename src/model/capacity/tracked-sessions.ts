@@ -21,7 +21,8 @@ import { type CapacityRegime, type RegimeContext, type SessionStarter, START_UNK
 import { ServerQueues } from "./server-queues.js";
 
 export class TrackedSessions implements CapacityRegime {
-  length = 0;
+  /** The length of the session arrive() started last (NaN before: a double from construction, see Simulator.now). */
+  length = Number.NaN;
   /** Sessions in progress per server (the counts of PoolView.sessions). */
   readonly sessions: Int32Array;
   /** The session ends (arrivals.ts's runTracked reads and moves them with a fixed length). */

@@ -11,6 +11,7 @@ import { CompiledScenario, MailModel } from "../../../src/model/replication.js";
 import type { AttemptSink } from "../../../src/model/sink.js";
 import { parseScenario } from "../../../src/scenario/load.js";
 import type { Scenario, ScenarioInput } from "../../../src/scenario/schema.js";
+import { sameMap } from "../../helpers/v8-maps.js";
 
 const readOnlySink: AttemptSink = { attempt() {} };
 
@@ -216,6 +217,42 @@ describe("first submissions through the regime loop", () => {
         expect(loop.delay).toBe(general.delay);
         expect(loop.ticks).toEqual(general.ticks);
       }
+    }
+  });
+});
+
+describe("the regime loops' objects", () => {
+  it("keep their maps from one replication to the next (a loop compiled in one is not deoptimised by the next's)", () => {
+    // Fractional session lengths and times: a field declared as a small integer would be widened
+    // to a double in the first replication, and the next replication's objects get another map.
+    const input = {
+      name: "regime-loop-maps",
+      seed: 5,
+      replications: 1,
+      horizon: 1800,
+      pool: { servers: 20, balancer: { policy: "random" }, capacity: 4, sessionTime: 1.5 },
+      blacklists: [{ name: "spamcop", subscribers: 0.3 }],
+      listed: [{ servers: 2, on: ["spamcop"] }],
+      recipients: { domains: 500, zipf: 1.0 },
+      traffic: { senders: 200, rate: 2000 / 86400 },
+      resend: { after: { uniform: [300, 900] }, maxAttempts: 3 },
+    } as ScenarioInput;
+    for (const policy of [{ policy: "random" }, { policy: "least-connections" }] as const) {
+      const compiled = new CompiledScenario(parseScenario({ ...input, pool: { ...input.pool, balancer: policy } }));
+      const before = new MailModel(compiled, 1, 0);
+      const ran = new MailModel(compiled, 2, 0);
+      ran.run();
+      expect(ran.regimeArrivals).not.toBeNull();
+      const after = new MailModel(compiled, 3, 0);
+      // Each compared before anything reads its own fields (a read moves an object off a replaced map).
+      const objects: Array<(m: MailModel) => object> = [
+        (m) => m.simulator,
+        (m) => m.tally.delay,
+        (m) => (m as unknown as { capacity: object }).capacity,
+        (m) => m.regimeArrivals as object,
+        (m) => (m.regimeArrivals as unknown as { parts: object }).parts,
+      ];
+      for (const of of objects) expect(sameMap(of(before), of(after))).toBe(true);
     }
   });
 });
