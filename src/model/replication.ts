@@ -60,15 +60,6 @@ import { Tally } from "./tally.js";
 
 export { CompiledScenario } from "./compiled.js";
 
-/**
- * Messages after which plainArrivals returns to run() at its next queued event instead of handling
- * it itself (plainQueued). Run as one long call, the loop would be compiled on the stack (OSR), with
- * the values at its entry of unknown type: every double it steps was then a new heap number, and
- * the loop ran 1.25× slower (capacity/arrivals.ts's slices, for the same reason). Returning every
- * few thousand messages keeps it a function V8 optimises as such.
- */
-const PLAIN_SLICE = 4096;
-
 export class MailModel implements SessionStarter, ArrivalFlow {
   /**
    * Plain pools whose per-message tables (the balancer's per-sender array, the domains' alias
@@ -126,11 +117,6 @@ export class MailModel implements SessionStarter, ArrivalFlow {
   private bucketUntil = Number.NEGATIVE_INFINITY;
   /** plainArrivals' rejected session length, for plainRejected. */
   private rejectedDuration = 0.5;
-  /**
-   * The arrival plainArrivals holds while plainQueued handles the queued events before it: in a field,
-   * since a double passed to a call is boxed (a heap number) wherever the loop computes it, every arrival.
-   */
-  private heldArrival = 0.5;
 
   constructor(
     protected readonly compiled: CompiledScenario,
@@ -425,9 +411,6 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     let bound = simulator.streamBound();
     let budget = simulator.streamBudget();
     let taken = 0;
-    // Queued events are handled in the loop (plainQueued) only until this message: then the loop
-    // returns to run(), so that the call stays short (see PLAIN_SLICE).
-    const sliceEnd = id + PLAIN_SLICE;
     // The arrival and recipient streams stepped in locals (engine/random.ts's AleaState): the same
     // draws as arrivals() and recipients(), in registers. Written back (flush) before anything
     // else draws from them: the ziggurat's rare rest, and at the end. No other code draws from
@@ -518,32 +501,10 @@ export class MailModel implements SessionStarter, ArrivalFlow {
         delay.add(duration);
       }
       id++;
-      if (!(next < horizon)) {
-        simulator.tookStream(taken, time);
-        break;
-      }
+      if (!(next < horizon)) break;
       if (!(next < bound) || taken >= budget) {
-        // Queued events come first (or the watch's tick): the arrivals so far reported, the next
-        // one armed, and those events handled here as run() would (plainQueued) unless the slice
-        // is over; then the armed arrival taken back if it is now the next event, as
-        // Simulator.continueStream would (written out: `next` passed to a call that V8 does not
-        // inline would be boxed, a heap number every arrival).
-        simulator.tookStream(taken, time);
-        budget -= taken;
-        taken = 0;
         simulator.armStream(next, ARRIVAL);
-        if (id >= sliceEnd) break;
-        this.nextMessageId = id;
-        this.heldArrival = next;
-        this.plainQueued();
-        bound = simulator.streamBound();
-        budget = simulator.streamBudget();
-        // Still armed for run() when a queued event or the watch's tick comes first.
-        if (!(next < bound) || taken >= budget) break;
-        simulator.armStream(Number.POSITIVE_INFINITY, ARRIVAL);
-        taken = 1;
-        time = next;
-        continue;
+        break;
       }
       taken++;
       time = next;
@@ -559,6 +520,7 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     this.bucketAt = bucket;
     this.bucketFrom = bucketFrom;
     this.bucketUntil = bucketUntil;
+    simulator.tookStream(taken, time);
     this.nextMessageId = id;
     tally.messages += messages;
     tally.delivered += delivered;
@@ -605,9 +567,6 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     let bound = simulator.streamBound();
     let budget = simulator.streamBudget();
     let taken = 0;
-    // Queued events are handled in the loop (plainQueued) only until this message: then the loop
-    // returns to run(), so that the call stays short (see PLAIN_SLICE).
-    const sliceEnd = id + PLAIN_SLICE;
     // The next messages' gaps, senders and domains, drawn ahead in blocks (look-ahead.ts).
     const gaps = ahead.gaps;
     const aheadSenders = ahead.senders;
@@ -659,32 +618,10 @@ export class MailModel implements SessionStarter, ArrivalFlow {
         delay.add(duration);
       }
       id++;
-      if (!(next < horizon)) {
-        simulator.tookStream(taken, time);
-        break;
-      }
+      if (!(next < horizon)) break;
       if (!(next < bound) || taken >= budget) {
-        // Queued events come first (or the watch's tick): the arrivals so far reported, the next
-        // one armed, and those events handled here as run() would (plainQueued) unless the slice
-        // is over; then the armed arrival taken back if it is now the next event, as
-        // Simulator.continueStream would (written out: `next` passed to a call that V8 does not
-        // inline would be boxed, a heap number every arrival).
-        simulator.tookStream(taken, time);
-        budget -= taken;
-        taken = 0;
         simulator.armStream(next, ARRIVAL);
-        if (id >= sliceEnd) break;
-        this.nextMessageId = id;
-        this.heldArrival = next;
-        this.plainQueued();
-        bound = simulator.streamBound();
-        budget = simulator.streamBudget();
-        // Still armed for run() when a queued event or the watch's tick comes first.
-        if (!(next < bound) || taken >= budget) break;
-        simulator.armStream(Number.POSITIVE_INFINITY, ARRIVAL);
-        taken = 1;
-        time = next;
-        continue;
+        break;
       }
       taken++;
       time = next;
@@ -693,23 +630,11 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     this.bucketAt = bucket;
     this.bucketFrom = bucketFrom;
     this.bucketUntil = bucketUntil;
+    simulator.tookStream(taken, time);
     this.nextMessageId = id;
     tally.messages += messages;
     tally.delivered += delivered;
     tally.attempts += attempts;
-  }
-
-  /**
-   * For plainArrivals and plainArrivalsAhead, which hold the next arrival (at `heldArrival`, armed)
-   * when it is not the simulator's next event: the queued events due at or before it, handled here
-   * in run()'s order (Simulator.takeQueuedBefore; it stops before the watch's tick). Without it each
-   * queued event — a resend, a retry, a listing, a check — cost the loop a return to run() and a
-   * fresh entry. None of these events draws from the arrival or recipient streams, which the loops
-   * hold in locals meanwhile, nor takes a message number (`nextMessageId` is up to date).
-   */
-  private plainQueued(): void {
-    const simulator = this.simulator;
-    while (simulator.takeQueuedBefore(this.heldArrival)) this.handle(simulator.now, simulator.taken);
   }
 
   /**
