@@ -45,7 +45,7 @@ export class ShadowWorldsModel extends MailModel {
     }
   }
 
-  /** MailModel.submit on an unlimited pool without greylisting or records, then the worlds' attempts. */
+  /** MailModel.submit on a pool without session limits, greylisting or records, then the worlds' attempts. */
   protected override submit(time: number): void {
     this.scheduleNextArrival(time);
     const sender = Math.floor(this.arrivals() * this.senders);
@@ -55,6 +55,9 @@ export class ShadowWorldsModel extends MailModel {
     if (counted) this.tally.messages++;
     const server = this.pickServer(sender, time, FIRST);
     const start = this.capacity.arrive(server, time, FIRST, counted);
+    // Tracked sessions (least-connections) without a limit start on arrival too: their regime
+    // defers a start only when `time + (end − time)` would not give back `end`, which rounding to
+    // nearest never does for non-negative times and lengths.
     if (start !== time) throw new Error("shadow worlds: a session did not start on arrival");
     const duration = this.capacity.length;
     this.worlds.firstAttempt(sender, domain, counted, time, duration);
