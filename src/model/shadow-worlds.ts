@@ -4,8 +4,7 @@
 // domain, time, session length) so that it picks, counts and bounces it as a run at its wait does.
 // Only for the shapes shadowProblem accepts: every session starts on arrival, no greylisting, no
 // attempt records. A class of its own, so the plain loop of every other run pays nothing for it.
-import { exponential } from "../engine/index.js";
-import { ARRIVAL, DELIVERED, FIRST } from "./codes.js";
+import { DELIVERED, FIRST } from "./codes.js";
 import type { CompiledScenario } from "./compiled.js";
 import { MailModel } from "./replication.js";
 import type { ShadowResends } from "./shadow-resends.js";
@@ -28,14 +27,7 @@ export class ShadowWorldsModel extends MailModel {
     }
     this.worlds = this.shadow;
     this.eligibleBefore = new Uint8Array(this.board.eligible.length);
-    const s = compiled.scenario;
-    this.rate = s.traffic.senders * s.traffic.rate;
-    this.end = s.horizon;
   }
-
-  /** The arrival stream's rate and end, as MailModel's scheduleNextArrival computes them. */
-  private readonly rate: number;
-  private readonly end: number;
 
   /** The board's eligibility before a check, to see whether the check changed it. */
   private readonly eligibleBefore: Uint8Array;
@@ -53,24 +45,9 @@ export class ShadowWorldsModel extends MailModel {
     }
   }
 
-  /**
-   * The arrival at `first` and those that follow it while each is the simulator's very next event
-   * (Simulator.continueStream: before every queued one and not the watch's tick), taken here as
-   * run() would take them one by one, without its dispatch; the next one is left armed.
-   */
-  protected override submit(first: number): void {
-    let time = first;
-    for (;;) {
-      // scheduleNextArrival's draw, before the message's own (the same order on the arrivals stream).
-      const next = time + exponential(this.arrivals) / this.rate;
-      this.submitOne(time);
-      if (!(next < this.end) || !this.simulator.continueStream(next, ARRIVAL)) return;
-      time = next;
-    }
-  }
-
-  /** MailModel.submit on a pool without session limits, greylisting or records (the next arrival drawn), then the worlds' attempts. */
-  private submitOne(time: number): void {
+  /** MailModel.submit on a pool without session limits, greylisting or records, then the worlds' attempts. */
+  protected override submit(time: number): void {
+    this.scheduleNextArrival(time);
     const sender = Math.floor(this.arrivals() * this.senders);
     const domain = this.domainTable.sample(this.recipients);
     const counted = time >= this.warmup;
