@@ -203,33 +203,10 @@ export class ShadowResends {
       return w.balancer;
     };
     this.balancers = this.firstAttempts && this.together === null ? this.all.map(balancerOf) : [];
-    this.skipping = this.balancers.length > 0 && this.balancers.every((b) => b.skips === true);
-    this.synced = new Float64Array(this.skipping ? this.balancers.length : 0);
     this.sessionEnds =
       this.balancers.length > 0 && tracked
         ? this.all.map((w) => w.sessionEnds as FifoSessionEnds | HeapSessionEnds)
         : null;
-  }
-
-  /**
-   * Whether the worlds' balancers skip (Balancer.skips: plain round-robin): a first attempt to a
-   * domain that consults no list is delivered in every world, so its picks are only counted
-   * (`skipped`) and each world moves its balancer past them (skip) when it next picks.
-   */
-  private readonly skipping: boolean;
-  private skipped = 0;
-  /** Per world, `skipped` when its balancer last caught up. */
-  private readonly synced: Float64Array;
-
-  /** World w's balancer, moved past the picks skipped since it last picked. */
-  private caughtUp(w: number): Balancer {
-    const balancer = this.balancers[w];
-    const behind = this.skipped - this.synced[w];
-    if (behind > 0) {
-      balancer.skip?.(behind);
-      this.synced[w] = this.skipped;
-    }
-    return balancer;
   }
 
   /** Every world's balancer at once, where the policy keeps them so (BalancerWorlds; then `balancers` is empty); else null. */
@@ -274,10 +251,6 @@ export class ShadowResends {
     }
     if (this.sessionEnds !== null) {
       this.trackedFirstAttempt(this.sessionEnds, sender, domain, counted, time, duration);
-      return;
-    }
-    if (this.skipping) {
-      this.firstAttemptSkipping(sender, domain, counted, time, duration);
       return;
     }
     const balancers = this.balancers;
@@ -347,38 +320,6 @@ export class ShadowResends {
     }
   }
 
-  /** firstAttempt where the worlds' balancers skip (`skipping`): picks only for domains that consult a list. */
-  private firstAttemptSkipping(sender: number, domain: number, counted: boolean, time: number, duration: number): void {
-    const n = this.balancers.length;
-    const board = this.board;
-    if (board.consultsNone(domain)) {
-      this.skipped++;
-      if (!counted) return;
-      // addDelay written out on the arrays, as in firstAttempt.
-      const sums = this.delaySum;
-      const errors = this.delayError;
-      const delivered = this.delivered;
-      for (let w = 0; w < n; w++) {
-        const s = sums[w];
-        const t = s + duration;
-        errors[w] += s >= duration ? s - t + duration : duration - t + s;
-        sums[w] = t;
-        delivered[w]++;
-      }
-      return;
-    }
-    const picks = this.firstPicks;
-    for (let w = 0; w < n; w++) {
-      const server = this.caughtUp(w).pick(sender, time, picks[w]);
-      const outcome = board.outcome(domain, server, time);
-      if (outcome === DELIVERED) {
-        if (counted) this.addDelay(w, duration);
-        continue;
-      }
-      this.firstRejectedAt(w, sender, domain, counted, time, duration, outcome);
-    }
-  }
-
   /** firstAttempt through every world's balancer at once (`together`). */
   private firstAttemptTogether(
     together: BalancerWorlds,
@@ -408,10 +349,7 @@ export class ShadowResends {
 
   /** The operator's check changed eligibility (worlds only): each world's balancer hears of it, as the run's does. */
   eligibilityChanged(): void {
-    // Skipped picks were made among the servers eligible before.
-    for (let w = 0; w < this.balancers.length; w++) {
-      (this.skipping ? this.caughtUp(w) : this.balancers[w]).eligibilityChanged();
-    }
+    for (const b of this.balancers) b.eligibilityChanged();
     this.together?.eligibilityChanged();
   }
 
@@ -491,7 +429,6 @@ export class ShadowResends {
     if (this.together !== null) return this.together.resendPick(this.world[slot], sender, time, end, w.picks);
     // A world that keeps its sessions releases those ended by now before the pick, and starts this one's.
     const ends = w.sessionEnds;
-    if (this.skipping) return this.caughtUp(this.world[slot]).pick(sender, time, w.picks);
     if (ends === null) return (w.balancer ?? this.balancer).pick(sender, time, w.picks);
     ends.releaseTo(time);
     const server = (w.balancer as Balancer).pick(sender, time, w.picks);

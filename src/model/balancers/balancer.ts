@@ -18,13 +18,6 @@ export interface Balancer {
    * plain loop to read ahead in large pools (model/look-ahead.ts); absent when the policy keeps none.
    */
   readonly senderTable?: Uint16Array | Int32Array;
-  /**
-   * Whether skip() can stand for picks whose servers nobody needs (advise's worlds, for attempts
-   * delivered whatever the relay): the policy's picks read only its own state and eligibility.
-   */
-  readonly skips?: boolean;
-  /** Move the policy's state as `picks` picks would, their servers unnamed (only where `skips`). */
-  skip?(picks: number): void;
 }
 
 /**

@@ -20,10 +20,6 @@ export class RoundRobinBalancer implements Balancer {
   private readonly candidates: Uint8Array;
   /** Sum of the candidates' weights: what the chosen server is charged. */
   private total: number;
-  /** The candidates in index order, and for each server the rank among them of the first at or after it (skip). */
-  private readonly order: Int32Array;
-  private readonly rankFrom: Int32Array;
-  private count = 0;
 
   constructor(
     private readonly pool: PoolView,
@@ -35,8 +31,6 @@ export class RoundRobinBalancer implements Balancer {
     this.weights = weights ? Float64Array.from(weights) : null;
     this.credit = new Float64Array(pool.servers);
     this.candidates = new Uint8Array(pool.servers);
-    this.order = new Int32Array(pool.servers);
-    this.rankFrom = new Int32Array(pool.servers);
     this.total = 0;
     this.eligibilityChanged();
     // Start the smooth weighted sequence at a uniform point of its cycle, as the plain pointer does:
@@ -51,22 +45,6 @@ export class RoundRobinBalancer implements Balancer {
     while (candidates[server] === 0) server = server + 1 === this.servers ? 0 : server + 1;
     this.next = server + 1 === this.servers ? 0 : server + 1;
     return server;
-  }
-
-  /** The plain pointer skips; the weighted rotation's credits would take every pick (and the idle reset, each pick's time). */
-  get skips(): boolean {
-    return this.weights === null;
-  }
-
-  /**
-   * The plain pointer after `picks` picks, in one step: they name the candidates in index order
-   * from the first at or after the pointer, and leave it just past the last of them.
-   */
-  skip(picks: number): void {
-    if (this.weights !== null) throw new Error("RoundRobinBalancer.skip: the weighted rotation does not skip");
-    if (picks <= 0) return;
-    const last = this.order[(this.rankFrom[this.next] + picks - 1) % this.count];
-    this.next = last + 1 === this.servers ? 0 : last + 1;
   }
 
   eligibilityChanged(): void {
@@ -84,15 +62,6 @@ export class RoundRobinBalancer implements Balancer {
       total = weights.reduce((a, b) => a + b, 0);
     }
     this.total = weights === null ? this.servers : total;
-    let count = 0;
-    for (let v = 0; v < eligible.length; v++) if (this.candidates[v] === 1) this.order[count++] = v;
-    this.count = count;
-    // Backwards: a server's first candidate at or after it is itself or the next one's (rank 0 past the last).
-    let rank = 0;
-    for (let v = eligible.length - 1, r = count; v >= 0; v--) {
-      if (this.candidates[v] === 1) rank = --r;
-      this.rankFrom[v] = rank;
-    }
   }
 
   private pickWeighted(weights: Float64Array): number {
@@ -129,11 +98,6 @@ export class IdleResetRoundRobin extends RoundRobinBalancer {
     super(pool, weights);
     this.startNext = this.next;
     this.startCredit = Float64Array.from(this.credit);
-  }
-
-  /** A pick's time decides whether the rotation starts over: skipped picks would need theirs. */
-  override get skips(): boolean {
-    return false;
   }
 
   override pick(_sender?: number, time = 0, _random?: Random): number {

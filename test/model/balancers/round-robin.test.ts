@@ -3,7 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { Balancer } from "../../../src/model/balancers/balancer.js";
-import { IdleResetRoundRobin, RoundRobinBalancer } from "../../../src/model/balancers/round-robin.js";
+import { RoundRobinBalancer } from "../../../src/model/balancers/round-robin.js";
 import { expectFrequencies } from "../../helpers/stats.js";
 import { fakePool } from "./pool.js";
 
@@ -96,42 +96,5 @@ describe("RoundRobinBalancer under the health check", () => {
     const c = [0, 0, 0, 0];
     for (let i = 0; i < 400; i++) c[weighted.pick()]++;
     expect(c).toEqual([100, 0, 100, 200]);
-  });
-});
-
-describe("RoundRobinBalancer.skip (advise's worlds: picks nobody needs the servers of)", () => {
-  it("moves the pointer as that many picks would, with servers excluded or not", () => {
-    fc.assert(
-      fc.property(
-        fc.integer({ min: 1, max: 9 }),
-        fc.array(fc.boolean(), { minLength: 9, maxLength: 9 }),
-        fc.array(fc.integer({ min: 0, max: 40 }), { minLength: 1, maxLength: 12 }),
-        fc.integer({ min: 1, max: 1000 }),
-        (servers, excluded, skips, seed) => {
-          const a = fakePool(servers, 1, seed);
-          const b = fakePool(servers, 1, seed);
-          const skipping = new RoundRobinBalancer(a);
-          const picking = new RoundRobinBalancer(b);
-          expect(skipping.skips).toBe(true);
-          skips.forEach((k, i) => {
-            // Halfway, the check excludes some servers (all of them counts as none).
-            if (i === skips.length >> 1) {
-              for (const pool of [a, b]) for (let v = 0; v < servers; v++) pool.eligible[v] = excluded[v] ? 0 : 1;
-              skipping.eligibilityChanged();
-              picking.eligibilityChanged();
-            }
-            skipping.skip(k);
-            for (let j = 0; j < k; j++) picking.pick();
-            expect(skipping.pick()).toBe(picking.pick());
-          });
-        },
-      ),
-    );
-  });
-
-  it("is not for the weighted rotation or the idle reset", () => {
-    expect(new RoundRobinBalancer(fakePool(3, 1), [1, 2, 3]).skips).toBe(false);
-    expect(() => new RoundRobinBalancer(fakePool(3, 1), [1, 2, 3]).skip(2)).toThrow(/does not skip/);
-    expect(new IdleResetRoundRobin(fakePool(3, 1), 600).skips).toBe(false);
   });
 });
