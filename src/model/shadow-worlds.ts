@@ -1,7 +1,8 @@
 // The run behind advise's grid when each wait is a world of its own (shadow-resends.ts,
-// `worldsNeeded`: balancers whose picks move their state, such as round-robin's pointer): the
-// same flow as MailModel, whose first submission also hands each world the attempt (sender,
-// domain, time, session length) so that it picks, counts and bounces it as a run at its wait does.
+// `worldsNeeded`: balancers whose picks move their state, such as round-robin's pointer, or read
+// the sessions in progress, as least-connections does): the same flow as MailModel, whose first
+// submission also hands each world the attempt (sender, domain, time, session length) so that it
+// picks, counts and bounces it as a run at its wait does.
 // Only for the shapes shadowProblem accepts: every session starts on arrival, no greylisting, no
 // attempt records. A class of its own, so the plain loop of every other run pays nothing for it.
 import { DELIVERED, FIRST } from "./codes.js";
