@@ -170,7 +170,8 @@ export interface PolicyAdvice {
    * How the grid's waits ran: "shadow-resends", all within the own rule's replications
    * (model/shadow-resends.ts: exact where resends do not feed back into the pool),
    * "shadow-worlds", likewise with each wait's world making its own picks for first attempts
-   * too (balancers whose picks keep state: round-robin, stick-table, dns; model/shadow-worlds.ts),
+   * too (balancers whose picks keep state: round-robin, stick-table, dns; or read the sessions in
+   * progress, on pools without a session limit: least-connections; model/shadow-worlds.ts),
    * or "separate-runs", a configuration per wait.
    */
   method: GridMethod;

@@ -23,26 +23,39 @@
 // the run's, which do not depend on the picks), and so are its bounces: the world replays the
 // run at its wait pick for pick, draw for draw. Exact too, with the same conditions; a health
 // check's changes of eligibility reach every world's balancer when they reach the run's.
-import { type Random, randomStream, type Sampler, type Simulator } from "../engine/index.js";
-import { type Balancer, balancerReads, createBalancer } from "./balancers/index.js";
-import { UnlimitedCapacity } from "./capacity/unlimited.js";
+//
+// A balancer that reads the sessions in progress (least-connections) is shadowed as worlds too
+// when relays have no session limit: each world then also keeps its own sessions in progress
+// (SessionCounts and session ends, as the run's regime keeps them: released at each pick of an
+// attempt at or after their end, added when the attempt's session starts). Every session still
+// starts on arrival, so a world's attempts happen at the times a run at its wait has them, and
+// its counts at each pick are that run's. Where the policy keeps every world's copy at once
+// (BalancerWorlds: least-connections on small pools with fixed session lengths), the worlds pick
+// through it instead of a balancer and sessions each.
+import { type AleaRandom, type Random, randomStream, type Sampler, type Simulator } from "../engine/index.js";
+import {
+  type Balancer,
+  type BalancerWorlds,
+  balancerReads,
+  createBalancer,
+  createBalancerWorlds,
+} from "./balancers/index.js";
 import { DELIVERED, KIND_BITS, REJECTED_5XX, SHADOW } from "./codes.js";
 import type { CompiledScenario } from "./compiled.js";
 import { grown } from "./grown.js";
 import type { ListingBoard } from "./listing-board.js";
 import { routesOn } from "./mta/routes.js";
 import { SessionCounts } from "./session-counts.js";
+import { type FifoSessionEnds, type HeapSessionEnds, sessionClock } from "./session-ends.js";
 import type { Tally } from "./tally.js";
 
 /** Why a scenario's grid waits cannot be shadowed in one run (then each wait is a run of its own), or null. */
 export function shadowProblem(compiled: CompiledScenario): string | null {
   const s = compiled.scenario;
   // A pick must read nothing the pool's traffic changes and change nothing itself (its class declares it).
-  const reads = balancerReads(s.pool.balancer);
-  if (reads.sessions) {
-    return `the ${s.pool.balancer.policy} balancer's picks change its state (the sessions in progress), so resends change first attempts`;
-  }
-  if (compiled.capacityRegime !== UnlimitedCapacity) return "sessions can queue: resends delay other mail";
+  // Every session must start on arrival. A balancer that reads the sessions in progress has them
+  // tracked (without a limit, still on arrival) and is shadowed as worlds that keep their own.
+  if (s.pool.capacity !== null) return "sessions can queue: resends delay other mail";
   if (compiled.tempfailMask !== 0)
     return "a list answers 4xx: MTA retries of resends and first attempts share a stream";
   if (compiled.receiverLag?.ttls)
@@ -55,10 +68,12 @@ export function shadowProblem(compiled: CompiledScenario): string | null {
 
 /**
  * Whether each wait needs a world of its own, first attempts included (the balancer's picks move
- * its state: round-robin, stick-table, dns), rather than resends on the run's one history.
+ * its state: round-robin, stick-table, dns; or read the sessions in progress, which resends
+ * change: least-connections), rather than resends on the run's one history.
  */
 export function worldsNeeded(compiled: CompiledScenario): boolean {
-  return balancerReads(compiled.scenario.pool.balancer).picksKeepState;
+  const reads = balancerReads(compiled.scenario.pool.balancer);
+  return reads.picksKeepState || reads.sessions;
 }
 
 /** One shadow world's counts (those of counted messages, as the Tally keeps them). */
@@ -96,6 +111,8 @@ class World implements ShadowCounts {
   firstRejected = 0;
   /** In worlds: this world's own balancer. */
   balancer: Balancer | null = null;
+  /** In worlds whose balancer reads the sessions in progress: this world's sessions (null otherwise). */
+  sessionEnds: FifoSessionEnds | HeapSessionEnds | null = null;
   private picksStream: Random | null = null;
   private sessionsStream: Random | null = null;
   private resendStream: Random | null = null;
@@ -160,24 +177,49 @@ export class ShadowResends {
     this.delaySum = new Float64Array(worlds);
     this.delayError = new Float64Array(worlds);
     // Each world's balancer is built as the run builds its own: from a fresh "balancer" stream
-    // (the run's first draws from it are the balancer's), on the same eligibility.
+    // (the run's first draws from it are the balancer's), on the same eligibility, and on
+    // sessions of its own that the world keeps when the balancer reads them.
+    const tracked = balancerReads(s.pool.balancer).sessions;
+    this.firstPicks = this.firstAttempts ? this.all.map(() => randomStream(seed, replication, "balancer.first")) : [];
+    this.together = this.firstAttempts
+      ? createBalancerWorlds(s.pool.balancer, {
+          servers: s.pool.servers,
+          fixedLength: compiled.sessionTime.constant,
+          firstPicks: this.firstPicks,
+          eligible: board.eligible,
+        })
+      : null;
+    this.picked = new Int32Array(this.together === null ? 0 : this.all.length);
     const balancerOf = (w: World): Balancer => {
+      const sessions = new SessionCounts(s.pool.servers);
+      if (tracked) w.sessionEnds = sessionClock(sessions, null, compiled.sessionTime.constant);
       w.balancer = createBalancer(s.pool.balancer, {
         servers: s.pool.servers,
         senders: s.traffic.senders,
         random: randomStream(seed, replication, "balancer"),
-        sessions: new SessionCounts(s.pool.servers),
+        sessions,
         eligible: board.eligible,
       });
       return w.balancer;
     };
-    this.balancers = this.firstAttempts ? this.all.map(balancerOf) : [];
-    this.firstPicks = this.firstAttempts ? this.all.map(() => randomStream(seed, replication, "balancer.first")) : [];
+    this.balancers = this.firstAttempts && this.together === null ? this.all.map(balancerOf) : [];
+    this.sessionEnds =
+      this.balancers.length > 0 && tracked
+        ? this.all.map((w) => w.sessionEnds as FifoSessionEnds | HeapSessionEnds)
+        : null;
   }
+
+  /** Every world's balancer at once, where the policy keeps them so (BalancerWorlds; then `balancers` is empty); else null. */
+  private readonly together: BalancerWorlds | null;
+  /** together's picks of a first attempt, by world. */
+  private readonly picked: Int32Array;
+
+  /** In worlds whose balancer reads the sessions in progress: each world's sessions, by world index; null otherwise. */
+  private readonly sessionEnds: (FifoSessionEnds | HeapSessionEnds)[] | null;
 
   /** In worlds (empty otherwise): each world's balancer and first-attempt pick stream, by world index (firstAttempt's loop). */
   private readonly balancers: Balancer[];
-  private readonly firstPicks: Random[];
+  private readonly firstPicks: AleaRandom[];
   /**
    * In worlds, each world's counted deliveries and their delays, first attempts and resends alike,
    * summed as the run's histogram sums (LogHistogram.add, Neumaier): the same values in the same
@@ -203,6 +245,14 @@ export class ShadowResends {
    * own relay and counts or bounces it, as a run at its wait does.
    */
   firstAttempt(sender: number, domain: number, counted: boolean, time: number, duration: number): void {
+    if (this.together !== null) {
+      this.firstAttemptTogether(this.together, sender, domain, counted, time, duration);
+      return;
+    }
+    if (this.sessionEnds !== null) {
+      this.trackedFirstAttempt(this.sessionEnds, sender, domain, counted, time, duration);
+      return;
+    }
     const balancers = this.balancers;
     const picks = this.firstPicks;
     const board = this.board;
@@ -238,9 +288,69 @@ export class ShadowResends {
     }
   }
 
+  /**
+   * firstAttempt for a balancer that reads the sessions in progress: each world releases its
+   * sessions ended by `time`, picks, and starts the attempt's session, as the run's regime does.
+   */
+  private trackedFirstAttempt(
+    sessionEnds: (FifoSessionEnds | HeapSessionEnds)[],
+    sender: number,
+    domain: number,
+    counted: boolean,
+    time: number,
+    duration: number,
+  ): void {
+    const balancers = this.balancers;
+    const picks = this.firstPicks;
+    const board = this.board;
+    const n = balancers.length;
+    const none = board.consultsNone(domain);
+    const end = time + duration;
+    for (let w = 0; w < n; w++) {
+      const ends = sessionEnds[w];
+      ends.releaseTo(time);
+      const server = balancers[w].pick(sender, time, picks[w]);
+      ends.push(server, end);
+      const outcome = none ? DELIVERED : board.outcome(domain, server, time);
+      if (outcome === DELIVERED) {
+        if (counted) this.addDelay(w, duration);
+        continue;
+      }
+      this.firstRejectedAt(w, sender, domain, counted, time, duration, outcome);
+    }
+  }
+
+  /** firstAttempt through every world's balancer at once (`together`). */
+  private firstAttemptTogether(
+    together: BalancerWorlds,
+    sender: number,
+    domain: number,
+    counted: boolean,
+    time: number,
+    duration: number,
+  ): void {
+    const picked = this.picked;
+    together.firstPicks(sender, time, time + duration, picked);
+    const n = picked.length;
+    const board = this.board;
+    if (board.consultsNone(domain)) {
+      if (counted) for (let w = 0; w < n; w++) this.addDelay(w, duration);
+      return;
+    }
+    for (let w = 0; w < n; w++) {
+      const outcome = board.outcome(domain, picked[w], time);
+      if (outcome === DELIVERED) {
+        if (counted) this.addDelay(w, duration);
+        continue;
+      }
+      this.firstRejectedAt(w, sender, domain, counted, time, duration, outcome);
+    }
+  }
+
   /** The operator's check changed eligibility (worlds only): each world's balancer hears of it, as the run's does. */
   eligibilityChanged(): void {
     for (const b of this.balancers) b.eligibilityChanged();
+    this.together?.eligibilityChanged();
   }
 
   /** A world's first attempt was rejected: count it and bounce it (out of firstAttempt's loop). */
@@ -287,11 +397,11 @@ export class ShadowResends {
   fire(slot: number, time: number): void {
     const w = this.all[this.world[slot]];
     this.submissions[slot]++;
-    const server = (w.balancer ?? this.balancer).pick(this.sender[slot], time, w.picks);
     const d = this.sessionTime;
     const duration = d.constant ? d.mean : d.sample(w.sessions);
-    const outcome = this.board.outcome(this.domain[slot], server, time);
     const end = time + duration;
+    const server = this.resendPick(w, slot, time, end);
+    const outcome = this.board.outcome(this.domain[slot], server, time);
     const counted = this.counted[slot] === 1;
     if (counted) {
       w.resends++;
@@ -311,6 +421,19 @@ export class ShadowResends {
     } else {
       throw new Error("shadow resends: a 4xx reply (shadowProblem should have refused the scenario)");
     }
+  }
+
+  /** The relay of the shadow resend in `slot` (world `w`), at `time`, its session ending at `end`. */
+  private resendPick(w: World, slot: number, time: number, end: number): number {
+    const sender = this.sender[slot];
+    if (this.together !== null) return this.together.resendPick(this.world[slot], sender, time, end, w.picks);
+    // A world that keeps its sessions releases those ended by now before the pick, and starts this one's.
+    const ends = w.sessionEnds;
+    if (ends === null) return (w.balancer ?? this.balancer).pick(sender, time, w.picks);
+    ends.releaseTo(time);
+    const server = (w.balancer as Balancer).pick(sender, time, w.picks);
+    ends.push(server, end);
+    return server;
   }
 
   /** The model's bounce: resend after the world's wait, or give up. */

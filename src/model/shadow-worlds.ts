@@ -1,7 +1,8 @@
 // The run behind advise's grid when each wait is a world of its own (shadow-resends.ts,
-// `worldsNeeded`: balancers whose picks move their state, such as round-robin's pointer): the
-// same flow as MailModel, whose first submission also hands each world the attempt (sender,
-// domain, time, session length) so that it picks, counts and bounces it as a run at its wait does.
+// `worldsNeeded`: balancers whose picks move their state, such as round-robin's pointer, or read
+// the sessions in progress, as least-connections does): the same flow as MailModel, whose first
+// submission also hands each world the attempt (sender, domain, time, session length) so that it
+// picks, counts and bounces it as a run at its wait does.
 // Only for the shapes shadowProblem accepts: every session starts on arrival, no greylisting, no
 // attempt records. A class of its own, so the plain loop of every other run pays nothing for it.
 import { DELIVERED, FIRST } from "./codes.js";
@@ -45,7 +46,7 @@ export class ShadowWorldsModel extends MailModel {
     }
   }
 
-  /** MailModel.submit on an unlimited pool without greylisting or records, then the worlds' attempts. */
+  /** MailModel.submit on a pool without session limits, greylisting or records, then the worlds' attempts. */
   protected override submit(time: number): void {
     this.scheduleNextArrival(time);
     const sender = Math.floor(this.arrivals() * this.senders);
@@ -55,6 +56,9 @@ export class ShadowWorldsModel extends MailModel {
     if (counted) this.tally.messages++;
     const server = this.pickServer(sender, time, FIRST);
     const start = this.capacity.arrive(server, time, FIRST, counted);
+    // Tracked sessions (least-connections) without a limit start on arrival too: their regime
+    // defers a start only when `time + (end − time)` would not give back `end`, which rounding to
+    // nearest never does for non-negative times and lengths.
     if (start !== time) throw new Error("shadow worlds: a session did not start on arrival");
     const duration = this.capacity.length;
     this.worlds.firstAttempt(sender, domain, counted, time, duration);

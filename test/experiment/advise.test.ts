@@ -216,16 +216,18 @@ describe("advise shadows a grid's waits in one run where resends do not feed bac
     expect(shadowed.own?.summary).toEqual(separate.own?.summary);
   });
 
-  it("gives exactly the advice of one run per wait for round-robin, dns and stick-table (worlds)", async () => {
-    for (const balancer of [
-      { policy: "round-robin" },
-      { policy: "dns", ttl: "5m" },
-      { policy: "stick-table", expire: "20m" },
+  it("gives exactly the advice of one run per wait for round-robin, dns, stick-table and least-connections (worlds)", async () => {
+    for (const [balancer, sessionTime] of [
+      [{ policy: "round-robin" }, "2s"],
+      [{ policy: "dns", ttl: "5m" }, "2s"],
+      [{ policy: "stick-table", expire: "20m" }, "2s"],
+      // Sessions of minutes, so that several are in progress and the counts decide picks.
+      [{ policy: "least-connections" }, { exponential: "3m" }],
     ] as const) {
       const base = parseScenario(
         smallScenario({
           horizon: "1d",
-          pool: { servers: 10, balancer, sessionTime: "2s" },
+          pool: { servers: 10, balancer, sessionTime },
           listed: [{ servers: 2, on: ["spamcop"] }],
           traffic: { senders: 60, rate: "40/d" },
           resend: { after: { uniform: ["2m", "12m"] }, probability: 0.9, maxAttempts: 3 },

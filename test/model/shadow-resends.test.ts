@@ -91,6 +91,36 @@ const variants: Record<string, ScenarioInput> = {
     ...base,
     pool: { ...base.pool, balancer: { policy: "dns", ttl: "5m", resolvers: 4, recordsPerAnswer: 3 } },
   },
+  // Each world keeps its own sessions in progress (variable lengths: a heap of their ends).
+  "least-connections (worlds)": { ...base, pool: { ...base.pool, balancer: { policy: "least-connections" } } },
+  // Busy: ~80 sessions in progress on 10 relays, so the counts decide most picks (and grow past the
+  // levels and ring first allotted); fixed lengths: all worlds at once (LeastConnectionsWorlds).
+  "least-connections, busy, fixed sessions (worlds together)": {
+    ...base,
+    horizon: "1d",
+    pool: { ...base.pool, sessionTime: "90s", balancer: { policy: "least-connections" } },
+    traffic: { senders: 400, rate: "200/d" },
+    resend: { after: { exponential: "8m" }, probability: 1, maxAttempts: 3 },
+  },
+  "least-connections, health check (worlds)": {
+    ...base,
+    pool: { ...base.pool, balancer: { policy: "least-connections" }, avoidListed: { checkEvery: "2h" } },
+  },
+  "least-connections, fixed sessions, health check (worlds together)": {
+    ...base,
+    pool: {
+      ...base.pool,
+      sessionTime: "20m",
+      balancer: { policy: "least-connections" },
+      avoidListed: { checkEvery: "2h" },
+    },
+  },
+  // More than 32 relays: a balancer and a FIFO of session ends per world.
+  "least-connections, 40 relays, fixed sessions (worlds)": {
+    ...base,
+    pool: { ...base.pool, servers: 40, sessionTime: "20m", balancer: { policy: "least-connections" } },
+    listed: [{ servers: 8, on: ["spamcop"], from: "3h", until: "30h" }],
+  },
 };
 
 const DELAYS = [0, 45, 300, 1200, 7200];
@@ -141,8 +171,10 @@ describe("shadowProblem refuses scenarios where resends feed back into the pool"
   const problem = (patch: Partial<ScenarioInput>) =>
     shadowProblem(new CompiledScenario(parseScenario({ ...base, ...patch } as ScenarioInput)));
   it("balancers with state, queues, 4xx lists", () => {
-    expect(problem({ pool: { ...base.pool, balancer: { policy: "least-connections" } } })).toMatch(
-      /picks change its state \(the sessions in progress\)/,
+    // least-connections is shadowed as worlds with sessions of their own, unless sessions queue.
+    expect(problem({ pool: { ...base.pool, balancer: { policy: "least-connections" } } })).toBeNull();
+    expect(problem({ pool: { ...base.pool, balancer: { policy: "least-connections" }, capacity: 4 } })).toMatch(
+      /queue/,
     );
     // Balancers with a state of their own are shadowed as worlds, with a health check too.
     for (const policy of ["round-robin", "dns"] as const) {
@@ -179,7 +211,10 @@ describe("shadowProblem refuses scenarios where resends feed back into the pool"
   });
   it("and the model will not build shadows for them", () => {
     const compiled = new CompiledScenario(
-      parseScenario({ ...base, pool: { ...base.pool, balancer: { policy: "least-connections" } } } as ScenarioInput),
+      parseScenario({
+        ...base,
+        pool: { ...base.pool, balancer: { policy: "least-connections" }, capacity: 4 },
+      } as ScenarioInput),
     );
     expect(() => runReplication(compiled, 1, 0, null, null, DELAYS)).toThrow(/shadow resends/);
     // Nor for the flow of several recipients, which refuses through the same check.

@@ -1,7 +1,7 @@
 // The one small interface every balancer policy implements (DESIGN §2, "Balancer policies"),
 // what a policy may know about the pool when it is built, and the health check's eligibility
 // rule for policies that name a server (DESIGN §2, `avoidListed`).
-import type { Random } from "../../engine/index.js";
+import type { AleaRandom, Random } from "../../engine/index.js";
 import type { SessionCounts } from "../session-counts.js";
 
 export interface Balancer {
@@ -18,6 +18,32 @@ export interface Balancer {
    * plain loop to read ahead in large pools (model/look-ahead.ts); absent when the policy keeps none.
    */
   readonly senderTable?: Uint16Array | Int32Array;
+}
+
+/**
+ * Every shadow world's copy of a policy's balancer at once (advise's worlds, model/shadow-resends.ts),
+ * for a policy that can keep them cheaper together than as a Balancer each: each world picks as its
+ * own Balancer would, with its own state, its first attempts drawing from its own copy of the
+ * first-attempt pick stream (held inside).
+ */
+export interface BalancerWorlds {
+  /** A first attempt at `time` whose session ends at `end`: world w's server goes to `picked[w]`. */
+  firstPicks(sender: number, time: number, end: number, picked: Int32Array): void;
+  /** World w's pick for a resend at `time` whose session ends at `end`, drawing from `random`. */
+  resendPick(w: number, sender: number, time: number, end: number, random: Random): number;
+  /** The health check changed `eligible`: every world hears of it. */
+  eligibilityChanged(): void;
+}
+
+/** What a policy's BalancerWorlds are built from. */
+export interface WorldsView {
+  readonly servers: number;
+  /** Every session lasts the same. */
+  readonly fixedLength: boolean;
+  /** Each world's copy of the first-attempt pick stream (one per world). */
+  readonly firstPicks: readonly AleaRandom[];
+  /** The board's eligibility, shared by every world. */
+  readonly eligible: Uint8Array;
 }
 
 /**

@@ -4,10 +4,11 @@
 // and its lines in the README and docs/DESIGN.md §2.
 
 import type { PolicyName, SpecOf } from "../../scenario/policies/index.js";
-import type { Balancer, BalancerReads, PoolView } from "./balancer.js";
+import type { Balancer, BalancerReads, BalancerWorlds, PoolView, WorldsView } from "./balancer.js";
 import { DnsBalancer } from "./dns.js";
 import { ResolverDnsBalancer } from "./dns-resolvers.js";
 import { LeastConnectionsBalancer } from "./least-connections.js";
+import { LeastConnectionsWorlds } from "./least-connections-worlds.js";
 import { RandomBalancer } from "./random.js";
 import { IdleResetRoundRobin, RoundRobinBalancer } from "./round-robin.js";
 import { StickTableBalancer } from "./stick-table.js";
@@ -34,6 +35,7 @@ export {
   anyEligible,
   type Balancer,
   type BalancerReads,
+  type BalancerWorlds,
   nextEligible,
   type PoolView,
   READS_NOTHING,
@@ -43,6 +45,8 @@ export {
 interface BalancerClass<P extends PolicyName> {
   readonly reads: BalancerReads;
   create(spec: SpecOf<P>, pool: PoolView): Balancer;
+  /** All shadow worlds' copies at once, where the policy keeps them so for this pool; null otherwise. */
+  createWorlds?(spec: SpecOf<P>, view: WorldsView): BalancerWorlds | null;
 }
 
 const BALANCERS: { readonly [P in PolicyName]: BalancerClass<P> } = {
@@ -72,6 +76,10 @@ const BALANCERS: { readonly [P in PolicyName]: BalancerClass<P> } = {
   "least-connections": {
     reads: LeastConnectionsBalancer.reads,
     create: (_spec, pool) => new LeastConnectionsBalancer(pool),
+    createWorlds: (_spec, view) =>
+      LeastConnectionsWorlds.fits(view.servers, view.fixedLength)
+        ? new LeastConnectionsWorlds(view.servers, view.firstPicks, view.eligible)
+        : null,
   },
   "stick-table": {
     reads: StickTableBalancer.reads,
@@ -92,6 +100,11 @@ function balancerClass(spec: { policy: PolicyName }): BalancerClass<PolicyName> 
 /** The Balancer of a normalised `pool.balancer`. */
 export function createBalancer(spec: SpecOf<PolicyName>, pool: PoolView): Balancer {
   return balancerClass(spec).create(spec, pool);
+}
+
+/** Every shadow world's copy of the balancer at once, where its policy keeps them so (BalancerWorlds); null otherwise. */
+export function createBalancerWorlds(spec: SpecOf<PolicyName>, view: WorldsView): BalancerWorlds | null {
+  return balancerClass(spec).createWorlds?.(spec, view) ?? null;
 }
 
 /** What the policy a scenario names reads of the pool (its class's declaration). */
