@@ -118,7 +118,7 @@ export function calibrateCommand(io: Io): CommandModule<object, CalibrateArgs> {
         })
         .example("$0 calibrate /var/log/mail.log* --out mypool.json && $0 advise mypool.json", "advice for your pool")
         .epilogue(
-          "Reads the files once when their lines come in time order (give rotated files oldest first), else twice (so not standard input). Memory grows with messages in flight and the number of relays, senders and recipient domains, not with the log's size; the policy test keeps the first million picks. Lines no parser understands are counted and sampled, never fatal. Exit 2 for unreadable files or bad options.",
+          "Reads the files once when their lines come in time order (give rotated files oldest first), else twice (so not standard input). Memory grows with messages in flight and the number of relays, senders and recipient domains, not with the log's size; the policy test keeps the first 250 000 picks. Lines no parser understands are counted and sampled, never fatal. Exit 2 for unreadable files or bad options.",
         ),
     handler: async (args) => {
       if (args.out !== undefined) checkFileTarget(args.out, isCalibratedScenario);
