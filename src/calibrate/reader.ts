@@ -53,8 +53,7 @@ export async function readLogs(
   read: ReadOptions = {},
 ): Promise<boolean> {
   const format = calibrator.format;
-  let why = "";
-  const thread = (read.thread ?? (await worthAThread(files))) ? startReader((reason) => (why = reason)) : null;
+  const thread = (read.thread ?? (await worthAThread(files))) ? startReader() : null;
   let threaded = thread !== null;
   try {
     const pass = async () => {
@@ -74,11 +73,10 @@ export async function readLogs(
       await pass();
     }
   } finally {
-    if (thread !== null) await thread.worker.terminate();
+    await thread?.worker?.terminate();
   }
   if (read.thread === true && !threaded) {
-    const reason = why || `stopped before it answered (${thread?.failure ?? "no reason given"})`;
-    read.notify?.(`calibrate: the reading thread ${reason}; read in one thread instead\n`);
+    read.notify?.(`calibrate: the reading thread ${thread?.failure ?? "did not start"}; read in one thread instead\n`);
   }
   return threaded;
 }
@@ -114,7 +112,8 @@ async function worthAThread(files: readonly string[]): Promise<boolean> {
 
 /** The reading thread, and whether it has ever answered (until then, failing to start means: read here). */
 interface ReaderThread {
-  worker: Worker;
+  /** null when it could not be started (then `failed`). */
+  worker: Worker | null;
   answered: boolean;
   failed: boolean;
   /** Why it failed before it answered, if it did. */
@@ -132,12 +131,12 @@ function readerUrl(): URL {
     : new URL("./read-worker.js", here);
 }
 
-function startReader(failed: (reason: string) => void): ReaderThread | null {
+function startReader(): ReaderThread {
   try {
     return { worker: new Worker(readerUrl()), answered: false, failed: false };
   } catch (error) {
-    failed(`could not start (${error instanceof Error ? error.message : String(error)})`);
-    return null;
+    const failure = `could not start (${error instanceof Error ? error.message : String(error)})`;
+    return { worker: null, answered: false, failed: true, failure };
   }
 }
 
@@ -151,8 +150,8 @@ function readInThread(
   format: LogFormat,
   calibrator: Calibrator,
 ): Promise<boolean> {
-  if (thread.failed) return Promise.resolve(false);
   const { worker } = thread;
+  if (thread.failed || worker === null) return Promise.resolve(false);
   const batches = new BatchReader(calibrator, files, latin1);
   return new Promise((resolve, reject) => {
     const stop = () => {
@@ -163,7 +162,7 @@ function readInThread(
     const fail = (error: Error) => {
       stop();
       thread.failed = true;
-      thread.failure = error.message;
+      thread.failure = `stopped before it answered (${error.message})`;
       if (thread.answered) reject(error);
       else resolve(false);
     };
