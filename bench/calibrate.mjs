@@ -31,6 +31,7 @@ import {
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { timedNode } from "./timed.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const mib = (bytes) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
@@ -234,33 +235,11 @@ export function calibrateLog(file, runs, heapMiB = 0) {
  */
 export function calibrateCommand(file, lines, runs) {
   const results = [];
-  const dir = mkdtempSync(join(tmpdir(), "relaysim-bench-calibrate-rss-"));
-  try {
-    for (let i = 0; i < runs; i++) {
-      const load = loadavg()[0];
-      const rssFile = join(dir, `rss-${i}`);
-      const started = process.hrtime.bigint();
-      const c = spawnSync(
-        process.execPath,
-        [
-          "--import",
-          join(root, "bench/peak-rss.mjs"),
-          join(root, "bin/sim.js"),
-          "calibrate",
-          file,
-          "--year",
-          "2026",
-          "--json",
-        ],
-        { encoding: "utf8", maxBuffer: 1 << 26, env: { ...process.env, RELAYSIM_BENCH_RSS: rssFile } },
-      );
-      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-      if (c.status !== 0 || c.stderr !== "") throw new Error(`sim calibrate (exit ${c.status}):\n${c.stderr}`);
-      const [peak, cpu] = readFileSync(rssFile, "utf8").split(" ").map(Number);
-      results.push({ seconds, cpu, peak, load });
-    }
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
+  for (let i = 0; i < runs; i++) {
+    const load = loadavg()[0];
+    const r = timedNode([join(root, "bin/sim.js"), "calibrate", file, "--year", "2026", "--json"], "sim calibrate");
+    if (r.stderr !== "") throw new Error(`sim calibrate wrote on standard error:\n${r.stderr}`);
+    results.push({ ...r, load });
   }
   const seconds = median(results.map((r) => r.seconds));
   return {

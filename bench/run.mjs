@@ -6,12 +6,12 @@
 // Usage: node bench/run.mjs [--only ID,ID…] [--no-write] [--json]
 //   IDs: run-28m, loop, loop-lifecycle, capacity, least-connections, advise-18of20,
 //        advise-round-robin-busy, sweep-workers, advise-workers, esp, calibrate
-import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as scenarios from "./scenarios.mjs";
+import { timedNode } from "./timed.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const baselineFile = join(root, "bench/baseline.json");
@@ -30,26 +30,8 @@ const mib = (bytes) => bytes / 2 ** 20;
 /** A regression is flagged when a figure is this much worse than the baseline's. */
 const TOLERANCE = 0.15;
 
-/**
- * `node ARGS…` in a child process with the peak-RSS preload; returns wall seconds, CPU seconds
- * (user + system, all threads), peak RSS (bytes) and stdout. Throws with stderr when the child fails.
- */
-function timed(nodeArgs, label) {
-  const rssFile = join(dir, `rss-${process.hrtime.bigint()}`);
-  const started = process.hrtime.bigint();
-  const child = spawnSync(process.execPath, ["--import", join(root, "bench/peak-rss.mjs"), ...nodeArgs], {
-    cwd: root,
-    encoding: "utf8",
-    maxBuffer: 1 << 26,
-    env: { ...process.env, CI: "1", RELAYSIM_BENCH_RSS: rssFile },
-  });
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  if (child.status !== 0) throw new Error(`${label} failed (exit ${child.status}):\n${child.stderr}`);
-  const [peak, cpu, mainCpu = Number.NaN] = existsSync(rssFile)
-    ? readFileSync(rssFile, "utf8").split(" ").map(Number)
-    : [Number.NaN, Number.NaN];
-  return { seconds, cpu, mainCpu, peak, stdout: child.stdout };
-}
+/** `node ARGS…` timed (bench/timed.mjs), with CI=1 as CI runs commands. */
+const timed = (nodeArgs, label) => timedNode(nodeArgs, label, { CI: "1" });
 
 /** A bench scenario written to a file for the CLI. */
 function scenarioFile(name) {

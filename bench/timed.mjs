@@ -1,0 +1,30 @@
+// `node ARGS…` in a child process timed as the benches time commands: wall seconds, and from the
+// bench/peak-rss.mjs preload its CPU seconds (user + system, all threads), its main thread's CPU
+// seconds (NaN without /proc) and its peak RSS in bytes. Used by bench/run.mjs and
+// bench/calibrate.mjs. Throws with the child's stderr when it fails.
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+let runs = 0;
+
+export function timedNode(nodeArgs, label, env = {}) {
+  const rssFile = join(tmpdir(), `relaysim-bench-rss-${process.pid}-${runs++}`);
+  const started = process.hrtime.bigint();
+  const child = spawnSync(process.execPath, ["--import", join(root, "bench/peak-rss.mjs"), ...nodeArgs], {
+    cwd: root,
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+    env: { ...process.env, ...env, RELAYSIM_BENCH_RSS: rssFile },
+  });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (child.status !== 0) throw new Error(`${label} failed (exit ${child.status}):\n${child.stderr}`);
+  const [peak, cpu, mainCpu = Number.NaN] = existsSync(rssFile)
+    ? readFileSync(rssFile, "utf8").split(" ").map(Number)
+    : [Number.NaN, Number.NaN];
+  rmSync(rssFile, { force: true });
+  return { seconds, cpu, mainCpu, peak, stdout: child.stdout, stderr: child.stderr };
+}
