@@ -8,7 +8,7 @@
 // in index order. For the shapes where that is simple: at most 32 relays (each count's servers are
 // one word) and a fixed session length (each world's ends come in the order its sessions start).
 import { ALEA_MULTIPLIER, ALEA_UNIT, type AleaRandom, type Random } from "../../engine/index.js";
-import { bitCount } from "../session-counts.js";
+import { bitCount, nthBit } from "../session-counts.js";
 import { anyEligible, type BalancerWorlds } from "./balancer.js";
 
 export class LeastConnectionsWorlds implements BalancerWorlds {
@@ -81,8 +81,10 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
     for (let w = 0; w < this.worlds; w++) {
       if (time >= nextEnd[w]) this.release(w, time);
       // Read each time: a session start may have grown the levels.
-      let x = this.masks[w * this.levels + fewest[w]];
+      const x = this.masks[w * this.levels + fewest[w]];
       const ties = bitCount(x);
+      // The j-th of the tied servers in index order (SessionCounts.nthLeast's nthBit).
+      let j = 0;
       if (ties !== 1) {
         // aleaFrom's step on this world's state: the same draws as its stream.
         const a = 4 * w;
@@ -93,9 +95,9 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
         alea[a + 3] = c;
         const u = t - c;
         alea[a + 2] = u;
-        for (let j = Math.floor(u * ties); j > 0; j--) x &= x - 1;
+        j = Math.floor(u * ties);
       }
-      const server = 31 - Math.clz32(x & -x);
+      const server = nthBit(x, j);
       this.start(w, server, end);
       picked[w] = server;
     }
@@ -104,10 +106,9 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
   /** World w's pick for a resend at `time` whose session ends at `end`, drawing from `random`. */
   resendPick(w: number, _sender: number, time: number, end: number, random: Random): number {
     if (time >= this.nextEnd[w]) this.release(w, time);
-    let x = this.masks[w * this.levels + this.fewest[w]];
+    const x = this.masks[w * this.levels + this.fewest[w]];
     const ties = bitCount(x);
-    if (ties !== 1) for (let j = Math.floor(random() * ties); j > 0; j--) x &= x - 1;
-    const server = 31 - Math.clz32(x & -x);
+    const server = nthBit(x, ties !== 1 ? Math.floor(random() * ties) : 0);
     this.start(w, server, end);
     return server;
   }
