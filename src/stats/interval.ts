@@ -121,7 +121,7 @@ function clip(lo: number, hi: number, bounds: Bounds): [number, number] {
  */
 export function bootstrapQuantile(y: ArrayLike<number>, x: ArrayLike<number>, ratio: number, se: number): number {
   const ts = new Float64Array(RESAMPLES);
-  resampleT(Float64Array.from(y), Float64Array.from(x), ratio, se / Math.sqrt(y.length), ts);
+  resampleT(Float64Array.from(y), Float64Array.from(x), ratio, se / Math.sqrt(y.length), ts, resampleIndices(y.length));
   return orderStatistic(ts, QUANTILE_INDEX);
 }
 
@@ -130,30 +130,63 @@ const QUANTILE_INDEX = Math.round(0.95 * (RESAMPLES + 1)) - 1;
 const INFINITE = Number.POSITIVE_INFINITY;
 
 /**
+ * Every resample's indices for n clusters, resample-major (RESAMPLES × n): mulberry32 from
+ * BOOTSTRAP_SEED, drawn in the order the resampling reads them. The same for every interval of n
+ * replications, so they are drawn once per n and kept: the draws were about half of resampleT's
+ * time, and a sweep or advise computes thousands of intervals over the same n (every delay bin
+ * of every point). A few sizes are kept (INDEX_SIZES), each at most INDEX_LIMIT indices; larger n
+ * draw into a fresh array each time.
+ */
+function resampleIndices(n: number): Int32Array {
+  const kept = indexCache.get(n);
+  if (kept !== undefined) return kept;
+  const idx = new Int32Array(RESAMPLES * n);
+  let a = BOOTSTRAP_SEED >>> 0;
+  for (let j = 0; j < idx.length; j++) {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    idx[j] = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  }
+  if (idx.length <= INDEX_LIMIT) {
+    // The oldest size goes first (a Map iterates in insertion order).
+    if (indexCache.size >= INDEX_SIZES) indexCache.delete(indexCache.keys().next().value as number);
+    indexCache.set(n, idx);
+  }
+  return idx;
+}
+
+/** Sizes n whose indices are kept, and the most indices kept per size (4 MiB: n up to 1049). */
+const INDEX_SIZES = 4;
+const INDEX_LIMIT = 1 << 20;
+const indexCache = new Map<number, Int32Array>();
+
+/**
  * bootstrapQuantile's resampling: fills ts with the RESAMPLES values of |t*|. A function of its own,
- * with nothing after its loop but `return` and only Float64Array arguments, because V8 compiles
+ * with nothing after its loop but `return` and only typed-array arguments, because V8 compiles
  * it on the stack (OSR) during its first call, before any code after the loop has run: code there
  * (`Math.round`, a call) had no type feedback, so that compiled code deoptimised at the end of
  * every later call that entered it (27 times in one 31-point sweep). The infinite value is a
  * module constant for the same reason (a rare branch with no feedback).
  */
-function resampleT(ys: Float64Array, xs: Float64Array, ratio: number, floor: number, ts: Float64Array): void {
-  // ratioAndSe and mulberry32 inlined, with the same operations in the same order (so the same
-  // quantile to the last bit): no closure call per index and no object per resample. This runs
-  // 999 × n twice for every interval of every summary, delay bin and advise point.
+function resampleT(
+  ys: Float64Array,
+  xs: Float64Array,
+  ratio: number,
+  floor: number,
+  ts: Float64Array,
+  idx: Int32Array,
+): void {
+  // ratioAndSe inlined, with the same operations in the same order (so the same quantile to the
+  // last bit): no call per resample and no object per resample. This runs 999 × n twice for
+  // every interval of every summary, delay bin and advise point.
   const n = ys.length;
-  const idx = new Int32Array(n);
-  let a = BOOTSTRAP_SEED >>> 0;
-  for (let b = 0; b < RESAMPLES; b++) {
+  for (let b = 0, base = 0; b < RESAMPLES; b++, base += n) {
     let sy = 0;
     let sx = 0;
     for (let i = 0; i < n; i++) {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      const k = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
-      idx[i] = k;
+      const k = idx[base + i];
       sy += ys[k];
       sx += xs[k];
     }
@@ -164,7 +197,7 @@ function resampleT(ys: Float64Array, xs: Float64Array, ratio: number, floor: num
     const r = sy / sx;
     let ss = 0;
     for (let i = 0; i < n; i++) {
-      const k = idx[i];
+      const k = idx[base + i];
       const e = ys[k] - r * xs[k];
       ss += e * e;
     }

@@ -181,6 +181,30 @@ export function tQuantile(p: number, df: number): number {
   if (p === 0.5) return 0;
   if (df === Number.POSITIVE_INFINITY) return normalQuantile(p);
   if (df > LARGE_DF) return cornishFisher(normalQuantile(p), df).t;
+  // Every interval of a summary asks for the same few (p, df): a sweep's delay bins ask thousands
+  // of times for tQuantile(0.975, n − 1), each a Newton solve of incomplete betas.
+  let byDf = solved.get(p);
+  if (byDf === undefined) {
+    if (solved.size >= SOLVED_PS) solved.clear();
+    byDf = new Map();
+    solved.set(p, byDf);
+  }
+  let t = byDf.get(df);
+  if (t === undefined) {
+    if (byDf.size >= SOLVED_DFS) byDf.clear();
+    t = solveQuantile(p, df);
+    byDf.set(df, t);
+  }
+  return t;
+}
+
+/** tQuantile's answers kept, by p then df (each map cleared when full: a bound, not an LRU). */
+const solved = new Map<number, Map<number, number>>();
+const SOLVED_PS = 16;
+const SOLVED_DFS = 1024;
+
+/** tQuantile for 0 < p < 1 other than ½ and 0 < df ≤ LARGE_DF: closed forms for df 1 and 2, else Newton's method. */
+function solveQuantile(p: number, df: number): number {
   // Solve in the upper tail: P(T > t) = q with q = min(p, 1 − p) (1 − p is exact for p ≥ ½).
   const q = p < 0.5 ? p : 1 - p;
   const sign = p < 0.5 ? -1 : 1;

@@ -165,6 +165,18 @@ describe("bootstrapQuantile", () => {
     }
   });
 
+  it("keeps each size's resample indices apart: sizes asked again, more sizes than it keeps, one too large to keep", () => {
+    // The indices depend only on n (fixed seed), so they are drawn once per n and kept for a few n.
+    const draw = mulberry32(11);
+    const sizes = [12, 40, 12, 25, 33, 18, 40, 12, 1100, 25, 1100];
+    for (const n of sizes) {
+      const x = Array.from({ length: n }, () => Math.floor(draw() * 30));
+      const y = x.map((v) => Math.floor(v * draw()));
+      const se = 0.01 + draw() * 0.05;
+      expect(bootstrapQuantile(y, x, 0.4, se)).toBe(reference(y, x, 0.4, se));
+    }
+  });
+
   it("gives the same bits for Array and Float64Array inputs, fractional values and infinite quantiles", () => {
     // Callers pass both kinds (meanEstimate: an Array of values and a Float64Array of ones), and
     // the resampling runs on Float64Array copies whatever it is given.

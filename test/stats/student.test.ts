@@ -72,6 +72,23 @@ describe("tQuantile", () => {
     expect(tQuantile(0.975, Number.POSITIVE_INFINITY)).toBe(normalQuantile(0.975));
   });
 
+  it("gives each (p, df) its own answer when asked again, in any order and past its memo's bounds", () => {
+    // tQuantile keeps its Newton solutions by p and df: a memo keyed by one of them alone, or
+    // not cleared right, would hand one pair another's quantile.
+    const ps = [0.975, 0.025, 0.9, 0.995, 0.6];
+    const dfs = Array.from({ length: 1100 }, (_, k) => 3 + k);
+    const first = new Map<string, number>();
+    for (const df of dfs) for (const p of ps) first.set(`${p} ${df}`, tQuantile(p, df));
+    for (const df of [...dfs].reverse()) {
+      for (const p of [...ps].reverse()) {
+        const t = tQuantile(p, df);
+        expect(t).toBe(first.get(`${p} ${df}`));
+        const tail = Math.min(p, 1 - p);
+        expectRelClose(p < 0.5 ? tCdf(t, df) : 1 - tCdf(t, df), tail, 1e-9);
+      }
+    }
+  });
+
   it("rejects bad arguments", () => {
     expect(() => tQuantile(1.5, 3)).toThrow(RangeError);
     expect(() => tQuantile(0.5, 0)).toThrow(RangeError);
