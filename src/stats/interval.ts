@@ -121,7 +121,14 @@ function clip(lo: number, hi: number, bounds: Bounds): [number, number] {
  */
 export function bootstrapQuantile(y: ArrayLike<number>, x: ArrayLike<number>, ratio: number, se: number): number {
   const ts = new Float64Array(RESAMPLES);
-  resampleT(Float64Array.from(y), Float64Array.from(x), ratio, se / Math.sqrt(y.length), ts, resampleIndices(y.length));
+  resampleT(
+    Float64Array.from(y),
+    Float64Array.from(x),
+    ratio,
+    se / Math.sqrt(y.length),
+    ts,
+    resampleIndices(y.length),
+  );
   return orderStatistic(ts, QUANTILE_INDEX);
 }
 
@@ -130,37 +137,65 @@ const QUANTILE_INDEX = Math.round(0.95 * (RESAMPLES + 1)) - 1;
 const INFINITE = Number.POSITIVE_INFINITY;
 
 /**
- * Every resample's indices for n clusters, resample-major (RESAMPLES × n): mulberry32 from
- * BOOTSTRAP_SEED, drawn in the order the resampling reads them. The same for every interval of n
- * replications, so they are drawn once per n and kept: the draws were about half of resampleT's
- * time, and a sweep or advise computes thousands of intervals over the same n (every delay bin
- * of every point). A few sizes are kept (INDEX_SIZES), each at most INDEX_LIMIT indices; larger n
- * draw into a fresh array each time.
+ * Every resample's indices for n clusters, resample-major (RESAMPLES × n): index ⌊u_j · n⌋ from the
+ * generator's j-th draw (resampleDraws), in the order the resampling reads them. They depend only
+ * on n, and a sweep computes thousands of intervals over the same n (every delay bin of every
+ * point), so the last INDEX_SIZES sizes' indices are kept (each at most KEPT_DRAWS); advise's
+ * precision rule moves through many n, and those are scaled from the kept draws without the
+ * generator.
  */
 function resampleIndices(n: number): Int32Array {
-  const kept = indexCache.get(n);
-  if (kept !== undefined) return kept;
-  const idx = new Int32Array(RESAMPLES * n);
-  let a = BOOTSTRAP_SEED >>> 0;
-  for (let j = 0; j < idx.length; j++) {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    idx[j] = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n);
+  let idx = indexCache.get(n);
+  if (idx !== undefined) {
+    // Most recently used last (a Map iterates in insertion order): the first is the one to drop.
+    indexCache.delete(n);
+    indexCache.set(n, idx);
+    return idx;
   }
-  if (idx.length <= INDEX_LIMIT) {
-    // The oldest size goes first (a Map iterates in insertion order).
+  const count = RESAMPLES * n;
+  const u = resampleDraws(count);
+  idx = new Int32Array(count);
+  for (let j = 0; j < count; j++) idx[j] = Math.floor(u[j] * n);
+  if (count <= KEPT_DRAWS) {
     if (indexCache.size >= INDEX_SIZES) indexCache.delete(indexCache.keys().next().value as number);
     indexCache.set(n, idx);
   }
   return idx;
 }
 
-/** Sizes n whose indices are kept, and the most indices kept per size (4 MiB: n up to 1049). */
-const INDEX_SIZES = 4;
-const INDEX_LIMIT = 1 << 20;
+const INDEX_SIZES = 8;
 const indexCache = new Map<number, Int32Array>();
+
+/**
+ * The resampling generator's draws, the first `count` of them at least: mulberry32 from
+ * BOOTSTRAP_SEED, whose j-th draw u_j gives resample ⌊j / n⌋ its index ⌊u_j · n⌋ for n clusters.
+ * The draws do not depend on n, so they are drawn once and kept (grown as a larger n needs): the
+ * generator's steps were about half of resampleT's time. Kept up to KEPT_DRAWS (8 MiB); an
+ * interval over more clusters draws its own.
+ */
+function resampleDraws(count: number): Float64Array {
+  if (count <= kept.length) return kept;
+  const out = new Float64Array(count <= KEPT_DRAWS ? Math.min(KEPT_DRAWS, Math.max(count, 2 * kept.length)) : count);
+  out.set(kept);
+  let a = drawState;
+  for (let j = kept.length; j < out.length; j++) {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[j] = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+  if (out.length <= KEPT_DRAWS) {
+    kept = out;
+    drawState = a;
+  }
+  return out;
+}
+
+/** The draws kept, and the generator's state after the last of them. */
+let kept = new Float64Array(0);
+let drawState = BOOTSTRAP_SEED >>> 0;
+const KEPT_DRAWS = 1 << 20;
 
 /**
  * bootstrapQuantile's resampling: fills ts with the RESAMPLES values of |t*|. A function of its own,

@@ -165,10 +165,11 @@ describe("bootstrapQuantile", () => {
     }
   });
 
-  it("keeps each size's resample indices apart: sizes asked again, more sizes than it keeps, one too large to keep", () => {
-    // The indices depend only on n (fixed seed), so they are drawn once per n and kept for a few n.
+  it("keeps each size's resample indices apart: sizes asked again, more sizes than it keeps, some too large to keep", () => {
+    // The generator's draws are kept and grown, and the indices of the last few n kept: a size
+    // asked again after others, after it was dropped, or too large to keep must still get its own.
     const draw = mulberry32(11);
-    const sizes = [12, 40, 12, 25, 33, 18, 40, 12, 1100, 25, 1100];
+    const sizes = [12, 40, 12, 25, 33, 18, 40, 11, 13, 14, 15, 16, 17, 19, 12, 1100, 25, 1100, 12, 1500, 40];
     for (const n of sizes) {
       const x = Array.from({ length: n }, () => Math.floor(draw() * 30));
       const y = x.map((v) => Math.floor(v * draw()));
