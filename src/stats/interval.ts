@@ -121,14 +121,7 @@ function clip(lo: number, hi: number, bounds: Bounds): [number, number] {
  */
 export function bootstrapQuantile(y: ArrayLike<number>, x: ArrayLike<number>, ratio: number, se: number): number {
   const ts = new Float64Array(RESAMPLES);
-  resampleT(
-    Float64Array.from(y),
-    Float64Array.from(x),
-    ratio,
-    se / Math.sqrt(y.length),
-    ts,
-    resampleIndices(y.length),
-  );
+  resampleT(Float64Array.from(y), Float64Array.from(x), ratio, se / Math.sqrt(y.length), ts, resampleIndices(y.length));
   return orderStatistic(ts, QUANTILE_INDEX);
 }
 
