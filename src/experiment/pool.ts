@@ -35,8 +35,9 @@ export interface TaskMessage {
   /**
    * Its run's priority (ReplicationPool.run): the worker starts its queued tasks lowest first,
    * so a task of advise's own curve sent behind a second of the table's starts next, not last.
+   * Absent counts as 0 (the page's pool, web/pool.ts, serves one call at a time).
    */
-  priority: number;
+  priority?: number;
 }
 
 /** A task, or a request to give back up to `reclaim` tasks not started yet. */

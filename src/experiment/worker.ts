@@ -1,7 +1,7 @@
 // Worker-thread entry of the replication pool (pool.ts): runs the replications it is sent, one
-// at a time, by priority then order of arrival, and posts each plain-data result back. It keeps compiled
-// scenarios by id, so a sweep's tables (Zipf alias table, samplers) are built once per worker
-// and point, not once per replication. Tasks wait in a queue here, so that between two
+// at a time, by priority and then in order of arrival, and posts each plain-data result back. It
+// keeps compiled scenarios by id, so a sweep's tables (Zipf alias table, samplers) are built once
+// per worker and point, not once per replication. Tasks wait in a queue here, so that between two
 // replications the pool can take back those not started (a `reclaim` message: the main
 // thread, out of work at the end of a run, simulates them instead of waiting).
 import { parentPort } from "node:worker_threads";
