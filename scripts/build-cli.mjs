@@ -6,7 +6,7 @@
 // main thread and in each worker alike. dist/ itself stays as tsc wrote it: the
 // library export (dist/index.js) and the tests use it.
 //
-// Code splitting keeps what is loaded lazily lazy (the report writer and its vega imports), and
+// Code splitting keeps what is loaded lazily lazy (the report writer and vega with it), and
 // puts the code the CLI and its workers share in chunks both import. All files sit flat in
 // dist/bundle/, so worker-threads.ts finds the worker as "./worker.js" beside its own chunk, and
 // calibrate/reader.ts its reading thread as "./read-worker.js" (without that entry, sim
@@ -23,10 +23,13 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const OUT_DIR = join(ROOT, "dist/bundle");
 
 /**
- * Loaded from node_modules at run time, not bundled: vega and its friends are big, loaded only
- * to draw charts, and find their own files; resvg is a native addon.
+ * Loaded from node_modules at run time, not bundled: resvg is a native addon, and vega-embed is
+ * only read as a file (report/html.ts inlines its browser build). vega and vega-lite are bundled
+ * into the lazy report chunks: from node_modules they were some 60 ES modules, each read in
+ * turns of the event loop, and `sim advise` imports them while its main thread simulates a
+ * replication each turn, so the import took seconds of wall time and the charts waited for it.
  */
-export const EXTERNAL = ["vega", "vega-lite", "vega-embed", "@resvg/resvg-js"];
+export const EXTERNAL = ["vega-embed", "@resvg/resvg-js"];
 
 /**
  * yargs finds its locale files (its messages in the user's language: LANG=de_DE prints German

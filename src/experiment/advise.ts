@@ -119,8 +119,10 @@ export interface AdviseOptions extends Omit<ExperimentOptions, "precision"> {
   /**
    * Called with the own rule's summary and replications as soon as they are final, while the
    * policy table may still simulate (the CLI draws the run's charts there, beside the simulation).
+   * It may return the work it started in this thread (the charts): until that settles, this
+   * thread runs no replication and the pool's workers simulate (ReplicationPool.yieldThread).
    */
-  onOwnRule?: (own: { summary: Summary; results: ReplicationResult[] }) => void;
+  onOwnRule?: (own: { summary: Summary; results: ReplicationResult[] }) => undefined | Promise<unknown>;
   /**
    * Shadow every wait of a grid within one run where the scenario allows it (default true;
    * model/shadow-resends.ts). False runs each wait as a configuration of its own.
@@ -916,7 +918,8 @@ export async function advise(input: AnyScenario, options: AdviseOptions = {}): P
       const retryStarted = retryVariants(base).length > 0 ? retryRuns(base, main.ownRule, next, source) : undefined;
       // The own rule's summary while the pool simulates the rest.
       const summary = summarise({ ...base, seed, replications: main.advice.replications }, seed, main.ownRule);
-      options.onOwnRule?.({ summary, results: main.ownRule });
+      const drawing = options.onOwnRule?.({ summary, results: main.ownRule });
+      if (drawing) pool.yieldThread(drawing);
       const operator = await operatorStarted;
       const retries = await retryStarted;
       return { main, operator, retries, summary };

@@ -32,6 +32,12 @@ export interface TaskMessage {
   seed: number;
   index: number;
   probes?: readonly number[];
+  /**
+   * Its run's priority (ReplicationPool.run): the worker starts its queued tasks lowest first,
+   * so a task of advise's own curve sent behind a second of the table's starts next, not last.
+   * Absent counts as 0 (the page's pool, web/pool.ts, serves one call at a time).
+   */
+  priority?: number;
 }
 
 /** A task, or a request to give back up to `reclaim` tasks not started yet. */
@@ -146,6 +152,8 @@ export class ReplicationPool {
   private hereScheduled = false;
   /** Workers asked to give back tasks, whose answer has not come. */
   private readonly reclaiming = new Set<Worker>();
+  /** Work of this thread's own in progress (yieldThread): while any, it simulates nothing. */
+  private busyHere = 0;
   private broken: Error | null = null;
 
   constructor(workers: number = defaultWorkers()) {
@@ -187,6 +195,27 @@ export class ReplicationPool {
     });
   }
 
+  /**
+   * This thread has other work until `work` settles (advise's charts: importing vega, drawing):
+   * meanwhile it takes no replication, and the workers take every task, those given back to it
+   * too. Otherwise it would run a replication in each of its turns, and work that needs many
+   * turns (an import reads its files in several) would stretch over seconds — the charts into the
+   * tail of the run — while tasks it took back from a worker wait for it. `work` must not wait for
+   * this pool's results, or nothing would run them. Without worker threads this thread keeps
+   * simulating: nothing else could. Results are the same either way; only who runs what changes.
+   */
+  yieldThread(work: Promise<unknown>): void {
+    if (this.size === 1 || this.broken) return;
+    this.busyHere++;
+    this.startThreads(1);
+    this.dispatch();
+    const done = () => {
+      this.busyHere--;
+      this.dispatch();
+    };
+    work.then(done, done);
+  }
+
   /** Stop the worker threads. The pool cannot be used afterwards. */
   async close(): Promise<void> {
     this.fail(new Error("ReplicationPool: closed"));
@@ -206,11 +235,14 @@ export class ReplicationPool {
     if (error.message !== "ReplicationPool: closed") void this.close();
   }
 
-  /** Threads start lazily, as many as the tasks waiting can keep busy, and stay for later runs. */
-  private startThreads(): void {
+  /**
+   * Threads start lazily, as many as the tasks waiting can keep busy (at least `least`), and stay
+   * for later runs.
+   */
+  private startThreads(least = 0): void {
     let waiting = 0;
     for (const job of this.jobs) waiting += job.tasks.length - job.next + job.returned.length;
-    const wanted = Math.min(this.size - 1, Math.ceil(waiting / IN_FLIGHT));
+    const wanted = Math.min(this.size - 1, Math.max(least, Math.ceil(waiting / IN_FLIGHT)));
     while (this.threads.length < wanted) {
       // One started early by the `sim` entry point (worker-threads.ts), or a new one.
       const thread = takeWorker();
@@ -225,7 +257,8 @@ export class ReplicationPool {
   /**
    * The next task, by priority. Tasks a worker gave back go to this thread first; a worker takes
    * them (`returned`) only when it is down to fewer than two, as when this thread is slower than
-   * it (it also summarises and draws): no thread then idles while the other holds work.
+   * it (it also summarises and draws), or when this thread yields (yieldThread): no thread then
+   * idles while the other holds work.
    */
   private take(returned: boolean): { job: Job; task: number } | null {
     for (const job of this.jobs) {
@@ -242,6 +275,8 @@ export class ReplicationPool {
 
   /** Out of tasks here: ask each worker holding two or more not yet started for half of them back. */
   private reclaim(): void {
+    // Not while this thread yields: it would hold them unstarted.
+    if (this.busyHere > 0) return;
     for (const thread of this.threads) {
       const held = this.inFlight.get(thread) ?? 0;
       if (held < 3 || this.reclaiming.has(thread)) continue;
@@ -275,7 +310,7 @@ export class ReplicationPool {
     const depth = this.depth();
     while ((this.inFlight.get(thread) ?? 0) < depth) {
       const held = this.inFlight.get(thread) ?? 0;
-      const next = this.take(held < IN_FLIGHT);
+      const next = this.take(held < IN_FLIGHT || this.busyHere > 0);
       if (!next) return;
       this.send(thread, next.job, next.task);
     }
@@ -287,7 +322,15 @@ export class ReplicationPool {
     const id = this.nextMessage++;
     this.sent.set(id, { job, task, index, thread });
     this.inFlight.set(thread, (this.inFlight.get(thread) ?? 0) + 1);
-    const message: TaskMessage = { task: id, scenarioId: this.idOf(scenario), scenario, seed, index, probes };
+    const message: TaskMessage = {
+      task: id,
+      scenarioId: this.idOf(scenario),
+      scenario,
+      seed,
+      index,
+      probes,
+      priority: job.priority,
+    };
     thread.postMessage(message);
   }
 
@@ -355,7 +398,7 @@ export class ReplicationPool {
    * interrupt (SIGINT) is handled promptly.
    */
   private scheduleHere(): void {
-    if (this.hereScheduled || this.broken) return;
+    if (this.hereScheduled || this.broken || this.busyHere > 0) return;
     if (!this.hasWork()) {
       this.reclaim();
       return;
@@ -363,7 +406,7 @@ export class ReplicationPool {
     this.hereScheduled = true;
     setImmediate(() => {
       this.hereScheduled = false;
-      if (this.broken) return;
+      if (this.broken || this.busyHere > 0) return;
       const next = this.take(true);
       if (!next) {
         this.reclaim();

@@ -1,7 +1,7 @@
 // Worker-thread entry of the replication pool (pool.ts): runs the replications it is sent, one
-// at a time in order of arrival, and posts each plain-data result back. It keeps compiled
-// scenarios by id, so a sweep's tables (Zipf alias table, samplers) are built once per worker
-// and point, not once per replication. Tasks wait in a queue here, so that between two
+// at a time, by priority and then in order of arrival, and posts each plain-data result back. It
+// keeps compiled scenarios by id, so a sweep's tables (Zipf alias table, samplers) are built once
+// per worker and point, not once per replication. Tasks wait in a queue here, so that between two
 // replications the pool can take back those not started (a `reclaim` message: the main
 // thread, out of work at the end of a run, simulates them instead of waiting).
 import { parentPort } from "node:worker_threads";
@@ -21,6 +21,19 @@ const PROGRESS_MS = 200;
 
 const queue: TaskMessage[] = [];
 let scheduled = false;
+
+/**
+ * Where a task of this priority goes in the queue: after every queued task of the same or a
+ * lower priority (first come, first served among equals), before those of a higher one. The
+ * pool keeps a worker a second of work ahead (pool.ts, DEPTH_MS); without this, the first task
+ * of a more urgent run (advise's own curve, whose charts wait for it) would start only after
+ * that second of the policy table's.
+ */
+function queuedBefore(priority: number): number {
+  let i = queue.length;
+  while (i > 0 && (queue[i - 1].priority ?? 0) > priority) i--;
+  return i;
+}
 
 function simulate(message: TaskMessage): WorkerReply {
   let last = performance.now();
@@ -64,11 +77,11 @@ function schedule(): void {
 
 port.on("message", (message: PoolMessage) => {
   if ("reclaim" in message) {
-    // Give back the last `reclaim` tasks not started (the pool's order keeps the earliest here).
+    // Give back the last `reclaim` tasks not started: the least urgent, and of those the latest.
     const back = queue.splice(Math.max(0, queue.length - message.reclaim));
     port.postMessage({ returned: back.map((m) => m.task) } satisfies ThreadReply);
     return;
   }
-  queue.push(message);
+  queue.splice(queuedBefore(message.priority ?? 0), 0, message);
   schedule();
 });

@@ -56,6 +56,14 @@ export function renderSvg(spec: ChartSpec): Promise<string> {
   return drawn;
 }
 
+/**
+ * Settles when every SVG asked for so far is drawn (the PNGs may still be rasterising, off this
+ * thread): until then this thread is busy drawing, and `sim advise` lets the pool's workers simulate.
+ */
+export function svgsDrawn(): Promise<void> {
+  return svgQueue.then(() => {});
+}
+
 async function drawSvg(spec: ChartSpec): Promise<string> {
   measureTextWithFonts();
   vega.resetSVGDefIds();

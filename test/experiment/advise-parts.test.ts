@@ -2,6 +2,7 @@
 // apart) side by side on a pool that takes several calls at once, and one after another on one
 // that serves its calls in turn (the page's pool, web/pool.ts): the same advice either way.
 import { describe, expect, it } from "vitest";
+import { ReplicationPool as BuiltPool } from "../../dist/experiment/pool.js";
 import { advise } from "../../src/experiment/advise.js";
 import { ReplicationPool } from "../../src/experiment/pool.js";
 import type { ReplicationResult } from "../../src/experiment/result.js";
@@ -63,6 +64,36 @@ describe("advise's parts", () => {
       expect(JSON.stringify(apart.own?.summary)).toBe(JSON.stringify(together.own?.summary));
     } finally {
       await serial.close();
+    }
+  });
+
+  it("let the pool's workers simulate while the own rule's charts are drawn, with the same advice", async () => {
+    const scenario = parseScenario(smallScenario({ replications: 4 }));
+    const options = {
+      policies: ["random", "sticky"] as const,
+      precision: { targets: { resendFailure: 0.05 }, maxReplications: 12 },
+    };
+    const plain = await advise(scenario, { ...options, workers: 1 });
+    const pool = new BuiltPool(2);
+    const yielded: Array<Promise<unknown>> = [];
+    const yieldThread = pool.yieldThread.bind(pool);
+    pool.yieldThread = (work: Promise<unknown>) => {
+      yielded.push(work);
+      yieldThread(work);
+    };
+    try {
+      // What the CLI returns there: the charts being drawn in this thread (here a timer).
+      const drawing = new Promise<void>((resolve) => setTimeout(resolve, 30));
+      const drawn = await advise(scenario, {
+        ...options,
+        pool: pool as unknown as ReplicationPool,
+        onOwnRule: () => drawing,
+      });
+      expect(yielded).toEqual([drawing]);
+      expect(JSON.stringify(drawn.advice)).toBe(JSON.stringify(plain.advice));
+      expect(JSON.stringify(drawn.own?.summary)).toBe(JSON.stringify(plain.own?.summary));
+    } finally {
+      await pool.close();
     }
   });
 });

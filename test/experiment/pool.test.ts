@@ -130,6 +130,63 @@ describe("ReplicationPool", () => {
     }
   });
 
+  it("runs nothing in this thread while it yields, and the same results", async () => {
+    const expected = await new ReplicationPool(1).run(tasks);
+    const pool = new BuiltPool(2);
+    // biome-ignore lint/suspicious/noExplicitAny: the private method that runs a replication here
+    const here = pool as any;
+    const simulateHere = here.simulateHere.bind(pool);
+    let ranHere = 0;
+    here.simulateHere = (...args: unknown[]) => {
+      ranHere++;
+      return simulateHere(...args);
+    };
+    try {
+      let release = () => {};
+      pool.yieldThread(new Promise<void>((resolve) => (release = resolve)));
+      expect(JSON.stringify(await pool.run(tasks))).toBe(JSON.stringify(expected));
+      expect(ranHere).toBe(0);
+      release();
+      await new Promise((resolve) => setImmediate(resolve));
+      // Its turn again: with tasks to spare it takes some (a worker holds two until timed).
+      expect(JSON.stringify(await pool.run([...tasks, ...tasks]))).toBe(JSON.stringify([...expected, ...expected]));
+      expect(ranHere).toBeGreaterThan(0);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("starts a worker's more urgent tasks before the less urgent ones it already holds", async () => {
+    const many = Array.from({ length: 24 }, (_, i) => ({ scenario, seed: 7, index: i }));
+    const pool = new BuiltPool(2);
+    try {
+      // This thread yields, so the worker runs everything, and it holds all of the late run's
+      // tasks (a second's worth) when the urgent run arrives.
+      let release = () => {};
+      pool.yieldThread(new Promise<void>((resolve) => (release = resolve)));
+      const settled: string[] = [];
+      let urgent: Promise<unknown> | undefined;
+      const late = pool
+        .run(
+          many,
+          undefined,
+          (_task, _result) => {
+            if (urgent === undefined) {
+              urgent = pool.run(many.slice(0, 3), undefined, undefined, 0).then(() => settled.push("urgent"));
+            }
+          },
+          5,
+        )
+        .then(() => settled.push("late"));
+      await late;
+      await urgent;
+      release();
+      expect(settled).toEqual(["urgent", "late"]);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("serves the lowest priority first among calls in progress", async () => {
     const pool = new ReplicationPool(1);
     const order: string[] = [];

@@ -65,4 +65,37 @@ describe("experiment/worker", () => {
       await worker.terminate();
     }
   });
+
+  it("starts its queued tasks by priority, first come first served among equals", async () => {
+    const scenario = parseScenario(smallScenario());
+    // A long first task: the others all arrive while it runs.
+    const long = parseScenario(smallScenario({ horizon: "60d", traffic: { senders: 60, rate: "60/d" } }));
+    const worker = new Worker(new URL("../../dist/experiment/worker.js", import.meta.url));
+    try {
+      const answered: number[] = [];
+      const all = new Promise<void>((resolve) => {
+        worker.on("message", (reply: { task?: number; result?: unknown }) => {
+          if (reply.result !== undefined && reply.task !== undefined) answered.push(reply.task);
+          if (answered.length === 6) resolve();
+        });
+      });
+      worker.postMessage({ task: 0, scenarioId: 1, scenario: long, seed: 7, index: 0, priority: 5 });
+      const rest: Array<[number, number | undefined]> = [
+        [1, 5],
+        [2, 5],
+        [3, 0],
+        [4, undefined],
+        [5, 1],
+      ];
+      for (const [task, priority] of rest) {
+        worker.postMessage({ task, scenarioId: 2, scenario, seed: 7, index: task, priority });
+      }
+      await all;
+      // Task 0 may have started before the others came; after it, 3 and 4 (priority 0, absent
+      // counts as 0), then 5, then 1 and 2.
+      expect(answered.filter((t) => t !== 0)).toEqual([3, 4, 5, 1, 2]);
+    } finally {
+      await worker.terminate();
+    }
+  });
 });

@@ -3,7 +3,15 @@
 import { describe, expect, it } from "vitest";
 import type { ChartSpec } from "../../src/report/charts/theme.js";
 import { CONFIG, VEGA_LITE_SCHEMA } from "../../src/report/charts/theme.js";
-import { compileSpec, rasterise, renderChart, renderSvg, svgToPng, svgToPngAsync } from "../../src/report/render.js";
+import {
+  compileSpec,
+  rasterise,
+  renderChart,
+  renderSvg,
+  svgsDrawn,
+  svgToPng,
+  svgToPngAsync,
+} from "../../src/report/render.js";
 
 const spec = {
   $schema: VEGA_LITE_SCHEMA,
@@ -76,6 +84,28 @@ describe("render", () => {
     const after = renderSvg(specs[0]);
     await expect(failed).rejects.toThrow();
     expect(await after).toBe(oneByOne[0]);
+  });
+
+  it("says when every SVG asked for is drawn (sim advise's charts), a failed one included, PNGs aside", async () => {
+    const drawn: number[] = [];
+    const charts = [spec, { ...spec, mark: "no-such-mark" } as unknown as ChartSpec, spec].map((s, i) =>
+      renderSvg(s).then(
+        () => drawn.push(i),
+        () => drawn.push(i),
+      ),
+    );
+    await svgsDrawn();
+    expect(drawn).toEqual([0, 1, 2]);
+    await Promise.all(charts);
+    // Asked later, it waits for the chart asked for since, not for a rasterisation.
+    const png = svgToPngAsync(await renderSvg(spec));
+    let later = false;
+    const next = renderSvg(spec).then(() => {
+      later = true;
+    });
+    await svgsDrawn();
+    expect(later).toBe(true);
+    await Promise.all([png, next]);
   });
 
   it("rasterises off the main thread to the same PNG bytes, one chart at a time or several at once", async () => {

@@ -178,12 +178,26 @@ export function adviceText(a: Advice): string {
  * The run's charts, rendered as soon as the own rule's replications are final: in this thread,
  * beside the policy table's simulation (the pool's other threads keep simulating), instead of
  * after it. Loaded only when wanted: vega and resvg take a few hundred milliseconds to import.
+ * `drawn` settles when the import is done and every SVG drawn — this thread's share; the PNGs
+ * are rasterised off it (render.ts), and `rendered` waits for them too.
  */
-function renderRunCharts(summary: Summary, series: readonly TimeseriesRow[]): Promise<RenderedCharts> {
-  const rendered = import("../../report/write-report.js").then(({ renderCharts }) => renderCharts(summary, series));
+function renderRunCharts(
+  summary: Summary,
+  series: readonly TimeseriesRow[],
+): { rendered: Promise<RenderedCharts>; drawn: Promise<void> } {
+  const started = Promise.all([import("../../report/write-report.js"), import("../../report/render.js")]).then(
+    ([{ renderCharts }, { svgsDrawn }]) => {
+      // renderCharts queues every chart's SVG before it returns, so svgsDrawn covers them all.
+      const rendered = renderCharts(summary, series);
+      return { rendered, drawn: svgsDrawn() };
+    },
+  );
+  const rendered = started.then((s) => s.rendered);
+  const drawn = started.then((s) => s.drawn);
   // A failure is reported by writeAdviceCharts, where charts fail (exit 1 after the data files).
   rendered.catch(() => {});
-  return rendered;
+  drawn.catch(() => {});
+  return { rendered, drawn };
 }
 
 /** charts/advice.* and the run's charts, with the advice at the top of report.html. */
@@ -304,7 +318,11 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
             onProgress: (done, total) => progress.update(done, total),
             onOwnRule: (o) => {
               series = timeseries(o.summary.scenario, o.results);
-              if (args.charts) runCharts = renderRunCharts(o.summary, series);
+              if (!args.charts) return undefined;
+              const charts = renderRunCharts(o.summary, series);
+              runCharts = charts.rendered;
+              // This thread draws; the pool's workers simulate the table meanwhile.
+              return charts.drawn;
             },
           });
           progress.finish();
