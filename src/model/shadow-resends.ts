@@ -184,12 +184,15 @@ export class ShadowResends {
     this.together = this.firstAttempts
       ? createBalancerWorlds(s.pool.balancer, {
           servers: s.pool.servers,
+          senders: s.traffic.senders,
+          random: randomStream(seed, replication, "balancer"),
           fixedLength: compiled.sessionTime.constant,
           firstPicks: this.firstPicks,
           eligible: board.eligible,
         })
       : null;
     this.picked = new Int32Array(this.together === null ? 0 : this.all.length);
+    this.passing = this.together?.firstPass !== undefined ? this.together : null;
     const balancerOf = (w: World): Balancer => {
       const sessions = new SessionCounts(s.pool.servers);
       if (tracked) w.sessionEnds = sessionClock(sessions, null, compiled.sessionTime.constant);
@@ -211,6 +214,8 @@ export class ShadowResends {
 
   /** Every world's balancer at once, where the policy keeps them so (BalancerWorlds; then `balancers` is empty); else null. */
   private readonly together: BalancerWorlds | null;
+  /** together, where it moves its worlds for a first attempt nobody reads more cheaply than it picks (firstPass); else null. */
+  private readonly passing: BalancerWorlds | null;
   /** together's picks of a first attempt, by world. */
   private readonly picked: Int32Array;
 
@@ -246,6 +251,14 @@ export class ShadowResends {
    */
   firstAttempt(sender: number, domain: number, counted: boolean, time: number, duration: number): void {
     if (this.together !== null) {
+      // A domain that consults no list is delivered in every world: where the worlds can move
+      // their state without naming each world's relay (round-robin's shared position), only the
+      // counts remain per world.
+      if (this.passing !== null && this.board.consultsNone(domain)) {
+        this.passing.firstPass?.(sender, time, time + duration);
+        if (counted) for (let w = 0; w < this.all.length; w++) this.addDelay(w, duration);
+        return;
+      }
       this.firstAttemptTogether(this.together, sender, domain, counted, time, duration);
       return;
     }
