@@ -176,6 +176,10 @@ export class ShadowResends {
     this.delivered = new Float64Array(worlds);
     this.delaySum = new Float64Array(worlds);
     this.delayError = new Float64Array(worlds);
+    this.fixedLength = compiled.sessionTime.constant ? compiled.sessionTime.mean : Number.NaN;
+    this.fixedExponent = batchExponent(this.fixedLength);
+    this.pending = new Float64Array(worlds);
+    this.everywhereAdded = new Float64Array(worlds);
     // Each world's balancer is built as the run builds its own: from a fresh "balancer" stream
     // (the run's first draws from it are the balancer's), on the same eligibility, and on
     // sessions of its own that the world keeps when the balancer reads them.
@@ -184,12 +188,15 @@ export class ShadowResends {
     this.together = this.firstAttempts
       ? createBalancerWorlds(s.pool.balancer, {
           servers: s.pool.servers,
+          senders: s.traffic.senders,
+          random: randomStream(seed, replication, "balancer"),
           fixedLength: compiled.sessionTime.constant,
           firstPicks: this.firstPicks,
           eligible: board.eligible,
         })
       : null;
     this.picked = new Int32Array(this.together === null ? 0 : this.all.length);
+    this.passing = this.together?.firstPass !== undefined ? this.together : null;
     const balancerOf = (w: World): Balancer => {
       const sessions = new SessionCounts(s.pool.servers);
       if (tracked) w.sessionEnds = sessionClock(sessions, null, compiled.sessionTime.constant);
@@ -211,6 +218,8 @@ export class ShadowResends {
 
   /** Every world's balancer at once, where the policy keeps them so (BalancerWorlds; then `balancers` is empty); else null. */
   private readonly together: BalancerWorlds | null;
+  /** together, where it moves its worlds for a first attempt nobody reads more cheaply than it picks (firstPass); else null. */
+  private readonly passing: BalancerWorlds | null;
   /** together's picks of a first attempt, by world. */
   private readonly picked: Int32Array;
 
@@ -229,12 +238,49 @@ export class ShadowResends {
   private readonly delaySum: Float64Array;
   private readonly delayError: Float64Array;
 
+  /**
+   * With a fixed session length, most values a world adds are that length (every first attempt it
+   * delivers): those are counted, not added, until the world adds another value or its counts are
+   * read (`settle`), and then added k at a time where k additions are exact (addRepeated). The
+   * sum of the same values in the same order: identical values' order does not matter. NaN when
+   * lengths vary (no value equals it).
+   */
+  private readonly fixedLength: number;
+  /** batchExponent(fixedLength): the sums up to which k fixed lengths add in one step. */
+  private readonly fixedExponent: number;
+  /** Per world, fixed-length deliveries not yet added (its own: first attempts to domains that consult a list). */
+  private readonly pending: Float64Array;
+  /** Fixed-length deliveries in every world (first attempts to domains that consult no list), and each world's count of them added so far. */
+  private everywhere = 0;
+  private readonly everywhereAdded: Float64Array;
+
   private addDelay(w: number, x: number): void {
+    if (x === this.fixedLength) {
+      this.pending[w]++;
+      return;
+    }
+    this.settle(w);
     const s = this.delaySum[w];
     const t = s + x;
     this.delayError[w] += s >= x ? s - t + x : x - t + s;
     this.delaySum[w] = t;
     this.delivered[w]++;
+  }
+
+  /** A first attempt delivered in every world, its session lasting `duration` (counted). */
+  private deliveredEverywhere(duration: number): void {
+    if (duration === this.fixedLength) this.everywhere++;
+    else for (let w = 0; w < this.all.length; w++) this.addDelay(w, duration);
+  }
+
+  /** World w's fixed-length deliveries not yet added are added now, in the histogram's compensated form. */
+  private settle(w: number): void {
+    const k = this.pending[w] + this.everywhere - this.everywhereAdded[w];
+    if (k === 0) return;
+    this.pending[w] = 0;
+    this.everywhereAdded[w] = this.everywhere;
+    this.delivered[w] += k;
+    addRepeated(this.delaySum, this.delayError, w, this.fixedLength, k, this.fixedExponent);
   }
 
   /** Each world makes its own first attempts (worldsNeeded): the model calls firstAttempt for every one. */
@@ -246,6 +292,14 @@ export class ShadowResends {
    */
   firstAttempt(sender: number, domain: number, counted: boolean, time: number, duration: number): void {
     if (this.together !== null) {
+      // A domain that consults no list is delivered in every world: where the worlds can move
+      // their state without naming each world's relay (round-robin's shared position), only the
+      // counts remain per world.
+      if (this.passing !== null && this.board.consultsNone(domain)) {
+        this.passing.firstPass?.(sender, time, time + duration);
+        if (counted) this.deliveredEverywhere(duration);
+        return;
+      }
       this.firstAttemptTogether(this.together, sender, domain, counted, time, duration);
       return;
     }
@@ -260,10 +314,13 @@ export class ShadowResends {
     // Most domains consult no list: delivered in every world, so only the picks (which move each
     // world's balancer) and the counts remain; addDelay written out on the arrays.
     if (board.consultsNone(domain)) {
-      if (!counted) {
+      if (!counted || duration === this.fixedLength) {
         for (let w = 0; w < n; w++) balancers[w].pick(sender, time, picks[w]);
+        if (counted) this.everywhere++;
         return;
       }
+      // Nothing is pending when lengths vary (fixedLength is NaN); a length other than the fixed one first settles.
+      if (!Number.isNaN(this.fixedLength)) for (let w = 0; w < n; w++) this.settle(w);
       const sums = this.delaySum;
       const errors = this.delayError;
       const delivered = this.delivered;
@@ -334,7 +391,7 @@ export class ShadowResends {
     const n = picked.length;
     const board = this.board;
     if (board.consultsNone(domain)) {
-      if (counted) for (let w = 0; w < n; w++) this.addDelay(w, duration);
+      if (counted) this.deliveredEverywhere(duration);
       return;
     }
     for (let w = 0; w < n; w++) {
@@ -452,6 +509,7 @@ export class ShadowResends {
 
   /** The worlds' counts, and whether the own rule's world counted what the real run did. */
   result(tally: Tally): ShadowResult {
+    for (let w = 0; w < this.delivered.length; w++) this.settle(w);
     const counts = (w: World, k: number): ShadowCounts => ({
       resends: w.resends,
       resendRejected: w.resendRejected,
@@ -490,4 +548,63 @@ export class ShadowResends {
     this.counted = grown(this.counted, capacity);
     this.firstSubmitted = grown(this.firstSubmitted, capacity);
   }
+}
+
+/** The biased exponent of a double (bits 52–62), read through a DataView (portable: big-endian, high word first). */
+const bits = new DataView(new ArrayBuffer(8));
+function exponentOf(x: number): number {
+  bits.setFloat64(0, x);
+  return (bits.getUint32(0) >>> 20) & 0x7ff;
+}
+
+/**
+ * The largest biased exponent of a sum s whose ulp divides `x` (so that s + x is exact while it
+ * stays in s's binade): ulp(s) = 2^(e − 1075) must not exceed x's lowest set bit. −1 for x ≤ 0 or
+ * not finite (never batched).
+ */
+export function batchExponent(x: number): number {
+  if (!(x > 0) || !Number.isFinite(x)) return -1;
+  let low = 2 ** (exponentOf(x) - 1075);
+  if (low === 0) low = 2 ** -1074;
+  while (x % (2 * low) === 0) low *= 2;
+  return 1075 + Math.log2(low);
+}
+
+/**
+ * Adds `x` to `sums[i]` and `errors[i]` `k` times as LogHistogram.add does (Neumaier: t = s + x,
+ * error += (s − t) + x, or (x − t) + s when x > s), bit for bit. While s + x is exact the
+ * correction is +0 and the sum moves by exactly x; that holds for every step of a batch when x is
+ * a multiple of the ulp of a positive normal s (its exponent at most `maxExponent`, batchExponent)
+ * and s + k·x stays in s's binade: then fl(k·x) < 2^52·ulp(s), so k·x is exact, and every partial
+ * sum is a multiple of that ulp below the next power of two. The batch is then one addition,
+ * checked by the exponent of its result; other steps (a binade crossed, a start at 0) are taken one
+ * at a time.
+ */
+export function addRepeated(
+  sums: Float64Array,
+  errors: Float64Array,
+  i: number,
+  x: number,
+  k: number,
+  maxExponent: number,
+): void {
+  let s = sums[i];
+  let e = errors[i];
+  let left = k;
+  while (left > 0) {
+    const exponent = exponentOf(s);
+    if (exponent >= 1 && exponent <= maxExponent && s > 0) {
+      const t = s + left * x;
+      if (exponentOf(t) === exponent) {
+        s = t;
+        break;
+      }
+    }
+    const t = s + x;
+    e += s >= x ? s - t + x : x - t + s;
+    s = t;
+    left--;
+  }
+  sums[i] = s;
+  errors[i] = e;
 }

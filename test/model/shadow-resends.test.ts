@@ -3,11 +3,12 @@
 // replication by replication. And the real run itself is untouched by its shadows. Balancers
 // whose picks keep state (round-robin, stick-table, dns) are shadowed as worlds with first
 // attempts of their own (model/shadow-worlds.ts): the same equalities hold for them.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { shadowViews } from "../../src/experiment/advise.js";
 import { runReplication } from "../../src/experiment/run.js";
 import { CompiledScenario } from "../../src/model/replication.js";
-import { shadowProblem } from "../../src/model/shadow-resends.js";
+import { addRepeated, batchExponent, shadowProblem } from "../../src/model/shadow-resends.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import type { Scenario, ScenarioInput } from "../../src/scenario/schema.js";
 
@@ -90,6 +91,25 @@ const variants: Record<string, ScenarioInput> = {
   "dns with shared resolvers and several records (worlds)": {
     ...base,
     pool: { ...base.pool, balancer: { policy: "dns", ttl: "5m", resolvers: 4, recordsPerAnswer: 3 } },
+  },
+  // Fixed lengths: first deliveries counted and added k at a time (addRepeated), with the worlds
+  // kept together (RoundRobinWorlds, DnsWorlds, StickTableWorlds); the resend waits are constant too.
+  "round-robin, fixed sessions, health check (worlds together)": {
+    ...base,
+    pool: { ...base.pool, sessionTime: "2s", balancer: { policy: "round-robin" }, avoidListed: { checkEvery: "2h" } },
+  },
+  "dns, fixed sessions (worlds together)": {
+    ...base,
+    pool: { ...base.pool, sessionTime: "1.5s", balancer: { policy: "dns", ttl: "5m" } },
+  },
+  "stick-table, round-robin dispatch, fixed sessions, health check (worlds together)": {
+    ...base,
+    pool: {
+      ...base.pool,
+      sessionTime: "3s",
+      balancer: { policy: "stick-table", expire: "30m", balance: "roundrobin" },
+      avoidListed: { checkEvery: "3h" },
+    },
   },
   // Each world keeps its own sessions in progress (variable lengths: a heap of their ends).
   "least-connections (worlds)": { ...base, pool: { ...base.pool, balancer: { policy: "least-connections" } } },
@@ -222,5 +242,59 @@ describe("shadowProblem refuses scenarios where resends feed back into the pool"
       parseScenario({ ...base, recipients: { domains: 400, zipf: 1, perMessage: 3 } } as ScenarioInput),
     );
     expect(() => runReplication(split, 1, 0, null, null, DELAYS)).toThrow(/shadow resends: .*several recipients/);
+  });
+});
+
+describe("addRepeated: k equal values added at once, bit for bit as one at a time", () => {
+  // LogHistogram.add's compensated step, the reference the worlds' sums must match.
+  const oneByOne = (sum: number, error: number, x: number, k: number): [number, number] => {
+    let s = sum;
+    let e = error;
+    for (let j = 0; j < k; j++) {
+      const t = s + x;
+      e += s >= x ? s - t + x : x - t + s;
+      s = t;
+    }
+    return [s, e];
+  };
+  const expectSame = (sum: number, error: number, x: number, k: number) => {
+    const sums = Float64Array.of(sum);
+    const errors = Float64Array.of(error);
+    addRepeated(sums, errors, 0, x, k, batchExponent(x));
+    expect([sums[0], errors[0]]).toEqual(oneByOne(sum, error, x, k));
+  };
+  it("batchExponent: the sums whose ulp divides x", () => {
+    expect(batchExponent(2)).toBe(1076); // ulp(s) ≤ 2: s < 2^54
+    expect(batchExponent(1.5)).toBe(1074);
+    expect(batchExponent(7200)).toBe(1080);
+    expect(batchExponent(0)).toBe(-1);
+    expect(batchExponent(Number.NaN)).toBe(-1);
+  });
+  it("across binades, from 0, with lengths finer than the sum's ulp", () => {
+    // Sums with a fraction (resend delays), just below a power of two, and past 2^53 where 2 is no longer exact.
+    for (const sum of [
+      0,
+      1e-300,
+      1234.5678,
+      2 ** 20 - 3.000001,
+      2 ** 21 - 1e-9,
+      2 ** 53 - 7,
+      2 ** 54 - 4,
+      2 ** 55 + 8,
+    ]) {
+      for (const x of [2, 1.5, 0.1, 2 / 3, 7200]) for (const k of [1, 2, 3, 50, 1000]) expectSame(sum, 0.25e-9, x, k);
+    }
+  });
+  it("for any sum, length and count", () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: 0, max: 2 ** 56, noNaN: true }),
+        fc.double({ min: -1e-6, max: 1e-6, noNaN: true }),
+        fc.constantFrom(2, 0.5, 3, 1.7, 0.1, 90, 1200),
+        fc.integer({ min: 1, max: 5000 }),
+        (sum, error, x, k) => expectSame(sum, error, x, k),
+      ),
+      { seed: 14, numRuns: 3000 },
+    );
   });
 });

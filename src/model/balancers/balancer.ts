@@ -29,6 +29,11 @@ export interface Balancer {
 export interface BalancerWorlds {
   /** A first attempt at `time` whose session ends at `end`: world w's server goes to `picked[w]`. */
   firstPicks(sender: number, time: number, end: number, picked: Int32Array): void;
+  /**
+   * Optional: a first attempt whose relay nobody reads (its domain consults no list, so every world
+   * delivers it): each world's state moves as firstPicks would move it, where that is cheaper.
+   */
+  firstPass?(sender: number, time: number, end: number): void;
   /** World w's pick for a resend at `time` whose session ends at `end`, drawing from `random`. */
   resendPick(w: number, sender: number, time: number, end: number, random: Random): number;
   /** The health check changed `eligible`: every world hears of it. */
@@ -38,6 +43,9 @@ export interface BalancerWorlds {
 /** What a policy's BalancerWorlds are built from. */
 export interface WorldsView {
   readonly servers: number;
+  readonly senders: number;
+  /** A fresh "balancer" stream of the replication: the draws a policy makes when built (the same in every world). */
+  readonly random: Random;
   /** Every session lasts the same. */
   readonly fixedLength: boolean;
   /** Each world's copy of the first-attempt pick stream (one per world). */

@@ -7,11 +7,14 @@ import type { PolicyName, SpecOf } from "../../scenario/policies/index.js";
 import type { Balancer, BalancerReads, BalancerWorlds, PoolView, WorldsView } from "./balancer.js";
 import { DnsBalancer } from "./dns.js";
 import { ResolverDnsBalancer } from "./dns-resolvers.js";
+import { DnsWorlds } from "./dns-worlds.js";
 import { LeastConnectionsBalancer } from "./least-connections.js";
 import { LeastConnectionsWorlds } from "./least-connections-worlds.js";
 import { RandomBalancer } from "./random.js";
 import { IdleResetRoundRobin, RoundRobinBalancer } from "./round-robin.js";
+import { RoundRobinWorlds } from "./round-robin-worlds.js";
 import { StickTableBalancer } from "./stick-table.js";
+import { StickTableWorlds } from "./stick-table-worlds.js";
 import { StickyBalancer } from "./sticky.js";
 import { TimerBalancer } from "./timer.js";
 
@@ -58,6 +61,11 @@ const BALANCERS: { readonly [P in PolicyName]: BalancerClass<P> } = {
       spec.resetAfterIdle === undefined
         ? new RoundRobinBalancer(pool, spec.weights)
         : new IdleResetRoundRobin(pool, spec.resetAfterIdle, spec.weights),
+    // Worlds together for the plain rotation; weighted or resetting ones keep a balancer per world.
+    createWorlds: (spec, view) =>
+      spec.weights === undefined && spec.resetAfterIdle === undefined
+        ? new RoundRobinWorlds(view.servers, view.firstPicks.length, view.random, view.eligible)
+        : null,
   },
   timer: { reads: TimerBalancer.reads, create: (spec, pool) => new TimerBalancer(pool, spec) },
   sticky: { reads: StickyBalancer.reads, create: (_spec, pool) => new StickyBalancer(pool) },
@@ -72,6 +80,10 @@ const BALANCERS: { readonly [P in PolicyName]: BalancerClass<P> } = {
             resolvers: spec.resolvers ?? pool.senders,
             records: spec.recordsPerAnswer ?? 1,
           }),
+    createWorlds: (spec, view) =>
+      spec.resolvers === undefined && spec.recordsPerAnswer === undefined
+        ? new DnsWorlds(view.servers, view.senders, view.firstPicks.length, view.random, spec.ttl, view.eligible)
+        : null,
   },
   "least-connections": {
     reads: LeastConnectionsBalancer.reads,
@@ -90,6 +102,18 @@ const BALANCERS: { readonly [P in PolicyName]: BalancerClass<P> } = {
         spec.expire,
         spec.balance === "random" ? new RandomBalancer(pool) : new RoundRobinBalancer(pool),
       ),
+    // Worlds together with round-robin dispatch; random dispatch draws, and keeps a balancer per world.
+    createWorlds: (spec, view) =>
+      spec.balance === "random"
+        ? null
+        : new StickTableWorlds(
+            view.servers,
+            view.senders,
+            view.firstPicks.length,
+            view.random,
+            spec.expire,
+            view.eligible,
+          ),
   },
 };
 

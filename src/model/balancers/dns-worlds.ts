@@ -1,0 +1,75 @@
+// DNS round-robin with a cache per sender (DnsBalancer, dns.ts) in every shadow world of advise at
+// once (model/shadow-resends.ts): each world's pointer, and its cached answers and their expiry
+// times sender-major (a first attempt reads one sender's row, every world side by side), in flat
+// arrays walked by one loop, instead of a DnsBalancer per world called through the interface.
+// The same picks as a DnsBalancer per world (test/model/balancers/dns-worlds.test.ts).
+import type { Random } from "../../engine/index.js";
+import { anyEligible, type BalancerWorlds, nextEligible } from "./balancer.js";
+
+export class DnsWorlds implements BalancerWorlds {
+  private readonly servers: number;
+  private readonly worlds: number;
+  /** Per world, the shared pointer of its authoritative server. */
+  private readonly next: Int32Array;
+  /** Sender s's cached answer in world w at cached[s·worlds + w], valid while time < expires[…]. */
+  private readonly cached: Int32Array;
+  private readonly expires: Float64Array;
+  /** Whether some relay is eligible; when none is, no record is pulled and the pointer visits all. */
+  private published = true;
+
+  /** `random` is a fresh "balancer" stream: its first draw places the pointer, as the run's balancer's does. */
+  constructor(
+    servers: number,
+    senders: number,
+    worlds: number,
+    random: Random,
+    private readonly ttl: number,
+    private readonly eligible: Uint8Array,
+  ) {
+    this.servers = servers;
+    this.worlds = worlds;
+    this.next = new Int32Array(worlds).fill(Math.floor(random() * servers));
+    this.cached = new Int32Array(senders * worlds);
+    this.expires = new Float64Array(senders * worlds).fill(Number.NEGATIVE_INFINITY);
+    this.eligibilityChanged();
+  }
+
+  /** A first attempt: each world uses the sender's cached answer, or resolves (DnsBalancer.pick). */
+  firstPicks(sender: number, time: number, _end: number, picked: Int32Array): void {
+    const worlds = this.worlds;
+    const row = sender * worlds;
+    const cached = this.cached;
+    const expires = this.expires;
+    const next = this.next;
+    const n = this.servers;
+    for (let w = 0; w < worlds; w++) {
+      const i = row + w;
+      if (time < expires[i]) {
+        picked[w] = cached[i];
+        continue;
+      }
+      let server = next[w];
+      if (this.published && this.eligible[server] !== 1) server = nextEligible(this.eligible, server);
+      next[w] = server + 1 === n ? 0 : server + 1;
+      cached[i] = server;
+      expires[i] = time + this.ttl;
+      picked[w] = server;
+    }
+  }
+
+  /** World w's pick for a resend (DnsBalancer.pick; it draws nothing). */
+  resendPick(w: number, sender: number, time: number): number {
+    const i = sender * this.worlds + w;
+    if (time < this.expires[i]) return this.cached[i];
+    const server = this.published ? nextEligible(this.eligible, this.next[w]) : this.next[w];
+    this.next[w] = server + 1 === this.servers ? 0 : server + 1;
+    this.cached[i] = server;
+    this.expires[i] = time + this.ttl;
+    return server;
+  }
+
+  eligibilityChanged(): void {
+    // An operator does not pull every record of the name: with every server excluded, all stay.
+    this.published = anyEligible(this.eligible);
+  }
+}
