@@ -337,8 +337,14 @@ export class ShadowResends {
       if (counted) for (let w = 0; w < n; w++) this.addDelay(w, duration);
       return;
     }
+    // Most worlds share one state and so one pick: an outcome is looked up when the pick changes.
+    let server = -1;
+    let outcome = DELIVERED;
     for (let w = 0; w < n; w++) {
-      const outcome = board.outcome(domain, picked[w], time);
+      if (picked[w] !== server) {
+        server = picked[w];
+        outcome = board.outcome(domain, server, time);
+      }
       if (outcome === DELIVERED) {
         if (counted) this.addDelay(w, duration);
         continue;
