@@ -176,6 +176,7 @@ export class ShadowResends {
     this.delivered = new Float64Array(worlds);
     this.delaySum = new Float64Array(worlds);
     this.delayError = new Float64Array(worlds);
+    this.addedAlike = new Float64Array(worlds);
     // Each world's balancer is built as the run builds its own: from a fresh "balancer" stream
     // (the run's first draws from it are the balancer's), on the same eligibility, and on
     // sessions of its own that the world keeps when the balancer reads them.
@@ -229,12 +230,50 @@ export class ShadowResends {
   private readonly delaySum: Float64Array;
   private readonly delayError: Float64Array;
 
+  /**
+   * Deliveries every world made alike and has not yet added (firstAttemptTogether: most first
+   * attempts are delivered in every world, all of one length): world w owes `alike − addedAlike[w]`
+   * additions of `alikeDuration`, which it makes before anything else it adds (catchUp), so each
+   * world's sum still takes the same values in the same order. One count a first attempt instead
+   * of an addition in every world.
+   */
+  private alike = 0;
+  private alikeDuration = 0;
+  private readonly addedAlike: Float64Array;
+
   private addDelay(w: number, x: number): void {
+    if (this.addedAlike[w] !== this.alike) this.catchUp(w);
     const s = this.delaySum[w];
     const t = s + x;
     this.delayError[w] += s >= x ? s - t + x : x - t + s;
     this.delaySum[w] = t;
     this.delivered[w]++;
+  }
+
+  /** Every world delivered a counted first attempt whose session lasted `duration` (added when a world next adds, or at the end). */
+  private deliveredAlike(duration: number): void {
+    if (duration !== this.alikeDuration) {
+      for (let w = 0; w < this.addedAlike.length; w++) this.catchUp(w);
+      this.alikeDuration = duration;
+    }
+    this.alike++;
+  }
+
+  /** World w adds the deliveries made alike that it owes (addDelay's sum, in locals). */
+  private catchUp(w: number): void {
+    const owed = this.alike - this.addedAlike[w];
+    const x = this.alikeDuration;
+    let s = this.delaySum[w];
+    let error = this.delayError[w];
+    for (let k = 0; k < owed; k++) {
+      const t = s + x;
+      error += s >= x ? s - t + x : x - t + s;
+      s = t;
+    }
+    this.delaySum[w] = s;
+    this.delayError[w] = error;
+    this.delivered[w] += owed;
+    this.addedAlike[w] = this.alike;
   }
 
   /** Each world makes its own first attempts (worldsNeeded): the model calls firstAttempt for every one. */
@@ -330,11 +369,15 @@ export class ShadowResends {
     duration: number,
   ): void {
     const picked = this.picked;
-    together.firstPicks(sender, time, time + duration, picked);
+    const alike = together.firstPicks(sender, time, time + duration, picked);
     const n = picked.length;
     const board = this.board;
     if (board.consultsNone(domain)) {
-      if (counted) for (let w = 0; w < n; w++) this.addDelay(w, duration);
+      if (counted) this.deliveredAlike(duration);
+      return;
+    }
+    if (alike && board.outcome(domain, picked[0], time) === DELIVERED) {
+      if (counted) this.deliveredAlike(duration);
       return;
     }
     // Most worlds share one state and so one pick: an outcome is looked up when the pick changes.
@@ -458,6 +501,7 @@ export class ShadowResends {
 
   /** The worlds' counts, and whether the own rule's world counted what the real run did. */
   result(tally: Tally): ShadowResult {
+    for (let w = 0; w < this.addedAlike.length; w++) this.catchUp(w);
     const counts = (w: World, k: number): ShadowCounts => ({
       resends: w.resends,
       resendRejected: w.resendRejected,

@@ -27,8 +27,11 @@ export interface Balancer {
  * first-attempt pick stream (held inside).
  */
 export interface BalancerWorlds {
-  /** A first attempt at `time` whose session ends at `end`: world w's server goes to `picked[w]`. */
-  firstPicks(sender: number, time: number, end: number, picked: Int32Array): void;
+  /**
+   * A first attempt at `time` whose session ends at `end`: world w's server goes to `picked[w]`.
+   * True when every world picked the same server.
+   */
+  firstPicks(sender: number, time: number, end: number, picked: Int32Array): boolean;
   /** World w's pick for a resend at `time` whose session ends at `end`, drawing from `random`. */
   resendPick(w: number, sender: number, time: number, end: number, random: Random): number;
   /** The health check changed `eligible`: every world hears of it. */

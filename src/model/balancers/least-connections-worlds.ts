@@ -120,9 +120,10 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
   /**
    * A first attempt at `time` whose session ends at `end`: each state releases its sessions ended
    * by `time`, picks (drawing from its first-attempt stream when several servers tie) and starts
-   * the session; world w's server goes to `picked[w]`.
+   * the session; world w's server goes to `picked[w]`. True when every world picked the same
+   * server (always so when all are in one state).
    */
-  firstPicks(_sender: number, time: number, end: number, picked: Int32Array): void {
+  firstPicks(_sender: number, time: number, end: number, picked: Int32Array): boolean {
     const live = this.live;
     const nextEnd = this.nextEnd;
     if (this.liveCount > 1) {
@@ -164,13 +165,19 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
       pickOf[s] = server;
     }
     const worlds = this.worlds;
+    const first = pickOf[live[0]];
     if (n === 1) {
-      const server = pickOf[live[0]];
-      for (let w = 0; w < worlds; w++) picked[w] = server;
-    } else {
-      const stateOf = this.stateOf;
-      for (let w = 0; w < worlds; w++) picked[w] = pickOf[stateOf[w]];
+      for (let w = 0; w < worlds; w++) picked[w] = first;
+      return true;
     }
+    const stateOf = this.stateOf;
+    let alike = true;
+    for (let w = 0; w < worlds; w++) {
+      const server = pickOf[stateOf[w]];
+      picked[w] = server;
+      alike &&= server === first;
+    }
+    return alike;
   }
 
   /** World w's pick for a resend at `time` whose session ends at `end`, drawing from `random`. */

@@ -71,7 +71,8 @@ describe("LeastConnectionsWorlds", () => {
         }
         // Now and then a world's resend between two first attempts, its session ending between theirs.
         if (i % 11 === 5) resend(i % (worlds - 1), before + (time - before) * schedule());
-        together.firstPicks(0, time, time + length, picked);
+        const alike = together.firstPicks(0, time, time + length, picked);
+        expect(alike).toBe(picked.every((server) => server === picked[0]));
         apart.forEach((a, w) => {
           a.ends.releaseTo(time);
           const server = a.balancer.pick(0, time, a.first);
