@@ -42,6 +42,12 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
   private readonly pickOf: Int32Array;
   /** A state released sessions since the last look for equal states (only a release can make two equal). */
   private releasedSinceMerge = false;
+  /**
+   * Per state, a time before which it cannot equal another: the end of the last session it may
+   * hold alone (its world's resend, or a first attempt the states did not all pick alike). Looking
+   * for equal states only among those past it saves most looks, which would fail.
+   */
+  private readonly apartUntil: Float64Array;
   /** Sessions in progress, state-major: counts[s·servers + v]. */
   private readonly counts: Int32Array;
   /** Levels of count kept per state (a power of two, at least the largest count + 2). */
@@ -81,6 +87,7 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
     this.live = new Int32Array(worlds);
     this.spare = new Int32Array(worlds);
     this.pickOf = new Int32Array(worlds);
+    this.apartUntil = new Float64Array(worlds);
     this.counts = new Int32Array(worlds * servers);
     this.masks = new Int32Array(worlds * this.levels);
     this.fewest = new Int32Array(worlds);
@@ -127,14 +134,17 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
     const live = this.live;
     const nextEnd = this.nextEnd;
     if (this.liveCount > 1) {
+      const apartUntil = this.apartUntil;
+      let ready = 0;
       for (let i = 0; i < this.liveCount; i++) {
         const s = live[i];
         if (time >= nextEnd[s]) {
           this.release(s, time);
           this.releasedSinceMerge = true;
         }
+        if (apartUntil[s] <= time) ready++;
       }
-      if (this.releasedSinceMerge) this.mergeEqual();
+      if (this.releasedSinceMerge && ready > 1) this.mergeEqual(time);
     }
     const alea = this.alea;
     const fewest = this.fewest;
@@ -170,13 +180,17 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
       for (let w = 0; w < worlds; w++) picked[w] = first;
       return true;
     }
-    const stateOf = this.stateOf;
+    // A state that picked otherwise than the first holds this session alone (as far as a pair with
+    // the first, or with a state that picked as the first did, is concerned).
     let alike = true;
-    for (let w = 0; w < worlds; w++) {
-      const server = pickOf[stateOf[w]];
-      picked[w] = server;
-      alike &&= server === first;
+    for (let i = 1; i < n; i++) {
+      if (pickOf[live[i]] !== first) {
+        this.apartUntil[live[i]] = end;
+        alike = false;
+      }
     }
+    const stateOf = this.stateOf;
+    for (let w = 0; w < worlds; w++) picked[w] = pickOf[stateOf[w]];
     return alike;
   }
 
@@ -194,6 +208,7 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
     const ties = bitCount(x);
     const server = nthBit(x, ties !== 1 ? Math.floor(random() * ties) : 0);
     this.start(s, server, end);
+    this.apartUntil[s] = end;
     return server;
   }
 
@@ -287,6 +302,7 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
     this.heads[to] = 0;
     this.sizes[to] = size;
     this.nextEnd[to] = this.nextEnd[from];
+    this.apartUntil[to] = this.apartUntil[from];
     const alea = this.alea;
     for (let k = 0; k < 4; k++) alea[4 * to + k] = alea[4 * from + k];
     this.sharers[from]--;
@@ -296,15 +312,16 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
     return to;
   }
 
-  /** States that have become equal become one: their worlds move to the first of them. */
-  private mergeEqual(): void {
+  /** States past their apartUntil that have become equal become one: their worlds move to the first of them. */
+  private mergeEqual(time: number): void {
     this.releasedSinceMerge = false;
     const live = this.live;
+    const apartUntil = this.apartUntil;
     for (let i = 1; i < this.liveCount; ) {
       const b = live[i];
       let into = -1;
       for (let k = 0; k < i; k++) {
-        if (this.equal(live[k], b)) {
+        if (apartUntil[b] <= time && apartUntil[live[k]] <= time && this.equal(live[k], b)) {
           into = live[k];
           break;
         }
