@@ -339,7 +339,12 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
     }
   }
 
-  /** Whether states a and b have the same sessions in progress, in the same order, and the same stream position. */
+  /**
+   * Whether states a and b have the same sessions in progress, in the same order, and the same
+   * stream position. Past both apartUntil, neither holds a session the other lacks, so only the
+   * stream positions should differ; the sessions are compared all the same, so that exactness
+   * does not rest on apartUntil alone (each covers the other: see the tests' mutations).
+   */
   private equal(a: number, b: number): boolean {
     const sizes = this.sizes;
     const size = sizes[a];
