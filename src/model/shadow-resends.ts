@@ -387,15 +387,25 @@ export class ShadowResends {
     duration: number,
   ): void {
     const picked = this.picked;
-    together.firstPicks(sender, time, time + duration, picked);
+    const alike = together.firstPicks(sender, time, time + duration, picked);
     const n = picked.length;
     const board = this.board;
     if (board.consultsNone(domain)) {
       if (counted) this.deliveredEverywhere(duration);
       return;
     }
+    if (alike && board.outcome(domain, picked[0], time) === DELIVERED) {
+      if (counted) this.deliveredEverywhere(duration);
+      return;
+    }
+    // Most worlds share one state and so one pick: an outcome is looked up when the pick changes.
+    let server = -1;
+    let outcome = DELIVERED;
     for (let w = 0; w < n; w++) {
-      const outcome = board.outcome(domain, picked[w], time);
+      if (picked[w] !== server) {
+        server = picked[w];
+        outcome = board.outcome(domain, server, time);
+      }
       if (outcome === DELIVERED) {
         if (counted) this.addDelay(w, duration);
         continue;

@@ -27,8 +27,12 @@ export interface Balancer {
  * first-attempt pick stream (held inside).
  */
 export interface BalancerWorlds {
-  /** A first attempt at `time` whose session ends at `end`: world w's server goes to `picked[w]`. */
-  firstPicks(sender: number, time: number, end: number, picked: Int32Array): void;
+  /**
+   * A first attempt at `time` whose session ends at `end`: world w's server goes to `picked[w]`.
+   * True when every world picked the same server (false is always safe: the outcome is then
+   * looked up per world).
+   */
+  firstPicks(sender: number, time: number, end: number, picked: Int32Array): boolean;
   /**
    * Optional: a first attempt whose relay nobody reads (its domain consults no list, so every world
    * delivers it): each world's state moves as firstPicks would move it, where that is cheaper.

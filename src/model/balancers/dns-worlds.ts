@@ -35,7 +35,7 @@ export class DnsWorlds implements BalancerWorlds {
   }
 
   /** A first attempt: each world uses the sender's cached answer, or resolves (DnsBalancer.pick). */
-  firstPicks(sender: number, time: number, _end: number, picked: Int32Array): void {
+  firstPicks(sender: number, time: number, _end: number, picked: Int32Array): boolean {
     const worlds = this.worlds;
     const row = sender * worlds;
     const cached = this.cached;
@@ -55,6 +55,8 @@ export class DnsWorlds implements BalancerWorlds {
       expires[i] = time + this.ttl;
       picked[w] = server;
     }
+    // Whether the worlds agree is not tracked here: false, so each world's outcome is looked up.
+    return false;
   }
 
   /** World w's pick for a resend (DnsBalancer.pick; it draws nothing). */

@@ -37,7 +37,7 @@ export class RoundRobinWorlds implements BalancerWorlds {
   }
 
   /** A first attempt: every world picks the first candidate at or after its pointer. */
-  firstPicks(_sender: number, _time: number, _end: number, picked: Int32Array): void {
+  firstPicks(_sender: number, _time: number, _end: number, picked: Int32Array): boolean {
     const n = this.servers;
     const base = this.base;
     const offset = this.offset;
@@ -59,6 +59,8 @@ export class RoundRobinWorlds implements BalancerWorlds {
       }
     }
     this.base = base + 1 === n ? 0 : base + 1;
+    // Whether the worlds agree is not tracked here: false, so each world's outcome is looked up.
+    return false;
   }
 
   /** A first attempt nobody reads: with every relay a candidate, every world's pointer moves by moving base. */

@@ -34,7 +34,7 @@ export class StickTableWorlds implements BalancerWorlds {
   }
 
   /** A first attempt: each world follows the sender's live entry to a relay still in service, or dispatches. */
-  firstPicks(sender: number, time: number, _end: number, picked: Int32Array): void {
+  firstPicks(sender: number, time: number, _end: number, picked: Int32Array): boolean {
     const worlds = this.worlds;
     const row = sender * worlds;
     const pinned = this.pinned;
@@ -55,6 +55,8 @@ export class StickTableWorlds implements BalancerWorlds {
       lastUsed[i] = time;
       picked[w] = server;
     }
+    // Whether the worlds agree is not tracked here: false, so each world's outcome is looked up.
+    return false;
   }
 
   /** World w's pick for a resend (StickTableBalancer.pick; round-robin dispatch draws nothing). */

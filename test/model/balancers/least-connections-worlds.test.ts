@@ -15,19 +15,26 @@ describe("LeastConnectionsWorlds", () => {
     expect(LeastConnectionsWorlds.fits(20, false)).toBe(false);
   });
 
+  // World 4's stream is one draw ahead of the others': alike sessions do not make it their equal.
+  const firstStream = (w: number) => {
+    const random = randomStream(5, 0, "first");
+    if (w === 4) random();
+    return random;
+  };
+
   for (const servers of [1, 7, 32]) {
     it(`picks as a balancer per world does (${servers} relays)`, () => {
-      const worlds = 4;
+      const worlds = 5;
       const eligible = new Uint8Array(servers).fill(1);
       const together = new LeastConnectionsWorlds(
         servers,
-        Array.from({ length: worlds }, () => randomStream(5, 0, "first")),
+        Array.from({ length: worlds }, (_, w) => firstStream(w)),
         eligible,
       );
-      const apart = Array.from({ length: worlds }, () => {
+      const apart = Array.from({ length: worlds }, (_, w) => {
         const sessions = new SessionCounts(servers);
         const ends = new FifoSessionEnds(sessions, null);
-        const first = randomStream(5, 0, "first");
+        const first = firstStream(w);
         const balancer = new LeastConnectionsBalancer({
           servers,
           senders: 1,
@@ -45,32 +52,83 @@ describe("LeastConnectionsWorlds", () => {
       const picked = new Int32Array(worlds);
       const length = 30;
       let time = 0;
+      const resend = (w: number, at: number) => {
+        const server = together.resendPick(w, 0, at, at + length, resends[w][0]);
+        const a = apart[w];
+        a.ends.releaseTo(at);
+        const expected = a.balancer.pick(0, at, resends[w][1]);
+        a.ends.push(expected, at + length);
+        expect(server).toBe(expected);
+      };
       for (let i = 0; i < 20_000; i++) {
-        // Busy and quiet spells: up to ~60 sessions in progress, then none.
-        time += i % 4000 < 2000 ? schedule() : 20 * schedule();
+        // Busy and quiet spells: up to ~60 sessions in progress, then a few, now and then none.
+        const before = time;
+        time += i % 4000 < 2000 ? schedule() : 40 * schedule();
         if (i % 3000 === 1500) {
           for (let v = 0; v < servers; v++) eligible[v] = schedule() < 0.6 ? 1 : 0;
           together.eligibilityChanged();
           for (const a of apart) a.balancer.eligibilityChanged();
         }
-        together.firstPicks(0, time, time + length, picked);
+        // Now and then a world's resend between two first attempts, its session ending between theirs.
+        if (i % 11 === 5) resend(i % (worlds - 1), before + (time - before) * schedule());
+        const alike = together.firstPicks(0, time, time + length, picked);
+        expect(alike).toBe(picked.every((server) => server === picked[0]));
         apart.forEach((a, w) => {
           a.ends.releaseTo(time);
           const server = a.balancer.pick(0, time, a.first);
           a.ends.push(server, time + length);
           expect(picked[w]).toBe(server);
         });
-        // Now and then a world's resend, at the same time as the first attempt (a wait of 0 does that).
-        const w = i % 7 === 3 ? i % worlds : -1;
-        if (w >= 0) {
-          const server = together.resendPick(w, 0, time, time + length, resends[w][0]);
-          const a = apart[w];
-          a.ends.releaseTo(time);
-          const expected = a.balancer.pick(0, time, resends[w][1]);
-          a.ends.push(expected, time + length);
-          expect(server).toBe(expected);
-        }
+        // And at the same time as the first attempt (a wait of 0 does that).
+        if (i % 7 === 3) resend(i % (worlds - 1), time);
       }
     });
   }
+
+  it("keeps worlds in one state until a resend parts them, and joins them again when their sessions are alike", () => {
+    const servers = 6;
+    const eligible = new Uint8Array(servers).fill(1);
+    const together = new LeastConnectionsWorlds(
+      servers,
+      Array.from({ length: 5 }, (_, w) => firstStream(w)),
+      eligible,
+    );
+    const picked = new Int32Array(5);
+    const length = 10;
+    // Streams at two positions: two states.
+    expect(together.distinctStates).toBe(2);
+    together.firstPicks(0, 0, length, picked);
+    expect(picked[1]).toBe(picked[0]);
+    expect(picked[3]).toBe(picked[0]);
+    // World 1 resends: a session of its own. World 2 too, on another relay or the same.
+    together.resendPick(1, 0, 1, 1 + length, randomStream(5, 1, "resend"));
+    together.resendPick(2, 0, 2, 2 + length, randomStream(5, 2, "resend"));
+    expect(together.distinctStates).toBe(4);
+    together.firstPicks(0, 3, 3 + length, picked);
+    // Once the resends' sessions and the first attempts picked while they lasted have ended, worlds
+    // 0 to 3 are alike again; world 4's stream still is a draw ahead.
+    for (let time = 20; time < 60; time += 11) together.firstPicks(0, time, time + length, picked);
+    expect(together.distinctStates).toBe(2);
+    expect(new Set(picked.subarray(0, 4)).size).toBe(1);
+  });
+
+  it("joins states only when their sessions end at the same times on the same relays", () => {
+    // One relay: every pick is relay 0 without a draw, so only the sessions' ends tell states apart.
+    const together = new LeastConnectionsWorlds(
+      1,
+      Array.from({ length: 3 }, () => randomStream(5, 0, "first")),
+      new Uint8Array(1).fill(1),
+    );
+    const picked = new Int32Array(3);
+    const resend = randomStream(5, 0, "resend");
+    together.firstPicks(0, 0, 10, picked);
+    together.firstPicks(0, 0.5, 10.5, picked);
+    together.resendPick(1, 0, 1, 11, resend);
+    together.resendPick(2, 0, 2, 12, resend);
+    // Worlds 1 and 2 hold the same number of sessions, ending first at 10.5, then at 11 and at 12.
+    together.firstPicks(0, 10.2, 20.2, picked);
+    expect(together.distinctStates).toBe(3);
+    together.firstPicks(0, 12.5, 22.5, picked);
+    expect(together.distinctStates).toBe(1);
+  });
 });
