@@ -51,12 +51,17 @@ export function runContent(
   results: readonly ReplicationResult[],
   options: { charts: boolean },
 ): Pick<FolderContent, "files" | "charts"> {
-  const series = timeseries(summary.scenario, results);
   return {
-    files: (o) => writeRunFiles(o, summary, results, series),
+    // timeseries.csv from the summed columns: the rows are made only for the charts.
+    files: (o) => writeRunFiles(o, summary, results),
     // Loaded only when wanted: vega and resvg take a few hundred milliseconds to import.
     charts: options.charts
-      ? async (o) => (await import("../report/write-report.js")).writeChartsAndReport(o, summary, series)
+      ? async (o) =>
+          (await import("../report/write-report.js")).writeChartsAndReport(
+            o,
+            summary,
+            timeseries(summary.scenario, results),
+          )
       : undefined,
   };
 }

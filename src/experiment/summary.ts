@@ -257,21 +257,49 @@ export function summarise(scenario: Scenario, seed: number, unordered: readonly 
   };
 }
 
-/** The time series of DESIGN §4, averaged over replications. */
-export function timeseries(scenario: Scenario, unordered: readonly ReplicationResult[]): TimeseriesRow[] {
+/**
+ * The time series of DESIGN §4 before it is averaged: each bucket's server-seconds listed,
+ * attempts and rejections summed over replications (in replication order). timeseries.csv is
+ * written from these columns, a bucket at a time (report/files.ts), without a row object per
+ * bucket: a 7000-day run has 168 000 buckets, and their rows were most of the garbage left after
+ * its loop.
+ */
+export interface TimeseriesSums {
+  /** Bucket width (`output.timeseries`) and horizon, seconds. */
+  width: number;
+  horizon: number;
+  replications: number;
+  listed: number[];
+  attempts: number[];
+  rejections: number[];
+}
+
+export function timeseriesSums(scenario: Scenario, unordered: readonly ReplicationResult[]): TimeseriesSums {
   const results = inReplicationOrder(unordered);
-  const width = scenario.output.timeseries;
-  const r = results.length;
-  const listed = sumArrays(results.map((x) => x.timeseries.listed));
-  const attempts = sumArrays(results.map((x) => x.timeseries.attempts));
-  const rejections = sumArrays(results.map((x) => x.timeseries.rejections));
-  return listed.map((l, b) => {
-    const bucketLength = Math.min(width, scenario.horizon - b * width);
-    return {
-      time: b * width,
-      listedServers: l / bucketLength / r,
-      attempts: attempts[b] / r,
-      rejections: rejections[b] / r,
-    };
-  });
+  return {
+    width: scenario.output.timeseries,
+    horizon: scenario.horizon,
+    replications: results.length,
+    listed: sumArrays(results.map((x) => x.timeseries.listed)),
+    attempts: sumArrays(results.map((x) => x.timeseries.attempts)),
+    rejections: sumArrays(results.map((x) => x.timeseries.rejections)),
+  };
+}
+
+/** Bucket `b` of the sums averaged over replications: the one place a row's values are computed. */
+export function timeseriesRow(sums: TimeseriesSums, b: number): TimeseriesRow {
+  const r = sums.replications;
+  const bucketLength = Math.min(sums.width, sums.horizon - b * sums.width);
+  return {
+    time: b * sums.width,
+    listedServers: sums.listed[b] / bucketLength / r,
+    attempts: sums.attempts[b] / r,
+    rejections: sums.rejections[b] / r,
+  };
+}
+
+/** The time series of DESIGN §4, averaged over replications, as rows (charts, `sim advise`). */
+export function timeseries(scenario: Scenario, unordered: readonly ReplicationResult[]): TimeseriesRow[] {
+  const sums = timeseriesSums(scenario, unordered);
+  return sums.listed.map((_, b) => timeseriesRow(sums, b));
 }

@@ -86,8 +86,13 @@ export class LogHistogram {
     this.#n++;
     const s = this.#sum;
     const t = s + x;
-    // Neumaier (1974): recover the part of the smaller operand that the addition dropped.
-    this.#sumError += s >= x ? s - t + x : x - t + s;
+    // Neumaier (1974): recover the part of the smaller operand that the addition dropped. The
+    // operands are chosen first and the one expression always runs (the same value as
+    // `s >= x ? s - t + x : x - t + s`, signed zeros included: test/stats/histogram.test.ts): the
+    // `s < x` side is taken only while the sum is small, at
+    // a replication's first deliveries, which in the first replication come before V8 collects
+    // type feedback here — the loops this is inlined into were deoptimised at the next start.
+    this.#sumError += Math.max(s, x) - t + Math.min(s, x);
     this.#sum = t;
   }
 
@@ -115,8 +120,14 @@ export class LogHistogram {
         else if (i > LOG_BUCKETS) i = LOG_BUCKETS;
       }
       this.#lastIndex = i;
-      if (x < this.#min) this.#min = x;
-      if (x > this.#max) this.#max = x;
+      // Stored every time, not only when they move (they move at a replication's first values,
+      // before V8 collects type feedback here; see add()).
+      const min = this.#min;
+      const max = this.#max;
+      // biome-ignore lint/complexity/useMathMinMax: Math.min would take −0 over a minimum of 0.
+      this.#min = x < min ? x : min;
+      // biome-ignore lint/complexity/useMathMinMax: Math.max would take 0 over a maximum of −0.
+      this.#max = x > max ? x : max;
     }
     this.#lastValue = x;
     this.#otherValue = value;

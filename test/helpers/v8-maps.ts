@@ -2,9 +2,19 @@
 // one shape from construction on: a number field first stored as a small integer and later
 // widened to a double replaces the class's map, and loops compiled against the old map were
 // deoptimised when the next replication built its objects (docs/performance.md, branch lc-ratio).
+// Also V8's optimisation controls, for tests that code compiled on a replication's usual values
+// is not deoptimised by the values of another's start (branch run-rows).
 import v8 from "node:v8";
 
 v8.setFlagsFromString("--allow-natives-syntax");
 
 /** %HaveSameMap(a, b), compiled after the flag is set. */
 export const sameMap = new Function("a", "b", "return %HaveSameMap(a, b);") as (a: object, b: object) => boolean;
+
+const optimizationStatus = new Function("f", "return %GetOptimizationStatus(f);") as (f: unknown) => number;
+/** %PrepareFunctionForOptimization(f): gives f a feedback vector now (V8 allocates it lazily). */
+export const prepareForOptimization = new Function("f", "%PrepareFunctionForOptimization(f);") as (f: unknown) => void;
+/** %OptimizeFunctionOnNextCall(f): f's next call compiles it with TurboFan on the feedback so far. */
+export const optimizeOnNextCall = new Function("f", "%OptimizeFunctionOnNextCall(f);") as (f: unknown) => void;
+/** Whether f runs optimised code (V8's OptimizationStatus bit kOptimized, 1 << 4). */
+export const isOptimized = (f: unknown): boolean => (optimizationStatus(f) & (1 << 4)) !== 0;

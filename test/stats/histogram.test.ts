@@ -70,6 +70,25 @@ describe("LogHistogram", () => {
     expect(h.sum).toBe(1e8 + 1e-6);
   });
 
+  it("sums to the bit what the branching Neumaier step gives (add() picks its operands without the branch)", () => {
+    const value = fc.oneof(fc.double({ min: 0, max: 1e12, noNaN: true }), fc.constantFrom(0, -0, 5e-324, 2, 1e-9, 1e8));
+    fc.assert(
+      fc.property(fc.array(value, { maxLength: 60 }), (xs) => {
+        const h = new LogHistogram();
+        let sum = 0;
+        let error = 0;
+        for (const x of xs) {
+          h.add(x);
+          const t = sum + x;
+          error += sum >= x ? sum - t + x : x - t + sum;
+          sum = t;
+        }
+        expect(Object.is(h.sum, sum + error)).toBe(true);
+      }),
+      { seed: 14, numRuns: 500 },
+    );
+  });
+
   it("is empty-safe", () => {
     const h = new LogHistogram();
     expect(h.count).toBe(0);
