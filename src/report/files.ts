@@ -61,12 +61,14 @@ const TIMESERIES_HEADER = "time,listedServers,attempts,rejections,rejectionRate"
 export function timeseriesCsv(rows: readonly TimeseriesRow[]): string {
   const lines = new Array<string>(rows.length + 1);
   lines[0] = TIMESERIES_HEADER;
-  for (let i = 0; i < rows.length; i++) {
-    const r = rows[i];
-    const rate = r.attempts > 0 ? r.rejections / r.attempts : "";
-    lines[i + 1] = `${r.time},${r.listedServers},${r.attempts},${r.rejections},${rate}`;
-  }
+  for (let i = 0; i < rows.length; i++) lines[i + 1] = timeseriesLine(rows[i]);
   return `${lines.join("\n")}\n`;
+}
+
+/** One bucket's line of timeseries.csv (without its newline), for both writers below and above. */
+function timeseriesLine(r: TimeseriesRow): string {
+  const rate = r.attempts > 0 ? r.rejections / r.attempts : "";
+  return `${r.time},${r.listedServers},${r.attempts},${r.rejections},${rate}`;
 }
 
 /** Buckets formatted per piece of timeseriesCsvFromSums: about 40 KiB of text, short-lived. */
@@ -86,11 +88,7 @@ export function timeseriesCsvFromSums(sums: TimeseriesSums): Uint8Array {
   for (let from = 0; from < buckets; from += BUCKETS_PER_PIECE) {
     const to = Math.min(buckets, from + BUCKETS_PER_PIECE);
     let text = "";
-    for (let b = from; b < to; b++) {
-      const r = timeseriesRow(sums, b);
-      const rate = r.attempts > 0 ? r.rejections / r.attempts : "";
-      text += `${r.time},${r.listedServers},${r.attempts},${r.rejections},${rate}\n`;
-    }
+    for (let b = from; b < to; b++) text += `${timeseriesLine(timeseriesRow(sums, b))}\n`;
     pieces.push(Buffer.from(text, "latin1"));
   }
   return Buffer.concat(pieces);
