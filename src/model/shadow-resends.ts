@@ -312,26 +312,10 @@ export class ShadowResends {
     const board = this.board;
     const n = balancers.length;
     // Most domains consult no list: delivered in every world, so only the picks (which move each
-    // world's balancer) and the counts remain; addDelay written out on the arrays.
+    // world's balancer) and the counts remain.
     if (board.consultsNone(domain)) {
-      if (!counted || duration === this.fixedLength) {
-        for (let w = 0; w < n; w++) balancers[w].pick(sender, time, picks[w]);
-        if (counted) this.everywhere++;
-        return;
-      }
-      // Nothing is pending when lengths vary (fixedLength is NaN); a length other than the fixed one first settles.
-      if (!Number.isNaN(this.fixedLength)) for (let w = 0; w < n; w++) this.settle(w);
-      const sums = this.delaySum;
-      const errors = this.delayError;
-      const delivered = this.delivered;
-      for (let w = 0; w < n; w++) {
-        balancers[w].pick(sender, time, picks[w]);
-        const s = sums[w];
-        const t = s + duration;
-        errors[w] += s >= duration ? s - t + duration : duration - t + s;
-        sums[w] = t;
-        delivered[w]++;
-      }
+      for (let w = 0; w < n; w++) balancers[w].pick(sender, time, picks[w]);
+      if (counted) this.deliveredEverywhere(duration);
       return;
     }
     for (let w = 0; w < n; w++) {
