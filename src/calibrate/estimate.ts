@@ -2,8 +2,8 @@
 // its method — and to a scenario that `sim run` and `sim advise` accept (DESIGN §1), carrying
 // the estimates in its `calibration` block.
 import { listById } from "../classify/lists.js";
-import { policyNamed } from "../model/balancers/index.js";
 import { retryAges, retrySchedule } from "../model/mta/index.js";
+import { policyNamed } from "../scenario/policies/index.js";
 import { MTA_QUEUE_LIFETIME } from "../scenario/schema.js";
 import { wilson, Z95 } from "../stats/wilson.js";
 import { VERSION } from "../version.js";

@@ -1,6 +1,7 @@
 // The grid of fixed resend delays `sim advise` judges a pool on, fitted to the pool's own time
 // scale (timer period, DNS TTL, listing duration), so the curve is sampled finely where it bends.
-import { type PolicyTimeScale, policyOf } from "../model/balancers/index.js";
+import type { PolicyTimeScale } from "../model/balancers/index.js";
+import { policyOf } from "../scenario/policies/index.js";
 import type { Dist, Scenario } from "../scenario/schema.js";
 import { maxOf, minOf } from "../stats/extremes.js";
 

@@ -8,7 +8,13 @@ import { formatIssue } from "../scenario/parse.js";
 import { nonNegativeInt, positiveInt, probability, type Scenario, scenarioSchema } from "../scenario/schema.js";
 import { LogHistogram } from "../stats/histogram.js";
 import { VERSION } from "../version.js";
-import { recipientResultSchema, recipientSummarySchema } from "./recipient-metrics.js";
+import {
+  COUNT_KEYS,
+  isProportion,
+  RECIPIENT_METRICS,
+  type RecipientCounts,
+  type RecipientMetric,
+} from "./recipient-metrics.js";
 import { METRICS, type Metric, PROPORTIONS } from "./result.js";
 
 /** A check that failed; `problems` are "path: expected …, got …" lines, `source` the file. */
@@ -63,6 +69,98 @@ const interval = z
   .tuple([finite(), finite()], { error: "expected [low, high] or null" })
   .refine(([lo, hi]) => lo <= hi, { error: "expected low ≤ high" })
   .nullable();
+
+// The per-recipient blocks (recipient-metrics.ts), here with the other schemas: the worker
+// threads import recipient-metrics.ts for recipientResult, and zod should not load with it.
+
+/** A replication result's `recipients` as read back from a partial file: counts that add up, ratios in range. */
+export const recipientResultSchema = z
+  .strictObject({
+    counts: z.strictObject({
+      recipients: nonNegativeInt,
+      domains: nonNegativeInt,
+      firstRejected: nonNegativeInt,
+      resent: nonNegativeInt,
+      resentRejected: nonNegativeInt,
+      delivered: nonNegativeInt,
+      failed: nonNegativeInt,
+    }),
+    metrics: z.strictObject(
+      Object.fromEntries(
+        RECIPIENT_METRICS.map((m) => [
+          m,
+          (isProportion(m)
+            ? probability
+            : z.number({ error: "expected a number ≥ 1" }).min(1, { error: "expected a number ≥ 1" })
+          ).nullable(),
+        ]),
+      ) as Record<RecipientMetric, z.ZodNullable<z.ZodNumber>>,
+    ),
+  })
+  .superRefine((r, ctx) => {
+    const c = r.counts;
+    const atMost = (part: keyof RecipientCounts, whole: keyof RecipientCounts) => {
+      if (c[part] > c[whole]) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["counts", part],
+          message: `expected at most ${whole} (${c[whole]})`,
+          input: c[part],
+        });
+      }
+    };
+    atMost("domains", "recipients");
+    atMost("firstRejected", "recipients");
+    atMost("resentRejected", "resent");
+    atMost("delivered", "recipients");
+    atMost("failed", "recipients");
+    // A replication drains: every recipient ends delivered or failed.
+    if (c.delivered + c.failed !== c.recipients) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["counts", "failed"],
+        message: `expected delivered + failed = recipients (${c.recipients})`,
+        input: c.failed,
+      });
+    }
+  });
+
+const recipientInterval = z
+  .tuple([z.number(), z.number()], { error: "expected [low, high] or null" })
+  .refine(([lo, hi]) => lo <= hi, { error: "expected low ≤ high" })
+  .nullable();
+
+/** summary.json's `recipients` block as read back (report): each metric's estimate and its values per replication. */
+export function recipientSummarySchema(replications: number) {
+  const value = (m: RecipientMetric) =>
+    (isProportion(m)
+      ? probability
+      : z.number({ error: "expected a number ≥ 1" }).min(1, { error: "expected a number ≥ 1" })
+    ).nullable();
+  return z.looseObject({
+    metrics: z.looseObject(
+      Object.fromEntries(
+        RECIPIENT_METRICS.map((m) => [
+          m,
+          z.looseObject({
+            mean: value(m),
+            ci95: recipientInterval,
+            n: nonNegativeInt.max(replications, { error: `expected at most the ${replications} replications` }),
+          }),
+        ]),
+      ),
+    ),
+    totals: z.looseObject(Object.fromEntries(COUNT_KEYS.map((k) => [k, nonNegativeInt]))),
+    perReplication: z.looseObject(
+      Object.fromEntries(
+        RECIPIENT_METRICS.map((m) => [
+          m,
+          z.array(value(m)).length(replications, { error: `expected ${replications} values` }),
+        ]),
+      ),
+    ),
+  });
+}
 
 /**
  * A share of time: in [0, 1] up to rounding, since seconds listed are summed interval by

@@ -5,8 +5,8 @@ import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import { CompiledScenario } from "../model/replication.js";
 import type { Scenario } from "../scenario/schema.js";
+import { CLOCK_WATCH_EVERY, runReplication } from "./replicate.js";
 import type { ReplicationResult } from "./result.js";
-import { CLOCK_WATCH_EVERY, runReplication } from "./run.js";
 import { takeWorker } from "./worker-threads.js";
 
 /** One replication to simulate. */

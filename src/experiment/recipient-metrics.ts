@@ -1,9 +1,7 @@
 // The per-recipient metrics of DESIGN §3 ("Several recipients"), present only when messages have
 // several recipients (recipients.perMessage), so one-recipient summaries stay as they were: each
 // replication's counts and ratios, and their summary with the same Estimate as every metric.
-import * as z from "zod";
 import type { RecipientTally } from "../model/tally.js";
-import { nonNegativeInt, probability } from "../scenario/schema.js";
 import { type Bounds, type Estimate, meanEstimate, PROPORTION } from "../stats/interval.js";
 
 /** The per-recipient metrics of DESIGN §3, in the order summaries and tables list them. */
@@ -41,7 +39,8 @@ export interface RecipientSummary {
   perReplication: Record<RecipientMetric, Array<number | null>>;
 }
 
-const COUNT_KEYS = [
+/** The counts of RecipientCounts, in its order. */
+export const COUNT_KEYS = [
   "recipients",
   "domains",
   "firstRejected",
@@ -69,7 +68,8 @@ export const RECIPIENT_METRIC_BOUNDS: Record<RecipientMetric, Bounds> = {
   recipientFailure: PROPORTION,
 };
 
-const isProportion = (m: RecipientMetric) => RECIPIENT_METRIC_BOUNDS[m] === PROPORTION;
+/** Whether a metric is a proportion (its bounds are [0, 1]) rather than a mean count ≥ 1. */
+export const isProportion = (m: RecipientMetric) => RECIPIENT_METRIC_BOUNDS[m] === PROPORTION;
 
 /** A finished replication's per-recipient result; `messages` is its count of counted messages. */
 export function recipientResult(t: RecipientTally, messages: number): RecipientResult {
@@ -118,95 +118,4 @@ export function summariseRecipients(
     ]),
   ) as Record<RecipientMetric, Estimate>;
   return { metrics, totals, perReplication };
-}
-
-const count = nonNegativeInt;
-
-/** A replication result's `recipients` as read back from a partial file: counts that add up, ratios in range. */
-export const recipientResultSchema = z
-  .strictObject({
-    counts: z.strictObject({
-      recipients: count,
-      domains: count,
-      firstRejected: count,
-      resent: count,
-      resentRejected: count,
-      delivered: count,
-      failed: count,
-    }),
-    metrics: z.strictObject(
-      Object.fromEntries(
-        RECIPIENT_METRICS.map((m) => [
-          m,
-          (isProportion(m)
-            ? probability
-            : z.number({ error: "expected a number ≥ 1" }).min(1, { error: "expected a number ≥ 1" })
-          ).nullable(),
-        ]),
-      ) as Record<RecipientMetric, z.ZodNullable<z.ZodNumber>>,
-    ),
-  })
-  .superRefine((r, ctx) => {
-    const c = r.counts;
-    const atMost = (part: keyof RecipientCounts, whole: keyof RecipientCounts) => {
-      if (c[part] > c[whole]) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["counts", part],
-          message: `expected at most ${whole} (${c[whole]})`,
-          input: c[part],
-        });
-      }
-    };
-    atMost("domains", "recipients");
-    atMost("firstRejected", "recipients");
-    atMost("resentRejected", "resent");
-    atMost("delivered", "recipients");
-    atMost("failed", "recipients");
-    // A replication drains: every recipient ends delivered or failed.
-    if (c.delivered + c.failed !== c.recipients) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["counts", "failed"],
-        message: `expected delivered + failed = recipients (${c.recipients})`,
-        input: c.failed,
-      });
-    }
-  });
-
-const interval = z
-  .tuple([z.number(), z.number()], { error: "expected [low, high] or null" })
-  .refine(([lo, hi]) => lo <= hi, { error: "expected low ≤ high" })
-  .nullable();
-
-/** summary.json's `recipients` block as read back (report): each metric's estimate and its values per replication. */
-export function recipientSummarySchema(replications: number) {
-  const value = (m: RecipientMetric) =>
-    (isProportion(m)
-      ? probability
-      : z.number({ error: "expected a number ≥ 1" }).min(1, { error: "expected a number ≥ 1" })
-    ).nullable();
-  return z.looseObject({
-    metrics: z.looseObject(
-      Object.fromEntries(
-        RECIPIENT_METRICS.map((m) => [
-          m,
-          z.looseObject({
-            mean: value(m),
-            ci95: interval,
-            n: count.max(replications, { error: `expected at most the ${replications} replications` }),
-          }),
-        ]),
-      ),
-    ),
-    totals: z.looseObject(Object.fromEntries(COUNT_KEYS.map((k) => [k, count]))),
-    perReplication: z.looseObject(
-      Object.fromEntries(
-        RECIPIENT_METRICS.map((m) => [
-          m,
-          z.array(value(m)).length(replications, { error: `expected ${replications} values` }),
-        ]),
-      ),
-    ),
-  });
 }

@@ -1,12 +1,15 @@
 // Run a scenario's replications and summarise them. Replication i always uses the streams
 // of (seed, i), so any subset, order or process split gives the same per-replication results.
-import type { ClockWatch } from "../engine/index.js";
-import { CompiledScenario, simulateReplication } from "../model/simulate.js";
+import { CompiledScenario } from "../model/simulate.js";
 import type { AttemptSink } from "../model/sink.js";
 import { checkBudget } from "./budget.js";
 import { type AnyScenario, checkOptions, runSize, validScenario } from "./inputs.js";
-import { type ReplicationResult, replicationResult } from "./result.js";
+import { CLOCK_WATCH_EVERY, runReplication } from "./replicate.js";
+import type { ReplicationResult } from "./result.js";
 import { type Summary, summarise } from "./summary.js";
+
+// Re-exported for the callers (tests, the page's worker) that name them from here.
+export { CLOCK_WATCH_EVERY, runReplication } from "./replicate.js";
 
 /** Options of runScenario: overrides of the scenario's seed and replications, a sink, progress. */
 export interface RunOptions {
@@ -25,26 +28,6 @@ export interface RunOptions {
   allowLarge?: boolean;
   /** The caller will draw the run's charts: the budget limits their rows. */
   charts?: boolean;
-}
-
-/** Events between two looks at a replication's clock for progress (a few milliseconds of work). */
-export const CLOCK_WATCH_EVERY = 1 << 16;
-
-/** Simulate replication `index` of a compiled scenario and return its plain-data result. */
-export function runReplication(
-  compiled: CompiledScenario,
-  seed: number,
-  index: number,
-  sink: AttemptSink | null = null,
-  watch: ClockWatch | null = null,
-  probes: readonly number[] | null = null,
-): ReplicationResult {
-  const { tally, events, shadow } = simulateReplication(compiled, seed, index, sink, watch, probes);
-  const s = compiled.scenario;
-  const result = replicationResult(index, events, tally, s.pool.servers, s.horizon - s.warmup);
-  // The real run's deliveries and their delays, for the shadow worlds' delivery delays.
-  if (shadow !== null) result.shadow = { ...shadow, delivered: tally.delay.count, delaySum: tally.delay.sum };
-  return result;
 }
 
 /** A run's summary (summary.json) and each replication's result, in replication order. */

@@ -4,9 +4,10 @@
 // is a duration there exactly as in a file, every check of the format applies to every point,
 // and every default that depends on a swept field follows it (DESIGN §2): a point is exactly
 // the scenario with that value written into the file.
-import { type BalancerPolicy, policyNamed } from "../model/balancers/index.js";
+import type { BalancerPolicy } from "../model/balancers/index.js";
 import { jsonProblem } from "../scenario/json.js";
 import { parseScenario, rememberInput, scenarioInput } from "../scenario/parse.js";
+import { policyNamed } from "../scenario/policies/index.js";
 import { POLICIES, type Policy, type Scenario } from "../scenario/schema.js";
 import { parseDuration } from "../scenario/units.js";
 

@@ -7,7 +7,7 @@
 import { parentPort } from "node:worker_threads";
 import { compiledScenarios } from "./compiled-cache.js";
 import type { PoolMessage, TaskMessage, ThreadReply, WorkerReply } from "./pool.js";
-import { CLOCK_WATCH_EVERY, runReplication } from "./run.js";
+import { CLOCK_WATCH_EVERY, runReplication } from "./replicate.js";
 
 /** Enough for a 64-point sweep without rebuilding; older entries are dropped first. */
 const CACHE_SIZE = 64;

@@ -3,7 +3,7 @@
 import type { Metric } from "../experiment/result.js";
 import type { DelayBin, Summary } from "../experiment/summary.js";
 import { durationWords, formatCount, formatDuration, formatPercent, formatRoundDuration } from "../format.js";
-import { policyNamed } from "../model/balancers/index.js";
+import { policyNamed } from "../scenario/policies/index.js";
 import type { Dist, Scenario } from "../scenario/schema.js";
 import { retryStoryParts } from "./advice-retries.js";
 import { ADVICE_WINDOW, closedFormResendFailure } from "./charts/resend-by-delay.js";

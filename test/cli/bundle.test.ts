@@ -60,9 +60,9 @@ describe("the bundled CLI", () => {
     expect(readFileSync(join(outputs[0].out, "report.html"), "utf8")).toContain("vega");
   });
 
-  it("loads vega only with the report writer: not one of the chunks every command loads", () => {
+  /** The bundle's files that `entries` load: their static imports, and theirs. */
+  const staticallyLoaded = (...entries: string[]) => {
     const dir = dirname(BUNDLED);
-    // What sim.js loads before any command runs: its static imports, and theirs.
     const loaded = new Set<string>();
     const visit = (file: string) => {
       if (loaded.has(file)) return;
@@ -72,14 +72,30 @@ describe("the bundled CLI", () => {
         visit(m[1] ?? m[2]);
       }
     };
-    visit("sim.js");
+    for (const entry of entries) visit(entry);
+    return loaded;
+  };
+
+  it("loads vega only with the report writer: not one of the chunks every command loads", () => {
+    const dir = dirname(BUNDLED);
     const main = readdirSync(dir).find((f) => f.startsWith("main-") && f.endsWith(".js"));
     expect(main).toBeDefined();
-    visit(main as string);
+    // What sim.js loads before any command runs.
+    const loaded = staticallyLoaded("sim.js", main as string);
     const vegaIn = (f: string) => /node_modules\/vega(-lite)?\//.test(readFileSync(join(dir, f), "utf8"));
     expect([...loaded].filter(vegaIn)).toEqual([]);
     // ...but some lazy chunk holds it (vega is no longer loaded from node_modules, module by module).
     expect(readdirSync(dir).some((f) => f.endsWith(".js") && vegaIn(f))).toBe(true);
+  });
+
+  it("loads no zod in the replication worker: it simulates, and never parses a scenario", () => {
+    const dir = dirname(BUNDLED);
+    const zodIn = (f: string) => /node_modules\/zod\//.test(readFileSync(join(dir, f), "utf8"));
+    const loaded = staticallyLoaded("worker.js");
+    expect(loaded.size).toBeGreaterThan(1);
+    expect([...loaded].filter(zodIn)).toEqual([]);
+    // ...while the CLI itself does (it parses the scenario): the check can see zod.
+    expect(readdirSync(dir).some((f) => f.endsWith(".js") && zodIn(f))).toBe(true);
   });
 
   it("starts calibrate's reading thread (bundled beside it) and prints what one thread prints", () => {

@@ -18,14 +18,9 @@ import { StickTableWorlds } from "./stick-table-worlds.js";
 import { StickyBalancer } from "./sticky.js";
 import { TimerBalancer } from "./timer.js";
 
-export {
-  type BalancerSpec,
-  checkBalancer,
-  type PolicyName,
-  policyNamed,
-  policyOf,
-  type SpecOf,
-} from "../../scenario/policies/index.js";
+// Types only: the descriptors' values (policyNamed, policyOf) come from scenario/policies/index.js,
+// whose zod schemas would otherwise load into every replication worker that imports this file.
+export type { BalancerSpec, PolicyName, SpecOf } from "../../scenario/policies/index.js";
 export type {
   BalancerPolicy,
   ClosedForm,

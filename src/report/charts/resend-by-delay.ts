@@ -3,7 +3,8 @@
 import { subscribedMailShare } from "../../analytic/receivers.js";
 import type { Summary } from "../../experiment/summary.js";
 import { DAY, formatCount, formatDuration, formatPercent, HOUR, MINUTE, type TimeUnit } from "../../format.js";
-import { type ClosedForm, policyNamed } from "../../model/balancers/index.js";
+import type { ClosedForm } from "../../model/balancers/index.js";
+import { policyNamed } from "../../scenario/policies/index.js";
 import type { Scenario } from "../../scenario/schema.js";
 import { maxOf } from "../../stats/extremes.js";
 import { type ChartSpec, COLOURS, CONFIG, VEGA_LITE_SCHEMA, WIDTH } from "./theme.js";

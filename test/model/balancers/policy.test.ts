@@ -2,8 +2,8 @@
 // accepts, its time scale and its words.
 import { describe, expect, it } from "vitest";
 import * as stickTable from "../../../src/analytic/stick-table.js";
-import { policyNamed, policyOf } from "../../../src/model/balancers/index.js";
 import { parseScenario } from "../../../src/scenario/load.js";
+import { policyNamed, policyOf } from "../../../src/scenario/policies/index.js";
 import { POLICIES } from "../../../src/scenario/schema.js";
 
 const format = { roundDuration: (s: number) => `${s}s`, durationWords: (s: number) => `${s}-second` };

@@ -1,7 +1,7 @@
 // timeScaleField: the balancer field holding a policy's own time scale, declared by the policy
 // module rather than found by a switch on the policy's name; timeScale must read it back.
 import { describe, expect, it } from "vitest";
-import { policyNamed } from "../../../src/model/balancers/index.js";
+import { policyNamed } from "../../../src/scenario/policies/index.js";
 import type { BalancerPolicy } from "../../../src/scenario/policies/policy.js";
 import { POLICIES } from "../../../src/scenario/schema.js";
 
