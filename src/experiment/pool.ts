@@ -40,8 +40,13 @@ export interface TaskMessage {
   priority?: number;
 }
 
-/** A task, or a request to give back up to `reclaim` tasks not started yet. */
-export type PoolMessage = TaskMessage | { reclaim: number };
+/**
+ * A task; a request to give back up to `reclaim` tasks not started yet; or the cell (one Int32)
+ * in which the pool also writes that count, which the worker reads while it simulates (at each
+ * look at the clock, every CLOCK_WATCH_EVERY events) so that it answers within milliseconds, not
+ * after the replication it is running. Of the cell and the message, the first read answers.
+ */
+export type PoolMessage = TaskMessage | { reclaim: number } | { reclaimCell: SharedArrayBuffer };
 
 /** A result (with the milliseconds it took), an error, or how far a running replication has got (simulated seconds). */
 export type WorkerReply =
@@ -97,6 +102,8 @@ interface Job {
   next: number;
   /** Tasks a worker gave back unstarted (reclaim): handed out again before `next`. */
   readonly returned: number[];
+  /** Those tasks as made (TaskList.at) when first sent: a lazy list makes each task once. */
+  readonly madeReturned: Map<number, ReplicationTask>;
   done: number;
   readonly onResult?: ProgressCallback;
   readonly onTask?: TaskCallback;
@@ -111,8 +118,8 @@ interface Job {
 interface Sent {
   job: Job;
   task: number;
-  /** The replication index, to name it if it fails. */
-  index: number;
+  /** The task as made, to hand out again if it comes back unstarted. */
+  made: ReplicationTask;
   thread: Worker;
 }
 
@@ -152,6 +159,8 @@ export class ReplicationPool {
   private hereScheduled = false;
   /** Workers asked to give back tasks, whose answer has not come. */
   private readonly reclaiming = new Set<Worker>();
+  /** Each worker's reclaim cell (PoolMessage): how many tasks it is asked to give back. */
+  private readonly reclaimCells = new Map<Worker, Int32Array>();
   /** Work of this thread's own in progress (yieldThread): while any, it simulates nothing. */
   private busyHere = 0;
   private broken: Error | null = null;
@@ -180,6 +189,7 @@ export class ReplicationPool {
         results: new Array<ReplicationResult>(tasks.length),
         next: 0,
         returned: [],
+        madeReturned: new Map(),
         done: 0,
         onResult,
         onTask,
@@ -251,6 +261,9 @@ export class ReplicationPool {
       thread.on("message", (reply: ThreadReply) => this.received(thread, reply));
       thread.on("error", (error: Error) => this.fail(error));
       thread.on("exit", (code: number) => this.fail(new Error(`a replication worker exited with code ${code}`)));
+      const cell = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
+      this.reclaimCells.set(thread, new Int32Array(cell));
+      thread.postMessage({ reclaimCell: cell } satisfies PoolMessage);
     }
   }
 
@@ -273,15 +286,23 @@ export class ReplicationPool {
     return this.jobs.some((j) => j.returned.length > 0 || j.next < j.tasks.length);
   }
 
-  /** Out of tasks here: ask each worker holding two or more not yet started for half of them back. */
+  /**
+   * Out of tasks here: ask each worker holding tasks not yet started (one is running) for half of
+   * what it holds. It answers while it simulates (the reclaim cell), so even the one task queued
+   * behind its running one comes back at once, and both threads finish a run together instead
+   * of this one idling through the worker's last two replications.
+   */
   private reclaim(): void {
     // Not while this thread yields: it would hold them unstarted.
     if (this.busyHere > 0) return;
     for (const thread of this.threads) {
       const held = this.inFlight.get(thread) ?? 0;
-      if (held < 3 || this.reclaiming.has(thread)) continue;
+      if (held < 2 || this.reclaiming.has(thread)) continue;
       this.reclaiming.add(thread);
-      thread.postMessage({ reclaim: Math.floor((held - 1) / 2) } satisfies PoolMessage);
+      const count = Math.floor(held / 2);
+      const cell = this.reclaimCells.get(thread);
+      if (cell) Atomics.store(cell, 0, count);
+      thread.postMessage({ reclaim: count } satisfies PoolMessage);
     }
   }
 
@@ -316,11 +337,20 @@ export class ReplicationPool {
     }
   }
 
+  /** A task as its TaskList makes it, or as it was made before a worker gave it back. */
+  private made(job: Job, task: number): ReplicationTask {
+    const made = job.madeReturned.get(task);
+    if (made === undefined) return taskAt(job.tasks, task);
+    job.madeReturned.delete(task);
+    return made;
+  }
+
   private send(thread: Worker, job: Job, task: number): void {
-    const { scenario, seed, index, probes } = taskAt(job.tasks, task);
+    const made = this.made(job, task);
+    const { scenario, seed, index, probes } = made;
     job.horizons.set(task, scenario.horizon);
     const id = this.nextMessage++;
-    this.sent.set(id, { job, task, index, thread });
+    this.sent.set(id, { job, task, made, thread });
     this.inFlight.set(thread, (this.inFlight.get(thread) ?? 0) + 1);
     const message: TaskMessage = {
       task: id,
@@ -344,15 +374,20 @@ export class ReplicationPool {
         this.inFlight.set(thread, (this.inFlight.get(thread) ?? 1) - 1);
         back.job.horizons.delete(back.task);
         back.job.returned.push(back.task);
+        back.job.madeReturned.set(back.task, back.made);
       }
-      this.dispatch();
+      // They were given back for this thread, which is out of work: not to the same worker again
+      // (it holds fewer than two now, and would take them back at once).
+      if (this.broken) return;
+      for (const other of this.threads) if (other !== thread) this.fill(other);
+      this.scheduleHere();
       return;
     }
     const sent = this.sent.get(reply.task);
     if (!sent || this.broken) return;
     const { job, task } = sent;
     if ("error" in reply) {
-      this.fail(new Error(`replication ${sent.index} failed in a worker: ${reply.error}`));
+      this.fail(new Error(`replication ${sent.made.index} failed in a worker: ${reply.error}`));
       return;
     }
     if ("simulated" in reply) {
@@ -415,7 +450,7 @@ export class ReplicationPool {
       const { job, task } = next;
       let result: ReplicationResult;
       try {
-        const here = taskAt(job.tasks, task);
+        const here = this.made(job, task);
         job.horizons.set(task, here.scenario.horizon);
         const onClock = job.onResult && ((t: number) => this.progress(job, task, t));
         const started = performance.now();

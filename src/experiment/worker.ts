@@ -1,9 +1,9 @@
 // Worker-thread entry of the replication pool (pool.ts): runs the replications it is sent, one
 // at a time, by priority and then in order of arrival, and posts each plain-data result back. It
 // keeps compiled scenarios by id, so a sweep's tables (Zipf alias table, samplers) are built once
-// per worker and point, not once per replication. Tasks wait in a queue here, so that between two
-// replications the pool can take back those not started (a `reclaim` message: the main
-// thread, out of work at the end of a run, simulates them instead of waiting).
+// per worker and point, not once per replication. Tasks wait in a queue here, so that the pool can
+// take back those not started (a reclaim, answered at the replication's next look at the clock:
+// the main thread, out of work at the end of a run, simulates them instead of waiting).
 import { parentPort } from "node:worker_threads";
 import { compiledScenarios } from "./compiled-cache.js";
 import type { PoolMessage, TaskMessage, ThreadReply, WorkerReply } from "./pool.js";
@@ -21,6 +21,24 @@ const PROGRESS_MS = 200;
 
 const queue: TaskMessage[] = [];
 let scheduled = false;
+/** Where the pool writes how many tasks to give back (PoolMessage), once it has sent it. */
+let reclaimCell: Int32Array | null = null;
+
+/**
+ * Give back the last `count` tasks not started: the least urgent, and of those the latest. Once
+ * per request: the cell is read and cleared at once, so the request's message, coming after a
+ * clock look answered it, finds 0 and is not answered twice.
+ */
+function giveBack(count: number): void {
+  const back = queue.splice(Math.max(0, queue.length - count));
+  port?.postMessage({ returned: back.map((m) => m.task) } satisfies ThreadReply);
+}
+
+/** At a look at the clock during a replication: answer a reclaim the pool wrote in the cell. */
+function reclaimAsked(): void {
+  if (reclaimCell === null || Atomics.load(reclaimCell, 0) === 0) return;
+  giveBack(Atomics.exchange(reclaimCell, 0, 0));
+}
 
 /**
  * Where a task of this priority goes in the queue: after every queued task of the same or a
@@ -41,6 +59,7 @@ function simulate(message: TaskMessage): WorkerReply {
   const watch = {
     every: CLOCK_WATCH_EVERY,
     tick(now: number) {
+      reclaimAsked();
       const t = performance.now();
       if (t - last < PROGRESS_MS) return;
       last = t;
@@ -76,10 +95,17 @@ function schedule(): void {
 }
 
 port.on("message", (message: PoolMessage) => {
+  if ("reclaimCell" in message) {
+    reclaimCell = new Int32Array(message.reclaimCell);
+    return;
+  }
   if ("reclaim" in message) {
-    // Give back the last `reclaim` tasks not started: the least urgent, and of those the latest.
-    const back = queue.splice(Math.max(0, queue.length - message.reclaim));
-    port.postMessage({ returned: back.map((m) => m.task) } satisfies ThreadReply);
+    if (reclaimCell === null) giveBack(message.reclaim);
+    else {
+      // Already answered at a look at the clock when the cell reads 0.
+      const count = Atomics.exchange(reclaimCell, 0, 0);
+      if (count > 0) giveBack(count);
+    }
     return;
   }
   queue.splice(queuedBefore(message.priority ?? 0), 0, message);

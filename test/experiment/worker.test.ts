@@ -66,6 +66,45 @@ describe("experiment/worker", () => {
     }
   });
 
+  it("answers a reclaim written in its cell while it simulates, before that replication ends, and once", async () => {
+    // 297,005 events: it looks at the clock (every 65,536) four times before it ends.
+    const long = parseScenario(smallScenario({ horizon: "60d", traffic: { senders: 60, rate: "60/d" } }));
+    const scenario = parseScenario(smallScenario());
+    const worker = new Worker(new URL("../../dist/experiment/worker.js", import.meta.url));
+    try {
+      const replies: Array<{ task?: number; result?: unknown; returned?: number[] }> = [];
+      let wake = () => {};
+      worker.on("message", (reply: { task?: number; result?: unknown; returned?: number[]; simulated?: number }) => {
+        if (reply.simulated !== undefined) return;
+        replies.push(reply);
+        wake();
+      });
+      const replied = (n: number) =>
+        new Promise<void>((resolve) => {
+          wake = () => replies.length >= n && resolve();
+          wake();
+        });
+      const cell = new Int32Array(new SharedArrayBuffer(4));
+      worker.postMessage({ reclaimCell: cell.buffer });
+      worker.postMessage({ task: 0, scenarioId: 1, scenario: long, seed: 7, index: 0 });
+      worker.postMessage({ task: 1, scenarioId: 1, scenario: long, seed: 7, index: 1 });
+      // No message: only a look at the clock during task 0 can see this.
+      Atomics.store(cell, 0, 1);
+      await replied(2);
+      expect(replies[0]).toEqual({ returned: [1] });
+      expect(replies[1].task).toBe(0);
+      expect(Atomics.load(cell, 0)).toBe(0);
+      // The same request's message, coming late, finds the cell read: no second answer.
+      worker.postMessage({ reclaim: 1 });
+      worker.postMessage({ task: 2, scenarioId: 2, scenario, seed: 7, index: 0 });
+      await replied(3);
+      expect(replies[2].task).toBe(2);
+      expect(replies[2].result).toBeDefined();
+    } finally {
+      await worker.terminate();
+    }
+  });
+
   it("starts its queued tasks by priority, first come first served among equals", async () => {
     const scenario = parseScenario(smallScenario());
     // A long first task: the others all arrive while it runs.
