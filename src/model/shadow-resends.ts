@@ -248,7 +248,13 @@ export class ShadowResends {
   private readonly fixedLength: number;
   /** batchExponent(fixedLength): the sums up to which k fixed lengths add in one step. */
   private readonly fixedExponent: number;
-  /** Per world, fixed-length deliveries not yet added (its own: first attempts to domains that consult a list). */
+  /**
+   * Per world, fixed-length deliveries not yet added beyond the shared count `everywhere`: its own
+   * (first attempts delivered world by world, resends delivered at the fixed length), less the
+   * shared ones it rejected (firstAttemptTogether counts a first attempt to a domain that consults
+   * a list in `everywhere`, then takes back each rejecting world's): so it may be negative, but
+   * never below what `everywhere` owes the world.
+   */
   private readonly pending: Float64Array;
   /** Fixed-length deliveries in every world (first attempts to domains that consult no list), and each world's count of them added so far. */
   private everywhere = 0;
@@ -385,6 +391,22 @@ export class ShadowResends {
     // Most worlds share one state and so one pick: an outcome is looked up when the pick changes.
     let server = -1;
     let outcome = DELIVERED;
+    if (counted && duration === this.fixedLength) {
+      // Most worlds deliver: the delivery is counted once for every world (as deliveredEverywhere
+      // does) and each rejecting world takes its own back. Nothing adds to a world's sum between
+      // the two, so every sum takes the same values in the same order.
+      this.everywhere++;
+      for (let w = 0; w < n; w++) {
+        if (picked[w] !== server) {
+          server = picked[w];
+          outcome = board.outcome(domain, server, time);
+        }
+        if (outcome === DELIVERED) continue;
+        this.pending[w]--;
+        this.firstRejectedAt(w, sender, domain, counted, time, duration, outcome);
+      }
+      return;
+    }
     for (let w = 0; w < n; w++) {
       if (picked[w] !== server) {
         server = picked[w];
