@@ -147,6 +147,18 @@ export class ShadowResends {
   private submissions = new Int32Array(64);
   private counted = new Uint8Array(64);
   private firstSubmitted = new Float64Array(64);
+  // Each world's resends due in order of time, linked through their slots: a resend due at or
+  // after its world's last queued one joins that world's queue with the order number schedule()
+  // would have given it (Simulator.nextSeq), and only the queue's head waits in the simulator's
+  // small heap (scheduleSoonAt, with that number), so run() takes every event in the same order
+  // as when each resend was scheduled on its own, from a heap of ~one event a world instead of
+  // every pending resend. One due earlier than its world's last queued one (a session length that
+  // varies, a wait drawn per resend) is scheduled on its own as before.
+  private due = new Float64Array(64);
+  private seq = new Float64Array(64);
+  private next = new Int32Array(64);
+  private readonly head: Int32Array;
+  private readonly tail: Int32Array;
   private free: number[] = [];
   private used = 0;
   private readonly sessionTime: Sampler;
@@ -168,6 +180,8 @@ export class ShadowResends {
     this.worlds = delays.map((d) => new World({ mean: d, constant: true, sample: () => d }, seed, replication));
     this.ownWorld = new World(compiled.resendAfter, seed, replication);
     this.all = [...this.worlds, this.ownWorld];
+    this.head = new Int32Array(this.all.length).fill(-1);
+    this.tail = new Int32Array(this.all.length).fill(-1);
     this.sessionTime = compiled.sessionTime;
     this.maxSubmissions = s.resend.maxAttempts;
     this.probability = s.resend.probability;
@@ -468,7 +482,15 @@ export class ShadowResends {
 
   /** A shadow resend is due (the SHADOW event): the model's resubmit, on an unlimited pool. */
   fire(slot: number, time: number): void {
-    const w = this.all[this.world[slot]];
+    const k = this.world[slot];
+    // The head of its world's queue: the next one takes its place in the simulator's heap.
+    if (this.head[k] === slot) {
+      const next = this.next[slot];
+      this.head[k] = next;
+      if (next === -1) this.tail[k] = -1;
+      else this.simulator.scheduleSoonAt(this.due[next], this.seq[next], (next << KIND_BITS) | SHADOW);
+    }
+    const w = this.all[k];
     this.submissions[slot]++;
     const d = this.sessionTime;
     const duration = d.constant ? d.mean : d.sample(w.sessions);
@@ -516,11 +538,31 @@ export class ShadowResends {
       this.submissions[slot] < this.maxSubmissions && (this.probability >= 1 || w.resend() < this.probability);
     if (resend) {
       const after = w.after.constant ? w.after.mean : w.after.sample(w.resend);
-      this.simulator.schedule(time + after, (slot << KIND_BITS) | SHADOW);
+      this.scheduleResend(slot, time + after);
     } else {
       if (this.counted[slot] === 1) w.failed++;
       this.free.push(slot);
     }
+  }
+
+  /** The SHADOW event of `slot`'s resend at `due`: in its world's queue when due at or after the queue's last. */
+  private scheduleResend(slot: number, due: number): void {
+    const k = this.world[slot];
+    const last = this.tail[k];
+    const payload = (slot << KIND_BITS) | SHADOW;
+    if (last !== -1 && due < this.due[last]) {
+      this.simulator.schedule(due, payload);
+      return;
+    }
+    const seq = this.simulator.nextSeq();
+    this.due[slot] = due;
+    this.seq[slot] = seq;
+    this.next[slot] = -1;
+    this.tail[k] = slot;
+    if (last === -1) {
+      this.head[k] = slot;
+      this.simulator.scheduleSoonAt(due, seq, payload);
+    } else this.next[last] = slot;
   }
 
   /** The worlds' counts, and whether the own rule's world counted what the real run did. */
@@ -563,6 +605,9 @@ export class ShadowResends {
     this.submissions = grown(this.submissions, capacity);
     this.counted = grown(this.counted, capacity);
     this.firstSubmitted = grown(this.firstSubmitted, capacity);
+    this.due = grown(this.due, capacity);
+    this.seq = grown(this.seq, capacity);
+    this.next = grown(this.next, capacity);
   }
 }
 
