@@ -147,6 +147,18 @@ export class ShadowResends {
   private submissions = new Int32Array(64);
   private counted = new Uint8Array(64);
   private firstSubmitted = new Float64Array(64);
+  // Each world's resends due in order of time, linked through their slots: a resend due at or
+  // after its world's last queued one joins that world's queue with the order number schedule()
+  // would have given it (Simulator.nextSeq), and only the queue's head waits in the simulator's
+  // small heap (scheduleSoonAt, with that number), so run() takes every event in the same order
+  // as when each resend was scheduled on its own, from a heap of ~one event a world instead of
+  // every pending resend. One due earlier than its world's last queued one (a session length that
+  // varies, a wait drawn per resend) is scheduled on its own as before.
+  private due = new Float64Array(64);
+  private seq = new Float64Array(64);
+  private next = new Int32Array(64);
+  private readonly head: Int32Array;
+  private readonly tail: Int32Array;
   private free: number[] = [];
   private used = 0;
   private readonly sessionTime: Sampler;
@@ -168,6 +180,8 @@ export class ShadowResends {
     this.worlds = delays.map((d) => new World({ mean: d, constant: true, sample: () => d }, seed, replication));
     this.ownWorld = new World(compiled.resendAfter, seed, replication);
     this.all = [...this.worlds, this.ownWorld];
+    this.head = new Int32Array(this.all.length).fill(-1);
+    this.tail = new Int32Array(this.all.length).fill(-1);
     this.sessionTime = compiled.sessionTime;
     this.maxSubmissions = s.resend.maxAttempts;
     this.probability = s.resend.probability;
@@ -248,7 +262,13 @@ export class ShadowResends {
   private readonly fixedLength: number;
   /** batchExponent(fixedLength): the sums up to which k fixed lengths add in one step. */
   private readonly fixedExponent: number;
-  /** Per world, fixed-length deliveries not yet added (its own: first attempts to domains that consult a list). */
+  /**
+   * Per world, fixed-length deliveries not yet added beyond the shared count `everywhere`: its own
+   * (first attempts delivered world by world, resends delivered at the fixed length), less the
+   * shared ones it rejected (firstAttemptTogether counts a first attempt to a domain that consults
+   * a list in `everywhere`, then takes back each rejecting world's): so it may be negative, but
+   * never below what `everywhere` owes the world.
+   */
   private readonly pending: Float64Array;
   /** Fixed-length deliveries in every world (first attempts to domains that consult no list), and each world's count of them added so far. */
   private everywhere = 0;
@@ -385,6 +405,22 @@ export class ShadowResends {
     // Most worlds share one state and so one pick: an outcome is looked up when the pick changes.
     let server = -1;
     let outcome = DELIVERED;
+    if (counted && duration === this.fixedLength) {
+      // Most worlds deliver: the delivery is counted once for every world (as deliveredEverywhere
+      // does) and each rejecting world takes its own back. Nothing adds to a world's sum between
+      // the two, so every sum takes the same values in the same order.
+      this.everywhere++;
+      for (let w = 0; w < n; w++) {
+        if (picked[w] !== server) {
+          server = picked[w];
+          outcome = board.outcome(domain, server, time);
+        }
+        if (outcome === DELIVERED) continue;
+        this.pending[w]--;
+        this.firstRejectedAt(w, sender, domain, counted, time, duration, outcome);
+      }
+      return;
+    }
     for (let w = 0; w < n; w++) {
       if (picked[w] !== server) {
         server = picked[w];
@@ -446,7 +482,15 @@ export class ShadowResends {
 
   /** A shadow resend is due (the SHADOW event): the model's resubmit, on an unlimited pool. */
   fire(slot: number, time: number): void {
-    const w = this.all[this.world[slot]];
+    const k = this.world[slot];
+    // The head of its world's queue: the next one takes its place in the simulator's heap.
+    if (this.head[k] === slot) {
+      const next = this.next[slot];
+      this.head[k] = next;
+      if (next === -1) this.tail[k] = -1;
+      else this.simulator.scheduleSoonAt(this.due[next], this.seq[next], (next << KIND_BITS) | SHADOW);
+    }
+    const w = this.all[k];
     this.submissions[slot]++;
     const d = this.sessionTime;
     const duration = d.constant ? d.mean : d.sample(w.sessions);
@@ -494,11 +538,31 @@ export class ShadowResends {
       this.submissions[slot] < this.maxSubmissions && (this.probability >= 1 || w.resend() < this.probability);
     if (resend) {
       const after = w.after.constant ? w.after.mean : w.after.sample(w.resend);
-      this.simulator.schedule(time + after, (slot << KIND_BITS) | SHADOW);
+      this.scheduleResend(slot, time + after);
     } else {
       if (this.counted[slot] === 1) w.failed++;
       this.free.push(slot);
     }
+  }
+
+  /** The SHADOW event of `slot`'s resend at `due`: in its world's queue when due at or after the queue's last. */
+  private scheduleResend(slot: number, due: number): void {
+    const k = this.world[slot];
+    const last = this.tail[k];
+    const payload = (slot << KIND_BITS) | SHADOW;
+    if (last !== -1 && due < this.due[last]) {
+      this.simulator.schedule(due, payload);
+      return;
+    }
+    const seq = this.simulator.nextSeq();
+    this.due[slot] = due;
+    this.seq[slot] = seq;
+    this.next[slot] = -1;
+    this.tail[k] = slot;
+    if (last === -1) {
+      this.head[k] = slot;
+      this.simulator.scheduleSoonAt(due, seq, payload);
+    } else this.next[last] = slot;
   }
 
   /** The worlds' counts, and whether the own rule's world counted what the real run did. */
@@ -541,6 +605,9 @@ export class ShadowResends {
     this.submissions = grown(this.submissions, capacity);
     this.counted = grown(this.counted, capacity);
     this.firstSubmitted = grown(this.firstSubmitted, capacity);
+    this.due = grown(this.due, capacity);
+    this.seq = grown(this.seq, capacity);
+    this.next = grown(this.next, capacity);
   }
 }
 

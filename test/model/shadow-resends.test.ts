@@ -5,10 +5,16 @@
 // attempts of their own (model/shadow-worlds.ts): the same equalities hold for them.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { randomStream } from "../../src/engine/random.js";
+import { Simulator } from "../../src/engine/simulator.js";
 import { shadowViews } from "../../src/experiment/advise.js";
 import { runReplication } from "../../src/experiment/run.js";
+import type { Balancer } from "../../src/model/balancers/balancer.js";
+import { CHECK, KIND_BITS, KIND_MASK, SHADOW } from "../../src/model/codes.js";
+import { ListingBoard } from "../../src/model/listing-board.js";
 import { CompiledScenario } from "../../src/model/replication.js";
-import { addRepeated, batchExponent, shadowProblem } from "../../src/model/shadow-resends.js";
+import { addRepeated, batchExponent, ShadowResends, shadowProblem } from "../../src/model/shadow-resends.js";
+import { Tally } from "../../src/model/tally.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import type { Scenario, ScenarioInput } from "../../src/scenario/schema.js";
 
@@ -185,6 +191,56 @@ describe("a wait's shadow world counts what a real run at that wait counts", () 
       expect(resends).toBeGreaterThan(200);
     });
   }
+});
+
+describe("a world's queued resends keep the order numbers they were scheduled with", () => {
+  // Each world's resends wait in a queue of their own and only its head in the simulator's heap,
+  // handed over with the order number schedule() gave it when it was queued: so at equal times it
+  // still goes before an event scheduled after it (a health check here), as a resend scheduled on
+  // its own would. Event times are exact here, which a run's Poisson arrivals never give.
+  it("a resend due with a later-scheduled health check picks before the check excludes its relay", () => {
+    const servers = 4;
+    const compiled = new CompiledScenario(
+      parseScenario({
+        ...base,
+        pool: { servers, balancer: { policy: "round-robin" }, sessionTime: "2s" },
+        listed: [],
+        resend: { after: { fixed: 100 }, probability: 1, maxAttempts: 2 },
+      } as ScenarioInput),
+    );
+    const tally = new Tally(servers, 1, 60);
+    // One list, consulted by domain 0; the pointer starts where the worlds' "balancer" stream puts it.
+    const board = new ListingBoard(servers, 1, Int32Array.of(1), 0, tally);
+    const start = Math.floor(randomStream(5, 0, "balancer")() * servers);
+    const at = (k: number) => (start + k) % servers;
+    board.listOn(board.key(at(0), 0), 0);
+    board.listOn(board.key(at(1), 0), 0);
+    const simulator = new Simulator();
+    const unused: Balancer = { pick: () => 0, eligibilityChanged: () => {} };
+    const shadow = new ShadowResends(compiled, 5, 0, [100], unused, board, simulator);
+    // Two first attempts, both to listed relays in every world: resends due at 102 and 103, the
+    // second queued behind the first; then a check at 103, scheduled after both.
+    shadow.firstAttempt(0, 0, true, 0, 2);
+    shadow.firstAttempt(1, 0, true, 1, 2);
+    simulator.schedule(103, CHECK);
+    simulator.run({
+      handle(time: number, payload: number) {
+        if ((payload & KIND_MASK) === SHADOW) shadow.fire(payload >> KIND_BITS, time);
+        else {
+          // The check excludes the relay the second resend picks: after it, that resend would
+          // step on to at(0), which is listed.
+          board.eligible[at(3)] = 0;
+          shadow.eligibilityChanged();
+        }
+      },
+    });
+    const { worlds, own } = shadow.result(tally);
+    for (const w of [worlds[0], own]) {
+      expect(w.firstRejected).toBe(2);
+      expect(w.resends).toBe(2);
+      expect(w.resendRejected).toBe(0);
+    }
+  });
 });
 
 describe("shadowProblem refuses scenarios where resends feed back into the pool", () => {
