@@ -462,7 +462,10 @@ export class RegimeArrivals {
           // of a call that is not inlined, each would be a new heap number.
           lane[13] = start;
           waits.pushFrom(lane, simulator.nextSeq(), id, sender, domain, server, counted);
-        } else flow.firstWaits(id, sender, domain, server, time, start, counted);
+        } else {
+          // lane[12]: the clock, not `time`, in every call that is not inlined (see runTracked).
+          flow.firstWaits(id, sender, domain, server, lane[12], start, counted);
+        }
       } else {
         const outcome = board.outcome(domain, server, time);
         const rejected = outcome !== deliveredCode;
@@ -481,7 +484,7 @@ export class RegimeArrivals {
           bucketAttempts[bucket]++;
           if (rejected) bucketRejections[bucket]++;
         }
-        if (rejected) flow.firstRejected(id, sender, domain, server, time, duration, outcome, counted);
+        if (rejected) flow.firstRejected(id, sender, domain, server, lane[12], duration, outcome, counted);
         else if (counted) {
           delivered++;
           // The delay is the session itself (submit(): `end - time` would round it).
@@ -658,6 +661,9 @@ export class RegimeArrivals {
     let slice = 0;
     for (;;) {
       // submit(): the next arrival's draw first, armed (or taken) after this message.
+      // The clock read again from lane[12] (unchanged until the loop's end) wherever a call that is
+      // not inlined takes it: with `time` itself in those calls, its conversion to a tagged value
+      // was shared by them and placed before their branches, a new heap number at every arrival.
       const time = lane[12];
       let u = 0;
       {
@@ -808,14 +814,14 @@ export class RegimeArrivals {
         // result is of unknown type, which made both variables tagged values, and `start = time`
         // then put the clock in a new heap number at every arrival (the loop allocated 34 bytes a
         // message, 18 after; the same `+` on the bound and the bucket's end below saves 1 more).
-        start = +tracked.arrive(server, time, FIRST, counted);
+        start = +tracked.arrive(server, lane[12], FIRST, counted);
         duration = +tracked.length;
       }
       if (start !== time) {
-        simulator.tookStream(taken, time);
+        simulator.tookStream(taken, lane[12]);
         budget -= taken;
         taken = 0;
-        flow.firstWaits(id, sender, domain, server, time, start, counted);
+        flow.firstWaits(id, sender, domain, server, lane[12], start, counted);
         bound = +simulator.streamBound();
       } else {
         const outcome = board.outcome(domain, server, time);
@@ -836,10 +842,10 @@ export class RegimeArrivals {
           if (rejected) bucketRejections[bucket]++;
         }
         if (rejected) {
-          simulator.tookStream(taken, time);
+          simulator.tookStream(taken, lane[12]);
           budget -= taken;
           taken = 0;
-          flow.firstRejected(id, sender, domain, server, time, duration, outcome, counted);
+          flow.firstRejected(id, sender, domain, server, lane[12], duration, outcome, counted);
           bound = +simulator.streamBound();
         } else if (counted) {
           delivered++;
@@ -855,7 +861,7 @@ export class RegimeArrivals {
         continue;
       }
       // A queued event first, or the watch's tick: as run() (continueStream, drain).
-      simulator.tookStream(taken, time);
+      simulator.tookStream(taken, lane[12]);
       taken = 0;
       // (drain() takes the arrival at once when no queued event comes first: one call site, so
       // that it has type feedback before the loop is optimised — see `resume`.)
