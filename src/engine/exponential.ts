@@ -17,7 +17,7 @@
 // bits, unlike the original's, which reused the layer's bits in U). So x lies on a grid of
 // X[k]/2^24 (below 5·10^−7 of the mean); −log(1 − u) had a step of 2^−32 near 0 but stopped at
 // 22.2 means (u = 1 − 2^−32) with steps up to log 2 there; the ziggurat's tail has no such end.
-import { type AleaState, aleaNext, type Random } from "./random.js";
+import type { Random } from "./random.js";
 
 /** The base layer's right edge (Marsaglia & Tsang's r = 7.69711747013104972 for 256 layers, as a double). */
 const R = 7.69711747013105;
@@ -124,26 +124,6 @@ export function exponentialFast(u: number): number {
   const layer = w >>> 24;
   const x = (w & 0xffffff) * STEP[layer];
   return x < X[layer + 1] ? x : Number.NaN;
-}
-
-/**
- * exponentialRest() drawing from the Alea state of its stream (random.ts's aleaNext) instead of
- * calling the stream: the same draws, and no call to a closure that is new each replication (the
- * arrivals loops of capacity/arrivals.ts, where such a call was deoptimised at each replication's
- * first rest after the first replication). The two are kept the same step for step.
- */
-export function exponentialRestAlea(u: number, state: AleaState): number {
-  const first = u * 4294967296;
-  let layer = first >>> 24;
-  let x = (first & 0xffffff) * STEP[layer];
-  for (;;) {
-    if (layer === 0) return R - Math.log(1 - aleaNext(state));
-    if (x < -Math.log(F[layer] + aleaNext(state) * (F[layer + 1] - F[layer]))) return x;
-    const w = aleaNext(state) * 4294967296;
-    layer = w >>> 24;
-    x = (w & 0xffffff) * STEP[layer];
-    if (x < X[layer + 1]) return x;
-  }
 }
 
 /** The ~2 % of draws whose first uniform `u` is not under a layer's inner rectangle: the tail or a wedge, then retries. */

@@ -8,14 +8,13 @@ export {
   supremum,
 } from "./distributions.js";
 export { EventQueue } from "./event-queue.js";
-export { exponential, exponentialFast, exponentialRest, exponentialRestAlea } from "./exponential.js";
+export { exponential, exponentialFast, exponentialRest } from "./exponential.js";
 export {
   ALEA_MULTIPLIER,
   ALEA_UNIT,
   type AleaRandom,
   type AleaState,
   aleaFrom,
-  aleaNext,
   hashKey,
   hashUniform,
   type Random,

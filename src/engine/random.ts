@@ -53,22 +53,6 @@ export function aleaFrom(state: AleaState): AleaRandom {
   return next;
 }
 
-/**
- * One step of an Alea state, as aleaFrom's stream takes it: the stream's next draw, for code that
- * holds the state but must not call the stream — a stream is a new closure each replication, and a
- * call site optimised for one replication's closure is deoptimised at the next one's first call.
- */
-export function aleaNext(s: AleaState): number {
-  const t = ALEA_MULTIPLIER * s.s0 + s.c * ALEA_UNIT;
-  s.s0 = s.s1;
-  s.s1 = s.s2;
-  const c = t | 0;
-  s.c = c;
-  const u = t - c;
-  s.s2 = u;
-  return u;
-}
-
 /** The stream `name` of replication `replication` under `seed`. */
 export function randomStream(seed: number, replication: number, name: string): AleaRandom {
   // seedrandom seeds it (its Mash hash of the name); the draws are then stepped here.

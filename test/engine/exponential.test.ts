@@ -5,14 +5,8 @@
 // the mean. Every bound fails a correct sampler with probability below 1e-6 (test/helpers/stats.ts).
 // Then the tail and a wedge on hand-made uniforms.
 import { describe, expect, it } from "vitest";
-import {
-  exponential,
-  exponentialFast,
-  exponentialRest,
-  exponentialRestAlea,
-  ZIGGURAT_EDGES,
-} from "../../src/engine/exponential.js";
-import { aleaFrom, aleaNext, randomStream } from "../../src/engine/random.js";
+import { exponential, exponentialFast, exponentialRest, ZIGGURAT_EDGES } from "../../src/engine/exponential.js";
+import { randomStream } from "../../src/engine/random.js";
 import { expectFrequencies, expectMeanNear, FALSE_ALARM } from "../helpers/stats.js";
 
 const N = 4_000_000;
@@ -107,27 +101,6 @@ describe("exponential (ziggurat)", () => {
     // About 2.2 % of draws leave the inner rectangles.
     expect(rests).toBeGreaterThan(2000);
     expect(one()).toBe(split());
-  });
-
-  it("draws the same from a stream's Alea state (exponentialRestAlea) as from the stream", () => {
-    // The same state twice: one stepped by aleaNext, one by its stream (aleaFrom). Every first
-    // uniform agrees, and every draw that leaves the inner rectangles gives the same value both
-    // ways, with as many draws (the next first uniforms agree too).
-    const seeded = randomStream(20261201, 0, "exponential-alea-test").state;
-    const state = { ...seeded };
-    const stream = aleaFrom({ ...seeded });
-    let rests = 0;
-    for (let i = 0; i < 200_000; i++) {
-      const u = aleaNext(state);
-      if (stream() !== u) throw new Error(`first uniform ${i}: the state and the stream differ`);
-      if (exponentialFast(u) >= 0) continue;
-      rests++;
-      const x = exponentialRestAlea(u, state);
-      const y = exponentialRest(u, stream);
-      if (x !== y) throw new Error(`rest ${rests}: ${x} against ${y}`);
-    }
-    expect(rests).toBeGreaterThan(2000);
-    expect(state).toEqual(stream.state);
   });
 
   it("takes the tail as R plus a fresh exponential", () => {

@@ -23,7 +23,7 @@ import {
   type AliasTable,
   exponential,
   exponentialFast,
-  exponentialRestAlea,
+  exponentialRest,
   type Simulator,
   slotUntil,
 } from "../../engine/index.js";
@@ -396,7 +396,7 @@ export class RegimeArrivals {
         aState.s1 = lane[1];
         aState.s2 = lane[2];
         aState.c = lane[3] | 0;
-        gap = +exponentialRestAlea(u, aState);
+        gap = +exponentialRest(u, arrivals);
         lane[0] = aState.s0;
         lane[1] = aState.s1;
         lane[2] = aState.s2;
@@ -681,7 +681,7 @@ export class RegimeArrivals {
         aState.s1 = lane[1];
         aState.s2 = lane[2];
         aState.c = lane[3] | 0;
-        gap = +exponentialRestAlea(u, aState);
+        gap = +exponentialRest(u, arrivals);
         lane[0] = aState.s0;
         lane[1] = aState.s1;
         lane[2] = aState.s2;
