@@ -100,10 +100,11 @@ interface Job {
   readonly results: ReplicationResult[];
   /** The next task to hand out. */
   next: number;
-  /** Tasks a worker gave back unstarted (reclaim): handed out again before `next`. */
-  readonly returned: number[];
-  /** Those tasks as made (TaskList.at) when first sent: a lazy list makes each task once. */
-  readonly madeReturned: Map<number, ReplicationTask>;
+  /**
+   * Tasks a worker gave back unstarted (reclaim), as made when first sent (a lazy TaskList makes
+   * each task once): handed out again before `next`.
+   */
+  readonly returned: Taken[];
   done: number;
   readonly onResult?: ProgressCallback;
   readonly onTask?: TaskCallback;
@@ -114,12 +115,15 @@ interface Job {
   readonly reject: (error: Error) => void;
 }
 
-/** A task handed to a worker thread: which job and which of its tasks. */
-interface Sent {
-  job: Job;
+/** Which of its job's tasks, and the task as made (to hand out again if it comes back unstarted). */
+interface Taken {
   task: number;
-  /** The task as made, to hand out again if it comes back unstarted. */
   made: ReplicationTask;
+}
+
+/** A task handed to a worker thread. */
+interface Sent extends Taken {
+  job: Job;
   thread: Worker;
 }
 
@@ -189,7 +193,6 @@ export class ReplicationPool {
         results: new Array<ReplicationResult>(tasks.length),
         next: 0,
         returned: [],
-        madeReturned: new Map(),
         done: 0,
         onResult,
         onTask,
@@ -273,11 +276,14 @@ export class ReplicationPool {
    * it (it also summarises and draws), or when this thread yields (yieldThread): no thread then
    * idles while the other holds work.
    */
-  private take(returned: boolean): { job: Job; task: number } | null {
+  private take(returned: boolean): (Taken & { job: Job }) | null {
     for (const job of this.jobs) {
       const back = returned ? job.returned.pop() : undefined;
-      if (back !== undefined) return { job, task: back };
-      if (job.next < job.tasks.length) return { job, task: job.next++ };
+      if (back !== undefined) return { job, ...back };
+      if (job.next < job.tasks.length) {
+        const task = job.next++;
+        return { job, task, made: taskAt(job.tasks, task) };
+      }
     }
     return null;
   }
@@ -333,20 +339,11 @@ export class ReplicationPool {
       const held = this.inFlight.get(thread) ?? 0;
       const next = this.take(held < IN_FLIGHT || this.busyHere > 0);
       if (!next) return;
-      this.send(thread, next.job, next.task);
+      this.send(thread, next.job, next.task, next.made);
     }
   }
 
-  /** A task as its TaskList makes it, or as it was made before a worker gave it back. */
-  private made(job: Job, task: number): ReplicationTask {
-    const made = job.madeReturned.get(task);
-    if (made === undefined) return taskAt(job.tasks, task);
-    job.madeReturned.delete(task);
-    return made;
-  }
-
-  private send(thread: Worker, job: Job, task: number): void {
-    const made = this.made(job, task);
+  private send(thread: Worker, job: Job, task: number, made: ReplicationTask): void {
     const { scenario, seed, index, probes } = made;
     job.horizons.set(task, scenario.horizon);
     const id = this.nextMessage++;
@@ -373,8 +370,7 @@ export class ReplicationPool {
         this.sent.delete(id);
         this.inFlight.set(thread, (this.inFlight.get(thread) ?? 1) - 1);
         back.job.horizons.delete(back.task);
-        back.job.returned.push(back.task);
-        back.job.madeReturned.set(back.task, back.made);
+        back.job.returned.push({ task: back.task, made: back.made });
       }
       // They were given back for this thread, which is out of work: not to the same worker again
       // (it holds fewer than two now, and would take them back at once).
@@ -447,10 +443,9 @@ export class ReplicationPool {
         this.reclaim();
         return;
       }
-      const { job, task } = next;
+      const { job, task, made: here } = next;
       let result: ReplicationResult;
       try {
-        const here = this.made(job, task);
         job.horizons.set(task, here.scenario.horizon);
         const onClock = job.onResult && ((t: number) => this.progress(job, task, t));
         const started = performance.now();
