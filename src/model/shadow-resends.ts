@@ -405,31 +405,22 @@ export class ShadowResends {
     // Most worlds share one state and so one pick: an outcome is looked up when the pick changes.
     let server = -1;
     let outcome = DELIVERED;
-    if (counted && duration === this.fixedLength) {
-      // Most worlds deliver: the delivery is counted once for every world (as deliveredEverywhere
-      // does) and each rejecting world takes its own back. Nothing adds to a world's sum between
-      // the two, so every sum takes the same values in the same order.
-      this.everywhere++;
-      for (let w = 0; w < n; w++) {
-        if (picked[w] !== server) {
-          server = picked[w];
-          outcome = board.outcome(domain, server, time);
-        }
-        if (outcome === DELIVERED) continue;
-        this.pending[w]--;
-        this.firstRejectedAt(w, sender, domain, counted, time, duration, outcome);
-      }
-      return;
-    }
+    // A counted delivery of the fixed length, which most worlds make, is counted once for every
+    // world (as deliveredEverywhere does) and each rejecting world takes its own back. Nothing adds
+    // to a world's sum between the two, so every sum takes the same values in the same order.
+    const shared = counted && duration === this.fixedLength;
+    if (shared) this.everywhere++;
+    const own = counted && !shared;
     for (let w = 0; w < n; w++) {
       if (picked[w] !== server) {
         server = picked[w];
         outcome = board.outcome(domain, server, time);
       }
       if (outcome === DELIVERED) {
-        if (counted) this.addDelay(w, duration);
+        if (own) this.addDelay(w, duration);
         continue;
       }
+      if (shared) this.pending[w]--;
       this.firstRejectedAt(w, sender, domain, counted, time, duration, outcome);
     }
   }
