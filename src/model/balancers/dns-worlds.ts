@@ -38,32 +38,21 @@ export class DnsWorlds implements BalancerWorlds {
   firstPicks(sender: number, time: number, _end: number, picked: Int32Array): boolean {
     const worlds = this.worlds;
     const row = sender * worlds;
-    const cached = this.cached;
-    const expires = this.expires;
-    const next = this.next;
-    const n = this.servers;
-    for (let w = 0; w < worlds; w++) {
-      const i = row + w;
-      if (time < expires[i]) {
-        picked[w] = cached[i];
-        continue;
-      }
-      let server = next[w];
-      if (this.published && this.eligible[server] !== 1) server = nextEligible(this.eligible, server);
-      next[w] = server + 1 === n ? 0 : server + 1;
-      cached[i] = server;
-      expires[i] = time + this.ttl;
-      picked[w] = server;
-    }
+    for (let w = 0; w < worlds; w++) picked[w] = this.pickAt(w, row + w, time);
     // Whether the worlds agree is not tracked here: false, so each world's outcome is looked up.
     return false;
   }
 
   /** World w's pick for a resend (DnsBalancer.pick; it draws nothing). */
   resendPick(w: number, sender: number, time: number): number {
-    const i = sender * this.worlds + w;
+    return this.pickAt(w, sender * this.worlds + w, time);
+  }
+
+  /** World w's pick through its cache entry i for the sender: the cached answer, or a resolution. */
+  private pickAt(w: number, i: number, time: number): number {
     if (time < this.expires[i]) return this.cached[i];
-    const server = this.published ? nextEligible(this.eligible, this.next[w]) : this.next[w];
+    let server = this.next[w];
+    if (this.published && this.eligible[server] !== 1) server = nextEligible(this.eligible, server);
     this.next[w] = server + 1 === this.servers ? 0 : server + 1;
     this.cached[i] = server;
     this.expires[i] = time + this.ttl;

@@ -37,31 +37,18 @@ export class StickTableWorlds implements BalancerWorlds {
   firstPicks(sender: number, time: number, _end: number, picked: Int32Array): boolean {
     const worlds = this.worlds;
     const row = sender * worlds;
-    const pinned = this.pinned;
-    const lastUsed = this.lastUsed;
-    const expire = this.expire;
-    for (let w = 0; w < worlds; w++) {
-      const i = row + w;
-      if (time - lastUsed[i] < expire) {
-        const server = pinned[i];
-        if (!this.excluding || this.eligible[server] === 1) {
-          lastUsed[i] = time;
-          picked[w] = server;
-          continue;
-        }
-      }
-      const server = this.dispatch.pickInWorld(w);
-      pinned[i] = server;
-      lastUsed[i] = time;
-      picked[w] = server;
-    }
+    for (let w = 0; w < worlds; w++) picked[w] = this.pickAt(w, row + w, time);
     // Whether the worlds agree is not tracked here: false, so each world's outcome is looked up.
     return false;
   }
 
   /** World w's pick for a resend (StickTableBalancer.pick; round-robin dispatch draws nothing). */
   resendPick(w: number, sender: number, time: number): number {
-    const i = sender * this.worlds + w;
+    return this.pickAt(w, sender * this.worlds + w, time);
+  }
+
+  /** World w's pick through its entry i for the sender (StickTableBalancer.pick). */
+  private pickAt(w: number, i: number, time: number): number {
     if (time - this.lastUsed[i] < this.expire) {
       const server = this.pinned[i];
       if (!this.excluding || this.eligible[server] === 1) {
