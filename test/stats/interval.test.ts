@@ -200,6 +200,30 @@ describe("bootstrapQuantile", () => {
     expect(bootstrapQuantile(y, x, 1, 0.1)).toBe(Number.POSITIVE_INFINITY);
     expect(bootstrapQuantile(Float64Array.from(y), new Float64Array(x), 1, 0.1)).toBe(Number.POSITIVE_INFINITY);
   });
+
+  it("gives the plain loop's bits four resamples at a time: means of any size, and ratios with some empty resamples", () => {
+    // Resamples run four at a time after the first RESAMPLES % 4 alone, and x ≡ 1 (a mean) has
+    // a loop without x: each of the four must still be its own resample, to the last bit.
+    const draw = mulberry32(23);
+    for (const n of [2, 3, 4, 5, 10, 11, 29, 30, 31, 64, 100]) {
+      const y = Array.from({ length: n }, () => draw() * 1200);
+      const ones = new Array<number>(n).fill(1);
+      const se = 5 + draw() * 40;
+      expect(bootstrapQuantile(y, ones, 600, se)).toBe(reference(y, ones, 600, se));
+    }
+    // Three of 25–30 replications resend: about 4 % of resamples hold none (Σx* = 0, infinite),
+    // around the 5 % tail, so the quantile is finite in some cases and infinite in others.
+    const finite = new Set<boolean>();
+    for (let c = 0; c < 30; c++) {
+      const n = 25 + (c % 6);
+      const x = Array.from({ length: n }, (_, i) => (i < 3 ? 1 + Math.floor(draw() * 5) : 0));
+      const y = x.map((v) => Math.floor(v * draw() * 2));
+      const expected = reference(y, x, 0.3, 0.05);
+      finite.add(Number.isFinite(expected));
+      expect(bootstrapQuantile(y, x, 0.3, 0.05)).toBe(expected);
+    }
+    expect([...finite].sort()).toEqual([false, true]);
+  });
 });
 
 describe("orderStatistic", () => {
