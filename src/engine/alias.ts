@@ -28,6 +28,13 @@ export class AliasTable {
     }
     if (n === 0 || !(total > 0)) throw new RangeError("expected at least one positive weight");
     this.size = n;
+    const kept = n >= KEEP_FROM ? keptTable(weights) : undefined;
+    if (kept !== undefined) {
+      this.probability = kept.probability;
+      this.alias = kept.alias;
+      this.steps = kept.steps;
+      return;
+    }
     this.probability = new Float64Array(n);
     this.alias = new Int32Array(n);
     const scaled = new Float64Array(n);
@@ -56,6 +63,7 @@ export class AliasTable {
       this.steps[2 * i] = (threshold < TWO_32 ? threshold : 0) - TWO_31;
       this.steps[2 * i + 1] = threshold < TWO_32 && this.columnOf(threshold) === i ? this.alias[i] : i;
     }
+    if (n >= KEEP_FROM) keepTable(Float64Array.from(weights), this.probability, this.alias, this.steps);
   }
 
   /** The column at() reads for the draw k·2^−32. */
@@ -110,4 +118,49 @@ export class AliasTable {
     const above = +(k >= steps[2 * i]);
     return i + ((steps[2 * i + 1] - i) & -above);
   }
+}
+
+/**
+ * Tables of this many columns or more are kept, with their weights, and a table built again from
+ * equal weights shares the kept one's arrays (no method writes them). Every configuration of a
+ * scenario has the same Zipf table over its domains, and `sim advise` compiles dozens of
+ * configurations in each thread (experiment/compiled-cache.ts keeps them per configuration, not
+ * per table): each build of a 5000-domain table took 10–20 ms of mostly cold code (its
+ * thresholds), ~0.1 s of an advise's main thread. Smaller tables (a weighted pool's servers,
+ * rebuilt as relays are excluded) are cheap to build and would only push the large ones out.
+ */
+const KEEP_FROM = 256;
+/** How many large tables are kept, the most recently built or asked for last. */
+const KEPT_TABLES = 4;
+
+interface KeptTable {
+  weights: Float64Array;
+  probability: Float64Array;
+  alias: Int32Array;
+  steps: Int32Array;
+}
+
+const keptTables: KeptTable[] = [];
+
+/** The kept table built from weights equal to these (=== each: ±0 build the same table), if any. */
+function keptTable(weights: ArrayLike<number>): KeptTable | undefined {
+  for (let t = keptTables.length - 1; t >= 0; t--) {
+    const kept = keptTables[t];
+    if (kept.weights.length === weights.length && sameWeights(kept.weights, weights)) {
+      keptTables.splice(t, 1);
+      keptTables.push(kept);
+      return kept;
+    }
+  }
+  return undefined;
+}
+
+function sameWeights(a: Float64Array, b: ArrayLike<number>): boolean {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function keepTable(weights: Float64Array, probability: Float64Array, alias: Int32Array, steps: Int32Array): void {
+  if (keptTables.length >= KEPT_TABLES) keptTables.shift();
+  keptTables.push({ weights, probability, alias, steps });
 }

@@ -142,6 +142,32 @@ describe("AliasTable", () => {
     expect(even).toEqual([0.25, 0.25, 0.25, 0.25]);
   });
 
+  it("shares a large table built again from equal weights, and only from equal weights", () => {
+    // Every index each table draws, from uniforms over [0, 1) and the Alea draws' grid.
+    const draws = (t: AliasTable) =>
+      Array.from({ length: 20_000 }, (_, k) => [
+        t.at((k + 0.5) / 20_000),
+        t.atAlea(Math.floor(k * 214_748.3648) / 2 ** 32),
+      ]);
+    // Weights times 2 build a table with the same arrays bit for bit (every step of the build is
+    // exact under a power of two) from weights that are not equal: a build that shares nothing.
+    const fresh = (w: ArrayLike<number>) => new AliasTable(Array.from(w, (x) => 2 * x));
+    const w = Float64Array.from({ length: 300 }, (_, i) => (i + 1) ** -1.1);
+    const original = draws(new AliasTable(w));
+    expect(original).toEqual(draws(fresh(w)));
+    expect(draws(new AliasTable(w))).toEqual(original);
+    // Weights changed in place after the build: the table kept for the old ones must not be served.
+    w[0] = 0.01;
+    w[299] = 2;
+    const changed = draws(new AliasTable(w));
+    expect(changed).toEqual(draws(fresh(w)));
+    expect(changed).not.toEqual(original);
+    // More large tables than are kept, then the first weights again: rebuilt, the same draws.
+    for (let s = 0; s < 6; s++) new AliasTable(Float64Array.from({ length: 400 + s }, (_, i) => 1 / (i + 1)));
+    const first = Float64Array.from({ length: 300 }, (_, i) => (i + 1) ** -1.1);
+    expect(draws(new AliasTable(first))).toEqual(original);
+  });
+
   it.each([
     ["no weights", []],
     ["all zero", [0, 0, 0]],
