@@ -60,6 +60,30 @@ import { Tally } from "./tally.js";
 
 export { CompiledScenario } from "./compiled.js";
 
+/**
+ * Whether this thread has run replications of more than one balancer class (`sim advise` runs
+ * every policy in each thread; `sim run` and `sim sweep` mostly one). The loops call
+ * `balancer.pick` at one site, which V8 compiles for the balancer classes seen there so far,
+ * inlined behind a check of the class: each new class failed the check, deoptimised the loop
+ * and had it compiled again (plainArrivals six times a thread in one advise, ~40–70 ms of
+ * compiler time each, the loop meanwhile running unoptimised). Once a second class is seen,
+ * the loops call the pick through `Function.prototype.call` instead, which V8 leaves a plain
+ * call whatever the class (~4 ns more a pick, measured): one recompilation, not one a class.
+ * With one class the inlined call stays, as fast as before.
+ */
+let mixedBalancers = false;
+let firstBalancerClass: unknown = null;
+
+/** Whether this thread's loops call the balancer's pick plainly, not inlined (mixedBalancers): for tests. */
+export function picksCalledPlainly(): boolean {
+  return mixedBalancers;
+}
+
+function noteBalancer(balancer: Balancer): void {
+  if (firstBalancerClass === null) firstBalancerClass = balancer.constructor;
+  else if (balancer.constructor !== firstBalancerClass) mixedBalancers = true;
+}
+
 export class MailModel implements SessionStarter, ArrivalFlow {
   /**
    * Plain pools whose per-message tables (the balancer's per-sender array, the domains' alias
@@ -75,6 +99,8 @@ export class MailModel implements SessionStarter, ArrivalFlow {
   protected readonly recipients: AleaRandom;
   protected readonly domainTable: AliasTable;
   private readonly balancer: Balancer;
+  /** The balancer's pick, for the hot loops' calls once this thread has seen several policies (mixedBalancers). */
+  private readonly balancerPick: Balancer["pick"];
   protected readonly board: ListingBoard;
   protected readonly messages = new MessageTable();
   /** How many sessions a relay runs at once and when a waiting session starts (capacity/). */
@@ -154,6 +180,8 @@ export class MailModel implements SessionStarter, ArrivalFlow {
       sessions,
       eligible: this.board.eligible,
     });
+    this.balancerPick = this.balancer.pick;
+    noteBalancer(this.balancer);
     this.capacity = new compiled.capacityRegime({
       servers,
       capacity: s.pool.capacity,
@@ -330,7 +358,10 @@ export class MailModel implements SessionStarter, ArrivalFlow {
    */
   protected pickServer(sender: number, time: number, kind: number): number {
     this.capacity.beforePick(time);
-    return this.balancer.pick(sender, time, this.streams.picks[kind]);
+    const random = this.streams.picks[kind];
+    return mixedBalancers
+      ? this.balancerPick.call(this.balancer, sender, time, random)
+      : this.balancer.pick(sender, time, random);
   }
 
   /** A new message: its first submission. */
@@ -381,6 +412,8 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     const recipients = this.recipients;
     const domainTable = this.domainTable;
     const balancer = this.balancer;
+    // Several policies in this thread: the pick is called, not inlined (see mixedBalancers).
+    const pickAny = mixedBalancers ? this.balancerPick : null;
     const picks = this.streams.picks[FIRST];
     const board = this.board;
     const tally = this.tally;
@@ -471,7 +504,8 @@ export class MailModel implements SessionStarter, ArrivalFlow {
       const domain = domainTable.atAlea(r2);
       const counted = time >= warmup;
       if (counted) messages++;
-      const server = balancer.pick(sender, time, picks);
+      const server =
+        pickAny === null ? balancer.pick(sender, time, picks) : pickAny.call(balancer, sender, time, picks);
       const duration = constantLength ? sessionTime.mean : +sessionTime.sample(sessions);
       const outcome = board.outcome(domain, server, time);
       const rejected = outcome !== deliveredCode;
@@ -538,6 +572,8 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     let time = +first;
     const simulator = this.simulator;
     const balancer = this.balancer;
+    // Several policies in this thread: the pick is called, not inlined (see mixedBalancers).
+    const pickAny = mixedBalancers ? this.balancerPick : null;
     const picks = this.streams.picks[FIRST];
     const board = this.board;
     const tally = this.tally;
@@ -588,7 +624,8 @@ export class MailModel implements SessionStarter, ArrivalFlow {
       position++;
       const counted = time >= warmup;
       if (counted) messages++;
-      const server = balancer.pick(sender, time, picks);
+      const server =
+        pickAny === null ? balancer.pick(sender, time, picks) : pickAny.call(balancer, sender, time, picks);
       const duration = constantLength ? sessionTime.mean : +sessionTime.sample(sessions);
       const outcome = board.outcome(domain, server, time);
       const rejected = outcome !== deliveredCode;
