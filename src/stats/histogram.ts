@@ -81,8 +81,24 @@ export class LogHistogram {
   add(x: number): void {
     // Many delays repeat exactly (a fixed session time): the last value was checked, bucketed and
     // already lies within [min, max], so only the counts and the sum move.
-    if (x !== this.#lastValue) this.#place(x);
-    this.#counts[this.#lastIndex]++;
+    this.#count(x === this.#lastValue ? this.#lastIndex : this.#place(x), x);
+  }
+
+  /**
+   * add(x) when x is the last value added (a fixed session time, added by most deliveries), and
+   * true; false, and nothing added, otherwise. For a loop whose inlining budget is short
+   * (capacity/arrivals.ts): this much is small enough to be inlined where add(), whose own code
+   * holds #place, is not.
+   */
+  addRepeated(x: number): boolean {
+    if (x !== this.#lastValue) return false;
+    this.#count(this.#lastIndex, x);
+    return true;
+  }
+
+  /** One more value x in bucket i: the counts and the compensated sum. */
+  #count(i: number, x: number): void {
+    this.#counts[i]++;
     this.#n++;
     const s = this.#sum;
     const t = s + x;
@@ -97,41 +113,54 @@ export class LogHistogram {
   }
 
   /**
-   * A value other than the last one: it becomes the last one. When it is the one before (a
-   * session time repeated by most deliveries, between resends' longer delays) it was checked,
-   * bucketed and counted in [min, max] already; otherwise check it, find its bucket, widen [min, max].
+   * The bucket of a value other than the last one. The last value and the one kept beside it (the
+   * other) are the two cached: a new value is checked, bucketed and counted in [min, max] (#admit)
+   * and takes the other's place, so that a value repeated by most deliveries (a fixed session
+   * time) stays the last one through the single values between its runs (a queued attempt's
+   * delay, a resend's); the other, met again, becomes the last one. Written as selects, every load
+   * and store made on both paths: the other is met again at a replication's start (its first two
+   * deliveries), which in the first replication comes before V8 collects type feedback here, and
+   * a path without feedback deoptimised this code at the next replication's start.
    */
-  #place(x: number): void {
-    const value = this.#lastValue;
-    const index = this.#lastIndex;
-    if (x === this.#otherValue) {
-      this.#lastIndex = this.#otherIndex;
-    } else {
-      if (!(x >= 0 && x < Number.POSITIVE_INFINITY)) {
-        throw new RangeError(`LogHistogram.add: expected a finite value ≥ 0, got ${x}`);
-      }
-      let i: number;
-      if (x < MIN_VALUE) i = 0;
-      else if (x >= MAX_VALUE) i = OVERFLOW;
-      else {
-        // floor(log_γ(x/1e-3)) + 1, clamped because rounding of the log can step past an end.
-        i = Math.floor((Math.log(x) - LOG_MIN) * INV_LOG_GAMMA) + 1;
-        if (i < 1) i = 1;
-        else if (i > LOG_BUCKETS) i = LOG_BUCKETS;
-      }
-      this.#lastIndex = i;
-      // Stored every time, not only when they move (they move at a replication's first values,
-      // before V8 collects type feedback here; see add()).
-      const min = this.#min;
-      const max = this.#max;
-      // biome-ignore lint/complexity/useMathMinMax: Math.min would take −0 over a minimum of 0.
-      this.#min = x < min ? x : min;
-      // biome-ignore lint/complexity/useMathMinMax: Math.max would take 0 over a maximum of −0.
-      this.#max = x > max ? x : max;
+  #place(x: number): number {
+    // `x − 0` is x (−0 included), but a double to the optimiser: with x itself, a tagged argument,
+    // each select was a tagged value, and a new heap number when it took a field's double.
+    const value = x - 0;
+    const lastValue = this.#lastValue;
+    const lastIndex = this.#lastIndex;
+    const otherIndex = this.#otherIndex;
+    const again = value === this.#otherValue;
+    const i = again ? otherIndex : this.#admit(value);
+    this.#lastValue = again ? value : lastValue;
+    this.#lastIndex = again ? i : lastIndex;
+    this.#otherValue = again ? lastValue : value;
+    this.#otherIndex = again ? lastIndex : i;
+    return i;
+  }
+
+  /** A value not cached: checked, its bucket found, [min, max] widened to it. */
+  #admit(x: number): number {
+    if (!(x >= 0 && x < Number.POSITIVE_INFINITY)) {
+      throw new RangeError(`LogHistogram.add: expected a finite value ≥ 0, got ${x}`);
     }
-    this.#lastValue = x;
-    this.#otherValue = value;
-    this.#otherIndex = index;
+    let i: number;
+    if (x < MIN_VALUE) i = 0;
+    else if (x >= MAX_VALUE) i = OVERFLOW;
+    else {
+      // floor(log_γ(x/1e-3)) + 1, clamped because rounding of the log can step past an end.
+      i = Math.floor((Math.log(x) - LOG_MIN) * INV_LOG_GAMMA) + 1;
+      if (i < 1) i = 1;
+      else if (i > LOG_BUCKETS) i = LOG_BUCKETS;
+    }
+    // Stored every time, not only when they move (they move at a replication's first values,
+    // before V8 collects type feedback here; see add()).
+    const min = this.#min;
+    const max = this.#max;
+    // biome-ignore lint/complexity/useMathMinMax: Math.min would take −0 over a minimum of 0.
+    this.#min = x < min ? x : min;
+    // biome-ignore lint/complexity/useMathMinMax: Math.max would take 0 over a maximum of −0.
+    this.#max = x > max ? x : max;
+    return i;
   }
 
   get count(): number {

@@ -140,6 +140,43 @@ describe("LogHistogram", () => {
     expect(turns.count).toBe(9);
   });
 
+  it("addRepeated(x) adds as add(x) does when x is the last value, and nothing otherwise", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.oneof(fc.constantFrom(2, 2, 2, 7.5), delay), { minLength: 1, maxLength: 80 }),
+        (values) => {
+          // The arrivals loop's use: addRepeated first, add() when it declines.
+          const h = new LogHistogram();
+          let repeated = 0;
+          for (const x of values) {
+            const before = h.toJSON();
+            if (h.addRepeated(x)) repeated++;
+            else {
+              expect(h.toJSON()).toEqual(before);
+              h.add(x);
+            }
+          }
+          const reference = of(values);
+          expect(h.toJSON()).toEqual(reference.toJSON());
+          expect(Object.is(h.sum, reference.sum)).toBe(true);
+          // A value added twice in a row is the last value from then on.
+          let runs = 0;
+          for (let k = 2; k < values.length; k++)
+            if (values[k] === values[k - 1] && values[k] === values[k - 2]) runs++;
+          expect(repeated).toBeGreaterThanOrEqual(runs);
+        },
+      ),
+      { seed: 15, numRuns: 300 },
+    );
+    // The fixed value stays the last one through single other values between its runs.
+    const h = of([2, 2]);
+    for (const x of [2, 3.25, 2, 4.5, 2, 2, 6.75, 2]) {
+      if (x === 2) expect(h.addRepeated(x)).toBe(true);
+      else h.add(x);
+    }
+    expect(h.toJSON()).toEqual(of([2, 2, 2, 3.25, 2, 4.5, 2, 2, 6.75, 2]).toJSON());
+  });
+
   it("merges like one histogram over the concatenation", () => {
     fc.assert(
       fc.property(fc.array(delay, { maxLength: 100 }), fc.array(delay, { maxLength: 100 }), (xs, ys) => {

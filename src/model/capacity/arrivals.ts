@@ -487,8 +487,9 @@ export class RegimeArrivals {
         if (rejected) flow.firstRejected(id, sender, domain, server, lane[12], duration, outcome, counted);
         else if (counted) {
           delivered++;
-          // The delay is the session itself (submit(): `end - time` would round it).
-          delay.add(duration);
+          // The delay is the session itself (submit(): `end - time` would round it); mostly the
+          // histogram's last value (LogHistogram.addRepeated: add() is not inlined here).
+          if (!delay.addRepeated(duration)) delay.add(duration);
         }
       }
       id++;

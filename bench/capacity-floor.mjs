@@ -1,0 +1,177 @@
+// The floor of issue 14's `capacity` row: the same model as bench/scenarios.mjs's `capacity` (20
+// relays of 4 sessions, random balancing, fixed 2 s sessions, 2 000 000 messages a day for 5
+// days), written as one small loop with nothing but the model's necessary work: Alea draws in
+// locals (gap, sender, domain, relay), a relay's session ring, busy and wait sums, the attempts
+// that wait held in a sorted ring and delivered in time order, the delay histogram's bucket and
+// compensated sum. No listings, resends or watch. Against the real loop (bench/loop.mjs
+// [CHECKOUT] capacity) it says how much of a message's time is overhead.
+//   node bench/capacity-floor.mjs [CHECKOUT] [ROUNDS]
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const dir = resolve(process.argv[2] ?? resolve(import.meta.dirname, ".."));
+const rounds = Number(process.argv[3] ?? 5);
+const { exponentialFast, exponentialRest, randomStream, ALEA_MULTIPLIER, ALEA_UNIT } = await import(
+  pathToFileURL(resolve(dir, "dist/engine/index.js")).href
+);
+const { LogHistogram } = await import(pathToFileURL(resolve(dir, "dist/stats/histogram.js")).href);
+const thread = () => Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0]) / 1e9;
+
+const SERVERS = 20;
+const SIZE = 4;
+const DURATION = 2;
+const SENDERS = 2000;
+const DOMAINS = 5000;
+const HORIZON = 5 * 86400;
+const RATE = (SENDERS * 1000) / 86400;
+
+function replication(seed) {
+  const arrivals = randomStream(seed, 0, "arrivals");
+  const a = arrivals.state;
+  const r = randomStream(seed, 0, "recipients").state;
+  const p = randomStream(seed, 0, "picks").state;
+  const freeAt = new Float64Array(SERVERS * SIZE);
+  const heads = new Int32Array(SERVERS);
+  const busy = new Float64Array(SERVERS);
+  const wait = new Float64Array(SERVERS);
+  const sessions = new Float64Array(SERVERS);
+  const perDomain = new Float64Array(DOMAINS);
+  const delay = new LogHistogram();
+  // Held waits: a ring sorted by start, each with its submission time.
+  let cap = 64;
+  let starts = new Float64Array(cap);
+  let submitted = new Float64Array(cap);
+  let head = 0;
+  let held = 0;
+  let a0 = a.s0,
+    a1 = a.s1,
+    a2 = a.s2,
+    ac = a.c;
+  let r0 = r.s0,
+    r1 = r.s1,
+    r2 = r.s2,
+    rc = r.c;
+  let p0 = p.s0,
+    p1 = p.s1,
+    p2 = p.s2,
+    pc = p.c;
+  let t = 0;
+  let time = 0;
+  let messages = 0;
+  let waits = 0;
+  for (;;) {
+    t = ALEA_MULTIPLIER * a0 + ac * ALEA_UNIT;
+    a0 = a1;
+    a1 = a2;
+    ac = t | 0;
+    a2 = t - ac;
+    let gap = exponentialFast(a2);
+    if (!(gap >= 0)) {
+      a.s0 = a0;
+      a.s1 = a1;
+      a.s2 = a2;
+      a.c = ac;
+      gap = exponentialRest(a2, arrivals);
+      a0 = a.s0;
+      a1 = a.s1;
+      a2 = a.s2;
+      ac = a.c;
+    }
+    const next = time + gap / RATE;
+    t = ALEA_MULTIPLIER * a0 + ac * ALEA_UNIT;
+    a0 = a1;
+    a1 = a2;
+    ac = t | 0;
+    a2 = t - ac;
+    const sender = Math.floor(a2 * SENDERS);
+    t = ALEA_MULTIPLIER * r0 + rc * ALEA_UNIT;
+    r0 = r1;
+    r1 = r2;
+    rc = t | 0;
+    r2 = t - rc;
+    const domain = Math.floor(r2 * DOMAINS);
+    t = ALEA_MULTIPLIER * p0 + pc * ALEA_UNIT;
+    p0 = p1;
+    p1 = p2;
+    pc = t | 0;
+    p2 = t - pc;
+    const server = Math.floor(p2 * SERVERS);
+    messages++;
+    perDomain[domain] += sender;
+    const h = heads[server];
+    const session = server * SIZE + h;
+    heads[server] = h + 1 === SIZE ? 0 : h + 1;
+    const start = Math.max(freeAt[session], time);
+    const end = start + DURATION;
+    freeAt[session] = end;
+    busy[server] += Math.min(end, HORIZON) - start;
+    sessions[server]++;
+    wait[server] += start - time;
+    if (start === time) delay.add(DURATION);
+    else {
+      // Sorted insert from the tail.
+      if (held === cap) {
+        const s2 = new Float64Array(2 * cap);
+        const u2 = new Float64Array(2 * cap);
+        for (let k = 0; k < held; k++) {
+          s2[k] = starts[(head + k) & (cap - 1)];
+          u2[k] = submitted[(head + k) & (cap - 1)];
+        }
+        starts = s2;
+        submitted = u2;
+        head = 0;
+        cap *= 2;
+      }
+      let i = held++;
+      const mask = cap - 1;
+      while (i > 0) {
+        const from = (head + i - 1) & mask;
+        if (starts[from] <= start) break;
+        starts[(head + i) & mask] = starts[from];
+        submitted[(head + i) & mask] = submitted[from];
+        i--;
+      }
+      starts[(head + i) & mask] = start;
+      submitted[(head + i) & mask] = time;
+      waits++;
+    }
+    if (!(next < HORIZON)) break;
+    // Held waits that start before the next arrival, in time order.
+    while (held > 0 && starts[head] < next) {
+      delay.add(starts[head] + DURATION - submitted[head]);
+      head = (head + 1) & (cap - 1);
+      held--;
+    }
+    time = next;
+  }
+  return { messages, waits, mean: delay.mean };
+}
+
+// The real loop, the same scenario, in this process: its replications alternate with the floor's.
+const from = (path) => import(pathToFileURL(resolve(dir, path)).href);
+const { runReplication } = await from("dist/experiment/run.js");
+const { CompiledScenario } = await from("dist/model/replication.js");
+const { parseScenario } = await from("dist/scenario/load.js");
+const { capacity } = await from("bench/scenarios.mjs");
+const compiled = new CompiledScenario(parseScenario(capacity));
+const sides = {
+  floor: () => replication(1).messages,
+  real: () => runReplication(compiled, capacity.seed, 0).counts.messages,
+};
+for (const run of Object.values(sides)) {
+  run();
+  run();
+}
+const cpus = { floor: [], real: [] };
+for (let i = 0; i < rounds; i++) {
+  for (const side of i % 2 === 0 ? ["floor", "real"] : ["real", "floor"]) {
+    const t0 = thread();
+    const messages = sides[side]();
+    const cpu = thread() - t0;
+    cpus[side].push(cpu);
+    console.log(`${side} ${cpu.toFixed(3)} s main-thread CPU, ${((cpu / messages) * 1e9).toFixed(1)} ns a message`);
+  }
+}
+const median = (xs) => [...xs].sort((x, y) => x - y)[(xs.length - 1) >> 1];
+console.log(`medians: floor ${median(cpus.floor).toFixed(3)} s, real ${median(cpus.real).toFixed(3)} s`);
