@@ -56,10 +56,14 @@ export class ShadowWorldsModel extends MailModel {
 
   /**
    * MailModel.submit on a pool without session limits, greylisting or records, then the worlds'
-   * attempts — for the arrival at `time` and every following one that is the simulator's next
-   * event (Simulator.streamBound), as MailModel's plain loop takes them: the same draws from the
-   * same streams in the same order, the arrival and recipient streams stepped in locals
-   * (engine/random.ts's AleaState; nothing else draws from them), the same events scheduled.
+   * attempts — for the arrival at `time` and every following one, as MailModel's plain loop takes
+   * them: the same draws from the same streams in the same order, the arrival and recipient
+   * streams stepped in locals (engine/random.ts's AleaState; nothing else draws from them), the
+   * same events scheduled. Unlike that loop it also takes the queued events that fall between
+   * arrivals (Simulator.takeQueuedBefore, in run()'s order): here they are mostly the worlds'
+   * resends, about one for every two arrivals, so runs of arrivals alone would be short. A copy of
+   * the plain loop's draws, kept because it pays: one replication with the own world alone took
+   * 17.3 ms through submit() per event and 10.9 ms so (docs/performance.md, branch rrb).
    */
   protected override submit(first: number): void {
     // `+`: a number to the optimiser, so the loop's clock stays an unboxed double.
