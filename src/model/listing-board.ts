@@ -15,6 +15,11 @@ export class ListingBoard {
   private readonly serverLists: Int32Array;
   /** Bit b set when the receivers' mirrors of list b list the server now (serverLists itself without propagation). */
   protected readonly visibleLists: Int32Array;
+  /**
+   * Per list, bit v set while the receivers' view lists relay v (visibleLists by list, for
+   * rejectingServers); kept for pools of up to 32 relays, all 0 otherwise.
+   */
+  private readonly visibleServers: Int32Array;
   /** Open intervals of the receivers' view per (server, list); null without propagation. */
   private readonly visibleDepth: Int32Array | null;
   /** Keys from here on move the receivers' view (LIST_ON/LIST_OFF of a delayed listing). */
@@ -48,7 +53,12 @@ export class ListingBoard {
     this.listingDepth = new Int32Array(servers * Math.max(1, lists));
     this.listedSince = new Float64Array(servers);
     this.eligible = new Uint8Array(servers).fill(1);
+    this.visibleServers = new Int32Array(Math.max(1, lists));
+    this.serversInMasks = servers <= 32;
   }
+
+  /** Whether rejectingServers can answer (at most 32 relays). */
+  readonly serversInMasks: boolean;
 
   /** Whether the domain consults no list: every attempt to it is delivered, whatever the relay and time. */
   consultsNone(domain: number): boolean {
@@ -76,6 +86,28 @@ export class ListingBoard {
     return (matching & -matching & this.tempfailMask) !== 0 ? REJECTED_4XX : REJECTED_5XX;
   }
 
+  /**
+   * The relays through which an attempt to `domain` is rejected now, as outcome() answers (bit v
+   * for relay v; only when `serversInMasks`). For this board, whose outcome reads no cache.
+   */
+  rejectingServers(domain: number): number {
+    let lists = this.domainLists[domain];
+    let servers = 0;
+    while (lists !== 0) {
+      const bit = lists & -lists;
+      lists ^= bit;
+      servers |= this.visibleServers[31 - Math.clz32(bit)];
+    }
+    return servers;
+  }
+
+  /** Relay `server`'s bit for `list` in the receivers' view changed to `listed`: visibleServers follows. */
+  private viewChanged(server: number, list: number, listed: boolean): void {
+    if (!this.serversInMasks) return;
+    if (listed) this.visibleServers[list] |= 1 << server;
+    else this.visibleServers[list] &= ~(1 << server);
+  }
+
   /** Index in `blacklists` of the list that decided the last outcome of (domain, server); -1 if none. */
   rejectingList(domain: number, server: number): number {
     const matching = this.domainLists[domain] & this.visibleLists[server];
@@ -92,6 +124,7 @@ export class ListingBoard {
     if (this.listingDepth[key]++ > 0) return;
     if (this.serverLists[server] === 0) this.listedSince[server] = time;
     this.serverLists[server] |= 1 << list;
+    if (this.visibleLists === this.serverLists) this.viewChanged(server, list, true);
   }
 
   listOff(key: number, time: number): void {
@@ -103,6 +136,7 @@ export class ListingBoard {
     const list = key - server * this.lists;
     if (--this.listingDepth[key] > 0) return;
     this.serverLists[server] &= ~(1 << list);
+    if (this.visibleLists === this.serverLists) this.viewChanged(server, list, false);
     if (this.serverLists[server] === 0) this.tally.addListedTime(server, this.listedSince[server], time);
   }
 
@@ -110,10 +144,12 @@ export class ListingBoard {
   private moveView(key: number, step: number): void {
     const depth = this.visibleDepth as Int32Array;
     const server = (key / this.lists) | 0;
-    const bit = 1 << (key - server * this.lists);
+    const list = key - server * this.lists;
+    const bit = 1 << list;
     depth[key] += step;
     if (depth[key] > 0) this.visibleLists[server] |= bit;
     else this.visibleLists[server] &= ~bit;
+    this.viewChanged(server, list, depth[key] > 0);
   }
 
   /**

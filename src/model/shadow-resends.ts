@@ -211,6 +211,7 @@ export class ShadowResends {
       : null;
     this.picked = new Int32Array(this.together === null ? 0 : this.all.length);
     this.passing = this.together?.firstPass !== undefined ? this.together : null;
+    this.inverted = this.together?.firstPicksIn !== undefined && board.serversInMasks ? this.together : null;
     const balancerOf = (w: World): Balancer => {
       const sessions = new SessionCounts(s.pool.servers);
       if (tracked) w.sessionEnds = sessionClock(sessions, null, compiled.sessionTime.constant);
@@ -234,6 +235,8 @@ export class ShadowResends {
   private readonly together: BalancerWorlds | null;
   /** together, where it moves its worlds for a first attempt nobody reads more cheaply than it picks (firstPass); else null. */
   private readonly passing: BalancerWorlds | null;
+  /** together, where it can name the worlds that picked given relays (firstPicksIn) on a pool of ≤ 32 relays; else null. */
+  private readonly inverted: BalancerWorlds | null;
   /** together's picks of a first attempt, by world. */
   private readonly picked: Int32Array;
 
@@ -319,6 +322,16 @@ export class ShadowResends {
         this.passing.firstPass?.(sender, time, time + duration);
         if (counted) this.deliveredEverywhere(duration);
         return;
+      }
+      // Where the worlds can name those that picked a relay rejecting the domain, only those are
+      // visited; delivering worlds need nothing of their own when the delivery is shared (below).
+      if (this.inverted !== null && (!counted || duration === this.fixedLength)) {
+        const end = time + duration;
+        const bounced = this.inverted.firstPicksIn?.(sender, time, end, this.board.rejectingServers(domain)) ?? -1;
+        if (bounced >= 0) {
+          this.firstBounces(bounced, sender, domain, counted, time, duration);
+          return;
+        }
       }
       this.firstAttemptTogether(this.together, sender, domain, counted, time, duration);
       return;
@@ -422,6 +435,31 @@ export class ShadowResends {
       }
       if (shared) this.pending[w]--;
       this.firstRejectedAt(w, sender, domain, counted, time, duration, outcome);
+    }
+  }
+
+  /**
+   * firstAttemptTogether when the worlds whose attempt bounced are known as a mask (bit w for
+   * world w): the same steps in the same order — the shared delivery counted, then each bouncing
+   * world, in world order, takes it back and bounces. Every rejection is a 5xx here (shadowProblem
+   * refuses lists that answer 4xx).
+   */
+  private firstBounces(
+    bounced: number,
+    sender: number,
+    domain: number,
+    counted: boolean,
+    time: number,
+    duration: number,
+  ): void {
+    if (counted) this.everywhere++;
+    let rest = bounced;
+    while (rest !== 0) {
+      const bit = rest & -rest;
+      rest ^= bit;
+      const w = 31 - Math.clz32(bit);
+      if (counted) this.pending[w]--;
+      this.firstRejectedAt(w, sender, domain, counted, time, duration, REJECTED_5XX);
     }
   }
 

@@ -100,6 +100,12 @@ const variants: Record<string, ScenarioInput> = {
   },
   // Fixed lengths: first deliveries counted and added k at a time (addRepeated), with the worlds
   // kept together (RoundRobinWorlds, DnsWorlds, StickTableWorlds); the resend waits are constant too.
+  // No health check: every relay stays a candidate, so the worlds that bounce are named by mask
+  // (RoundRobinWorlds.firstPicksIn, ShadowResends.firstBounces).
+  "round-robin, fixed sessions (worlds together)": {
+    ...base,
+    pool: { ...base.pool, sessionTime: "2s", balancer: { policy: "round-robin" } },
+  },
   "round-robin, fixed sessions, health check (worlds together)": {
     ...base,
     pool: { ...base.pool, sessionTime: "2s", balancer: { policy: "round-robin" }, avoidListed: { checkEvery: "2h" } },

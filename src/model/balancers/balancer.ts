@@ -38,6 +38,14 @@ export interface BalancerWorlds {
    * delivers it): each world's state moves as firstPicks would move it, where that is cheaper.
    */
   firstPass?(sender: number, time: number, end: number): void;
+  /**
+   * Optional: a first attempt, every world's state moved as firstPicks moves it, answering only
+   * which worlds picked one of `servers` (bit v for relay v) — a mask of worlds, bit w for world w —
+   * where that is cheaper than naming each world's relay; -1 when it is not (then nothing moved,
+   * and the caller calls firstPicks). With `servers` the relays that reject the attempt's domain,
+   * the answer is the worlds whose attempt bounces, and every other world delivers it.
+   */
+  firstPicksIn?(sender: number, time: number, end: number, servers: number): number;
   /** World w's pick for a resend at `time` whose session ends at `end`, drawing from `random`. */
   resendPick(w: number, sender: number, time: number, end: number, random: Random): number;
   /** The health check changed `eligible`: every world hears of it. */

@@ -20,6 +20,12 @@ export class RoundRobinWorlds implements BalancerWorlds {
   private readonly unread: Int32Array;
   /** Whether every relay is a candidate: then a pick never steps over one, and offsets stay put. */
   private everyServer = true;
+  /**
+   * Bit w of atOffset[o] set while world w's offset is o, for firstPicksIn: the worlds whose pick
+   * is relay v are then atOffset[v − base]. Only for up to 31 worlds and 32 relays (masks in
+   * int32s); null otherwise.
+   */
+  private readonly atOffset: Int32Array | null;
 
   /** `random` is a fresh "balancer" stream: its first draw places the pointer, as the run's balancer's does. */
   constructor(
@@ -33,6 +39,8 @@ export class RoundRobinWorlds implements BalancerWorlds {
     this.offset = new Int32Array(worlds);
     this.unread = new Int32Array(worlds);
     this.candidates = new Uint8Array(servers);
+    this.atOffset = worlds <= 31 && servers <= 32 ? new Int32Array(servers) : null;
+    if (this.atOffset !== null) this.atOffset[0] = (1 << worlds) - 1;
     this.eligibilityChanged();
   }
 
@@ -55,12 +63,33 @@ export class RoundRobinWorlds implements BalancerWorlds {
         while (candidates[p] === 0) p = p + 1 === n ? 0 : p + 1;
         picked[w] = p;
         // The world's pointer is now p + 1, and base moves on by one below: the offset is p − base.
-        offset[w] = p >= base ? p - base : p - base + n;
+        this.moveOffset(w, p >= base ? p - base : p - base + n);
       }
     }
     this.base = base + 1 === n ? 0 : base + 1;
     // Whether the worlds agree is not tracked here: false, so each world's outcome is looked up.
     return false;
+  }
+
+  /**
+   * A first attempt: with every relay a candidate, every world's pointer moves by moving base, and
+   * the worlds that picked one of `servers` are those whose offset is one of them less base.
+   */
+  firstPicksIn(_sender: number, _time: number, _end: number, servers: number): number {
+    const atOffset = this.atOffset;
+    if (atOffset === null || !this.everyServer) return -1;
+    const n = this.servers;
+    const base = this.base;
+    let worlds = 0;
+    let rest = servers;
+    while (rest !== 0) {
+      const bit = rest & -rest;
+      rest ^= bit;
+      const v = 31 - Math.clz32(bit);
+      worlds |= atOffset[v >= base ? v - base : v - base + n];
+    }
+    this.base = base + 1 === n ? 0 : base + 1;
+    return worlds;
   }
 
   /** A first attempt nobody reads: with every relay a candidate, every world's pointer moves by moving base. */
@@ -83,8 +112,18 @@ export class RoundRobinWorlds implements BalancerWorlds {
     const candidates = this.candidates;
     while (candidates[p] === 0) p = p + 1 === n ? 0 : p + 1;
     const next = p + 1 === n ? 0 : p + 1;
-    this.offset[w] = next >= base ? next - base : next - base + n;
+    this.moveOffset(w, next >= base ? next - base : next - base + n);
     return p;
+  }
+
+  /** World w's offset becomes `to` (atOffset follows it). */
+  private moveOffset(w: number, to: number): void {
+    const atOffset = this.atOffset;
+    if (atOffset !== null) {
+      atOffset[this.offset[w]] &= ~(1 << w);
+      atOffset[to] |= 1 << w;
+    }
+    this.offset[w] = to;
   }
 
   eligibilityChanged(): void {

@@ -44,10 +44,22 @@ export function expectWorldsPickAsBalancers(c: WorldsCase): number {
       for (const b of apart) b.eligibilityChanged();
     }
     const sender = Math.floor(schedule() * c.senders);
+    // Now and then only the worlds that picked some relays (firstPicksIn), where the worlds offer it
+    // and can answer now (-1: nothing moved, so they pick as below).
+    const servers = i % 3 === 2 && together.firstPicksIn !== undefined ? someRelays(c.servers, schedule) : 0;
+    const bounced =
+      together.firstPicksIn !== undefined && i % 3 === 2 ? together.firstPicksIn(sender, time, time + 2, servers) : -1;
     // Now and then a first attempt nobody reads (firstPass), where the worlds offer it.
     if (together.firstPass !== undefined && i % 3 === 1) {
       together.firstPass(sender, time, time + 2);
       for (const b of apart) b.pick(sender, time);
+    } else if (bounced >= 0) {
+      let expected = 0;
+      apart.forEach((b, w) => {
+        if (((servers >>> b.pick(sender, time)) & 1) === 1) expected |= 1 << w;
+      });
+      expect(bounced, `worlds on relays ${servers.toString(2)}, attempt ${i}`).toBe(expected);
+      compared += c.worlds;
     } else {
       together.firstPicks(sender, time, time + 2, picked);
       apart.forEach((b, w) => {
@@ -66,4 +78,11 @@ export function expectWorldsPickAsBalancers(c: WorldsCase): number {
     }
   }
   return compared;
+}
+
+/** A random set of relays as a mask (bit v for relay v), each in with probability 0.3. */
+function someRelays(servers: number, random: () => number): number {
+  let mask = 0;
+  for (let v = 0; v < servers; v++) if (random() < 0.3) mask |= 1 << v;
+  return mask;
 }
