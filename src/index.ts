@@ -68,6 +68,7 @@ export {
 } from "./classify/replies.js";
 export {
   type Advice,
+  type AdviceTable,
   AdviseError,
   type AdviseOptions,
   type AdviseResult,
