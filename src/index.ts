@@ -68,7 +68,6 @@ export {
 } from "./classify/replies.js";
 export {
   type Advice,
-  type AdviceTable,
   AdviseError,
   type AdviseOptions,
   type AdviseResult,

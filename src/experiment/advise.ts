@@ -124,13 +124,6 @@ export interface AdviseOptions extends Omit<ExperimentOptions, "precision"> {
    */
   onOwnRule?: (own: { summary: Summary; results: ReplicationResult[] }) => undefined | Promise<unknown>;
   /**
-   * Called with the policy table as soon as every policy's curve is final, while the operator
-   * view and the retry variants may still simulate (the CLI draws the advice chart there: it
-   * shows the curves only). As for onOwnRule, the work it returns keeps this thread from
-   * simulating until it settles.
-   */
-  onTable?: (table: AdviceTable) => undefined | Promise<unknown>;
-  /**
    * Shadow every wait of a grid within one run where the scenario allows it (default true;
    * model/shadow-resends.ts). False runs each wait as a configuration of its own.
    */
@@ -278,9 +271,6 @@ export interface Advice {
   /** Greylisting and where retries go, paired with the flipped setting (advise-retries.ts); absent when the scenario has neither. */
   retries?: RetryView;
 }
-
-/** What the advice chart shows: every policy's curve, and the rule judged (AdviseOptions.onTable). */
-export type AdviceTable = Pick<Advice, "scenario" | "resendAfter" | "policies">;
 
 /** What advise returns: advice.json, and the scenario's own run (its summary feeds report.html). */
 export interface AdviseResult {
@@ -914,19 +904,16 @@ export async function advise(input: AnyScenario, options: AdviseOptions = {}): P
     // policies in order. Each part's results depend on its seed and indices only, not on
     // what ran beside it, so the numbers are those of running the parts one after another
     // (as the page's pool, web/pool.ts, does: it serves one call at a time, by priority).
-    const ownCurve = adviseOnPolicy(
-      base,
-      gridFor(base, true),
-      true,
-      { ...settings, pool, priority: 0 },
-      part(),
-      source,
-    );
     const ownPart = async () => {
-      const main = await ownCurve;
-      // After the table's policies: the advice chart shows the curves only, so it is drawn
-      // while these simulate, instead of after them with one thread idle.
-      const next = { ...settings, pool, priority: 2 + policies.length };
+      const main = await adviseOnPolicy(
+        base,
+        gridFor(base, true),
+        true,
+        { ...settings, pool, priority: 0 },
+        part(),
+        source,
+      );
+      const next = { ...settings, pool, priority: 1 };
       const operatorStarted = operatorView(base, main.ownRule, next, part(), source);
       const retryStarted = retryVariants(base).length > 0 ? retryRuns(base, main.ownRule, next, source) : undefined;
       // The own rule's summary while the pool simulates the rest.
@@ -942,24 +929,7 @@ export async function advise(input: AnyScenario, options: AdviseOptions = {}): P
       const settingsK = { ...tableSettings, pool, priority: 2 + k };
       return adviseOnPolicy(other, gridFor(other, false), false, settingsK, part(), source);
     };
-    const ownStarted = ownPart();
-    const tableStarted = policies.slice(1).map(tablePart);
-    if (options.onTable) {
-      const onTable = options.onTable;
-      // A failure here is the one Promise.all below rejects with.
-      Promise.all([ownCurve, ...tableStarted]).then(
-        ([main, ...others]) => {
-          const drawing = onTable({
-            scenario: base,
-            resendAfter: base.resend.after,
-            policies: [main.advice, ...others.map((o) => o.advice)],
-          });
-          if (drawing) pool.yieldThread(drawing);
-        },
-        () => {},
-      );
-    }
-    const [ownResult, ...others] = await Promise.all([ownStarted, ...tableStarted]);
+    const [ownResult, ...others] = await Promise.all([ownPart(), ...policies.slice(1).map(tablePart)]);
     const { main, operator, retries, summary } = ownResult;
     const table: PolicyAdvice[] = [main.advice, ...others.map((o) => o.advice)];
     const own = main.advice;

@@ -96,36 +96,4 @@ describe("advise's parts", () => {
       await pool.close();
     }
   });
-
-  it("hand onTable every policy's final curve, and let the workers simulate while it draws", async () => {
-    const scenario = parseScenario(smallScenario({ replications: 4 }));
-    const options = {
-      policies: ["random", "round-robin", "sticky"] as const,
-      precision: { targets: { resendFailure: 0.05 }, maxReplications: 12 },
-    };
-    const pool = new BuiltPool(2);
-    const yielded: Array<Promise<unknown>> = [];
-    const yieldThread = pool.yieldThread.bind(pool);
-    pool.yieldThread = (work: Promise<unknown>) => {
-      yielded.push(work);
-      yieldThread(work);
-    };
-    try {
-      const drawing = new Promise<void>((resolve) => setTimeout(resolve, 30));
-      const tables: string[] = [];
-      const { advice } = await advise(scenario, {
-        ...options,
-        pool: pool as unknown as ReplicationPool,
-        onTable: (table) => {
-          tables.push(JSON.stringify([table.scenario, table.resendAfter, table.policies]));
-          return drawing;
-        },
-      });
-      expect(tables).toEqual([JSON.stringify([advice.scenario, advice.resendAfter, advice.policies])]);
-      expect(advice.policies.map((p) => p.policy)).toEqual(["timer", "random", "round-robin", "sticky"]);
-      expect(yielded).toEqual([drawing]);
-    } finally {
-      await pool.close();
-    }
-  });
 });

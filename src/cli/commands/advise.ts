@@ -4,7 +4,6 @@ import type { CommandModule } from "yargs";
 import {
   ADVISE_MIN_REPLICATIONS,
   type Advice,
-  type AdviceTable,
   AdviseError,
   adviceCsv,
   advise,
@@ -25,7 +24,6 @@ import {
   policyRows,
   waitCell,
 } from "../../report/advice-html.js";
-import type { ChartSpec } from "../../report/charts/theme.js";
 import { jsonText, runJson, writeRunFiles } from "../../report/files.js";
 import type { RenderedCharts } from "../../report/write-report.js";
 import { loadScenario } from "../../scenario/load.js";
@@ -202,50 +200,21 @@ function renderRunCharts(
   return { rendered, drawn };
 }
 
-/** The advice chart: its spec, its SVG and its PNG (being rasterised off this thread). */
-interface AdviceChart {
-  spec: ChartSpec;
-  svg: string;
-  png: Promise<Uint8Array>;
-}
-
-/**
- * The advice chart, started as soon as every policy's curve is final (advise's onTable): drawn
- * in this thread after the run's charts (charts are drawn one at a time, render.ts) while the
- * operator view still simulates, instead of after it with one thread idle. `drawn` settles when
- * the SVG is drawn — this thread's share; the PNG is rasterised off it.
- */
-function renderAdviceChart(table: AdviceTable): { chart: Promise<AdviceChart>; drawn: Promise<void> } {
-  const chart = Promise.all([import("../../report/render.js"), import("../../report/charts/advice.js")]).then(
-    async ([{ renderSvg, svgToPngAsync }, { adviceChart }]) => {
-      const spec = adviceChart(table);
-      const svg = await renderSvg(spec);
-      const png = svgToPngAsync(svg);
-      png.catch(() => {}); // awaited by writeAdviceCharts; a failure is thrown there
-      return { spec, svg, png };
-    },
-  );
-  const drawn = chart.then(() => {});
-  // A failure is reported by writeAdviceCharts, where charts fail (exit 1 after the data files).
-  chart.catch(() => {});
-  drawn.catch(() => {});
-  return { chart, drawn };
-}
-
 /** charts/advice.* and the run's charts, with the advice at the top of report.html. */
-async function writeAdviceCharts(
-  out: OutputFolder,
-  advice: Advice,
-  runCharts: Promise<RenderedCharts>,
-  adviceChart: Promise<AdviceChart>,
-): Promise<void> {
-  const [{ reportFiles }, { adviceHtml }] = await Promise.all([
+async function writeAdviceCharts(out: OutputFolder, advice: Advice, runCharts: Promise<RenderedCharts>): Promise<void> {
+  const [{ renderSvg, svgToPngAsync }, { reportFiles }, { adviceChart }, { adviceHtml }] = await Promise.all([
+    import("../../report/render.js"),
     import("../../report/write-report.js"),
+    import("../../report/charts/advice.js"),
     import("../../report/advice-html.js"),
   ]);
+  // After the run's charts: charts are drawn one at a time (render.ts, renderSvg).
   const run = await runCharts;
-  const { spec, svg, png } = await adviceChart;
-  // The PNG may still be rasterising off this thread while report.html is assembled here.
+  const spec = adviceChart(advice);
+  const svg = await renderSvg(spec);
+  // The PNG is rasterised off this thread while report.html is assembled here.
+  const png = svgToPngAsync(svg);
+  png.catch(() => {}); // awaited below; a failure is thrown there
   const report = reportFiles(run, { advice: { html: adviceHtml(advice, { spec, svg }) } });
   out.write("charts/advice.vl.json", `${JSON.stringify(spec, null, 2)}\n`);
   out.write("charts/advice.svg", svg);
@@ -336,7 +305,6 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
           if (args.charts) import("../../report/write-report.js").catch(() => {});
           let series: TimeseriesRow[] = [];
           let runCharts: Promise<RenderedCharts> | undefined;
-          let adviceChart: Promise<AdviceChart> | undefined;
           const { advice, own } = await advise(scenario, {
             ...size,
             workers,
@@ -356,12 +324,6 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
               // This thread draws; the pool's workers simulate the table meanwhile.
               return charts.drawn;
             },
-            onTable: (table) => {
-              if (!args.charts) return undefined;
-              const charts = renderAdviceChart(table);
-              adviceChart = charts.chart;
-              return charts.drawn;
-            },
           });
           progress.finish();
           return {
@@ -373,15 +335,7 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
               }
             },
             charts:
-              own && runCharts
-                ? (o) =>
-                    writeAdviceCharts(
-                      o,
-                      advice,
-                      runCharts as Promise<RenderedCharts>,
-                      adviceChart ?? renderAdviceChart(advice).chart,
-                    )
-                : undefined,
+              own && runCharts ? (o) => writeAdviceCharts(o, advice, runCharts as Promise<RenderedCharts>) : undefined,
             run: () =>
               runJson(started, {
                 command: "advise",

@@ -1,7 +1,7 @@
 // The advice chart of `sim advise` (charts/advice.*): resend failure against a fixed wait, one
 // line per balancer policy with its 95 % band, the scenario's own resend window shaded and the
 // shortest good wait marked — the whole verdict in one picture.
-import type { AdviceTable, PolicyAdvice } from "../../experiment/advise.js";
+import type { Advice, PolicyAdvice } from "../../experiment/advise.js";
 import { distributionRange } from "../../experiment/advise-grid.js";
 import { formatDuration, formatPercent, formatRoundDuration } from "../../format.js";
 import type { Dist } from "../../scenario/schema.js";
@@ -24,7 +24,7 @@ export function policyLabel(p: Pick<PolicyAdvice, "policy" | "own">): string {
 }
 
 /** Everything beyond the own policy's grid is cut off: the chart shows the range that pool was judged on. */
-export function adviceChart(advice: AdviceTable): ChartSpec {
+export function adviceChart(advice: Advice): ChartSpec {
   const own = advice.policies.find((p) => p.own);
   const maxSeconds = maxOf(own?.grid.delays ?? [1], 1);
   const unit = delayUnit(maxSeconds);
