@@ -57,7 +57,7 @@ export class ListingBoard {
     this.serversInMasks = servers <= 32;
   }
 
-  /** Whether rejectingServers can answer (at most 32 relays). */
+  /** Whether rejectingServers can answer for outcome() (at most 32 relays, no cache between them). */
   readonly serversInMasks: boolean;
 
   /** Whether the domain consults no list: every attempt to it is delivered, whatever the relay and time. */

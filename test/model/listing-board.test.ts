@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { randomStream } from "../../src/engine/random.js";
 import { DELIVERED } from "../../src/model/codes.js";
 import { ListingBoard } from "../../src/model/listing-board.js";
+import { CachingListingBoard } from "../../src/model/receivers/dnsbl-cache.js";
 import type { Tally } from "../../src/model/tally.js";
 
 const tally = { addListedTime: () => {} } as unknown as Tally;
@@ -55,4 +56,21 @@ describe("ListingBoard.rejectingServers", () => {
       expect(seen).toBeGreaterThan(1000);
     });
   }
+});
+
+describe("CachingListingBoard", () => {
+  it("does not offer rejectingServers, whose answer skips the receivers' caches", () => {
+    // One relay, one list whose clean answers are cached for an hour, one domain consulting it.
+    const ttls = { listed: Float64Array.of(0), clean: Float64Array.of(3600), cachedMask: 1 };
+    const board = new CachingListingBoard(1, 1, Int32Array.of(1), 0, tally, false, ttls);
+    const plain = new ListingBoard(1, 1, Int32Array.of(1), 0, tally, false);
+    expect(board.outcome(0, 0, 0)).toBe(DELIVERED);
+    board.listOn(0, 10);
+    plain.listOn(0, 10);
+    // The lists' view, which rejectingServers reads, rejects; the domain's cache still answers "clean".
+    expect(plain.rejectingServers(0)).toBe(1);
+    expect(plain.outcome(0, 0, 20)).not.toBe(DELIVERED);
+    expect(board.outcome(0, 0, 20)).toBe(DELIVERED);
+    expect(board.serversInMasks).toBe(false);
+  });
 });

@@ -91,6 +91,11 @@ export interface ListTtls {
  */
 export class CachingListingBoard extends ListingBoard {
   private readonly cache = new AnswerCache();
+  /**
+   * rejectingServers reads the lists' view, not the caches outcome() answers from, so it cannot
+   * stand for outcome() here (shadowProblem refuses cached answers besides).
+   */
+  override readonly serversInMasks = false;
   /** The bit of the list that decided the last outcome (0 when delivered), for rejectingList. */
   private lastMatching = 0;
 
