@@ -107,9 +107,9 @@ export class MailModel implements SessionStarter, ArrivalFlow {
   protected readonly capacity: CapacityRegime;
   private readonly checkEvery: number;
   private readonly queueLifetime: number;
-  private readonly arrivalRate: number;
+  protected readonly arrivalRate: number;
   protected readonly senders: number;
-  private readonly horizon: number;
+  protected readonly horizon: number;
   protected readonly warmup: number;
   protected readonly maxSubmissions: number;
   protected readonly resendProbability: number;

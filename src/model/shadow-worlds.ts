@@ -29,14 +29,7 @@ export class ShadowWorldsModel extends MailModel {
     }
     this.worlds = this.shadow;
     this.eligibleBefore = new Uint8Array(this.board.eligible.length);
-    const traffic = compiled.scenario.traffic;
-    this.arrivalsPerSecond = traffic.senders * traffic.rate;
-    this.end = compiled.scenario.horizon;
   }
-
-  /** The arrival stream's rate and last time (MailModel's own are its private fields). */
-  private readonly arrivalsPerSecond: number;
-  private readonly end: number;
 
   /** The board's eligibility before a check, to see whether the check changed it. */
   private readonly eligibleBefore: Uint8Array;
@@ -76,8 +69,8 @@ export class ShadowWorldsModel extends MailModel {
     const board = this.board;
     const tally = this.tally;
     const delay = tally.delay;
-    const rate = this.arrivalsPerSecond;
-    const horizon = this.end;
+    const rate = this.arrivalRate;
+    const horizon = this.horizon;
     const senders = this.senders;
     const warmup = this.warmup;
     let id = this.nextMessageId;
