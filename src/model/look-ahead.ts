@@ -12,6 +12,11 @@
 // arrival stream's gap (with the ziggurat's rare extra uniforms) then sender, the recipient
 // stream's domain. No other code draws from these two streams (replication.ts), so drawing them
 // early changes nothing but when; draws left over at the horizon are never used.
+//
+// The worlds' run (shadow-worlds.ts) takes its arrivals' draws from here too, with no reading pass
+// (`domainLists` null): its pools' tables stay in the cache, so the domains are drawn in the drawing
+// loop itself, as the plain loop draws them. A pass of their own cost the worlds' run ~5 % a
+// replication (docs/performance.md, section la).
 import {
   ALEA_MULTIPLIER,
   ALEA_UNIT,
@@ -43,8 +48,11 @@ export class LookAhead {
     private readonly senderCount: number,
     /** The balancer's per-sender array (Balancer.senderTable), or null when it keeps none. */
     private readonly senderTable: Uint16Array | Int32Array | null,
-    /** Each domain's list mask (the listing board's). */
-    private readonly domainLists: Int32Array,
+    /**
+     * Each domain's list mask (the listing board's), read ahead; null for no reading pass at all
+     * (small tables): the domains are then drawn in the drawing loop.
+     */
+    private readonly domainLists: Int32Array | null,
   ) {}
 
   /** Draws the next BLOCK messages' gaps, senders and domains, reads their table entries, and starts the block. */
@@ -55,6 +63,9 @@ export class LookAhead {
     const arrivals = this.arrivals;
     const uniforms = this.uniforms;
     const senderCount = this.senderCount;
+    const domainTable = this.domainTable;
+    // No reading pass: each domain at once (one predictable test a message, not a loop of its own).
+    const inline = this.domainLists === null;
     // Both streams stepped in locals, as plainArrivals steps them (engine/random.ts's AleaState).
     const aState = arrivals.state;
     const rState = this.recipients.state;
@@ -100,7 +111,8 @@ export class LookAhead {
       r1 = r2;
       rc = t | 0;
       r2 = t - rc;
-      uniforms[j] = r2;
+      if (inline) domains[j] = domainTable.atAlea(r2);
+      else uniforms[j] = r2;
     }
     aState.s0 = a0;
     aState.s1 = a1;
@@ -110,8 +122,11 @@ export class LookAhead {
     rState.s1 = r1;
     rState.s2 = r2;
     rState.c = rc;
-    const domainTable = this.domainTable;
     const lists = this.domainLists;
+    if (lists === null) {
+      this.position = 0;
+      return;
+    }
     const table = this.senderTable;
     let touched = this.touched;
     if (table === null) {
