@@ -5,9 +5,9 @@
 // picks, counts and bounces it as a run at its wait does.
 // Only for the shapes shadowProblem accepts: every session starts on arrival, no greylisting, no
 // attempt records. A class of its own, so the plain loop of every other run pays nothing for it.
-import { ALEA_MULTIPLIER, ALEA_UNIT, exponentialFast, exponentialRest } from "../engine/index.js";
 import { ARRIVAL, DELIVERED, FIRST, KIND_BITS, KIND_MASK, SHADOW } from "./codes.js";
 import type { CompiledScenario } from "./compiled.js";
+import { BLOCK, LookAhead } from "./look-ahead.js";
 import { MailModel } from "./replication.js";
 import type { ShadowResends } from "./shadow-resends.js";
 import type { AttemptSink } from "./sink.js";
@@ -29,7 +29,11 @@ export class ShadowWorldsModel extends MailModel {
     }
     this.worlds = this.shadow;
     this.eligibleBefore = new Uint8Array(this.board.eligible.length);
+    this.drawsAhead = new LookAhead(this.arrivals, this.recipients, this.domainTable, this.senders, null, null);
   }
+
+  /** The arrival and recipient streams' draws, taken in blocks (look-ahead.ts; no reading pass). */
+  private readonly drawsAhead: LookAhead;
 
   /** The board's eligibility before a check, to see whether the check changed it. */
   private readonly eligibleBefore: Uint8Array;
@@ -50,20 +54,25 @@ export class ShadowWorldsModel extends MailModel {
   /**
    * MailModel.submit on a pool without session limits, greylisting or records, then the worlds'
    * attempts — for the arrival at `time` and every following one, as MailModel's plain loop takes
-   * them: the same draws from the same streams in the same order, the arrival and recipient
-   * streams stepped in locals (engine/random.ts's AleaState; nothing else draws from them), the
+   * them: the same draws from the same streams in the same order (taken in blocks from a
+   * LookAhead, the draws plainArrivalsAhead reads; nothing else draws from those two streams), the
    * same events scheduled. Unlike that loop it also takes the queued events that fall between
    * arrivals (Simulator.takeQueuedBefore, in run()'s order): here they are mostly the worlds'
-   * resends, about one for every two arrivals, so runs of arrivals alone would be short. A copy of
-   * the plain loop's draws, kept because it pays: one replication with the own world alone took
-   * 17.3 ms through submit() per event and 10.9 ms so (docs/performance.md, branch rrb).
+   * resends, about one for every two arrivals, so runs of arrivals alone would be short. One
+   * replication with the own world alone took 17.3 ms through submit() per event and 10.9 ms in a
+   * loop (docs/performance.md, branch rrb).
+   *
+   * The next arrival is armed at one place, after the loop. Armed at each of the loop's two exits,
+   * Simulator.armStream, once inlined into the loop, left its error message's number-to-string
+   * conversion on the path of every arrival with a resend due before the next one (TurboFan shares
+   * the two inlined conversions of `next` and places the one left where both exits' paths still
+   * meet): a dns worlds replication of round-robin-busy took ~160 ms instead of ~55, and the whole
+   * advise 1.2–2× its CPU, in whichever phase had it inlined (docs/performance.md, section la).
    */
   protected override submit(first: number): void {
     // `+`: a number to the optimiser, so the loop's clock stays an unboxed double.
     let time = +first;
     const simulator = this.simulator;
-    const arrivals = this.arrivals;
-    const domainTable = this.domainTable;
     const capacity = this.capacity;
     const worlds = this.worlds;
     const board = this.board;
@@ -71,60 +80,30 @@ export class ShadowWorldsModel extends MailModel {
     const delay = tally.delay;
     const rate = this.arrivalRate;
     const horizon = this.horizon;
-    const senders = this.senders;
     const warmup = this.warmup;
     let id = this.nextMessageId;
     // Arrivals taken without run()'s dispatch while before the heaps' earliest event and the
     // watch's next tick, reported (tookStream) before anything reads the clock, and at the end.
     let budget = simulator.streamBudget();
     let taken = 0;
-    const aState = arrivals.state;
-    const rState = this.recipients.state;
-    let a0 = aState.s0;
-    let a1 = aState.s1;
-    let a2 = aState.s2;
-    let ac = aState.c;
-    let r0 = rState.s0;
-    let r1 = rState.s1;
-    let r2 = rState.s2;
-    let rc = rState.c;
-    let t = 0;
-    // Imported constants and functions as locals (see MailModel's plain loop).
-    const multiplier = ALEA_MULTIPLIER;
-    const unit = ALEA_UNIT;
-    const fastExponential = exponentialFast;
+    const ahead = this.drawsAhead;
+    const gaps = ahead.gaps;
+    const aheadSenders = ahead.senders;
+    const aheadDomains = ahead.domains;
+    let position = ahead.position;
     const deliveredCode = DELIVERED;
+    // The next arrival's time, armed after the loop when the loop stops before the horizon (see above).
+    let next = time;
+    let arm = false;
     for (;;) {
-      t = multiplier * a0 + ac * unit;
-      a0 = a1;
-      a1 = a2;
-      ac = t | 0;
-      a2 = t - ac;
-      let gap = fastExponential(a2);
-      if (!(gap >= 0)) {
-        aState.s0 = a0;
-        aState.s1 = a1;
-        aState.s2 = a2;
-        aState.c = ac;
-        gap = +exponentialRest(a2, arrivals);
-        a0 = aState.s0;
-        a1 = aState.s1;
-        a2 = aState.s2;
-        ac = aState.c;
+      if (position === BLOCK) {
+        ahead.fill();
+        position = 0;
       }
-      const next = time + gap / rate;
-      t = multiplier * a0 + ac * unit;
-      a0 = a1;
-      a1 = a2;
-      ac = t | 0;
-      a2 = t - ac;
-      const sender = Math.floor(a2 * senders);
-      t = multiplier * r0 + rc * unit;
-      r0 = r1;
-      r1 = r2;
-      rc = t | 0;
-      r2 = t - rc;
-      const domain = domainTable.atAlea(r2);
+      next = time + gaps[position] / rate;
+      const sender = aheadSenders[position];
+      const domain = aheadDomains[position];
+      position++;
       const counted = time >= warmup;
       if (counted) tally.messages++;
       const server = this.pickServer(sender, time, FIRST);
@@ -161,26 +140,20 @@ export class ShadowWorldsModel extends MailModel {
         }
         budget = simulator.streamBudget();
         if (!(next < simulator.streamBound())) {
-          simulator.armStream(next, ARRIVAL);
+          arm = true;
           break;
         }
       }
       if (taken >= budget) {
-        simulator.armStream(next, ARRIVAL);
+        arm = true;
         break;
       }
       taken++;
       time = next;
     }
-    aState.s0 = a0;
-    aState.s1 = a1;
-    aState.s2 = a2;
-    aState.c = ac;
-    rState.s0 = r0;
-    rState.s1 = r1;
-    rState.s2 = r2;
-    rState.c = rc;
+    ahead.position = position;
     simulator.tookStream(taken, time);
     this.nextMessageId = id;
+    if (arm) simulator.armStream(next, ARRIVAL);
   }
 }
