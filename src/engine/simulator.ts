@@ -54,7 +54,7 @@ export class Simulator {
 
   /** Schedule `payload` at absolute `time`; scheduling in the past is a model bug. */
   schedule(time: number, payload: number): void {
-    if (!(time >= this.now)) this.refuse(time);
+    if (!(time >= this.now)) this.refuse(time, "event scheduled");
     this.queue.insert(time, this.seq++, payload);
     if (time < this.earliest) this.earliest = time;
   }
@@ -89,9 +89,9 @@ export class Simulator {
    * At equal times, events in the heap go first.
    */
   armStream(time: number, payload: number): void {
-    if (!(time >= this.now)) {
-      throw new RangeError(`stream event at ${time}, before the current time ${this.now}`);
-    }
+    // The message is built out of line (refuse): inlined here, TurboFan could hoist its number-to-string
+    // conversion onto the callers' hot paths (docs/performance.md, section la).
+    if (!(time >= this.now)) this.refuse(time, "stream event");
     this.streamTime = time;
     this.streamPayload = payload;
   }
@@ -183,14 +183,14 @@ export class Simulator {
 
   /** scheduleSoon() of an event whose order number `seq` nextSeq() gave. */
   scheduleSoonAt(time: number, seq: number, payload: number): void {
-    if (!(time >= this.now)) this.refuse(time);
+    if (!(time >= this.now)) this.refuse(time, "event scheduled");
     this.soon.insert(time, seq, payload);
     if (time < this.earliest) this.earliest = time;
   }
 
-  /** An event scheduled in the past: the model bug it is. */
-  private refuse(time: number): never {
-    throw new RangeError(`event scheduled at ${time}, before the current time ${this.now}`);
+  /** An event scheduled or armed in the past: the model bug it is. Never inlined on a hot path's way. */
+  private refuse(time: number, what: string): never {
+    throw new RangeError(`${what} at ${time}, before the current time ${this.now}`);
   }
 
   /** Handle events in time order (FIFO among equal times) until none is left; `watch` sees the clock. */

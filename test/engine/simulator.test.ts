@@ -66,6 +66,26 @@ describe("Simulator", () => {
     expect(String((thrown as Error).message)).toMatch(/before the current time 10/);
     expect(sim.eventsHandled).toBe(1);
   });
+
+  it("refuses to arm the stream in the past, naming the stream, and leaves it disarmed", () => {
+    const sim = new Simulator();
+    sim.schedule(10, 0);
+    let thrown: unknown;
+    sim.run({
+      handle(time, payload) {
+        if (payload !== 0) return;
+        try {
+          sim.armStream(time - 6, 1);
+        } catch (error) {
+          thrown = error;
+        }
+      },
+    });
+    expect(thrown).toBeInstanceOf(RangeError);
+    expect(String((thrown as Error).message)).toBe("stream event at 4, before the current time 10");
+    expect(sim.pending).toBe(0);
+    expect(() => sim.armStream(Number.NaN, 1)).toThrow(RangeError);
+  });
 });
 
 describe("Simulator with a clock watch", () => {
