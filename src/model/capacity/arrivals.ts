@@ -377,13 +377,6 @@ export class RegimeArrivals {
     let bucketFrom = Number.POSITIVE_INFINITY;
     let bucketUntil = Number.NEGATIVE_INFINITY;
     let slice = 0;
-    // A delay for the histogram's add(), made at the inner loop's top before anything else is
-    // handled (the same order of values); -1 when none. One call site for the held waits' delays
-    // and the arrivals' rare misses of addRepeated: the arrivals' own site was reached only at a
-    // replication's first delivery — in the first replication before V8 allocated runRing's
-    // feedback — and without feedback it deoptimised runRing at the second replication's start
-    // (the one bench/loop.mjs times), which V8 then compiled again.
-    let pending = -1;
     for (;;) {
       // submit(): the next arrival's draw first, armed (or taken) after this message.
       const time = lane[12];
@@ -495,25 +488,17 @@ export class RegimeArrivals {
         else if (counted) {
           delivered++;
           // The delay is the session itself (submit(): `end - time` would round it); mostly the
-          // histogram's last value (LogHistogram.addRepeated: add() is not inlined here), else
-          // added at the inner loop's top (see `pending`).
-          if (!delay.addRepeated(duration)) pending = duration;
+          // histogram's last value (LogHistogram.addRepeated: add() is not inlined here).
+          if (!delay.addRepeated(duration)) delay.add(duration);
         }
       }
       id++;
+      if (!(next < horizon)) break;
       // The next arrival, unless a held wait or a queued event comes first: then those, in the
       // order Simulator.run() would hand them over (by time, then order number; the stream after
       // the queued events at equal times), and the arrival after them if it is still next.
       let armed = false;
       for (;;) {
-        if (pending >= 0) {
-          delay.add(pending);
-          pending = -1;
-        }
-        if (!(next < horizon)) {
-          armed = true;
-          break;
-        }
         const queuedAt = simulator.streamBound();
         const waitAt = waits.nextTime;
         if (next < waitAt && next < queuedAt) {
@@ -549,8 +534,8 @@ export class RegimeArrivals {
           if (bucket < buckets) bucketAttempts[bucket]++;
           if (c) {
             delivered++;
-            // conclude(): the end of the session since the first submission (added next, at the top).
-            pending = waitAt + duration - waits.submitted[record];
+            // conclude(): the end of the session since the first submission.
+            delay.add(waitAt + duration - waits.submitted[record]);
           }
           waits.release(record);
           continue;
