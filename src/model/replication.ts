@@ -217,7 +217,16 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     this.scheduleListings(staticListings(s, this.streams.placement));
     this.scheduleListings(compromiseListings(s, compromiseStreams(seed, replication)));
     if (probes !== null) {
-      this.shadow = new ShadowResends(compiled, seed, replication, probes, this.balancer, this.board, this.simulator);
+      this.shadow = new ShadowResends(
+        compiled,
+        seed,
+        replication,
+        probes,
+        this.balancer,
+        this.board,
+        this.simulator,
+        mixedBalancers ? this.balancerPick : null,
+      );
     }
     if (s.greylisting !== undefined || routesOn(s)) {
       const mechanisms = retryMechanismStreams(seed, replication);

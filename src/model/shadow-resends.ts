@@ -49,6 +49,29 @@ import { SessionCounts } from "./session-counts.js";
 import { type FifoSessionEnds, type HeapSessionEnds, sessionClock } from "./session-ends.js";
 import type { Tally } from "./tally.js";
 
+/**
+ * Whether this thread has built worlds (BalancerWorlds) of more than one class: `sim advise` runs
+ * round-robin's, dns's, stick-table's and least-connections' worlds in each thread. V8 compiles
+ * the worlds' calls (`firstPicks` in firstAttemptTogether, `resendPick` in fire) for the classes
+ * seen there so far, inlined behind a check of the class, and each new class deoptimised `fire`
+ * (or the loop it was inlined in) and had it compiled again — 4–5 times a thread, ~40–150 ms of
+ * compiler time each. Once a second class is seen, those calls go through
+ * `Function.prototype.call`, a plain call whatever the class, as replication.ts does for the
+ * balancer's pick (mixedBalancers, whose reasons hold here too): one recompilation, not one a class.
+ */
+let mixedWorlds = false;
+let firstWorldsClass: unknown = null;
+
+function noteWorlds(worlds: BalancerWorlds): void {
+  if (firstWorldsClass === null) firstWorldsClass = worlds.constructor;
+  else if (worlds.constructor !== firstWorldsClass) mixedWorlds = true;
+}
+
+/** Whether this thread's shadow worlds call their picks plainly, not inlined (mixedWorlds): for tests. */
+export function worldsCalledPlainly(): boolean {
+  return mixedWorlds;
+}
+
 /** Why a scenario's grid waits cannot be shadowed in one run (then each wait is a run of its own), or null. */
 export function shadowProblem(compiled: CompiledScenario): string | null {
   const s = compiled.scenario;
@@ -173,6 +196,11 @@ export class ShadowResends {
     private readonly balancer: Balancer,
     private readonly board: ListingBoard,
     private readonly simulator: Simulator,
+    /**
+     * The run's balancer's pick when the model calls it plainly (replication.ts, mixedBalancers),
+     * else null: resends on the run's one history pick with that balancer, called the same way.
+     */
+    private readonly balancerPick: Balancer["pick"] | null = null,
   ) {
     const problem = shadowProblem(compiled);
     if (problem !== null) throw new RangeError(`shadow resends: ${problem}`);
@@ -209,6 +237,10 @@ export class ShadowResends {
           eligible: board.eligible,
         })
       : null;
+    if (this.together !== null) noteWorlds(this.together);
+    // Several worlds classes in this thread: their picks are called, not inlined (see mixedWorlds).
+    this.firstPicksOf = this.together !== null && mixedWorlds ? this.together.firstPicks : null;
+    this.resendPickOf = this.together !== null && mixedWorlds ? this.together.resendPick : null;
     this.picked = new Int32Array(this.together === null ? 0 : this.all.length);
     this.passing = this.together?.firstPass !== undefined ? this.together : null;
     this.inverted = this.together?.firstPicksIn !== undefined && board.serversInMasks ? this.together : null;
@@ -237,6 +269,9 @@ export class ShadowResends {
   private readonly passing: BalancerWorlds | null;
   /** together, where it can name the worlds that picked given relays (firstPicksIn) on a pool of ≤ 32 relays; else null. */
   private readonly inverted: BalancerWorlds | null;
+  /** together's firstPicks and resendPick, called plainly once this thread has seen several worlds classes (mixedWorlds); else null. */
+  private readonly firstPicksOf: BalancerWorlds["firstPicks"] | null;
+  private readonly resendPickOf: BalancerWorlds["resendPick"] | null;
   /** together's picks of a first attempt, by world. */
   private readonly picked: Int32Array;
 
@@ -404,7 +439,11 @@ export class ShadowResends {
     duration: number,
   ): void {
     const picked = this.picked;
-    const alike = together.firstPicks(sender, time, time + duration, picked);
+    const firstPicksOf = this.firstPicksOf;
+    const alike =
+      firstPicksOf === null
+        ? together.firstPicks(sender, time, time + duration, picked)
+        : firstPicksOf.call(together, sender, time, time + duration, picked);
     const n = picked.length;
     const board = this.board;
     if (board.consultsNone(domain)) {
@@ -550,10 +589,22 @@ export class ShadowResends {
   /** The relay of the shadow resend in `slot` (world `w`), at `time`, its session ending at `end`. */
   private resendPick(w: World, slot: number, time: number, end: number): number {
     const sender = this.sender[slot];
-    if (this.together !== null) return this.together.resendPick(this.world[slot], sender, time, end, w.picks);
+    const together = this.together;
+    if (together !== null) {
+      const resendPickOf = this.resendPickOf;
+      return resendPickOf === null
+        ? together.resendPick(this.world[slot], sender, time, end, w.picks)
+        : resendPickOf.call(together, this.world[slot], sender, time, end, w.picks);
+    }
     // A world that keeps its sessions releases those ended by now before the pick, and starts this one's.
     const ends = w.sessionEnds;
-    if (ends === null) return (w.balancer ?? this.balancer).pick(sender, time, w.picks);
+    if (ends === null) {
+      if (w.balancer !== null) return w.balancer.pick(sender, time, w.picks);
+      const balancerPick = this.balancerPick;
+      return balancerPick === null
+        ? this.balancer.pick(sender, time, w.picks)
+        : balancerPick.call(this.balancer, sender, time, w.picks);
+    }
     ends.releaseTo(time);
     const server = (w.balancer as Balancer).pick(sender, time, w.picks);
     ends.push(server, end);
