@@ -66,8 +66,10 @@ export class ShadowWorldsModel extends MailModel {
    * Simulator.armStream, once inlined into the loop, left its error message's number-to-string
    * conversion on the path of every arrival with a resend due before the next one (in 4 of the 6
    * compilations that inlined it; TurboFan seems to share the two inlined conversions of `next`
-   * and place the one left where both exits' paths still meet): a dns worlds replication of round-robin-busy took ~160 ms instead of ~55, and the whole
-   * advise 1.2–2× its CPU, in whichever phase had it inlined (docs/performance.md, section la).
+   * and place the one left where both exits' paths still meet): a dns worlds replication of
+   * round-robin-busy took ~160 ms instead of ~55, and the whole advise 1.2–2× its CPU, in whichever
+   * phase had it inlined (docs/performance.md, section la). Simulator.armStream now builds that
+   * message out of line (refuse), so no caller's inlining can do it again.
    */
   protected override submit(first: number): void {
     // `+`: a number to the optimiser, so the loop's clock stays an unboxed double.
