@@ -20,6 +20,7 @@ import { type Balancer, createBalancer } from "./balancers/index.js";
 import { type ArrivalFlow, RegimeArrivals } from "./capacity/arrivals.js";
 import type { CapacityRegime, SessionStarter } from "./capacity/index.js";
 import { UnlimitedCapacity } from "./capacity/unlimited.js";
+import { ClassesSeen } from "./classes-seen.js";
 import {
   ARRIVAL,
   ATTEMPT_START,
@@ -72,16 +73,11 @@ export { CompiledScenario } from "./compiled.js";
  * With one class the inlined call stays, as fast as before.
  */
 let mixedBalancers = false;
-let firstBalancerClass: unknown = null;
+const balancerClasses = new ClassesSeen();
 
 /** Whether this thread's loops call the balancer's pick plainly, not inlined (mixedBalancers): for tests. */
 export function picksCalledPlainly(): boolean {
   return mixedBalancers;
-}
-
-function noteBalancer(balancer: Balancer): void {
-  if (firstBalancerClass === null) firstBalancerClass = balancer.constructor;
-  else if (balancer.constructor !== firstBalancerClass) mixedBalancers = true;
 }
 
 export class MailModel implements SessionStarter, ArrivalFlow {
@@ -181,7 +177,7 @@ export class MailModel implements SessionStarter, ArrivalFlow {
       eligible: this.board.eligible,
     });
     this.balancerPick = this.balancer.pick;
-    noteBalancer(this.balancer);
+    mixedBalancers = balancerClasses.note(this.balancer);
     this.capacity = new compiled.capacityRegime({
       servers,
       capacity: s.pool.capacity,

@@ -40,6 +40,7 @@ import {
   createBalancer,
   createBalancerWorlds,
 } from "./balancers/index.js";
+import { ClassesSeen } from "./classes-seen.js";
 import { DELIVERED, KIND_BITS, REJECTED_5XX, SHADOW } from "./codes.js";
 import type { CompiledScenario } from "./compiled.js";
 import { grown } from "./grown.js";
@@ -60,12 +61,7 @@ import type { Tally } from "./tally.js";
  * balancer's pick (mixedBalancers, whose reasons hold here too): one recompilation, not one a class.
  */
 let mixedWorlds = false;
-let firstWorldsClass: unknown = null;
-
-function noteWorlds(worlds: BalancerWorlds): void {
-  if (firstWorldsClass === null) firstWorldsClass = worlds.constructor;
-  else if (worlds.constructor !== firstWorldsClass) mixedWorlds = true;
-}
+const worldsClasses = new ClassesSeen();
 
 /** Whether this thread's shadow worlds call their picks plainly, not inlined (mixedWorlds): for tests. */
 export function worldsCalledPlainly(): boolean {
@@ -237,7 +233,7 @@ export class ShadowResends {
           eligible: board.eligible,
         })
       : null;
-    if (this.together !== null) noteWorlds(this.together);
+    if (this.together !== null) mixedWorlds = worldsClasses.note(this.together);
     // Several worlds classes in this thread: their picks are called, not inlined (see mixedWorlds).
     this.firstPicksOf = this.together !== null && mixedWorlds ? this.together.firstPicks : null;
     this.resendPickOf = this.together !== null && mixedWorlds ? this.together.resendPick : null;
