@@ -94,9 +94,7 @@ export class ShadowWorldsModel extends MailModel {
     const aheadDomains = ahead.domains;
     let position = ahead.position;
     const deliveredCode = DELIVERED;
-    // The next arrival's time, armed after the loop when the loop stops before the horizon (see above).
     let next = time;
-    let arm = false;
     for (;;) {
       if (position === BLOCK) {
         ahead.fill();
@@ -128,34 +126,32 @@ export class ShadowWorldsModel extends MailModel {
         delay.add(duration);
       }
       id++;
-      if (!(next < horizon)) break;
-      // The worlds' first attempts schedule their bounces' resends: the bound is read after them.
-      if (!(next < simulator.streamBound())) {
-        // Queued events due first (mostly the worlds' resends) are handled here, as run() would.
+      // Every way out of the loop passes through this block, which the queued events' path runs
+      // (about one arrival in two) long before the loop's on-stack compilation: see above.
+      if (!(next < horizon) || !(next < simulator.streamBound()) || taken >= budget) {
+        ahead.position = position;
         simulator.tookStream(taken, time);
+        budget -= taken;
         taken = 0;
         this.nextMessageId = id;
-        while (simulator.takeQueuedBefore(next)) {
-          const payload = simulator.taken;
-          if ((payload & KIND_MASK) === SHADOW) worlds.fire(payload >> KIND_BITS, simulator.now);
-          else this.handle(simulator.now, payload);
-        }
-        budget = simulator.streamBudget();
+        if (!(next < horizon)) return;
+        // The worlds' first attempts schedule their bounces' resends: the bound is read after them.
         if (!(next < simulator.streamBound())) {
-          arm = true;
-          break;
+          // Queued events due first (mostly the worlds' resends) are handled here, as run() would.
+          while (simulator.takeQueuedBefore(next)) {
+            const payload = simulator.taken;
+            if ((payload & KIND_MASK) === SHADOW) worlds.fire(payload >> KIND_BITS, simulator.now);
+            else this.handle(simulator.now, payload);
+          }
+          budget = simulator.streamBudget();
         }
-      }
-      if (taken >= budget) {
-        arm = true;
-        break;
+        if (!(next < simulator.streamBound()) || budget <= 0) {
+          simulator.armStream(next, ARRIVAL);
+          return;
+        }
       }
       taken++;
       time = next;
     }
-    ahead.position = position;
-    simulator.tookStream(taken, time);
-    this.nextMessageId = id;
-    if (arm) simulator.armStream(next, ARRIVAL);
   }
 }
