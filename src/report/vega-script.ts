@@ -1,7 +1,7 @@
 // Runs vega-libs.cjs, vega and vega-lite bundled as one CommonJS script by scripts/build-cli.mjs,
 // with V8's code cache when given one. Node 20 keeps no compile cache for ES modules, so the
 // bundled CLI compiled vega's code afresh in every `sim advise` and `sim run`: parsing the 1.7 MB
-// chunk and compiling each function on its first call cost ~0.15 CPU s of the charts' ~0.85 s of
+// chunk and compiling each function on its first call cost 0.1–0.15 CPU s of the charts' ~0.85 s of
 // SVG drawing (docs/performance.md, "2026-12-02 charts"). The build makes the cache (it draws a
 // few charts, then keeps what V8 compiled); this runs the script with it, here and in the build.
 import { readFileSync } from "node:fs";
