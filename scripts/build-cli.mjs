@@ -14,8 +14,8 @@
 // Source maps chain through dist/*.js.map back to src/*.ts (node --enable-source-maps).
 //
 //   node scripts/build-cli.mjs [--metafile]   (--metafile prints what each output holds)
-import { readFileSync, rmSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as esbuild from "esbuild";
 
@@ -95,10 +95,73 @@ const stringWidthShim = {
   },
 };
 
+/**
+ * vega and vega-lite as one CommonJS script with V8's code cache (report/vega-script.ts): the
+ * bundled renderer imports report/vega-code-cache.js, which runs dist/bundle/vega-libs.cjs with
+ * vega-libs.cache on the first chart, in place of report/vega-libs.js, which imports the packages.
+ */
+const vegaCodeCache = {
+  name: "relaysim-vega-code-cache",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/vega-libs\.js$/ }, (args) =>
+      args.importer.endsWith(`${sep}report${sep}render.js`)
+        ? { path: join(ROOT, "dist/report/vega-code-cache.js") }
+        : undefined,
+    );
+  },
+};
+
+/**
+ * vega-canvas looks for the optional `canvas` package with a top-level await, which a CommonJS
+ * script cannot hold; a require() inside the same try finds it, or not, alike. The build fails if
+ * the line moved.
+ */
+const vegaCanvasShim = {
+  name: "relaysim-vega-canvas-require",
+  setup(build) {
+    build.onLoad({ filter: /[\\/]vega-canvas[\\/]build[\\/]vega-canvas\.node\.js$/ }, (args) => {
+      const from = "NodeCanvas = await import('canvas');";
+      const source = readFileSync(args.path, "utf8");
+      if (!source.includes(from)) throw new Error(`${args.path}: expected the line ${JSON.stringify(from)}`);
+      return { contents: source.replace(from, "NodeCanvas = require('canvas');"), loader: "js" };
+    });
+  },
+};
+
+/**
+ * dist/bundle/vega-libs.cjs and its code cache vega-libs.cache: the script draws the charts of
+ * scripts/vega-warm-up.json (specs relaysim drew for scenarios/18of20.json, their data trimmed),
+ * then V8's code cache keeps every function compiled by then, so `sim` compiles none of them again.
+ * V8 refuses a cache made by another node or under other V8 flags (any flag on node's command
+ * line): `sim` then compiles vega as it did without one. So this runs with the flags `sim` runs with.
+ */
+async function buildVegaScript() {
+  const file = join(OUT_DIR, "vega-libs.cjs");
+  await esbuild.build({
+    entryPoints: [join(ROOT, "dist/report/vega-libs.js")],
+    outfile: file,
+    bundle: true,
+    format: "cjs",
+    platform: "node",
+    target: "node20",
+    plugins: [vegaCanvasShim],
+    logLevel: "warning",
+  });
+  const { runVegaScript } = await import(join(ROOT, "dist/report/vega-script.js"));
+  const { libs, script } = runVegaScript(file);
+  const specs = JSON.parse(readFileSync(join(ROOT, "scripts/vega-warm-up.json"), "utf8"));
+  for (const spec of specs) {
+    const view = new libs.vega.View(libs.vega.parse(libs.compile(spec).spec), { renderer: "none" });
+    await view.toSVG();
+    view.finalize();
+  }
+  writeFileSync(join(OUT_DIR, "vega-libs.cache"), script.createCachedData());
+}
+
 /** Bundle into OUT_DIR (emptied first: chunk names carry content hashes). */
 export async function buildCli({ metafile = false } = {}) {
   rmSync(OUT_DIR, { recursive: true, force: true });
-  return esbuild.build({
+  const result = await esbuild.build({
     entryPoints: {
       sim: join(ROOT, "dist/cli/sim.js"),
       worker: join(ROOT, "dist/experiment/worker.js"),
@@ -116,10 +179,12 @@ export async function buildCli({ metafile = false } = {}) {
     banner: {
       js: 'import { createRequire as __relaysimRequire } from "node:module";\nconst require = __relaysimRequire(import.meta.url);',
     },
-    plugins: [yargsShim, seedrandomShim, stringWidthShim],
+    plugins: [yargsShim, seedrandomShim, stringWidthShim, vegaCodeCache],
     metafile,
     logLevel: "warning",
   });
+  await buildVegaScript();
+  return result;
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -3,10 +3,10 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { Resvg, type ResvgRenderOptions, renderAsync } from "@resvg/resvg-js";
-import * as vega from "vega";
-import { compile } from "vega-lite";
+import type * as vega from "vega";
 import { type ChartSpec, FONT } from "./charts/theme.js";
 import { FontWidths, textWidthFunction } from "./font-metrics.js";
+import { vegaLibs } from "./vega-libs.js";
 
 /** Debian's fonts-dejavu-core, installed by .ci/run: the only fonts the PNGs are drawn with. */
 export const FONT_DIR = "/usr/share/fonts/truetype/dejavu";
@@ -28,12 +28,12 @@ function measureTextWithFonts(): void {
   const width = textWidthFunction(FontWidths.load(regular), FontWidths.load(bold));
   // vega exports textMetrics at run time (vl-convert replaces `width` the same way) but its
   // type declarations omit it.
-  (vega as unknown as { textMetrics: { width: unknown } }).textMetrics.width = width;
+  (vegaLibs().vega as unknown as { textMetrics: { width: unknown } }).textMetrics.width = width;
 }
 
 /** The Vega spec a Vega-Lite spec compiles to; throws on an invalid spec. */
 export function compileSpec(spec: ChartSpec): vega.Spec {
-  return compile(spec).spec as vega.Spec;
+  return vegaLibs().compile(spec).spec as vega.Spec;
 }
 
 /** The end of the last SVG queued: each starts after it (renderSvg). */
@@ -66,6 +66,7 @@ export function svgsDrawn(): Promise<void> {
 
 async function drawSvg(spec: ChartSpec): Promise<string> {
   measureTextWithFonts();
+  const { vega } = vegaLibs();
   vega.resetSVGDefIds();
   const view = new vega.View(vega.parse(compileSpec(spec)), { renderer: "none" });
   try {
