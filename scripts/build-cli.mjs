@@ -147,14 +147,10 @@ async function buildVegaScript() {
     plugins: [vegaCanvasShim],
     logLevel: "warning",
   });
-  const { runVegaScript } = await import(join(ROOT, "dist/report/vega-script.js"));
+  const { runVegaScript, svgOf } = await import(join(ROOT, "dist/report/vega-script.js"));
   const { libs, script } = runVegaScript(file);
   const specs = JSON.parse(readFileSync(join(ROOT, "scripts/vega-warm-up.json"), "utf8"));
-  for (const spec of specs) {
-    const view = new libs.vega.View(libs.vega.parse(libs.compile(spec).spec), { renderer: "none" });
-    await view.toSVG();
-    view.finalize();
-  }
+  for (const spec of specs) await svgOf(libs, spec);
   writeFileSync(join(OUT_DIR, "vega-libs.cache"), script.createCachedData());
 }
 

@@ -7,6 +7,7 @@ import type * as vega from "vega";
 import { type ChartSpec, FONT } from "./charts/theme.js";
 import { FontWidths, textWidthFunction } from "./font-metrics.js";
 import { vegaLibs } from "./vega-libs.js";
+import { svgOf } from "./vega-script.js";
 
 /** Debian's fonts-dejavu-core, installed by .ci/run: the only fonts the PNGs are drawn with. */
 export const FONT_DIR = "/usr/share/fonts/truetype/dejavu";
@@ -64,16 +65,9 @@ export function svgsDrawn(): Promise<void> {
   return svgQueue.then(() => {});
 }
 
-async function drawSvg(spec: ChartSpec): Promise<string> {
+function drawSvg(spec: ChartSpec): Promise<string> {
   measureTextWithFonts();
-  const { vega } = vegaLibs();
-  vega.resetSVGDefIds();
-  const view = new vega.View(vega.parse(compileSpec(spec)), { renderer: "none" });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  return svgOf(vegaLibs(), spec);
 }
 
 /** How to rasterise an SVG chart. */

@@ -18,6 +18,22 @@ export interface VegaScript {
   cache: "none" | "accepted" | "rejected";
 }
 
+/**
+ * The SVG document `libs` draw for the Vega-Lite `spec` (vega's `renderer: "none"` needs no canvas
+ * or DOM). vega numbers clip paths and gradients with process-wide counters: they are reset first,
+ * so a chart's bytes depend on its spec alone, not on the charts drawn before it.
+ */
+export async function svgOf(libs: VegaLibs, spec: unknown): Promise<string> {
+  const { vega, compile } = libs;
+  vega.resetSVGDefIds();
+  const view = new vega.View(vega.parse(compile(spec as Parameters<typeof compile>[0]).spec), { renderer: "none" });
+  try {
+    return await view.toSVG();
+  } finally {
+    view.finalize();
+  }
+}
+
 /** Run the CommonJS script `file` (vega-libs.cjs, vega-libs.ts bundled) with `cachedData`, V8's code cache of it, if given. */
 export function runVegaScript(file: string, cachedData?: Buffer): VegaScript {
   const source = readFileSync(file, "utf8");

@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import * as vega from "vega";
 import { compile } from "vega-lite";
 import { describe, expect, it } from "vitest";
-import { runVegaScript } from "../../src/report/vega-script.js";
+import { runVegaScript, svgOf } from "../../src/report/vega-script.js";
 
 const BUNDLE = new URL("../../dist/bundle/", import.meta.url);
 const SCRIPT = fileURLToPath(new URL("vega-libs.cjs", BUNDLE));
@@ -13,16 +13,6 @@ const CACHE = fileURLToPath(new URL("vega-libs.cache", BUNDLE));
 
 /** Two of the build's warm-up charts: a layered chart with a legend, and a vertical concatenation. */
 const specs = JSON.parse(readFileSync(new URL("../../scripts/vega-warm-up.json", import.meta.url), "utf8")).slice(1, 3);
-
-async function svgOf(libs: { vega: typeof vega; compile: typeof compile }, spec: unknown): Promise<string> {
-  libs.vega.resetSVGDefIds();
-  const view = new libs.vega.View(libs.vega.parse(libs.compile(spec as never).spec), { renderer: "none" });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-}
 
 describe("the bundled vega script", () => {
   const loaded = runVegaScript(SCRIPT, readFileSync(CACHE));
