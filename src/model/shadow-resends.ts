@@ -235,8 +235,9 @@ export class ShadowResends {
       : null;
     if (this.together !== null) mixedWorlds = worldsClasses.note(this.together);
     // Several worlds classes in this thread: their picks are called, not inlined (see mixedWorlds).
-    this.firstPicksOf = this.together !== null && mixedWorlds ? this.together.firstPicks : null;
-    this.resendPickOf = this.together !== null && mixedWorlds ? this.together.resendPick : null;
+    const plain = mixedWorlds ? this.together : null;
+    this.firstPicksOf = plain === null ? null : plain.firstPicks;
+    this.resendPickOf = plain === null ? null : plain.resendPick;
     this.picked = new Int32Array(this.together === null ? 0 : this.all.length);
     this.passing = this.together?.firstPass !== undefined ? this.together : null;
     this.inverted = this.together?.firstPicksIn !== undefined && board.serversInMasks ? this.together : null;
