@@ -8,6 +8,10 @@
 //
 //   node bin/sim.js advise scenarios/18of20.json --out /tmp/a1 --force   (any advise or run folder)
 //   chrt -r 10 node bench/chart-phase.mjs OLD_CHECKOUT NEW_CHECKOUT /tmp/a1/charts [--pairs N]
+//
+// The vega code cache alone (report/vega-code-cache.ts runs vega without one when the file is
+// missing): OLD a copy of the checkout's dist/ and package.json, node_modules linked, without
+// dist/bundle/vega-libs.cache.
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
