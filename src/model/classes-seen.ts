@@ -15,4 +15,9 @@ export class ClassesSeen {
     else if (object.constructor !== this.first) this.mixed = true;
     return this.mixed;
   }
+
+  /** Whether a second class has been seen. */
+  get several(): boolean {
+    return this.mixed;
+  }
 }

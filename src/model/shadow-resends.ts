@@ -51,7 +51,7 @@ import { type FifoSessionEnds, type HeapSessionEnds, sessionClock } from "./sess
 import type { Tally } from "./tally.js";
 
 /**
- * Whether this thread has built worlds (BalancerWorlds) of more than one class: `sim advise` runs
+ * The classes of worlds (BalancerWorlds) this thread has built: `sim advise` runs
  * round-robin's, dns's, stick-table's and least-connections' worlds in each thread. V8 compiles
  * the worlds' calls (`firstPicks` in firstAttemptTogether, `resendPick` in fire) for the classes
  * seen there so far, inlined behind a check of the class, and each new class deoptimised `fire`
@@ -60,12 +60,11 @@ import type { Tally } from "./tally.js";
  * `Function.prototype.call`, a plain call whatever the class, as replication.ts does for the
  * balancer's pick (mixedBalancers, whose reasons hold here too): one recompilation, not one a class.
  */
-let mixedWorlds = false;
 const worldsClasses = new ClassesSeen();
 
-/** Whether this thread's shadow worlds call their picks plainly, not inlined (mixedWorlds): for tests. */
+/** Whether this thread's shadow worlds call their picks plainly, not inlined (worldsClasses): for tests. */
 export function worldsCalledPlainly(): boolean {
-  return mixedWorlds;
+  return worldsClasses.several;
 }
 
 /** Why a scenario's grid waits cannot be shadowed in one run (then each wait is a run of its own), or null. */
@@ -233,9 +232,8 @@ export class ShadowResends {
           eligible: board.eligible,
         })
       : null;
-    if (this.together !== null) mixedWorlds = worldsClasses.note(this.together);
-    // Several worlds classes in this thread: their picks are called, not inlined (see mixedWorlds).
-    const plain = mixedWorlds ? this.together : null;
+    // Several worlds classes in this thread: their picks are called, not inlined (see worldsClasses).
+    const plain = this.together !== null && worldsClasses.note(this.together) ? this.together : null;
     this.firstPicksOf = plain === null ? null : plain.firstPicks;
     this.resendPickOf = plain === null ? null : plain.resendPick;
     this.picked = new Int32Array(this.together === null ? 0 : this.all.length);
@@ -266,7 +264,7 @@ export class ShadowResends {
   private readonly passing: BalancerWorlds | null;
   /** together, where it can name the worlds that picked given relays (firstPicksIn) on a pool of ≤ 32 relays; else null. */
   private readonly inverted: BalancerWorlds | null;
-  /** together's firstPicks and resendPick, called plainly once this thread has seen several worlds classes (mixedWorlds); else null. */
+  /** together's firstPicks and resendPick, called plainly once this thread has seen several worlds classes (worldsClasses); else null. */
   private readonly firstPicksOf: BalancerWorlds["firstPicks"] | null;
   private readonly resendPickOf: BalancerWorlds["resendPick"] | null;
   /** together's picks of a first attempt, by world. */

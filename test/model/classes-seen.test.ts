@@ -7,9 +7,12 @@ class B {}
 describe("ClassesSeen", () => {
   it("answers false while one class is seen, then true from the second class on", () => {
     const seen = new ClassesSeen();
+    expect(seen.several).toBe(false);
     expect(seen.note(new A())).toBe(false);
     expect(seen.note(new A())).toBe(false);
+    expect(seen.several).toBe(false);
     expect(seen.note(new B())).toBe(true);
     expect(seen.note(new A())).toBe(true);
+    expect(seen.several).toBe(true);
   });
 });

@@ -1,5 +1,5 @@
 // A thread that has built shadow worlds of several classes calls their picks plainly instead of
-// inlined (shadow-resends.ts, mixedWorlds), and resends on the run's one history call the
+// inlined (shadow-resends.ts, worldsClasses), and resends on the run's one history call the
 // balancer's pick plainly once several balancer classes ran (replication.ts, mixedBalancers): a
 // replication's shadow counts must be the same either way.
 // A file of its own: the switches are per thread (module state), and this file starts them unset.
