@@ -291,8 +291,14 @@ export class ShadowResends {
    * read (`settle`), and then added k at a time where k additions are exact (addRepeated). The
    * sum of the same values in the same order: identical values' order does not matter. NaN when
    * lengths vary (no value equals it).
+   *
+   * Declared with a fraction and set in the constructor, so that the field holds a double from
+   * construction on (see engine/simulator.ts's `now`): as a small integer (a 2 s session) its
+   * comparisons with `duration` collected small-integer feedback, and the compiled code of
+   * firstAttemptTogether and deliveredEverywhere was deoptimised ("not a Smi") as soon as a caller's
+   * optimised code passed the same length as a heap number (docs/performance.md, section osr).
    */
-  private readonly fixedLength: number;
+  private readonly fixedLength: number = Number.NaN;
   /** batchExponent(fixedLength): the sums up to which k fixed lengths add in one step. */
   private readonly fixedExponent: number;
   /**

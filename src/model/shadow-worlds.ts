@@ -62,7 +62,7 @@ export class ShadowWorldsModel extends MailModel {
    * replication with the own world alone took 17.3 ms through submit() per event and 10.9 ms in a
    * loop (docs/performance.md, branch rrb).
    *
-   * The next arrival is armed at one place, after the loop. Armed at each of the loop's two exits,
+   * The next arrival is armed at one place. Armed at each of the loop's two exits,
    * Simulator.armStream, once inlined into the loop, left its error message's number-to-string
    * conversion on the path of every arrival with a resend due before the next one (in 4 of the 6
    * compilations that inlined it; TurboFan seems to share the two inlined conversions of `next`
@@ -70,6 +70,14 @@ export class ShadowWorldsModel extends MailModel {
    * round-robin-busy took ~160 ms instead of ~55, and the whole advise 1.2–2× its CPU, in whichever
    * phase had it inlined (docs/performance.md, section la). Simulator.armStream now builds that
    * message out of line (refuse), so no caller's inlining can do it again.
+   *
+   * Every way out of the loop passes through the block that hands the run's count, clock, draw
+   * position and message id back, which the queued events' path runs too. A call takes a whole
+   * replication (without a watch it leaves only at the horizon), so V8 compiles the loop on the
+   * stack during the first call, before any call has left it: code after the loop had no type
+   * feedback, and every later call that entered that cached on-stack code deoptimised on its way
+   * out (3–81 times an advise of 18of20; docs/performance.md, section osr). The block has
+   * feedback from the first resend on.
    */
   protected override submit(first: number): void {
     // `+`: a number to the optimiser, so the loop's clock stays an unboxed double.
@@ -94,9 +102,7 @@ export class ShadowWorldsModel extends MailModel {
     const aheadDomains = ahead.domains;
     let position = ahead.position;
     const deliveredCode = DELIVERED;
-    // The next arrival's time, armed after the loop when the loop stops before the horizon (see above).
     let next = time;
-    let arm = false;
     for (;;) {
       if (position === BLOCK) {
         ahead.fill();
@@ -128,34 +134,31 @@ export class ShadowWorldsModel extends MailModel {
         delay.add(duration);
       }
       id++;
-      if (!(next < horizon)) break;
-      // The worlds' first attempts schedule their bounces' resends: the bound is read after them.
-      if (!(next < simulator.streamBound())) {
-        // Queued events due first (mostly the worlds' resends) are handled here, as run() would.
+      // Every way out of the loop passes through this block (see above).
+      if (!(next < horizon) || !(next < simulator.streamBound()) || taken >= budget) {
+        ahead.position = position;
         simulator.tookStream(taken, time);
+        budget -= taken;
         taken = 0;
         this.nextMessageId = id;
-        while (simulator.takeQueuedBefore(next)) {
-          const payload = simulator.taken;
-          if ((payload & KIND_MASK) === SHADOW) worlds.fire(payload >> KIND_BITS, simulator.now);
-          else this.handle(simulator.now, payload);
-        }
-        budget = simulator.streamBudget();
+        if (!(next < horizon)) return;
+        // The worlds' first attempts schedule their bounces' resends: the bound is read after them.
         if (!(next < simulator.streamBound())) {
-          arm = true;
-          break;
+          // Queued events due first (mostly the worlds' resends) are handled here, as run() would.
+          while (simulator.takeQueuedBefore(next)) {
+            const payload = simulator.taken;
+            if ((payload & KIND_MASK) === SHADOW) worlds.fire(payload >> KIND_BITS, simulator.now);
+            else this.handle(simulator.now, payload);
+          }
+          budget = simulator.streamBudget();
         }
-      }
-      if (taken >= budget) {
-        arm = true;
-        break;
+        if (!(next < simulator.streamBound()) || budget <= 0) {
+          simulator.armStream(next, ARRIVAL);
+          return;
+        }
       }
       taken++;
       time = next;
     }
-    ahead.position = position;
-    simulator.tookStream(taken, time);
-    this.nextMessageId = id;
-    if (arm) simulator.armStream(next, ARRIVAL);
   }
 }

@@ -57,10 +57,14 @@ export interface LogHistogramJSON {
  */
 export class LogHistogram {
   readonly #counts = new Float64Array(SIZE);
-  #n = 0;
-  // The sum and its compensation are declared with a fraction and set to 0 in the constructor, so
-  // that they are doubles from construction on (see engine/simulator.ts's `now`): a histogram's
-  // map must not change at its first fractional sum.
+  // The count, the sum and its compensation are declared with a fraction and set to 0 in the
+  // constructor, so that they are doubles from construction on (see engine/simulator.ts's `now`): a
+  // histogram's map must not change at its first fractional sum, nor when fromJSON() stores a count
+  // summed from a JSON's buckets, which arrive as doubles once toJSON's bucket pairs are arrays of
+  // doubles. That store deprecated the class's map in the middle of advise, and with it the code of
+  // every loop that counts a delay (plainArrivals, conclude, startSession…; docs/performance.md,
+  // section osr).
+  #n = Number.NaN;
   #sum = Number.NaN;
   /** Neumaier compensation: the low-order bits lost by #sum. */
   #sumError = Number.NaN;
@@ -73,6 +77,7 @@ export class LogHistogram {
   #otherIndex = 0;
 
   constructor() {
+    this.#n = 0;
     this.#sum = 0;
     this.#sumError = 0;
   }

@@ -261,4 +261,23 @@ describe("LogHistogram's shape", () => {
     expect(Object.is(after.sum, 0)).toBe(true);
     expect(after.count).toBe(0);
   });
+
+  it("is the same after fromJSON() read counts that arrive as doubles", () => {
+    // Bucket pairs that are arrays of doubles (as toJSON's become once a count was read as one):
+    // each count, and the sum of them fromJSON() stores as the count, is a heap number.
+    const json = of([2, 2, 2, 7.5]).toJSON();
+    const buckets = json.buckets.map(([i, c]) => {
+      const pair = [0.5, 0.5];
+      pair[0] = i;
+      pair[1] = c;
+      return pair as [number, number];
+    });
+    const before = new LogHistogram();
+    const back = LogHistogram.fromJSON({ ...json, buckets });
+    const after = new LogHistogram();
+    expect(sameMap(before, after)).toBe(true);
+    expect(sameMap(before, back)).toBe(true);
+    expect(back.count).toBe(4);
+    expect(back.toJSON()).toEqual(json);
+  });
 });
