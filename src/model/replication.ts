@@ -55,6 +55,7 @@ import { applySubscriberRules } from "./receivers/subscribers.js";
 import { drawSubscriptions } from "./recipients.js";
 import { SessionCounts } from "./session-counts.js";
 import { ShadowResends, type ShadowResult } from "./shadow-resends.js";
+import { WorldsArrivals, type WorldsFlow } from "./shadow-worlds.js";
 import type { AttemptRecord, AttemptSink } from "./sink.js";
 import { mailShareStream, propagationStream, retryMechanismStreams, SessionLengths, Streams } from "./streams.js";
 import { Tally } from "./tally.js";
@@ -80,7 +81,7 @@ export function picksCalledPlainly(): boolean {
   return mixedBalancers;
 }
 
-export class MailModel implements SessionStarter, ArrivalFlow {
+export class MailModel implements SessionStarter, ArrivalFlow, WorldsFlow {
   /**
    * Plain pools whose per-message tables (the balancer's per-sender array, the domains' alias
    * table and list masks) take this many bytes or more draw ahead (look-ahead.ts): beyond about
@@ -132,6 +133,11 @@ export class MailModel implements SessionStarter, ArrivalFlow {
    * on the same conditions as `plain` otherwise; null for every other shape.
    */
   readonly regimeArrivals: RegimeArrivals | null = null;
+  /**
+   * First submissions when each of advise's waits is a world of its own (shadow-worlds.ts,
+   * `worldsNeeded`), which also hand every world the attempt; null for every other run.
+   */
+  private readonly worldsArrivals: WorldsArrivals | null = null;
   // plainArrivals' time bucket, kept between its runs: the bucket of times [bucketFrom, bucketUntil]
   // (engine/slots.ts: the division's answer, found by comparison).
   private bucketAt = 0;
@@ -238,8 +244,17 @@ export class MailModel implements SessionStarter, ArrivalFlow {
         this.requeueBlocked = this.routes.requeue;
       }
     }
+    // The worlds' run: each wait a world of its own (shadow-worlds.ts).
+    const worlds = new.target === MailModel && this.shadow !== null && this.shadow.firstAttempts ? this.shadow : null;
+    if (worlds !== null && sink !== null) {
+      throw new RangeError("shadow worlds: attempt records are not supported with shadow waits");
+    }
     this.plain =
-      new.target === MailModel && this.capacity instanceof UnlimitedCapacity && this.greylist === null && sink === null;
+      new.target === MailModel &&
+      worlds === null &&
+      this.capacity instanceof UnlimitedCapacity &&
+      this.greylist === null &&
+      sink === null;
     if (this.plain) {
       const senderTable = this.balancer.senderTable ?? null;
       const bytes =
@@ -256,7 +271,7 @@ export class MailModel implements SessionStarter, ArrivalFlow {
         );
       }
     }
-    if (new.target === MailModel && !this.plain && this.greylist === null && sink === null) {
+    if (new.target === MailModel && worlds === null && !this.plain && this.greylist === null && sink === null) {
       const parts = {
         simulator: this.simulator,
         arrivals: this.arrivals,
@@ -280,6 +295,22 @@ export class MailModel implements SessionStarter, ArrivalFlow {
     // The first check, at t = 0, comes after listings that start at 0 (FIFO at equal times).
     if (s.pool.avoidListed !== null) this.simulator.schedule(0, CHECK);
     this.scheduleNextArrival(0);
+    if (worlds !== null) {
+      this.worldsArrivals = new WorldsArrivals(
+        {
+          simulator: this.simulator,
+          capacity: this.capacity,
+          worlds,
+          board: this.board,
+          tally: this.tally,
+          drawsAhead: new LookAhead(this.arrivals, this.recipients, this.domainTable, this.senders, null, null),
+          rate: this.arrivalRate,
+          horizon: this.horizon,
+          warmup: this.warmup,
+        },
+        this,
+      );
+    }
   }
 
   /** The shadow worlds' counts after run(); null without probe delays. */
@@ -302,6 +333,7 @@ export class MailModel implements SessionStarter, ArrivalFlow {
           if (this.ahead === null) this.plainArrivals(time);
           else this.plainArrivalsAhead(time, this.ahead);
         } else if (this.regimeArrivals !== null) this.nextMessageId = this.regimeArrivals.run(time, this.nextMessageId);
+        else if (this.worldsArrivals !== null) this.nextMessageId = this.worldsArrivals.run(time, this.nextMessageId);
         else this.submit(time);
         break;
       case RESEND:
@@ -361,7 +393,7 @@ export class MailModel implements SessionStarter, ArrivalFlow {
    * The balancer's server for a first attempt or a user resend (`kind`), drawing from that
    * kind's stream. Each policy applies the health check's eligibility itself (DESIGN §2).
    */
-  protected pickServer(sender: number, time: number, kind: number): number {
+  pickServer(sender: number, time: number, kind: number): number {
     this.capacity.beforePick(time);
     const random = this.streams.picks[kind];
     return mixedBalancers
@@ -881,10 +913,13 @@ export class MailModel implements SessionStarter, ArrivalFlow {
 
   /** The operator's check, then the next one while anything else can still happen. */
   protected healthCheck(time: number): void {
+    const worlds = this.worldsArrivals;
+    if (worlds !== null) worlds.beforeCheck();
     if (this.board.checkEligibility()) this.balancer.eligibilityChanged();
     // With moveDeferred, every check hands the excluded relays' deferred queues on.
     if (this.routes !== null) this.routes.moveOffExcluded(time);
     if (time < this.horizon || this.simulator.pending > 0) this.simulator.schedule(time + this.checkEvery, CHECK);
+    if (worlds !== null) worlds.checked();
   }
 
   private emit(

@@ -4,45 +4,91 @@
 // submission also hands each world the attempt (sender, domain, time, session length) so that it
 // picks, counts and bounces it as a run at its wait does.
 // Only for the shapes shadowProblem accepts: every session starts on arrival, no greylisting, no
-// attempt records. A class of its own, so the plain loop of every other run pays nothing for it.
+// attempt records. MailModel's first submissions for those shapes, as RegimeArrivals is for the
+// regimes' (capacity/arrivals.ts): an object MailModel holds, not a subclass, so that a thread
+// running both kinds of replication (`sim advise` runs every policy in each thread) sees one class
+// of model. As a subclass, every MailModel method compiled for one class was deoptimised ("wrong
+// map") when the thread first ran the other, and compiled again: newMessage, resubmit,
+// beginAttempt, startSession, bounce, pickServer, Simulator.run with handle inlined…, ~10 a thread
+// (docs/performance.md, section tf).
+import type { Simulator } from "../engine/index.js";
+import type { CapacityRegime } from "./capacity/index.js";
 import { ARRIVAL, DELIVERED, FIRST, KIND_BITS, KIND_MASK, SHADOW } from "./codes.js";
-import type { CompiledScenario } from "./compiled.js";
-import { BLOCK, LookAhead } from "./look-ahead.js";
-import { MailModel } from "./replication.js";
+import type { ListingBoard } from "./listing-board.js";
+import { BLOCK, type LookAhead } from "./look-ahead.js";
 import type { ShadowResends } from "./shadow-resends.js";
-import type { AttemptSink } from "./sink.js";
+import type { Tally } from "./tally.js";
 
-export class ShadowWorldsModel extends MailModel {
-  private readonly worlds: ShadowResends;
+/** What the worlds' run calls back in its model (MailModel). */
+export interface WorldsFlow {
+  /** The balancer's relay for a first attempt (`kind` FIRST), after the capacity regime's bookkeeping. */
+  pickServer(sender: number, time: number, kind: number): number;
+  /** A first attempt rejected at once: a message slot, then what follows the attempt. */
+  firstRejected(
+    id: number,
+    sender: number,
+    domain: number,
+    server: number,
+    time: number,
+    duration: number,
+    outcome: number,
+    counted: boolean,
+  ): void;
+  /** Any other queued event, as Simulator.run() hands it over. */
+  handle(time: number, payload: number): void;
+}
 
-  constructor(
-    compiled: CompiledScenario,
-    seed: number,
-    replication: number,
-    sink: AttemptSink | null,
-    probes: readonly number[],
-  ) {
-    if (sink !== null) throw new RangeError("shadow worlds: attempt records are not supported with shadow waits");
-    super(compiled, seed, replication, null, probes);
-    if (this.shadow === null || !this.shadow.firstAttempts) {
-      throw new RangeError("shadow worlds: the scenario's balancer keeps no state of its own (use MailModel)");
-    }
-    this.worlds = this.shadow;
-    this.eligibleBefore = new Uint8Array(this.board.eligible.length);
-    this.drawsAhead = new LookAhead(this.arrivals, this.recipients, this.domainTable, this.senders, null, null);
-  }
-
+/** The run's parts the worlds' arrivals read. */
+export interface WorldsParts {
+  readonly simulator: Simulator;
+  readonly capacity: CapacityRegime;
+  readonly worlds: ShadowResends;
+  readonly board: ListingBoard;
+  readonly tally: Tally;
   /** The arrival and recipient streams' draws, taken in blocks (look-ahead.ts; no reading pass). */
-  private readonly drawsAhead: LookAhead;
+  readonly drawsAhead: LookAhead;
+  readonly rate: number;
+  readonly horizon: number;
+  readonly warmup: number;
+}
 
+export class WorldsArrivals {
+  private readonly simulator: Simulator;
+  private readonly capacity: CapacityRegime;
+  private readonly worlds: ShadowResends;
+  private readonly board: ListingBoard;
+  private readonly tally: Tally;
+  private readonly drawsAhead: LookAhead;
+  private readonly rate: number;
+  private readonly horizon: number;
+  private readonly warmup: number;
   /** The board's eligibility before a check, to see whether the check changed it. */
   private readonly eligibleBefore: Uint8Array;
 
-  /** The operator's check: when it changes eligibility, every world's balancer hears of it as the run's does. */
-  protected override healthCheck(time: number): void {
+  constructor(
+    parts: WorldsParts,
+    private readonly flow: WorldsFlow,
+  ) {
+    this.simulator = parts.simulator;
+    this.capacity = parts.capacity;
+    this.worlds = parts.worlds;
+    this.board = parts.board;
+    this.tally = parts.tally;
+    this.drawsAhead = parts.drawsAhead;
+    this.rate = parts.rate;
+    this.horizon = parts.horizon;
+    this.warmup = parts.warmup;
+    this.eligibleBefore = new Uint8Array(this.board.eligible.length);
+  }
+
+  /** Before the operator's check: the board's eligibility, to compare after it (checked). */
+  beforeCheck(): void {
+    this.eligibleBefore.set(this.board.eligible);
+  }
+
+  /** After the operator's check: when it changed eligibility, every world's balancer hears of it as the run's does. */
+  checked(): void {
     const eligible = this.board.eligible;
-    this.eligibleBefore.set(eligible);
-    super.healthCheck(time);
     for (let v = 0; v < eligible.length; v++) {
       if (eligible[v] !== this.eligibleBefore[v]) {
         this.worlds.eligibilityChanged();
@@ -53,7 +99,7 @@ export class ShadowWorldsModel extends MailModel {
 
   /**
    * MailModel.submit on a pool without session limits, greylisting or records, then the worlds'
-   * attempts — for the arrival at `time` and every following one, as MailModel's plain loop takes
+   * attempts — for the arrival at `first` (message `firstId`) and every following one, as MailModel's plain loop takes
    * them: the same draws from the same streams in the same order (taken in blocks from a
    * LookAhead, the draws plainArrivalsAhead reads; nothing else draws from those two streams), the
    * same events scheduled. Unlike that loop it also takes the queued events that fall between
@@ -77,9 +123,9 @@ export class ShadowWorldsModel extends MailModel {
    * stack during the first call, before any call has left it: code after the loop had no type
    * feedback, and every later call that entered that cached on-stack code deoptimised on its way
    * out (3–81 times an advise of 18of20; docs/performance.md, section osr). The block has
-   * feedback from the first resend on.
+   * feedback from the first resend on. Returns the next message's id.
    */
-  protected override submit(first: number): void {
+  run(first: number, firstId: number): number {
     // `+`: a number to the optimiser, so the loop's clock stays an unboxed double.
     let time = +first;
     const simulator = this.simulator;
@@ -88,10 +134,11 @@ export class ShadowWorldsModel extends MailModel {
     const board = this.board;
     const tally = this.tally;
     const delay = tally.delay;
-    const rate = this.arrivalRate;
+    const rate = this.rate;
+    const flow = this.flow;
     const horizon = this.horizon;
     const warmup = this.warmup;
-    let id = this.nextMessageId;
+    let id = firstId;
     // Arrivals taken without run()'s dispatch while before the heaps' earliest event and the
     // watch's next tick, reported (tookStream) before anything reads the clock, and at the end.
     let budget = simulator.streamBudget();
@@ -114,7 +161,7 @@ export class ShadowWorldsModel extends MailModel {
       position++;
       const counted = time >= warmup;
       if (counted) tally.messages++;
-      const server = this.pickServer(sender, time, FIRST);
+      const server = flow.pickServer(sender, time, FIRST);
       const start = capacity.arrive(server, time, FIRST, counted);
       // Tracked sessions (least-connections) without a limit start on arrival too: their regime
       // defers a start only when `time + (end − time)` would not give back `end`, which rounding to
@@ -128,7 +175,7 @@ export class ShadowWorldsModel extends MailModel {
         simulator.tookStream(taken, time);
         budget -= taken;
         taken = 0;
-        this.firstRejected(id, sender, domain, server, time, duration, outcome, counted);
+        flow.firstRejected(id, sender, domain, server, time, duration, outcome, counted);
       } else if (counted) {
         tally.delivered++;
         delay.add(duration);
@@ -140,21 +187,20 @@ export class ShadowWorldsModel extends MailModel {
         simulator.tookStream(taken, time);
         budget -= taken;
         taken = 0;
-        this.nextMessageId = id;
-        if (!(next < horizon)) return;
+        if (!(next < horizon)) return id;
         // The worlds' first attempts schedule their bounces' resends: the bound is read after them.
         if (!(next < simulator.streamBound())) {
           // Queued events due first (mostly the worlds' resends) are handled here, as run() would.
           while (simulator.takeQueuedBefore(next)) {
             const payload = simulator.taken;
             if ((payload & KIND_MASK) === SHADOW) worlds.fire(payload >> KIND_BITS, simulator.now);
-            else this.handle(simulator.now, payload);
+            else flow.handle(simulator.now, payload);
           }
           budget = simulator.streamBudget();
         }
         if (!(next < simulator.streamBound()) || budget <= 0) {
           simulator.armStream(next, ARRIVAL);
-          return;
+          return id;
         }
       }
       taken++;

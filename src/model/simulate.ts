@@ -4,8 +4,7 @@ import type { ClockWatch } from "../engine/index.js";
 import type { CompiledScenario } from "./compiled.js";
 import { RecipientsModel } from "./recipients-per-message.js";
 import { MailModel } from "./replication.js";
-import { type ShadowResult, worldsNeeded } from "./shadow-resends.js";
-import { ShadowWorldsModel } from "./shadow-worlds.js";
+import type { ShadowResult } from "./shadow-resends.js";
 import type { AttemptSink } from "./sink.js";
 import type { Tally } from "./tally.js";
 
@@ -26,9 +25,7 @@ export function simulateReplication(
   const model =
     compiled.perMessage !== null
       ? new RecipientsModel(compiled, seed, replication, sink, probes)
-      : probes !== null && worldsNeeded(compiled)
-        ? new ShadowWorldsModel(compiled, seed, replication, sink, probes)
-        : new MailModel(compiled, seed, replication, sink, probes);
+      : new MailModel(compiled, seed, replication, sink, probes);
   const tally = model.run(watch);
   return { tally, events: model.simulator.eventsHandled, shadow: model.shadowResult() };
 }

@@ -6,8 +6,7 @@
 // the middle of advise (docs/performance.md, section osr). A file of its own, so that no other
 // test has given deliveredEverywhere feedback first.
 import { describe, expect, it } from "vitest";
-import { CompiledScenario } from "../../src/model/replication.js";
-import { ShadowWorldsModel } from "../../src/model/shadow-worlds.js";
+import { CompiledScenario, MailModel } from "../../src/model/replication.js";
 import { loadScenario, parseScenario } from "../../src/scenario/load.js";
 import type { ScenarioInput } from "../../src/scenario/schema.js";
 import { isOptimized, optimizeOnNextCall, prepareForOptimization } from "../helpers/v8-maps.js";
@@ -27,8 +26,8 @@ describe("ShadowResends.deliveredEverywhere's optimised code", () => {
         pool: { ...base.pool, balancer: { policy: "round-robin" } },
       } as ScenarioInput),
     );
-    const model = new ShadowWorldsModel(compiled, 1, 0, null, [0, 300]);
-    const worlds = (model as unknown as { worlds: Everywhere }).worlds;
+    const model = new MailModel(compiled, 1, 0, null, [0, 300]);
+    const worlds = (model as unknown as { shadow: Everywhere }).shadow;
     const delivered = (Object.getPrototypeOf(worlds) as Everywhere).deliveredEverywhere;
     // The scenario's 2 s session, as the interpreter passes it (a small integer) and as optimised
     // code passes it (a heap number: a Float64Array's element is read as one).
