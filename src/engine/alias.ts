@@ -28,66 +28,13 @@ export class AliasTable {
     }
     if (n === 0 || !(total > 0)) throw new RangeError("expected at least one positive weight");
     this.size = n;
-    const kept = n >= KEEP_FROM ? keptTable(weights) : undefined;
-    if (kept !== undefined) {
-      this.probability = kept.probability;
-      this.alias = kept.alias;
-      this.steps = kept.steps;
-      return;
-    }
-    this.probability = new Float64Array(n);
-    this.alias = new Int32Array(n);
-    const scaled = new Float64Array(n);
-    const small: number[] = [];
-    const large: number[] = [];
-    for (let i = 0; i < n; i++) {
-      scaled[i] = (weights[i] * n) / total;
-      (scaled[i] < 1 ? small : large).push(i);
-    }
-    while (small.length > 0 && large.length > 0) {
-      const s = small.pop() as number;
-      const l = large.pop() as number;
-      this.probability[s] = scaled[s];
-      this.alias[s] = l;
-      scaled[l] = scaled[l] + scaled[s] - 1;
-      (scaled[l] < 1 ? small : large).push(l);
-    }
-    // Left-overs are 1 up to rounding.
-    for (const i of large) this.probability[i] = 1;
-    for (const i of small) this.probability[i] = 1;
-    for (let i = 0; i < n; i++) if (this.probability[i] === 1) this.alias[i] = i;
-    this.steps = new Int32Array(2 * n);
-    for (let i = 0; i < n; i++) {
-      const threshold = this.alias[i] === i ? TWO_32 : this.threshold(i);
-      // A column whose alias no draw reaches keeps its own index on both sides of any threshold.
-      this.steps[2 * i] = (threshold < TWO_32 ? threshold : 0) - TWO_31;
-      this.steps[2 * i + 1] = threshold < TWO_32 && this.columnOf(threshold) === i ? this.alias[i] : i;
-    }
-    if (n >= KEEP_FROM) keepTable(Float64Array.from(weights), this.probability, this.alias, this.steps);
-  }
-
-  /** The column at() reads for the draw k·2^−32. */
-  private columnOf(k: number): number {
-    return Math.floor(k * ALEA_UNIT * this.size);
-  }
-
-  /**
-   * Whether at() leaves column i behind for the draw k·2^−32: its column is past i, or it is i and
-   * the coin u − i reaches probability[i]. Monotone in k (u = k·2^−32·n rounded is; u − i is exact,
-   * Sterbenz), so the draws of column i that get alias[i] are those from the first k where it holds.
-   */
-  private leaves(i: number, k: number): boolean {
-    const u = k * ALEA_UNIT * this.size;
-    const column = Math.floor(u);
-    return column > i || (column === i && u - i >= this.probability[i]);
-  }
-
-  /** The least k in [0, 2^32] with leaves(i, k) (2^32 when none), from the real split point and a few steps. */
-  private threshold(i: number): number {
-    let k = Math.min(TWO_32, Math.max(0, Math.ceil(((i + this.probability[i]) * TWO_32) / this.size)));
-    while (k > 0 && this.leaves(i, k - 1)) k--;
-    while (k < TWO_32 && !this.leaves(i, k)) k++;
-    return k;
+    // One way to the fields for kept and new tables: the kept path's loads had no type feedback
+    // when the constructor, compiled (on the stack) while building the thread's first large table,
+    // met its first kept one, and deoptimised (docs/performance.md, section tf).
+    const table = (n >= KEEP_FROM ? keptTable(weights) : undefined) ?? builtTable(weights, total);
+    this.probability = table.probability;
+    this.alias = table.alias;
+    this.steps = table.steps;
   }
 
   /** One index drawn with probability proportional to its weight, from a single uniform. */
@@ -141,6 +88,8 @@ interface KeptTable {
 }
 
 const keptTables: KeptTable[] = [];
+/** The weights of a table too small to keep. */
+const NOT_KEPT = new Float64Array(0);
 
 /** The kept table built from weights equal to these (=== each: ±0 build the same table), if any. */
 function keptTable(weights: ArrayLike<number>): KeptTable | undefined {
@@ -160,7 +109,68 @@ function sameWeights(a: Float64Array, b: ArrayLike<number>): boolean {
   return true;
 }
 
-function keepTable(weights: Float64Array, probability: Float64Array, alias: Int32Array, steps: Int32Array): void {
+function keepTable(table: KeptTable): void {
   if (keptTables.length >= KEPT_TABLES) keptTables.shift();
-  keptTables.push({ weights, probability, alias, steps });
+  keptTables.push(table);
+}
+/** Vose's construction of the table for `weights` (summing to `total`), kept when large. */
+function builtTable(weights: ArrayLike<number>, total: number): KeptTable {
+  const n = weights.length;
+  const probability = new Float64Array(n);
+  const alias = new Int32Array(n);
+  const scaled = new Float64Array(n);
+  const small: number[] = [];
+  const large: number[] = [];
+  for (let i = 0; i < n; i++) {
+    scaled[i] = (weights[i] * n) / total;
+    (scaled[i] < 1 ? small : large).push(i);
+  }
+  while (small.length > 0 && large.length > 0) {
+    const s = small.pop() as number;
+    const l = large.pop() as number;
+    probability[s] = scaled[s];
+    alias[s] = l;
+    scaled[l] = scaled[l] + scaled[s] - 1;
+    (scaled[l] < 1 ? small : large).push(l);
+  }
+  // Left-overs are 1 up to rounding.
+  for (const i of large) probability[i] = 1;
+  for (const i of small) probability[i] = 1;
+  for (let i = 0; i < n; i++) if (probability[i] === 1) alias[i] = i;
+  const steps = new Int32Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    const threshold = alias[i] === i ? TWO_32 : thresholdOf(probability, i);
+    // A column whose alias no draw reaches keeps its own index on both sides of any threshold.
+    steps[2 * i] = (threshold < TWO_32 ? threshold : 0) - TWO_31;
+    steps[2 * i + 1] = threshold < TWO_32 && columnOf(n, threshold) === i ? alias[i] : i;
+  }
+  // Small tables are not kept, and need no copy of their weights.
+  const table = { weights: n >= KEEP_FROM ? Float64Array.from(weights) : NOT_KEPT, probability, alias, steps };
+  if (n >= KEEP_FROM) keepTable(table);
+  return table;
+}
+
+/** The column at() reads for the draw k·2^−32, in a table of n columns. */
+function columnOf(n: number, k: number): number {
+  return Math.floor(k * ALEA_UNIT * n);
+}
+
+/**
+ * Whether at() leaves column i behind for the draw k·2^−32: its column is past i, or it is i and
+ * the coin u − i reaches probability[i]. Monotone in k (u = k·2^−32·n rounded is; u − i is exact,
+ * Sterbenz), so the draws of column i that get alias[i] are those from the first k where it holds.
+ */
+function leaves(probability: Float64Array, i: number, k: number): boolean {
+  const u = k * ALEA_UNIT * probability.length;
+  const column = Math.floor(u);
+  return column > i || (column === i && u - i >= probability[i]);
+}
+
+/** The least k in [0, 2^32] with leaves(i, k) (2^32 when none), from the real split point and a few steps. */
+function thresholdOf(probability: Float64Array, i: number): number {
+  const n = probability.length;
+  let k = Math.min(TWO_32, Math.max(0, Math.ceil(((i + probability[i]) * TWO_32) / n)));
+  while (k > 0 && leaves(probability, i, k - 1)) k--;
+  while (k < TWO_32 && !leaves(probability, i, k)) k++;
+  return k;
 }

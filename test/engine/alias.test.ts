@@ -177,3 +177,43 @@ describe("AliasTable", () => {
     expect(() => new AliasTable(weights as number[])).toThrow(RangeError);
   });
 });
+
+describe("AliasTable's columns, built and kept", () => {
+  // Checksums of main's tables at fc8788b (before the construction moved out of the constructor):
+  // the same steps, aliases and probabilities for a kept-size Zipf table, built and then taken
+  // from the kept ones, and for a small weighted pool's table, which is never kept.
+  function sums(table: AliasTable): [number, number, number] {
+    const t = table as unknown as { steps: Int32Array; alias: Int32Array; probability: Float64Array };
+    let steps = 0;
+    let alias = 0;
+    let probability = 0;
+    t.steps.forEach((v, j) => {
+      steps += v * ((j % 97) + 1);
+    });
+    t.alias.forEach((v, i) => {
+      alias += v * (i + 1);
+    });
+    t.probability.forEach((v) => {
+      probability += v;
+    });
+    return [steps, alias, probability];
+  }
+
+  it("are main's, bit for bit", () => {
+    // Built, then (equal weights) taken from the kept tables.
+    const zipf = Array.from({ length: 300 }, (_, i) => 1 / (i + 1));
+    const built = new AliasTable(zipf);
+    const kept = new AliasTable(zipf);
+    expect(sums(built)).toEqual([856634206971, 349528, 113.9578821777171]);
+    expect(sums(kept)).toEqual(sums(built));
+    expect((kept as unknown as { steps: Int32Array }).steps).toBe((built as unknown as { steps: Int32Array }).steps);
+    const small = new AliasTable([3, 1, 2, 1, 1, 2, 1, 1, 4, 1]);
+    const t = small as unknown as { steps: Int32Array; alias: Int32Array };
+    expect(Array.from(t.steps)).toEqual([
+      -2147483648, 0, -1465341783, 0, -1010580540, 0, -606348324, 2, -176851594, 8, 378967703, 2, 682141865, 8,
+      1111638595, 8, 1591664351, 5, 1970632054, 8,
+    ]);
+    expect(Array.from(t.alias)).toEqual([0, 0, 0, 2, 8, 2, 8, 8, 5, 8]);
+    expect(sums(small)[2]).toBe(6.764705882352942);
+  });
+});
