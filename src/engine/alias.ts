@@ -39,7 +39,7 @@ export class AliasTable {
 
   /** One index drawn with probability proportional to its weight, from a single uniform. */
   sample(random: Random): number {
-    return this.at(random());
+    return this.at(random.next());
   }
 
   /** sample() from its uniform `uniform` in [0, 1), drawn by the caller (a loop stepping its stream in locals). */

@@ -39,7 +39,7 @@ class Uniform implements Sampler {
     this.mean = (low + high) / 2;
   }
   sample(random: Random): number {
-    return this.low + this.width * random();
+    return this.low + this.width * random.next();
   }
 }
 
@@ -64,8 +64,8 @@ class Lognormal implements Sampler {
   }
   sample(random: Random): number {
     // Box–Muller with one of the pair: two uniforms per draw, no state between draws.
-    const u1 = 1 - random();
-    const u2 = random();
+    const u1 = 1 - random.next();
+    const u2 = random.next();
     const normal = Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2);
     return Math.exp(this.mu + this.sigma * normal);
   }
@@ -80,7 +80,7 @@ class Empirical implements Sampler {
     this.mean = values.reduce((a, b) => a + b, 0) / values.length;
   }
   sample(random: Random): number {
-    return this.values[Math.floor(random() * this.values.length)];
+    return this.values[Math.floor(random.next() * this.values.length)];
   }
 }
 

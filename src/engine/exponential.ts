@@ -108,7 +108,7 @@ export const ZIGGURAT_EDGES: Readonly<Float64Array> = X;
 
 /** One draw from the exponential distribution of mean 1, from `random`'s next uniform(s). */
 export function exponential(random: Random): number {
-  const u = random();
+  const u = random.next();
   const x = exponentialFast(u);
   // `+` keeps both arms numbers: with the call's untyped result as one arm, V8 boxed x on every draw.
   return x >= 0 ? x : +exponentialRest(u, random);
@@ -133,10 +133,10 @@ export function exponentialRest(u: number, random: Random): number {
   let x = (first & 0xffffff) * STEP[layer];
   for (;;) {
     // 1 − u lies in (0, 1], so the logarithm is finite.
-    if (layer === 0) return R - Math.log(1 - random());
+    if (layer === 0) return R - Math.log(1 - random.next());
     // Under the curve: a height y in the layer with y < e^−x, that is x < −log y (y > 0).
-    if (x < -Math.log(F[layer] + random() * (F[layer + 1] - F[layer]))) return x;
-    const w = random() * 4294967296;
+    if (x < -Math.log(F[layer] + random.next() * (F[layer + 1] - F[layer]))) return x;
+    const w = random.next() * 4294967296;
     layer = w >>> 24;
     x = (w & 0xffffff) * STEP[layer];
     if (x < X[layer + 1]) return x;

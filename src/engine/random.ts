@@ -4,8 +4,15 @@
 // Alea (seedrandom's algorithm) rather than ARC4: ~7 ns a draw here against ARC4's several times that.
 import seedrandom from "seedrandom";
 
-/** A uniform draw in [0, 1). */
-export type Random = () => number;
+/**
+ * A source of uniform draws in [0, 1): `next()`. An object with a method, not a function: every
+ * stream is then an AleaRandom, so a call site sees one map and one target in every replication.
+ * Closures made afresh for each replication (as the streams were) changed the call's target at
+ * the second replication, and every optimised function that had inlined a draw deoptimised there.
+ */
+export interface Random {
+  next(): number;
+}
 
 /** 2^−32: Alea's draws are multiples of it. */
 export const ALEA_UNIT = 2.3283064365386963e-10;
@@ -18,8 +25,8 @@ export const ALEA_MULTIPLIER = 2091639;
  * s2 = t − c`, and s2 is the draw. A loop that draws often may copy the state into locals, step
  * it there (the same arithmetic, so the same draws) and write it back before anything else
  * draws from the stream: locals stay in registers, where the fields are loads and stores.
- * Made as an object literal of numbers (not a class: a class field starts as `undefined`, and V8
- * would then box every double stored in it, an allocation a draw).
+ * Made as an object literal of numbers (not fields of AleaRandom declared in the class: a class
+ * field starts as `undefined`, and V8 would then box every double stored in it, an allocation a draw).
  */
 export interface AleaState {
   s0: number;
@@ -28,18 +35,16 @@ export interface AleaState {
   c: number;
 }
 
-/** A stream whose state is open to a loop that steps it in locals (see AleaState). */
-export interface AleaRandom extends Random {
-  readonly state: AleaState;
-}
-
 /**
- * A stream stepping `state` (which it then owns): the draws of seedrandom's alea from the same state,
- * bit for bit (test/engine/random.test.ts).
+ * A stream stepping `state` (which it then owns): the draws of seedrandom's alea from the same
+ * state, bit for bit (test/engine/random.test.ts). Its state is open to a loop that steps it in
+ * locals (see AleaState).
  */
-export function aleaFrom(state: AleaState): AleaRandom {
-  const s = state;
-  const next = (() => {
+export class AleaRandom implements Random {
+  constructor(readonly state: AleaState) {}
+
+  next(): number {
+    const s = this.state;
     const t = ALEA_MULTIPLIER * s.s0 + s.c * ALEA_UNIT;
     s.s0 = s.s1;
     s.s1 = s.s2;
@@ -48,9 +53,12 @@ export function aleaFrom(state: AleaState): AleaRandom {
     const u = t - c;
     s.s2 = u;
     return u;
-  }) as Random as AleaRandom & { state: AleaState };
-  next.state = s;
-  return next;
+  }
+}
+
+/** A stream stepping `state` (which it then owns). */
+export function aleaFrom(state: AleaState): AleaRandom {
+  return new AleaRandom(state);
 }
 
 /** The stream `name` of replication `replication` under `seed`. */
@@ -77,5 +85,5 @@ export function hashUniform(key: number, a: number, b: number): number {
 
 /** A 32-bit integer key for hashUniform drawn from a stream. */
 export function hashKey(random: Random): number {
-  return Math.floor(random() * 4294967296) | 0;
+  return Math.floor(random.next() * 4294967296) | 0;
 }

@@ -180,7 +180,7 @@ export class Greylist {
 function drawGreylisting(domains: number, share: number, exceptTop: number, random: Random): Uint8Array {
   const greylists = new Uint8Array(domains);
   for (let d = 0; d < domains; d++) {
-    const draw = random();
+    const draw = random.next();
     if (d >= exceptTop && draw < share) greylists[d] = 1;
   }
   return greylists;

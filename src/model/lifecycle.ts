@@ -31,21 +31,21 @@ export function lengthBiased(spec: DistributionSpec, random: Random): number {
   if ("uniform" in spec) {
     // Density ∝ x on [a, b]: inverse of the CDF (x² − a²)/(b² − a²).
     const [a, b] = spec.uniform;
-    return Math.sqrt(a * a + random() * (b * b - a * a));
+    return Math.sqrt(a * a + random.next() * (b * b - a * a));
   }
   // x·e^{−x/m} is the Gamma(2, m) density: the sum of two exponentials.
-  if ("exponential" in spec) return -spec.exponential * (Math.log(1 - random()) + Math.log(1 - random()));
+  if ("exponential" in spec) return -spec.exponential * (Math.log(1 - random.next()) + Math.log(1 - random.next()));
   if ("lognormal" in spec) {
     // x·lognormal(μ, σ) ∝ lognormal(μ + σ², σ): the median moves by e^{σ²}.
     const { median, sigma } = spec.lognormal;
-    const normal = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+    const normal = Math.sqrt(-2 * Math.log(1 - random.next())) * Math.cos(2 * Math.PI * random.next());
     return median * Math.exp(sigma * sigma + sigma * normal);
   }
   // One of the values with probability ∝ value.
   const values = spec.empirical;
   const total = values.reduce((a, b) => a + b, 0);
   if (!(total > 0)) return 0;
-  let u = random() * total;
+  let u = random.next() * total;
   for (const v of values) {
     u -= v;
     if (u < 0) return v;
@@ -119,16 +119,16 @@ export function compromiseCycles(scenario: Scenario, streamFor: (server: number)
   const pCompromised = cleanup.mean / (cleanup.mean + meanClean);
   const horizon = scenario.horizon;
   // 1 − u lies in (0, 1], so clean times are finite.
-  const cleanTime = (random: Random) => -meanClean * Math.log(1 - random());
+  const cleanTime = (random: Random) => -meanClean * Math.log(1 - random.next());
   for (let server = 0; server < scenario.pool.servers; server++) {
     const random = streamFor(server);
     let compromisedAt: number;
     if (compromise.start === "steady") {
       const past: CompromiseCycle[] = [];
       let earliest: number;
-      if (random() < pCompromised) {
+      if (random.next() < pCompromised) {
         const length = lengthBiased(compromise.cleanup, random);
-        const at = -random() * length;
+        const at = -random.next() * length;
         const current = cycleAt(server, at, at + length, lists, random);
         past.push(current);
         earliest = at;

@@ -17,7 +17,7 @@ export interface Listing {
 export function drawDistinct(servers: number, count: number, random: Random): number[] {
   const order = Array.from({ length: servers }, (_, i) => i);
   for (let i = 0; i < count; i++) {
-    const j = i + Math.floor(random() * (servers - i));
+    const j = i + Math.floor(random.next() * (servers - i));
     [order[i], order[j]] = [order[j], order[i]];
   }
   return order.slice(0, count);

@@ -172,7 +172,7 @@ export class RecipientsModel extends MailModel {
   /** A new message: its recipients' domains, one delivery per distinct domain, all through one relay. */
   protected override submit(time: number): void {
     this.scheduleNextArrival(time);
-    const sender = Math.floor(this.arrivals() * this.senders);
+    const sender = Math.floor(this.arrivals.next() * this.senders);
     // The first recipient's domain comes from the one-recipient model's stream (common random numbers).
     const first = this.domainTable.sample(this.recipients);
     const counted = time >= this.warmup;
@@ -308,7 +308,7 @@ export class RecipientsModel extends MailModel {
     }
     const resend =
       b.submission[pass] < this.maxSubmissions &&
-      (this.resendProbability >= 1 || this.streams.resend() < this.resendProbability);
+      (this.resendProbability >= 1 || this.streams.resend.next() < this.resendProbability);
     if (resend) {
       const after = this.compiled.resendAfter.sample(this.streams.resend);
       b.passDelay[pass] = after;

@@ -15,7 +15,7 @@ export function drawSubscriptions(domains: number, subscribers: readonly number[
   const masks = new Int32Array(domains);
   for (let d = 0; d < domains; d++) {
     let mask = 0;
-    for (let b = 0; b < subscribers.length; b++) if (random() < subscribers[b]) mask |= 1 << b;
+    for (let b = 0; b < subscribers.length; b++) if (random.next() < subscribers[b]) mask |= 1 << b;
     masks[d] = mask;
   }
   return masks;

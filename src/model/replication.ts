@@ -404,7 +404,7 @@ export class MailModel implements SessionStarter, ArrivalFlow, WorldsFlow {
   /** A new message: its first submission. */
   protected submit(time: number): void {
     this.scheduleNextArrival(time);
-    const sender = Math.floor(this.arrivals() * this.senders);
+    const sender = Math.floor(this.arrivals.next() * this.senders);
     const domain = this.domainTable.sample(this.recipients);
     const counted = time >= this.warmup;
     const id = this.nextMessageId++;
@@ -900,7 +900,7 @@ export class MailModel implements SessionStarter, ArrivalFlow, WorldsFlow {
     }
     const resend =
       m.submissions[slot] < this.maxSubmissions &&
-      (this.resendProbability >= 1 || this.streams.resend() < this.resendProbability);
+      (this.resendProbability >= 1 || this.streams.resend.next() < this.resendProbability);
     if (resend) {
       const after = this.compiled.resendAfter.sample(this.streams.resend);
       m.resendDelay[slot] = after;

@@ -616,7 +616,7 @@ export class ShadowResends {
   private bounce(slot: number, time: number): void {
     const w = this.all[this.world[slot]];
     const resend =
-      this.submissions[slot] < this.maxSubmissions && (this.probability >= 1 || w.resend() < this.probability);
+      this.submissions[slot] < this.maxSubmissions && (this.probability >= 1 || w.resend.next() < this.probability);
     if (resend) {
       const after = w.after.constant ? w.after.mean : w.after.sample(w.resend);
       this.scheduleResend(slot, time + after);

@@ -8,8 +8,10 @@ import { expectFrequencies, expectMeanNear, expectProportion } from "../helpers/
 const N = 200_000;
 
 /** A Random that fails the test if called: constant samplers must not consume draws. */
-const forbidden = () => {
-  throw new Error("a constant sampler drew a random number");
+const forbidden = {
+  next(): number {
+    throw new Error("a constant sampler drew a random number");
+  },
 };
 
 function draw(spec: DistributionSpec, n = N, seed = 11): Float64Array {

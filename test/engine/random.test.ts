@@ -2,12 +2,20 @@
 // draws the timer's shuffle relies on (in [0, 1), uniform, and different for every key).
 import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
-import { ALEA_MULTIPLIER, ALEA_UNIT, aleaFrom, hashKey, hashUniform, randomStream } from "../../src/engine/random.js";
+import {
+  ALEA_MULTIPLIER,
+  ALEA_UNIT,
+  AleaRandom,
+  aleaFrom,
+  hashKey,
+  hashUniform,
+  randomStream,
+} from "../../src/engine/random.js";
 import { expectFrequencies } from "../helpers/stats.js";
 
 const draws = (seed: number, replication: number, name: string, n = 20) => {
   const r = randomStream(seed, replication, name);
-  return Array.from({ length: n }, () => r());
+  return Array.from({ length: n }, () => r.next());
 };
 
 describe("randomStream", () => {
@@ -31,7 +39,7 @@ describe("randomStream", () => {
     const bins = new Array(100).fill(0);
     let outside = 0;
     for (let i = 0; i < 200_000; i++) {
-      const u = r();
+      const u = r.next();
       if (u >= 0 && u < 1) bins[Math.floor(u * 100)]++;
       else outside++;
     }
@@ -46,7 +54,7 @@ describe("randomStream's Alea", () => {
       const ours = randomStream(7, 2, name);
       const theirs = seedrandom.alea(`relaysim/7/2/${name}`);
       for (let i = 0; i < 100_000; i++) {
-        const a = ours();
+        const a = ours.next();
         const b = theirs();
         if (a !== b) throw new Error(`${name}: draw ${i} is ${a}, seedrandom's ${b}`);
       }
@@ -59,7 +67,7 @@ describe("randomStream's Alea", () => {
     const s = stream.state;
     for (let round = 0; round < 50; round++) {
       // Some draws through the function…
-      for (let i = 0; i < round % 7; i++) expect(stream()).toBe(reference());
+      for (let i = 0; i < round % 7; i++) expect(stream.next()).toBe(reference.next());
       // …then some stepped in locals, as the plain arrival loop does, and the state written back.
       let s0 = s.s0;
       let s1 = s.s1;
@@ -71,23 +79,36 @@ describe("randomStream's Alea", () => {
         s1 = s2;
         c = t | 0;
         s2 = t - c;
-        expect(s2).toBe(reference());
+        expect(s2).toBe(reference.next());
       }
       s.s0 = s0;
       s.s1 = s1;
       s.s2 = s2;
       s.c = c;
     }
-    expect(stream()).toBe(reference());
+    expect(stream.next()).toBe(reference.next());
+  });
+
+  it("makes every stream an AleaRandom whose draw is one method, in any replication", () => {
+    // One map and one call target at every draw's call site, whichever stream or replication
+    // reaches it: a closure per stream changed the target at a process's second replication, and
+    // V8 deoptimised every function that had inlined a draw ("wrong call target").
+    const streams = [randomStream(1, 0, "arrivals"), randomStream(1, 1, "arrivals"), randomStream(9, 4, "resend")];
+    for (const s of streams) {
+      expect(s).toBeInstanceOf(AleaRandom);
+      expect(Object.getPrototypeOf(s)).toBe(AleaRandom.prototype);
+      expect(Object.hasOwn(s, "next")).toBe(false);
+      expect(s.next).toBe(streams[0].next);
+    }
   });
 
   it("aleaFrom steps the state it is given and no other", () => {
     const a = aleaFrom({ s0: 0.25, s1: 0.5, s2: 0.75, c: 1 });
     const b = aleaFrom({ s0: 0.25, s1: 0.5, s2: 0.75, c: 1 });
-    const first = a();
+    const first = a.next();
     expect(first).toBe(ALEA_MULTIPLIER * 0.25 + ALEA_UNIT - ((ALEA_MULTIPLIER * 0.25 + ALEA_UNIT) | 0));
     expect(a.state.s1).toBe(0.75);
-    expect(b()).toBe(first);
+    expect(b.next()).toBe(first);
   });
 });
 

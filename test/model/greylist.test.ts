@@ -24,8 +24,8 @@ const POSTGREY: Greylisting = {
   lookup: "host",
   recipient: "per-domain",
 };
-const never = () => 0.99;
-const always = () => 0;
+const never = { next: () => 0.99 };
+const always = { next: () => 0 };
 
 describe("Greylist: postgrey's smtpd_access_policy", () => {
   it("greylists a new triplet, passes its retry after the delay, and remembers it", () => {

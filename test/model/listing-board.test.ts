@@ -31,19 +31,19 @@ describe("ListingBoard.rejectingServers", () => {
       const lists = 3;
       const random = randomStream(9, servers, "board");
       // Each domain consults some of the lists (none, one, several).
-      const domainLists = Int32Array.from({ length: 40 }, () => Math.floor(random() * 2 ** lists));
+      const domainLists = Int32Array.from({ length: 40 }, () => Math.floor(random.next() * 2 ** lists));
       const board = new ListingBoard(servers, lists, domainLists, 0, tally, delayed);
       expect(board.serversInMasks).toBe(true);
       // Open intervals per key, so that every listOff closes one listOn (overlaps merge).
       const open = new Int32Array(servers * lists * (delayed ? 2 : 1));
       let seen = 0;
       for (let step = 0; step < 600; step++) {
-        const v = Math.floor(random() * servers);
-        const list = Math.floor(random() * lists);
-        const view = delayed && random() < 0.5;
+        const v = Math.floor(random.next() * servers);
+        const list = Math.floor(random.next() * lists);
+        const view = delayed && random.next() < 0.5;
         const key = view ? board.viewKey(v, list) : board.key(v, list);
         const slot = (view ? servers * lists : 0) + v * lists + list;
-        if (open[slot] > 0 && random() < 0.5) {
+        if (open[slot] > 0 && random.next() < 0.5) {
           board.listOff(key, step);
           open[slot]--;
         } else {

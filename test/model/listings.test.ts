@@ -18,8 +18,10 @@ const scenario = (patch: Record<string, unknown>) =>
     ...patch,
   });
 
-const forbidden = () => {
-  throw new Error("placement drawn although indices were given");
+const forbidden = {
+  next(): number {
+    throw new Error("placement drawn although indices were given");
+  },
 };
 
 describe("drawDistinct", () => {

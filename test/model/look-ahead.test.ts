@@ -20,7 +20,7 @@ function oneAtATime(seed: number, replication: number, count: number) {
   const domains: number[] = [];
   for (let i = 0; i < count; i++) {
     gaps.push(exponential(streams.arrivals));
-    senders.push(Math.floor(streams.arrivals() * SENDERS));
+    senders.push(Math.floor(streams.arrivals.next() * SENDERS));
     domains.push(domainTable.sample(streams.recipients));
   }
   return { gaps, senders, domains };

@@ -217,7 +217,7 @@ describe("a world's queued resends keep the order numbers they were scheduled wi
     const tally = new Tally(servers, 1, 60);
     // One list, consulted by domain 0; the pointer starts where the worlds' "balancer" stream puts it.
     const board = new ListingBoard(servers, 1, Int32Array.of(1), 0, tally);
-    const start = Math.floor(randomStream(5, 0, "balancer")() * servers);
+    const start = Math.floor(randomStream(5, 0, "balancer").next() * servers);
     const at = (k: number) => (start + k) % servers;
     board.listOn(board.key(at(0), 0), 0);
     board.listOn(board.key(at(1), 0), 0);

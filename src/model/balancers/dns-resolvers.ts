@@ -48,7 +48,7 @@ export class ResolverDnsBalancer implements Balancer {
   constructor(pool: PoolView, options: DnsResolverOptions) {
     this.servers = pool.servers;
     // The same draw as DnsBalancer: the pointer starts at a uniform server.
-    this.next = Math.floor(pool.random() * pool.servers);
+    this.next = Math.floor(pool.random.next() * pool.servers);
     this.ttl = options.ttl;
     this.resolvers = options.resolvers;
     this.records = Math.min(options.records, pool.servers);

@@ -28,7 +28,7 @@ export class DnsWorlds implements BalancerWorlds {
   ) {
     this.servers = servers;
     this.worlds = worlds;
-    this.next = new Int32Array(worlds).fill(Math.floor(random() * servers));
+    this.next = new Int32Array(worlds).fill(Math.floor(random.next() * servers));
     this.cached = new Int32Array(senders * worlds);
     this.expires = new Float64Array(senders * worlds).fill(Number.NEGATIVE_INFINITY);
     this.eligibilityChanged();

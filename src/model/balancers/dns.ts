@@ -34,7 +34,7 @@ export class DnsBalancer implements Balancer {
     private readonly ttl: number,
   ) {
     this.servers = pool.servers;
-    this.next = Math.floor(pool.random() * pool.servers);
+    this.next = Math.floor(pool.random.next() * pool.servers);
     this.cached = serverIndexArray(pool.senders, pool.servers);
     this.expires = new Float64Array(pool.senders).fill(Number.NEGATIVE_INFINITY);
     this.eligible = pool.eligible;

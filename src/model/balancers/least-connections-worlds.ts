@@ -206,7 +206,7 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
     if (this.sharers[s] > 1) s = this.leave(w, s);
     const x = this.masks[s * this.levels + this.fewest[s]];
     const ties = bitCount(x);
-    const server = nthBit(x, ties !== 1 ? Math.floor(random() * ties) : 0);
+    const server = nthBit(x, ties !== 1 ? Math.floor(random.next() * ties) : 0);
     this.start(s, server, end);
     this.apartUntil[s] = end;
     return server;

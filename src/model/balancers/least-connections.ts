@@ -23,7 +23,7 @@ export class LeastConnectionsBalancer implements Balancer {
     // (session-counts.ts): one random draw per pick when several tie, the j-th tie in index order.
     const sessions = this.pool.sessions;
     const ties = sessions.ties;
-    return sessions.nthLeast(ties === 1 ? 0 : Math.floor(random() * ties));
+    return sessions.nthLeast(ties === 1 ? 0 : Math.floor(random.next() * ties));
   }
 
   eligibilityChanged(): void {

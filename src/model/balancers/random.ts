@@ -28,7 +28,7 @@ export class RandomBalancer implements Balancer {
   }
 
   pick(_sender: number, _time: number, random: Random = this.pool.random): number {
-    return this.at(random());
+    return this.at(random.next());
   }
 
   /** pick() from its one uniform `u` in [0, 1), drawn by the caller (a loop stepping the stream in locals). */

@@ -35,7 +35,7 @@ export class RoundRobinWorlds implements BalancerWorlds {
     private readonly eligible: Uint8Array,
   ) {
     this.servers = servers;
-    this.base = Math.floor(random() * servers);
+    this.base = Math.floor(random.next() * servers);
     this.offset = new Int32Array(worlds);
     this.unread = new Int32Array(worlds);
     this.candidates = new Uint8Array(servers);

@@ -26,7 +26,7 @@ export class RoundRobinBalancer implements Balancer {
     weights?: readonly number[],
   ) {
     this.servers = pool.servers;
-    const start = pool.random();
+    const start = pool.random.next();
     this.next = Math.floor(start * pool.servers);
     this.weights = weights ? Float64Array.from(weights) : null;
     this.credit = new Float64Array(pool.servers);

@@ -17,7 +17,7 @@ export class StickyBalancer implements Balancer {
 
   constructor(pool: PoolView) {
     this.home = serverIndexArray(pool.senders, pool.servers);
-    for (let s = 0; s < pool.senders; s++) this.home[s] = Math.floor(pool.random() * pool.servers);
+    for (let s = 0; s < pool.senders; s++) this.home[s] = Math.floor(pool.random.next() * pool.servers);
     this.eligible = pool.eligible;
   }
   pick(sender: number): number {

@@ -40,9 +40,9 @@ export class TimerBalancer implements Balancer {
     this.perSender = options.phase === "per-sender";
     this.shuffle = options.assignment === "shuffle";
     this.phases = new Float64Array(this.perSender ? senders : 1);
-    for (let i = 0; i < this.phases.length; i++) this.phases[i] = random() * options.period;
+    for (let i = 0; i < this.phases.length; i++) this.phases[i] = random.next() * options.period;
     this.base = serverIndexArray(senders, servers);
-    for (let s = 0; s < senders; s++) this.base[s] = Math.floor(random() * servers);
+    for (let s = 0; s < senders; s++) this.base[s] = Math.floor(random.next() * servers);
     this.key = hashKey(random);
     this.eligible = pool.eligible;
   }

@@ -249,7 +249,7 @@ export class RegimeArrivals {
     for (;;) {
       // submit(): the next arrival's draw first, armed (or taken) after this message.
       const next = time + exponential(arrivals) / rate;
-      const sender = Math.floor(arrivals() * senders);
+      const sender = Math.floor(arrivals.next() * senders);
       const domain = domains.sample(recipients);
       const counted = time >= warmup;
       if (counted) messageCount++;

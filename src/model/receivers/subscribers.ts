@@ -74,7 +74,7 @@ export function zipfShares(domains: number, zipf: number): Float64Array {
 export function byMail(shares: Float64Array, top: number, share: number, random: Random): number[] {
   const order = Array.from({ length: shares.length - top }, (_, i) => top + i);
   for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
+    const j = Math.floor(random.next() * (i + 1));
     [order[i], order[j]] = [order[j], order[i]];
   }
   const chosen: number[] = [];
@@ -88,7 +88,7 @@ export function byMail(shares: Float64Array, top: number, share: number, random:
       taken += w;
       continue;
     }
-    if (random() * w < share - taken) chosen.push(d);
+    if (random.next() * w < share - taken) chosen.push(d);
     break;
   }
   return chosen;

@@ -116,10 +116,10 @@ describe("ResolverDnsBalancer", () => {
       for (let i = 0; i < trials; i++) {
         const b = new ResolverDnsBalancer(fakePool(7, 2, i + 1), { ttl, resolvers: 1, records: 1 });
         const T0 = 10 * ttl;
-        let t = -Math.log(1 - random()) / rate;
-        for (; t < T0; t += -Math.log(1 - random()) / rate) b.pick(0, t);
+        let t = -Math.log(1 - random.next()) / rate;
+        for (; t < T0; t += -Math.log(1 - random.next()) / rate) b.pick(0, t);
         const first = b.pick(1, T0);
-        for (; t < T0 + d; t += -Math.log(1 - random()) / rate) b.pick(0, t);
+        for (; t < T0 + d; t += -Math.log(1 - random.next()) / rate) b.pick(0, t);
         if (b.pick(1, T0 + d) === first) same++;
       }
       expectProportion(same, trials, sameAnswer(rate, ttl, d), `same relay after ${d} s`);

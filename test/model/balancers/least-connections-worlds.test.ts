@@ -18,7 +18,7 @@ describe("LeastConnectionsWorlds", () => {
   // World 4's stream is one draw ahead of the others': alike sessions do not make it their equal.
   const firstStream = (w: number) => {
     const random = randomStream(5, 0, "first");
-    if (w === 4) random();
+    if (w === 4) random.next();
     return random;
   };
 
@@ -63,14 +63,14 @@ describe("LeastConnectionsWorlds", () => {
       for (let i = 0; i < 20_000; i++) {
         // Busy and quiet spells: up to ~60 sessions in progress, then a few, now and then none.
         const before = time;
-        time += i % 4000 < 2000 ? schedule() : 40 * schedule();
+        time += i % 4000 < 2000 ? schedule.next() : 40 * schedule.next();
         if (i % 3000 === 1500) {
-          for (let v = 0; v < servers; v++) eligible[v] = schedule() < 0.6 ? 1 : 0;
+          for (let v = 0; v < servers; v++) eligible[v] = schedule.next() < 0.6 ? 1 : 0;
           together.eligibilityChanged();
           for (const a of apart) a.balancer.eligibilityChanged();
         }
         // Now and then a world's resend between two first attempts, its session ending between theirs.
-        if (i % 11 === 5) resend(i % (worlds - 1), before + (time - before) * schedule());
+        if (i % 11 === 5) resend(i % (worlds - 1), before + (time - before) * schedule.next());
         const alike = together.firstPicks(0, time, time + length, picked);
         expect(alike).toBe(picked.every((server) => server === picked[0]));
         apart.forEach((a, w) => {

@@ -1,7 +1,7 @@
 // `least-connections`: the fewest sessions in progress, ties uniformly, among eligible servers only.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { randomStream } from "../../../src/engine/random.js";
+import { type Random, randomStream } from "../../../src/engine/random.js";
 import { LeastConnectionsBalancer } from "../../../src/model/balancers/least-connections.js";
 import { expectFrequencies } from "../../helpers/stats.js";
 import { fakePool } from "./pool.js";
@@ -35,7 +35,7 @@ describe("LeastConnectionsBalancer", () => {
 });
 
 /** The pick as it was before SessionCounts: two scans, one draw only when several tie. */
-function twoScanPick(sessions: Int32Array, candidates: Uint8Array, random: () => number): number {
+function twoScanPick(sessions: Int32Array, candidates: Uint8Array, random: Random): number {
   let least = 2147483647;
   let ties = 0;
   for (let v = 0; v < sessions.length; v++) {
@@ -45,7 +45,7 @@ function twoScanPick(sessions: Int32Array, candidates: Uint8Array, random: () =>
       ties = 1;
     } else if (sessions[v] === least) ties++;
   }
-  let j = ties === 1 ? 0 : Math.floor(random() * ties);
+  let j = ties === 1 ? 0 : Math.floor(random.next() * ties);
   for (let v = 0; v < sessions.length; v++) if (candidates[v] === 1 && sessions[v] === least && j-- === 0) return v;
   return 0;
 }
@@ -81,7 +81,7 @@ describe("LeastConnectionsBalancer against the two-scan pick it replaced", () =>
             else if (pool.sessions.counts[s.at % servers] > 0) pool.sessions.remove(s.at % servers);
           }
           // As many draws on both sides: the streams are at the same point.
-          expect(mine()).toBe(theirs());
+          expect(mine.next()).toBe(theirs.next());
         },
       ),
       { seed: 14, numRuns: 200 },

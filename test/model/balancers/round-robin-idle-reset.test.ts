@@ -46,7 +46,7 @@ describe("IdleResetRoundRobin", () => {
       const counts = new Array(N).fill(0);
       let t = 0;
       for (let i = 0; i < 60_000; i++) {
-        t += -Math.log(1 - random()) / rate;
+        t += -Math.log(1 - random.next()) / rate;
         counts[(b.pick(0, t) - start + N) % N]++;
       }
       expectFrequencies(counts, idleResetShares(N, resetProbability(rate, tau)), `positions at rate ${rate}`);

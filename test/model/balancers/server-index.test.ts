@@ -26,11 +26,11 @@ describe("serverIndexArray", () => {
       const period = 600;
       // The timer draws the global phase, then each sender's base; sticky draws each sender's home.
       const draws = randomStream(4, 0, "balancer");
-      const phase = draws() * period;
-      const bases = Array.from({ length: senders }, () => Math.floor(draws() * servers));
+      const phase = draws.next() * period;
+      const bases = Array.from({ length: senders }, () => Math.floor(draws.next() * servers));
       const timer = new TimerBalancer(fakePool(servers, senders, 4), { period, phase: "global", assignment: "rotate" });
       const homes = randomStream(4, 0, "balancer");
-      const homeOf = Array.from({ length: senders }, () => Math.floor(homes() * servers));
+      const homeOf = Array.from({ length: senders }, () => Math.floor(homes.next() * servers));
       const sticky = new StickyBalancer(fakePool(servers, senders, 4));
       let largest = 0;
       for (let s = 0; s < senders; s++) {

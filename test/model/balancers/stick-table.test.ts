@@ -111,7 +111,7 @@ describe("StickTableBalancer", () => {
         const b: Balancer = new StickTableBalancer(pool, E, new RandomBalancer(pool));
         const first = b.pick(0, 0, random);
         // The sender's other messages in (0, d) refresh the pin.
-        for (let t = -Math.log(1 - random()) / lambda; t < d; t += -Math.log(1 - random()) / lambda)
+        for (let t = -Math.log(1 - random.next()) / lambda; t < d; t += -Math.log(1 - random.next()) / lambda)
           b.pick(0, t, random);
         if (b.pick(0, d, random) === first) same++;
       }

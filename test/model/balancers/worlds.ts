@@ -2,7 +2,7 @@
 // what a Balancer of its own picks, through first attempts, each world's own resends and the
 // health check's eligibility changes (some relays out, none out, all out).
 import { expect } from "vitest";
-import { randomStream } from "../../../src/engine/random.js";
+import { type Random, randomStream } from "../../../src/engine/random.js";
 import type { Balancer, BalancerWorlds } from "../../../src/model/balancers/balancer.js";
 import { fakePool } from "./pool.js";
 
@@ -14,7 +14,7 @@ export interface WorldsCase {
   gap: number;
   attempts: number;
   /** The worlds under test, built on `eligible` with a fresh "balancer" stream as `random`. */
-  together(random: () => number, eligible: Uint8Array): BalancerWorlds;
+  together(random: Random, eligible: Uint8Array): BalancerWorlds;
   /** One world's own balancer on the same pool. */
   apart(pool: ReturnType<typeof fakePool>): Balancer;
 }
@@ -33,17 +33,17 @@ export function expectWorldsPickAsBalancers(c: WorldsCase): number {
   let time = 0;
   for (let i = 0; i < c.attempts; i++) {
     // Whole seconds: attempts at the same time, and exactly at a TTL or an expiry, happen too.
-    time += Math.round(-Math.log(1 - schedule()) * c.gap);
+    time += Math.round(-Math.log(1 - schedule.next()) * c.gap);
     // The health check: some relays out, none out, or every one out (then all stay candidates).
     if (i % 500 === 250) {
       const phase = ((i / 500) % 4) | 0;
       for (let v = 0; v < c.servers; v++) {
-        eligible[v] = phase === 0 ? 1 : phase === 3 ? 0 : schedule() < 0.6 ? 1 : 0;
+        eligible[v] = phase === 0 ? 1 : phase === 3 ? 0 : schedule.next() < 0.6 ? 1 : 0;
       }
       together.eligibilityChanged();
       for (const b of apart) b.eligibilityChanged();
     }
-    const sender = Math.floor(schedule() * c.senders);
+    const sender = Math.floor(schedule.next() * c.senders);
     // Now and then only the worlds that picked some relays (firstPicksIn), where the worlds offer it
     // and can answer now (-1: nothing moved, so they pick as below).
     const servers = i % 3 === 2 && together.firstPicksIn !== undefined ? someRelays(c.servers, schedule) : 0;
@@ -69,8 +69,8 @@ export function expectWorldsPickAsBalancers(c: WorldsCase): number {
     }
     // Each world's own resends: some at once (a wait of 0), of other senders too.
     for (let w = 0; w < c.worlds; w++) {
-      if (schedule() < (0.15 * (w + 1)) / c.worlds) {
-        const s = schedule() < 0.5 ? sender : Math.floor(schedule() * c.senders);
+      if (schedule.next() < (0.15 * (w + 1)) / c.worlds) {
+        const s = schedule.next() < 0.5 ? sender : Math.floor(schedule.next() * c.senders);
         const server = together.resendPick(w, s, time, time + 2, randomStream(3, w, "resend"));
         expect(server, `world ${w}'s resend, attempt ${i}`).toBe(apart[w].pick(s, time));
         compared++;
@@ -81,8 +81,8 @@ export function expectWorldsPickAsBalancers(c: WorldsCase): number {
 }
 
 /** A random set of relays as a mask (bit v for relay v), each in with probability 0.3. */
-function someRelays(servers: number, random: () => number): number {
+function someRelays(servers: number, random: Random): number {
   let mask = 0;
-  for (let v = 0; v < servers; v++) if (random() < 0.3) mask |= 1 << v;
+  for (let v = 0; v < servers; v++) if (random.next() < 0.3) mask |= 1 << v;
   return mask;
 }
