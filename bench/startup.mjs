@@ -52,7 +52,9 @@ if (process.env[REPORT]) {
     const order = round % 2 === 0 ? ["old", "new"] : ["new", "old"];
     for (const side of order) runs[side].push(once(resolve(side === "old" ? old : fresh)));
     const [o, n] = [runs.old.at(-1), runs.new.at(-1)];
-    console.log(`round ${round + 1}: cpu ${o.cpu.toFixed(3)} -> ${n.cpu.toFixed(3)} s, wall ${o.wall.toFixed(3)} -> ${n.wall.toFixed(3)} s`);
+    console.log(
+      `round ${round + 1}: cpu ${o.cpu.toFixed(3)} -> ${n.cpu.toFixed(3)} s, wall ${o.wall.toFixed(3)} -> ${n.wall.toFixed(3)} s`,
+    );
   }
   for (const what of ["cpu", "wall"]) {
     const [o, n] = [runs.old.map((r) => r[what]), runs.new.map((r) => r[what])];
