@@ -190,7 +190,12 @@ async function buildCliScript() {
   const file = join(OUT_DIR, "sim.cjs");
   const result = await esbuild.build({
     ...COMMON,
-    entryPoints: [join(ROOT, "dist/cli/start.js")],
+    // The script's exports: the CLI, and the chart renderer as the CLI loads it (bench/chart-phase.mjs).
+    stdin: {
+      contents: 'export { sim } from "./cli/start.js";\nexport const renderer = () => import("./report/render.js");\n',
+      resolveDir: join(ROOT, "dist"),
+      sourcefile: "sim-script.js",
+    },
     outfile: file,
     format: "cjs",
     minifyWhitespace: true,
