@@ -175,16 +175,16 @@ const COMMON = {
 /**
  * What the build runs the CLI script through before it keeps V8's code cache of it: every function
  * that ran is in the cache, compiled; the rest V8 compiles as before if a command calls it. Parsing
- * a scenario and writing a run's results is what most commands do; the rest would enlarge the cache
- * that every command, `sim --version` too, reads.
+ * a scenario is what most commands do; a run besides (with or without charts) measured no better,
+ * and enlarged the cache that every command, `sim --version` too, reads (docs/performance.md).
  */
 const WARM_UP = [["--version"], ["validate", join(ROOT, "scenarios/18of20.json")]];
 
 /**
  * dist/bundle/sim.cjs: the CLI as one CommonJS script. Its `import.meta.url` (worker-threads.ts,
  * calibrate/reader.ts, report/html.ts, vega-code-cache.ts and the yargs rewrite above find files
- * from it) is the script's own file URL. Without whitespace and comments the script is plain ASCII
- * and a third smaller, which V8 reads, hashes and scans faster.
+ * from it) is the script's own file URL. Without whitespace and comments (names are kept) the
+ * script is a third smaller and all but one character ASCII, which node reads and V8 scans faster.
  */
 async function buildCliScript() {
   const file = join(OUT_DIR, "sim.cjs");

@@ -5,15 +5,15 @@
 // SVG drawing (docs/performance.md, "2026-12-02 charts"). The build makes the cache (it draws a
 // few charts, then keeps what V8 compiled); this runs the script with it, here and in the build.
 import type vm from "node:vm";
-import { runCachedScript } from "../cached-script.js";
+import { type CachedScript, runCachedScript } from "../cached-script.js";
 import type { VegaLibs } from "./vega-libs.js";
 
 export interface VegaScript {
   libs: VegaLibs;
   /** The compiled script, for `createCachedData()` once it has drawn. */
   script: vm.Script;
-  /** Whether V8 took the cache: it refuses one made by another V8 version, other flags or other code, and compiles afresh. */
-  cache: "none" | "accepted" | "rejected";
+  /** Whether V8 took the cache (see CachedScript). */
+  cache: CachedScript<unknown>["cache"];
 }
 
 /**
