@@ -1,6 +1,7 @@
 // The charts' CPU alone, as `sim advise` pays it (docs/performance.md, "2026-12-02 charts"): each
-// run is a fresh process that imports a checkout's bundled renderer (dist/bundle/render-*.js, as
-// the CLI does) and renders every saved Vega-Lite spec of a charts folder once — the run's charts
+// run is a fresh process that imports a checkout's bundled renderer (as the CLI does: from the CLI's
+// script dist/bundle/sim.cjs with its code cache, or in checkouts before 2 December 2026 02:00 UTC
+// the chunk dist/bundle/render-*.js; the import then loads the whole CLI, or that chunk) and renders every saved Vega-Lite spec of a charts folder once — the run's charts
 // asked for at once, then the advice chart, so vega runs cold as it does in advise. Old and new
 // alternate in pairs (the order swapping each pair). Prints per run the CPU seconds of the import
 // and of the charts (every thread: resvg's rasterising on libuv's pool included), the minor page
@@ -15,7 +16,8 @@
 import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
 
 const args = process.argv.slice(2);
 
@@ -26,8 +28,13 @@ if (args[0] === "--child") {
     return (u.user + u.system) / 1e6;
   };
   const c0 = cpu();
-  const chunk = readdirSync(join(checkout, "dist/bundle")).find((f) => /^render-.*\.js$/.test(f));
-  const render = await import(join(checkout, "dist/bundle", chunk));
+  const bundle = resolve(checkout, "dist/bundle");
+  const chunk = readdirSync(bundle).find((f) => /^render-.*\.js$/.test(f));
+  const render = chunk
+    ? await import(pathToFileURL(join(bundle, chunk)).href)
+    : await (await import(pathToFileURL(resolve(checkout, "dist/cached-script.js")).href))
+        .runCachedScript(join(bundle, "sim.cjs"), join(bundle, "sim.cache"))
+        .exports.renderer();
   const c1 = cpu();
   const names = readdirSync(dir)
     .filter((f) => f.endsWith(".vl.json"))

@@ -1,17 +1,22 @@
-// The second step of `npm run build`, after tsc: bundle the compiled CLI (dist/cli/sim.js), the
-// replication pool's worker (dist/experiment/worker.js) and calibrate's reading thread
-// (dist/calibrate/read-worker.js) into dist/bundle/, which bin/sim.js loads. Node 20 has no
-// compile cache, and loading the CLI's ~300 ES modules one by one (resolve, read, compile, link
-// each) cost about as much as a sweep's serial part; one bundle loads in half the time, in the
-// main thread and in each worker alike. dist/ itself stays as tsc wrote it: the
-// library export (dist/index.js) and the tests use it.
+// The second step of `npm run build`, after tsc: bundle the compiled CLI (dist/cli/start.js) as one
+// CommonJS script, dist/bundle/sim.cjs, with V8's code cache of it (sim.cache), which bin/sim.js
+// runs; and the replication pool's worker (dist/experiment/worker.js) and calibrate's reading
+// thread (dist/calibrate/read-worker.js) as ES modules beside it. Node 20 has no compile cache:
+// loading the CLI's ~300 ES modules one by one (resolve, read, compile, link each) cost about as
+// much as a sweep's serial part, and one bundle halved that; a script, unlike an ES module, can be
+// compiled with a code cache (node:vm), which takes V8's parsing and compiling of the CLI's code
+// off every command's start (docs/performance.md, "2026-12-02 boot"). dist/ itself stays as tsc
+// wrote it: the library export (dist/index.js) and the tests use it.
 //
-// Code splitting keeps what is loaded lazily lazy (the report writer and vega with it), and
-// puts the code the CLI and its workers share in chunks both import. All files sit flat in
-// dist/bundle/, so worker-threads.ts finds the worker as "./worker.js" beside its own chunk, and
-// calibrate/reader.ts its reading thread as "./read-worker.js" (without that entry, sim
-// calibrate silently read in one thread: test/cli/calibrate.test.ts checks it starts).
-// Source maps chain through dist/*.js.map back to src/*.ts (node --enable-source-maps).
+// The CLI script holds the report writer too (esbuild turns its dynamic imports into functions
+// that run its modules on first use: V8 only pre-parses code it does not run, and the cache keeps
+// only what ran); vega stays apart (vega-libs.cjs, its own cache, loaded on the first chart). The
+// workers share chunks of ES modules. All files sit flat in dist/bundle/, so worker-threads.ts
+// finds the worker as "./worker.js" beside the script, and calibrate/reader.ts its reading thread
+// as "./read-worker.js" (without that entry, sim calibrate silently read in one thread:
+// test/cli/calibrate.test.ts checks it starts). The workers' source maps chain through
+// dist/*.js.map back to src/*.ts (node --enable-source-maps); the CLI script has none, since
+// node:vm maps no stack traces: bin/sim.js runs tsc's dist/cli/sim.js under --enable-source-maps.
 //
 //   node scripts/build-cli.mjs [--metafile]   (--metafile prints what each output holds)
 import { readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -154,33 +159,93 @@ async function buildVegaScript() {
   writeFileSync(join(OUT_DIR, "vega-libs.cache"), script.createCachedData());
 }
 
+/**
+ * esbuild options shared by the CLI script and the workers' modules: the dependency lines rewritten
+ * above, and vega from its own script.
+ */
+const COMMON = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  external: EXTERNAL,
+  plugins: [yargsShim, seedrandomShim, stringWidthShim, vegaCodeCache],
+  logLevel: "warning",
+};
+
+/**
+ * What the build runs the CLI script through before it keeps V8's code cache of it: every function
+ * that ran is in the cache, compiled; the rest V8 compiles as before if a command calls it. Parsing
+ * a scenario is what most commands do; a run besides (with or without charts) measured no better,
+ * and enlarged the cache that every command, `sim --version` too, reads (docs/performance.md).
+ */
+const WARM_UP = [["--version"], ["validate", join(ROOT, "scenarios/18of20.json")]];
+
+/**
+ * dist/bundle/sim.cjs: the CLI as one CommonJS script. Its `import.meta.url` (worker-threads.ts,
+ * calibrate/reader.ts, report/html.ts, vega-code-cache.ts and the yargs rewrite above find files
+ * from it) is the script's own file URL. Without whitespace and comments (names are kept) the
+ * script is a third smaller and all but one character ASCII, which node reads and V8 scans faster.
+ */
+async function buildCliScript() {
+  const file = join(OUT_DIR, "sim.cjs");
+  const result = await esbuild.build({
+    ...COMMON,
+    // The script's exports: the CLI, and the chart renderer as the CLI loads it (bench/chart-phase.mjs).
+    stdin: {
+      contents: 'export { sim } from "./cli/start.js";\nexport const renderer = () => import("./report/render.js");\n',
+      resolveDir: join(ROOT, "dist"),
+      sourcefile: "sim-script.js",
+    },
+    outfile: file,
+    format: "cjs",
+    minifyWhitespace: true,
+    define: { "import.meta.url": "__relaysimUrl" },
+    banner: { js: 'var __relaysimUrl = require("node:url").pathToFileURL(__filename).href;' },
+    metafile: true,
+  });
+  return { file, result };
+}
+
+/**
+ * sim.cache beside the script: V8's code cache of it after the WARM_UP commands ran, their output
+ * dropped. As with vega's cache, V8 refuses it under other V8 flags, so this runs with the flags
+ * `sim` runs with (none), and `sim` then compiles the script as if there were no cache.
+ */
+async function makeCliCache(file) {
+  const { runCachedScript } = await import(join(ROOT, "dist/cached-script.js"));
+  const { exports, script } = runCachedScript(file);
+  const io = { stdout: () => {}, stderr: (text) => process.stderr.write(text) };
+  for (const argv of WARM_UP) {
+    const code = await exports.sim(argv, io);
+    if (code !== 0) throw new Error(`sim ${argv.join(" ")}: exit code ${code} in the warm-up`);
+  }
+  writeFileSync(join(OUT_DIR, "sim.cache"), script.createCachedData());
+}
+
 /** Bundle into OUT_DIR (emptied first: chunk names carry content hashes). */
 export async function buildCli({ metafile = false } = {}) {
   rmSync(OUT_DIR, { recursive: true, force: true });
-  const result = await esbuild.build({
+  const workers = await esbuild.build({
+    ...COMMON,
     entryPoints: {
-      sim: join(ROOT, "dist/cli/sim.js"),
       worker: join(ROOT, "dist/experiment/worker.js"),
       "read-worker": join(ROOT, "dist/calibrate/read-worker.js"),
     },
     outdir: OUT_DIR,
-    bundle: true,
     splitting: true,
     format: "esm",
-    platform: "node",
-    target: "node20",
     sourcemap: true,
-    external: EXTERNAL,
     // Bundled CommonJS (seedrandom) calls require() for Node's modules; ES modules have none.
     banner: {
       js: 'import { createRequire as __relaysimRequire } from "node:module";\nconst require = __relaysimRequire(import.meta.url);',
     },
-    plugins: [yargsShim, seedrandomShim, stringWidthShim, vegaCodeCache],
     metafile,
-    logLevel: "warning",
   });
+  const cli = await buildCliScript();
   await buildVegaScript();
-  return result;
+  await makeCliCache(cli.file);
+  if (!metafile) return {};
+  return { metafile: { outputs: { ...workers.metafile.outputs, ...cli.result.metafile.outputs } } };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

@@ -1,10 +1,6 @@
-// The `sim` process: bin/sim.js loads this module (bundled: dist/bundle/sim.js, see
-// scripts/build-cli.mjs; else dist/cli/sim.js). The replication pool's worker threads start
-// first, so that they load their modules while this thread loads the CLI (yargs, zod, the
-// model), which is imported only afterwards.
-import { startWorkers, workersWanted } from "../experiment/worker-threads.js";
+// The `sim` process as tsc compiles it (dist/cli/sim.js): bin/sim.js runs this when the bundle
+// (dist/bundle/sim.cjs, see scripts/build-cli.mjs) is missing or older, or when node maps stack
+// traces through source maps (--enable-source-maps), which a script run by node:vm does not get.
+import { sim } from "./start.js";
 
-const argv = process.argv.slice(2);
-startWorkers(workersWanted(argv));
-const { main } = await import("./main.js");
-process.exitCode = await main(argv);
+process.exitCode = await sim(process.argv.slice(2));

@@ -4,7 +4,6 @@
 // the first chart, not with this module: `sim advise` imports the renderer as it starts, and
 // bytecode left unused through the simulation's garbage collections is flushed by V8 before the
 // charts are drawn, so a cache loaded then would be paid for and lost (docs/performance.md).
-import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { VegaLibs } from "./vega-libs.js";
 import { runVegaScript } from "./vega-script.js";
@@ -16,6 +15,6 @@ export function vegaLibs(): VegaLibs {
   if (libs) return libs;
   const cache = fileURLToPath(new URL("./vega-libs.cache", import.meta.url));
   const script = fileURLToPath(new URL("./vega-libs.cjs", import.meta.url));
-  libs = runVegaScript(script, existsSync(cache) ? readFileSync(cache) : undefined).libs;
+  libs = runVegaScript(script, cache).libs;
   return libs;
 }

@@ -4,18 +4,16 @@
 // chunk and compiling each function on its first call cost 0.1–0.15 CPU s of the charts' ~0.85 s of
 // SVG drawing (docs/performance.md, "2026-12-02 charts"). The build makes the cache (it draws a
 // few charts, then keeps what V8 compiled); this runs the script with it, here and in the build.
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname } from "node:path";
-import vm from "node:vm";
+import type vm from "node:vm";
+import { type CachedScript, runCachedScript } from "../cached-script.js";
 import type { VegaLibs } from "./vega-libs.js";
 
 export interface VegaScript {
   libs: VegaLibs;
   /** The compiled script, for `createCachedData()` once it has drawn. */
   script: vm.Script;
-  /** Whether V8 took the cache: it refuses one made by another V8 version, other flags or other code, and compiles afresh. */
-  cache: "none" | "accepted" | "rejected";
+  /** Whether V8 took the cache (see CachedScript). */
+  cache: CachedScript<unknown>["cache"];
 }
 
 /**
@@ -34,13 +32,8 @@ export async function svgOf(libs: VegaLibs, spec: unknown): Promise<string> {
   }
 }
 
-/** Run the CommonJS script `file` (vega-libs.cjs, vega-libs.ts bundled) with `cachedData`, V8's code cache of it, if given. */
-export function runVegaScript(file: string, cachedData?: Buffer): VegaScript {
-  const source = readFileSync(file, "utf8");
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
-  const script = new vm.Script(wrapped, { filename: file, cachedData });
-  const module = { exports: {} as { vegaLibs(): VegaLibs } };
-  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
-  const cache = cachedData === undefined ? "none" : script.cachedDataRejected ? "rejected" : "accepted";
-  return { libs: module.exports.vegaLibs(), script, cache };
+/** Run the CommonJS script `file` (vega-libs.cjs, vega-libs.ts bundled) with V8's code cache of it in `cacheFile`, if that exists. */
+export function runVegaScript(file: string, cacheFile?: string): VegaScript {
+  const { exports, script, cache } = runCachedScript<{ vegaLibs(): VegaLibs }>(file, cacheFile);
+  return { libs: exports.vegaLibs(), script, cache };
 }

@@ -15,7 +15,7 @@ const CACHE = fileURLToPath(new URL("vega-libs.cache", BUNDLE));
 const specs = JSON.parse(readFileSync(new URL("../../scripts/vega-warm-up.json", import.meta.url), "utf8")).slice(1, 3);
 
 describe("the bundled vega script", () => {
-  const loaded = runVegaScript(SCRIPT, readFileSync(CACHE));
+  const loaded = runVegaScript(SCRIPT, CACHE);
 
   it("runs with the code cache the build made (V8 refuses a cache of other code)", () => {
     expect(loaded.cache).toBe("accepted");
