@@ -44,7 +44,7 @@ function intervalRow(name: string, interval: unknown, show: Show, unit = ""): Sa
 
 /** A row without an interval (the balancing policy, the retry schedule). */
 function plainRow(name: string, value: string, evidence: unknown, method: string): SafeHtml {
-  return html`<tr><th scope="row">${name}</th><td>${value}</td><td>—</td><td>${finite(evidence) ? whole(evidence) : "?"}</td><td class="method">${method}</td></tr>`;
+  return html`<tr><th scope="row">${name}</th><td>${value}</td><td>\u2014</td><td>${finite(evidence) ? whole(evidence) : "?"}</td><td class="method">${method}</td></tr>`;
 }
 
 /**

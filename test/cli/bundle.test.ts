@@ -43,6 +43,12 @@ describe("the bundled CLI", () => {
     expect(typeof run.exports.sim).toBe("function");
   });
 
+  it("is ASCII only: one other character and node decodes the whole script as two-byte text, every command", () => {
+    const bytes = readFileSync(SCRIPT);
+    const other = bytes.findIndex((byte) => byte > 0x7f);
+    expect(other === -1 ? "" : bytes.subarray(Math.max(0, other - 60), other + 4).toString("utf8")).toBe("");
+  });
+
   /**
    * A copy of the built CLI (bin/ and the bundle), `change`d, next to a tsc output that only says
    * "tsc": a command that printed the bundle's output ran the bundle.

@@ -69,7 +69,7 @@ describe("a calibrated scenario's report", () => {
     expect(section).toContain(`<th scope="row">spamcop: share of domains consulting it</th><td>`);
     expect(section).toContain(`<td>${low} – ${high}</td><td>${spamcop.subscribers.byDomain.evidence}</td>`);
     expect(section).toContain(spamcop.subscribers.byDomain.method);
-    expect(section).toContain(`<th scope="row">balancing</th><td>timer (10 min)</td>`);
+    expect(section).toContain(`<th scope="row">balancing</th><td>timer (10 min)</td><td>—</td><td>`);
     // The section sits with the results, before the charts.
     expect(page.indexOf("<h2>Results</h2>")).toBeLessThan(page.indexOf("<h2>Calibrated from logs</h2>"));
     expect(page.indexOf("<h2>Calibrated from logs</h2>")).toBeLessThan(page.indexOf("<h2>Charts</h2>"));
