@@ -12,6 +12,7 @@
 // beginAttempt, startSession, bounce, pickServer, Simulator.run with handle inlined…, ~10 a thread
 // (docs/performance.md, section tf).
 import type { Simulator } from "../engine/index.js";
+import type { ArrivalFlow } from "./capacity/arrivals.js";
 import type { CapacityRegime } from "./capacity/index.js";
 import { ARRIVAL, DELIVERED, FIRST, KIND_BITS, KIND_MASK, SHADOW } from "./codes.js";
 import type { ListingBoard } from "./listing-board.js";
@@ -19,23 +20,13 @@ import { BLOCK, type LookAhead } from "./look-ahead.js";
 import type { ShadowResends } from "./shadow-resends.js";
 import type { Tally } from "./tally.js";
 
-/** What the worlds' run calls back in its model (MailModel). */
-export interface WorldsFlow {
+/**
+ * What the worlds' run calls back in its model (MailModel): the capacity loop's firstRejected and
+ * handle (capacity/arrivals.ts's ArrivalFlow), and the balancer's pick.
+ */
+export interface WorldsFlow extends Pick<ArrivalFlow, "firstRejected" | "handle"> {
   /** The balancer's relay for a first attempt (`kind` FIRST), after the capacity regime's bookkeeping. */
   pickServer(sender: number, time: number, kind: number): number;
-  /** A first attempt rejected at once: a message slot, then what follows the attempt. */
-  firstRejected(
-    id: number,
-    sender: number,
-    domain: number,
-    server: number,
-    time: number,
-    duration: number,
-    outcome: number,
-    counted: boolean,
-  ): void;
-  /** Any other queued event, as Simulator.run() hands it over. */
-  handle(time: number, payload: number): void;
 }
 
 /** The run's parts the worlds' arrivals read. */
