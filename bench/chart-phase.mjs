@@ -18,6 +18,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { median } from "./median.mjs";
 
 const args = process.argv.slice(2);
 
@@ -72,10 +73,6 @@ if (args[0] === "--child") {
       );
     }
   }
-  const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  };
   const ratio = median(runs.new.map((r, i) => (r.import + r.charts) / (runs.old[i].import + runs.old[i].charts)));
   for (const side of ["old", "new"]) {
     const rs = runs[side];

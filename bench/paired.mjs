@@ -7,6 +7,7 @@
 import { execFileSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { resolve } from "node:path";
+import { median } from "./median.mjs";
 
 const args = process.argv.slice(2);
 let pairs = 5;
@@ -18,10 +19,6 @@ if (!newDir || names.length === 0 || !(pairs >= 1)) {
 }
 const script = resolve(import.meta.dirname, "loop.mjs");
 const run = (dir, name) => JSON.parse(execFileSync(process.execPath, [script, dir, name], { encoding: "utf8" }));
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const rows = [];
 for (let p = 0; p < pairs; p++) {
   for (const name of names) {

@@ -10,6 +10,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { median } from "./median.mjs";
 
 const REPORT = "RELAYSIM_STARTUP_CPU_FILE";
 
@@ -43,10 +44,6 @@ if (process.env[REPORT]) {
     return { cpu, wall };
   };
 
-  const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-  };
   const runs = { old: [], new: [] };
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 === 0 ? ["old", "new"] : ["new", "old"];

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { median } from "./median.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const args = process.argv.slice(2);
@@ -41,11 +42,6 @@ function timedRun(workers, k) {
   if (r.status !== 0) throw new Error(`sim sweep --workers ${workers} failed (${r.status}):\n${r.stderr}`);
   return { seconds, sweep: readFileSync(join(out, "sweep.json"), "utf8") };
 }
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 /** The sweep() call alone, in this process: simulation and summaries, no process start-up. */
 async function timedApi(workers) {

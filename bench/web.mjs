@@ -8,6 +8,7 @@ import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { buildWeb, OUT_FILE } from "../scripts/build-web.mjs";
+import { median } from "./median.mjs";
 
 const CHROMIUM = "/usr/bin/chromium";
 const args = process.argv.slice(2);
@@ -61,10 +62,6 @@ const runs = [];
 for (let k = 0; k < repeat; k++) runs.push(await once());
 await browser.close();
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const result = {
   scenario: "18of20",
   cores: runs[0].cores,
