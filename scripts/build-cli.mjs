@@ -37,68 +37,59 @@ export const OUT_DIR = join(ROOT, "dist/bundle");
 export const EXTERNAL = ["vega-embed", "@resvg/resvg-js"];
 
 /**
+ * An esbuild plugin that rewrites lines of a dependency's file (the files `filter` matches): each
+ * [from, to] pair replaces the line `from`. The build fails if a line is not there, so a changed
+ * dependency is noticed rather than bundled unchanged.
+ */
+function lineRewrite(name, filter, lines) {
+  return {
+    name,
+    setup(build) {
+      build.onLoad({ filter }, (args) => {
+        let contents = readFileSync(args.path, "utf8");
+        for (const [from, to] of lines) {
+          if (!contents.includes(from)) throw new Error(`${args.path}: expected the line ${JSON.stringify(from)}`);
+          contents = contents.replace(from, to);
+        }
+        return { contents, loader: "js" };
+      });
+    },
+  };
+}
+
+/**
  * yargs finds its locale files (its messages in the user's language: LANG=de_DE prints German
  * usage errors) from its own import.meta.url, which bundled would be the bundle's. This points
- * it at its installed package instead; the build fails if yargs changed the lines it rewrites.
+ * it at its installed package instead.
  */
-const yargsShim = {
-  name: "relaysim-yargs-locales",
-  setup(build) {
-    build.onLoad({ filter: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, (args) => {
-      const source = readFileSync(args.path, "utf8");
-      const lines = [
-        [
-          "const __dirname = fileURLToPath(import.meta.url);",
-          'const __dirname = join(dirname(createRequire(import.meta.url).resolve("yargs/package.json")), "lib/platform-shims/esm.mjs");',
-        ],
-        ["const require = createRequire(import.meta.url);", "const require = createRequire(__dirname);"],
-      ];
-      let contents = source;
-      for (const [from, to] of lines) {
-        if (!contents.includes(from)) throw new Error(`${args.path}: expected the line ${JSON.stringify(from)}`);
-        contents = contents.replace(from, to);
-      }
-      return { contents, loader: "js" };
-    });
-  },
-};
+const yargsShim = lineRewrite("relaysim-yargs-locales", /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/, [
+  [
+    "const __dirname = fileURLToPath(import.meta.url);",
+    'const __dirname = join(dirname(createRequire(import.meta.url).resolve("yargs/package.json")), "lib/platform-shims/esm.mjs");',
+  ],
+  ["const require = createRequire(import.meta.url);", "const require = createRequire(__dirname);"],
+]);
 
 /**
  * seedrandom loads Node's crypto module when it loads, for autoseeding (seedrandom() without a
  * seed), which relaysim never does: crypto and the streams it pulls in cost tens of ms in every
- * thread. Bundled, it loads crypto on the first autoseed instead; the build fails if the line moved.
+ * thread. Bundled, it loads crypto on the first autoseed instead.
  */
-const seedrandomShim = {
-  name: "relaysim-seedrandom-lazy-crypto",
-  setup(build) {
-    build.onLoad({ filter: /[\\/]seedrandom[\\/]seedrandom\.js$/ }, (args) => {
-      const from = "nodecrypto = require('crypto');";
-      const source = readFileSync(args.path, "utf8");
-      if (!source.includes(from)) throw new Error(`${args.path}: expected the line ${JSON.stringify(from)}`);
-      const lazy = "nodecrypto = { get randomBytes() { return require('crypto').randomBytes; } };";
-      return { contents: source.replace(from, lazy), loader: "js" };
-    });
-  },
-};
+const seedrandomShim = lineRewrite("relaysim-seedrandom-lazy-crypto", /[\\/]seedrandom[\\/]seedrandom\.js$/, [
+  ["nodecrypto = require('crypto');", "nodecrypto = { get randomBytes() { return require('crypto').randomBytes; } };"],
+]);
 
 /**
  * string-width (yargs' and cliui's) builds an Intl.Segmenter when it loads: ICU's break
  * iterator, about 20 ms, for measuring help text no command prints unless asked. Bundled, the
- * segmenter is built on its first use; the build fails if the line moved.
+ * segmenter is built on its first use.
  */
-const stringWidthShim = {
-  name: "relaysim-string-width-lazy-segmenter",
-  setup(build) {
-    build.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
-      const from = "const segmenter = new Intl.Segmenter();";
-      const source = readFileSync(args.path, "utf8");
-      if (!source.includes(from)) throw new Error(`${args.path}: expected the line ${JSON.stringify(from)}`);
-      const lazy =
-        "let segmenterMade; const segmenter = { segment: (text) => (segmenterMade ??= new Intl.Segmenter()).segment(text) };";
-      return { contents: source.replace(from, lazy), loader: "js" };
-    });
-  },
-};
+const stringWidthShim = lineRewrite("relaysim-string-width-lazy-segmenter", /[\\/]string-width[\\/]index\.js$/, [
+  [
+    "const segmenter = new Intl.Segmenter();",
+    "let segmenterMade; const segmenter = { segment: (text) => (segmenterMade ??= new Intl.Segmenter()).segment(text) };",
+  ],
+]);
 
 /**
  * vega and vega-lite as one CommonJS script with V8's code cache (report/vega-script.ts): the
@@ -118,19 +109,25 @@ const vegaCodeCache = {
 
 /**
  * vega-canvas looks for the optional `canvas` package with a top-level await, which a CommonJS
- * script cannot hold; a require() inside the same try finds it, or not, alike. The build fails if
- * the line moved.
+ * script cannot hold; a require() inside the same try finds it, or not, alike.
  */
-const vegaCanvasShim = {
-  name: "relaysim-vega-canvas-require",
-  setup(build) {
-    build.onLoad({ filter: /[\\/]vega-canvas[\\/]build[\\/]vega-canvas\.node\.js$/ }, (args) => {
-      const from = "NodeCanvas = await import('canvas');";
-      const source = readFileSync(args.path, "utf8");
-      if (!source.includes(from)) throw new Error(`${args.path}: expected the line ${JSON.stringify(from)}`);
-      return { contents: source.replace(from, "NodeCanvas = require('canvas');"), loader: "js" };
-    });
-  },
+const vegaCanvasShim = lineRewrite(
+  "relaysim-vega-canvas-require",
+  /[\\/]vega-canvas[\\/]build[\\/]vega-canvas\.node\.js$/,
+  [["NodeCanvas = await import('canvas');", "NodeCanvas = require('canvas');"]],
+);
+
+/**
+ * esbuild options shared by the CLI script, the workers' modules and vega's script (which sets its
+ * own plugins): the dependency lines rewritten above, and vega from its own script.
+ */
+const COMMON = {
+  bundle: true,
+  platform: "node",
+  target: "node20",
+  external: EXTERNAL,
+  plugins: [yargsShim, seedrandomShim, stringWidthShim, vegaCodeCache],
+  logLevel: "warning",
 };
 
 /**
@@ -143,14 +140,11 @@ const vegaCanvasShim = {
 async function buildVegaScript() {
   const file = join(OUT_DIR, "vega-libs.cjs");
   await esbuild.build({
+    ...COMMON,
     entryPoints: [join(ROOT, "dist/report/vega-libs.js")],
     outfile: file,
-    bundle: true,
     format: "cjs",
-    platform: "node",
-    target: "node20",
     plugins: [vegaCanvasShim],
-    logLevel: "warning",
   });
   const { runVegaScript, svgOf } = await import(join(ROOT, "dist/report/vega-script.js"));
   const { libs, script } = runVegaScript(file);
@@ -158,19 +152,6 @@ async function buildVegaScript() {
   for (const spec of specs) await svgOf(libs, spec);
   writeFileSync(join(OUT_DIR, "vega-libs.cache"), script.createCachedData());
 }
-
-/**
- * esbuild options shared by the CLI script and the workers' modules: the dependency lines rewritten
- * above, and vega from its own script.
- */
-const COMMON = {
-  bundle: true,
-  platform: "node",
-  target: "node20",
-  external: EXTERNAL,
-  plugins: [yargsShim, seedrandomShim, stringWidthShim, vegaCodeCache],
-  logLevel: "warning",
-};
 
 /**
  * What the build runs the CLI script through before it keeps V8's code cache of it: every function
