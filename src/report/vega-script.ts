@@ -4,16 +4,12 @@
 // chunk and compiling each function on its first call cost 0.1–0.15 CPU s of the charts' ~0.85 s of
 // SVG drawing (docs/performance.md, "2026-12-02 charts"). The build makes the cache (it draws a
 // few charts, then keeps what V8 compiled); this runs the script with it, here and in the build.
-import type vm from "node:vm";
 import { type CachedScript, runCachedScript } from "../cached-script.js";
 import type { VegaLibs } from "./vega-libs.js";
 
-export interface VegaScript {
+/** vega-libs.cjs run: its libraries, with the compiled script and whether V8 took the cache (CachedScript). */
+export interface VegaScript extends Omit<CachedScript<unknown>, "exports"> {
   libs: VegaLibs;
-  /** The compiled script, for `createCachedData()` once it has drawn. */
-  script: vm.Script;
-  /** Whether V8 took the cache (see CachedScript). */
-  cache: CachedScript<unknown>["cache"];
 }
 
 /**
@@ -34,6 +30,6 @@ export async function svgOf(libs: VegaLibs, spec: unknown): Promise<string> {
 
 /** Run the CommonJS script `file` (vega-libs.cjs, vega-libs.ts bundled) with V8's code cache of it in `cacheFile`, if that exists. */
 export function runVegaScript(file: string, cacheFile?: string): VegaScript {
-  const { exports, script, cache } = runCachedScript<{ vegaLibs(): VegaLibs }>(file, cacheFile);
-  return { libs: exports.vegaLibs(), script, cache };
+  const { exports, ...run } = runCachedScript<{ vegaLibs(): VegaLibs }>(file, cacheFile);
+  return { ...run, libs: exports.vegaLibs() };
 }
