@@ -113,6 +113,7 @@ function keepTable(table: KeptTable): void {
   if (keptTables.length >= KEPT_TABLES) keptTables.shift();
   keptTables.push(table);
 }
+
 /** Vose's construction of the table for `weights` (summing to `total`), kept when large. */
 function builtTable(weights: ArrayLike<number>, total: number): KeptTable {
   const n = weights.length;
