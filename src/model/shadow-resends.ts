@@ -239,6 +239,7 @@ export class ShadowResends {
     this.picked = new Int32Array(this.together === null ? 0 : this.all.length);
     this.passing = this.together?.firstPass !== undefined ? this.together : null;
     this.inverted = this.together?.firstPicksIn !== undefined && board.serversInMasks ? this.together : null;
+    this.firstPicksInOf = plain === null || this.inverted === null ? null : (plain.firstPicksIn ?? null);
     const balancerOf = (w: World): Balancer => {
       const sessions = new SessionCounts(s.pool.servers);
       if (tracked) w.sessionEnds = sessionClock(sessions, null, compiled.sessionTime.constant);
@@ -264,9 +265,10 @@ export class ShadowResends {
   private readonly passing: BalancerWorlds | null;
   /** together, where it can name the worlds that picked given relays (firstPicksIn) on a pool of ≤ 32 relays; else null. */
   private readonly inverted: BalancerWorlds | null;
-  /** together's firstPicks and resendPick, called plainly once this thread has seen several worlds classes (worldsClasses); else null. */
+  /** together's firstPicks, resendPick and firstPicksIn (where inverted), called plainly once this thread has seen several worlds classes (worldsClasses); else null. */
   private readonly firstPicksOf: BalancerWorlds["firstPicks"] | null;
   private readonly resendPickOf: BalancerWorlds["resendPick"] | null;
+  private readonly firstPicksInOf: NonNullable<BalancerWorlds["firstPicksIn"]> | null;
   /** together's picks of a first attempt, by world. */
   private readonly picked: Int32Array;
 
@@ -363,7 +365,12 @@ export class ShadowResends {
       // visited; delivering worlds need nothing of their own when the delivery is shared (below).
       if (this.inverted !== null && (!counted || duration === this.fixedLength)) {
         const end = time + duration;
-        const bounced = this.inverted.firstPicksIn?.(sender, time, end, this.board.rejectingServers(domain)) ?? -1;
+        const servers = this.board.rejectingServers(domain);
+        const firstPicksInOf = this.firstPicksInOf;
+        const bounced =
+          firstPicksInOf === null
+            ? (this.inverted.firstPicksIn?.(sender, time, end, servers) ?? -1)
+            : firstPicksInOf.call(this.inverted, sender, time, end, servers);
         if (bounced >= 0) {
           this.firstBounces(bounced, sender, domain, counted, time, duration);
           return;

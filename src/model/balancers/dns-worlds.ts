@@ -43,6 +43,20 @@ export class DnsWorlds implements BalancerWorlds {
     return false;
   }
 
+  /**
+   * A first attempt, as firstPicks, answering only which worlds picked one of `servers` (bit v for
+   * relay v), tested as each world picks: no array of picks, no outcome looked up per world.
+   * -1 (nothing moved) for more than 31 worlds.
+   */
+  firstPicksIn(sender: number, time: number, _end: number, servers: number): number {
+    const worlds = this.worlds;
+    if (worlds > 31) return -1;
+    const row = sender * worlds;
+    let bounced = 0;
+    for (let w = 0; w < worlds; w++) bounced |= ((servers >>> this.pickAt(w, row + w, time)) & 1) << w;
+    return bounced;
+  }
+
   /** World w's pick for a resend (DnsBalancer.pick; it draws nothing). */
   resendPick(w: number, sender: number, time: number): number {
     return this.pickAt(w, sender * this.worlds + w, time);

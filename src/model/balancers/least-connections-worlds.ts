@@ -32,6 +32,8 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
   private readonly stateOf: Int32Array;
   /** Per state, how many worlds are in it (0 for a spare state). */
   private readonly sharers: Int32Array;
+  /** Per state, its worlds as a mask (bit w for world w), for firstPicksIn; null for more than 31 worlds. */
+  private readonly worldsOf: Int32Array | null;
   /** The states worlds are in: live[0 … liveCount). */
   private readonly live: Int32Array;
   private liveCount = 0;
@@ -84,6 +86,7 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
     this.servers = servers;
     this.stateOf = new Int32Array(worlds);
     this.sharers = new Int32Array(worlds);
+    this.worldsOf = worlds <= 31 ? new Int32Array(worlds) : null;
     this.live = new Int32Array(worlds);
     this.spare = new Int32Array(worlds);
     this.pickOf = new Int32Array(worlds);
@@ -114,6 +117,7 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
       }
       this.stateOf[w] = s;
       this.sharers[s]++;
+      if (this.worldsOf !== null) this.worldsOf[s] |= 1 << w;
     });
     for (let s = worlds - 1; s >= this.liveCount; s--) this.spare[this.spareCount++] = s;
     this.eligibilityChanged();
@@ -131,6 +135,47 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
    * server (always so when all are in one state).
    */
   firstPicks(_sender: number, time: number, end: number, picked: Int32Array): boolean {
+    const n = this.pickStates(time, end);
+    const live = this.live;
+    const pickOf = this.pickOf;
+    const worlds = this.worlds;
+    const first = pickOf[live[0]];
+    if (n === 1) {
+      for (let w = 0; w < worlds; w++) picked[w] = first;
+      return true;
+    }
+    let alike = true;
+    for (let i = 1; i < n; i++) if (pickOf[live[i]] !== first) alike = false;
+    const stateOf = this.stateOf;
+    for (let w = 0; w < worlds; w++) picked[w] = pickOf[stateOf[w]];
+    return alike;
+  }
+
+  /**
+   * A first attempt, as firstPicks, answering only which worlds picked one of `servers` (bit v for
+   * relay v): the union of the worlds of each state whose pick is one of them, so no world is
+   * visited. -1 (nothing moved) for more than 31 worlds.
+   */
+  firstPicksIn(_sender: number, time: number, end: number, servers: number): number {
+    const worldsOf = this.worldsOf;
+    if (worldsOf === null) return -1;
+    const n = this.pickStates(time, end);
+    const live = this.live;
+    const pickOf = this.pickOf;
+    let bounced = 0;
+    for (let i = 0; i < n; i++) {
+      const s = live[i];
+      if (((servers >>> pickOf[s]) & 1) !== 0) bounced |= worldsOf[s];
+    }
+    return bounced;
+  }
+
+  /**
+   * Each live state releases its sessions ended by `time`, picks for a first attempt (pickOf) and
+   * starts its session ending at `end`; states that picked otherwise than the first hold it alone
+   * (apartUntil). Returns how many states there are.
+   */
+  private pickStates(time: number, end: number): number {
     const live = this.live;
     const nextEnd = this.nextEnd;
     if (this.liveCount > 1) {
@@ -174,24 +219,11 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
       this.start(s, server, end);
       pickOf[s] = server;
     }
-    const worlds = this.worlds;
-    const first = pickOf[live[0]];
-    if (n === 1) {
-      for (let w = 0; w < worlds; w++) picked[w] = first;
-      return true;
-    }
     // A state that picked otherwise than the first holds this session alone (as far as a pair with
     // the first, or with a state that picked as the first did, is concerned).
-    let alike = true;
-    for (let i = 1; i < n; i++) {
-      if (pickOf[live[i]] !== first) {
-        this.apartUntil[live[i]] = end;
-        alike = false;
-      }
-    }
-    const stateOf = this.stateOf;
-    for (let w = 0; w < worlds; w++) picked[w] = pickOf[stateOf[w]];
-    return alike;
+    const first = pickOf[live[0]];
+    for (let i = 1; i < n; i++) if (pickOf[live[i]] !== first) this.apartUntil[live[i]] = end;
+    return n;
   }
 
   /** World w's pick for a resend at `time` whose session ends at `end`, drawing from `random`. */
@@ -308,6 +340,10 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
     this.sharers[from]--;
     this.sharers[to] = 1;
     this.stateOf[w] = to;
+    if (this.worldsOf !== null) {
+      this.worldsOf[from] &= ~(1 << w);
+      this.worldsOf[to] = 1 << w;
+    }
     this.live[this.liveCount++] = to;
     return to;
   }
@@ -331,6 +367,10 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
         continue;
       }
       for (let w = 0; w < this.worlds; w++) if (this.stateOf[w] === b) this.stateOf[w] = into;
+      if (this.worldsOf !== null) {
+        this.worldsOf[into] |= this.worldsOf[b];
+        this.worldsOf[b] = 0;
+      }
       this.sharers[into] += this.sharers[b];
       this.sharers[b] = 0;
       // The last live state takes b's place, and is looked at next.

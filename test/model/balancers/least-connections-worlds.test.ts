@@ -71,14 +71,29 @@ describe("LeastConnectionsWorlds", () => {
         }
         // Now and then a world's resend between two first attempts, its session ending between theirs.
         if (i % 11 === 5) resend(i % (worlds - 1), before + (time - before) * schedule.next());
-        const alike = together.firstPicks(0, time, time + length, picked);
-        expect(alike).toBe(picked.every((server) => server === picked[0]));
-        apart.forEach((a, w) => {
-          a.ends.releaseTo(time);
-          const server = a.balancer.pick(0, time, a.first);
-          a.ends.push(server, time + length);
-          expect(picked[w]).toBe(server);
-        });
+        // Now and then only the worlds that picked some relays (firstPicksIn, a mask of worlds).
+        if (i % 3 === 2) {
+          let relays = 0;
+          for (let v = 0; v < servers; v++) if (schedule.next() < 0.3) relays |= 1 << v;
+          const bounced = together.firstPicksIn(0, time, time + length, relays);
+          let expected = 0;
+          apart.forEach((a, w) => {
+            a.ends.releaseTo(time);
+            const server = a.balancer.pick(0, time, a.first);
+            a.ends.push(server, time + length);
+            if (((relays >>> server) & 1) === 1) expected |= 1 << w;
+          });
+          expect(bounced).toBe(expected);
+        } else {
+          const alike = together.firstPicks(0, time, time + length, picked);
+          expect(alike).toBe(picked.every((server) => server === picked[0]));
+          apart.forEach((a, w) => {
+            a.ends.releaseTo(time);
+            const server = a.balancer.pick(0, time, a.first);
+            a.ends.push(server, time + length);
+            expect(picked[w]).toBe(server);
+          });
+        }
         // And at the same time as the first attempt (a wait of 0 does that).
         if (i % 7 === 3) resend(i % (worlds - 1), time);
       }
