@@ -14,6 +14,12 @@ export class DnsWorlds implements BalancerWorlds {
   /** Sender s's cached answer in world w at cached[s·worlds + w], valid while time < expires[…]. */
   private readonly cached: Int32Array;
   private readonly expires: Float64Array;
+  /**
+   * Per sender, the latest expiry of its cached answers in any world (each resolution at `time`
+   * sets time + ttl, never before one set earlier): from then on every world resolves, and a first
+   * attempt need not read the sender's row, only write it.
+   */
+  private readonly latest: Float64Array;
   /** Whether some relay is eligible; when none is, no record is pulled and the pointer visits all. */
   private published = true;
 
@@ -31,6 +37,7 @@ export class DnsWorlds implements BalancerWorlds {
     this.next = new Int32Array(worlds).fill(Math.floor(random.next() * servers));
     this.cached = new Int32Array(senders * worlds);
     this.expires = new Float64Array(senders * worlds).fill(Number.NEGATIVE_INFINITY);
+    this.latest = new Float64Array(senders).fill(Number.NEGATIVE_INFINITY);
     this.eligibilityChanged();
   }
 
@@ -38,7 +45,10 @@ export class DnsWorlds implements BalancerWorlds {
   firstPicks(sender: number, time: number, _end: number, picked: Int32Array): boolean {
     const worlds = this.worlds;
     const row = sender * worlds;
-    for (let w = 0; w < worlds; w++) picked[w] = this.pickAt(w, row + w, time);
+    if (time >= this.latest[sender]) {
+      for (let w = 0; w < worlds; w++) picked[w] = this.resolve(w, row + w, time);
+      this.latest[sender] = time + this.ttl;
+    } else for (let w = 0; w < worlds; w++) picked[w] = this.pickAt(w, sender, row + w, time);
     // Whether the worlds agree is not tracked here: false, so each world's outcome is looked up.
     return false;
   }
@@ -53,18 +63,27 @@ export class DnsWorlds implements BalancerWorlds {
     if (worlds > 31) return -1;
     const row = sender * worlds;
     let bounced = 0;
-    for (let w = 0; w < worlds; w++) bounced |= ((servers >>> this.pickAt(w, row + w, time)) & 1) << w;
+    if (time >= this.latest[sender]) {
+      for (let w = 0; w < worlds; w++) bounced |= ((servers >>> this.resolve(w, row + w, time)) & 1) << w;
+      this.latest[sender] = time + this.ttl;
+    } else for (let w = 0; w < worlds; w++) bounced |= ((servers >>> this.pickAt(w, sender, row + w, time)) & 1) << w;
     return bounced;
   }
 
   /** World w's pick for a resend (DnsBalancer.pick; it draws nothing). */
   resendPick(w: number, sender: number, time: number): number {
-    return this.pickAt(w, sender * this.worlds + w, time);
+    return this.pickAt(w, sender, sender * this.worlds + w, time);
   }
 
   /** World w's pick through its cache entry i for the sender: the cached answer, or a resolution. */
-  private pickAt(w: number, i: number, time: number): number {
+  private pickAt(w: number, sender: number, i: number, time: number): number {
     if (time < this.expires[i]) return this.cached[i];
+    this.latest[sender] = time + this.ttl;
+    return this.resolve(w, i, time);
+  }
+
+  /** World w resolves, its answer cached in entry i until time + ttl. */
+  private resolve(w: number, i: number, time: number): number {
     let server = this.next[w];
     if (this.published && this.eligible[server] !== 1) server = nextEligible(this.eligible, server);
     this.next[w] = server + 1 === this.servers ? 0 : server + 1;
