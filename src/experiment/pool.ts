@@ -373,13 +373,9 @@ export class ReplicationPool {
         back.job.returned.push({ task: back.task, made: back.made });
       }
       // They were given back for this thread, which is out of work: not to the same worker again
-      // (it holds fewer than two now, and would take them back at once) — unless it now holds
-      // none. Then the count the reclaim halved was stale (results this thread, busy drawing, had
-      // not read yet), the worker gave back all it had not started, and it idles: it takes
-      // IN_FLIGHT of them back while this thread runs the rest, not this thread all of them
-      // alone (advise 18of20: the worker idle 175–515 ms after the charts' yield ended).
+      // (it holds fewer than two now, and would take them back at once).
       if (this.broken) return;
-      for (const other of this.threads) if (other !== thread || this.inFlight.get(thread) === 0) this.fill(other);
+      for (const other of this.threads) if (other !== thread) this.fill(other);
       this.scheduleHere();
       return;
     }
