@@ -592,45 +592,49 @@ export function shadowViews(result: ReplicationResult): ReplicationResult[] {
 const DELAY_SLACK = 1e-9;
 
 /**
- * Whether replication 0's shadow worlds of the shortest and the longest positive wait count
- * exactly what real runs at those waits count: a mechanism that makes resends feed back into
- * the pool (and that shadowProblem does not know of) shows here, and the waits then run one by one.
+ * Replication 0 with the grid's shadow waits, once its shadow worlds of the shortest and the
+ * longest positive wait are found to count exactly what real runs at those waits count; an
+ * UnfaithfulShadow otherwise: a mechanism that makes resends feed back into the pool (and that
+ * shadowProblem does not know of) shows here, and the waits then run one by one. Undefined when
+ * the grid has no positive wait (nothing to check).
  */
-async function shadowAgrees(
+function shadowChecked(
   scenario: Scenario,
   grid: DelayGrid,
   options: { seed: number; pool: ReplicationPool; priority?: number },
   source: string,
-): Promise<boolean> {
+): Promise<ReplicationResult> | undefined {
   const positive = grid.delays.filter((d) => d > 0);
-  if (positive.length === 0) return true;
+  if (positive.length === 0) return undefined;
   const checked = [...new Set([positive[0], positive[positive.length - 1]])];
   const seed = options.seed;
   const tasks = [
     { scenario, seed, index: 0, probes: grid.delays },
     ...checked.map((d) => ({ scenario: withFixedWait(scenario, d, source), seed, index: 0 })),
   ];
-  const [probed, ...real] = await options.pool.run(tasks, undefined, undefined, options.priority);
-  let views: ReplicationResult[];
-  try {
-    views = shadowViews(probed);
-  } catch (error) {
-    if (error instanceof UnfaithfulShadow) return false;
-    throw error;
-  }
-  return checked.every((d, k) => {
-    const view = views[grid.delays.indexOf(d)];
-    const r = real[k];
-    const a = view.metrics.deliveryDelayMean;
-    const b = r.metrics.deliveryDelayMean;
-    return (
-      view.counts.resends === r.counts.resends &&
-      view.counts.resendRejected === r.counts.resendRejected &&
-      view.counts.failed === r.counts.failed &&
-      view.counts.delivered === r.counts.delivered &&
-      view.counts.attempts === r.counts.attempts &&
-      (a === b || (a !== null && b !== null && Math.abs(a - b) <= DELAY_SLACK * Math.abs(b)))
-    );
+  return options.pool.run(tasks, undefined, undefined, options.priority).then(([probed, ...real]) => {
+    // shadowViews throws an UnfaithfulShadow itself when the own rule's shadow disagrees.
+    const views = shadowViews(probed);
+    const agrees = checked.every((d, k) => {
+      const view = views[grid.delays.indexOf(d)];
+      const r = real[k];
+      const a = view.metrics.deliveryDelayMean;
+      const b = r.metrics.deliveryDelayMean;
+      return (
+        view.counts.resends === r.counts.resends &&
+        view.counts.resendRejected === r.counts.resendRejected &&
+        view.counts.failed === r.counts.failed &&
+        view.counts.delivered === r.counts.delivered &&
+        view.counts.attempts === r.counts.attempts &&
+        (a === b || (a !== null && b !== null && Math.abs(a - b) <= DELAY_SLACK * Math.abs(b)))
+      );
+    });
+    if (!agrees) {
+      throw new UnfaithfulShadow(
+        `replication 0: the shadow worlds of waits ${checked.join(", ")} s disagree with runs at them`,
+      );
+    }
+    return probed;
   });
 }
 
@@ -659,10 +663,14 @@ async function adviseOnPolicy(
   source: string,
 ): Promise<{ advice: PolicyAdvice; ownRule: ReplicationResult[] }> {
   const compiled = new CompiledScenario(scenario);
-  const shadowed =
-    options.shadow !== false &&
-    shadowProblem(compiled) === null &&
-    (await shadowAgrees(scenario, grid, options, source));
+  const shadowed = options.shadow !== false && shadowProblem(compiled) === null;
+  // The check's replication 0 is the shadowed run's: the run starts beside the check instead of
+  // after it, and takes that result instead of simulating it again. If the check disagrees, the
+  // run rejects (UnfaithfulShadow) and the waits run one by one, as when a later replication's
+  // shadow disagrees.
+  const checked = shadowed ? shadowChecked(scenario, grid, options, source) : undefined;
+  // Handled here too: the run may reject (or never start) before it reads this.
+  checked?.catch(() => undefined);
   const shadowMethod: GridMethod = worldsNeeded(compiled) ? "shadow-worlds" : "shadow-resends";
   const runGrid = (shadow: boolean) => {
     const configs = shadow ? [scenario] : [...grid.delays.map((d) => withFixedWait(scenario, d, source)), scenario];
@@ -673,7 +681,9 @@ async function adviseOnPolicy(
       precision: options.precision,
       priority: options.priority,
       onProgress: (done, total) => progress.report(done, total),
-      ...(shadow ? { probes: grid.delays, expand: { width: grid.delays.length + 1, of: shadowViews } } : {}),
+      ...(shadow
+        ? { probes: grid.delays, expand: { width: grid.delays.length + 1, of: shadowViews }, replicationZero: checked }
+        : {}),
     });
   };
   let method: GridMethod = shadowed ? shadowMethod : "separate-runs";
@@ -681,7 +691,7 @@ async function adviseOnPolicy(
   try {
     run = await runGrid(shadowed);
   } catch (error) {
-    // A later replication's own-rule shadow disagreed with its run: run the waits one by one.
+    // The check, or a later replication's own-rule shadow, disagreed with a run: run the waits one by one.
     if (!(error instanceof UnfaithfulShadow)) throw error;
     method = "separate-runs";
     run = await runGrid(false);

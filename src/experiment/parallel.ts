@@ -61,6 +61,13 @@ export interface ConfigurationViews {
    * configuration's): the precision targets apply to every series.
    */
   expand?: { width: number; of: (result: ReplicationResult) => ReplicationResult[] };
+  /**
+   * Replication 0 of the only configuration, simulated beside this run (advise's shadow check
+   * runs it): the first batch starts at replication 1 and takes this result as its 0th (a task's
+   * result depends on the task only, DESIGN §2). If it rejects, so does the run, without waiting
+   * for the first batch (whose tasks still run, to waste).
+   */
+  replicationZero?: Promise<ReplicationResult>;
 }
 
 export interface ConfigurationResults {
@@ -129,6 +136,10 @@ export async function runConfigurations(
   if (configs.length === 0) throw new RangeError("runConfigurations: no configurations");
   const { seed, replications: initial } = runSize(configs[0], options);
   checkExperimentBudget(configs, initial, options);
+  const zero = options.replicationZero;
+  if (zero && (configs.length > 1 || options.onConfiguration)) {
+    throw new RangeError("runConfigurations: replicationZero needs one configuration and no onConfiguration");
+  }
   return withPool(options, async (pool) => {
     const expand = options.expand;
     const width = expand ? expand.width : 1;
@@ -145,12 +156,19 @@ export async function runConfigurations(
             if (--pending[c] === 0) whole(c, arrived[c]);
           }
         : undefined;
-      const results = await pool.run(
-        tasksFor(configs, seed, from, to, options.probes),
-        (done, _, running) => options.onProgress?.(doneBefore + done, total, running),
+      // Replication 0 may come from elsewhere (replicationZero): then the pool runs 1 … to − 1.
+      const given = from === 0 && zero ? 1 : 0;
+      const simulated = pool.run(
+        tasksFor(configs, seed, from + given, to, options.probes),
+        (done, _, running) => options.onProgress?.(doneBefore + given + done, total, running),
         onTask,
         options.priority,
       );
+      let results: ReplicationResult[];
+      if (zero && given) {
+        const [first, rest] = await Promise.all([zero, simulated]);
+        results = [first, ...rest];
+      } else results = await simulated;
       configs.forEach((_, c) => {
         for (let k = c * per; k < (c + 1) * per; k++) {
           if (!expand) series[c].push(results[k]);

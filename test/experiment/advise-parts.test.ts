@@ -97,3 +97,55 @@ describe("advise's parts", () => {
     }
   });
 });
+
+describe("advise's shadow check", () => {
+  /** A pool that records every task it is given, and whether the check of the task's scenario had settled then. */
+  class Recording extends ReplicationPool {
+    readonly tasks: Array<{ scenario: object; index: number; probes: boolean; checkSettled: boolean }> = [];
+    private readonly settled = new WeakSet<object>();
+    override run(...args: Parameters<ReplicationPool["run"]>) {
+      const tasks = args[0];
+      for (let i = 0; i < tasks.length; i++) {
+        const t = tasks.at(i);
+        if (t) this.tasks.push({ ...t, probes: t.probes !== undefined, checkSettled: this.settled.has(t.scenario) });
+      }
+      const running = super.run(...args);
+      // The check: replication 0 with the grid's probes, then the real runs at two waits.
+      const first = tasks.at(0);
+      if (first?.probes && first.index === 0 && tasks.length > 1) {
+        const scenario = first.scenario;
+        void running.then(() => this.settled.add(scenario));
+      }
+      return running;
+    }
+  }
+
+  it("simulates replication 0 once: the shadowed run takes the check's, and starts beside the check", async () => {
+    const scenario = parseScenario(smallScenario({ replications: 4 }));
+    const options = {
+      policies: ["random", "round-robin", "sticky"] as const,
+      precision: { targets: { resendFailure: 0.05 }, maxReplications: 12 },
+    };
+    const pool = new Recording(1);
+    try {
+      const { advice } = await advise(scenario, { ...options, pool });
+      const shadowed = advice.policies.filter((p) => p.method !== "separate-runs");
+      expect(shadowed.length).toBe(4);
+      const probed = pool.tasks.filter((t) => t.probes);
+      // Every shadowed curve's replication 0 ran once (in its check), none twice.
+      expect(probed.filter((t) => t.index === 0).length).toBe(shadowed.length);
+      const seen = new Map<object, Set<number>>();
+      for (const t of probed) {
+        const indices = seen.get(t.scenario) ?? new Set<number>();
+        expect(indices.has(t.index)).toBe(false);
+        seen.set(t.scenario, indices.add(t.index));
+      }
+      // Each curve's first batch was handed to the pool before its check had settled.
+      const firstBatches = probed.filter((t) => t.index === 1);
+      expect(firstBatches.length).toBe(shadowed.length);
+      expect(firstBatches.every((t) => !t.checkSettled)).toBe(true);
+    } finally {
+      await pool.close();
+    }
+  });
+});

@@ -64,6 +64,44 @@ describe("runConfigurations", () => {
   });
 });
 
+describe("runConfigurations with replication 0 given (replicationZero, advise's shadow check)", () => {
+  /** A pool that records the replication index of every task it runs. */
+  class Counting extends ReplicationPool {
+    indices: number[] = [];
+    override run(...args: Parameters<ReplicationPool["run"]>) {
+      for (let i = 0; i < args[0].length; i++) this.indices.push(args[0].at(i)?.index ?? -1);
+      return super.run(...args);
+    }
+  }
+  const precision = { targets: { messageFailure: 1e-9 }, maxReplications: 7 };
+
+  it("takes it as the first batch's replication 0 and never simulates that one, with the same results", async () => {
+    const expected = await runConfigurations([scenario], { workers: 1, precision });
+    const pool = new Counting(1);
+    try {
+      const [zero] = await new ReplicationPool(1).run([{ scenario, seed: scenario.seed, index: 0 }]);
+      const given = await runConfigurations([scenario], { pool, precision, replicationZero: Promise.resolve(zero) });
+      expect(JSON.stringify(given)).toBe(JSON.stringify(expected));
+      expect(pool.indices).toEqual([1, 2, 3, 4, 5, 6]);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it("rejects when it rejects, with its error; needs one configuration", async () => {
+    const pool = new ReplicationPool(1);
+    try {
+      const refused = runConfigurations([scenario], { pool, replicationZero: Promise.reject(new Error("no zero")) });
+      await expect(refused).rejects.toThrow("no zero");
+      await expect(runConfigurations([scenario, scenario], { pool, replicationZero: refused })).rejects.toThrow(
+        "one configuration",
+      );
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
 describe("runConfigurations hands each configuration over as soon as its replications are in", () => {
   it("once per configuration, complete and in order, before the run returns, for 1 and 2 workers", async () => {
     const configs = [4, 6, 8].map((n) =>

@@ -105,6 +105,37 @@ describe("experiment/worker", () => {
     }
   });
 
+  it("gives back at most half of what it holds when asked for more (a count with results the pool has not read)", async () => {
+    const long = parseScenario(smallScenario({ horizon: "60d", traffic: { senders: 60, rate: "60/d" } }));
+    const scenario = parseScenario(smallScenario());
+    const worker = new Worker(new URL("../../dist/experiment/worker.js", import.meta.url));
+    try {
+      const replies: Array<{ task?: number; returned?: number[] }> = [];
+      const answered = new Promise<void>((resolve) => {
+        worker.on("message", (reply: { task?: number; returned?: number[]; simulated?: number }) => {
+          if (reply.simulated !== undefined) return;
+          replies.push(reply);
+          // Every task answered or given back.
+          const back = replies.reduce((n, r) => n + (r.returned?.length ?? 0), 0);
+          if (replies.length - 1 + back === 5) resolve();
+        });
+      });
+      const cell = new Int32Array(new SharedArrayBuffer(4));
+      worker.postMessage({ reclaimCell: cell.buffer });
+      worker.postMessage({ task: 0, scenarioId: 1, scenario: long, seed: 7, index: 0 });
+      for (let task = 1; task <= 4; task++) {
+        worker.postMessage({ task, scenarioId: 2, scenario, seed: 7, index: task });
+      }
+      // Asked for 5 while it runs task 0 with four queued: it holds five, and gives back two.
+      Atomics.store(cell, 0, 5);
+      await answered;
+      expect(replies[0]).toEqual({ returned: [3, 4] });
+      expect(replies.slice(1).map((r) => r.task)).toEqual([0, 1, 2]);
+    } finally {
+      await worker.terminate();
+    }
+  });
+
   it("starts its queued tasks by priority, first come first served among equals", async () => {
     const scenario = parseScenario(smallScenario());
     // A long first task: the others all arrive while it runs.
