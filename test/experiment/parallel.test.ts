@@ -7,6 +7,7 @@ import {
 } from "../../dist/experiment/parallel.js";
 import { runConfigurations, runScenarioParallel } from "../../src/experiment/parallel.js";
 import { ReplicationPool } from "../../src/experiment/pool.js";
+import type { ReplicationResult } from "../../src/experiment/result.js";
 import { runScenario } from "../../src/experiment/run.js";
 import { jsonText } from "../../src/report/files.js";
 import { parseScenario } from "../../src/scenario/load.js";
@@ -91,9 +92,9 @@ describe("runConfigurations with replication 0 given (replicationZero, advise's 
   it("rejects when it rejects, with its error; needs one configuration", async () => {
     const pool = new ReplicationPool(1);
     try {
-      const refused = runConfigurations([scenario], { pool, replicationZero: Promise.reject(new Error("no zero")) });
-      await expect(refused).rejects.toThrow("no zero");
-      await expect(runConfigurations([scenario, scenario], { pool, replicationZero: refused })).rejects.toThrow(
+      const zero = Promise.reject<ReplicationResult>(new Error("no zero"));
+      await expect(runConfigurations([scenario], { pool, replicationZero: zero })).rejects.toThrow("no zero");
+      await expect(runConfigurations([scenario, scenario], { pool, replicationZero: zero })).rejects.toThrow(
         "one configuration",
       );
     } finally {
