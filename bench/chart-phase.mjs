@@ -18,6 +18,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { alternate, takeCount } from "./alternate.mjs";
 import { median } from "./median.mjs";
 
 const args = process.argv.slice(2);
@@ -54,25 +55,20 @@ if (args[0] === "--child") {
   const faults = process.resourceUsage().minorPageFault;
   console.log(JSON.stringify({ import: c1 - c0, charts: c2 - c1, faults, same }));
 } else {
-  let pairs = 6;
-  const at = args.indexOf("--pairs");
-  if (at >= 0) pairs = Number(args.splice(at, 2)[1]);
+  const pairs = takeCount(args, "--pairs", 6);
   const [oldDir, newDir, dir] = args;
   if (!dir || !(pairs >= 1)) throw new Error("usage: node bench/chart-phase.mjs OLD NEW CHARTS_DIR [--pairs N]");
   const child = (checkout) =>
     JSON.parse(execFileSync(process.execPath, [import.meta.filename, "--child", checkout, dir], { encoding: "utf8" }));
-  const runs = { old: [], new: [] };
-  for (let p = 0; p < pairs; p++) {
-    for (const side of p % 2 === 0 ? ["old", "new"] : ["new", "old"]) {
-      const load = loadavg()[0];
-      const r = child(side === "old" ? oldDir : newDir);
-      runs[side].push(r);
-      console.log(
-        `${side} import ${r.import.toFixed(3)} charts ${r.charts.toFixed(3)} CPU s, faults ${r.faults}, ` +
-          `${r.same ? "same bytes" : "BYTES DIFFER"}, load ${load.toFixed(2)}`,
-      );
-    }
-  }
+  const runs = await alternate(pairs, (side) => {
+    const load = loadavg()[0];
+    const r = child(side === "old" ? oldDir : newDir);
+    console.log(
+      `${side} import ${r.import.toFixed(3)} charts ${r.charts.toFixed(3)} CPU s, faults ${r.faults}, ` +
+        `${r.same ? "same bytes" : "BYTES DIFFER"}, load ${load.toFixed(2)}`,
+    );
+    return r;
+  });
   const ratio = median(runs.new.map((r, i) => (r.import + r.charts) / (runs.old[i].import + runs.old[i].charts)));
   for (const side of ["old", "new"]) {
     const rs = runs[side];

@@ -7,12 +7,11 @@
 import { execFileSync } from "node:child_process";
 import { loadavg } from "node:os";
 import { resolve } from "node:path";
+import { sidesOf, takeCount } from "./alternate.mjs";
 import { median } from "./median.mjs";
 
 const args = process.argv.slice(2);
-let pairs = 5;
-const at = args.indexOf("--pairs");
-if (at >= 0) pairs = Number(args.splice(at, 2)[1]);
+const pairs = takeCount(args, "--pairs", 5);
 const [oldDir, newDir, ...names] = args;
 if (!newDir || names.length === 0 || !(pairs >= 1)) {
   throw new Error("usage: node bench/paired.mjs OLD_CHECKOUT NEW_CHECKOUT [--pairs N] SCENARIO...");
@@ -22,10 +21,8 @@ const run = (dir, name) => JSON.parse(execFileSync(process.execPath, [script, di
 const rows = [];
 for (let p = 0; p < pairs; p++) {
   for (const name of names) {
-    // Alternate which goes first, so a load that rises or falls within a pair favours neither.
-    const order = p % 2 === 0 ? ["old", "new"] : ["new", "old"];
     const pair = {};
-    for (const side of order) {
+    for (const side of sidesOf(p)) {
       const load = loadavg()[0];
       pair[side] = { ...run(side === "old" ? oldDir : newDir, name), load };
       const r = pair[side];

@@ -12,19 +12,11 @@
 import { loadavg } from "node:os";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
+import { alternate, commandArgs } from "./alternate.mjs";
 import { median } from "./median.mjs";
 
-const args = process.argv.slice(2);
-const dash = args.indexOf("--");
-if (dash < 2) throw new Error("usage: node bench/same-process.mjs OLD NEW [--rounds N] -- SIM ARGS...");
-const simArgs = args.slice(dash + 1);
-const own = args.slice(0, dash);
-let rounds = 12;
-const at = own.indexOf("--rounds");
-if (at >= 0) rounds = Number(own.splice(at, 2)[1]);
-const [oldDir, newDir] = own;
-if (!newDir || !(rounds >= 1))
-  throw new Error("usage: node bench/same-process.mjs OLD NEW [--rounds N] -- SIM ARGS...");
+const usage = "usage: node bench/same-process.mjs OLD NEW [--rounds N] -- SIM ARGS...";
+const { old: oldDir, fresh: newDir, rounds, args: simArgs } = commandArgs(process.argv.slice(2), usage, 12);
 
 const load = async (dir) => (await import(pathToFileURL(resolve(dir, "dist/cli/start.js")).href)).sim;
 const sims = { old: await load(oldDir), new: await load(newDir) };
@@ -45,17 +37,16 @@ async function run(side) {
 
 await run("old");
 await run("new");
-const cpu = { old: [], new: [] };
 const loads = [];
-for (let r = 0; r < rounds; r++) {
-  for (const side of r % 2 === 0 ? ["old", "new"] : ["new", "old"]) {
+const cpu = await alternate(
+  rounds,
+  (side) => {
     loads.push(loadavg()[0]);
-    cpu[side].push(await run(side));
-  }
-  console.log(
-    `round ${r + 1}: old ${cpu.old[r].toFixed(2)} new ${cpu.new[r].toFixed(2)} CPU s, load ${loads.at(-1).toFixed(1)}`,
-  );
-}
+    return run(side);
+  },
+  (r, { old: o, new: n }) =>
+    console.log(`round ${r + 1}: old ${o[r].toFixed(2)} new ${n[r].toFixed(2)} CPU s, load ${loads.at(-1).toFixed(1)}`),
+);
 const ratios = cpu.new.map((n, r) => n / cpu.old[r]);
 console.log(
   `median CPU s ${median(cpu.old).toFixed(3)} → ${median(cpu.new).toFixed(3)} · new/old ${median(ratios).toFixed(3)} ` +

@@ -10,6 +10,7 @@ import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { alternate, commandArgs } from "./alternate.mjs";
 import { median } from "./median.mjs";
 
 const REPORT = "RELAYSIM_STARTUP_CPU_FILE";
@@ -22,11 +23,8 @@ if (process.env[REPORT]) {
     writeFileSync(file, String((user + system) / 1e6));
   });
 } else {
-  const dash = process.argv.indexOf("--");
-  const [old, fresh, ...options] = process.argv.slice(2, dash < 0 ? undefined : dash);
-  if (!old || !fresh || dash < 0) throw new Error("usage: node bench/startup.mjs OLD NEW [--rounds N] -- SIM ARGS…");
-  const rounds = options[0] === "--rounds" ? Number(options[1]) : 20;
-  const args = process.argv.slice(dash + 1);
+  const usage = "usage: node bench/startup.mjs OLD NEW [--rounds N] -- SIM ARGS…";
+  const { old, fresh, rounds, args } = commandArgs(process.argv.slice(2), usage, 20);
   const cpuFile = join(tmpdir(), `relaysim-startup-${process.pid}`);
   const self = fileURLToPath(import.meta.url);
 
@@ -44,15 +42,14 @@ if (process.env[REPORT]) {
     return { cpu, wall };
   };
 
-  const runs = { old: [], new: [] };
-  for (let round = 0; round < rounds; round++) {
-    const order = round % 2 === 0 ? ["old", "new"] : ["new", "old"];
-    for (const side of order) runs[side].push(once(resolve(side === "old" ? old : fresh)));
-    const [o, n] = [runs.old.at(-1), runs.new.at(-1)];
-    console.log(
-      `round ${round + 1}: cpu ${o.cpu.toFixed(3)} -> ${n.cpu.toFixed(3)} s, wall ${o.wall.toFixed(3)} -> ${n.wall.toFixed(3)} s`,
-    );
-  }
+  const runs = await alternate(
+    rounds,
+    (side) => once(resolve(side === "old" ? old : fresh)),
+    (round, { old: o, new: n }) =>
+      console.log(
+        `round ${round + 1}: cpu ${o[round].cpu.toFixed(3)} -> ${n[round].cpu.toFixed(3)} s, wall ${o[round].wall.toFixed(3)} -> ${n[round].wall.toFixed(3)} s`,
+      ),
+  );
   for (const what of ["cpu", "wall"]) {
     const [o, n] = [runs.old.map((r) => r[what]), runs.new.map((r) => r[what])];
     const won = o.filter((x, i) => n[i] < x).length;
