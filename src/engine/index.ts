@@ -12,9 +12,8 @@ export { exponential, exponentialFast, exponentialRest } from "./exponential.js"
 export {
   ALEA_MULTIPLIER,
   ALEA_UNIT,
-  type AleaRandom,
+  AleaRandom,
   type AleaState,
-  aleaFrom,
   hashKey,
   hashUniform,
   type Random,

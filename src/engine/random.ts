@@ -56,16 +56,11 @@ export class AleaRandom implements Random {
   }
 }
 
-/** A stream stepping `state` (which it then owns). */
-export function aleaFrom(state: AleaState): AleaRandom {
-  return new AleaRandom(state);
-}
-
 /** The stream `name` of replication `replication` under `seed`. */
 export function randomStream(seed: number, replication: number, name: string): AleaRandom {
   // seedrandom seeds it (its Mash hash of the name); the draws are then stepped here.
   const seeded = seedrandom.alea(`relaysim/${seed}/${replication}/${name}`, { state: true }).state();
-  return aleaFrom({ s0: seeded.s0, s1: seeded.s1, s2: seeded.s2, c: seeded.c });
+  return new AleaRandom({ s0: seeded.s0, s1: seeded.s1, s2: seeded.s2, c: seeded.c });
 }
 
 /** 32-bit hash of integers (murmur3's finaliser over a running mix): stateless draws keyed by indices. */

@@ -2,15 +2,7 @@
 // draws the timer's shuffle relies on (in [0, 1), uniform, and different for every key).
 import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
-import {
-  ALEA_MULTIPLIER,
-  ALEA_UNIT,
-  AleaRandom,
-  aleaFrom,
-  hashKey,
-  hashUniform,
-  randomStream,
-} from "../../src/engine/random.js";
+import { ALEA_MULTIPLIER, ALEA_UNIT, AleaRandom, hashKey, hashUniform, randomStream } from "../../src/engine/random.js";
 import { expectFrequencies } from "../helpers/stats.js";
 
 const draws = (seed: number, replication: number, name: string, n = 20) => {
@@ -102,9 +94,9 @@ describe("randomStream's Alea", () => {
     }
   });
 
-  it("aleaFrom steps the state it is given and no other", () => {
-    const a = aleaFrom({ s0: 0.25, s1: 0.5, s2: 0.75, c: 1 });
-    const b = aleaFrom({ s0: 0.25, s1: 0.5, s2: 0.75, c: 1 });
+  it("an AleaRandom steps the state it is given and no other", () => {
+    const a = new AleaRandom({ s0: 0.25, s1: 0.5, s2: 0.75, c: 1 });
+    const b = new AleaRandom({ s0: 0.25, s1: 0.5, s2: 0.75, c: 1 });
     const first = a.next();
     expect(first).toBe(ALEA_MULTIPLIER * 0.25 + ALEA_UNIT - ((ALEA_MULTIPLIER * 0.25 + ALEA_UNIT) | 0));
     expect(a.state.s1).toBe(0.75);

@@ -68,7 +68,7 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
   private readonly sizes: Int32Array;
   /** Per state, its earliest session end (Infinity when none): a pick's one comparison. */
   private readonly nextEnd: Float64Array;
-  /** Per state, the first-attempt pick stream's Alea state (s0, s1, s2, c), stepped here as aleaFrom steps it. */
+  /** Per state, the first-attempt pick stream's Alea state (s0, s1, s2, c), stepped here as AleaRandom.next steps it. */
   private readonly alea: Float64Array;
 
   /**
@@ -204,7 +204,7 @@ export class LeastConnectionsWorlds implements BalancerWorlds {
       // The j-th of the tied servers in index order (SessionCounts.nthLeast's nthBit).
       let j = 0;
       if (ties !== 1) {
-        // aleaFrom's step on this state's stream: the same draws as its worlds' streams.
+        // AleaRandom.next's step on this state's stream: the same draws as its worlds' streams.
         const a = 4 * s;
         const t = ALEA_MULTIPLIER * alea[a] + alea[a + 3] * ALEA_UNIT;
         alea[a] = alea[a + 1];
