@@ -124,12 +124,12 @@ export function bootstrapQuantile(y: ArrayLike<number>, x: ArrayLike<number>, ra
   const ys = Float64Array.from(y);
   const xs = Float64Array.from(x);
   const floor = se / Math.sqrt(y.length);
-  const idx = resampleIndices(y.length);
+  const u = resampleDraws(RESAMPLES * y.length);
   // The first resamples one by one, so that what follows the four-at-a-time loops is `return`
   // (see resampleT); then the rest four at a time.
-  for (let b = 0; b < RESAMPLES % 4; b++) ts[b] = resampledT(ys, xs, ratio, floor, idx, b * ys.length);
-  if (allOnes(xs)) resampleMeans(ys, ratio, floor, ts, idx);
-  else resampleT(ys, xs, ratio, floor, ts, idx);
+  for (let b = 0; b < RESAMPLES % 4; b++) ts[b] = resampledT(ys, xs, ratio, floor, u, b * ys.length);
+  if (allOnes(xs)) resampleMeans(ys, ratio, floor, ts, u);
+  else resampleT(ys, xs, ratio, floor, ts, u);
   return orderStatistic(ts, QUANTILE_INDEX);
 }
 
@@ -144,50 +144,15 @@ const QUANTILE_INDEX = Math.round(0.95 * (RESAMPLES + 1)) - 1;
 const INFINITE = Number.POSITIVE_INFINITY;
 
 /**
- * Every resample's indices for n clusters, resample-major (RESAMPLES × n): index ⌊u_j · n⌋ from the
- * generator's j-th draw (resampleDraws), in the order the resampling reads them. They depend only
- * on n, and a sweep computes thousands of intervals over the same n (every delay bin of every
- * point), so the last INDEX_SIZES sizes' indices are kept (each at most KEPT_DRAWS); advise's
- * precision rule moves through many n, and those are scaled from the kept draws without the
- * generator.
- */
-function resampleIndices(n: number): Int32Array {
-  let idx = indexCache.get(n);
-  if (idx !== undefined) {
-    // Most recently used last (a Map iterates in insertion order): the first is the one to drop.
-    indexCache.delete(n);
-    indexCache.set(n, idx);
-    return idx;
-  }
-  const count = RESAMPLES * n;
-  const u = resampleDraws(count);
-  idx = new Int32Array(count);
-  scaleDraws(u, n, idx);
-  if (count <= KEPT_DRAWS) {
-    if (indexCache.size >= INDEX_SIZES) indexCache.delete(indexCache.keys().next().value as number);
-    indexCache.set(n, idx);
-  }
-  return idx;
-}
-
-/**
- * idx[j] = ⌊u_j · n⌋. A loop of its own, with nothing after it, for resampleT's reason: V8
- * compiles it on the stack during its first call, and the code after the loop (the cache's) had
- * no type feedback then, so that code deoptimised at every later size (72 times in one advise).
- */
-function scaleDraws(u: Float64Array, n: number, idx: Int32Array): void {
-  for (let j = 0; j < idx.length; j++) idx[j] = Math.floor(u[j] * n);
-}
-
-const INDEX_SIZES = 8;
-const indexCache = new Map<number, Int32Array>();
-
-/**
  * The resampling generator's draws, the first `count` of them at least: mulberry32 from
  * BOOTSTRAP_SEED, whose j-th draw u_j gives resample ⌊j / n⌋ its index ⌊u_j · n⌋ for n clusters.
  * The draws do not depend on n, so they are drawn once and kept (grown as a larger n needs): the
  * generator's steps were about half of resampleT's time. Kept up to KEPT_DRAWS (8 MiB); an
- * interval over more clusters draws its own.
+ * interval over more clusters draws its own. The resampling scales each draw as it reads it: an
+ * array of indices per n (kept for the last eight n) cost more than the resampling itself in
+ * `sim advise`, whose precision rule moves through every n from 30 to 100 on each curve — 93
+ * arrays of 30k–100k indices allocated and scaled for 570 intervals — while a multiply per read
+ * costs the resampling loops ~5 %.
  */
 function resampleDraws(count: number): Float64Array {
   if (count <= kept.length) return kept;
@@ -214,29 +179,33 @@ let drawState = BOOTSTRAP_SEED >>> 0;
 const KEPT_DRAWS = 1 << 20;
 
 /**
- * One resample's |t*|: resample b's indices start at `base` = b·n. ratioAndSe inlined, with the
- * same operations in the same order (so the same quantile to the last bit), and no object.
+ * One resample's |t*|: resample b's draws start at `base` = b·n, and draw u_j is the index
+ * ⌊u_j · n⌋ (`(u_j · n) | 0`: u_j · n lies in [0, n), so truncating is flooring). ratioAndSe
+ * inlined, with the same operations in the same order (so the same quantile to the last bit), and
+ * no object.
  */
 function resampledT(
   ys: Float64Array,
   xs: Float64Array,
   ratio: number,
   floor: number,
-  idx: Int32Array,
+  u: Float64Array,
   base: number,
 ): number {
   const n = ys.length;
   let sy = 0;
   let sx = 0;
   for (let i = base; i < base + n; i++) {
-    sy += ys[idx[i]];
-    sx += xs[idx[i]];
+    const k = (u[i] * n) | 0;
+    sy += ys[k];
+    sx += xs[k];
   }
   if (sx === 0) return INFINITE;
   const r = sy / sx;
   let ss = 0;
   for (let i = base; i < base + n; i++) {
-    const e = ys[idx[i]] - r * xs[idx[i]];
+    const k = (u[i] * n) | 0;
+    const e = ys[k] - r * xs[k];
     ss += e * e;
   }
   return Math.abs(r - ratio) / Math.max(Math.sqrt((ss * n) / (n - 1)) / sx, floor);
@@ -263,7 +232,7 @@ function resampleT(
   ratio: number,
   floor: number,
   ts: Float64Array,
-  idx: Int32Array,
+  u: Float64Array,
 ): void {
   const n = ys.length;
   for (let b = RESAMPLES % 4; b < RESAMPLES; b += 4) {
@@ -280,10 +249,10 @@ function resampleT(
     let sy3 = 0;
     let sx3 = 0;
     for (let i = 0; i < n; i++) {
-      const k0 = idx[i0 + i];
-      const k1 = idx[i1 + i];
-      const k2 = idx[i2 + i];
-      const k3 = idx[i3 + i];
+      const k0 = (u[i0 + i] * n) | 0;
+      const k1 = (u[i1 + i] * n) | 0;
+      const k2 = (u[i2 + i] * n) | 0;
+      const k3 = (u[i3 + i] * n) | 0;
       sy0 += ys[k0];
       sx0 += xs[k0];
       sy1 += ys[k1];
@@ -302,10 +271,10 @@ function resampleT(
     let ss2 = 0;
     let ss3 = 0;
     for (let i = 0; i < n; i++) {
-      const k0 = idx[i0 + i];
-      const k1 = idx[i1 + i];
-      const k2 = idx[i2 + i];
-      const k3 = idx[i3 + i];
+      const k0 = (u[i0 + i] * n) | 0;
+      const k1 = (u[i1 + i] * n) | 0;
+      const k2 = (u[i2 + i] * n) | 0;
+      const k3 = (u[i3 + i] * n) | 0;
       const e0 = ys[k0] - r0 * xs[k0];
       const e1 = ys[k1] - r1 * xs[k1];
       const e2 = ys[k2] - r2 * xs[k2];
@@ -327,7 +296,7 @@ function resampleT(
  * the x terms drop out and every value has the same bits as resampleT's — with a third fewer
  * loads. Most of advise's intervals are means (the precision rule's, the paired differences).
  */
-function resampleMeans(ys: Float64Array, ratio: number, floor: number, ts: Float64Array, idx: Int32Array): void {
+function resampleMeans(ys: Float64Array, ratio: number, floor: number, ts: Float64Array, u: Float64Array): void {
   const n = ys.length;
   for (let b = RESAMPLES % 4; b < RESAMPLES; b += 4) {
     const i0 = b * n;
@@ -339,10 +308,10 @@ function resampleMeans(ys: Float64Array, ratio: number, floor: number, ts: Float
     let sy2 = 0;
     let sy3 = 0;
     for (let i = 0; i < n; i++) {
-      sy0 += ys[idx[i0 + i]];
-      sy1 += ys[idx[i1 + i]];
-      sy2 += ys[idx[i2 + i]];
-      sy3 += ys[idx[i3 + i]];
+      sy0 += ys[(u[i0 + i] * n) | 0];
+      sy1 += ys[(u[i1 + i] * n) | 0];
+      sy2 += ys[(u[i2 + i] * n) | 0];
+      sy3 += ys[(u[i3 + i] * n) | 0];
     }
     const r0 = sy0 / n;
     const r1 = sy1 / n;
@@ -353,10 +322,10 @@ function resampleMeans(ys: Float64Array, ratio: number, floor: number, ts: Float
     let ss2 = 0;
     let ss3 = 0;
     for (let i = 0; i < n; i++) {
-      const e0 = ys[idx[i0 + i]] - r0;
-      const e1 = ys[idx[i1 + i]] - r1;
-      const e2 = ys[idx[i2 + i]] - r2;
-      const e3 = ys[idx[i3 + i]] - r3;
+      const e0 = ys[(u[i0 + i] * n) | 0] - r0;
+      const e1 = ys[(u[i1 + i] * n) | 0] - r1;
+      const e2 = ys[(u[i2 + i] * n) | 0] - r2;
+      const e3 = ys[(u[i3 + i] * n) | 0] - r3;
       ss0 += e0 * e0;
       ss1 += e1 * e1;
       ss2 += e2 * e2;

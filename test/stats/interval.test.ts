@@ -165,9 +165,9 @@ describe("bootstrapQuantile", () => {
     }
   });
 
-  it("keeps each size's resample indices apart: sizes asked again, more sizes than it keeps, some too large to keep", () => {
-    // The generator's draws are kept and grown, and the indices of the last few n kept: a size
-    // asked again after others, after it was dropped, or too large to keep must still get its own.
+  it("scales the kept draws to each size: sizes asked again, in any order, some too large to keep", () => {
+    // The generator's draws are kept and grown, and each size reads its indices from them: a size
+    // asked again after others, after the draws grew, or too large to keep must still get its own.
     const draw = mulberry32(11);
     const sizes = [12, 40, 12, 25, 33, 18, 40, 11, 13, 14, 15, 16, 17, 19, 12, 1100, 25, 1100, 12, 1500, 40];
     for (const n of sizes) {
