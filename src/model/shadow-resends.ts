@@ -726,8 +726,12 @@ export function batchExponent(x: number): number {
  * a multiple of the ulp of a positive normal s (its exponent at most `maxExponent`, batchExponent)
  * and s + k·x stays in s's binade: then fl(k·x) < 2^52·ulp(s), so k·x is exact, and every partial
  * sum is a multiple of that ulp below the next power of two. The batch is then one addition,
- * checked by the exponent of its result; other steps (a binade crossed, a start at 0) are taken one
- * at a time.
+ * checked by the exponent of its result. When the k additions cross the binade's end, those that
+ * stay below it are one batch too (m = ⌊(2^(e+1) − s) / x⌋, less one while s + m·x reaches it), and
+ * the step across is taken alone: so a settle costs about one step a binade crossed, not one a value
+ * (a world's first settle from 0 counted every delivery until its first resend one by one: ~24 M
+ * steps in an advise of round-robin-busy; docs/performance.md, section rrq). Other steps (a start at
+ * 0, a sum whose ulp does not divide x) are taken one at a time.
  */
 export function addRepeated(
   sums: Float64Array,
@@ -747,6 +751,15 @@ export function addRepeated(
       if (exponentOf(t) === exponent) {
         s = t;
         break;
+      }
+      // 2^(e − 1023 + 1), the binade's end; top − s is exact (both multiples of ulp(s)).
+      const top = 2 ** (exponent - 1022);
+      let m = Math.floor((top - s) / x);
+      while (m > 0 && s + m * x >= top) m--;
+      if (m > 0) {
+        s += m * x;
+        left -= m;
+        continue;
       }
     }
     const t = s + x;

@@ -347,6 +347,12 @@ describe("addRepeated: k equal values added at once, bit for bit as one at a tim
       for (const x of [2, 1.5, 0.1, 2 / 3, 7200]) for (const k of [1, 2, 3, 50, 1000]) expectSame(sum, 0.25e-9, x, k);
     }
   });
+  it("many values at once: a world's first settle, from 0 or a resend's delay, over many binades", () => {
+    // As a world whose first non-fixed value comes late settles every fixed length before it.
+    for (const sum of [0, 541.7025000093857, 2 ** 30 + 0.5]) {
+      for (const x of [2, 1.5, 0.1]) for (const k of [199_372, 65_537]) expectSame(sum, 0, x, k);
+    }
+  });
   it("for any sum, length and count", () => {
     fc.assert(
       fc.property(
