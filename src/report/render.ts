@@ -114,33 +114,19 @@ export function svgToPng(svg: string, options: PngOptions = {}): Uint8Array {
   return rasterise(svg, options).png;
 }
 
-/**
- * Rasterisations one at a time on libuv's thread pool, each started when the one before it is
- * done: several at once on the pool's threads took 30–40 % more CPU seconds for the same PNGs
- * (on 2 cores, beside the simulation). `sim advise` keeps its run's last PNG on a queue of its
- * own, so that the advice chart's PNG does not wait behind it.
- */
-export class PngQueue {
-  /** The end of the last rasterisation queued. */
-  private last: Promise<unknown> = Promise.resolve();
-
-  /** The PNG of an SVG chart, the same bytes as svgToPng's; only its encoding runs on this thread. */
-  png(svg: string, options: PngOptions = {}): Promise<Uint8Array> {
-    const image = this.last.then(() => renderAsync(svg, resvgOptions(options)));
-    this.last = image.catch(() => {});
-    return image.then((rendered) => rendered.asPng());
-  }
-}
-
-const pngQueue = new PngQueue();
+/** The end of the last rasterisation queued: each starts after it (svgToPngAsync). */
+let pngQueue: Promise<unknown> = Promise.resolve();
 
 /**
  * The PNG of an SVG chart, the same bytes as svgToPng's, rasterised on libuv's thread pool: this
  * thread meanwhile draws the next chart's SVG, assembles report.html or simulates. Only the PNG
- * encoding, a third of the work, comes back to this thread. One rasterisation at a time (PngQueue).
+ * encoding, a third of the work, comes back to this thread. One rasterisation at a time: several
+ * at once on the pool's threads took 30–40 % more CPU seconds for the same PNGs (on 2 cores).
  */
 export function svgToPngAsync(svg: string, options: PngOptions = {}): Promise<Uint8Array> {
-  return pngQueue.png(svg, options);
+  const image = pngQueue.then(() => renderAsync(svg, resvgOptions(options)));
+  pngQueue = image.catch(() => {});
+  return image.then((rendered) => rendered.asPng());
 }
 
 /** A chart rendered as an SVG document and its PNG. */

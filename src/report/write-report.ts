@@ -5,7 +5,7 @@ import { summaryCharts, sweepCharts } from "./charts/index.js";
 import type { SweepFile } from "./charts/sweep.js";
 import type { NamedChart } from "./charts/theme.js";
 import { type AdviceSection, reportHtml } from "./html.js";
-import { type RenderedChart, renderChart, renderSvg, svgToPngAsync } from "./render.js";
+import { renderChart } from "./render.js";
 
 /** Where files go: the staged output folder (cli/output-folder.ts) satisfies this. */
 export interface ReportTarget {
@@ -26,26 +26,6 @@ export interface RenderedCharts {
   files: Map<string, string | Uint8Array>;
 }
 
-/** A report's charts in the order they are shown: the run's, then the sweep's. */
-function reportCharts(summary: Summary | null, series: readonly TimeseriesRow[], sweep?: SweepFile): NamedChart[] {
-  return [...(summary ? summaryCharts(summary, series) : []), ...(sweep ? sweepCharts(sweep) : [])];
-}
-
-/** The charts' files (charts/<name>.vl.json, .svg, .png), in the charts' order. */
-export function chartFiles(
-  summary: Summary | null,
-  charts: NamedChart[],
-  rendered: readonly RenderedChart[],
-): RenderedCharts {
-  const files = new Map<string, string | Uint8Array>();
-  charts.forEach((chart, i) => {
-    files.set(`charts/${chart.name}.vl.json`, `${JSON.stringify(chart.spec, null, 2)}\n`);
-    files.set(`charts/${chart.name}.svg`, rendered[i].svg);
-    files.set(`charts/${chart.name}.png`, rendered[i].png);
-  });
-  return { summary, charts, files };
-}
-
 /**
  * Render a run's and/or a sweep's charts. Apart from reportFiles so that `sim advise` can draw
  * the run's charts while the policy table still simulates (the advice section comes last).
@@ -55,52 +35,35 @@ export async function renderCharts(
   series: readonly TimeseriesRow[],
   sweep?: SweepFile,
 ): Promise<RenderedCharts> {
-  const charts = reportCharts(summary, series, sweep);
+  const charts: NamedChart[] = [
+    ...(summary ? summaryCharts(summary, series) : []),
+    ...(sweep ? sweepCharts(sweep) : []),
+  ];
   // Asked for all at once: the SVGs are drawn one at a time, each PNG off this thread while the
   // next SVG is drawn (render.ts); the files keep the charts' order.
-  return chartFiles(summary, charts, await Promise.all(charts.map((chart) => renderChart(chart.spec))));
-}
-
-/** A run's charts drawn as SVG documents, and the PNGs rasterising of all but the last few. */
-export interface DrawnCharts {
-  summary: Summary;
-  charts: NamedChart[];
-  svgs: string[];
-  /** The first charts' PNGs, each rasterised as soon as drawn; the others' are left to the caller. */
-  pngs: Promise<Uint8Array>[];
-}
-
-/**
- * Draw a run's charts' SVGs and rasterise their PNGs but the last `deferred`: `sim advise` draws
- * them while its policy table simulates, and rasterises those left once the simulation is over.
- */
-export async function drawCharts(
-  summary: Summary,
-  series: readonly TimeseriesRow[],
-  deferred: number,
-): Promise<DrawnCharts> {
-  const charts = reportCharts(summary, series);
-  const drawing = charts.map((chart) => renderSvg(chart.spec));
-  const pngs = drawing.slice(0, Math.max(0, charts.length - deferred)).map((svg) => svg.then((s) => svgToPngAsync(s)));
-  for (const png of pngs) png.catch(() => {}); // awaited by the caller, which reports a failure
-  return { summary, charts, svgs: await Promise.all(drawing), pngs };
+  const rendered = await Promise.all(charts.map((chart) => renderChart(chart.spec)));
+  const files = new Map<string, string | Uint8Array>();
+  charts.forEach((chart, i) => {
+    files.set(`charts/${chart.name}.vl.json`, `${JSON.stringify(chart.spec, null, 2)}\n`);
+    files.set(`charts/${chart.name}.svg`, rendered[i].svg);
+    files.set(`charts/${chart.name}.png`, rendered[i].png);
+  });
+  return { summary, charts, files };
 }
 
 /** The rendered charts' files and report.html, by relative path (`options.sweep` as renderCharts had it). */
 export function reportFiles(rendered: RenderedCharts, options: ReportOptions = {}): Map<string, string | Uint8Array> {
   const files = new Map(rendered.files);
-  files.set("report.html", reportPage(rendered, options));
+  files.set(
+    "report.html",
+    reportHtml({
+      summary: rendered.summary ?? undefined,
+      sweep: options.sweep,
+      charts: rendered.charts,
+      advice: options.advice,
+    }),
+  );
   return files;
-}
-
-/** report.html, which shows the charts' specs (vega-embed), not their SVGs or PNGs. */
-export function reportPage(rendered: Pick<RenderedCharts, "summary" | "charts">, options: ReportOptions = {}): string {
-  return reportHtml({
-    summary: rendered.summary ?? undefined,
-    sweep: options.sweep,
-    charts: rendered.charts,
-    advice: options.advice,
-  });
 }
 
 /** Every file of the charts and the report, by relative path, rendered in memory. */

@@ -1,13 +1,6 @@
 // writeChartsAndReport: three files per chart plus report.html, into whatever folder writer it is given.
 import { describe, expect, it } from "vitest";
-import { svgToPng } from "../../src/report/render.js";
-import {
-  chartFiles,
-  drawCharts,
-  renderCharts,
-  renderReportFiles,
-  writeChartsAndReport,
-} from "../../src/report/write-report.js";
+import { renderReportFiles, writeChartsAndReport } from "../../src/report/write-report.js";
 import { smallRun, twoParameterSweep } from "./fixtures.js";
 
 describe("writeChartsAndReport", () => {
@@ -33,21 +26,5 @@ describe("writeChartsAndReport", () => {
       "charts/sweep-heatmap-resend-failure.vl.json",
     );
     expect(String(files.get("report.html"))).toContain("Sweep");
-  });
-
-  it("draws a run's charts with the PNGs of all but the last `deferred`, to renderCharts' bytes", async () => {
-    const { summary, series } = smallRun();
-    const drawn = await drawCharts(summary, series, 1);
-    expect(drawn.svgs).toHaveLength(drawn.charts.length);
-    expect(drawn.pngs).toHaveLength(drawn.charts.length - 1);
-    const pngs = [...(await Promise.all(drawn.pngs)), svgToPng(drawn.svgs[drawn.svgs.length - 1])];
-    const files = chartFiles(
-      summary,
-      drawn.charts,
-      drawn.svgs.map((svg, i) => ({ svg, png: pngs[i] })),
-    ).files;
-    const rendered = (await renderCharts(summary, series)).files;
-    expect([...files.keys()]).toEqual([...rendered.keys()]);
-    for (const [name, content] of rendered) expect(Buffer.from(files.get(name) ?? "")).toEqual(Buffer.from(content));
   });
 });

@@ -25,7 +25,7 @@ import {
   waitCell,
 } from "../../report/advice-html.js";
 import { jsonText, runJson, writeRunFiles } from "../../report/files.js";
-import type { DrawnCharts } from "../../report/write-report.js";
+import type { RenderedCharts } from "../../report/write-report.js";
 import { loadScenario } from "../../scenario/load.js";
 import { POLICIES, type Policy } from "../../scenario/schema.js";
 import { parseDuration } from "../../scenario/units.js";
@@ -175,92 +175,51 @@ export function adviceText(a: Advice): string {
 }
 
 /**
- * How many of the run's charts (the last: replications, the longest to rasterise, ~0.2 s) have
- * their PNG rasterised once the simulation is over instead of as soon as drawn. Rasterised in the
- * middle of the run, it took a third thread's share of two cores that both simulate; in the tail
- * one core idles while this thread works out the last intervals and draws the advice chart, and
- * then while the advice chart's PNG is rasterised. One fits there; a second made the tail longer
- * (traces of sim advise 18of20: last replication to exit ~390 ms with one, ~420 with two, ~590
- * with all five, ~330–430 before).
- */
-const TAIL_PNGS = 1;
-
-/**
- * The run's charts, drawn as soon as the own rule's replications are final: in this thread,
+ * The run's charts, rendered as soon as the own rule's replications are final: in this thread,
  * beside the policy table's simulation (the pool's other threads keep simulating), instead of
  * after it. Loaded only when wanted: vega and resvg take a few hundred milliseconds to import.
- * `drawn` settles when the import is done and every SVG drawn — this thread's share. The PNGs
- * are rasterised off it, as each SVG is drawn, but the last TAIL_PNGS (rasteriseRunCharts).
+ * `drawn` settles when the import is done and every SVG drawn — this thread's share; the PNGs
+ * are rasterised off it (render.ts), and `rendered` waits for them too.
  */
-function drawRunCharts(
+function renderRunCharts(
   summary: Summary,
   series: readonly TimeseriesRow[],
-): { charts: Promise<DrawnCharts>; drawn: Promise<void> } {
+): { rendered: Promise<RenderedCharts>; drawn: Promise<void> } {
   const started = Promise.all([import("../../report/write-report.js"), import("../../report/render.js")]).then(
-    ([{ drawCharts }, { svgsDrawn }]) => {
-      // drawCharts queues every chart's SVG before it returns, so svgsDrawn covers them all.
-      const charts = drawCharts(summary, series, TAIL_PNGS);
-      return { charts, drawn: svgsDrawn() };
+    ([{ renderCharts }, { svgsDrawn }]) => {
+      // renderCharts queues every chart's SVG before it returns, so svgsDrawn covers them all.
+      const rendered = renderCharts(summary, series);
+      return { rendered, drawn: svgsDrawn() };
     },
   );
-  const charts = started.then((s) => s.charts);
+  const rendered = started.then((s) => s.rendered);
   const drawn = started.then((s) => s.drawn);
   // A failure is reported by writeAdviceCharts, where charts fail (exit 1 after the data files).
-  charts.catch(() => {});
+  rendered.catch(() => {});
   drawn.catch(() => {});
-  return { charts, drawn };
-}
-
-/** The run's charts drawn, and the PNGs of those left rasterising (in charts' order). */
-interface RunCharts {
-  drawn: DrawnCharts;
-  tail: Promise<Uint8Array>[];
-}
-
-/**
- * Once the simulation is over: the PNGs drawCharts left start rasterising, on a queue of their
- * own, beside this thread's data files and advice chart.
- */
-function rasteriseRunCharts(charts: Promise<DrawnCharts>): Promise<RunCharts> {
-  const run = Promise.all([import("../../report/render.js"), charts]).then(([{ PngQueue }, drawn]) => {
-    const queue = new PngQueue();
-    const tail = drawn.svgs.slice(drawn.pngs.length).map((svg) => queue.png(svg));
-    for (const png of tail) png.catch(() => {}); // awaited by writeAdviceCharts; a failure is thrown there
-    return { drawn, tail };
-  });
-  run.catch(() => {});
-  return run;
+  return { rendered, drawn };
 }
 
 /** charts/advice.* and the run's charts, with the advice at the top of report.html. */
-async function writeAdviceCharts(out: OutputFolder, advice: Advice, runCharts: Promise<RunCharts>): Promise<void> {
-  const [{ renderSvg, svgToPngAsync }, { chartFiles, reportPage }, { adviceChart }, { adviceHtml }] = await Promise.all(
-    [
-      import("../../report/render.js"),
-      import("../../report/write-report.js"),
-      import("../../report/charts/advice.js"),
-      import("../../report/advice-html.js"),
-    ],
-  );
+async function writeAdviceCharts(out: OutputFolder, advice: Advice, runCharts: Promise<RenderedCharts>): Promise<void> {
+  const [{ renderSvg, svgToPngAsync }, { reportFiles }, { adviceChart }, { adviceHtml }] = await Promise.all([
+    import("../../report/render.js"),
+    import("../../report/write-report.js"),
+    import("../../report/charts/advice.js"),
+    import("../../report/advice-html.js"),
+  ]);
   // After the run's charts: charts are drawn one at a time (render.ts, renderSvg).
-  const { drawn, tail } = await runCharts;
+  const run = await runCharts;
   const spec = adviceChart(advice);
   const svg = await renderSvg(spec);
   // The PNG is rasterised off this thread while report.html is assembled here.
   const png = svgToPngAsync(svg);
   png.catch(() => {}); // awaited below; a failure is thrown there
-  const report = reportPage(drawn, { advice: { html: adviceHtml(advice, { spec, svg }) } });
-  const pngs = await Promise.all([...drawn.pngs, ...tail]);
-  const run = chartFiles(
-    drawn.summary,
-    drawn.charts,
-    drawn.svgs.map((chartSvg, i) => ({ svg: chartSvg, png: pngs[i] })),
-  );
+  const report = reportFiles(run, { advice: { html: adviceHtml(advice, { spec, svg }) } });
   out.write("charts/advice.vl.json", `${JSON.stringify(spec, null, 2)}\n`);
   out.write("charts/advice.svg", svg);
   out.write("charts/advice.png", await png);
-  for (const [name, content] of run.files) out.write(name, content);
-  out.write("report.html", report);
+  for (const [name, content] of report) out.write(name, content);
 }
 
 /** advice.json: the verdict and its sentences first. */
@@ -345,7 +304,7 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
           const started = Date.now();
           if (args.charts) import("../../report/write-report.js").catch(() => {});
           let series: TimeseriesRow[] = [];
-          let runCharts: Promise<DrawnCharts> | undefined;
+          let runCharts: Promise<RenderedCharts> | undefined;
           const { advice, own } = await advise(scenario, {
             ...size,
             workers,
@@ -360,14 +319,13 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
             onOwnRule: (o) => {
               series = timeseries(o.summary.scenario, o.results);
               if (!args.charts) return undefined;
-              const charts = drawRunCharts(o.summary, series);
-              runCharts = charts.charts;
+              const charts = renderRunCharts(o.summary, series);
+              runCharts = charts.rendered;
               // This thread draws; the pool's workers simulate the table meanwhile.
               return charts.drawn;
             },
           });
           progress.finish();
-          const run = own && runCharts ? rasteriseRunCharts(runCharts) : undefined;
           return {
             files: (o) => {
               o.write("advice.json", jsonText(adviceJson(advice)));
@@ -376,7 +334,8 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
                 writeRunFiles(o, own.summary, own.results, series);
               }
             },
-            charts: run ? (o) => writeAdviceCharts(o, advice, run) : undefined,
+            charts:
+              own && runCharts ? (o) => writeAdviceCharts(o, advice, runCharts as Promise<RenderedCharts>) : undefined,
             run: () =>
               runJson(started, {
                 command: "advise",
