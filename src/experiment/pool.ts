@@ -93,7 +93,7 @@ const DEPTH_MS = 1000;
 /**
  * What a worker holds before the first task's time is known. This thread's first replication is
  * its coldest (the compiler has yet to see the model), and it reads no reply until that is done:
- * with two, `sim advise`'s worker ran its two and idled 30–80 ms while this thread ran its own.
+ * with two, `sim advise`'s worker ran its two and idled 50–110 ms while this thread ran its own.
  */
 const FIRST_FILL = 4;
 
