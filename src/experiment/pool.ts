@@ -90,6 +90,12 @@ function taskAt(tasks: TaskList, i: number): ReplicationTask {
 const IN_FLIGHT = 2;
 const MAX_IN_FLIGHT = 64;
 const DEPTH_MS = 1000;
+/**
+ * What a worker holds before the first task's time is known. This thread's first replication is
+ * its coldest (the compiler has yet to see the model), and it reads no reply until that is done:
+ * with two, `sim advise`'s worker ran its two and idled 50–110 ms while this thread ran its own.
+ */
+const FIRST_FILL = 4;
 
 /** One call of `run`: its tasks, where they stand, and whom to tell. */
 interface Job {
@@ -288,10 +294,6 @@ export class ReplicationPool {
     return null;
   }
 
-  private hasWork(): boolean {
-    return this.jobs.some((j) => j.returned.length > 0 || j.next < j.tasks.length);
-  }
-
   /**
    * Out of tasks here: ask each worker holding tasks not yet started (one is running) for half of
    * what it holds. It answers while it simulates (the reclaim cell), so even the one task queued
@@ -321,10 +323,10 @@ export class ReplicationPool {
 
   /**
    * How many tasks each worker holds: DEPTH_MS of work at the average task time, within
-   * [IN_FLIGHT, MAX_IN_FLIGHT]; IN_FLIGHT before the first task's time is known.
+   * [IN_FLIGHT, MAX_IN_FLIGHT]; FIRST_FILL before the first task's time is known.
    */
   private depth(): number {
-    if (this.taskMs <= 0) return IN_FLIGHT;
+    if (this.taskMs <= 0) return FIRST_FILL;
     return Math.min(MAX_IN_FLIGHT, Math.max(IN_FLIGHT, Math.ceil(DEPTH_MS / this.taskMs) + 1));
   }
 
@@ -430,10 +432,9 @@ export class ReplicationPool {
    */
   private scheduleHere(): void {
     if (this.hereScheduled || this.broken || this.busyHere > 0) return;
-    if (!this.hasWork()) {
-      this.reclaim();
-      return;
-    }
+    // Out of work or not, it looks at its own turn: a caller may start more runs before then
+    // (advise starts its curves in one go), and a worker's first fill (FIRST_FILL) may hold all
+    // of the first run's tasks — asked back at once, one of them came back to run here.
     this.hereScheduled = true;
     setImmediate(() => {
       this.hereScheduled = false;
