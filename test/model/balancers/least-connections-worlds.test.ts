@@ -2,7 +2,7 @@
 // SessionCounts and FifoSessionEnds: the same servers, drawing the same numbers, through busy
 // spells (counts past the first levels, rings past their first size) and eligibility changes.
 import { describe, expect, it } from "vitest";
-import { randomStream } from "../../../src/engine/random.js";
+import { type AleaRandom, randomStream } from "../../../src/engine/random.js";
 import { LeastConnectionsBalancer } from "../../../src/model/balancers/least-connections.js";
 import { LeastConnectionsWorlds } from "../../../src/model/balancers/least-connections-worlds.js";
 import { SessionCounts } from "../../../src/model/session-counts.js";
@@ -52,13 +52,17 @@ describe("LeastConnectionsWorlds", () => {
       const picked = new Int32Array(worlds);
       const length = 30;
       let time = 0;
-      const resend = (w: number, at: number) => {
-        const server = together.resendPick(w, 0, at, at + length, resends[w][0]);
+      /** World w's own balancer: its pick at `at`, drawing from `random`, and its session until at + length. */
+      const pickApart = (w: number, at: number, random: AleaRandom) => {
         const a = apart[w];
         a.ends.releaseTo(at);
-        const expected = a.balancer.pick(0, at, resends[w][1]);
-        a.ends.push(expected, at + length);
-        expect(server).toBe(expected);
+        const server = a.balancer.pick(0, at, random);
+        a.ends.push(server, at + length);
+        return server;
+      };
+      const resend = (w: number, at: number) => {
+        const server = together.resendPick(w, 0, at, at + length, resends[w][0]);
+        expect(server).toBe(pickApart(w, at, resends[w][1]));
       };
       for (let i = 0; i < 20_000; i++) {
         // Busy and quiet spells: up to ~60 sessions in progress, then a few, now and then none.
@@ -78,20 +82,14 @@ describe("LeastConnectionsWorlds", () => {
           const bounced = together.firstPicksIn(0, time, time + length, relays);
           let expected = 0;
           apart.forEach((a, w) => {
-            a.ends.releaseTo(time);
-            const server = a.balancer.pick(0, time, a.first);
-            a.ends.push(server, time + length);
-            if (((relays >>> server) & 1) === 1) expected |= 1 << w;
+            if (((relays >>> pickApart(w, time, a.first)) & 1) === 1) expected |= 1 << w;
           });
           expect(bounced).toBe(expected);
         } else {
           const alike = together.firstPicks(0, time, time + length, picked);
           expect(alike).toBe(picked.every((server) => server === picked[0]));
           apart.forEach((a, w) => {
-            a.ends.releaseTo(time);
-            const server = a.balancer.pick(0, time, a.first);
-            a.ends.push(server, time + length);
-            expect(picked[w]).toBe(server);
+            expect(picked[w]).toBe(pickApart(w, time, a.first));
           });
         }
         // And at the same time as the first attempt (a wait of 0 does that).
