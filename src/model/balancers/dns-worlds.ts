@@ -41,14 +41,17 @@ export class DnsWorlds implements BalancerWorlds {
     this.eligibilityChanged();
   }
 
-  /** A first attempt: each world uses the sender's cached answer, or resolves (DnsBalancer.pick). */
+  /**
+   * A first attempt: each world uses the sender's cached answer, or resolves (DnsBalancer.pick).
+   * From the sender's latest expiry on, every world resolves without reading its entry.
+   */
   firstPicks(sender: number, time: number, _end: number, picked: Int32Array): boolean {
     const worlds = this.worlds;
     const row = sender * worlds;
-    if (time >= this.latest[sender]) {
-      for (let w = 0; w < worlds; w++) picked[w] = this.resolve(w, row + w, time);
-      this.latest[sender] = time + this.ttl;
-    } else for (let w = 0; w < worlds; w++) picked[w] = this.pickAt(w, sender, row + w, time);
+    const expired = time >= this.latest[sender];
+    for (let w = 0; w < worlds; w++) {
+      picked[w] = expired ? this.resolve(w, sender, row + w, time) : this.pickAt(w, sender, row + w, time);
+    }
     // Whether the worlds agree is not tracked here: false, so each world's outcome is looked up.
     return false;
   }
@@ -62,11 +65,12 @@ export class DnsWorlds implements BalancerWorlds {
     const worlds = this.worlds;
     if (worlds > 31) return -1;
     const row = sender * worlds;
+    const expired = time >= this.latest[sender];
     let bounced = 0;
-    if (time >= this.latest[sender]) {
-      for (let w = 0; w < worlds; w++) bounced |= ((servers >>> this.resolve(w, row + w, time)) & 1) << w;
-      this.latest[sender] = time + this.ttl;
-    } else for (let w = 0; w < worlds; w++) bounced |= ((servers >>> this.pickAt(w, sender, row + w, time)) & 1) << w;
+    for (let w = 0; w < worlds; w++) {
+      const server = expired ? this.resolve(w, sender, row + w, time) : this.pickAt(w, sender, row + w, time);
+      bounced |= ((servers >>> server) & 1) << w;
+    }
     return bounced;
   }
 
@@ -77,13 +81,12 @@ export class DnsWorlds implements BalancerWorlds {
 
   /** World w's pick through its cache entry i for the sender: the cached answer, or a resolution. */
   private pickAt(w: number, sender: number, i: number, time: number): number {
-    if (time < this.expires[i]) return this.cached[i];
-    this.latest[sender] = time + this.ttl;
-    return this.resolve(w, i, time);
+    return time < this.expires[i] ? this.cached[i] : this.resolve(w, sender, i, time);
   }
 
-  /** World w resolves, its answer cached in entry i until time + ttl. */
-  private resolve(w: number, i: number, time: number): number {
+  /** World w resolves for the sender, its answer cached in entry i until time + ttl (the sender's latest expiry). */
+  private resolve(w: number, sender: number, i: number, time: number): number {
+    this.latest[sender] = time + this.ttl;
     let server = this.next[w];
     if (this.published && this.eligible[server] !== 1) server = nextEligible(this.eligible, server);
     this.next[w] = server + 1 === this.servers ? 0 : server + 1;
