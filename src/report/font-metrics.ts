@@ -67,6 +67,11 @@ export class FontWidths {
     throw new Error("font has no Unicode BMP cmap (format 4)");
   }
 
+  /** Whether the font has a glyph for a code point (of the Basic Multilingual Plane). */
+  maps(codePoint: number): boolean {
+    return this.glyphOf.has(codePoint);
+  }
+
   /** Width of `text` in em (no kerning: vega's canvas measurement does not kern either). */
   width(text: string): number {
     let w = 0;

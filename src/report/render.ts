@@ -1,7 +1,8 @@
 // Rendering charts without a browser: Vega-Lite → Vega → SVG with vega's headless View, then
 // SVG → PNG with resvg at 2× using the DejaVu fonts, so files look the same on every machine.
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { Resvg, type ResvgRenderOptions, renderAsync } from "@resvg/resvg-js";
 import type * as vega from "vega";
 import { type ChartSpec, FONT } from "./charts/theme.js";
@@ -14,6 +15,89 @@ export const FONT_DIR = "/usr/share/fonts/truetype/dejavu";
 export const FONT_FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf"].map((f) =>
   join(FONT_DIR, f),
 );
+
+/**
+ * Where `npm run build` writes subsets of FONT_FILES (scripts/build-fonts.mjs): dist/fonts/ from
+ * src/report/, dist/report/ and dist/bundle/ alike.
+ */
+export const SUBSET_DIR = fileURLToPath(new URL("../../dist/fonts/", import.meta.url));
+
+/** Font files that hold some characters only, and which. */
+export interface FontSubsets {
+  files: string[];
+  /** Inclusive ranges of the code points every file holds. */
+  ranges: [number, number][];
+}
+
+/**
+ * The subsets of FONT_FILES in `dir` (fonts.json and the files it names), or null when there are
+ * none or they were cut from fonts other than those installed now (size or modification time
+ * changed): then the full fonts draw every chart.
+ */
+export function readFontSubsets(dir: string, fonts: readonly string[] = FONT_FILES): FontSubsets | null {
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, "fonts.json"), "utf8"));
+  } catch {
+    return null;
+  }
+  const { ranges, fonts: made } = (manifest ?? {}) as { ranges?: unknown; fonts?: unknown };
+  const isRange = (r: unknown): r is [number, number] =>
+    Array.isArray(r) && r.length === 2 && r.every(Number.isSafeInteger) && r[0] <= r[1];
+  if (!Array.isArray(ranges) || !ranges.every(isRange) || !Array.isArray(made)) return null;
+  const files: string[] = [];
+  for (const font of fonts) {
+    const entry = made.find((m) => (m as { from?: unknown })?.from === font) as
+      | { size?: unknown; mtimeMs?: unknown; subset?: unknown }
+      | undefined;
+    if (entry === undefined || typeof entry.subset !== "string" || !/^[\w.-]+\.ttf$/.test(entry.subset)) return null;
+    const file = join(dir, entry.subset);
+    try {
+      const { size, mtimeMs } = statSync(font);
+      if (size !== entry.size || mtimeMs !== entry.mtimeMs || !statSync(file).isFile()) return null;
+    } catch {
+      return null;
+    }
+    files.push(file);
+  }
+  return { files, ranges };
+}
+
+/**
+ * Whether every character of an SVG document, those written as character references included,
+ * lies in `ranges` (markup, tabs and line ends aside). Attributes are read too: a character there
+ * that no text draws only costs the full fonts.
+ */
+export function svgWithin(svg: string, ranges: readonly [number, number][]): boolean {
+  const inside = (c: number) => ranges.some(([from, to]) => c >= from && c <= to);
+  for (let i = 0; i < svg.length; i++) {
+    const c = svg.codePointAt(i) as number;
+    if (c > 0xffff) i++; // the second half of a surrogate pair
+    if (c >= 0x20 && c <= 0x7e) {
+      if (c === 0x26 && svg.charCodeAt(i + 1) === 0x23) {
+        // &#NNN; or &#xHH;
+        const reference = /^&#(?:x([0-9a-fA-F]+)|([0-9]+));/.exec(svg.slice(i, i + 16));
+        if (reference === null) return false;
+        const code = reference[1] !== undefined ? Number.parseInt(reference[1], 16) : Number(reference[2]);
+        if (!inside(code)) return false;
+      }
+    } else if (c !== 0x09 && c !== 0x0a && c !== 0x0d && !inside(c)) return false;
+  }
+  return true;
+}
+
+/** FONT_FILES' subsets (dist/fonts/), read once; null without them. */
+let subsets: FontSubsets | null | undefined;
+
+/**
+ * The font files to rasterise an SVG with: the subsets when they hold every character of it (the
+ * same pixels from a fifth of the bytes, which resvg reads whole for each text run), else the full
+ * fonts.
+ */
+export function fontFilesFor(svg: string): string[] {
+  subsets ??= readFontSubsets(SUBSET_DIR);
+  return subsets !== null && svgWithin(svg, subsets.ranges) ? subsets.files : FONT_FILES;
+}
 
 let measuring = false;
 
@@ -72,7 +156,10 @@ function drawSvg(spec: ChartSpec): Promise<string> {
 
 /** How to rasterise an SVG chart. */
 export interface PngOptions {
-  /** Font files resvg may use; default {@link FONT_FILES}. resvg silently drops text it has no font for. */
+  /**
+   * Font files resvg may use; default {@link FONT_FILES}, or their subsets where those draw the
+   * same (fontFilesFor). resvg silently drops text it has no font for.
+   */
   fontFiles?: string[];
   /** Pixel scale; default 2 (sharp on high-density screens and in READMEs). */
   scale?: number;
@@ -87,9 +174,9 @@ export interface Raster {
   png: Uint8Array;
 }
 
-/** resvg's options for `options`. Throws if a default font file is missing, instead of silently dropping text. */
-function resvgOptions(options: PngOptions): ResvgRenderOptions {
-  const fontFiles = options.fontFiles ?? FONT_FILES;
+/** resvg's options for `svg` and `options`. Throws if a default font file is missing, instead of silently dropping text. */
+function resvgOptions(svg: string, options: PngOptions): ResvgRenderOptions {
+  const fontFiles = options.fontFiles ?? fontFilesFor(svg);
   if (options.fontFiles === undefined) {
     const missing = fontFiles.filter((f) => !existsSync(f));
     if (missing.length > 0) {
@@ -105,7 +192,7 @@ function resvgOptions(options: PngOptions): ResvgRenderOptions {
 
 /** Rasterise an SVG. Throws if a default font file is missing, instead of silently dropping text. */
 export function rasterise(svg: string, options: PngOptions = {}): Raster {
-  const image = new Resvg(svg, resvgOptions(options)).render();
+  const image = new Resvg(svg, resvgOptions(svg, options)).render();
   return { width: image.width, height: image.height, pixels: image.pixels, png: image.asPng() };
 }
 
@@ -124,7 +211,7 @@ let pngQueue: Promise<unknown> = Promise.resolve();
  * at once on the pool's threads took 30–40 % more CPU seconds for the same PNGs (on 2 cores).
  */
 export function svgToPngAsync(svg: string, options: PngOptions = {}): Promise<Uint8Array> {
-  const image = pngQueue.then(() => renderAsync(svg, resvgOptions(options)));
+  const image = pngQueue.then(() => renderAsync(svg, resvgOptions(svg, options)));
   pngQueue = image.catch(() => {});
   return image.then((rendered) => rendered.asPng());
 }
