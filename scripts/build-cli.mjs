@@ -38,23 +38,29 @@ export const EXTERNAL = ["vega-embed", "@resvg/resvg-js"];
 
 /**
  * An esbuild plugin that rewrites lines of a dependency's file (the files `filter` matches): each
- * [from, to] pair replaces the line `from`. The build fails if a line is not there, so a changed
- * dependency is noticed rather than bundled unchanged.
+ * [from, to] pair of `lines` (or of `lines(path)`) replaces the line `from`. The build fails if a
+ * line is not there, so a changed dependency is noticed rather than bundled unchanged.
  */
 function lineRewrite(name, filter, lines) {
   return {
     name,
     setup(build) {
-      build.onLoad({ filter }, (args) => {
-        let contents = readFileSync(args.path, "utf8");
-        for (const [from, to] of lines) {
-          if (!contents.includes(from)) throw new Error(`${args.path}: expected the line ${JSON.stringify(from)}`);
-          contents = contents.replace(from, to);
-        }
-        return { contents, loader: "js" };
-      });
+      build.onLoad({ filter }, (args) => ({
+        contents: rewrittenLines(args.path, typeof lines === "function" ? lines(args.path) : lines),
+        loader: "js",
+      }));
     },
   };
+}
+
+/** A file's text with each [from, to] of `lines` replacing the line `from`; throws if one is not there. */
+export function rewrittenLines(path, lines) {
+  let contents = readFileSync(path, "utf8");
+  for (const [from, to] of lines) {
+    if (!contents.includes(from)) throw new Error(`${path}: expected the line ${JSON.stringify(from)}`);
+    contents = contents.replace(from, to);
+  }
+  return contents;
 }
 
 /**
@@ -81,15 +87,23 @@ const seedrandomShim = lineRewrite("relaysim-seedrandom-lazy-crypto", /[\\/]seed
 
 /**
  * string-width (yargs' and cliui's) builds an Intl.Segmenter when it loads: ICU's break
- * iterator, about 20 ms, for measuring help text no command prints unless asked. Bundled, the
- * segmenter is built on its first use.
+ * iterator, about 20 ms, for measuring help text no command prints unless asked. yargs' own
+ * (version 8, node_modules/string-width; cliui's and vega-lite's are 7) also makes a regular
+ * expression of every RGI emoji sequence, ICU's sets of strings: ~21 ms more (a profile of `sim
+ * advise`: 37 ms in that module's top level). Bundled, both are made on their first use.
  */
-const stringWidthShim = lineRewrite("relaysim-string-width-lazy-segmenter", /[\\/]string-width[\\/]index\.js$/, [
-  [
-    "const segmenter = new Intl.Segmenter();",
-    "let segmenterMade; const segmenter = { segment: (text) => (segmenterMade ??= new Intl.Segmenter()).segment(text) };",
-  ],
-]);
+const SEGMENTER = [
+  "const segmenter = new Intl.Segmenter();",
+  "let segmenterMade; const segmenter = { segment: (text) => (segmenterMade ??= new Intl.Segmenter()).segment(text) };",
+];
+const RGI_EMOJI = [
+  "const rgiEmojiRegex = /^\\p{RGI_Emoji}$/v;",
+  "let rgiEmojiMade; const rgiEmojiRegex = { test: (text) => (rgiEmojiMade ??= /^\\p{RGI_Emoji}$/v).test(text) };",
+];
+/** The lines rewritten in a string-width's index.js (test/cli/build-rewrites.test.ts loads the result). */
+export const stringWidthLines = (path) =>
+  path === join(ROOT, "node_modules", "string-width", "index.js") ? [SEGMENTER, RGI_EMOJI] : [SEGMENTER];
+const stringWidthShim = lineRewrite("relaysim-string-width-lazy", /[\\/]string-width[\\/]index\.js$/, stringWidthLines);
 
 /**
  * vega and vega-lite as one CommonJS script with V8's code cache (report/vega-script.ts): the

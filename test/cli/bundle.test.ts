@@ -184,6 +184,16 @@ describe("the bundled CLI", () => {
     for (const chunk of chunks) await import(pathToFileURL(join(dir, chunk)).href);
   });
 
+  it("lays out help text as the compiled CLI does (string-width's segmenter and emoji expression made on first use)", () => {
+    for (const command of ["advise", "sweep"]) {
+      const bundled = node(dir, BUNDLED, [command, "--help"]);
+      const compiled = node(dir, COMPILED, [command, "--help"]);
+      expect(compiled.stdout).toMatch(/[^\x00-\x7f]/); // text beyond ASCII, measured cluster by cluster
+      expect(bundled.stdout).toBe(compiled.stdout);
+      expect(bundled.code).toBe(0);
+    }
+  });
+
   it("keeps yargs' messages in the user's language (its locale files are found from the bundle)", () => {
     const bundled = node(dir, BUNDLED, ["sweep"], { LANG: "de_DE.UTF-8", LC_ALL: "" });
     const compiled = node(dir, COMPILED, ["sweep"], { LANG: "de_DE.UTF-8", LC_ALL: "" });
