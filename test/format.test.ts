@@ -2,8 +2,10 @@
 // (terminal, report, charts, explain, calibrate, the web page) writes numbers with.
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  enUsNumber,
   formatDuration,
   formatPercent,
   formatPercentRange,
@@ -11,6 +13,38 @@ import {
   percentDigits,
   percentNumber,
 } from "../src/format.js";
+
+describe("enUsNumber", () => {
+  it("writes every number as toLocaleString('en-US') does", () => {
+    const same = (x: number) => expect(enUsNumber(x), String(x)).toBe(x.toLocaleString("en-US"));
+    for (const x of [0, -0, 1, -1, 999, 1000, -1000, 12_345, 999_999, 1_000_000, -21_251]) same(x);
+    for (const x of [
+      2 ** 53 - 1,
+      -(2 ** 53 - 1),
+      2 ** 53,
+      1e21,
+      0.1234567,
+      -1234.5,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+    ])
+      same(x);
+    fc.assert(
+      fc.property(fc.maxSafeInteger(), (n) => enUsNumber(n) === n.toLocaleString("en-US")),
+      { numRuns: 2000 },
+    );
+    fc.assert(
+      fc.property(fc.integer({ min: -1e7, max: 1e7 }), (n) => enUsNumber(n) === n.toLocaleString("en-US")),
+      {
+        numRuns: 2000,
+      },
+    );
+    fc.assert(
+      fc.property(fc.double(), (x) => enUsNumber(x) === x.toLocaleString("en-US")),
+      { numRuns: 500 },
+    );
+  });
+});
 
 describe("formatDuration", () => {
   it("writes seconds in their natural unit, up to three significant digits", () => {

@@ -2,7 +2,7 @@
 // `calibration` block, each with its 95 % interval, evidence count and method. The block comes
 // from a file (summary.json, the scenario) and is hostile: every field is read defensively (a
 // missing or mistyped field shows as "?", never throws) and every text goes through `html`.
-import { formatDuration, formatPercent } from "../format.js";
+import { enUsNumber, formatDuration, formatPercent } from "../format.js";
 import { html, joinHtml, type SafeHtml } from "./safe-html.js";
 
 /** Rows shown at most for the lists (the schema allows 30 lists; a crafted block may hold more). */
@@ -24,8 +24,8 @@ function text(v: unknown): string {
 }
 
 type Show = (x: number) => string;
-const plain: Show = (x) => Number(x.toPrecision(3)).toLocaleString("en-US");
-const whole: Show = (x) => Math.round(x).toLocaleString("en-US");
+const plain: Show = (x) => enUsNumber(Number(x.toPrecision(3)));
+const whole: Show = (x) => enUsNumber(Math.round(x));
 const percent: Show = (x) => formatPercent(x);
 const duration: Show = (x) => formatDuration(x);
 

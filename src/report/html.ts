@@ -5,6 +5,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import type { Metric } from "../experiment/result.js";
 import type { Summary } from "../experiment/summary.js";
+import { enUsNumber } from "../format.js";
 import type { Scenario } from "../scenario/schema.js";
 import { calibrationHtml } from "./calibration-html.js";
 import { bestPoint, parameterAxis, type SweepFile } from "./charts/sweep.js";
@@ -60,7 +61,7 @@ function libraryScripts(): SafeHtml {
 
 /** A count as "12,345" when it is one; anything else a crafted file holds is shown as it is (escaped). */
 function count(value: unknown): string {
-  return typeof value === "number" ? value.toLocaleString("en-US") : String(value);
+  return typeof value === "number" ? enUsNumber(value) : String(value);
 }
 
 function summaryTable(summary: Summary): SafeHtml {
