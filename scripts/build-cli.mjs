@@ -28,13 +28,14 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const OUT_DIR = join(ROOT, "dist/bundle");
 
 /**
- * Loaded from node_modules at run time, not bundled: resvg is a native addon, and vega-embed is
+ * Loaded from node_modules at run time, not bundled: resvg's native addons (its platform packages,
+ * @resvg/resvg-js-linux-x64-gnu and the like; their loader is bundled, below), and vega-embed,
  * only read as a file (report/html.ts inlines its browser build). vega and vega-lite are bundled
  * into the lazy report chunks: from node_modules they were some 60 ES modules, each read in
  * turns of the event loop, and `sim advise` imports them while its main thread simulates a
  * replication each turn, so the import took seconds of wall time and the charts waited for it.
  */
-export const EXTERNAL = ["vega-embed", "@resvg/resvg-js"];
+export const EXTERNAL = ["vega-embed", "@resvg/resvg-js-*"];
 
 /**
  * An esbuild plugin that rewrites lines of a dependency's file (the files `filter` matches): each
@@ -106,6 +107,19 @@ export const stringWidthLines = (path) =>
 const stringWidthShim = lineRewrite("relaysim-string-width-lazy", /[\\/]string-width[\\/]index\.js$/, stringWidthLines);
 
 /**
+ * resvg-js's loader asks whether node runs on musl with `process.report.getReport()`: a whole
+ * diagnostic report, for which every worker thread is interrupted to write its own — 33 ms of the
+ * main thread in a profile of `sim advise`, on its first chart, while the worker waits. Bundled, it
+ * first reads /usr/bin/ldd for "musl" (as napi-rs's loaders now do), and asks for the report only
+ * where that file cannot be read.
+ */
+const RESVG_MUSL = [
+  "const{glibcVersionRuntime:e}=process.report.getReport().header;return!e",
+  'try{return readFileSync("/usr/bin/ldd","utf8").includes("musl")}catch{}const{glibcVersionRuntime:e}=process.report.getReport().header;return!e',
+];
+const resvgShim = lineRewrite("relaysim-resvg-musl", /[\\/]@resvg[\\/]resvg-js[\\/]js-binding\.js$/, [RESVG_MUSL]);
+
+/**
  * vega and vega-lite as one CommonJS script with V8's code cache (report/vega-script.ts): the
  * bundled renderer imports report/vega-code-cache.js, which runs dist/bundle/vega-libs.cjs with
  * vega-libs.cache on the first chart, in place of report/vega-libs.js, which imports the packages.
@@ -140,7 +154,7 @@ const COMMON = {
   platform: "node",
   target: "node20",
   external: EXTERNAL,
-  plugins: [yargsShim, seedrandomShim, stringWidthShim, vegaCodeCache],
+  plugins: [yargsShim, seedrandomShim, stringWidthShim, resvgShim, vegaCodeCache],
   logLevel: "warning",
 };
 

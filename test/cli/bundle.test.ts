@@ -125,6 +125,19 @@ describe("the bundled CLI", () => {
     expect(readFileSync(join(outputs[0].out, "report.html"), "utf8")).toContain("vega");
   });
 
+  it("loads resvg without a diagnostic report (whose worker reports stop the replications' thread)", () => {
+    // process.report.getReport() throws here: resvg-js's own loader calls it to tell musl from glibc.
+    const preload = join(dir, "no-report.mjs");
+    writeFileSync(preload, 'process.report.getReport = () => { throw new Error("getReport called"); };\n');
+    const out = join(dir, "charts-no-report");
+    const r = node(dir, BUNDLED, ["run", file, "--workers", "2", "--out", out], {
+      NODE_OPTIONS: `--import=${preload}`,
+    });
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(readdirSync(join(out, "charts")).filter((f) => f.endsWith(".png")).length).toBeGreaterThan(0);
+  });
+
   /** The bundle's files that `entries` load: their static imports, and theirs. */
   const staticallyLoaded = (...entries: string[]) => {
     const dir = dirname(SCRIPT);
