@@ -26,10 +26,10 @@ export const FONT_FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-
   join("/usr/share/fonts/truetype/dejavu", f),
 );
 /**
- * The characters kept where the fonts have them, as inclusive ranges of code points: Basic Latin, Latin-1 and Latin
- * Extended-A, general punctuation (dashes, quotes, ellipsis, thin spaces), super- and subscripts,
- * currency, letterlike symbols and number forms, arrows, mathematical operators, and geometric
- * shapes (the advice chart's ◆).
+ * The characters kept where the fonts have them, as inclusive ranges of code points: Basic Latin,
+ * Latin-1 and Latin Extended-A, general punctuation (dashes, quotes, ellipsis, thin spaces), super-
+ * and subscripts, currency, letterlike symbols and number forms, arrows, mathematical operators,
+ * and geometric shapes (the advice chart's ◆).
  */
 export const SUBSET_RANGES = [
   [0x20, 0x7e],
@@ -46,7 +46,7 @@ async function main() {
   rmSync(OUT_DIR, { recursive: true, force: true });
   const missing = FONT_FILES.filter((f) => !exists(f));
   if (missing.length > 0) {
-    console.error(`build-fonts: ${missing.join(", ")} not installed: no font subsets (charts use the full fonts)`);
+    console.error(`build-fonts: ${missing.join(", ")} not installed: no font subsets (charts need fonts-dejavu-core)`);
     return;
   }
   // Only characters every face draws: one the fonts lack (or one face lacks) is drawn by resvg's
