@@ -106,6 +106,8 @@ interface Job {
   readonly results: ReplicationResult[];
   /** The next task to hand out. */
   next: number;
+  /** That task, once made because `take` looked at its scenario (a lazy TaskList makes each task once). */
+  made?: ReplicationTask;
   /**
    * Tasks a worker gave back unstarted (reclaim), as made when first sent (a lazy TaskList makes
    * each task once): handed out again before `next`.
@@ -133,6 +135,24 @@ interface Sent extends Taken {
   thread: Worker;
 }
 
+/** The task `take` would hand out next from `job` (a returned one first, when `returned`), not yet taken. */
+function upNext(job: Job, returned: boolean): Taken | undefined {
+  if (returned && job.returned.length > 0) return job.returned[job.returned.length - 1];
+  if (job.next >= job.tasks.length) return undefined;
+  job.made ??= taskAt(job.tasks, job.next);
+  return { task: job.next, made: job.made };
+}
+
+/** Hand out the task upNext named. */
+function takeFrom(job: Job, returned: boolean): Taken & { job: Job } {
+  const back = returned ? job.returned.pop() : undefined;
+  if (back !== undefined) return { job, ...back };
+  const task = job.next++;
+  const made = job.made ?? taskAt(job.tasks, task);
+  job.made = undefined;
+  return { job, task, made };
+}
+
 function inFlightShare(job: Job): number {
   let sum = 0;
   for (const share of job.running.values()) sum += share;
@@ -157,6 +177,9 @@ export class ReplicationPool {
   private readonly inFlight = new Map<Worker, number>();
   private readonly ids = new WeakMap<Scenario, number>();
   private readonly compiledHere = new WeakMap<Scenario, CompiledScenario>();
+  /** Scenarios this thread has run, and those each worker was sent: where each is warm (take). */
+  private readonly warmHere = new WeakSet<Scenario>();
+  private readonly warmWorkers = new Map<Worker, WeakSet<Scenario>>();
   private nextId = 0;
   private jobs: Job[] = [];
   private jobCount = 0;
@@ -277,21 +300,46 @@ export class ReplicationPool {
   }
 
   /**
-   * The next task, by priority. Tasks a worker gave back go to this thread first; a worker takes
-   * them (`returned`) only when it is down to fewer than two, as when this thread is slower than
-   * it (it also summarises and draws), or when this thread yields (yieldThread): no thread then
-   * idles while the other holds work.
+   * The next task for `thread` (null: this thread), by priority. Tasks a worker gave back go to
+   * this thread first; a worker takes them (`returned`) only when it is down to fewer than two, as
+   * when this thread is slower than it (it also summarises and draws), or when this thread yields
+   * (yieldThread): no thread then idles while the other holds work.
+   *
+   * A thread passes over a run whose next task is of a scenario it has never run while another
+   * thread has (`foreign`), as long as it finds another task: a thread's first replications of a
+   * scenario are its slowest (the compiler meets the policy's code, the scenario's tables are
+   * built), 60–300 ms against 5–20 warm in `sim advise scenarios/18of20.json`, whose threads both
+   * went through the table's policies in priority order and so each paid for most of them: one
+   * ran a policy's first one to five replications while the other ran the rest. Which thread runs
+   * a task never shows in its result (DESIGN §2).
    */
-  private take(returned: boolean): (Taken & { job: Job }) | null {
+  private take(thread: Worker | null, returned: boolean): (Taken & { job: Job }) | null {
+    let passed: Job | null = null;
     for (const job of this.jobs) {
-      const back = returned ? job.returned.pop() : undefined;
-      if (back !== undefined) return { job, ...back };
-      if (job.next < job.tasks.length) {
-        const task = job.next++;
-        return { job, task, made: taskAt(job.tasks, task) };
-      }
+      const next = upNext(job, returned);
+      if (next === undefined) continue;
+      if (!this.foreign(thread, next.made.scenario)) return takeFrom(job, returned);
+      passed ??= job;
     }
-    return null;
+    return passed && takeFrom(passed, returned);
+  }
+
+  /** `thread` (null: this one) has never run `scenario`, and another thread that takes tasks now has. */
+  private foreign(thread: Worker | null, scenario: Scenario): boolean {
+    if (this.warmIn(thread).has(scenario)) return false;
+    // While this thread yields it takes no task: the workers take its scenarios too.
+    if (thread !== null && this.busyHere === 0 && this.warmHere.has(scenario)) return true;
+    return this.threads.some((other) => other !== thread && this.warmIn(other).has(scenario));
+  }
+
+  private warmIn(thread: Worker | null): WeakSet<Scenario> {
+    if (thread === null) return this.warmHere;
+    let warm = this.warmWorkers.get(thread);
+    if (!warm) {
+      warm = new WeakSet();
+      this.warmWorkers.set(thread, warm);
+    }
+    return warm;
   }
 
   /**
@@ -339,7 +387,7 @@ export class ReplicationPool {
     const depth = this.depth();
     while ((this.inFlight.get(thread) ?? 0) < depth) {
       const held = this.inFlight.get(thread) ?? 0;
-      const next = this.take(held < IN_FLIGHT || this.busyHere > 0);
+      const next = this.take(thread, held < IN_FLIGHT || this.busyHere > 0);
       if (!next) return;
       this.send(thread, next.job, next.task, next.made);
     }
@@ -348,6 +396,7 @@ export class ReplicationPool {
   private send(thread: Worker, job: Job, task: number, made: ReplicationTask): void {
     const { scenario, seed, index, probes } = made;
     job.horizons.set(task, scenario.horizon);
+    this.warmIn(thread).add(scenario);
     const id = this.nextMessage++;
     this.sent.set(id, { job, task, made, thread });
     this.inFlight.set(thread, (this.inFlight.get(thread) ?? 0) + 1);
@@ -439,12 +488,13 @@ export class ReplicationPool {
     setImmediate(() => {
       this.hereScheduled = false;
       if (this.broken || this.busyHere > 0) return;
-      const next = this.take(true);
+      const next = this.take(null, true);
       if (!next) {
         this.reclaim();
         return;
       }
       const { job, task, made: here } = next;
+      this.warmHere.add(here.scenario);
       let result: ReplicationResult;
       try {
         job.horizons.set(task, here.scenario.horizon);

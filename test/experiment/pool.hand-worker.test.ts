@@ -1,5 +1,6 @@
-// The pool's first fill with a worker thread played by hand (takeWorker mocked): what the pool
-// posts it before any reply, and whether it asks for tasks back while runs are still arriving.
+// The pool with a worker thread played by hand (takeWorker mocked): what it posts the worker before
+// any reply, whether it asks for tasks back while runs are still arriving, and which thread gets
+// which scenario's tasks.
 import { EventEmitter } from "node:events";
 import { describe, expect, it, vi } from "vitest";
 import { type PoolMessage, ReplicationPool, type TaskMessage } from "../../src/experiment/pool.js";
@@ -27,7 +28,18 @@ let hand = new HandWorker();
 vi.mock("../../src/experiment/worker-threads.js", () => ({ takeWorker: () => hand }));
 
 const scenario = parseScenario(smallScenario());
-const tasksOf = (seed: number, n: number) => Array.from({ length: n }, (_, index) => ({ scenario, seed, index }));
+const tasksOf = (seed: number, n: number, of = scenario) =>
+  Array.from({ length: n }, (_, index) => ({ scenario: of, seed, index }));
+
+/** Each task's result when run alone, by `seed/index`. */
+async function resultsAlone(...runs: ReturnType<typeof tasksOf>[]): Promise<Map<string, unknown>> {
+  const expected = new Map<string, unknown>();
+  const alone = new ReplicationPool(1);
+  for (const tasks of runs) {
+    for (const [i, r] of (await alone.run(tasks)).entries()) expected.set(`${tasks[i].seed}/${tasks[i].index}`, r);
+  }
+  return expected;
+}
 
 /**
  * Answer each task posted to the worker (with the result `expected` holds by seed and index), and
@@ -96,6 +108,38 @@ describe("ReplicationPool's first fill", () => {
       const [a, b] = await answerUntil(Promise.all(runs), expected);
       expect(JSON.stringify(a)).toBe(JSON.stringify(first.map((_, i) => expected.get(`5/${i}`))));
       expect(JSON.stringify(b)).toBe(JSON.stringify(second.map((_, i) => expected.get(`6/${i}`))));
+    } finally {
+      await pool.close();
+    }
+  });
+});
+
+describe("ReplicationPool's threads and scenarios", () => {
+  it("leaves a scenario to the worker that holds it while this thread has another run's tasks", async () => {
+    hand = new HandWorker();
+    // Two scenarios, as advise's policies: the worker's first fill holds four of the first run's
+    // six, and this thread, which has run neither, starts the second run instead of the first
+    // run's fifth, which the worker gets with its next tasks.
+    const second = parseScenario(smallScenario({ name: "second", pool: { servers: 5 } }));
+    const first = tasksOf(5, 6);
+    const then = tasksOf(6, 6, second);
+    const expected = await resultsAlone(first, then);
+    const pool = new ReplicationPool(2);
+    try {
+      const runs = [pool.run(first), pool.run(then, undefined, undefined, 1)];
+      expect(hand.tasks().map((t) => [t.seed, t.index])).toEqual([
+        [5, 0],
+        [5, 1],
+        [5, 2],
+        [5, 3],
+      ]);
+      // This thread's turn (it was scheduled first) before the worker answers anything.
+      await new Promise((resolve) => setImmediate(resolve));
+      const [a, b] = await answerUntil(Promise.all(runs), expected);
+      // Every task of the first scenario went to the worker: this thread ran none of them.
+      expect(hand.tasks().filter((t) => t.seed === 5).length).toBe(6);
+      expect(JSON.stringify(a)).toBe(JSON.stringify(first.map((_, i) => expected.get(`5/${i}`))));
+      expect(JSON.stringify(b)).toBe(JSON.stringify(then.map((_, i) => expected.get(`6/${i}`))));
     } finally {
       await pool.close();
     }
