@@ -96,6 +96,14 @@ const DEPTH_MS = 1000;
  * with two, `sim advise`'s worker ran its two and idled 50–110 ms while this thread ran its own.
  */
 const FIRST_FILL = 4;
+/**
+ * About what a thread's first replication of a scenario costs, in the scenario's replications on
+ * a thread already warm on it: 60–300 ms against 5–20 (`sim advise scenarios/18of20.json`). A
+ * thread starts a scenario another thread has started only for more tasks than this (take), and
+ * this thread asks a worker for such tasks back only when it holds twice as many (reclaim): only
+ * then does sharing them end the run sooner.
+ */
+const FIRST_RUN_TASKS = 12;
 
 /** One call of `run`: its tasks, where they stand, and whom to tell. */
 interface Job {
@@ -153,6 +161,21 @@ function takeFrom(job: Job, returned: boolean): Taken & { job: Job } {
   return { job, task, made };
 }
 
+/** Tasks of `job` not handed out yet, given back ones included. */
+function tasksLeft(job: Job): number {
+  return job.tasks.length - job.next + job.returned.length;
+}
+
+/** The set kept for `thread` in `sets`, made on first use. */
+function setOf(sets: Map<Worker, WeakSet<Scenario>>, thread: Worker): WeakSet<Scenario> {
+  let set = sets.get(thread);
+  if (!set) {
+    set = new WeakSet();
+    sets.set(thread, set);
+  }
+  return set;
+}
+
 function inFlightShare(job: Job): number {
   let sum = 0;
   for (const share of job.running.values()) sum += share;
@@ -180,6 +203,8 @@ export class ReplicationPool {
   /** Scenarios this thread has run, and those each worker was sent: where each is warm (take). */
   private readonly warmHere = new WeakSet<Scenario>();
   private readonly warmWorkers = new Map<Worker, WeakSet<Scenario>>();
+  /** Scenarios of which each worker has returned a result: it has run them (reclaim). */
+  private readonly ranWorkers = new Map<Worker, WeakSet<Scenario>>();
   private nextId = 0;
   private jobs: Job[] = [];
   private jobCount = 0;
@@ -310,18 +335,26 @@ export class ReplicationPool {
    * scenario are its slowest (the compiler meets the policy's code, the scenario's tables are
    * built), 60–300 ms against 5–20 warm in `sim advise scenarios/18of20.json`, whose threads both
    * went through the table's policies in priority order and so each paid for most of them: one
-   * ran a policy's first one to five replications while the other ran the rest. Which thread runs
-   * a task never shows in its result (DESIGN §2).
+   * ran a policy's first one to five replications while the other ran the rest. When only such
+   * runs are left, it takes from the first unless few of its tasks are left (FIRST_RUN_TASKS):
+   * then it leaves them to the warm thread, and waits. Which thread runs a task never shows in
+   * its result (DESIGN §2).
    */
   private take(thread: Worker | null, returned: boolean): (Taken & { job: Job }) | null {
     let passed: Job | null = null;
     for (const job of this.jobs) {
       const next = upNext(job, returned);
       if (next === undefined) continue;
-      if (!this.foreign(thread, next.made.scenario)) return takeFrom(job, returned);
+      // Tasks given back were asked for by this thread, and the worker gives back first those
+      // of scenarios it has not started (worker.ts).
+      const asked = thread === null && returned && job.returned.length > 0;
+      if (asked || !this.foreign(thread, next.made.scenario)) return takeFrom(job, returned);
       passed ??= job;
     }
-    return passed && takeFrom(passed, returned);
+    // A few tasks left are quicker run where the scenario is warm: the thread that holds them
+    // runs them in less time than this one's first replication would take.
+    if (passed === null || tasksLeft(passed) <= FIRST_RUN_TASKS) return null;
+    return takeFrom(passed, returned);
   }
 
   /** `thread` (null: this one) has never run `scenario`, and another thread that takes tasks now has. */
@@ -333,13 +366,11 @@ export class ReplicationPool {
   }
 
   private warmIn(thread: Worker | null): WeakSet<Scenario> {
-    if (thread === null) return this.warmHere;
-    let warm = this.warmWorkers.get(thread);
-    if (!warm) {
-      warm = new WeakSet();
-      this.warmWorkers.set(thread, warm);
-    }
-    return warm;
+    return thread === null ? this.warmHere : setOf(this.warmWorkers, thread);
+  }
+
+  private ranIn(thread: Worker): WeakSet<Scenario> {
+    return setOf(this.ranWorkers, thread);
   }
 
   /**
@@ -354,12 +385,26 @@ export class ReplicationPool {
     for (const thread of this.threads) {
       const held = this.inFlight.get(thread) ?? 0;
       if (held < 2 || this.reclaiming.has(thread)) continue;
+      // A worker's last few tasks of scenarios it has run and this thread has not stay with it
+      // (FIRST_RUN_TASKS): this thread would still be in its first while the worker ran them all.
+      if (held <= 2 * FIRST_RUN_TASKS && !this.holdsMovable(thread)) continue;
       this.reclaiming.add(thread);
       const count = Math.floor(held / 2);
       const cell = this.reclaimCells.get(thread);
       if (cell) Atomics.store(cell, 0, count);
       thread.postMessage({ reclaim: count } satisfies PoolMessage);
     }
+  }
+
+  /** Whether `thread` holds a task of a scenario this thread has run, or one it has not run itself. */
+  private holdsMovable(thread: Worker): boolean {
+    const ran = this.ranIn(thread);
+    for (const sent of this.sent.values()) {
+      if (sent.thread !== thread) continue;
+      const { scenario } = sent.made;
+      if (this.warmHere.has(scenario) || !ran.has(scenario)) return true;
+    }
+    return false;
   }
 
   /** Fill every worker up to its depth, and make sure this thread simulates while work remains. */
@@ -443,6 +488,7 @@ export class ReplicationPool {
     }
     this.sent.delete(reply.task);
     this.inFlight.set(thread, (this.inFlight.get(thread) ?? 1) - 1);
+    this.ranIn(thread).add(sent.made.scenario);
     this.timed(reply.ms);
     // The worker gets its next task before this thread does anything with the result.
     this.fill(thread);

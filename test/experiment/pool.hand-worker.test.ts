@@ -144,4 +144,26 @@ describe("ReplicationPool's threads and scenarios", () => {
       await pool.close();
     }
   });
+  it("leaves a worker the last few tasks of a scenario it has run and this thread has not, and asks none back", async () => {
+    hand = new HandWorker();
+    const tasks = tasksOf(5, 16);
+    const expected = await resultsAlone(tasks);
+    const pool = new ReplicationPool(2);
+    try {
+      const run = pool.run(tasks);
+      // The worker's first result, at 100 ms a task: it is filled to a second of work (eleven),
+      // and four are left that only it has run the scenario of.
+      hand.emit("message", { task: 0, result: expected.get("5/0"), ms: 100 });
+      expect(hand.tasks().length).toBe(12);
+      await new Promise((resolve) => setImmediate(resolve));
+      const results = await answerUntil(run, expected);
+      // This thread ran none (a first replication here takes as long as twelve there), and asked
+      // for none back.
+      expect(hand.tasks().length).toBe(16);
+      expect(hand.reclaims()).toBe(0);
+      expect(JSON.stringify(results)).toBe(JSON.stringify(tasks.map((_, i) => expected.get(`5/${i}`))));
+    } finally {
+      await pool.close();
+    }
+  });
 });

@@ -136,6 +136,38 @@ describe("experiment/worker", () => {
     }
   });
 
+  it("gives back first the tasks of scenarios it has not started, then the latest", async () => {
+    const long = parseScenario(smallScenario({ horizon: "60d", traffic: { senders: 60, rate: "60/d" } }));
+    const scenario = parseScenario(smallScenario());
+    const worker = new Worker(new URL("../../dist/experiment/worker.js", import.meta.url));
+    try {
+      const replies: Array<{ task?: number; returned?: number[] }> = [];
+      const answered = new Promise<void>((resolve) => {
+        worker.on("message", (reply: { task?: number; returned?: number[]; simulated?: number }) => {
+          if (reply.simulated !== undefined) return;
+          replies.push(reply);
+          const back = replies.reduce((n, r) => n + (r.returned?.length ?? 0), 0);
+          if (replies.length - 1 + back === 5) resolve();
+        });
+      });
+      const cell = new Int32Array(new SharedArrayBuffer(4));
+      worker.postMessage({ reclaimCell: cell.buffer });
+      // Task 0 runs (scenario 1, started); task 1 is of scenario 2, not started; 2–4 of scenario 1.
+      worker.postMessage({ task: 0, scenarioId: 1, scenario: long, seed: 7, index: 0 });
+      worker.postMessage({ task: 1, scenarioId: 2, scenario, seed: 7, index: 1 });
+      for (let task = 2; task <= 4; task++) {
+        worker.postMessage({ task, scenarioId: 1, scenario: long, seed: 7, index: task });
+      }
+      // Two asked for while task 0 runs: scenario 2's task, then the latest of scenario 1's.
+      Atomics.store(cell, 0, 2);
+      await answered;
+      expect(replies[0]).toEqual({ returned: [1, 4] });
+      expect(replies.slice(1).map((r) => r.task)).toEqual([0, 2, 3]);
+    } finally {
+      await worker.terminate();
+    }
+  });
+
   it("starts its queued tasks by priority, first come first served among equals", async () => {
     const scenario = parseScenario(smallScenario());
     // A long first task: the others all arrive while it runs.
