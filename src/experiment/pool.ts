@@ -203,6 +203,8 @@ export class ReplicationPool {
   /** Scenarios this thread has run, and those each worker was sent: where each is warm (take). */
   private readonly warmHere = new WeakSet<Scenario>();
   private readonly warmWorkers = new Map<Worker, WeakSet<Scenario>>();
+  /** Threads (null: this one) that have taken a task. */
+  private readonly begun = new Set<Worker | null>();
   /** Scenarios of which each worker has returned a result: it has run them (reclaim). */
   private readonly ranWorkers = new Map<Worker, WeakSet<Scenario>>();
   private nextId = 0;
@@ -357,9 +359,14 @@ export class ReplicationPool {
     return takeFrom(passed, returned);
   }
 
-  /** `thread` (null: this one) has never run `scenario`, and another thread that takes tasks now has. */
+  /**
+   * `thread` (null: this one) has run tasks but never of `scenario`, and another thread that takes
+   * tasks now has. A thread's very first replication is slow whatever its scenario (the compiler
+   * meets the model's code), so it takes the most urgent task: advise's own curve, whose charts
+   * wait for it, is then shared by both threads from the start.
+   */
   private foreign(thread: Worker | null, scenario: Scenario): boolean {
-    if (this.warmIn(thread).has(scenario)) return false;
+    if (!this.begun.has(thread) || this.warmIn(thread).has(scenario)) return false;
     // While this thread yields it takes no task: the workers take its scenarios too.
     if (thread !== null && this.busyHere === 0 && this.warmHere.has(scenario)) return true;
     return this.threads.some((other) => other !== thread && this.warmIn(other).has(scenario));
@@ -442,6 +449,7 @@ export class ReplicationPool {
     const { scenario, seed, index, probes } = made;
     job.horizons.set(task, scenario.horizon);
     this.warmIn(thread).add(scenario);
+    this.begun.add(thread);
     const id = this.nextMessage++;
     this.sent.set(id, { job, task, made, thread });
     this.inFlight.set(thread, (this.inFlight.get(thread) ?? 0) + 1);
@@ -541,6 +549,7 @@ export class ReplicationPool {
       }
       const { job, task, made: here } = next;
       this.warmHere.add(here.scenario);
+      this.begun.add(null);
       let result: ReplicationResult;
       try {
         job.horizons.set(task, here.scenario.horizon);

@@ -115,9 +115,28 @@ describe("ReplicationPool's first fill", () => {
 });
 
 describe("ReplicationPool's threads and scenarios", () => {
+  /**
+   * A run of a third scenario, of which the worker's first fill holds four and this thread runs
+   * the fifth: afterwards neither thread's next replication is its very first (which it takes
+   * whatever its scenario). The worker's replies say 5 s a task, so that it holds two tasks
+   * (IN_FLIGHT) from then on, not a second's worth of this thread's quick ones.
+   */
+  async function runOneHere(pool: ReplicationPool): Promise<void> {
+    const third = parseScenario(smallScenario({ name: "third", pool: { servers: 4 } }));
+    const before = tasksOf(4, 5, third);
+    const expected = await resultsAlone(before);
+    const run = pool.run(before);
+    await new Promise((resolve) => setImmediate(resolve));
+    for (const t of hand.tasks()) {
+      hand.emit("message", { task: t.task, result: expected.get(`${t.seed}/${t.index}`), ms: 5000 });
+    }
+    await run;
+    expect(hand.tasks().length).toBe(4);
+  }
+
   it("leaves a scenario to the worker that holds it while this thread has another run's tasks", async () => {
     hand = new HandWorker();
-    // Two scenarios, as advise's policies: the worker's first fill holds four of the first run's
+    // Two scenarios, as advise's policies: the worker's next fill holds four of the first run's
     // six, and this thread, which has run neither, starts the second run instead of the first
     // run's fifth, which the worker gets with its next tasks.
     const second = parseScenario(smallScenario({ name: "second", pool: { servers: 5 } }));
@@ -126,40 +145,55 @@ describe("ReplicationPool's threads and scenarios", () => {
     const expected = await resultsAlone(first, then);
     const pool = new ReplicationPool(2);
     try {
+      await runOneHere(pool);
       const runs = [pool.run(first), pool.run(then, undefined, undefined, 1)];
-      expect(hand.tasks().map((t) => [t.seed, t.index])).toEqual([
-        [5, 0],
-        [5, 1],
-        [5, 2],
-        [5, 3],
-      ]);
       // This thread's turn (it was scheduled first) before the worker answers anything.
       await new Promise((resolve) => setImmediate(resolve));
       const [a, b] = await answerUntil(Promise.all(runs), expected);
       // Every task of the first scenario went to the worker: this thread ran none of them.
       expect(hand.tasks().filter((t) => t.seed === 5).length).toBe(6);
+      expect(hand.tasks().filter((t) => t.seed === 6).length).toBeLessThan(6);
       expect(JSON.stringify(a)).toBe(JSON.stringify(first.map((_, i) => expected.get(`5/${i}`))));
       expect(JSON.stringify(b)).toBe(JSON.stringify(then.map((_, i) => expected.get(`6/${i}`))));
     } finally {
       await pool.close();
     }
   });
+  it("gives this thread's very first replication to the most urgent run, whoever holds its scenario", async () => {
+    hand = new HandWorker();
+    const second = parseScenario(smallScenario({ name: "second", pool: { servers: 5 } }));
+    const first = tasksOf(5, 6);
+    const then = tasksOf(6, 6, second);
+    const expected = await resultsAlone(first, then);
+    const pool = new ReplicationPool(2);
+    try {
+      // The worker's first fill holds four of the first run's six; this thread's first replication
+      // is slow whatever its scenario, and it takes the first run's fifth (as advise's own curve).
+      const runs = [pool.run(first), pool.run(then, undefined, undefined, 1)];
+      await new Promise((resolve) => setImmediate(resolve));
+      await answerUntil(Promise.all(runs), expected);
+      expect(hand.tasks().filter((t) => t.seed === 5).length).toBeLessThan(6);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("leaves a worker the last few tasks of a scenario it has run and this thread has not, and asks none back", async () => {
     hand = new HandWorker();
-    const tasks = tasksOf(5, 16);
+    const tasks = tasksOf(5, 12);
     const expected = await resultsAlone(tasks);
     const pool = new ReplicationPool(2);
     try {
+      await runOneHere(pool);
       const run = pool.run(tasks);
-      // The worker's first result, at 100 ms a task: it is filled to a second of work (eleven),
-      // and four are left that only it has run the scenario of.
-      hand.emit("message", { task: 0, result: expected.get("5/0"), ms: 100 });
-      expect(hand.tasks().length).toBe(12);
+      // The worker holds two, and has run the scenario once it answers the first.
+      const [zero] = hand.tasks().slice(4);
+      hand.emit("message", { task: zero.task, result: expected.get("5/0") });
       await new Promise((resolve) => setImmediate(resolve));
       const results = await answerUntil(run, expected);
-      // This thread ran none (a first replication here takes as long as twelve there), and asked
-      // for none back.
-      expect(hand.tasks().length).toBe(16);
+      // This thread ran none of the twelve (its first replication of the scenario takes about as
+      // long as twelve there: FIRST_RUN_TASKS), and asked for none back.
+      expect(hand.tasks().length).toBe(4 + 12);
       expect(hand.reclaims()).toBe(0);
       expect(JSON.stringify(results)).toBe(JSON.stringify(tasks.map((_, i) => expected.get(`5/${i}`))));
     } finally {
