@@ -27,8 +27,8 @@ let scheduled = false;
 let reclaimCell: Int32Array | null = null;
 
 /**
- * Give back `count` tasks not started: those of scenarios not started here first, then the least
- * urgent, and of those the latest. Once per request: the cell is read and cleared at once, so the
+ * Give back `count` tasks not started: those of scenarios not started here first, whole, then the
+ * least urgent, and of those the latest. Once per request: the cell is read and cleared at once, so the
  * request's message, coming after a clock look answered it, finds 0 and is not answered twice. At most half of what this thread
  * holds (`running`: a replication is in progress) goes back: the pool asks for half of what it
  * counts, and its count still holds the results it has not read while it was busy (advise's
@@ -38,10 +38,19 @@ let reclaimCell: Int32Array | null = null;
 function giveBack(count: number, running: boolean): void {
   const n = Math.min(count, Math.floor((queue.length + (running ? 1 : 0)) / 2));
   const back = new Set<TaskMessage>();
-  // Tasks of scenarios this thread has not started go first: its first replication of a scenario
-  // is its slowest (pool.ts, FIRST_RUN_TASKS), and the pool's thread may have run them already.
-  for (let i = queue.length - 1; i >= 0 && back.size < n; i--) {
-    if (!started.has(queue[i].scenarioId)) back.add(queue[i]);
+  // Scenarios this thread has not started go first, each whole when it fits, the latest first: a
+  // thread's first replication of a scenario is its slowest (pool.ts, FIRST_RUN_TASKS), and a
+  // scenario split between the two threads is paid for twice (seen when only its last tasks went).
+  const unstarted = new Map<number, TaskMessage[]>();
+  for (let i = queue.length - 1; i >= 0; i--) {
+    const id = queue[i].scenarioId;
+    if (started.has(id)) continue;
+    const tasks = unstarted.get(id);
+    if (tasks) tasks.push(queue[i]);
+    else unstarted.set(id, [queue[i]]);
+  }
+  for (const tasks of unstarted.values()) {
+    if (back.size + tasks.length <= n) for (const m of tasks) back.add(m);
   }
   for (let i = queue.length - 1; i >= 0 && back.size < n; i--) back.add(queue[i]);
   const given = queue.filter((m) => back.has(m));

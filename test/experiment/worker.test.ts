@@ -136,7 +136,7 @@ describe("experiment/worker", () => {
     }
   });
 
-  it("gives back first the tasks of scenarios it has not started, then the latest", async () => {
+  it("gives back first the tasks of scenarios it has not started, each whole if it fits, then the latest", async () => {
     const long = parseScenario(smallScenario({ horizon: "60d", traffic: { senders: 60, rate: "60/d" } }));
     const scenario = parseScenario(smallScenario());
     const worker = new Worker(new URL("../../dist/experiment/worker.js", import.meta.url));
@@ -147,22 +147,24 @@ describe("experiment/worker", () => {
           if (reply.simulated !== undefined) return;
           replies.push(reply);
           const back = replies.reduce((n, r) => n + (r.returned?.length ?? 0), 0);
-          if (replies.length - 1 + back === 5) resolve();
+          if (replies.length - 1 + back === 6) resolve();
         });
       });
       const cell = new Int32Array(new SharedArrayBuffer(4));
       worker.postMessage({ reclaimCell: cell.buffer });
-      // Task 0 runs (scenario 1, started); task 1 is of scenario 2, not started; 2–4 of scenario 1.
-      worker.postMessage({ task: 0, scenarioId: 1, scenario: long, seed: 7, index: 0 });
-      worker.postMessage({ task: 1, scenarioId: 2, scenario, seed: 7, index: 1 });
-      for (let task = 2; task <= 4; task++) {
-        worker.postMessage({ task, scenarioId: 1, scenario: long, seed: 7, index: task });
-      }
-      // Two asked for while task 0 runs: scenario 2's task, then the latest of scenario 1's.
+      // Task 0 runs (scenario 1, started); queued: 1 of scenario 3, 2–4 of scenario 2 (neither
+      // started), 5 of scenario 1.
+      const scenarioOf = [1, 3, 2, 2, 2, 1];
+      scenarioOf.forEach((scenarioId, task) => {
+        const s = scenarioId === 1 ? long : scenario;
+        worker.postMessage({ task, scenarioId, scenario: s, seed: 7, index: task });
+      });
+      // Two asked for while task 0 runs: scenario 2's three do not fit, and are not split; scenario
+      // 3's one task does; then the latest, scenario 1's task 5.
       Atomics.store(cell, 0, 2);
       await answered;
-      expect(replies[0]).toEqual({ returned: [1, 4] });
-      expect(replies.slice(1).map((r) => r.task)).toEqual([0, 2, 3]);
+      expect(replies[0]).toEqual({ returned: [1, 5] });
+      expect(replies.slice(1).map((r) => r.task)).toEqual([0, 2, 3, 4]);
     } finally {
       await worker.terminate();
     }
