@@ -27,8 +27,8 @@ let scheduled = false;
 let reclaimCell: Int32Array | null = null;
 
 /**
- * Give back `count` tasks not started: those of scenarios not started here first, whole, then the
- * least urgent, and of those the latest. Once per request: the cell is read and cleared at once, so the
+ * Give back `count` tasks not started: those of scenarios not started here first, each whole,
+ * then the latest of scenarios started here, then the latest. Once per request: the cell is read and cleared at once, so the
  * request's message, coming after a clock look answered it, finds 0 and is not answered twice. At most half of what this thread
  * holds (`running`: a replication is in progress) goes back: the pool asks for half of what it
  * counts, and its count still holds the results it has not read while it was busy (advise's
@@ -51,6 +51,11 @@ function giveBack(count: number, running: boolean): void {
   }
   for (const tasks of unstarted.values()) {
     if (back.size + tasks.length <= n) for (const m of tasks) back.add(m);
+  }
+  // Then the latest tasks of scenarios started here (the pool's thread may run those first, but
+  // this one keeps them warm), and only then the rest of those not started, split.
+  for (let i = queue.length - 1; i >= 0 && back.size < n; i--) {
+    if (started.has(queue[i].scenarioId)) back.add(queue[i]);
   }
   for (let i = queue.length - 1; i >= 0 && back.size < n; i--) back.add(queue[i]);
   const given = queue.filter((m) => back.has(m));
