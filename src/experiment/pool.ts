@@ -353,22 +353,25 @@ export class ReplicationPool {
       if (asked || !this.foreign(thread, next.made.scenario)) return takeFrom(job, returned);
       passed ??= job;
     }
+    if (passed === null) return null;
+    // While this thread yields (advise's charts) a worker takes its scenarios too, once it has
+    // nothing else: passed over before, they were left for this thread when it came back.
+    if (thread !== null && this.busyHere > 0) return takeFrom(passed, returned);
     // A few tasks left are quicker run where the scenario is warm: the thread that holds them
     // runs them in less time than this one's first replication would take.
-    if (passed === null || tasksLeft(passed) <= FIRST_RUN_TASKS) return null;
+    if (tasksLeft(passed) <= FIRST_RUN_TASKS) return null;
     return takeFrom(passed, returned);
   }
 
   /**
-   * `thread` (null: this one) has run tasks but never of `scenario`, and another thread that takes
-   * tasks now has. A thread's very first replication is slow whatever its scenario (the compiler
+   * `thread` (null: this one) has run tasks but never of `scenario`, and another thread has (this
+   * one counts while it yields too: take lets a worker have its scenarios once nothing else is left). A thread's very first replication is slow whatever its scenario (the compiler
    * meets the model's code), so it takes the most urgent task: advise's own curve, whose charts
    * wait for it, is then shared by both threads from the start.
    */
   private foreign(thread: Worker | null, scenario: Scenario): boolean {
     if (!this.begun.has(thread) || this.warmIn(thread).has(scenario)) return false;
-    // While this thread yields it takes no task: the workers take its scenarios too.
-    if (thread !== null && this.busyHere === 0 && this.warmHere.has(scenario)) return true;
+    if (thread !== null && this.warmHere.has(scenario)) return true;
     return this.threads.some((other) => other !== thread && this.warmIn(other).has(scenario));
   }
 

@@ -178,6 +178,45 @@ describe("ReplicationPool's threads and scenarios", () => {
     }
   });
 
+  it("gives a worker, while this thread yields, the runs of scenarios this thread has not run first", async () => {
+    hand = new HandWorker();
+    const mine = parseScenario(smallScenario({ name: "mine", pool: { servers: 5 } }));
+    const theirs = parseScenario(smallScenario({ name: "theirs", pool: { servers: 6 } }));
+    const held = tasksOf(3, 2);
+    const here = tasksOf(2, 1, mine);
+    const filler = tasksOf(7, 2);
+    const own = tasksOf(5, 6, mine);
+    const table = tasksOf(6, 6, theirs);
+    const expected = await resultsAlone(held, here, filler, own, table);
+    const pool = new ReplicationPool(2);
+    try {
+      await runOneHere(pool);
+      // The worker holds two (its depth); this thread runs a task of `mine`, which it alone has run.
+      const first = [pool.run(held), pool.run(here)];
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(hand.tasks().length).toBe(4 + 2);
+      await answerUntil(Promise.all(first), expected);
+      let release = () => {};
+      pool.yieldThread(new Promise<void>((resolve) => (release = resolve)));
+      // Two runs arrive while the worker is full; as it answers, it is sent the less urgent run's
+      // tasks, not those of `mine`, which it gets only once it has nothing else.
+      const fill = pool.run(filler);
+      const runs = [pool.run(own), pool.run(table, undefined, undefined, 1)];
+      expect(hand.tasks().length).toBe(6 + 2);
+      for (const t of hand.tasks().slice(6, 8)) {
+        hand.emit("message", { task: t.task, result: expected.get(`${t.seed}/${t.index}`) });
+      }
+      await fill;
+      expect(hand.tasks().slice(8, 10).map((t) => t.seed)).toEqual([6, 6]);
+      // And it is sent the rest of both while this thread still yields: none waits for it.
+      await answerUntil(Promise.all(runs), expected);
+      expect(hand.tasks().length).toBe(6 + 2 + 12);
+      release();
+    } finally {
+      await pool.close();
+    }
+  });
+
   it("leaves a worker the last few tasks of a scenario it has run and this thread has not, and asks none back", async () => {
     hand = new HandWorker();
     const tasks = tasksOf(5, 12);
