@@ -207,7 +207,8 @@ describe("ReplicationPool's threads and scenarios", () => {
         hand.emit("message", { task: t.task, result: expected.get(`${t.seed}/${t.index}`) });
       }
       await fill;
-      expect(hand.tasks().slice(8, 10).map((t) => t.seed)).toEqual([6, 6]);
+      const sentNext = hand.tasks().slice(8, 10);
+      expect(sentNext.map((t) => t.seed)).toEqual([6, 6]);
       // And it is sent the rest of both while this thread still yields: none waits for it.
       await answerUntil(Promise.all(runs), expected);
       expect(hand.tasks().length).toBe(6 + 2 + 12);
