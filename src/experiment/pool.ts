@@ -337,7 +337,7 @@ export class ReplicationPool {
    * scenario are its slowest (the compiler meets the policy's code, the scenario's tables are
    * built), 60–300 ms against 5–20 warm in `sim advise scenarios/18of20.json`, whose threads both
    * went through the table's policies in priority order and so each paid for most of them: one
-   * ran a policy's first one to five replications while the other ran the rest. When only such
+   * ran a policy's first one to fifteen replications while the other ran the rest. When only such
    * runs are left, it takes from the first unless few of its tasks are left (FIRST_RUN_TASKS):
    * then it leaves them to the warm thread, and waits. Which thread runs a task never shows in
    * its result (DESIGN §2).
@@ -365,9 +365,10 @@ export class ReplicationPool {
 
   /**
    * `thread` (null: this one) has run tasks but never of `scenario`, and another thread has (this
-   * one counts while it yields too: take lets a worker have its scenarios once nothing else is left). A thread's very first replication is slow whatever its scenario (the compiler
-   * meets the model's code), so it takes the most urgent task: advise's own curve, whose charts
-   * wait for it, is then shared by both threads from the start.
+   * one counts while it yields too: take lets a worker have its scenarios once nothing else is
+   * left). A thread's very first replication is slow whatever its scenario (the compiler meets
+   * the model's code), so it takes the most urgent task: advise's own curve, whose charts wait
+   * for it, is then shared by both threads from the start.
    */
   private foreign(thread: Worker | null, scenario: Scenario): boolean {
     if (!this.begun.has(thread) || this.warmIn(thread).has(scenario)) return false;
