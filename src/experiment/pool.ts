@@ -96,6 +96,14 @@ const DEPTH_MS = 1000;
  * with two, `sim advise`'s worker ran its two and idled 50–110 ms while this thread ran its own.
  */
 const FIRST_FILL = 4;
+/**
+ * About what a thread's first replication of a scenario costs, in the scenario's replications on
+ * a thread already warm on it: 60–300 ms against 5–20 (`sim advise scenarios/18of20.json`). A
+ * thread starts a scenario another thread has started only for more tasks than this (take), and
+ * this thread asks a worker for such tasks back only when it holds twice as many (reclaim): only
+ * then does sharing them end the run sooner.
+ */
+const FIRST_RUN_TASKS = 12;
 
 /** One call of `run`: its tasks, where they stand, and whom to tell. */
 interface Job {
@@ -106,6 +114,8 @@ interface Job {
   readonly results: ReplicationResult[];
   /** The next task to hand out. */
   next: number;
+  /** That task, once made because `take` looked at its scenario (a lazy TaskList makes each task once). */
+  made?: ReplicationTask;
   /**
    * Tasks a worker gave back unstarted (reclaim), as made when first sent (a lazy TaskList makes
    * each task once): handed out again before `next`.
@@ -133,6 +143,39 @@ interface Sent extends Taken {
   thread: Worker;
 }
 
+/** The task `take` would hand out next from `job` (a returned one first, when `returned`), not yet taken. */
+function upNext(job: Job, returned: boolean): Taken | undefined {
+  if (returned && job.returned.length > 0) return job.returned[job.returned.length - 1];
+  if (job.next >= job.tasks.length) return undefined;
+  job.made ??= taskAt(job.tasks, job.next);
+  return { task: job.next, made: job.made };
+}
+
+/** Hand out the task upNext named. */
+function takeFrom(job: Job, returned: boolean): Taken & { job: Job } {
+  const back = returned ? job.returned.pop() : undefined;
+  if (back !== undefined) return { job, ...back };
+  const task = job.next++;
+  const made = job.made ?? taskAt(job.tasks, task);
+  job.made = undefined;
+  return { job, task, made };
+}
+
+/** Tasks of `job` not handed out yet, given back ones included. */
+function tasksLeft(job: Job): number {
+  return job.tasks.length - job.next + job.returned.length;
+}
+
+/** The set kept for `thread` in `sets`, made on first use. */
+function setOf(sets: Map<Worker, WeakSet<Scenario>>, thread: Worker): WeakSet<Scenario> {
+  let set = sets.get(thread);
+  if (!set) {
+    set = new WeakSet();
+    sets.set(thread, set);
+  }
+  return set;
+}
+
 function inFlightShare(job: Job): number {
   let sum = 0;
   for (const share of job.running.values()) sum += share;
@@ -157,6 +200,13 @@ export class ReplicationPool {
   private readonly inFlight = new Map<Worker, number>();
   private readonly ids = new WeakMap<Scenario, number>();
   private readonly compiledHere = new WeakMap<Scenario, CompiledScenario>();
+  /** Scenarios this thread has run, and those each worker was sent: where each is warm (take). */
+  private readonly warmHere = new WeakSet<Scenario>();
+  private readonly warmWorkers = new Map<Worker, WeakSet<Scenario>>();
+  /** Threads (null: this one) that have taken a task. */
+  private readonly begun = new Set<Worker | null>();
+  /** Scenarios of which each worker has returned a result: it has run them (reclaim). */
+  private readonly ranWorkers = new Map<Worker, WeakSet<Scenario>>();
   private nextId = 0;
   private jobs: Job[] = [];
   private jobCount = 0;
@@ -277,21 +327,61 @@ export class ReplicationPool {
   }
 
   /**
-   * The next task, by priority. Tasks a worker gave back go to this thread first; a worker takes
-   * them (`returned`) only when it is down to fewer than two, as when this thread is slower than
-   * it (it also summarises and draws), or when this thread yields (yieldThread): no thread then
-   * idles while the other holds work.
+   * The next task for `thread` (null: this thread), by priority. Tasks a worker gave back go to
+   * this thread first; a worker takes them (`returned`) only when it is down to fewer than two, as
+   * when this thread is slower than it (it also summarises and draws), or when this thread yields
+   * (yieldThread): no thread then idles while the other holds work.
+   *
+   * A thread passes over a run whose next task is of a scenario it has never run while another
+   * thread has (`foreign`), as long as it finds another task: a thread's first replications of a
+   * scenario are its slowest (the compiler meets the policy's code, the scenario's tables are
+   * built), 60–300 ms against 5–20 warm in `sim advise scenarios/18of20.json`, whose threads both
+   * went through the table's policies in priority order and so each paid for most of them: one
+   * ran a policy's first one to fifteen replications while the other ran the rest. When only such
+   * runs are left, it takes from the first unless few of its tasks are left (FIRST_RUN_TASKS):
+   * then it leaves them to the warm thread, and waits. Which thread runs a task never shows in
+   * its result (DESIGN §2).
    */
-  private take(returned: boolean): (Taken & { job: Job }) | null {
+  private take(thread: Worker | null, returned: boolean): (Taken & { job: Job }) | null {
+    let passed: Job | null = null;
     for (const job of this.jobs) {
-      const back = returned ? job.returned.pop() : undefined;
-      if (back !== undefined) return { job, ...back };
-      if (job.next < job.tasks.length) {
-        const task = job.next++;
-        return { job, task, made: taskAt(job.tasks, task) };
-      }
+      const next = upNext(job, returned);
+      if (next === undefined) continue;
+      // Tasks given back were asked for by this thread, and the worker gives back first those
+      // of scenarios it has not started (worker.ts).
+      const asked = thread === null && returned && job.returned.length > 0;
+      if (asked || !this.foreign(thread, next.made.scenario)) return takeFrom(job, returned);
+      passed ??= job;
     }
-    return null;
+    if (passed === null) return null;
+    // While this thread yields (advise's charts) a worker takes its scenarios too, once it has
+    // nothing else: passed over before, they were left for this thread when it came back.
+    if (thread !== null && this.busyHere > 0) return takeFrom(passed, returned);
+    // A few tasks left are quicker run where the scenario is warm: the thread that holds them
+    // runs them in less time than this one's first replication would take.
+    if (tasksLeft(passed) <= FIRST_RUN_TASKS) return null;
+    return takeFrom(passed, returned);
+  }
+
+  /**
+   * `thread` (null: this one) has run tasks but never of `scenario`, and another thread has (this
+   * one counts while it yields too: take lets a worker have its scenarios once nothing else is
+   * left). A thread's very first replication is slow whatever its scenario (the compiler meets
+   * the model's code), so it takes the most urgent task: advise's own curve, whose charts wait
+   * for it, is then shared by both threads from the start.
+   */
+  private foreign(thread: Worker | null, scenario: Scenario): boolean {
+    if (!this.begun.has(thread) || this.warmIn(thread).has(scenario)) return false;
+    if (thread !== null && this.warmHere.has(scenario)) return true;
+    return this.threads.some((other) => other !== thread && this.warmIn(other).has(scenario));
+  }
+
+  private warmIn(thread: Worker | null): WeakSet<Scenario> {
+    return thread === null ? this.warmHere : setOf(this.warmWorkers, thread);
+  }
+
+  private ranIn(thread: Worker): WeakSet<Scenario> {
+    return setOf(this.ranWorkers, thread);
   }
 
   /**
@@ -306,12 +396,26 @@ export class ReplicationPool {
     for (const thread of this.threads) {
       const held = this.inFlight.get(thread) ?? 0;
       if (held < 2 || this.reclaiming.has(thread)) continue;
+      // A worker's last few tasks of scenarios it has run and this thread has not stay with it
+      // (FIRST_RUN_TASKS): this thread would still be in its first while the worker ran them all.
+      if (held <= 2 * FIRST_RUN_TASKS && !this.holdsMovable(thread)) continue;
       this.reclaiming.add(thread);
       const count = Math.floor(held / 2);
       const cell = this.reclaimCells.get(thread);
       if (cell) Atomics.store(cell, 0, count);
       thread.postMessage({ reclaim: count } satisfies PoolMessage);
     }
+  }
+
+  /** Whether `thread` holds a task of a scenario this thread has run, or one it has not run itself. */
+  private holdsMovable(thread: Worker): boolean {
+    const ran = this.ranIn(thread);
+    for (const sent of this.sent.values()) {
+      if (sent.thread !== thread) continue;
+      const { scenario } = sent.made;
+      if (this.warmHere.has(scenario) || !ran.has(scenario)) return true;
+    }
+    return false;
   }
 
   /** Fill every worker up to its depth, and make sure this thread simulates while work remains. */
@@ -339,7 +443,7 @@ export class ReplicationPool {
     const depth = this.depth();
     while ((this.inFlight.get(thread) ?? 0) < depth) {
       const held = this.inFlight.get(thread) ?? 0;
-      const next = this.take(held < IN_FLIGHT || this.busyHere > 0);
+      const next = this.take(thread, held < IN_FLIGHT || this.busyHere > 0);
       if (!next) return;
       this.send(thread, next.job, next.task, next.made);
     }
@@ -348,6 +452,8 @@ export class ReplicationPool {
   private send(thread: Worker, job: Job, task: number, made: ReplicationTask): void {
     const { scenario, seed, index, probes } = made;
     job.horizons.set(task, scenario.horizon);
+    this.warmIn(thread).add(scenario);
+    this.begun.add(thread);
     const id = this.nextMessage++;
     this.sent.set(id, { job, task, made, thread });
     this.inFlight.set(thread, (this.inFlight.get(thread) ?? 0) + 1);
@@ -394,6 +500,7 @@ export class ReplicationPool {
     }
     this.sent.delete(reply.task);
     this.inFlight.set(thread, (this.inFlight.get(thread) ?? 1) - 1);
+    this.ranIn(thread).add(sent.made.scenario);
     this.timed(reply.ms);
     // The worker gets its next task before this thread does anything with the result.
     this.fill(thread);
@@ -439,12 +546,14 @@ export class ReplicationPool {
     setImmediate(() => {
       this.hereScheduled = false;
       if (this.broken || this.busyHere > 0) return;
-      const next = this.take(true);
+      const next = this.take(null, true);
       if (!next) {
         this.reclaim();
         return;
       }
       const { job, task, made: here } = next;
+      this.warmHere.add(here.scenario);
+      this.begun.add(null);
       let result: ReplicationResult;
       try {
         job.horizons.set(task, here.scenario.horizon);

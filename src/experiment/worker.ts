@@ -20,23 +20,47 @@ if (!port) throw new Error("experiment/worker.js must run in a worker thread");
 const PROGRESS_MS = 200;
 
 const queue: TaskMessage[] = [];
+/** The scenarios (pool ids) this thread has started a replication of. */
+const started = new Set<number>();
 let scheduled = false;
 /** Where the pool writes how many tasks to give back (PoolMessage), once it has sent it. */
 let reclaimCell: Int32Array | null = null;
 
 /**
- * Give back the last `count` tasks not started: the least urgent, and of those the latest. Once
- * per request: the cell is read and cleared at once, so the request's message, coming after a
- * clock look answered it, finds 0 and is not answered twice. At most half of what this thread
+ * Give back `count` tasks not started: those of scenarios not started here first, each whole,
+ * then the latest of scenarios started here, then the latest. Once per request: the cell is read and cleared at once, so the
+ * request's message, coming after a clock look answered it, finds 0 and is not answered twice. At most half of what this thread
  * holds (`running`: a replication is in progress) goes back: the pool asks for half of what it
  * counts, and its count still holds the results it has not read while it was busy (advise's
  * charts). Asked for 32 of a count of 64 when 38 were left, this worker gave back 32 and then
  * idled 200–280 ms at a time while the pool's thread ran them one by one (sim advise 18of20).
  */
 function giveBack(count: number, running: boolean): void {
-  const half = Math.floor((queue.length + (running ? 1 : 0)) / 2);
-  const back = queue.splice(queue.length - Math.min(count, half));
-  port?.postMessage({ returned: back.map((m) => m.task) } satisfies ThreadReply);
+  const n = Math.min(count, Math.floor((queue.length + (running ? 1 : 0)) / 2));
+  const back = new Set<TaskMessage>();
+  // Scenarios this thread has not started go first, each whole when it fits, the latest first: a
+  // thread's first replication of a scenario is its slowest (pool.ts, FIRST_RUN_TASKS), and a
+  // scenario split between the two threads is paid for twice (seen when only its last tasks went).
+  const unstarted = new Map<number, TaskMessage[]>();
+  for (let i = queue.length - 1; i >= 0; i--) {
+    const id = queue[i].scenarioId;
+    if (started.has(id)) continue;
+    const tasks = unstarted.get(id);
+    if (tasks) tasks.push(queue[i]);
+    else unstarted.set(id, [queue[i]]);
+  }
+  for (const tasks of unstarted.values()) {
+    if (back.size + tasks.length <= n) for (const m of tasks) back.add(m);
+  }
+  // Then the latest tasks of scenarios started here (the pool's thread may run those first, but
+  // this one keeps them warm), and only then the rest of those not started, split.
+  for (let i = queue.length - 1; i >= 0 && back.size < n; i--) {
+    if (started.has(queue[i].scenarioId)) back.add(queue[i]);
+  }
+  for (let i = queue.length - 1; i >= 0 && back.size < n; i--) back.add(queue[i]);
+  const given = queue.filter((m) => back.has(m));
+  queue.splice(0, queue.length, ...queue.filter((m) => !back.has(m)));
+  port?.postMessage({ returned: given.map((m) => m.task) } satisfies ThreadReply);
 }
 
 /** At a look at the clock during a replication: answer a reclaim the pool wrote in the cell. */
@@ -59,6 +83,7 @@ function queuedBefore(priority: number): number {
 }
 
 function simulate(message: TaskMessage): WorkerReply {
+  started.add(message.scenarioId);
   let last = performance.now();
   // How far this replication has got in simulated time, posted now and then (pool.ts sums it up).
   const watch = {

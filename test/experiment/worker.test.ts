@@ -136,6 +136,40 @@ describe("experiment/worker", () => {
     }
   });
 
+  it("gives back first the tasks of scenarios it has not started, each whole if it fits, then those of started ones", async () => {
+    const long = parseScenario(smallScenario({ horizon: "60d", traffic: { senders: 60, rate: "60/d" } }));
+    const scenario = parseScenario(smallScenario());
+    const worker = new Worker(new URL("../../dist/experiment/worker.js", import.meta.url));
+    try {
+      const replies: Array<{ task?: number; returned?: number[] }> = [];
+      const answered = new Promise<void>((resolve) => {
+        worker.on("message", (reply: { task?: number; returned?: number[]; simulated?: number }) => {
+          if (reply.simulated !== undefined) return;
+          replies.push(reply);
+          const back = replies.reduce((n, r) => n + (r.returned?.length ?? 0), 0);
+          if (replies.length - 1 + back === 6) resolve();
+        });
+      });
+      const cell = new Int32Array(new SharedArrayBuffer(4));
+      worker.postMessage({ reclaimCell: cell.buffer });
+      // Task 0 runs (scenario 1, started); queued: 1 of scenario 3, 2 of scenario 1, 3–5 of
+      // scenario 2 (2 and 3 not started).
+      const scenarioOf = [1, 3, 1, 2, 2, 2];
+      scenarioOf.forEach((scenarioId, task) => {
+        const s = scenarioId === 1 ? long : scenario;
+        worker.postMessage({ task, scenarioId, scenario: s, seed: 7, index: task });
+      });
+      // Two asked for while task 0 runs: scenario 2's three do not fit, and are not split; scenario
+      // 3's one task does; then the latest of the started scenario 1's, task 2.
+      Atomics.store(cell, 0, 2);
+      await answered;
+      expect(replies[0]).toEqual({ returned: [1, 2] });
+      expect(replies.slice(1).map((r) => r.task)).toEqual([0, 3, 4, 5]);
+    } finally {
+      await worker.terminate();
+    }
+  });
+
   it("starts its queued tasks by priority, first come first served among equals", async () => {
     const scenario = parseScenario(smallScenario());
     // A long first task: the others all arrive while it runs.
