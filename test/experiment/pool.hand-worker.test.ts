@@ -121,6 +121,15 @@ describe("ReplicationPool's threads and scenarios", () => {
    * whatever its scenario). The worker's replies say 5 s a task, so that it holds two tasks
    * (IN_FLIGHT) from then on, not a second's worth of this thread's quick ones.
    */
+  /** A fresh hand-played worker, and two runs of six tasks, of two scenarios, with their results run alone. */
+  async function twoScenarios() {
+    hand = new HandWorker();
+    const second = parseScenario(smallScenario({ name: "second", pool: { servers: 5 } }));
+    const first = tasksOf(5, 6);
+    const then = tasksOf(6, 6, second);
+    return { first, then, expected: await resultsAlone(first, then) };
+  }
+
   async function runOneHere(pool: ReplicationPool): Promise<void> {
     const third = parseScenario(smallScenario({ name: "third", pool: { servers: 4 } }));
     const before = tasksOf(4, 5, third);
@@ -135,14 +144,10 @@ describe("ReplicationPool's threads and scenarios", () => {
   }
 
   it("leaves a scenario to the worker that holds it while this thread has another run's tasks", async () => {
-    hand = new HandWorker();
     // Two scenarios, as advise's policies: the worker's next fill holds four of the first run's
     // six, and this thread, which has run neither, starts the second run instead of the first
     // run's fifth, which the worker gets with its next tasks.
-    const second = parseScenario(smallScenario({ name: "second", pool: { servers: 5 } }));
-    const first = tasksOf(5, 6);
-    const then = tasksOf(6, 6, second);
-    const expected = await resultsAlone(first, then);
+    const { first, then, expected } = await twoScenarios();
     const pool = new ReplicationPool(2);
     try {
       await runOneHere(pool);
@@ -160,11 +165,7 @@ describe("ReplicationPool's threads and scenarios", () => {
     }
   });
   it("gives this thread's very first replication to the most urgent run, whoever holds its scenario", async () => {
-    hand = new HandWorker();
-    const second = parseScenario(smallScenario({ name: "second", pool: { servers: 5 } }));
-    const first = tasksOf(5, 6);
-    const then = tasksOf(6, 6, second);
-    const expected = await resultsAlone(first, then);
+    const { first, then, expected } = await twoScenarios();
     const pool = new ReplicationPool(2);
     try {
       // The worker's first fill holds four of the first run's six; this thread's first replication

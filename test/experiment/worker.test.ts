@@ -7,6 +7,25 @@ import { CompiledScenario } from "../../src/model/replication.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import { smallScenario } from "../helpers/cli.js";
 
+/**
+ * A worker given a reclaim cell, and its replies (results and the tasks it gives back, one such
+ * reply expected); `answered` settles once every one of `tasks` was answered or given back.
+ */
+function reclaimable(worker: Worker, tasks: number) {
+  const replies: Array<{ task?: number; returned?: number[] }> = [];
+  const answered = new Promise<void>((resolve) => {
+    worker.on("message", (reply: { task?: number; returned?: number[]; simulated?: number }) => {
+      if (reply.simulated !== undefined) return;
+      replies.push(reply);
+      const back = replies.reduce((n, r) => n + (r.returned?.length ?? 0), 0);
+      if (replies.length - 1 + back === tasks) resolve();
+    });
+  });
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  worker.postMessage({ reclaimCell: cell.buffer });
+  return { replies, answered, cell };
+}
+
 function ask(worker: Worker, message: unknown): Promise<{ task: number; result?: unknown; error?: string }> {
   return new Promise((resolve) => {
     worker.once("message", resolve);
@@ -110,18 +129,7 @@ describe("experiment/worker", () => {
     const scenario = parseScenario(smallScenario());
     const worker = new Worker(new URL("../../dist/experiment/worker.js", import.meta.url));
     try {
-      const replies: Array<{ task?: number; returned?: number[] }> = [];
-      const answered = new Promise<void>((resolve) => {
-        worker.on("message", (reply: { task?: number; returned?: number[]; simulated?: number }) => {
-          if (reply.simulated !== undefined) return;
-          replies.push(reply);
-          // Every task answered or given back.
-          const back = replies.reduce((n, r) => n + (r.returned?.length ?? 0), 0);
-          if (replies.length - 1 + back === 5) resolve();
-        });
-      });
-      const cell = new Int32Array(new SharedArrayBuffer(4));
-      worker.postMessage({ reclaimCell: cell.buffer });
+      const { replies, answered, cell } = reclaimable(worker, 5);
       worker.postMessage({ task: 0, scenarioId: 1, scenario: long, seed: 7, index: 0 });
       for (let task = 1; task <= 4; task++) {
         worker.postMessage({ task, scenarioId: 2, scenario, seed: 7, index: task });
@@ -141,17 +149,7 @@ describe("experiment/worker", () => {
     const scenario = parseScenario(smallScenario());
     const worker = new Worker(new URL("../../dist/experiment/worker.js", import.meta.url));
     try {
-      const replies: Array<{ task?: number; returned?: number[] }> = [];
-      const answered = new Promise<void>((resolve) => {
-        worker.on("message", (reply: { task?: number; returned?: number[]; simulated?: number }) => {
-          if (reply.simulated !== undefined) return;
-          replies.push(reply);
-          const back = replies.reduce((n, r) => n + (r.returned?.length ?? 0), 0);
-          if (replies.length - 1 + back === 6) resolve();
-        });
-      });
-      const cell = new Int32Array(new SharedArrayBuffer(4));
-      worker.postMessage({ reclaimCell: cell.buffer });
+      const { replies, answered, cell } = reclaimable(worker, 6);
       // Task 0 runs (scenario 1, started); queued: 1 of scenario 3, 2 of scenario 1, 3–5 of
       // scenario 2 (2 and 3 not started).
       const scenarioOf = [1, 3, 1, 2, 2, 2];
