@@ -28,12 +28,13 @@ let reclaimCell: Int32Array | null = null;
 
 /**
  * Give back `count` tasks not started: those of scenarios not started here first, each whole,
- * then the latest of scenarios started here, then the latest. Once per request: the cell is read and cleared at once, so the
- * request's message, coming after a clock look answered it, finds 0 and is not answered twice. At most half of what this thread
- * holds (`running`: a replication is in progress) goes back: the pool asks for half of what it
- * counts, and its count still holds the results it has not read while it was busy (advise's
- * charts). Asked for 32 of a count of 64 when 38 were left, this worker gave back 32 and then
- * idled 200–280 ms at a time while the pool's thread ran them one by one (sim advise 18of20).
+ * then the latest of scenarios started here, then the latest. Once per request: the cell is read
+ * and cleared at once, so the request's message, coming after a clock look answered it, finds 0
+ * and is not answered twice. At most half of what this thread holds (`running`: a replication is
+ * in progress) goes back: the pool asks for half of what it counts, and its count still holds the
+ * results it has not read while it was busy (advise's charts). Asked for 32 of a count of 64 when
+ * 38 were left, this worker gave back 32 and then idled 200–280 ms at a time while the pool's
+ * thread ran them one by one (sim advise 18of20).
  */
 function giveBack(count: number, running: boolean): void {
   const n = Math.min(count, Math.floor((queue.length + (running ? 1 : 0)) / 2));

@@ -122,10 +122,11 @@ function clip(lo: number, hi: number, bounds: Bounds): [number, number] {
 export function bootstrapQuantile(y: ArrayLike<number>, x: ArrayLike<number>, ratio: number, se: number): number {
   const ys = Float64Array.from(y);
   const xs = Float64Array.from(x);
-  const known = quantilesKept.find(ys, xs, ratio, se);
+  const hash = hashOf(ys, xs);
+  const known = quantilesKept.find(hash, ys, xs, ratio, se);
   if (known !== undefined) return known;
   const q = resampledQuantile(ys, xs, ratio, se);
-  quantilesKept.keep(ys, xs, ratio, se, q);
+  quantilesKept.keep(hash, ys, xs, ratio, se, q);
   return q;
 }
 
@@ -167,16 +168,16 @@ class QuantilesKept {
     return this.values;
   }
 
-  find(ys: Float64Array, xs: Float64Array, ratio: number, se: number): number | undefined {
-    const kept = this.byHash.get(hashOf(ys, xs));
+  /** The quantile kept for these inputs (`hash`: hashOf(ys, xs)), if any. */
+  find(hash: number, ys: Float64Array, xs: Float64Array, ratio: number, se: number): number | undefined {
+    const kept = this.byHash.get(hash);
     if (kept === undefined || !Object.is(kept.ratio, ratio) || !Object.is(kept.se, se)) return undefined;
     return sameBits(kept.ys, ys) && sameBits(kept.xs, xs) ? kept.q : undefined;
   }
 
-  keep(ys: Float64Array, xs: Float64Array, ratio: number, se: number, q: number): void {
+  keep(hash: number, ys: Float64Array, xs: Float64Array, ratio: number, se: number, q: number): void {
     const size = ys.length + xs.length;
     if (size > KEPT_VALUES) return;
-    const hash = hashOf(ys, xs);
     const replaced = this.byHash.get(hash);
     if (replaced !== undefined) {
       this.byHash.delete(hash);
