@@ -197,7 +197,7 @@ describe("the bundled CLI", () => {
     for (const chunk of chunks) await import(pathToFileURL(join(dir, chunk)).href);
   });
 
-  it("lays out help text as the compiled CLI does (string-width's segmenter and emoji expression made on first use)", () => {
+  it("lays out help text as the compiled CLI does (the bundled string-widths, their segmenter made on first use)", () => {
     for (const command of ["advise", "sweep"]) {
       const bundled = node(dir, BUNDLED, [command, "--help"]);
       const compiled = node(dir, COMPILED, [command, "--help"]);
