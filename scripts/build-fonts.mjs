@@ -17,14 +17,13 @@ import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import subsetFont from "subset-font";
 // tsc's output, the build's first step.
-import { FontWidths } from "../dist/report/font-metrics.js";
+import { FONT_FILES, FontWidths } from "../dist/report/font-metrics.js";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const OUT_DIR = join(ROOT, "dist/fonts");
-/** The same files as render.ts's FONT_FILES (test/report/render-fonts.test.ts checks they agree). */
-export const FONT_FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf"].map((f) =>
-  join("/usr/share/fonts/truetype/dejavu", f),
-);
+
+/** The fonts the PNGs are drawn with (render.ts), re-exported for test/report/render-fonts.test.ts. */
+export { FONT_FILES };
 /**
  * The characters kept where the fonts have them, as inclusive ranges of code points: Basic Latin,
  * Latin-1 and Latin Extended-A, general punctuation (dashes, quotes, ellipsis, thin spaces), super-

@@ -2,6 +2,16 @@
 // measure text, and its fallback guess (0.8 em per character) is ~45 % too wide for DejaVu Sans:
 // labels get truncated and charts get wide blank margins. Advance widths from the font fix both.
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
+
+/**
+ * Debian's fonts-dejavu-core, installed by .ci/run: the only fonts the PNGs are drawn with
+ * (render.ts), measured here, and cut into subsets by scripts/build-fonts.mjs.
+ */
+export const FONT_DIR = "/usr/share/fonts/truetype/dejavu";
+export const FONT_FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf"].map((f) =>
+  join(FONT_DIR, f),
+);
 
 /** Advance widths of one font, in em, by Unicode code point (Basic Multilingual Plane). */
 export class FontWidths {

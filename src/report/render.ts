@@ -6,15 +6,11 @@ import { fileURLToPath } from "node:url";
 import { Resvg, type ResvgRenderOptions, renderAsync } from "@resvg/resvg-js";
 import type * as vega from "vega";
 import { type ChartSpec, FONT } from "./charts/theme.js";
-import { FontWidths, textWidthFunction } from "./font-metrics.js";
+import { FONT_DIR, FONT_FILES, FontWidths, textWidthFunction } from "./font-metrics.js";
 import { vegaLibs } from "./vega-libs.js";
 import { svgOf } from "./vega-script.js";
 
-/** Debian's fonts-dejavu-core, installed by .ci/run: the only fonts the PNGs are drawn with. */
-export const FONT_DIR = "/usr/share/fonts/truetype/dejavu";
-export const FONT_FILES = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf", "DejaVuSans-Oblique.ttf"].map((f) =>
-  join(FONT_DIR, f),
-);
+export { FONT_DIR, FONT_FILES };
 
 /**
  * Where `npm run build` writes subsets of FONT_FILES (scripts/build-fonts.mjs): dist/fonts/ from
