@@ -314,7 +314,7 @@ export class ReplicationPool {
     const wanted = Math.min(this.size - 1, Math.max(least, Math.ceil(waiting / IN_FLIGHT)));
     while (this.threads.length < wanted) {
       // One started early by the `sim` entry point (worker-threads.ts), or a new one.
-      const thread = takeWorker();
+      const thread = takeWorker(this.size);
       this.threads.push(thread);
       this.inFlight.set(thread, 0);
       thread.on("message", (reply: ThreadReply) => this.received(thread, reply));

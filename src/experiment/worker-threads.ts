@@ -1,8 +1,9 @@
 // Starting the replication pool's worker threads, kept apart from pool.ts so that the `sim`
 // entry point can start them before it loads the CLI (yargs, zod, the model: about half a
 // second): a worker then loads its own modules while the main thread loads and parses, instead
-// of after. Imports nothing but Node's worker_threads and os.
+// of after. Imports nothing but Node's worker_threads, os and v8.
 import { availableParallelism } from "node:os";
+import { setFlagsFromString } from "node:v8";
 import { Worker } from "node:worker_threads";
 
 /**
@@ -12,6 +13,32 @@ import { Worker } from "node:worker_threads";
 function workerUrl(): URL {
   const here = import.meta.url;
   return here.endsWith(".ts") ? new URL("../../dist/experiment/worker.js", here) : new URL("./worker.js", here);
+}
+
+/** Whether the workers started from now on compile their hot code on their own thread (compileInlineIfFull). */
+let inlineCompiles = false;
+
+/**
+ * Before workers start for a pool of `threads` simulating threads (this one included): when they
+ * fill the machine's `cores`, the workers started from then on compile their hot code in their own
+ * thread, as V8 does with --no-concurrent-recompilation, instead of on V8's background compiler
+ * thread. With every core simulating, that background thread has no idle core to run on: it took
+ * CPU from the simulating threads while they ran slower code waiting for it. Measured on 2 cores
+ * (docs/performance.md, section "2026-12-02 inline"): `sim advise scenarios/18of20.json` 4.9 %
+ * less CPU and wall time, and 8.5 % less at --no-charts; `sim run` 5 % less CPU. With a core
+ * idle, the background thread is free and stays.
+ *
+ * V8 reads the flag when it creates an isolate, to give the isolate a background compiler or not:
+ * this thread's isolate, created before, keeps its own (its compiles overlap the workers' start and
+ * the charts). The flag is process-wide and stays set: workers are started only for the pool.
+ * Returns whether workers now compile in-line.
+ */
+export function compileInlineIfFull(threads: number, cores: number = availableParallelism()): boolean {
+  if (!inlineCompiles && threads > 1 && threads >= cores) {
+    setFlagsFromString("--no-concurrent-recompilation");
+    inlineCompiles = true;
+  }
+  return inlineCompiles;
 }
 
 /** A worker started early, not yet taken by a pool; `failed` once it errored or exited. */
@@ -27,6 +54,7 @@ const spares: Spare[] = [];
  * a command that fails, or needs fewer threads, exits without waiting for them.
  */
 export function startWorkers(count: number): void {
+  if (count > 0) compileInlineIfFull(count + 1);
   for (let i = 0; i < count; i++) {
     const spare: Spare = { worker: new Worker(workerUrl()), failed: false };
     spare.worker.unref();
@@ -46,8 +74,11 @@ export function waitingWorkers(): number {
   return spares.length;
 }
 
-/** A worker thread for a pool: one started early if any is still healthy, else a new one. */
-export function takeWorker(): Worker {
+/**
+ * A worker thread for a pool of `threads` simulating threads (this one included): one started early
+ * if any is still healthy, else a new one.
+ */
+export function takeWorker(threads: number): Worker {
   for (let spare = spares.shift(); spare; spare = spares.shift()) {
     if (spare.failed) {
       void spare.worker.terminate();
@@ -58,6 +89,7 @@ export function takeWorker(): Worker {
     spare.worker.ref();
     return spare.worker;
   }
+  compileInlineIfFull(threads);
   return new Worker(workerUrl());
 }
 

@@ -45,7 +45,7 @@ describe("startWorkers and takeWorker", () => {
       await pool.close();
     }
     // None left: a new thread is made.
-    const fresh = takeWorker();
+    const fresh = takeWorker(2);
     await fresh.terminate();
   });
 });
