@@ -24,9 +24,9 @@ let inlineCompiles = false;
  * thread, as V8 does with --no-concurrent-recompilation, instead of on V8's background compiler
  * thread. With every core simulating, that background thread has no idle core to run on: it took
  * CPU from the simulating threads while they ran slower code waiting for it. Measured on 2 cores
- * (docs/performance.md, section "2026-12-02 inline"): `sim advise scenarios/18of20.json` 4.9 %
- * less CPU and wall time, and 8.5 % less at --no-charts; `sim run` 5 % less CPU. With a core
- * idle, the background thread is free and stays.
+ * (docs/performance.md, section "2026-12-02 inline"): `sim advise scenarios/18of20.json` 8 % less
+ * CPU and 9 % less wall time (8 pairs, every one lower). With a core idle, the background thread
+ * is free and stays.
  *
  * V8 reads the flag when it creates an isolate, to give the isolate a background compiler or not:
  * this thread's isolate, created before, keeps its own (its compiles overlap the workers' start and
