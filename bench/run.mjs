@@ -10,6 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { slowMachine } from "./baseline-guard.mjs";
 import * as scenarios from "./scenarios.mjs";
 import { timedNode } from "./timed.mjs";
 
@@ -30,13 +31,6 @@ const loadBefore = loadavg()[0];
 const mib = (bytes) => bytes / 2 ** 20;
 /** A regression is flagged when a figure is this much worse than the baseline's. */
 const TOLERANCE = 0.15;
-/**
- * The baseline is not rewritten when the static loop (the `loop` row, measured for the purpose if
- * --only left it out) runs below this share of its baseline figure: a loaded or throttled machine
- * (this VM's slow mode read 4.5–13 M messages/s against ~25), or a regression to look at first.
- * --write-anyway rewrites it all the same.
- */
-const SLOW_MACHINE = 2 / 3;
 
 /** `node ARGS…` timed (bench/timed.mjs), with CI=1 as CI runs commands. */
 const timed = (nodeArgs, label) => timedNode(nodeArgs, label, { CI: "1" });
@@ -318,18 +312,18 @@ const report = {
   ),
 };
 if (asJson) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
-/** Why the baseline is kept as it is, or null to write it. */
+/**
+ * Why the baseline is kept as it is, or null to write it: --no-write, or the static loop (the `loop`
+ * row, measured for the purpose if --only left it out) too slow against its baseline figure
+ * (bench/baseline-guard.mjs) unless --write-anyway.
+ */
 function keepBaseline() {
   if (!write) return "--no-write";
   const before = baseline.rows.find((r) => r.id === "loop");
   if (writeAnyway || before === undefined) return null;
   const loopNow = results.get("loop") ?? rows.find((r) => r.id === "loop").measure();
   results.set("loop", loopNow);
-  if (loopNow.value >= before.value * SLOW_MACHINE) return null;
-  return (
-    `the loop ran at ${fmt(loopNow.value)} M messages/s against the baseline's ${fmt(before.value)} ` +
-    "(below two thirds): a loaded or throttled machine, or a regression to look at; --write-anyway writes it"
-  );
+  return slowMachine(loopNow.value, before.value);
 }
 const kept = keepBaseline();
 if (kept === null) {
