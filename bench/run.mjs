@@ -1,7 +1,8 @@
 // `npm run bench`: every row of issue 14's speed table, each measured in a process of its own
 // with its peak RSS, compared with bench/baseline.json (the last committed figures) and written
-// back to it, so that a regression shows in the diff. Prints figures and asserts nothing: tests
-// never assert on time. Needs a fresh build (npm run build).
+// back to it, so that a regression shows in the diff — unless the static loop runs below two thirds
+// of its baseline speed (bench/baseline-guard.mjs: a loaded or throttled machine). Prints figures
+// and asserts nothing: tests never assert on time. Needs a fresh build (npm run build).
 //
 // Usage: node bench/run.mjs [--only ID,ID…] [--no-write] [--write-anyway] [--json]
 //   IDs: run-28m, loop, loop-lifecycle, capacity, least-connections, advise-18of20,
