@@ -115,12 +115,6 @@ describe("ReplicationPool's first fill", () => {
 });
 
 describe("ReplicationPool's threads and scenarios", () => {
-  /**
-   * A run of a third scenario, of which the worker's first fill holds four and this thread runs
-   * the fifth: afterwards neither thread's next replication is its very first (which it takes
-   * whatever its scenario). The worker's replies say 5 s a task, so that it holds two tasks
-   * (IN_FLIGHT) from then on, not a second's worth of this thread's quick ones.
-   */
   /** A fresh hand-played worker, and two runs of six tasks, of two scenarios, with their results run alone. */
   async function twoScenarios() {
     hand = new HandWorker();
@@ -130,6 +124,12 @@ describe("ReplicationPool's threads and scenarios", () => {
     return { first, then, expected: await resultsAlone(first, then) };
   }
 
+  /**
+   * A run of a third scenario, of which the worker's first fill holds four and this thread runs
+   * the fifth: afterwards neither thread's next replication is its very first (which it takes
+   * whatever its scenario). The worker's replies say 5 s a task, so that it holds two tasks
+   * (IN_FLIGHT) from then on, not a second's worth of this thread's quick ones.
+   */
   async function runOneHere(pool: ReplicationPool): Promise<void> {
     const third = parseScenario(smallScenario({ name: "third", pool: { servers: 4 } }));
     const before = tasksOf(4, 5, third);
