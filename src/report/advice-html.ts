@@ -4,7 +4,7 @@
 import type { Advice, DifferenceEstimate, Estimate, PolicyAdvice } from "../experiment/advise.js";
 import {
   durationWords,
-  enUsNumber,
+  formatCount,
   formatDuration,
   formatPercent,
   formatPercentRange,
@@ -88,7 +88,7 @@ export function waitCell(seconds: number): string {
 export function perDayText(x: number): string {
   const a = Math.abs(x);
   if (a === 0) return "0";
-  if (a >= 100) return enUsNumber(Math.round(x));
+  if (a >= 100) return formatCount(x);
   if (a >= 1) return x.toFixed(1);
   return x.toPrecision(2);
 }

@@ -2,7 +2,7 @@
 // `calibration` block, each with its 95 % interval, evidence count and method. The block comes
 // from a file (summary.json, the scenario) and is hostile: every field is read defensively (a
 // missing or mistyped field shows as "?", never throws) and every text goes through `html`.
-import { enUsNumber, formatDuration, formatPercent } from "../format.js";
+import { enUsNumber, formatCount, formatDuration, formatPercent } from "../format.js";
 import { html, joinHtml, type SafeHtml } from "./safe-html.js";
 
 /** Rows shown at most for the lists (the schema allows 30 lists; a crafted block may hold more). */
@@ -25,7 +25,7 @@ function text(v: unknown): string {
 
 type Show = (x: number) => string;
 const plain: Show = (x) => enUsNumber(Number(x.toPrecision(3)));
-const whole: Show = (x) => enUsNumber(Math.round(x));
+const whole: Show = (x) => formatCount(x);
 const percent: Show = (x) => formatPercent(x);
 const duration: Show = (x) => formatDuration(x);
 
