@@ -54,7 +54,7 @@ const spares: Spare[] = [];
  * a command that fails, or needs fewer threads, exits without waiting for them.
  */
 export function startWorkers(count: number): void {
-  if (count > 0) compileInlineIfFull(count + 1);
+  compileInlineIfFull(count + 1);
   for (let i = 0; i < count; i++) {
     const spare: Spare = { worker: new Worker(workerUrl()), failed: false };
     spare.worker.unref();
