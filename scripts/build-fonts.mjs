@@ -12,7 +12,7 @@
 // fonts when a chart is drawn, as before.
 //
 //   node scripts/build-fonts.mjs
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import subsetFont from "subset-font";
@@ -43,7 +43,7 @@ export const SUBSET_RANGES = [
 
 async function main() {
   rmSync(OUT_DIR, { recursive: true, force: true });
-  const missing = FONT_FILES.filter((f) => !exists(f));
+  const missing = FONT_FILES.filter((f) => !existsSync(f));
   if (missing.length > 0) {
     console.error(`build-fonts: ${missing.join(", ")} not installed: no font subsets (charts need fonts-dejavu-core)`);
     return;
@@ -75,14 +75,6 @@ async function main() {
     fonts.push({ from: file, size, mtimeMs, subset: basename(file) });
   }
   writeFileSync(join(OUT_DIR, "fonts.json"), `${JSON.stringify({ ranges, fonts })}\n`);
-}
-
-function exists(file) {
-  try {
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
