@@ -68,7 +68,10 @@ waits.forEach((wait, k) => {
   const m = mean(ys);
   const total = ys.reduce((s, y) => s + (y - m) ** 2, 0);
   const groups = new Map();
-  for (const r of kept) groups.set(r.placement, [...(groups.get(r.placement) ?? []), r]);
+  for (const r of kept) {
+    if (!groups.has(r.placement)) groups.set(r.placement, []);
+    groups.get(r.placement).push(r);
+  }
   let within = 0;
   for (const group of groups.values()) {
     const gm = mean(group.map((r) => r.failure[k]));
