@@ -20,7 +20,8 @@
 // same figures under any load. Asserts nothing.
 //
 //   node bench/placement-strata.mjs [--runs 400] [--replications 30] [--min-per-class 2]
-//     [--df-fixed] [--conditional [--conditional-replications 10]] [--half-width 0.01]
+//     [--df-fixed] [--conditional [--conditional-replications 10] [--fixed-rotation]]
+//     [--half-width 0.01]
 //     [--scenario FILE]
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
@@ -195,6 +196,9 @@ function compiledAt(indices) {
 const conditional = args.includes("--conditional");
 const conditionalR = takeCount(args, "--conditional-replications", 10);
 const rotations = mulberry32(0x51ac3);
+// `--fixed-rotation`: every class at its first placement (gaps from relay 0) in every replication,
+// to see whether the draw is needed (it is not if the model treats the relays alike).
+const fixedRotation = args.includes("--fixed-rotation");
 
 const methods = ["advise now", "post-stratified", ...(conditional ? [`conditional MC, ${conditionalR} repl.`] : [])];
 const tallies = methods.map(() => ({
@@ -225,7 +229,7 @@ for (let run = 0; run < runs; run++) {
   for (let i = run * R; conditional && i < run * R + conditionalR; i++) {
     const mixed = waits.map(() => 0);
     for (const c of order) {
-      const indices = placementOf(c, Math.floor(rotations() * servers));
+      const indices = placementOf(c, fixedRotation ? 0 : Math.floor(rotations() * servers));
       const all = shadowViews(runReplication(compiledAt(indices), scenario.seed, i, null, null, waits));
       waits.forEach((_, j) => {
         mixed[j] += weights.get(c) * (all[j].metrics.resendFailure ?? Number.NaN);
