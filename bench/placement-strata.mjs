@@ -27,6 +27,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { takeCount } from "./alternate.mjs";
+import { byGaps, classWeights, listedRelays, placementClass } from "./placement-classes.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
@@ -78,44 +79,7 @@ const truth = scenarioFile ? null : (d) => rotateResendFailure(N, K, T, d + SESS
 const servers = scenario.pool.servers;
 const listedCount = scenario.listed.reduce((s, e) => s + (e.servers ?? e.indices?.length ?? 0), 0);
 
-/** Gap lists compared entry by entry, as numbers. */
-const byGaps = (a, b) => {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
-};
-
-/** The placement class of a set of listed relays: their ring gaps, the smallest rotation first. */
-function classOf(listed) {
-  if (listed.length < 2) return String(listed.length);
-  const gaps = listed.map((v, i) => (listed[(i + 1) % listed.length] - v + servers) % servers);
-  return gaps
-    .map((_, i) => [...gaps.slice(i), ...gaps.slice(0, i)])
-    .sort(byGaps)[0]
-    .join(",");
-}
-
-/** Every class's probability: all C(servers, k) placements, equally likely. */
-function classWeights(k) {
-  const counts = new Map();
-  let total = 0;
-  const chosen = [];
-  const walk = (start) => {
-    if (chosen.length === k) {
-      const c = classOf(chosen);
-      counts.set(c, (counts.get(c) ?? 0) + 1);
-      total++;
-      return;
-    }
-    for (let v = start; v < servers; v++) {
-      chosen.push(v);
-      walk(v + 1);
-      chosen.pop();
-    }
-  };
-  walk(0);
-  return new Map([...counts].map(([c, n]) => [c, n / total]));
-}
-const weights = classWeights(listedCount);
+const weights = classWeights(servers, listedCount);
 // The classes in the order of their gaps (1,19 before 2,18 …): the order classes are pooled in.
 const order = [...weights.keys()].sort((a, b) => byGaps(a.split(",").map(Number), b.split(",").map(Number)));
 
@@ -220,8 +184,7 @@ for (let run = 0; run < runs; run++) {
   const classes = [];
   for (let i = run * R; i < (run + 1) * R; i++) {
     const result = runReplication(compiled, scenario.seed, i, null, null, waits);
-    const listed = result.servers.listed.flatMap((t, v) => (t > 0 ? [v] : []));
-    classes.push(classOf(listed));
+    classes.push(placementClass(listedRelays(result.servers.listed), servers));
     const all = shadowViews(result);
     for (let j = 0; j < waits.length; j++) views[j].push(all[j]);
   }

@@ -13,6 +13,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { takeCount } from "./alternate.mjs";
+import { listedRelays, placementClass } from "./placement-classes.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
@@ -37,21 +38,12 @@ const compiled = new CompiledScenario(scenario);
 const waits = fittedGrid(scenario).delays;
 const servers = scenario.pool.servers;
 
-/** The placement class: the ring gaps between consecutive listed relays, smallest rotation first. */
-function placementClass(listedTime) {
-  const listed = listedTime.flatMap((t, v) => (t > 0 ? [v] : []));
-  if (listed.length < 2) return String(listed.length);
-  const gaps = listed.map((v, i) => (listed[(i + 1) % listed.length] - v + servers) % servers);
-  const rotations = gaps.map((_, i) => [...gaps.slice(i), ...gaps.slice(0, i)].join(","));
-  return rotations.sort()[0];
-}
-
 const rows = [];
 for (let i = 0; i < replications; i++) {
   const result = runReplication(compiled, scenario.seed, i, null, null, waits);
   const views = shadowViews(result).slice(0, waits.length);
   rows.push({
-    placement: placementClass(result.servers.listed),
+    placement: placementClass(listedRelays(result.servers.listed), servers),
     failure: views.map((v) => (v.counts.resends > 0 ? v.counts.resendRejected / v.counts.resends : Number.NaN)),
   });
 }
