@@ -12,7 +12,8 @@
 //     of freedom (n − H with `--df-fixed`);
 //   - conditional MC (`--conditional`): each of `--conditional-replications` replications runs
 //     every class as a world of its own (its placement turned by a seeded draw; every other stream
-//     that replication's) and reports the classes' resend failures averaged with their weights.
+//     that replication's) and reports the classes' resend failures averaged with their weights
+//     (undefined when a class's is).
 //     Replications stay independent, so advise's own interval (meanEstimate) applies unchanged.
 // It prints how often each interval holds the closed form (rotateResendFailure) — one wait
 // checked a run (run mod waits), as the harness does, and over all waits — its mean half-width,
@@ -77,7 +78,12 @@ const scenario = parseScenario(scenarioFile ? JSON.parse(readFileSync(scenarioFi
 const waits = scenarioFile ? fittedGrid(scenario).delays : [0, 60, 180, 300, 450, 600, 900, 1200];
 const truth = scenarioFile ? null : (d) => rotateResendFailure(N, K, T, d + SESSION);
 const servers = scenario.pool.servers;
-const listedCount = scenario.listed.reduce((s, e) => s + (e.servers ?? e.indices?.length ?? 0), 0);
+// The study needs one placement drawn at random: a single `listed` entry by count.
+if (scenario.listed.length !== 1 || scenario.listed[0].indices !== undefined) {
+  console.error(`${scenarioFile}: expected exactly one "listed" entry with "servers" (a placement drawn at random)`);
+  process.exit(2);
+}
+const listedCount = scenario.listed[0].servers ?? 0;
 
 const weights = classWeights(servers, listedCount);
 // The classes in the order of their gaps (1,19 before 2,18 …): the order classes are pooled in.
@@ -126,7 +132,7 @@ function postStratified(reps) {
     dfDenominator += part ** 2 / (m - 1);
   }
   const se = Math.sqrt(variance) / X;
-  // Satterthwaite's degrees of freedom (Welch's, over the groups), or n − H (--df fixed).
+  // Satterthwaite's degrees of freedom (Welch's, over the groups), or n − H (--df-fixed).
   const df = fixedDf || dfDenominator === 0 ? reps.length - groups.length : Math.max(1, variance ** 2 / dfDenominator);
   const h = studentQuantile(0.975, df) * se;
   return { ratio, ci: [Math.max(0, ratio - h), Math.min(1, ratio + h)], groups: groups.length };
