@@ -1,0 +1,100 @@
+import { describe, expect, it } from "vitest";
+import {
+  MAX_PLACEMENT_WORLDS,
+  placementWorlds,
+  placementWorldsProblem,
+} from "../../src/experiment/placement-worlds.js";
+import { runReplication } from "../../src/experiment/run.js";
+import { CompiledScenario } from "../../src/model/compiled.js";
+import { classOf, placementClasses } from "../../src/model/placement-classes.js";
+import { parseScenario } from "../../src/scenario/load.js";
+
+function scenario(listed: unknown[], servers = 20) {
+  return parseScenario({
+    name: "worlds",
+    seed: 3,
+    replications: 5,
+    horizon: "1d",
+    pool: { servers, balancer: { policy: "timer", period: "10m", phase: "global", assignment: "rotate" } },
+    blacklists: [{ name: "spamcop", subscribers: 0.3, reply: "5xx" }],
+    listed,
+    traffic: { senders: 20, rate: "20/d" },
+  });
+}
+
+describe("placementWorlds", () => {
+  it("runs 2 of 20 as its ten classes, weighted by their probabilities, each placement of its class", () => {
+    const s = scenario([{ servers: 2, on: ["spamcop"], from: "1h", until: "5h" }]);
+    const worlds = placementWorlds(s, 3, 7);
+    const classes = placementClasses(20, 2) ?? [];
+    expect(worlds).toHaveLength(10);
+    worlds.forEach((w, i) => {
+      expect(w.weight).toBe(classes[i].probability);
+      const entry = w.scenario.listed[0];
+      expect(entry.servers).toBeUndefined();
+      expect(classOf(entry.indices ?? [], 20)).toEqual(classes[i].gaps);
+      // Everything else is the scenario's: the entry's lists and times, and the rest of it.
+      expect({ ...entry, indices: undefined }).toEqual({ ...s.listed[0], servers: undefined, indices: undefined });
+      expect({ ...w.scenario, listed: [] }).toEqual({ ...s, listed: [] });
+    });
+    expect(worlds.reduce((sum, w) => sum + w.weight, 0)).toBeCloseTo(1, 14);
+    // The scenario itself is left alone.
+    expect(s.listed[0].servers).toBe(2);
+    expect(s.listed[0].indices).toBeUndefined();
+  });
+
+  it("draws each world's placement by (seed, replication): the same again, another for another replication", () => {
+    const s = scenario([{ servers: 2, on: ["spamcop"] }]);
+    const placements = (seed: number, r: number) =>
+      placementWorlds(s, seed, r).map((w) => w.scenario.listed[0].indices);
+    expect(placements(3, 7)).toEqual(placements(3, 7));
+    expect(placements(3, 8)).not.toEqual(placements(3, 7));
+    expect(placements(4, 7)).not.toEqual(placements(3, 7));
+  });
+
+  it("turns every placement of a class with equal chance: each of gap 1's 20 placements in 2,000 replications", () => {
+    // Each is drawn with probability 1/20: 100 expected. By Chernoff, P(a count ≤ 40) ≤ e^−18 ≈
+    // 1.5e-8 and P(a count ≥ 180) ≤ e^−22.8: the bounds fail a correct draw with probability
+    // below 20 × 1.6e-8 < 1e-6.
+    const s = scenario([{ servers: 2, on: ["spamcop"] }]);
+    const counts = new Map<string, number>();
+    for (let r = 0; r < 2000; r++) {
+      const key = (placementWorlds(s, 11, r)[0].scenario.listed[0].indices ?? []).join(",");
+      counts.set(key, (counts.get(key) ?? 0) + 1);
+    }
+    expect(counts.size).toBe(20);
+    for (const n of counts.values()) {
+      expect(n).toBeGreaterThan(40);
+      expect(n).toBeLessThan(180);
+    }
+  });
+
+  it("runs each world with its placement's relays listed, and no others", () => {
+    const s = scenario([{ servers: 2, on: ["spamcop"] }]);
+    for (const w of placementWorlds(s, 3, 1)) {
+      const result = runReplication(new CompiledScenario(w.scenario), 3, 1);
+      const listed = result.servers.listed.flatMap((t, v) => (t > 0 ? [v] : []));
+      expect(listed).toEqual(w.scenario.listed[0].indices);
+    }
+  });
+
+  it("says why a scenario cannot run as worlds", () => {
+    expect(placementWorldsProblem(scenario([{ servers: 2, on: ["spamcop"] }]))).toBeNull();
+    expect(placementWorldsProblem(scenario([]))).toMatch(/one "listed" entry, got 0/);
+    expect(
+      placementWorldsProblem(
+        scenario([
+          { servers: 1, on: ["spamcop"] },
+          { servers: 1, on: ["spamcop"], from: "2h" },
+        ]),
+      ),
+    ).toMatch(/one "listed" entry, got 2/);
+    expect(placementWorldsProblem(scenario([{ indices: [0, 3], on: ["spamcop"] }]))).toMatch(/given \(indices\)/);
+    // 3 of 20: 57 classes.
+    expect(placementWorldsProblem(scenario([{ servers: 3, on: ["spamcop"] }]))).toMatch(
+      new RegExp(`57 placement classes, more than ${MAX_PLACEMENT_WORLDS}`),
+    );
+    expect(placementWorldsProblem(scenario([{ servers: 5, on: ["spamcop"] }], 1000))).toMatch(/too many placements/);
+    expect(() => placementWorlds(scenario([{ servers: 3, on: ["spamcop"] }]), 1, 0)).toThrow(RangeError);
+  });
+});
