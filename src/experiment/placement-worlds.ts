@@ -13,6 +13,7 @@
 import { randomStream } from "../engine/index.js";
 import { placementAt, placementClasses } from "../model/placement-classes.js";
 import type { Scenario } from "../scenario/schema.js";
+import type { ReplicationResult } from "./result.js";
 
 /** The most worlds (placement classes) a replication runs: 2 of 20 has 10, 3 of 20 has 57. */
 export const MAX_PLACEMENT_WORLDS = 16;
@@ -53,4 +54,148 @@ export function placementWorlds(scenario: Scenario, seed: number, replication: n
     const { servers: _drawn, ...fixed } = entry;
     return { scenario: { ...scenario, listed: [{ ...fixed, indices }] }, weight: c.probability };
   });
+}
+
+/** Σ weights[w] · values[w], in world order; null if any value is null. */
+function weighted(values: readonly (number | null)[], weights: readonly number[]): number | null {
+  let total = 0;
+  for (let w = 0; w < values.length; w++) {
+    const v = values[w];
+    if (v === null) return null;
+    total += weights[w] * v;
+  }
+  return total;
+}
+
+/** Σ weights[w] · values[w] of numbers. */
+function weightedNumber(values: readonly number[], weights: readonly number[]): number {
+  return weighted(values, weights) as number;
+}
+
+/** The arrays' weighted sum, entry by entry (a shorter array counts 0 past its end). */
+function weightedArray(arrays: readonly (readonly number[])[], weights: readonly number[]): number[] {
+  const length = Math.max(...arrays.map((a) => a.length));
+  return Array.from({ length }, (_, i) =>
+    weightedNumber(
+      arrays.map((a) => a[i] ?? 0),
+      weights,
+    ),
+  );
+}
+
+/** Every key of `records` weighted (records of numbers or nulls with the same keys). */
+function weightedRecord<K extends string>(
+  records: readonly Record<K, number | null>[],
+  weights: readonly number[],
+): Record<K, number | null> {
+  const out = {} as Record<K, number | null>;
+  for (const key of Object.keys(records[0]) as K[]) {
+    out[key] = weighted(
+      records.map((r) => r[key]),
+      weights,
+    );
+  }
+  return out;
+}
+
+/** The delay histograms as one mixture: counts and sums weighted, the extremes those of the worlds that delivered. */
+function weightedDelay(
+  delays: readonly ReplicationResult["delay"][],
+  weights: readonly number[],
+): ReplicationResult["delay"] {
+  const buckets = new Map<number, number>();
+  let min = delays[0].min;
+  let max = delays[0].max;
+  let any = false;
+  delays.forEach((d, w) => {
+    if (d.layout !== delays[0].layout) throw new RangeError("weightedResult: delay histograms of different layouts");
+    for (const [index, count] of d.buckets) buckets.set(index, (buckets.get(index) ?? 0) + weights[w] * count);
+    if (d.count > 0) {
+      min = any ? Math.min(min, d.min) : d.min;
+      max = any ? Math.max(max, d.max) : d.max;
+      any = true;
+    }
+  });
+  return {
+    layout: delays[0].layout,
+    count: weightedNumber(
+      delays.map((d) => d.count),
+      weights,
+    ),
+    sum: weightedNumber(
+      delays.map((d) => d.sum),
+      weights,
+    ),
+    min,
+    max,
+    buckets: [...buckets].sort((a, b) => a[0] - b[0]),
+  };
+}
+
+/**
+ * One replication's worlds as its result: every count, metric, histogram and per-server or
+ * per-bucket figure averaged with the worlds' weights (their classes' probabilities), so each is
+ * an unbiased value of the replication's figure; a metric undefined in one world is undefined in
+ * the replication. The events are the worlds' total (the work done). Counts come out fractional.
+ * Reads advise's views (shadowViews), not raw results with their shadow worlds.
+ */
+export function weightedResult(results: readonly ReplicationResult[], weights: readonly number[]): ReplicationResult {
+  if (results.length === 0 || results.length !== weights.length) {
+    throw new RangeError(`weightedResult: ${results.length} results for ${weights.length} weights`);
+  }
+  if (results.some((r) => r.shadow !== undefined)) {
+    throw new RangeError("weightedResult: expected shadow views, got a result with its shadow worlds");
+  }
+  const first = results[0];
+  const array = (of: (r: ReplicationResult) => readonly number[]) => weightedArray(results.map(of), weights);
+  const combined: ReplicationResult = {
+    replication: first.replication,
+    events: results.reduce((sum, r) => sum + r.events, 0),
+    counts: weightedRecord(
+      results.map((r) => r.counts),
+      weights,
+    ) as ReplicationResult["counts"],
+    metrics: weightedRecord(
+      results.map((r) => r.metrics),
+      weights,
+    ),
+    delay: weightedDelay(
+      results.map((r) => r.delay),
+      weights,
+    ),
+    resendsByDelay: array((r) => r.resendsByDelay),
+    resendFailuresByDelay: array((r) => r.resendFailuresByDelay),
+    laterResendsByDelay: array((r) => r.laterResendsByDelay),
+    laterResendFailuresByDelay: array((r) => r.laterResendFailuresByDelay),
+    servers: {
+      attempts: array((r) => r.servers.attempts),
+      rejections: array((r) => r.servers.rejections),
+      listed: array((r) => r.servers.listed),
+      sessions: array((r) => r.servers.sessions),
+      busy: array((r) => r.servers.busy),
+      wait: array((r) => r.servers.wait),
+    },
+    timeseries: {
+      listed: array((r) => r.timeseries.listed),
+      attempts: array((r) => r.timeseries.attempts),
+      rejections: array((r) => r.timeseries.rejections),
+    },
+  };
+  const recipients = results.map((r) => r.recipients);
+  if (recipients.every((r) => r !== undefined)) {
+    const all = recipients as NonNullable<ReplicationResult["recipients"]>[];
+    combined.recipients = {
+      counts: weightedRecord(
+        all.map((r) => r.counts),
+        weights,
+      ) as NonNullable<ReplicationResult["recipients"]>["counts"],
+      metrics: weightedRecord(
+        all.map((r) => r.metrics),
+        weights,
+      ),
+    };
+  } else if (recipients.some((r) => r !== undefined)) {
+    throw new RangeError("weightedResult: per-recipient results in some worlds only");
+  }
+  return combined;
 }

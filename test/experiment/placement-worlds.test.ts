@@ -3,7 +3,9 @@ import {
   MAX_PLACEMENT_WORLDS,
   placementWorlds,
   placementWorldsProblem,
+  weightedResult,
 } from "../../src/experiment/placement-worlds.js";
+import type { ReplicationResult } from "../../src/experiment/result.js";
 import { runReplication } from "../../src/experiment/run.js";
 import { CompiledScenario } from "../../src/model/compiled.js";
 import { classOf, placementClasses } from "../../src/model/placement-classes.js";
@@ -96,5 +98,66 @@ describe("placementWorlds", () => {
     );
     expect(placementWorldsProblem(scenario([{ servers: 5, on: ["spamcop"] }], 1000))).toMatch(/too many placements/);
     expect(() => placementWorlds(scenario([{ servers: 3, on: ["spamcop"] }]), 1, 0)).toThrow(RangeError);
+  });
+});
+
+describe("weightedResult", () => {
+  const s = scenario([{ servers: 2, on: ["spamcop"] }]);
+  const [a, b] = placementWorlds(s, 3, 2)
+    .slice(0, 2)
+    .map((w) => runReplication(new CompiledScenario(w.scenario), 3, 2));
+
+  it("weights every count, metric, per-server and per-bucket figure, and adds the events", () => {
+    const c = weightedResult([a, b], [0.25, 0.75]);
+    const mix = (x: number, y: number) => 0.25 * x + 0.75 * y;
+    expect(c.replication).toBe(2);
+    expect(c.events).toBe(a.events + b.events);
+    for (const key of Object.keys(a.counts) as (keyof ReplicationResult["counts"])[]) {
+      expect(c.counts[key]).toBe(mix(a.counts[key], b.counts[key]));
+    }
+    for (const key of Object.keys(a.metrics) as (keyof ReplicationResult["metrics"])[]) {
+      const x = a.metrics[key];
+      const y = b.metrics[key];
+      expect(c.metrics[key]).toBe(x === null || y === null ? null : mix(x, y));
+    }
+    expect(c.servers.rejections).toEqual(a.servers.rejections.map((x, i) => mix(x, b.servers.rejections[i])));
+    expect(c.servers.listed).toEqual(a.servers.listed.map((x, i) => mix(x, b.servers.listed[i])));
+    expect(c.timeseries.attempts).toEqual(a.timeseries.attempts.map((x, i) => mix(x, b.timeseries.attempts[i])));
+    expect(c.resendsByDelay).toEqual(a.resendsByDelay.map((x, i) => mix(x, b.resendsByDelay[i])));
+    // The mixture lists the relays either world lists, each with its weight.
+    const listedIn = (r: ReplicationResult) => r.servers.listed.flatMap((t, v) => (t > 0 ? [v] : []));
+    expect(listedIn(c)).toEqual([...new Set([...listedIn(a), ...listedIn(b)])].sort((x, y) => x - y));
+  });
+
+  it("merges the delay histograms: counts and sums weighted, bucket by bucket, extremes over both", () => {
+    const c = weightedResult([a, b], [0.25, 0.75]);
+    expect(c.delay.count).toBe(0.25 * a.delay.count + 0.75 * b.delay.count);
+    expect(c.delay.sum).toBe(0.25 * a.delay.sum + 0.75 * b.delay.sum);
+    expect(c.delay.min).toBe(Math.min(a.delay.min, b.delay.min));
+    expect(c.delay.max).toBe(Math.max(a.delay.max, b.delay.max));
+    const total = c.delay.buckets.reduce((sum, [, n]) => sum + n, 0);
+    expect(total).toBeCloseTo(c.delay.count, 9);
+    const indices = c.delay.buckets.map(([i]) => i);
+    expect(indices).toEqual(
+      [...new Set([...a.delay.buckets, ...b.delay.buckets].map(([i]) => i))].sort((x, y) => x - y),
+    );
+  });
+
+  it("gives one world of weight 1 back as it was, and a metric undefined in one world undefined in all", () => {
+    expect(weightedResult([a], [1])).toEqual(a);
+    const undefinedHere = { ...b, metrics: { ...b.metrics, resendFailure: null } };
+    expect(weightedResult([a, undefinedHere], [0.5, 0.5]).metrics.resendFailure).toBeNull();
+  });
+
+  it("refuses mismatched weights, raw results with shadow worlds, and per-recipient results in some worlds only", () => {
+    expect(() => weightedResult([a, b], [1])).toThrow(RangeError);
+    expect(() => weightedResult([], [])).toThrow(RangeError);
+    const shadowed = { ...a, shadow: {} as NonNullable<ReplicationResult["shadow"]> };
+    expect(() => weightedResult([shadowed, b], [0.5, 0.5])).toThrow(/shadow views/);
+    const withRecipients = {
+      ...a,
+      recipients: { counts: {}, metrics: {} } as NonNullable<ReplicationResult["recipients"]>,
+    };
+    expect(() => weightedResult([withRecipients, b], [0.5, 0.5])).toThrow(/some worlds only/);
   });
 });
