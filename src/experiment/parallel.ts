@@ -5,6 +5,7 @@
 import type { Scenario } from "../scenario/schema.js";
 import { checkBudget } from "./budget.js";
 import { type AnyScenario, checkOptions, runSize, validScenario } from "./inputs.js";
+import { weightedResult } from "./placement-worlds.js";
 import { defaultWorkers, type ProgressCallback, ReplicationPool, type TaskList } from "./pool.js";
 import {
   firstPreciseCount,
@@ -68,6 +69,20 @@ export interface ConfigurationViews {
    * for the first batch (whose tasks still run, to waste).
    */
   replicationZero?: Promise<ReplicationResult>;
+  /**
+   * Each replication as worlds (placement-worlds.ts): the configurations a replication runs in
+   * place of the configuration, every one with the replication's index and seed, and their
+   * weights. Each world's result is read as the others are (`expand`), and the replication's
+   * results are the worlds' weighted (weightedResult): the series and the precision rule see one
+   * result a replication, as without worlds.
+   */
+  worlds?: (config: Scenario, seed: number, index: number) => readonly ScenarioWorld[];
+}
+
+/** A world of a replication: the configuration it runs and its weight (the weights sum to 1). */
+export interface ScenarioWorld {
+  scenario: Scenario;
+  weight: number;
 }
 
 export interface ConfigurationResults {
@@ -106,6 +121,37 @@ function tasksFor(
   };
 }
 
+/**
+ * tasksFor with every replication as its worlds: configuration-major, then replication, then world
+ * (`count` worlds a replication, as `worlds` makes them; each replication's are made once, when
+ * the pool takes its first).
+ */
+function worldTasksFor(
+  configs: readonly Scenario[],
+  seed: number,
+  from: number,
+  to: number,
+  worlds: NonNullable<ConfigurationViews["worlds"]>,
+  count: number,
+  probes?: readonly number[],
+): TaskList {
+  const per = to - from;
+  let made: { key: number; worlds: readonly ScenarioWorld[] } | null = null;
+  return {
+    length: configs.length * per * count,
+    at: (i) => {
+      const key = Math.floor(i / count);
+      const c = Math.floor(key / per);
+      const index = from + (key % per);
+      if (made === null || made.key !== key) made = { key, worlds: worlds(configs[c], seed, index) };
+      if (made.worlds.length !== count) {
+        throw new RangeError(`runConfigurations: replication ${index} has ${made.worlds.length} worlds, not ${count}`);
+      }
+      return { scenario: made.worlds[i % count].scenario, seed, index, probes };
+    },
+  };
+}
+
 /** Refuse, before any thread starts, what the budget says cannot finish (BudgetError). */
 export function checkExperimentBudget(
   configs: readonly Scenario[],
@@ -140,6 +186,12 @@ export async function runConfigurations(
   if (zero && (configs.length > 1 || options.onConfiguration)) {
     throw new RangeError("runConfigurations: replicationZero needs one configuration and no onConfiguration");
   }
+  const worlds = options.worlds;
+  if (worlds && (zero || options.onConfiguration)) {
+    throw new RangeError("runConfigurations: worlds run without replicationZero or onConfiguration");
+  }
+  // Worlds a replication (1 without): every task of the pool is one world of one replication.
+  const count = worlds ? worlds(configs[0], seed, 0).length : 1;
   return withPool(options, async (pool) => {
     const expand = options.expand;
     const width = expand ? expand.width : 1;
@@ -158,9 +210,12 @@ export async function runConfigurations(
         : undefined;
       // Replication 0 may come from elsewhere (replicationZero): then the pool runs 1 … to − 1.
       const given = from === 0 && zero ? 1 : 0;
+      const tasks = worlds
+        ? worldTasksFor(configs, seed, from, to, worlds, count, options.probes)
+        : tasksFor(configs, seed, from + given, to, options.probes);
       const simulated = pool.run(
-        tasksFor(configs, seed, from + given, to, options.probes),
-        (done, _, running) => options.onProgress?.(doneBefore + given + done, total, running),
+        tasks,
+        (done, _, running) => options.onProgress?.((doneBefore + given) * count + done, total * count, running),
         onTask,
         options.priority,
       );
@@ -169,9 +224,21 @@ export async function runConfigurations(
         const [first, rest] = await Promise.all([zero, simulated]);
         results = [first, ...rest];
       } else results = await simulated;
-      configs.forEach((_, c) => {
+      configs.forEach((config, c) => {
         for (let k = c * per; k < (c + 1) * per; k++) {
-          if (!expand) series[c].push(results[k]);
+          if (worlds) {
+            // The replication's worlds, each read as its views, weighted view by view.
+            const weights = worlds(config, seed, from + (k % per)).map((w) => w.weight);
+            const views = results.slice(k * count, (k + 1) * count).map((r) => (expand ? expand.of(r) : [r]));
+            for (let j = 0; j < width; j++) {
+              series[c * width + j].push(
+                weightedResult(
+                  views.map((v) => v[j]),
+                  weights,
+                ),
+              );
+            }
+          } else if (!expand) series[c].push(results[k]);
           else {
             const views = expand.of(results[k]);
             for (let j = 0; j < width; j++) series[c * width + j].push(views[j]);

@@ -1,4 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { runConfigurations as builtRunConfigurations } from "../../dist/experiment/parallel.js";
+import { shadowViews } from "../../src/experiment/advise.js";
+import { runConfigurations } from "../../src/experiment/parallel.js";
 import {
   MAX_PLACEMENT_WORLDS,
   placementWorlds,
@@ -159,5 +162,44 @@ describe("weightedResult", () => {
       recipients: { counts: {}, metrics: {} } as NonNullable<ReplicationResult["recipients"]>,
     };
     expect(() => weightedResult([withRecipients, b], [0.5, 0.5])).toThrow(/some worlds only/);
+  });
+});
+
+describe("runConfigurations with worlds", () => {
+  const s = scenario([{ servers: 2, on: ["spamcop"] }]);
+  const probes = [0, 300, 900];
+  const options = {
+    replications: 3,
+    probes,
+    expand: { width: probes.length + 1, of: shadowViews },
+    worlds: placementWorlds,
+  };
+
+  it("gives each replication its worlds' views weighted, the same on 1 and 2 threads", async () => {
+    const here = await runConfigurations([s], { ...options, workers: 1 });
+    const threads = await builtRunConfigurations([s], { ...options, workers: 2 });
+    expect(threads.results).toEqual(here.results);
+    expect(here.results).toHaveLength(probes.length + 1);
+    for (let i = 0; i < 3; i++) {
+      const worlds = placementWorlds(s, s.seed, i);
+      const views = worlds.map((w) =>
+        shadowViews(runReplication(new CompiledScenario(w.scenario), s.seed, i, null, null, probes)),
+      );
+      here.results.forEach((series, j) => {
+        expect(series[i]).toEqual(
+          weightedResult(
+            views.map((v) => v[j]),
+            worlds.map((w) => w.weight),
+          ),
+        );
+      });
+    }
+  });
+
+  it("refuses worlds with a replication 0 from elsewhere", async () => {
+    const zero = Promise.resolve(runReplication(new CompiledScenario(s), s.seed, 0, null, null, probes));
+    await expect(runConfigurations([s], { ...options, workers: 1, replicationZero: zero })).rejects.toThrow(
+      /worlds run without/,
+    );
   });
 });
