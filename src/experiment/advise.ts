@@ -4,6 +4,7 @@
 import { stringify } from "csv-stringify/sync";
 import { CompiledScenario } from "../model/compiled.js";
 import { shadowProblem, worldsNeeded } from "../model/shadow-resends.js";
+import { policyOf } from "../scenario/policies/index.js";
 import { type Balancer, type Dist, POLICIES, type Policy, type Scenario } from "../scenario/schema.js";
 import {
   type Bounds,
@@ -19,6 +20,7 @@ import { type RetryView, retryVariant, retryVariants, retryView } from "./advise
 import { pairedDifference } from "./compare.js";
 import { type AnyScenario, checkOptions, runSize, validScenario } from "./inputs.js";
 import { checkExperimentBudget, type ExperimentOptions, runConfigurations, withPool } from "./parallel.js";
+import { PLACEMENT_WORLDS_MIN_REPLICATIONS, placementWorlds, placementWorldsProblem } from "./placement-worlds.js";
 import type { ReplicationPool } from "./pool.js";
 import type { PrecisionOptions, PrecisionReport } from "./precision.js";
 import type { ReplicationResult } from "./result.js";
@@ -128,6 +130,12 @@ export interface AdviseOptions extends Omit<ExperimentOptions, "precision"> {
    * model/shadow-resends.ts). False runs each wait as a configuration of its own.
    */
   shadow?: boolean;
+  /**
+   * Run each replication of a curve over every placement class of the listed relays where the
+   * policy's curve turns on their placement and the scenario allows it (default true;
+   * experiment/placement-worlds.ts). False draws one placement a replication.
+   */
+  placementWorlds?: boolean;
 }
 
 /**
@@ -177,6 +185,12 @@ export interface PolicyAdvice {
    * or "separate-runs", a configuration per wait.
    */
   method: GridMethod;
+  /**
+   * Placement worlds a replication: each replication ran every class of the listed relays'
+   * placement (its relays turned at random) and reports the classes' results weighted by their
+   * probabilities (experiment/placement-worlds.ts); null when each replication drew one placement.
+   */
+  placements: number | null;
   points: CurvePoint[];
   /** Resending at once (wait 0). */
   atOnce: Estimate;
@@ -388,7 +402,7 @@ export function analyseCurve(
   results: readonly (readonly ReplicationResult[])[],
   ownRule: readonly ReplicationResult[],
   tolerance: Tolerance,
-): Omit<PolicyAdvice, "policy" | "balancer" | "own" | "replications" | "precision" | "grid" | "method"> {
+): Omit<PolicyAdvice, "policy" | "balancer" | "own" | "replications" | "precision" | "grid" | "method" | "placements"> {
   const estimates = results.map(failureEstimate);
   let p = -1;
   estimates.forEach((e, i) => {
@@ -672,19 +686,28 @@ async function adviseOnPolicy(
   // Handled here too: the run may reject (or never start) before it reads this.
   checked?.catch(() => undefined);
   const shadowMethod: GridMethod = worldsNeeded(compiled) ? "shadow-worlds" : "shadow-resends";
+  const placements = placementWorldsFor(scenario, options);
   const runGrid = (shadow: boolean) => {
     const configs = shadow ? [scenario] : [...grid.delays.map((d) => withFixedWait(scenario, d, source)), scenario];
-    return runConfigurations(configs, {
+    const run = runConfigurations(configs, {
       seed: options.seed,
-      replications: options.replications,
+      replications: placements ? PLACEMENT_WORLDS_MIN_REPLICATIONS : options.replications,
       pool: options.pool,
-      precision: options.precision,
+      precision: placements ? worldsPrecision(options.precision, placements) : options.precision,
       priority: options.priority,
       onProgress: (done, total) => progress.report(done, total),
+      ...(placements ? { worlds: placementWorlds } : {}),
       ...(shadow
-        ? { probes: grid.delays, expand: { width: grid.delays.length + 1, of: shadowViews }, replicationZero: checked }
+        ? {
+            probes: grid.delays,
+            expand: { width: grid.delays.length + 1, of: shadowViews },
+            ...(placements ? {} : { replicationZero: checked }),
+          }
         : {}),
     });
+    // With worlds the check's replication (one drawn placement) is not one of the run's: the run
+    // goes beside it, and stops with it if it disagrees.
+    return placements && shadow && checked ? Promise.all([checked, run]).then(([, r]) => r) : run;
   };
   let method: GridMethod = shadowed ? shadowMethod : "separate-runs";
   let run: Awaited<ReturnType<typeof runGrid>>;
@@ -696,8 +719,8 @@ async function adviseOnPolicy(
     method = "separate-runs";
     run = await runGrid(false);
   }
-  const configs = method === "separate-runs" ? grid.delays.length + 1 : 1;
-  progress.report(run.replications * configs, run.replications * configs);
+  const tasks = run.replications * (method === "separate-runs" ? grid.delays.length + 1 : 1) * (placements ?? 1);
+  progress.report(tasks, tasks);
   const ownRule = run.results[run.results.length - 1];
   const curve = analyseCurve(grid, run.results.slice(0, -1), ownRule, options.tolerance);
   return {
@@ -709,9 +732,36 @@ async function adviseOnPolicy(
       precision: run.precision,
       grid,
       method,
+      placements,
       ...curve,
     },
     ownRule,
+  };
+}
+
+/**
+ * The placement worlds a replication of `scenario`'s curve runs (placement-worlds.ts), or null to
+ * draw one placement a replication: worlds where the policy's curve turns on where the listed
+ * relays sit and the scenario's placement is drawn from few enough classes.
+ */
+function placementWorldsFor(scenario: Scenario, options: AdviseOptions): number | null {
+  if (options.placementWorlds === false) return null;
+  const balancer = scenario.pool.balancer;
+  if (!policyOf(balancer).placementShapesCurve(balancer)) return null;
+  if (placementWorldsProblem(scenario) !== null) return null;
+  return placementWorlds(scenario, 0, 0).length;
+}
+
+/**
+ * A stopping rule in replications of one placement each, for replications of `worlds` worlds:
+ * from PLACEMENT_WORLDS_MIN_REPLICATIONS, and at most the simulations the rule allowed (its
+ * maximum over the worlds, rounded up).
+ */
+function worldsPrecision(precision: PrecisionOptions, worlds: number): PrecisionOptions {
+  return {
+    targets: precision.targets,
+    minReplications: PLACEMENT_WORLDS_MIN_REPLICATIONS,
+    maxReplications: Math.max(PLACEMENT_WORLDS_MIN_REPLICATIONS, Math.ceil(precision.maxReplications / worlds)),
   };
 }
 

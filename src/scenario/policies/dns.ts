@@ -34,6 +34,7 @@ export const dnsPolicy = {
   sweepDefaults: { ttl: 300, resolvers: undefined, recordsPerAnswer: undefined },
   // A resend escapes once the cached answer expires.
   timeScaleField: "ttl",
+  placementShapesCurve: () => false,
   timeScale: (spec) => ({ kind: "dns-ttl", seconds: spec.ttl }),
   closedForm: () => null,
   words: (spec, format) => {

@@ -10,6 +10,7 @@ export const leastConnectionsPolicy = {
   check: checkNothing,
   sweepDefaults: {},
   timeScaleField: null,
+  placementShapesCurve: () => false,
   timeScale: () => null,
   closedForm: () => null,
   words: () => "least-connections balancing",

@@ -89,6 +89,13 @@ export interface BalancerPolicy<S extends PolicySpec = PolicySpec> {
    * where a caller that has measured a time scale (sim calibrate's period) writes it.
    */
   readonly timeScaleField: string | null;
+  /**
+   * Whether where the listed relays sit in the pool's order shapes its resend-failure curve (a
+   * timer's rotation, round-robin's turn): then most of a curve's spread between replications is
+   * which relays are listed, and advise runs each replication over every placement class
+   * (experiment/placement-worlds.ts) instead of one drawn placement.
+   */
+  placementShapesCurve(spec: S): boolean;
   /** Its DESIGN §5 closed form for the resend failure under a static listing, or null when it has none. */
   closedForm(spec: S, listing: StaticListing): ClosedForm | null;
   /** The policy as words in the story's first sentence ("timer balancing with a 10-minute period …"). */

@@ -16,6 +16,7 @@ export const randomPolicy = {
   check: (spec, pool, issue) => checkWeights(spec.weights, pool, issue),
   sweepDefaults: { weights: undefined },
   timeScaleField: null,
+  placementShapesCurve: () => false,
   timeScale: () => null,
   // Unweighted: a resend is rejected again when it lands on a listed relay, k/N (DESIGN §5).
   closedForm: (spec, { servers: N, listed: k }) =>

@@ -20,6 +20,7 @@ export const roundRobinPolicy = {
   check: (spec, pool, issue) => checkWeights(spec.weights, pool, issue),
   sweepDefaults: { weights: undefined, resetAfterIdle: undefined },
   timeScaleField: null,
+  placementShapesCurve: () => true,
   timeScale: () => null,
   closedForm: () => null,
   words: (spec, format) => {

@@ -37,6 +37,7 @@ export const stickTablePolicy = {
   sweepDefaults: { expire: 1800, balance: "roundrobin" },
   // A resend escapes once the sender has been idle for `expire`.
   timeScaleField: "expire",
+  placementShapesCurve: () => false,
   timeScale: (spec) => ({ kind: "stick-expire", seconds: spec.expire }),
   closedForm: (spec, { servers: N, listed: k, traffic }) =>
     traffic === undefined

@@ -13,6 +13,7 @@ export const stickyPolicy = {
   sweepDefaults: {},
   // A sticky sender's resend only escapes when the listing ends.
   timeScaleField: null,
+  placementShapesCurve: () => false,
   timeScale: (_spec, listingDuration) => {
     const lasts = listingDuration();
     return lasts === null ? null : { kind: "listing-duration", seconds: lasts };

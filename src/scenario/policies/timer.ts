@@ -28,6 +28,7 @@ export const timerPolicy = {
   sweepDefaults: { period: 600, phase: "global", assignment: "rotate" },
   // The resend-failure curve bends at each multiple of the period.
   timeScaleField: "period",
+  placementShapesCurve: (spec) => spec.assignment === "rotate",
   timeScale: (spec) => ({ kind: "timer-period", seconds: spec.period }),
   closedForm: (spec, { servers: N, listed: k, indices }) => {
     const T = spec.period;
