@@ -19,6 +19,7 @@ import { mmcMeanSojourn } from "../../src/analytic/erlang.js";
 import { listedFraction } from "../../src/analytic/lifecycle.js";
 import { rotateResendFailure, rotateResendFailureFixed, shuffleResendFailure } from "../../src/analytic/timer.js";
 import { failureEstimate, shadowViews } from "../../src/experiment/advise.js";
+import { placementWorlds, weightedResult } from "../../src/experiment/placement-worlds.js";
 import type { ReplicationResult } from "../../src/experiment/result.js";
 import { runReplication, runScenario } from "../../src/experiment/run.js";
 import { type Summary, summarise } from "../../src/experiment/summary.js";
@@ -413,4 +414,67 @@ export function measureShadowedWaits(
     });
   }
   return { ...row, coverage: row.held / row.runs, meanWidth: row.meanWidth / row.runs };
+}
+
+/**
+ * The same runs with each replication as placement worlds (experiment/placement-worlds.ts, as
+ * advise runs a rotating policy's curves): every class of the 2 listed relays' placement a world,
+ * each turned at random, every wait shadowed in each, the views weighted by the classes'
+ * probabilities. Returns the coverage row and each wait's replication values (for a check of
+ * their mean).
+ */
+export function measurePlacementWorlds(
+  runs: number,
+  waits: readonly number[],
+  options: { replications: number; checked?: readonly number[] },
+): { row: CoverageRow; values: number[][] } {
+  const scenario = timerScenario("rotate");
+  const R = options.replications;
+  const checked = options.checked ?? waits;
+  const row: CoverageRow = {
+    case: `timer rotate, random placement, ${R} replications of every placement class`,
+    type: options.checked
+      ? `advise per-wait (placement worlds), waits ${checked.join(", ")} s`
+      : "advise per-wait (placement worlds)",
+    runs: 0,
+    held: 0,
+    coverage: 0,
+    meanWidth: 0,
+    allBins: { held: 0, total: 0 },
+  };
+  const values: number[][] = waits.map(() => []);
+  for (let run = 0; run < runs; run++) {
+    const views: ReplicationResult[][] = waits.map(() => []);
+    for (let i = run * R; i < (run + 1) * R; i++) {
+      const worlds = placementWorlds(scenario, scenario.seed, i);
+      const perWorld = worlds.map((w) =>
+        shadowViews(runReplication(new CompiledScenario(w.scenario), scenario.seed, i, null, null, waits)),
+      );
+      for (let j = 0; j < waits.length; j++) {
+        const view = weightedResult(
+          perWorld.map((v) => v[j]),
+          worlds.map((w) => w.weight),
+        );
+        views[j].push(view);
+        values[j].push(view.metrics.resendFailure as number);
+      }
+    }
+    waits.forEach((d, j) => {
+      if (!checked.includes(d)) return;
+      const ci = failureEstimate(views[j]).ci95;
+      const held = inInterval(ci, rotateResendFailure(N, K, T, d + SESSION));
+      (row.allBins as { held: number; total: number }).total++;
+      if (held) (row.allBins as { held: number; total: number }).held++;
+      if (d !== checked[run % checked.length]) return;
+      row.runs++;
+      if (held) row.held++;
+      if (ci) row.meanWidth += ci[1] - ci[0];
+    });
+  }
+  return { row: { ...row, coverage: row.held / row.runs, meanWidth: row.meanWidth / row.runs }, values };
+}
+
+/** rotateResendFailure of the harness's timer case at a shadowed wait (the resend follows by the wait plus the session). */
+export function timerTruthAt(wait: number): number {
+  return rotateResendFailure(N, K, T, wait + SESSION);
 }
