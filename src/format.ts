@@ -4,6 +4,8 @@
 // precision its size calls for. Browser-safe (no Node APIs). A scenario file's own duration
 // syntax ("15m") is another thing: scenario/units.ts writes it, as the inverse of its parser.
 
+import type { Advice } from "./experiment/advise.js";
+
 /** A time unit: seconds are divided by `seconds` and labelled with `label`. */
 export interface TimeUnit {
   seconds: number;
@@ -114,4 +116,16 @@ export function enUsNumber(x: number): string {
   let grouped = digits.slice(0, head);
   for (let i = head; i < digits.length; i += 3) grouped += `,${digits.slice(i, i + 3)}`;
   return x < 0 ? `-${grouped}` : grouped;
+}
+
+/**
+ * "30 replications per wait", or for a curve run as placement worlds "5 replications per wait,
+ * each over the 10 placement classes of the listed relays": the scenario's own curve, for the
+ * terminal and the web page.
+ */
+export function replicationsPerWait(a: Pick<Advice, "replications" | "policies">): string {
+  const own = a.policies.find((p) => p.own);
+  const worlds = own?.placements ?? null;
+  const each = worlds === null ? "" : `, each over the ${worlds} placement classes of the listed relays`;
+  return `${a.replications} replications per wait${each}`;
 }

@@ -753,15 +753,16 @@ function placementWorldsFor(scenario: Scenario, options: AdviseOptions): number 
 }
 
 /**
- * A stopping rule in replications of one placement each, for replications of `worlds` worlds:
- * from PLACEMENT_WORLDS_MIN_REPLICATIONS, and at most the simulations the rule allowed (its
- * maximum over the worlds, rounded up).
+ * A stopping rule counted in runs of one placement each, for replications of `worlds` worlds each:
+ * its minimum and maximum over the worlds (rounded up), and never fewer than
+ * PLACEMENT_WORLDS_MIN_REPLICATIONS, the floor at which such replications keep their 95 %.
  */
 function worldsPrecision(precision: PrecisionOptions, worlds: number): PrecisionOptions {
+  const min = Math.max(PLACEMENT_WORLDS_MIN_REPLICATIONS, Math.ceil((precision.minReplications ?? 0) / worlds));
   return {
     targets: precision.targets,
-    minReplications: PLACEMENT_WORLDS_MIN_REPLICATIONS,
-    maxReplications: Math.max(PLACEMENT_WORLDS_MIN_REPLICATIONS, Math.ceil(precision.maxReplications / worlds)),
+    minReplications: min,
+    maxReplications: Math.max(min, Math.ceil(precision.maxReplications / worlds)),
   };
 }
 

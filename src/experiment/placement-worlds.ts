@@ -16,9 +16,10 @@ import type { Scenario } from "../scenario/schema.js";
 import type { ReplicationResult } from "./result.js";
 
 /**
- * The fewest such replications a curve runs (advise's floor, in place of ADVISE_MIN_REPLICATIONS'
- * 30 of one placement each): on the coverage harness's closed-form case 5 held 95.5 % of 3,029
- * runs (Student's t; docs/performance.md, "2026-12-02 strata").
+ * The fewest such replications a curve runs: advise counts its floor of 30 runs of one placement
+ * (ADVISE_MIN_REPLICATIONS) over the worlds, and never goes below this. On the coverage harness's
+ * closed-form case 5 held 95.5 % of 3,029 runs (Student's t; docs/performance.md, "2026-12-02
+ * strata").
  */
 export const PLACEMENT_WORLDS_MIN_REPLICATIONS = 5;
 

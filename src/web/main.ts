@@ -4,7 +4,7 @@
 import presets from "relaysim:presets";
 import type { Advice } from "../experiment/advise.js";
 import type { Summary } from "../experiment/summary.js";
-import { formatDuration } from "../format.js";
+import { formatDuration, replicationsPerWait } from "../format.js";
 import { adviceHeadline, operatorRows, policyHeader, policyRows } from "../report/advice-html.js";
 import { adviceChart } from "../report/charts/advice.js";
 import { resendByDelayChart } from "../report/charts/resend-by-delay.js";
@@ -314,8 +314,8 @@ function showAdvice(advice: Advice, final: boolean): void {
   verdict.dataset.verdict = advice.verdict;
   verdict.dataset.final = String(final);
   $("verdict-note").textContent = final
-    ? `From ${advice.replications} replications per wait: the answer of sim advise.`
-    : `First look from ${advice.replications} replications per wait under this pool's own policy; refining…`;
+    ? `From ${replicationsPerWait(advice)}: the answer of sim advise.`
+    : `First look from ${replicationsPerWait(advice)} under this pool's own policy; refining…`;
   if (!firstVerdict) {
     firstVerdict = true;
     document.body.dataset.firstVerdictMs = String(Math.round(performance.now() - started));

@@ -129,14 +129,17 @@ describe("sim advise when nothing is ever resent", () => {
     // A blocklist 5xx requeued on another relay never bounces to the user: no resend at all.
     const file = writeScenario(dir, "requeue.json", smallScenario({ mta: { retry: "qmail", onBlocklist: "requeue" } }));
     const out = join(dir, "requeue");
-    const r = await sim("advise", file, "--out", out, "--policies", "none", "--no-charts", "--max-replications", "40");
+    const r = await sim("advise", file, "--out", out, "--policies", "none", "--no-charts", "--max-replications", "400");
     expect(r.code).toBe(0);
     const advice = JSON.parse(read(out, "advice.json"));
     expect(advice.verdict).toBe("no-bounces");
-    // The rule's first look is at advise's floor of 30 replications (ADVISE_MIN_REPLICATIONS),
-    // not at --max-replications: nothing to make precise there.
-    expect(advice.replications).toBe(30);
-    expect(advice.precision).toMatchObject({ replications: 30, unobserved: ["resendFailure"] });
+    // A rotating timer with 2 of its 5 relays listed runs as placement worlds (2 classes: the
+    // listed relays adjacent or not), so the rule's first look is at advise's floor of 30 runs of
+    // one placement (ADVISE_MIN_REPLICATIONS), 15 replications of 2 worlds, not at
+    // --max-replications' 400 runs (200 such replications): nothing to make precise there.
+    expect(advice.policies[0].placements).toBe(2);
+    expect(advice.replications).toBe(15);
+    expect(advice.precision).toMatchObject({ replications: 15, unobserved: ["resendFailure"] });
     expect(r.stdout).toContain("resendFailure: no observations in any replication (nothing was resent)");
     expect(r.stdout).not.toContain("±?");
   });

@@ -15,6 +15,7 @@ import { GRID_RULES } from "../../experiment/advise-grid.js";
 import type { PrecisionOptions } from "../../experiment/precision.js";
 import { type Summary, type TimeseriesRow, timeseries } from "../../experiment/summary.js";
 import { parseValues, SweepError } from "../../experiment/sweep-values.js";
+import { replicationsPerWait } from "../../format.js";
 import {
   adviceHeadline,
   methodSentences,
@@ -155,7 +156,7 @@ export function adviceText(a: Advice): string {
   if (a.verdict === "nothing-listed") return `${lines.join("\n")}`;
   const own = a.policies.find((p) => p.own);
   lines.push(
-    `${a.scenario.name}: ${own?.policy} balancing, ${a.replications} replications per wait, seed ${a.seed} (common random numbers)`,
+    `${a.scenario.name}: ${own?.policy} balancing, ${replicationsPerWait(a)}, seed ${a.seed} (common random numbers)`,
     "",
     curveTable(a),
     "",
