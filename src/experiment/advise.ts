@@ -811,7 +811,7 @@ function arm(rs: readonly ReplicationResult[], days: number): OperatorArm {
 async function operatorView(
   scenario: Scenario,
   ownRule: readonly ReplicationResult[],
-  options: AdviseOptions & { seed: number },
+  options: AdviseOptions & { seed: number; worlds?: boolean },
   progress: Progress,
   source: string,
 ): Promise<OperatorView> {
@@ -830,6 +830,7 @@ async function operatorView(
     pool: options.pool,
     priority: options.priority,
     onProgress: (done, total) => progress.report(done, total),
+    ...(options.worlds ? { worlds: placementWorlds } : {}),
   });
   const other = run.results[0];
   const without = inScenario ? other : ownRule;
@@ -974,7 +975,9 @@ export async function advise(input: AnyScenario, options: AdviseOptions = {}): P
         part(),
         source,
       );
-      const next = { ...settings, pool, priority: 1 };
+      // The operator's and the retry views pair their runs with the own rule's replications: run
+      // as the same placement worlds when those were (the same worlds, replication by replication).
+      const next = { ...settings, pool, priority: 1, worlds: main.advice.placements !== null };
       const operatorStarted = operatorView(base, main.ownRule, next, part(), source);
       const retryStarted = retryVariants(base).length > 0 ? retryRuns(base, main.ownRule, next, source) : undefined;
       // The own rule's summary while the pool simulates the rest.
@@ -1029,7 +1032,7 @@ export async function advise(input: AnyScenario, options: AdviseOptions = {}): P
 async function retryRuns(
   base: Scenario,
   ownRule: ReplicationResult[],
-  options: AdviseOptions & { seed: number },
+  options: AdviseOptions & { seed: number; worlds?: boolean },
   source: string,
 ): Promise<RetryView> {
   const variants = retryVariants(base).map(([path, value]) => retryVariant(base, path, value, source));
@@ -1038,6 +1041,7 @@ async function retryRuns(
     replications: ownRule.length,
     pool: options.pool,
     priority: options.priority,
+    ...(options.worlds ? { worlds: placementWorlds } : {}),
   });
   return retryView(base, ownRule, run.results);
 }

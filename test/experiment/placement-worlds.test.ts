@@ -1,18 +1,21 @@
 import { describe, expect, it } from "vitest";
 import { runConfigurations as builtRunConfigurations } from "../../dist/experiment/parallel.js";
-import { shadowViews } from "../../src/experiment/advise.js";
+import { advise, shadowViews } from "../../src/experiment/advise.js";
 import { runConfigurations } from "../../src/experiment/parallel.js";
 import {
   MAX_PLACEMENT_WORLDS,
+  PLACEMENT_WORLDS_MIN_REPLICATIONS,
   placementWorlds,
   placementWorldsProblem,
   weightedResult,
 } from "../../src/experiment/placement-worlds.js";
+import { ReplicationPool } from "../../src/experiment/pool.js";
 import type { ReplicationResult } from "../../src/experiment/result.js";
 import { runReplication } from "../../src/experiment/run.js";
 import { CompiledScenario } from "../../src/model/compiled.js";
 import { classOf, placementClasses } from "../../src/model/placement-classes.js";
 import { parseScenario } from "../../src/scenario/load.js";
+import type { Scenario } from "../../src/scenario/schema.js";
 import { LogHistogram } from "../../src/stats/histogram.js";
 
 function scenario(listed: unknown[], servers = 20) {
@@ -202,5 +205,45 @@ describe("runConfigurations with worlds", () => {
     await expect(runConfigurations([s], { ...options, workers: 1, replicationZero: zero })).rejects.toThrow(
       /worlds run without/,
     );
+  });
+});
+
+describe("advise with placement worlds", () => {
+  /** A pool that keeps the scenario of every task it is given. */
+  class Recording extends ReplicationPool {
+    readonly scenarios: Scenario[] = [];
+    override run(...args: Parameters<ReplicationPool["run"]>) {
+      const tasks = args[0];
+      for (let i = 0; i < tasks.length; i++) {
+        const t = tasks.at(i);
+        if (t) this.scenarios.push(t.scenario);
+      }
+      return super.run(...args);
+    }
+  }
+
+  it("runs a rotating timer's curve as 10 worlds a replication, and pairs the operator's view with the same worlds", async () => {
+    const s = scenario([{ servers: 2, on: ["spamcop"] }]);
+    const pool = new Recording(1);
+    try {
+      const { advice } = await advise(s, {
+        pool,
+        policies: ["random"],
+        precision: { targets: { resendFailure: 0.05 }, maxReplications: 100 },
+      });
+      const [own, random] = advice.policies;
+      expect(own.placements).toBe(10);
+      expect(own.replications).toBeGreaterThanOrEqual(PLACEMENT_WORLDS_MIN_REPLICATIONS);
+      // Random balancing draws one placement a replication, from advise's floor of 30.
+      expect(random.placements).toBeNull();
+      expect(random.replications).toBeGreaterThanOrEqual(30);
+      // The health check's runs (pool.avoidListed set) are worlds, as many as the own curve's.
+      const checked = pool.scenarios.filter((t) => t.pool.avoidListed !== null);
+      expect(checked.length).toBe(own.replications * 10);
+      expect(checked.every((t) => t.listed[0].indices !== undefined)).toBe(true);
+      expect(advice.operator?.healthCheck.replications).toBe(own.replications);
+    } finally {
+      await pool.close();
+    }
   });
 });
