@@ -691,7 +691,10 @@ async function adviseOnPolicy(
     const configs = shadow ? [scenario] : [...grid.delays.map((d) => withFixedWait(scenario, d, source)), scenario];
     const run = runConfigurations(configs, {
       seed: options.seed,
-      replications: placements ? PLACEMENT_WORLDS_MIN_REPLICATIONS : options.replications,
+      // The scenario's replications, a minimum, count runs of one placement too.
+      replications: placements
+        ? Math.max(PLACEMENT_WORLDS_MIN_REPLICATIONS, Math.ceil(options.replications / placements))
+        : options.replications,
       pool: options.pool,
       precision: placements ? worldsPrecision(options.precision, placements) : options.precision,
       priority: options.priority,

@@ -40,6 +40,7 @@ export function placementWorldsProblem(scenario: Scenario): string | null {
   if (entry.indices !== undefined) return "the listed relays are given (indices), not drawn";
   const classes = placementClasses(scenario.pool.servers, entry.servers ?? 0);
   if (classes === null) return "too many placements to enumerate";
+  if (classes.length < 2) return "a single placement class: nothing to weigh";
   if (classes.length > MAX_PLACEMENT_WORLDS) {
     return `${classes.length} placement classes, more than ${MAX_PLACEMENT_WORLDS} worlds a replication`;
   }

@@ -99,6 +99,7 @@ describe("placementWorlds", () => {
       ),
     ).toMatch(/one "listed" entry, got 2/);
     expect(placementWorldsProblem(scenario([{ indices: [0, 3], on: ["spamcop"] }]))).toMatch(/given \(indices\)/);
+    expect(placementWorldsProblem(scenario([{ servers: 1, on: ["spamcop"] }]))).toMatch(/single placement class/);
     // 3 of 20: 57 classes.
     expect(placementWorldsProblem(scenario([{ servers: 3, on: ["spamcop"] }]))).toMatch(
       new RegExp(`57 placement classes, more than ${MAX_PLACEMENT_WORLDS}`),
