@@ -1,7 +1,13 @@
-// The listed relays' placement classes, shared by the placement studies (placement-variance.mjs,
-// placement-strata.mjs): a class is the ring of gaps between consecutive listed relays, which
-// turning the pool leaves alone, written from its numerically smallest rotation ("1,19" … "10,10"
-// for 2 of 20).
+// The listed relays' placement classes for the placement studies (placement-variance.mjs,
+// placement-strata.mjs), as strings: src/model/placement-classes.ts's classes (the ring of gaps
+// between consecutive listed relays, from its numerically smallest rotation: "1,19" … "10,10" for
+// 2 of 20) and their exact probabilities.
+import { resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const { classOf, placementClasses } = await import(
+  pathToFileURL(resolve(import.meta.dirname, "../dist/model/placement-classes.js")).href
+);
 
 /** Gap lists compared entry by entry, as numbers. */
 export function byGaps(a, b) {
@@ -9,14 +15,9 @@ export function byGaps(a, b) {
   return a.length - b.length;
 }
 
-/** The class of the listed relays `listed` (ascending indices) in a pool of `servers`. */
+/** The class of the listed relays `listed` in a pool of `servers`. */
 export function placementClass(listed, servers) {
-  if (listed.length < 2) return String(listed.length);
-  const gaps = listed.map((v, i) => (listed[(i + 1) % listed.length] - v + servers) % servers);
-  return gaps
-    .map((_, i) => [...gaps.slice(i), ...gaps.slice(0, i)])
-    .sort(byGaps)[0]
-    .join(",");
+  return classOf(listed, servers).join(",");
 }
 
 /** The relays listed in a replication: those with listed time (its `servers.listed`). */
@@ -26,22 +27,7 @@ export function listedRelays(listedTime) {
 
 /** Every class's probability when `k` of `servers` relays are listed, all C(servers, k) placements alike. */
 export function classWeights(servers, k) {
-  const counts = new Map();
-  let total = 0;
-  const chosen = [];
-  const walk = (start) => {
-    if (chosen.length === k) {
-      const c = placementClass(chosen, servers);
-      counts.set(c, (counts.get(c) ?? 0) + 1);
-      total++;
-      return;
-    }
-    for (let v = start; v < servers; v++) {
-      chosen.push(v);
-      walk(v + 1);
-      chosen.pop();
-    }
-  };
-  walk(0);
-  return new Map([...counts].map(([c, n]) => [c, n / total]));
+  const classes = placementClasses(servers, k);
+  if (classes === null) throw new RangeError(`${k} of ${servers} relays: too many placements to enumerate`);
+  return new Map(classes.map((c) => [c.gaps.join(","), c.probability]));
 }

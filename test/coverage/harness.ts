@@ -369,6 +369,33 @@ export function table(rows: readonly CoverageRow[]): string {
 const SESSION = 2;
 
 /**
+ * One run's per-wait intervals (failureEstimate of each wait's replications) against the closed
+ * form, added to `row`: every checked wait to all bins, and the one wait this run checks (run
+ * number mod the checked waits, chosen before looking) to the pass/fail count.
+ */
+function scoreWaits(
+  row: CoverageRow,
+  views: readonly (readonly ReplicationResult[])[],
+  waits: readonly number[],
+  checked: readonly number[],
+  run: number,
+): void {
+  const allBins = row.allBins as { held: number; total: number };
+  waits.forEach((d, j) => {
+    if (!checked.includes(d)) return;
+    const ci = failureEstimate(views[j]).ci95;
+    // The resend follows the first attempt by the wait plus the 2 s session.
+    const held = inInterval(ci, rotateResendFailure(N, K, T, d + SESSION));
+    allBins.total++;
+    if (held) allBins.held++;
+    if (d !== checked[run % checked.length]) return;
+    row.runs++;
+    if (held) row.held++;
+    if (ci) row.meanWidth += ci[1] - ci[0];
+  });
+}
+
+/**
  * advise's per-wait interval on shadowed waits (model/shadow-resends.ts), on the timer/rotate
  * case with random placement: each run is R replications of the case's pool (default the
  * case's 20; advise's curves use at least ADVISE_MIN_REPLICATIONS), every wait of `waits`
@@ -400,18 +427,7 @@ export function measureShadowedWaits(
       const all = shadowViews(runReplication(compiled, scenario.seed, i, null, null, waits));
       for (let j = 0; j < waits.length; j++) views[j].push(all[j]);
     }
-    waits.forEach((d, j) => {
-      if (!checked.includes(d)) return;
-      const ci = failureEstimate(views[j]).ci95;
-      // The resend follows the first attempt by the wait plus the 2 s session.
-      const held = inInterval(ci, rotateResendFailure(N, K, T, d + SESSION));
-      (row.allBins as { held: number; total: number }).total++;
-      if (held) (row.allBins as { held: number; total: number }).held++;
-      if (d !== checked[run % checked.length]) return;
-      row.runs++;
-      if (held) row.held++;
-      if (ci) row.meanWidth += ci[1] - ci[0];
-    });
+    scoreWaits(row, views, waits, checked, run);
   }
   return { ...row, coverage: row.held / row.runs, meanWidth: row.meanWidth / row.runs };
 }
@@ -459,17 +475,7 @@ export function measurePlacementWorlds(
         values[j].push(view.metrics.resendFailure as number);
       }
     }
-    waits.forEach((d, j) => {
-      if (!checked.includes(d)) return;
-      const ci = failureEstimate(views[j]).ci95;
-      const held = inInterval(ci, rotateResendFailure(N, K, T, d + SESSION));
-      (row.allBins as { held: number; total: number }).total++;
-      if (held) (row.allBins as { held: number; total: number }).held++;
-      if (d !== checked[run % checked.length]) return;
-      row.runs++;
-      if (held) row.held++;
-      if (ci) row.meanWidth += ci[1] - ci[0];
-    });
+    scoreWaits(row, views, waits, checked, run);
   }
   return { row: { ...row, coverage: row.held / row.runs, meanWidth: row.meanWidth / row.runs }, values };
 }
