@@ -207,7 +207,7 @@ export function adviceChart(advice: Advice): ChartSpec {
   const worlds = advice.policies.some((p) => (p.placements ?? null) !== null);
   const repText =
     (reps.length === 1 ? `${reps[0]} replications per wait` : `${minOf(reps)}–${maxOf(reps)} replications per wait`) +
-    (worlds ? " (a rotating policy's each over every placement of the listed relays)" : "");
+    (worlds ? " (a rotating policy's replications each over every placement class of the listed relays)" : "");
   return {
     $schema: VEGA_LITE_SCHEMA,
     title: {

@@ -25,6 +25,14 @@ describe("adviceChart", () => {
     expect(layers[0].data?.values[0]).toEqual({ from: 5, to: 15 });
   });
 
+  it("says in its subtitle when a policy's replications each ran every placement class", () => {
+    const subtitle = (a: Advice) => JSON.stringify((adviceChart(a) as { title?: unknown }).title);
+    const plain = { ...advice, policies: advice.policies.map((p) => ({ ...p, placements: null })) };
+    expect(subtitle(plain)).not.toContain("placement class");
+    const worlds = { ...advice, policies: advice.policies.map((p, i) => ({ ...p, placements: i === 0 ? 10 : null })) };
+    expect(subtitle(worlds)).toContain("each over every placement class of the listed relays");
+  });
+
   it("stops each line at the chart's edge, and renders when another policy's grid runs far beyond the own one", async () => {
     // A stick table's grid runs to 3× its expiry, far past a timer's: resvg aborted the whole
     // process on a point mark clipped away whole (sim advise scenarios/18of20.json crashed).
