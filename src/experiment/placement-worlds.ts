@@ -11,7 +11,7 @@
 // sharing its first relay's traffic, and held only 93.7 %. Every other stream of the world is the
 // replication's, as in a run of the scenario with those `indices`.
 import { randomStream } from "../engine/index.js";
-import { placementAt, placementClasses } from "../model/placement-classes.js";
+import { type PlacementClass, placementAt, placementClasses } from "../model/placement-classes.js";
 import type { Scenario } from "../scenario/schema.js";
 import type { ReplicationResult } from "./result.js";
 
@@ -33,8 +33,8 @@ export interface PlacementWorld {
   weight: number;
 }
 
-/** Why a scenario's replications cannot run as placement worlds, or null. */
-export function placementWorldsProblem(scenario: Scenario): string | null {
+/** The scenario's placement classes, one world each, or why its replications cannot run as worlds. */
+function worldClasses(scenario: Scenario): PlacementClass[] | string {
   if (scenario.listed.length !== 1) return `expected one "listed" entry, got ${scenario.listed.length}`;
   const entry = scenario.listed[0];
   if (entry.indices !== undefined) return "the listed relays are given (indices), not drawn";
@@ -44,7 +44,13 @@ export function placementWorldsProblem(scenario: Scenario): string | null {
   if (classes.length > MAX_PLACEMENT_WORLDS) {
     return `${classes.length} placement classes, more than ${MAX_PLACEMENT_WORLDS} worlds a replication`;
   }
-  return null;
+  return classes;
+}
+
+/** Why a scenario's replications cannot run as placement worlds, or null. */
+export function placementWorldsProblem(scenario: Scenario): string | null {
+  const classes = worldClasses(scenario);
+  return typeof classes === "string" ? classes : null;
 }
 
 /**
@@ -52,11 +58,10 @@ export function placementWorldsProblem(scenario: Scenario): string | null {
  * placement starting at a relay drawn uniformly. Throws where placementWorldsProblem objects.
  */
 export function placementWorlds(scenario: Scenario, seed: number, replication: number): PlacementWorld[] {
-  const problem = placementWorldsProblem(scenario);
-  if (problem !== null) throw new RangeError(`placementWorlds: ${problem}`);
+  const classes = worldClasses(scenario);
+  if (typeof classes === "string") throw new RangeError(`placementWorlds: ${classes}`);
   const servers = scenario.pool.servers;
   const entry = scenario.listed[0];
-  const classes = placementClasses(servers, entry.servers ?? 0) ?? [];
   const starts = randomStream(seed, replication, "placement-worlds");
   return classes.map((c) => {
     const indices = placementAt(c.gaps, Math.floor(starts.next() * servers), servers);
