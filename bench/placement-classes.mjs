@@ -9,12 +9,6 @@ const { classOf, placementClasses } = await import(
   pathToFileURL(resolve(import.meta.dirname, "../dist/model/placement-classes.js")).href
 );
 
-/** Gap lists compared entry by entry, as numbers. */
-export function byGaps(a, b) {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i] - b[i];
-  return a.length - b.length;
-}
-
 /** The class of the listed relays `listed` in a pool of `servers`. */
 export function placementClass(listed, servers) {
   return classOf(listed, servers).join(",");
@@ -25,7 +19,10 @@ export function listedRelays(listedTime) {
   return listedTime.flatMap((t, v) => (t > 0 ? [v] : []));
 }
 
-/** Every class's probability when `k` of `servers` relays are listed, all C(servers, k) placements alike. */
+/**
+ * Every class's probability when `k` of `servers` relays are listed, all C(servers, k) placements
+ * alike, in the order of the classes' gaps.
+ */
 export function classWeights(servers, k) {
   const classes = placementClasses(servers, k);
   if (classes === null) throw new RangeError(`${k} of ${servers} relays: too many placements to enumerate`);

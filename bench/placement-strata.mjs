@@ -28,7 +28,7 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { takeCount } from "./alternate.mjs";
-import { byGaps, classWeights, listedRelays, placementClass } from "./placement-classes.mjs";
+import { classWeights, listedRelays, placementClass } from "./placement-classes.mjs";
 
 const root = resolve(import.meta.dirname, "..");
 const args = process.argv.slice(2);
@@ -86,8 +86,9 @@ if (scenario.listed.length !== 1 || scenario.listed[0].indices !== undefined) {
 const listedCount = scenario.listed[0].servers ?? 0;
 
 const weights = classWeights(servers, listedCount);
-// The classes in the order of their gaps (1,19 before 2,18 …): the order classes are pooled in.
-const order = [...weights.keys()].sort((a, b) => byGaps(a.split(",").map(Number), b.split(",").map(Number)));
+// The classes in the order of their gaps (1,19 before 2,18 …; classWeights keeps placementClasses'
+// order): the order classes are pooled in.
+const order = [...weights.keys()];
 
 /** The post-stratified ratio Σ w·ȳ / Σ w·x̄ and its t interval over reps [{ y, x, c }]; null when undefined. */
 function postStratified(reps) {
