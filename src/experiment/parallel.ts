@@ -123,8 +123,8 @@ function tasksFor(
 
 /**
  * tasksFor with every replication as its worlds: configuration-major, then replication, then world
- * (`count` worlds a replication, as `worlds` makes them; each replication's are made once, when
- * the pool takes its first).
+ * (`count` worlds a replication). `made[key]` keeps replication key's worlds (key = configuration ·
+ * replications + replication − from), made when the pool takes its first task, for the weights.
  */
 function worldTasksFor(
   configs: readonly Scenario[],
@@ -133,21 +133,20 @@ function worldTasksFor(
   to: number,
   worlds: NonNullable<ConfigurationViews["worlds"]>,
   count: number,
+  made: (readonly ScenarioWorld[])[],
   probes?: readonly number[],
 ): TaskList {
   const per = to - from;
-  let made: { key: number; worlds: readonly ScenarioWorld[] } | null = null;
   return {
     length: configs.length * per * count,
     at: (i) => {
       const key = Math.floor(i / count);
-      const c = Math.floor(key / per);
       const index = from + (key % per);
-      if (made === null || made.key !== key) made = { key, worlds: worlds(configs[c], seed, index) };
-      if (made.worlds.length !== count) {
-        throw new RangeError(`runConfigurations: replication ${index} has ${made.worlds.length} worlds, not ${count}`);
+      made[key] ??= worlds(configs[Math.floor(key / per)], seed, index);
+      if (made[key].length !== count) {
+        throw new RangeError(`runConfigurations: replication ${index} has ${made[key].length} worlds, not ${count}`);
       }
-      return { scenario: made.worlds[i % count].scenario, seed, index, probes };
+      return { scenario: made[key][i % count].scenario, seed, index, probes };
     },
   };
 }
@@ -210,8 +209,9 @@ export async function runConfigurations(
         : undefined;
       // Replication 0 may come from elsewhere (replicationZero): then the pool runs 1 … to − 1.
       const given = from === 0 && zero ? 1 : 0;
+      const made: (readonly ScenarioWorld[])[] = [];
       const tasks = worlds
-        ? worldTasksFor(configs, seed, from, to, worlds, count, options.probes)
+        ? worldTasksFor(configs, seed, from, to, worlds, count, made, options.probes)
         : tasksFor(configs, seed, from + given, to, options.probes);
       const simulated = pool.run(
         tasks,
@@ -224,11 +224,11 @@ export async function runConfigurations(
         const [first, rest] = await Promise.all([zero, simulated]);
         results = [first, ...rest];
       } else results = await simulated;
-      configs.forEach((config, c) => {
+      configs.forEach((_, c) => {
         for (let k = c * per; k < (c + 1) * per; k++) {
           if (worlds) {
             // The replication's worlds, each read as its views, weighted view by view.
-            const weights = worlds(config, seed, from + (k % per)).map((w) => w.weight);
+            const weights = made[k].map((w) => w.weight);
             const views = results.slice(k * count, (k + 1) * count).map((r) => (expand ? expand.of(r) : [r]));
             for (let j = 0; j < width; j++) {
               series[c * width + j].push(
