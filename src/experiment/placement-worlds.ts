@@ -12,6 +12,7 @@
 // replication's, as in a run of the scenario with those `indices`.
 import { randomStream } from "../engine/index.js";
 import { type PlacementClass, placementAt, placementClasses } from "../model/placement-classes.js";
+import { policyOf } from "../scenario/policies/index.js";
 import type { Scenario } from "../scenario/schema.js";
 import type { ReplicationResult } from "./result.js";
 
@@ -31,6 +32,26 @@ export interface PlacementWorld {
   scenario: Scenario;
   /** The probability of the world's placement class; the weights of a replication's worlds sum to 1. */
   weight: number;
+}
+
+/**
+ * Whether where the listed relays fall can change a replication's numbers, so that a replication
+ * drawn in a rare class of placements stands apart from the rest (advise's floor of 30 is there so
+ * that such a class is seen). It cannot when nothing is drawn (every `listed` entry gives its
+ * `indices`), or when one entry draws them and every relay is treated alike: the policy's picks
+ * (relaysAlike), and nothing that steps to the next relay in index order — a health check's
+ * fallback (`pool.avoidListed`), a requeue's "another relay" (`mta.onBlocklist`). Relays listed by
+ * the compromise lifecycle are drawn throughout the run: they count as varying.
+ */
+export function placementVaries(scenario: Scenario): boolean {
+  if (scenario.compromise !== null) return true;
+  const drawn = scenario.listed.filter((entry) => entry.indices === undefined).length;
+  if (drawn === 0) return false;
+  // A second entry, drawn or given, may or may not overlap the drawn one.
+  if (scenario.listed.length > 1) return true;
+  if (scenario.pool.avoidListed !== null || scenario.mta.onBlocklist === "requeue") return true;
+  const balancer = scenario.pool.balancer;
+  return !policyOf(balancer).relaysAlike(balancer);
 }
 
 /** The scenario's placement classes, one world each, or why its replications cannot run as worlds. */

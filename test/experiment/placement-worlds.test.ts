@@ -5,6 +5,7 @@ import { runConfigurations } from "../../src/experiment/parallel.js";
 import {
   MAX_PLACEMENT_WORLDS,
   PLACEMENT_WORLDS_MIN_REPLICATIONS,
+  placementVaries,
   placementWorlds,
   placementWorldsProblem,
   weightedResult,
@@ -106,6 +107,73 @@ describe("placementWorlds", () => {
     );
     expect(placementWorldsProblem(scenario([{ servers: 5, on: ["spamcop"] }], 1000))).toMatch(/too many placements/);
     expect(() => placementWorlds(scenario([{ servers: 3, on: ["spamcop"] }]), 1, 0)).toThrow(RangeError);
+  });
+});
+
+describe("placementVaries", () => {
+  const drawn = [{ servers: 2, on: ["spamcop"] }];
+  const withPool = (balancer: unknown, more: Record<string, unknown> = {}, listed: unknown[] = drawn) =>
+    parseScenario({
+      name: "varies",
+      horizon: "1d",
+      pool: { servers: 20, balancer, ...more },
+      blacklists: [{ name: "spamcop", subscribers: 0.3, reply: "5xx" }],
+      listed,
+      traffic: { senders: 20, rate: "20/d" },
+    });
+
+  it("is false for one drawn entry under a policy that treats every relay alike", () => {
+    for (const balancer of [
+      { policy: "random" },
+      { policy: "sticky" },
+      { policy: "least-connections" },
+      { policy: "timer", period: "10m", assignment: "shuffle" },
+      { policy: "stick-table", balance: "random" },
+    ]) {
+      expect(placementVaries(withPool(balancer)), balancer.policy).toBe(false);
+    }
+    expect(placementVaries(withPool({ policy: "least-connections" }, { capacity: 2 }))).toBe(false);
+  });
+
+  it("is true where an order among the relays or weights tell them apart", () => {
+    for (const balancer of [
+      { policy: "timer", period: "10m" },
+      { policy: "round-robin" },
+      { policy: "dns" },
+      { policy: "stick-table" },
+      { policy: "random", weights: Array.from({ length: 20 }, (_, i) => (i === 0 ? 2 : 1)) },
+    ]) {
+      expect(placementVaries(withPool(balancer)), balancer.policy).toBe(true);
+    }
+  });
+
+  it("is false when nothing is drawn, whatever the policy, and true beside anything that steps to the next relay", () => {
+    const given = [{ indices: [0, 1], on: ["spamcop"] }];
+    expect(placementVaries(withPool({ policy: "timer", period: "10m" }, {}, given))).toBe(false);
+    expect(placementVaries(withPool({ policy: "round-robin" }, {}, []))).toBe(false);
+    const random = { policy: "random" };
+    // A second entry may overlap the drawn one.
+    expect(placementVaries(withPool(random, {}, [...drawn, { indices: [3], on: ["spamcop"] }]))).toBe(true);
+    expect(placementVaries(withPool(random, { avoidListed: { checkEvery: "5m" } }))).toBe(true);
+    const requeue = parseScenario({
+      name: "varies",
+      horizon: "1d",
+      pool: { servers: 20, balancer: random },
+      blacklists: [{ name: "spamcop", subscribers: 0.3, reply: "5xx" }],
+      listed: drawn,
+      traffic: { senders: 20, rate: "20/d" },
+      mta: { onBlocklist: "requeue" },
+    });
+    expect(placementVaries(requeue)).toBe(true);
+    const compromised = parseScenario({
+      name: "varies",
+      horizon: "1d",
+      pool: { servers: 20, balancer: random },
+      blacklists: [{ name: "spamcop", subscribers: 0.3, reply: "5xx" }],
+      compromise: { ratePerServer: "1/30d", cleanup: "1d" },
+      traffic: { senders: 20, rate: "20/d" },
+    });
+    expect(placementVaries(compromised)).toBe(true);
   });
 });
 

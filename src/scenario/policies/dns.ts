@@ -35,6 +35,8 @@ export const dnsPolicy = {
   // A resend escapes once the cached answer expires.
   timeScaleField: "ttl",
   placementShapesCurve: () => false,
+  // Resolutions take the relays in turn (a shared pointer): what follows a listed relay matters.
+  relaysAlike: () => false,
   timeScale: (spec) => ({ kind: "dns-ttl", seconds: spec.ttl }),
   closedForm: () => null,
   words: (spec, format) => {

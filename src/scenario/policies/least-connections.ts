@@ -11,6 +11,8 @@ export const leastConnectionsPolicy = {
   sweepDefaults: {},
   timeScaleField: null,
   placementShapesCurve: () => false,
+  // The fewest sessions, ties broken uniformly at random.
+  relaysAlike: () => true,
   timeScale: () => null,
   closedForm: () => null,
   words: () => "least-connections balancing",

@@ -96,6 +96,13 @@ export interface BalancerPolicy<S extends PolicySpec = PolicySpec> {
    * (experiment/placement-worlds.ts) instead of one drawn placement.
    */
   placementShapesCurve(spec: S): boolean;
+  /**
+   * Whether it treats every relay alike: relabelling the relays leaves every pick's distribution
+   * as it was (no weights, no order among them — a rotation, records answered in turn, a shared
+   * round-robin pointer, a fallback to the next index). Then where drawn listed relays fall cannot
+   * change a replication's numbers (experiment/placement-worlds.ts, placementVaries).
+   */
+  relaysAlike(spec: S): boolean;
   /** Its DESIGN §5 closed form for the resend failure under a static listing, or null when it has none. */
   closedForm(spec: S, listing: StaticListing): ClosedForm | null;
   /** The policy as words in the story's first sentence ("timer balancing with a 10-minute period …"). */

@@ -17,6 +17,8 @@ export const randomPolicy = {
   sweepDefaults: { weights: undefined },
   timeScaleField: null,
   placementShapesCurve: () => false,
+  // Each attempt draws uniformly among the relays; weights tell them apart.
+  relaysAlike: (spec) => spec.weights === undefined,
   timeScale: () => null,
   // Unweighted: a resend is rejected again when it lands on a listed relay, k/N (DESIGN §5).
   closedForm: (spec, { servers: N, listed: k }) =>

@@ -21,6 +21,7 @@ export const roundRobinPolicy = {
   sweepDefaults: { weights: undefined, resetAfterIdle: undefined },
   timeScaleField: null,
   placementShapesCurve: () => true,
+  relaysAlike: () => false,
   timeScale: () => null,
   closedForm: () => null,
   words: (spec, format) => {

@@ -38,6 +38,8 @@ export const stickTablePolicy = {
   // A resend escapes once the sender has been idle for `expire`.
   timeScaleField: "expire",
   placementShapesCurve: () => false,
+  // A sender without a live entry is dispatched by `balance`: roundrobin steps to the next index.
+  relaysAlike: (spec) => spec.balance === "random",
   timeScale: (spec) => ({ kind: "stick-expire", seconds: spec.expire }),
   closedForm: (spec, { servers: N, listed: k, traffic }) =>
     traffic === undefined

@@ -14,6 +14,8 @@ export const stickyPolicy = {
   // A sticky sender's resend only escapes when the listing ends.
   timeScaleField: null,
   placementShapesCurve: () => false,
+  // Each sender's relay is drawn uniformly.
+  relaysAlike: () => true,
   timeScale: (_spec, listingDuration) => {
     const lasts = listingDuration();
     return lasts === null ? null : { kind: "listing-duration", seconds: lasts };

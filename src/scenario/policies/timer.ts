@@ -29,6 +29,8 @@ export const timerPolicy = {
   // The resend-failure curve bends at each multiple of the period.
   timeScaleField: "period",
   placementShapesCurve: (spec) => spec.assignment === "rotate",
+  // shuffle names a uniform relay each slot; rotate steps to the next index.
+  relaysAlike: (spec) => spec.assignment === "shuffle",
   timeScale: (spec) => ({ kind: "timer-period", seconds: spec.period }),
   closedForm: (spec, { servers: N, listed: k, indices }) => {
     const T = spec.period;
