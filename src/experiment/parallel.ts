@@ -257,7 +257,7 @@ export async function runConfigurations(
     // The procedure's first check is at n0 itself.
     let scannedTo = have - 1;
     for (;;) {
-      const n = firstPreciseCount(series, precision.targets, scannedTo + 1);
+      const n = firstPreciseCount(series, precision.targets, scannedTo + 1, precision.countedFloor);
       if (n !== null || have >= max) {
         const used = n ?? have;
         const trimmed = series.map((s) => s.slice(0, used));

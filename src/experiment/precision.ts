@@ -25,6 +25,37 @@ export interface PrecisionOptions {
   maxReplications: number;
   /** Never stop before this many (default DEFAULT_MIN_REPLICATIONS; capped by maxReplications). */
   minReplications?: number;
+  /**
+   * A higher floor that enough resends lift: below `replications` the rule stops at n only where
+   * every configuration's first n replications hold at least `each` resends rejected and `each`
+   * not (resendsCounted). A resend failure's interval over fewer undercovers: on the coverage
+   * harness, 84.7 % with about 2.4 rejected (advise's curves whose placement cannot vary a
+   * replication; README "Intervals").
+   */
+  countedFloor?: CountedFloor;
+}
+
+/** PrecisionOptions.countedFloor. */
+export interface CountedFloor {
+  replications: number;
+  each: number;
+}
+
+/**
+ * Whether every configuration's first n replications hold at least `each` resends rejected and
+ * `each` not; one without any resend yet does not count (as in observedSeries).
+ */
+export function resendsCounted(series: readonly (readonly ReplicationResult[])[], n: number, each: number): boolean {
+  for (const results of series) {
+    let rejected = 0;
+    let resends = 0;
+    for (let i = 0; i < n; i++) {
+      rejected += results[i].counts.resendRejected;
+      resends += results[i].counts.resends;
+    }
+    if (resends > 0 && (rejected < each || resends - rejected < each)) return false;
+  }
+  return true;
 }
 
 /** The first n the rule may stop at: max(minReplications, 2), at most maxReplications. */
@@ -132,14 +163,16 @@ function observedIn(results: readonly ReplicationResult[], metric: Metric, n: nu
 }
 
 /**
- * The first n in [from, available] at which every configuration meets every target, or null.
- * `series` holds each configuration's results for replications 0, 1, … (common random numbers:
- * all configurations stop at the same n, so a sweep's points stay paired).
+ * The first n in [from, available] at which every configuration meets every target (and, below
+ * `floor`'s replications, holds its resends: resendsCounted), or null. `series` holds each
+ * configuration's results for replications 0, 1, … (common random numbers: all configurations
+ * stop at the same n, so a sweep's points stay paired).
  */
 export function firstPreciseCount(
   series: readonly (readonly ReplicationResult[])[],
   targets: PrecisionTargets,
   from: number,
+  floor?: CountedFloor,
 ): number | null {
   const available = minOf(series.map((s) => s.length));
   // Every (metric, configuration) must meet its target at n, so the order of the checks cannot
@@ -149,6 +182,7 @@ export function firstPreciseCount(
     series.map((results) => ({ metric, target, results })),
   );
   for (let n = Math.max(from, 2); n <= available; n++) {
+    if (floor && n < floor.replications && !resendsCounted(series, n, floor.each)) continue;
     let met = true;
     for (let k = 0; k < checks.length; k++) {
       const { metric, target, results } = checks[k];

@@ -12,6 +12,7 @@ import {
   nextReplicationCount,
   precisionProblem,
   precisionReport,
+  resendsCounted,
 } from "../../src/experiment/precision.js";
 import type { ReplicationResult } from "../../src/experiment/result.js";
 import { runScenario } from "../../src/experiment/run.js";
@@ -162,6 +163,41 @@ describe("halfWidthAt and firstPreciseCount", () => {
     expect(precisionProblem({ nope: 1 } as never)).toMatch(/unknown metric "nope"/);
     expect(precisionProblem({ resendFailure: 0 })).toMatch(/greater|> 0/);
     expect(precisionProblem({ resendFailure: 0.01 })).toBeNull();
+  });
+});
+
+describe("the counted floor (PrecisionOptions.countedFloor)", () => {
+  /** A result with `resends` resends of which `rejected` were rejected, and a steady resendFailure. */
+  const counted = (replication: number, rejected: number, resends: number) =>
+    ({
+      replication,
+      metrics: { resendFailure: resends > 0 ? 0.5 : null },
+      counts: { resendRejected: rejected, resends },
+    }) as unknown as ReplicationResult;
+
+  it("holds when every configuration with resends has `each` of both outcomes", () => {
+    const a = Array.from({ length: 6 }, (_, i) => counted(i, 1, 2));
+    expect(resendsCounted([a], 4, 4)).toBe(true);
+    expect(resendsCounted([a], 3, 4)).toBe(false);
+    // Rejected plenty, accepted never (sticky's 100 %): never.
+    const all = Array.from({ length: 6 }, (_, i) => counted(i, 5, 5));
+    expect(resendsCounted([all], 6, 1)).toBe(false);
+    // A configuration without any resend yet does not hold it up.
+    const none = Array.from({ length: 6 }, (_, i) => counted(i, 0, 0));
+    expect(resendsCounted([a, none], 4, 4)).toBe(true);
+    expect(resendsCounted([a, all], 4, 4)).toBe(false);
+  });
+
+  it("lets the rule stop below its replications only where the resends are counted, and at them regardless", () => {
+    // The targets are met from the first look on (every value 0.5).
+    const a = Array.from({ length: 40 }, (_, i) => counted(i, 1, 2));
+    const targets = { resendFailure: 0.1 };
+    expect(firstPreciseCount([a], targets, 10)).toBe(10);
+    expect(firstPreciseCount([a], targets, 10, { replications: 30, each: 10 })).toBe(10);
+    expect(firstPreciseCount([a], targets, 10, { replications: 30, each: 15 })).toBe(15);
+    const all = Array.from({ length: 40 }, (_, i) => counted(i, 2, 2));
+    expect(firstPreciseCount([all], targets, 10, { replications: 30, each: 1 })).toBe(30);
+    expect(firstPreciseCount([all.slice(0, 29)], targets, 10, { replications: 30, each: 1 })).toBeNull();
   });
 });
 
