@@ -20,9 +20,14 @@ import { type RetryView, retryVariant, retryVariants, retryView } from "./advise
 import { pairedDifference } from "./compare.js";
 import { type AnyScenario, checkOptions, runSize, validScenario } from "./inputs.js";
 import { checkExperimentBudget, type ExperimentOptions, runConfigurations, withPool } from "./parallel.js";
-import { PLACEMENT_WORLDS_MIN_REPLICATIONS, placementWorlds, placementWorldsProblem } from "./placement-worlds.js";
+import {
+  PLACEMENT_WORLDS_MIN_REPLICATIONS,
+  placementVaries,
+  placementWorlds,
+  placementWorldsProblem,
+} from "./placement-worlds.js";
 import type { ReplicationPool } from "./pool.js";
-import type { PrecisionOptions, PrecisionReport } from "./precision.js";
+import { DEFAULT_MIN_REPLICATIONS, type PrecisionOptions, type PrecisionReport } from "./precision.js";
 import type { ReplicationResult } from "./result.js";
 import { type Summary, summarise } from "./summary.js";
 import { applyPoint, type SweepParameter, withoutSweep } from "./sweep-values.js";
@@ -56,11 +61,12 @@ export interface Tolerance {
 export const DEFAULT_TOLERANCE: Tolerance = { absolute: 0.01, relative: 0.1 };
 
 /**
- * The fewest replications any advise curve stops at by default (the stopping rules' n0). A
- * wait's failure in one replication depends on where the listed relays fell (with random
- * placement): under timer/rotate or round-robin, on whether two listed relays are neighbours,
- * a class of placements with probability 2/19 for 2 of 20 relays that lifts the mid-slot
- * failure by a quarter. With n replications that class is missing altogether with probability
+ * The fewest replications an advise curve stops at by default (the stopping rules' n0) where the
+ * listed relays' placement can vary a replication (placementVaries; elsewhere Law & Kelton's 10,
+ * see curvePrecision). A wait's failure in one replication then depends on where they fell:
+ * under timer/rotate or round-robin, on whether two listed relays are neighbours, a class of
+ * placements with probability 2/19 for 2 of 20 relays that lifts the mid-slot failure by a
+ * quarter. With n replications that class is missing altogether with probability
  * (17/19)^n, 11 % at n = 20, and then no interval built from the replications can reach the
  * truth: all but 7 of the 123 misses in 1500 runs of 20 (the coverage harness's timer/rotate
  * case, wait 300 s) had no such replication. The interval itself is not at fault (Student t
@@ -74,26 +80,23 @@ export const ADVISE_MIN_REPLICATIONS = 30;
 
 /**
  * Default stopping rule: add replications until every wait's resend failure has a 95 %
- * half-width of one percentage point (the tolerance), from ADVISE_MIN_REPLICATIONS, at most 100.
- * Timer pools rarely get there (which listed relays are neighbours changes a lot between
- * replications, DESIGN §5) and stop at 100. Every wait of a curve stops at the same count: the
- * plateau and the paired comparisons need the replications of every wait.
+ * half-width of one percentage point (the tolerance), from each curve's floor (no
+ * `minReplications`: curvePrecision's), at most 100. Every wait of a curve stops at the same
+ * count: the plateau and the paired comparisons need the replications of every wait.
  */
 export const DEFAULT_ADVISE_PRECISION: PrecisionOptions = {
   targets: { resendFailure: 0.01 },
   maxReplications: 100,
-  minReplications: ADVISE_MIN_REPLICATIONS,
 };
 
 /**
- * The policy table's default: half-widths of two percentage points, from
- * ADVISE_MIN_REPLICATIONS, at most 50 replications. The table answers "does waiting help under
- * that policy?", which needs less than the main curve.
+ * The policy table's default: half-widths of two percentage points, from each curve's floor, at
+ * most 50 replications. The table answers "does waiting help under that policy?", which needs
+ * less than the main curve.
  */
 export const DEFAULT_TABLE_PRECISION: PrecisionOptions = {
   targets: { resendFailure: 0.02 },
   maxReplications: 50,
-  minReplications: ADVISE_MIN_REPLICATIONS,
 };
 
 /** Resends that fail at least this often whatever the wait are stuck on their route. */
@@ -696,7 +699,9 @@ async function adviseOnPolicy(
         ? Math.max(PLACEMENT_WORLDS_MIN_REPLICATIONS, Math.ceil(options.replications / placements))
         : options.replications,
       pool: options.pool,
-      precision: placements ? worldsPrecision(options.precision, placements) : options.precision,
+      precision: placements
+        ? worldsPrecision(options.precision, placements)
+        : curvePrecision(scenario, options.precision),
       priority: options.priority,
       onProgress: (done, total) => progress.report(done, total),
       ...(placements ? { worlds: placementWorlds } : {}),
@@ -756,12 +761,40 @@ function placementWorldsFor(scenario: Scenario, options: AdviseOptions): number 
 }
 
 /**
+ * Where the placement cannot vary a replication, a curve may stop before ADVISE_MIN_REPLICATIONS
+ * once every wait has this many resends rejected and this many not (PrecisionOptions.countedFloor).
+ */
+export const RESENDS_OF_EACH_OUTCOME = 10;
+
+/**
+ * A curve's stopping rule with its floor: the rule's own `minReplications` when it has one (the
+ * CLI's --min-replications); else ADVISE_MIN_REPLICATIONS where the listed relays' placement can
+ * vary a replication (placementVaries); else, with no class of placements to miss, Law & Kelton's
+ * n0 (DEFAULT_MIN_REPLICATIONS) once every wait holds RESENDS_OF_EACH_OUTCOME resends of each
+ * outcome, and ADVISE_MIN_REPLICATIONS until then. The counts matter as much as the placement: on
+ * the coverage harness, random balancing's curve held 95.3–95.8 % at 10 replications with 12 or
+ * 120 resends a wait and replication, 84.7 % with 2.4; under this rule 94.4–97.1 % (README
+ * "Intervals").
+ */
+export function curvePrecision(scenario: Scenario, precision: PrecisionOptions): PrecisionOptions {
+  if (precision.minReplications !== undefined) return precision;
+  if (placementVaries(scenario)) return { ...precision, minReplications: ADVISE_MIN_REPLICATIONS };
+  return {
+    ...precision,
+    minReplications: DEFAULT_MIN_REPLICATIONS,
+    countedFloor: { replications: ADVISE_MIN_REPLICATIONS, each: RESENDS_OF_EACH_OUTCOME },
+  };
+}
+
+/**
  * A stopping rule counted in runs of one placement each, for replications of `worlds` worlds each:
- * its minimum and maximum over the worlds (rounded up), and never fewer than
- * PLACEMENT_WORLDS_MIN_REPLICATIONS, the floor at which such replications keep their 95 %.
+ * its minimum (by default ADVISE_MIN_REPLICATIONS) and maximum over the worlds (rounded up), and
+ * never fewer than PLACEMENT_WORLDS_MIN_REPLICATIONS, the floor at which such replications keep
+ * their 95 %.
  */
 function worldsPrecision(precision: PrecisionOptions, worlds: number): PrecisionOptions {
-  const min = Math.max(PLACEMENT_WORLDS_MIN_REPLICATIONS, Math.ceil((precision.minReplications ?? 0) / worlds));
+  const runs = precision.minReplications ?? ADVISE_MIN_REPLICATIONS;
+  const min = Math.max(PLACEMENT_WORLDS_MIN_REPLICATIONS, Math.ceil(runs / worlds));
   return {
     targets: precision.targets,
     minReplications: min,

@@ -11,9 +11,11 @@ import {
   advise,
   analyseCurve,
   nothingListed,
+  RESENDS_OF_EACH_OUTCOME,
   tablePolicies,
 } from "../../src/experiment/advise.js";
 import type { DelayGrid } from "../../src/experiment/advise-grid.js";
+import { DEFAULT_MIN_REPLICATIONS, resendsCounted } from "../../src/experiment/precision.js";
 import type { ReplicationResult } from "../../src/experiment/result.js";
 import { applyPoint } from "../../src/experiment/sweep-values.js";
 import { loadScenario, parseScenario } from "../../src/scenario/load.js";
@@ -143,21 +145,71 @@ describe("analyseCurve", () => {
   });
 });
 
-describe("advise's replication floor (ADVISE_MIN_REPLICATIONS)", () => {
-  it("never stops a curve before it by default, even where the first look meets the precision target", async () => {
-    // Sticky resends always fail (half-width 0), so the rule is met at its first look: before
-    // the floor that was max(the scenario's 3, Law & Kelton's 10) = 10 replications.
+describe("advise's replication floor (ADVISE_MIN_REPLICATIONS, curvePrecision)", () => {
+  it("never stops a curve before it by default while its resends lack an outcome, even where the first look meets the target", async () => {
+    // Sticky resends always fail (half-width 0), so the rule is met at its first look; its relays
+    // are alike (placementVaries is false), but no resend is ever delivered, so the counted floor
+    // holds it to ADVISE_MIN_REPLICATIONS.
     const scenario = parseScenario(
       smallScenario({ pool: { servers: 5, balancer: { policy: "sticky" } }, horizon: "6h" }),
     );
-    const { advice, own } = await advise(scenario, { policies: ["sticky", "random"], workers: 1 });
+    const { advice, own } = await advise(scenario, { policies: ["sticky"], workers: 1 });
     expect(advice.replications).toBe(ADVISE_MIN_REPLICATIONS);
-    // The table's curve too (random on 5 relays may need more for its ±2 points, never fewer).
-    expect(advice.policies[1].replications).toBeGreaterThanOrEqual(ADVISE_MIN_REPLICATIONS);
     expect(advice.precision?.reached).toBe(true);
     expect(advice.operator?.healthCheck.replications).toBe(ADVISE_MIN_REPLICATIONS);
     expect(own?.summary.replications).toBe(ADVISE_MIN_REPLICATIONS);
     expect(ADVISE_MIN_REPLICATIONS).toBeGreaterThanOrEqual(30);
+  });
+
+  // Targets met at the first look: where the rule stops is the floor's doing.
+  const loose = { targets: { resendFailure: 0.9 }, maxReplications: 100 };
+  const busy = (balancer: unknown, listed: unknown = [{ servers: 2, on: ["spamcop"] }]) =>
+    parseScenario(smallScenario({ pool: { servers: 5, balancer }, listed, traffic: { senders: 20, rate: "100/d" } }));
+
+  it("stops a curve whose placement cannot vary at Law & Kelton's 10 once every wait holds 10 resends of each outcome", async () => {
+    const { advice, own } = await advise(busy({ policy: "random" }), {
+      policies: ["random"],
+      precision: loose,
+      workers: 1,
+    });
+    expect(advice.replications).toBe(DEFAULT_MIN_REPLICATIONS);
+    expect(resendsCounted([own?.results ?? []], DEFAULT_MIN_REPLICATIONS, RESENDS_OF_EACH_OUTCOME)).toBe(true);
+    // Round-robin's order among the relays matters, but with its placement given nothing is drawn.
+    const given = busy({ policy: "round-robin" }, [{ indices: [0, 1], on: ["spamcop"] }]);
+    const fixed = await advise(given, { policies: ["round-robin"], precision: loose, workers: 1 });
+    expect(fixed.advice.replications).toBe(DEFAULT_MIN_REPLICATIONS);
+    // Drawn (one placement a replication, not worlds): the floor of 30 holds.
+    const drawn = await advise(busy({ policy: "round-robin" }), {
+      policies: ["round-robin"],
+      precision: loose,
+      placementWorlds: false,
+      workers: 1,
+    });
+    expect(drawn.advice.replications).toBe(ADVISE_MIN_REPLICATIONS);
+    expect(resendsCounted([drawn.own?.results ?? []], DEFAULT_MIN_REPLICATIONS, RESENDS_OF_EACH_OUTCOME)).toBe(true);
+  });
+
+  it("holds a sparse curve at 30 while its resends are not counted, and --min-replications overrides both floors", async () => {
+    // About half a resend a replication: fewer than 10 rejected in 30 replications.
+    const sparse = parseScenario(
+      smallScenario({
+        pool: { servers: 5, balancer: { policy: "random" } },
+        horizon: "6h",
+        traffic: { senders: 1, rate: "4/d" },
+      }),
+    );
+    const { advice, own } = await advise(sparse, { policies: ["random"], precision: loose, workers: 1 });
+    expect(advice.replications).toBe(ADVISE_MIN_REPLICATIONS);
+    expect(resendsCounted([own?.results ?? []], ADVISE_MIN_REPLICATIONS, RESENDS_OF_EACH_OUTCOME)).toBe(false);
+    const given = { ...loose, minReplications: 12 };
+    expect((await advise(sparse, { policies: ["random"], precision: given, workers: 1 })).advice.replications).toBe(12);
+    const drawn = await advise(busy({ policy: "round-robin" }), {
+      policies: ["round-robin"],
+      precision: given,
+      placementWorlds: false,
+      workers: 1,
+    });
+    expect(drawn.advice.replications).toBe(12);
   });
 });
 

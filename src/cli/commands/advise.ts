@@ -9,10 +9,11 @@ import {
   advise,
   DEFAULT_ADVISE_PRECISION,
   DEFAULT_TABLE_PRECISION,
+  RESENDS_OF_EACH_OUTCOME,
   type Tolerance,
 } from "../../experiment/advise.js";
 import { GRID_RULES } from "../../experiment/advise-grid.js";
-import type { PrecisionOptions } from "../../experiment/precision.js";
+import { DEFAULT_MIN_REPLICATIONS, type PrecisionOptions } from "../../experiment/precision.js";
 import { type Summary, type TimeseriesRow, timeseries } from "../../experiment/summary.js";
 import { parseValues, SweepError } from "../../experiment/sweep-values.js";
 import { replicationsPerWait } from "../../format.js";
@@ -122,9 +123,9 @@ function precisionOptions(args: AdviseArgs): { main?: PrecisionOptions; table?: 
   const min = parseMinReplications(args["min-replications"]);
   const targets = args.precision?.length ? parsePrecision(args.precision, max)?.targets : undefined;
   if (targets === undefined && max === undefined && min === undefined) return {};
-  // advise's floor holds unless --min-replications says otherwise (ADVISE_MIN_REPLICATIONS: fewer
-  // replications can miss a class of placements altogether, and the intervals then undercover).
-  const minimum = { minReplications: min ?? ADVISE_MIN_REPLICATIONS };
+  // Each curve's floor holds unless --min-replications says otherwise (curvePrecision:
+  // ADVISE_MIN_REPLICATIONS where fewer replications can miss a class of placements altogether).
+  const minimum = min === undefined ? {} : { minReplications: min };
   return {
     main: {
       targets: targets ?? DEFAULT_ADVISE_PRECISION.targets,
@@ -280,7 +281,7 @@ export function adviseCommand(io: Io): CommandModule<object, AdviseArgs> {
             "Each user waits a fixed time before resending; the waits form a grid fitted to the pool:",
             ...GRID_RULES.map((r) => `  ${r}`),
             "Every wait and every policy runs on the same mail, recipients and listings (common random numbers). Other policies switch only pool.balancer (missing fields: timer period 10m, dns ttl 5m).",
-            `Replications: from the scenario's count but at least ${ADVISE_MIN_REPLICATIONS} (--min-replications; fewer can miss a class of placements altogether), added until every wait's resend failure has a 95 % half-width of 1 percentage point (2 for the policy table), at most 100 (50). --precision and --max-replications replace these for every curve.`,
+            `Replications: from the scenario's count but at least ${ADVISE_MIN_REPLICATIONS} where the listed relays' placement can vary a replication (fewer can miss a class of placements altogether), where it cannot (nothing drawn, or one listed entry under a policy that treats every relay alike: random, sticky, least-connections, a shuffling timer) at least ${DEFAULT_MIN_REPLICATIONS}, and ${ADVISE_MIN_REPLICATIONS} until every wait holds ${RESENDS_OF_EACH_OUTCOME} resends rejected and ${RESENDS_OF_EACH_OUTCOME} not; --min-replications sets one floor for all; added until every wait's resend failure has a 95 % half-width of 1 percentage point (2 for the policy table), at most 100 (50). --precision and --max-replications replace these for every curve.`,
             'Verdicts (advice.json "verdict"): wait — resending at once fails more than the tolerance above the lowest failure on the grid (paired 95 % CI); resend-at-once — it does not; waiting-does-not-help — it does not and resends fail ≥ 90 % whatever the wait (same route); nothing-listed — no relay is ever listed or compromised: the question is moot, exit 0; no-bounces — nothing was resent.',
             "Shortest good wait: the first wait from which every wait up to the lowest is not shown to fail more than the tolerance above it. Exit 2 for a scenario whose users never resend (resend.maxAttempts 1 or resend.probability 0) or an unknown policy.",
           ].join("\n"),
