@@ -20,6 +20,7 @@ import { listedFraction } from "../../src/analytic/lifecycle.js";
 import { rotateResendFailure, rotateResendFailureFixed, shuffleResendFailure } from "../../src/analytic/timer.js";
 import { failureEstimate, shadowViews } from "../../src/experiment/advise.js";
 import { placementWorlds, weightedResult } from "../../src/experiment/placement-worlds.js";
+import { type CountedFloor, firstPreciseCount } from "../../src/experiment/precision.js";
 import type { ReplicationResult } from "../../src/experiment/result.js";
 import { runReplication, runScenario } from "../../src/experiment/run.js";
 import { type Summary, summarise } from "../../src/experiment/summary.js";
@@ -151,8 +152,11 @@ function timerCase(name: string, assignment: "rotate" | "shuffle", indices?: num
   };
 }
 
-/** K of N relays listed on one list that P of domains consult, one resend after `after`, under `policy`. */
-function listedPool(policy: "random" | "sticky", seed: number, after: unknown): Scenario {
+/**
+ * K of N relays listed on one list that P of domains consult, one resend after `after`, under
+ * `policy`; `senders` each send 20 a day (200: about 120 first rejections a day).
+ */
+function listedPool(policy: "random" | "sticky", seed: number, after: unknown, senders = 200): Scenario {
   return parseScenario({
     name: policy,
     seed,
@@ -162,7 +166,7 @@ function listedPool(policy: "random" | "sticky", seed: number, after: unknown): 
     blacklists: [{ name: "spamcop", subscribers: P, reply: "5xx" }],
     listed: [{ servers: K, on: ["spamcop"] }],
     recipients: { domains: 2000, zipf: 1 },
-    traffic: { senders: 200, rate: "20/d" },
+    traffic: { senders, rate: "20/d" },
     resend: { after, probability: 1, maxAttempts: 2 },
     output: { delayBin: "1m" },
   });
@@ -368,6 +372,45 @@ export function table(rows: readonly CoverageRow[]): string {
 /** The timer case's session time (seconds): a resend follows its first attempt by the wait plus this. */
 const SESSION = 2;
 
+/** A curve advise runs on shadowed waits, with its closed form at each wait. */
+export interface WaitCase {
+  name: string;
+  scenario: Scenario;
+  /** The resend failure at a shadowed wait (seconds). */
+  truth: (wait: number) => number;
+}
+
+/** The timer/rotate case with random placement, the curve the placement shapes most. */
+export function rotateWaits(): WaitCase {
+  // The resend follows the first attempt by the wait plus the 2 s session.
+  return { name: "timer rotate, random placement", scenario: timerScenario("rotate"), truth: timerTruthAt };
+}
+
+/**
+ * Curves whose policy treats every relay alike, so that where the listed relays sit changes
+ * nothing (placementVaries is false for them): random balancing (k/N at every wait) with about
+ * 120, 12, 2.4 and 1.2 resends a wait and replication (200, 20, 4 and 2 senders), and a shuffling
+ * timer (the closed form of DESIGN §5, about 400).
+ */
+export function alikeWaits(): WaitCase[] {
+  const random = (senders: number, seed: number): WaitCase => ({
+    name: senders === 200 ? "random" : `random, ${senders} senders`,
+    scenario: listedPool("random", seed, "5m", senders),
+    truth: () => K / N,
+  });
+  return [
+    random(200, 12),
+    random(20, 14),
+    random(4, 15),
+    random(2, 16),
+    {
+      name: "timer shuffle, random placement",
+      scenario: timerScenario("shuffle"),
+      truth: (wait) => shuffleResendFailure(N, K, T, wait + SESSION),
+    },
+  ];
+}
+
 /**
  * One run's per-wait intervals (failureEstimate of each wait's replications) against the closed
  * form, added to `row`: every checked wait to all bins, and the one wait this run checks (run
@@ -379,13 +422,13 @@ function scoreWaits(
   waits: readonly number[],
   checked: readonly number[],
   run: number,
+  truth: (wait: number) => number,
 ): void {
   const allBins = row.allBins as { held: number; total: number };
   waits.forEach((d, j) => {
     if (!checked.includes(d)) return;
     const ci = failureEstimate(views[j]).ci95;
-    // The resend follows the first attempt by the wait plus the 2 s session.
-    const held = inInterval(ci, rotateResendFailure(N, K, T, d + SESSION));
+    const held = inInterval(ci, truth(d));
     allBins.total++;
     if (held) allBins.held++;
     if (d !== checked[run % checked.length]) return;
@@ -396,24 +439,31 @@ function scoreWaits(
 }
 
 /**
- * advise's per-wait interval on shadowed waits (model/shadow-resends.ts), on the timer/rotate
- * case with random placement: each run is R replications of the case's pool (default the
- * case's 20; advise's curves use at least ADVISE_MIN_REPLICATIONS), every wait of `waits`
- * shadowed in each; a run's check is ONE of `checked` (default all waits; index = run number
- * mod their count, chosen before looking), whose failureEstimate must hold
- * rotateResendFailure(N, K, T, wait + session). Runs are disjoint blocks of replications.
+ * advise's per-wait interval on shadowed waits (model/shadow-resends.ts), by default on the
+ * timer/rotate case with random placement (rotateWaits): each run is R replications of the
+ * case's pool (default the scenario's 20; advise's curves use at least ADVISE_MIN_REPLICATIONS
+ * where the placement can vary them), every wait of `waits` shadowed in each; a run's check is
+ * ONE of `checked` (default all waits; index = run number mod their count, chosen before
+ * looking), whose failureEstimate must hold the case's truth. Runs are disjoint blocks of
+ * replications.
  */
 export function measureShadowedWaits(
   runs: number,
   waits: readonly number[],
-  options: { replications?: number; checked?: readonly number[] } = {},
+  options: { replications?: number; checked?: readonly number[]; case?: WaitCase; floor?: AdviseFloor } = {},
 ): CoverageRow {
-  const scenario = timerScenario("rotate");
-  const R = options.replications ?? scenario.replications;
+  const c = options.case ?? rotateWaits();
+  const scenario = c.scenario;
+  const floor = options.floor;
+  // With a counted floor each run is a block of its replications, of which the rule uses a prefix.
+  const R = floor ? floor.counted.replications : (options.replications ?? scenario.replications);
   const checked = options.checked ?? waits;
   const compiled = new CompiledScenario(scenario);
+  let used = 0;
   const row: CoverageRow = {
-    case: `timer rotate, random placement, ${R} replications`,
+    case: floor
+      ? `${c.name}, ${floor.from}–${R} replications (${floor.counted.each} of each outcome)`
+      : `${c.name}, ${R} replications`,
     type: options.checked ? `advise per-wait (shadowed), waits ${checked.join(", ")} s` : "advise per-wait (shadowed)",
     runs: 0,
     held: 0,
@@ -423,13 +473,28 @@ export function measureShadowedWaits(
   };
   for (let run = 0; run < runs; run++) {
     const views: ReplicationResult[][] = waits.map(() => []);
-    for (let i = run * R; i < (run + 1) * R; i++) {
-      const all = shadowViews(runReplication(compiled, scenario.seed, i, null, null, waits));
+    // With a counted floor, replications are added until the rule may stop (every target taken
+    // as met): the first n from `floor.from` at which the floor lets it, else R.
+    for (let n = 1; n <= R; n++) {
+      const all = shadowViews(runReplication(compiled, scenario.seed, run * R + n - 1, null, null, waits));
       for (let j = 0; j < waits.length; j++) views[j].push(all[j]);
+      if (floor && n >= floor.from && firstPreciseCount(views, {}, n, floor.counted) === n) break;
     }
-    scoreWaits(row, views, waits, checked, run);
+    used += views[0].length;
+    scoreWaits(row, views, waits, checked, run, c.truth);
   }
-  return { ...row, coverage: row.held / row.runs, meanWidth: row.meanWidth / row.runs };
+  return {
+    ...row,
+    ...(floor ? { case: `${row.case}, mean ${(used / runs).toFixed(1)}` } : {}),
+    coverage: row.held / row.runs,
+    meanWidth: row.meanWidth / row.runs,
+  };
+}
+
+/** advise's floor for a curve whose placement cannot vary a replication (curvePrecision): from `from`, and `counted`. */
+export interface AdviseFloor {
+  from: number;
+  counted: CountedFloor;
 }
 
 /**
@@ -475,7 +540,7 @@ export function measurePlacementWorlds(
         values[j].push(view.metrics.resendFailure as number);
       }
     }
-    scoreWaits(row, views, waits, checked, run);
+    scoreWaits(row, views, waits, checked, run, timerTruthAt);
   }
   return { row: { ...row, coverage: row.held / row.runs, meanWidth: row.meanWidth / row.runs }, values };
 }
