@@ -61,9 +61,10 @@ export interface Tolerance {
 export const DEFAULT_TOLERANCE: Tolerance = { absolute: 0.01, relative: 0.1 };
 
 /**
- * The fewest replications an advise curve stops at by default (the stopping rules' n0) where the
- * listed relays' placement can vary a replication (placementVaries; elsewhere Law & Kelton's 10,
- * see curvePrecision). A wait's failure in one replication then depends on where they fell:
+ * The fewest replications an advise curve stops at by default (the stopping rules' n0): the own
+ * curve's, and a table curve's where the listed relays' placement can vary a replication
+ * (placementVaries; elsewhere 10 once the resends are counted, see curvePrecision). A wait's
+ * failure in one replication then depends on where they fell:
  * under timer/rotate or round-robin, on whether two listed relays are neighbours, a class of
  * placements with probability 2/19 for 2 of 20 relays that lifts the mid-slot failure by a
  * quarter. With n replications that class is missing altogether with probability
@@ -701,7 +702,7 @@ async function adviseOnPolicy(
       pool: options.pool,
       precision: placements
         ? worldsPrecision(options.precision, placements)
-        : curvePrecision(scenario, options.precision),
+        : curvePrecision(scenario, options.precision, own),
       priority: options.priority,
       onProgress: (done, total) => progress.report(done, total),
       ...(placements ? { worlds: placementWorlds } : {}),
@@ -761,24 +762,27 @@ function placementWorldsFor(scenario: Scenario, options: AdviseOptions): number 
 }
 
 /**
- * Where the placement cannot vary a replication, a curve may stop before ADVISE_MIN_REPLICATIONS
- * once every wait has this many resends rejected and this many not (PrecisionOptions.countedFloor).
+ * Where the placement cannot vary a replication, a curve of the policy table may stop before
+ * ADVISE_MIN_REPLICATIONS once every wait has this many resends rejected and this many not
+ * (PrecisionOptions.countedFloor).
  */
 export const RESENDS_OF_EACH_OUTCOME = 10;
 
 /**
  * A curve's stopping rule with its floor: the rule's own `minReplications` when it has one (the
- * CLI's --min-replications); else ADVISE_MIN_REPLICATIONS where the listed relays' placement can
- * vary a replication (placementVaries); else, with no class of placements to miss, Law & Kelton's
- * n0 (DEFAULT_MIN_REPLICATIONS) once every wait holds RESENDS_OF_EACH_OUTCOME resends of each
- * outcome, and ADVISE_MIN_REPLICATIONS until then. The counts matter as much as the placement: on
- * the coverage harness, random balancing's curve held 95.3–95.8 % at 10 replications with 12 or
- * 120 resends a wait and replication, 84.7 % with 2.4; under this rule 94.4–97.1 % (README
- * "Intervals").
+ * CLI's --min-replications); else ADVISE_MIN_REPLICATIONS for the scenario's own curve, and where
+ * the listed relays' placement can vary a replication (placementVaries); else, for a curve of the
+ * policy table with no class of placements to miss, Law & Kelton's n0 (DEFAULT_MIN_REPLICATIONS)
+ * once every wait holds RESENDS_OF_EACH_OUTCOME resends of each outcome, and
+ * ADVISE_MIN_REPLICATIONS until then. The counts matter as much as the placement: on the coverage
+ * harness, random balancing's curve held 95.3–95.8 % at 10 replications with 12 or 120 resends a
+ * wait and replication, 84.7 % with 2.4; under this rule 94.4–97.1 % (README "Intervals"). The own
+ * curve's replications are also the run's summary and the operator's view, whose rarer counts
+ * (messages bounced for good) the resends' count does not vouch for: it keeps 30.
  */
-export function curvePrecision(scenario: Scenario, precision: PrecisionOptions): PrecisionOptions {
+export function curvePrecision(scenario: Scenario, precision: PrecisionOptions, own: boolean): PrecisionOptions {
   if (precision.minReplications !== undefined) return precision;
-  if (placementVaries(scenario)) return { ...precision, minReplications: ADVISE_MIN_REPLICATIONS };
+  if (own || placementVaries(scenario)) return { ...precision, minReplications: ADVISE_MIN_REPLICATIONS };
   return {
     ...precision,
     minReplications: DEFAULT_MIN_REPLICATIONS,

@@ -146,10 +146,15 @@ describe("analyseCurve", () => {
 });
 
 describe("advise's replication floor (ADVISE_MIN_REPLICATIONS, curvePrecision)", () => {
-  it("never stops a curve before it by default while its resends lack an outcome, even where the first look meets the target", async () => {
-    // Sticky resends always fail (half-width 0), so the rule is met at its first look; its relays
-    // are alike (placementVaries is false), but no resend is ever delivered, so the counted floor
-    // holds it to ADVISE_MIN_REPLICATIONS.
+  // Targets met at the first look: where a rule stops is the floor's doing.
+  const loose = { targets: { resendFailure: 0.9 }, maxReplications: 100 };
+  const busy = (balancer: unknown, listed: unknown = [{ servers: 2, on: ["spamcop"] }]) =>
+    parseScenario(smallScenario({ pool: { servers: 5, balancer }, listed, traffic: { senders: 20, rate: "100/d" } }));
+  const replications = (advice: { policies: { policy: string; replications: number }[] }) =>
+    Object.fromEntries(advice.policies.map((p) => [p.policy, p.replications]));
+
+  it("never stops the own curve before it by default, nor a table curve whose resends lack an outcome", async () => {
+    // Sticky resends always fail (half-width 0), so the rule is met at its first look.
     const scenario = parseScenario(
       smallScenario({ pool: { servers: 5, balancer: { policy: "sticky" } }, horizon: "6h" }),
     );
@@ -159,57 +164,52 @@ describe("advise's replication floor (ADVISE_MIN_REPLICATIONS, curvePrecision)",
     expect(advice.operator?.healthCheck.replications).toBe(ADVISE_MIN_REPLICATIONS);
     expect(own?.summary.replications).toBe(ADVISE_MIN_REPLICATIONS);
     expect(ADVISE_MIN_REPLICATIONS).toBeGreaterThanOrEqual(30);
-  });
-
-  // Targets met at the first look: where the rule stops is the floor's doing.
-  const loose = { targets: { resendFailure: 0.9 }, maxReplications: 100 };
-  const busy = (balancer: unknown, listed: unknown = [{ servers: 2, on: ["spamcop"] }]) =>
-    parseScenario(smallScenario({ pool: { servers: 5, balancer }, listed, traffic: { senders: 20, rate: "100/d" } }));
-
-  it("stops a curve whose placement cannot vary at Law & Kelton's 10 once every wait holds 10 resends of each outcome", async () => {
-    const { advice, own } = await advise(busy({ policy: "random" }), {
-      policies: ["random"],
+    // A random pool's own curve counts its resends by 10 but keeps 30 (it is also the run's
+    // summary and the operator's view); sticky in its table never has a resend delivered.
+    const random = await advise(busy({ policy: "random" }), {
+      policies: ["random", "sticky"],
       precision: loose,
+      tablePrecision: loose,
       workers: 1,
     });
-    expect(advice.replications).toBe(DEFAULT_MIN_REPLICATIONS);
-    expect(resendsCounted([own?.results ?? []], DEFAULT_MIN_REPLICATIONS, RESENDS_OF_EACH_OUTCOME)).toBe(true);
-    // Round-robin's order among the relays matters, but with its placement given nothing is drawn.
-    const given = busy({ policy: "round-robin" }, [{ indices: [0, 1], on: ["spamcop"] }]);
-    const fixed = await advise(given, { policies: ["round-robin"], precision: loose, workers: 1 });
-    expect(fixed.advice.replications).toBe(DEFAULT_MIN_REPLICATIONS);
-    // Drawn (one placement a replication, not worlds): the floor of 30 holds.
-    const drawn = await advise(busy({ policy: "round-robin" }), {
-      policies: ["round-robin"],
-      precision: loose,
-      placementWorlds: false,
-      workers: 1,
-    });
-    expect(drawn.advice.replications).toBe(ADVISE_MIN_REPLICATIONS);
-    expect(resendsCounted([drawn.own?.results ?? []], DEFAULT_MIN_REPLICATIONS, RESENDS_OF_EACH_OUTCOME)).toBe(true);
+    expect(replications(random.advice)).toEqual({ random: ADVISE_MIN_REPLICATIONS, sticky: ADVISE_MIN_REPLICATIONS });
+    expect(resendsCounted([random.own?.results ?? []], DEFAULT_MIN_REPLICATIONS, RESENDS_OF_EACH_OUTCOME)).toBe(true);
   });
 
-  it("holds a sparse curve at 30 while its resends are not counted, and --min-replications overrides both floors", async () => {
+  it("stops a table curve whose placement cannot vary at Law & Kelton's 10 once every wait holds 10 resends of each outcome", async () => {
+    const options = { precision: loose, tablePrecision: loose, placementWorlds: false, workers: 1 };
+    const drawn = await advise(busy({ policy: "sticky" }), {
+      ...options,
+      policies: ["sticky", "random", "round-robin"],
+    });
+    // Round-robin's order among the relays matters: drawn (one placement a replication, not
+    // worlds), the floor of 30 holds.
+    expect(replications(drawn.advice)).toEqual({
+      sticky: ADVISE_MIN_REPLICATIONS,
+      random: DEFAULT_MIN_REPLICATIONS,
+      "round-robin": ADVISE_MIN_REPLICATIONS,
+    });
+    // With the placement given, nothing is drawn.
+    const given = busy({ policy: "sticky" }, [{ indices: [0, 1], on: ["spamcop"] }]);
+    const fixed = await advise(given, { ...options, policies: ["sticky", "round-robin"] });
+    expect(replications(fixed.advice)["round-robin"]).toBe(DEFAULT_MIN_REPLICATIONS);
+  });
+
+  it("holds a sparse table curve at 30 while its resends are not counted, and --min-replications overrides every floor", async () => {
     // About half a resend a replication: fewer than 10 rejected in 30 replications.
     const sparse = parseScenario(
       smallScenario({
-        pool: { servers: 5, balancer: { policy: "random" } },
+        pool: { servers: 5, balancer: { policy: "sticky" } },
         horizon: "6h",
         traffic: { senders: 1, rate: "4/d" },
       }),
     );
-    const { advice, own } = await advise(sparse, { policies: ["random"], precision: loose, workers: 1 });
-    expect(advice.replications).toBe(ADVISE_MIN_REPLICATIONS);
-    expect(resendsCounted([own?.results ?? []], ADVISE_MIN_REPLICATIONS, RESENDS_OF_EACH_OUTCOME)).toBe(false);
+    const options = { policies: ["sticky", "random", "round-robin"], placementWorlds: false, workers: 1 } as const;
+    const floored = await advise(sparse, { ...options, precision: loose, tablePrecision: loose });
+    expect(replications(floored.advice)).toEqual({ sticky: 30, random: 30, "round-robin": 30 });
     const given = { ...loose, minReplications: 12 };
-    expect((await advise(sparse, { policies: ["random"], precision: given, workers: 1 })).advice.replications).toBe(12);
-    const drawn = await advise(busy({ policy: "round-robin" }), {
-      policies: ["round-robin"],
-      precision: given,
-      placementWorlds: false,
-      workers: 1,
-    });
-    expect(drawn.advice.replications).toBe(12);
+    const set = await advise(sparse, { ...options, precision: given, tablePrecision: given });
+    expect(replications(set.advice)).toEqual({ sticky: 12, random: 12, "round-robin": 12 });
   });
 });
 
