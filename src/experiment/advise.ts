@@ -64,10 +64,10 @@ export const DEFAULT_TOLERANCE: Tolerance = { absolute: 0.01, relative: 0.1 };
  * The fewest replications an advise curve stops at by default (the stopping rules' n0): the own
  * curve's, and a table curve's where the listed relays' placement can vary a replication
  * (placementVaries; elsewhere 10 once the resends are counted, see curvePrecision). A wait's
- * failure in one replication then depends on where they fell:
- * under timer/rotate or round-robin, on whether two listed relays are neighbours, a class of
- * placements with probability 2/19 for 2 of 20 relays that lifts the mid-slot failure by a
- * quarter. With n replications that class is missing altogether with probability
+ * failure in one replication then depends on where they fell: under timer/rotate or
+ * round-robin, on whether two listed relays are neighbours, a class of placements with
+ * probability 2/19 for 2 of 20 relays that lifts the mid-slot failure by a quarter. With n
+ * replications that class is missing altogether with probability
  * (17/19)^n, 11 % at n = 20, and then no interval built from the replications can reach the
  * truth: all but 7 of the 123 misses in 1500 runs of 20 (the coverage harness's timer/rotate
  * case, wait 300 s) had no such replication. The interval itself is not at fault (Student t

@@ -29,8 +29,8 @@ export interface PrecisionOptions {
    * A higher floor that enough resends lift: below `replications` the rule stops at n only where
    * every configuration's first n replications hold at least `each` resends rejected and `each`
    * not (resendsCounted). A resend failure's interval over fewer undercovers: on the coverage
-   * harness, 84.7 % with about 2.4 rejected (advise's curves whose placement cannot vary a
-   * replication; README "Intervals").
+   * harness, 84.7 % with about 2.4 rejected (advise's policy-table curves whose placement cannot
+   * vary a replication, curvePrecision; README "Intervals").
    */
   countedFloor?: CountedFloor;
 }
