@@ -252,12 +252,17 @@ export async function runConfigurations(
       return { results: series, replications: initial, precision: null };
     }
     const max = precision.maxReplications;
+    // Capped by the maximum, as minReplications is: at the maximum the targets alone decide.
+    const counted = precision.countedFloor && {
+      ...precision.countedFloor,
+      replications: Math.min(precision.countedFloor.replications, max),
+    };
     let have = startingCount(precision, initial);
     await run(0, have, 0, have * configs.length);
     // The procedure's first check is at n0 itself.
     let scannedTo = have - 1;
     for (;;) {
-      const n = firstPreciseCount(series, precision.targets, scannedTo + 1, precision.countedFloor);
+      const n = firstPreciseCount(series, precision.targets, scannedTo + 1, counted);
       if (n !== null || have >= max) {
         const used = n ?? have;
         const trimmed = series.map((s) => s.slice(0, used));

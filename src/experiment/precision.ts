@@ -26,7 +26,8 @@ export interface PrecisionOptions {
   /** Never stop before this many (default DEFAULT_MIN_REPLICATIONS; capped by maxReplications). */
   minReplications?: number;
   /**
-   * A higher floor that enough resends lift: below `replications` the rule stops at n only where
+   * A higher floor that enough resends lift: below `replications` (capped by maxReplications, at
+   * which the targets alone decide, as with minReplications) the rule stops at n only where
    * every configuration's first n replications hold at least `each` resends rejected and `each`
    * not (resendsCounted). A resend failure's interval over fewer undercovers: on the coverage
    * harness, 84.7 % with about 2.4 rejected (advise's policy-table curves whose placement cannot

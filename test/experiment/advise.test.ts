@@ -210,6 +210,11 @@ describe("advise's replication floor (ADVISE_MIN_REPLICATIONS, curvePrecision)",
     const given = { ...loose, minReplications: 12 };
     const set = await advise(sparse, { ...options, precision: given, tablePrecision: given });
     expect(replications(set.advice)).toEqual({ sticky: 12, random: 12, "round-robin": 12 });
+    // A maximum below 30 caps the counted floor as it caps the others: the targets, met, decide there.
+    const capped = { ...loose, maxReplications: 20 };
+    const short = await advise(sparse, { ...options, precision: capped, tablePrecision: capped });
+    expect(replications(short.advice)).toEqual({ sticky: 20, random: 20, "round-robin": 20 });
+    for (const p of short.advice.policies) expect(p.precision?.reached, p.policy).toBe(true);
   });
 });
 
