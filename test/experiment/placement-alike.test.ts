@@ -49,7 +49,7 @@ function placementEffect(balancer: unknown): number[] {
     const b = runReplication(apart, 21, i, null, null, WAITS);
     add(0, a.metrics.firstAttemptFailure, b.metrics.firstAttemptFailure);
     const [va, vb] = [shadowViews(a), shadowViews(b)];
-    WAITS.forEach((_, j) => add(j + 1, va[j].metrics.resendFailure, vb[j].metrics.resendFailure));
+    for (let j = 0; j < WAITS.length; j++) add(j + 1, va[j].metrics.resendFailure, vb[j].metrics.resendFailure);
   }
   return differences.map((d) => {
     const mean = d.reduce((s, v) => s + v, 0) / d.length;
