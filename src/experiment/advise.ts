@@ -23,8 +23,8 @@ import { checkExperimentBudget, type ExperimentOptions, runConfigurations, withP
 import {
   PLACEMENT_WORLDS_MIN_REPLICATIONS,
   placementVaries,
+  placementWorldCount,
   placementWorlds,
-  placementWorldsProblem,
 } from "./placement-worlds.js";
 import type { ReplicationPool } from "./pool.js";
 import { DEFAULT_MIN_REPLICATIONS, type PrecisionOptions, type PrecisionReport } from "./precision.js";
@@ -696,9 +696,7 @@ async function adviseOnPolicy(
     const run = runConfigurations(configs, {
       seed: options.seed,
       // The scenario's replications, a minimum, count runs of one placement too.
-      replications: placements
-        ? Math.max(PLACEMENT_WORLDS_MIN_REPLICATIONS, Math.ceil(options.replications / placements))
-        : options.replications,
+      replications: placements ? inWorlds(options.replications, placements) : options.replications,
       pool: options.pool,
       precision: placements
         ? worldsPrecision(options.precision, placements)
@@ -756,9 +754,7 @@ async function adviseOnPolicy(
 function placementWorldsFor(scenario: Scenario, options: AdviseOptions): number | null {
   if (options.placementWorlds === false) return null;
   const balancer = scenario.pool.balancer;
-  if (!policyOf(balancer).placementShapesCurve(balancer)) return null;
-  if (placementWorldsProblem(scenario) !== null) return null;
-  return placementWorlds(scenario, 0, 0).length;
+  return policyOf(balancer).placementShapesCurve(balancer) ? placementWorldCount(scenario) : null;
 }
 
 /**
@@ -797,13 +793,17 @@ export function curvePrecision(scenario: Scenario, precision: PrecisionOptions, 
  * their 95 %.
  */
 function worldsPrecision(precision: PrecisionOptions, worlds: number): PrecisionOptions {
-  const runs = precision.minReplications ?? ADVISE_MIN_REPLICATIONS;
-  const min = Math.max(PLACEMENT_WORLDS_MIN_REPLICATIONS, Math.ceil(runs / worlds));
+  const min = inWorlds(precision.minReplications ?? ADVISE_MIN_REPLICATIONS, worlds);
   return {
     targets: precision.targets,
     minReplications: min,
     maxReplications: Math.max(min, Math.ceil(precision.maxReplications / worlds)),
   };
+}
+
+/** Replications of `worlds` worlds each that hold `runs` runs of one placement, at least PLACEMENT_WORLDS_MIN_REPLICATIONS. */
+function inWorlds(runs: number, worlds: number): number {
+  return Math.max(PLACEMENT_WORLDS_MIN_REPLICATIONS, Math.ceil(runs / worlds));
 }
 
 /** Counts summed over replications, for the conditional Wilson interval of one replication. */

@@ -74,6 +74,12 @@ export function placementWorldsProblem(scenario: Scenario): string | null {
   return typeof classes === "string" ? classes : null;
 }
 
+/** The worlds each replication of `scenario` runs (its placement classes), or null where placementWorldsProblem objects. */
+export function placementWorldCount(scenario: Scenario): number | null {
+  const classes = worldClasses(scenario);
+  return typeof classes === "string" ? null : classes.length;
+}
+
 /**
  * The worlds of replication `replication`: one per placement class, in the classes' order, each
  * placement starting at a relay drawn uniformly. Throws where placementWorldsProblem objects.

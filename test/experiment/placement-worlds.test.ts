@@ -6,6 +6,7 @@ import {
   MAX_PLACEMENT_WORLDS,
   PLACEMENT_WORLDS_MIN_REPLICATIONS,
   placementVaries,
+  placementWorldCount,
   placementWorlds,
   placementWorldsProblem,
   weightedResult,
@@ -90,6 +91,8 @@ describe("placementWorlds", () => {
 
   it("says why a scenario cannot run as worlds", () => {
     expect(placementWorldsProblem(scenario([{ servers: 2, on: ["spamcop"] }]))).toBeNull();
+    expect(placementWorldCount(scenario([{ servers: 2, on: ["spamcop"] }]))).toBe(10);
+    expect(placementWorldCount(scenario([{ servers: 3, on: ["spamcop"] }]))).toBeNull();
     expect(placementWorldsProblem(scenario([]))).toMatch(/one "listed" entry, got 0/);
     expect(
       placementWorldsProblem(
@@ -296,7 +299,8 @@ describe("advise with placement worlds", () => {
       const [own, random] = advice.policies;
       expect(own.placements).toBe(10);
       expect(own.replications).toBeGreaterThanOrEqual(PLACEMENT_WORLDS_MIN_REPLICATIONS);
-      // Random balancing draws one placement a replication, from advise's floor of 30.
+      // Random balancing draws one placement a replication; this sparse pool's resends are not
+      // counted by 10 of each outcome before advise's floor of 30 (curvePrecision).
       expect(random.placements).toBeNull();
       expect(random.replications).toBeGreaterThanOrEqual(30);
       // The health check's runs (pool.avoidListed set) are worlds, as many as the own curve's.
