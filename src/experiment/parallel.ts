@@ -8,6 +8,7 @@ import { type AnyScenario, checkOptions, runSize, validScenario } from "./inputs
 import { weightedResult } from "./placement-worlds.js";
 import { defaultWorkers, type ProgressCallback, ReplicationPool, type TaskList } from "./pool.js";
 import {
+  cappedCountedFloor,
   firstPreciseCount,
   nextReplicationCount,
   type PrecisionOptions,
@@ -252,11 +253,7 @@ export async function runConfigurations(
       return { results: series, replications: initial, precision: null };
     }
     const max = precision.maxReplications;
-    // Capped by the maximum, as minReplications is: at the maximum the targets alone decide.
-    const counted = precision.countedFloor && {
-      ...precision.countedFloor,
-      replications: Math.min(precision.countedFloor.replications, max),
-    };
+    const counted = cappedCountedFloor(precision);
     let have = startingCount(precision, initial);
     await run(0, have, 0, have * configs.length);
     // The procedure's first check is at n0 itself.

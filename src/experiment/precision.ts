@@ -59,6 +59,12 @@ export function resendsCounted(series: readonly (readonly ReplicationResult[])[]
   return true;
 }
 
+/** The rule's counted floor, its replications capped by maxReplications (where the targets alone decide), as startingCount caps the minimum. */
+export function cappedCountedFloor(options: PrecisionOptions): CountedFloor | undefined {
+  const floor = options.countedFloor;
+  return floor && { ...floor, replications: Math.min(floor.replications, options.maxReplications) };
+}
+
 /** The first n the rule may stop at: max(minReplications, 2), at most maxReplications. */
 export function startingCount(options: PrecisionOptions, initial: number): number {
   const min = Math.max(options.minReplications ?? DEFAULT_MIN_REPLICATIONS, 2);

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { runScenarioParallel as builtRun } from "../../dist/experiment/parallel.js";
 import { runScenarioParallel } from "../../src/experiment/parallel.js";
 import {
+  cappedCountedFloor,
   DEFAULT_MIN_REPLICATIONS,
   firstPreciseCount,
   halfWidthAt,
@@ -198,6 +199,16 @@ describe("the counted floor (PrecisionOptions.countedFloor)", () => {
     const all = Array.from({ length: 40 }, (_, i) => counted(i, 2, 2));
     expect(firstPreciseCount([all], targets, 10, { replications: 30, each: 1 })).toBe(30);
     expect(firstPreciseCount([all.slice(0, 29)], targets, 10, { replications: 30, each: 1 })).toBeNull();
+  });
+
+  it("is capped by the maximum, as the minimum is", () => {
+    const countedFloor = { replications: 30, each: 10 };
+    expect(cappedCountedFloor({ targets: {}, maxReplications: 20, countedFloor })).toEqual({
+      replications: 20,
+      each: 10,
+    });
+    expect(cappedCountedFloor({ targets: {}, maxReplications: 50, countedFloor })).toEqual(countedFloor);
+    expect(cappedCountedFloor({ targets: {}, maxReplications: 50 })).toBeUndefined();
   });
 });
 
