@@ -9,6 +9,7 @@ import { placementVaries } from "../../src/experiment/placement-worlds.js";
 import { runReplication } from "../../src/experiment/run.js";
 import { CompiledScenario } from "../../src/model/compiled.js";
 import { parseScenario } from "../../src/scenario/load.js";
+import { tBound, tStatistic } from "../helpers/stats.js";
 
 const WAITS = [0, 300, 900];
 const REPLICATIONS = 200;
@@ -51,12 +52,7 @@ function placementEffect(balancer: unknown): number[] {
     const [va, vb] = [shadowViews(a), shadowViews(b)];
     for (let j = 0; j < WAITS.length; j++) add(j + 1, va[j].metrics.resendFailure, vb[j].metrics.resendFailure);
   }
-  return differences.map((d) => {
-    const mean = d.reduce((s, v) => s + v, 0) / d.length;
-    const sd = Math.sqrt(d.reduce((s, v) => s + (v - mean) ** 2, 0) / (d.length - 1));
-    if (sd === 0) return mean === 0 ? 0 : Math.sign(mean) * Number.POSITIVE_INFINITY;
-    return mean / (sd / Math.sqrt(d.length));
-  });
+  return differences.map((d) => tStatistic(d).t);
 }
 
 describe("policies that treat every relay alike (relaysAlike)", () => {
@@ -78,6 +74,10 @@ describe("policies that treat every relay alike (relaysAlike)", () => {
       ).toBe(true);
     });
   }
+
+  it("is sized: a correct simulator exceeds the bound in any of the 20 statistics with probability below 1e-6", () => {
+    expect(BOUND).toBeGreaterThanOrEqual(tBound(REPLICATIONS - 1, 5 * (WAITS.length + 1)));
+  });
 
   it("sees the placement where it matters: round-robin", () => {
     const t = placementEffect({ policy: "round-robin" });

@@ -3,6 +3,7 @@
 // are fixed, so a test that passes once passes always, and a wrong distribution fails reliably.
 import { expect } from "vitest";
 import { normalQuantile } from "../../src/stats/normal.js";
+import { tQuantile } from "../../src/stats/student.js";
 
 /** The false-alarm probability every statistical test in the suite is sized for. */
 export const FALSE_ALARM = 1e-6;
@@ -125,4 +126,23 @@ export function expectMeanNear(sampleMean: number, mean: number, sd: number, n: 
 /** Assert that `successes` out of n is within the 1 − FALSE_ALARM normal bound of proportion p. */
 export function expectProportion(successes: number, n: number, p: number, what = "proportion"): void {
   expectMeanNear(successes / n, p, Math.sqrt(p * (1 - p)), n, what);
+}
+
+/**
+ * The one-sample t statistic of `values` against `mean`, with its standard error: (x̄ − mean) / se,
+ * se = s/√n. With no spread it is 0 when x̄ is the mean and ±Infinity otherwise.
+ */
+export function tStatistic(values: readonly number[], mean = 0): { t: number; sampleMean: number; se: number } {
+  const n = values.length;
+  const sampleMean = values.reduce((a, b) => a + b, 0) / n;
+  const sd = Math.sqrt(values.reduce((a, b) => a + (b - sampleMean) ** 2, 0) / (n - 1));
+  const se = sd / Math.sqrt(n);
+  const off = sampleMean - mean;
+  const t = se === 0 ? (off === 0 ? 0 : Math.sign(off) * Number.POSITIVE_INFINITY) : off / se;
+  return { t, sampleMean, se };
+}
+
+/** Two-sided bound on |t| with `df` degrees of freedom that any of `tests` such statistics exceeds with probability below `alpha` (Bonferroni). */
+export function tBound(df: number, tests: number, alpha = FALSE_ALARM): number {
+  return tQuantile(1 - alpha / (2 * tests), df);
 }
