@@ -351,7 +351,7 @@ export function measure(c: Case, runs: number): CoverageRow[] {
       if (b.ci95) r.meanWidth += b.ci95[1] - b.ci95[0];
     }
   }
-  return [...rows.values()].map((r) => ({ ...r, coverage: r.held / r.runs, meanWidth: r.meanWidth / r.runs }));
+  return [...rows.values()].map(scored);
 }
 
 /** The table as Markdown (README "Coverage"). */
@@ -460,17 +460,13 @@ export function measureShadowedWaits(
   const checked = options.checked ?? waits;
   const compiled = new CompiledScenario(scenario);
   let used = 0;
-  const row: CoverageRow = {
-    case: floor
+  const row = waitRow(
+    floor
       ? `${c.name}, ${floor.from}–${R} replications (${floor.counted.each} of each outcome)`
       : `${c.name}, ${R} replications`,
-    type: options.checked ? `advise per-wait (shadowed), waits ${checked.join(", ")} s` : "advise per-wait (shadowed)",
-    runs: 0,
-    held: 0,
-    coverage: 0,
-    meanWidth: 0,
-    allBins: { held: 0, total: 0 },
-  };
+    "shadowed",
+    options.checked,
+  );
   for (let run = 0; run < runs; run++) {
     const views: ReplicationResult[][] = waits.map(() => []);
     // With a counted floor, replications are added until the rule may stop (every target taken
@@ -483,12 +479,25 @@ export function measureShadowedWaits(
     used += views[0].length;
     scoreWaits(row, views, waits, checked, run, c.truth);
   }
+  return scored({ ...row, ...(floor ? { case: `${row.case}, mean ${(used / runs).toFixed(1)}` } : {}) });
+}
+
+/** An empty row of advise's per-wait checks (`how` the waits ran; `checked` when only some are scored). */
+function waitRow(name: string, how: string, checked?: readonly number[]): CoverageRow {
   return {
-    ...row,
-    ...(floor ? { case: `${row.case}, mean ${(used / runs).toFixed(1)}` } : {}),
-    coverage: row.held / row.runs,
-    meanWidth: row.meanWidth / row.runs,
+    case: name,
+    type: checked ? `advise per-wait (${how}), waits ${checked.join(", ")} s` : `advise per-wait (${how})`,
+    runs: 0,
+    held: 0,
+    coverage: 0,
+    meanWidth: 0,
+    allBins: { held: 0, total: 0 },
   };
+}
+
+/** A row with its coverage and mean width taken over its runs. */
+function scored(row: CoverageRow): CoverageRow {
+  return { ...row, coverage: row.held / row.runs, meanWidth: row.meanWidth / row.runs };
 }
 
 /** advise's floor for a curve whose placement cannot vary a replication (curvePrecision): from `from`, and `counted`. */
@@ -512,17 +521,11 @@ export function measurePlacementWorlds(
   const scenario = timerScenario("rotate");
   const R = options.replications;
   const checked = options.checked ?? waits;
-  const row: CoverageRow = {
-    case: `timer rotate, random placement, ${R} replications of every placement class`,
-    type: options.checked
-      ? `advise per-wait (placement worlds), waits ${checked.join(", ")} s`
-      : "advise per-wait (placement worlds)",
-    runs: 0,
-    held: 0,
-    coverage: 0,
-    meanWidth: 0,
-    allBins: { held: 0, total: 0 },
-  };
+  const row = waitRow(
+    `timer rotate, random placement, ${R} replications of every placement class`,
+    "placement worlds",
+    options.checked,
+  );
   const values: number[][] = waits.map(() => []);
   for (let run = 0; run < runs; run++) {
     const views: ReplicationResult[][] = waits.map(() => []);
@@ -542,7 +545,7 @@ export function measurePlacementWorlds(
     }
     scoreWaits(row, views, waits, checked, run, timerTruthAt);
   }
-  return { row: { ...row, coverage: row.held / row.runs, meanWidth: row.meanWidth / row.runs }, values };
+  return { row: scored(row), values };
 }
 
 /** rotateResendFailure of the harness's timer case at a shadowed wait (the resend follows by the wait plus the session). */
