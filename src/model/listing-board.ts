@@ -60,6 +60,14 @@ export class ListingBoard {
   /** Whether rejectingServers can answer for outcome() (at most 32 relays, no cache between them). */
   readonly serversInMasks: boolean;
 
+  /**
+   * Whether outcome() reads the lists alone, which only LIST_ON and LIST_OFF events move: between
+   * two such events an attempt's outcome is the same at every time, so it may be asked early
+   * (capacity/arrivals.ts settles a held wait at its arrival). Not with receivers' caches, whose
+   * answers depend on the time and move when asked.
+   */
+  readonly outcomeBetweenListings: boolean = true;
+
   /** Whether the domain consults no list: every attempt to it is delivered, whatever the relay and time. */
   consultsNone(domain: number): boolean {
     return this.domainLists[domain] === 0;

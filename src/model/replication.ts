@@ -134,6 +134,11 @@ export class MailModel implements SessionStarter, ArrivalFlow, WorldsFlow {
    */
   readonly regimeArrivals: RegimeArrivals | null = null;
   /**
+   * The time of every LIST_ON event, as scheduled (all at the start: listings and compromises are
+   * drawn up front), for the regime loop (ArrivalParts.listingStarts).
+   */
+  private readonly listingStarts: number[] = [];
+  /**
    * First submissions when each of advise's waits is a world of its own (shadow-worlds.ts,
    * `worldsNeeded`), which also hand every world the attempt; null for every other run.
    */
@@ -288,6 +293,7 @@ export class MailModel implements SessionStarter, ArrivalFlow, WorldsFlow {
         senders: this.senders,
         warmup: this.warmup,
         holdWaits: this.routes === null || !this.routes.moveDeferred,
+        listingStarts: Float64Array.from([...this.listingStarts, Number.POSITIVE_INFINITY]).sort(),
       };
       this.regimeArrivals = new RegimeArrivals(parts, this);
     }
@@ -367,19 +373,20 @@ export class MailModel implements SessionStarter, ArrivalFlow, WorldsFlow {
   }
 
   private scheduleListings(listings: Listing[]): void {
-    for (const l of listings) {
-      const key = this.board.key(l.server, l.list);
-      this.simulator.schedule(l.from, (key << KIND_BITS) | LIST_ON);
-      if (l.until !== Number.POSITIVE_INFINITY) this.simulator.schedule(l.until, (key << KIND_BITS) | LIST_OFF);
-    }
+    for (const l of listings) this.scheduleListing(this.board.key(l.server, l.list), l);
     // With propagation, the receivers' mirrors follow each listing late (receivers/late-listings.ts).
     const propagation = this.compiled.receiverLag?.propagation;
     if (propagation == null) return;
     for (const l of seenByReceivers(listings, propagation, (v) => propagationStream(this.seed, this.replication, v))) {
-      const key = this.board.viewKey(l.server, l.list);
-      this.simulator.schedule(l.from, (key << KIND_BITS) | LIST_ON);
-      if (l.until !== Number.POSITIVE_INFINITY) this.simulator.schedule(l.until, (key << KIND_BITS) | LIST_OFF);
+      this.scheduleListing(this.board.viewKey(l.server, l.list), l);
     }
+  }
+
+  /** A listing's LIST_ON and LIST_OFF events under the board's `key`; its start noted in listingStarts. */
+  private scheduleListing(key: number, l: Listing): void {
+    this.simulator.schedule(l.from, (key << KIND_BITS) | LIST_ON);
+    this.listingStarts.push(l.from);
+    if (l.until !== Number.POSITIVE_INFINITY) this.simulator.schedule(l.until, (key << KIND_BITS) | LIST_OFF);
   }
 
   protected scheduleNextArrival(now: number): void {

@@ -93,6 +93,11 @@ export interface ArrivalParts {
    * slots' order is read (RetryRoutes.moveOffExcluded draws for deferred messages in slot order).
    */
   readonly holdWaits: boolean;
+  /**
+   * The times of the replication's LIST_ON events (all scheduled at its start), sorted, then
+   * Infinity: runRing settles a held wait at its arrival when none falls before its start.
+   */
+  readonly listingStarts: Float64Array;
 }
 
 /**
@@ -118,6 +123,7 @@ class HeldParts implements ArrivalParts {
   readonly senders: number;
   readonly warmup: number;
   readonly holdWaits: boolean;
+  readonly listingStarts: Float64Array;
   constructor(p: ArrivalParts) {
     this.simulator = p.simulator;
     this.arrivals = p.arrivals;
@@ -134,6 +140,7 @@ class HeldParts implements ArrivalParts {
     this.senders = p.senders;
     this.warmup = p.warmup;
     this.holdWaits = p.holdWaits;
+    this.listingStarts = p.listingStarts;
   }
 }
 

@@ -96,6 +96,8 @@ export class CachingListingBoard extends ListingBoard {
    * stand for outcome() here (shadowProblem refuses cached answers besides).
    */
   override readonly serversInMasks = false;
+  /** A cached answer depends on the time it is asked, and asking moves the cache. */
+  override readonly outcomeBetweenListings = false;
   /** The bit of the list that decided the last outcome (0 when delivered), for rejectingList. */
   private lastMatching = 0;
 
