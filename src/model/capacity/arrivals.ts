@@ -166,7 +166,29 @@ export class RegimeArrivals {
         ? capacity
         : null;
     this.randomPicks = parts.balancer instanceof RandomBalancer ? parts.balancer : null;
+    this.settle = parts.holdWaits && parts.board.outcomeBetweenListings;
   }
+
+  /**
+   * Whether runRing may settle a held wait at its arrival: the waits are held (no message slot),
+   * and the board's outcome moves only at listing changes. An attempt the board delivers as it
+   * stands is delivered at any later time before the next listing starts (a delisting only clears
+   * a relay's lists). A held wait delivered at its start does nothing then but count — integers,
+   * and its delay in the histogram — so when no listing starts before its start it is counted at
+   * its arrival: no order number, nothing held. Only the delay sum's order moves (LogHistogram's
+   * compensated sum: the same correctly rounded value unless the exact sum lies within about n·ε²
+   * of a rounding midpoint).
+   */
+  private readonly settle: boolean;
+
+  /**
+   * runRing's place in `listingStarts`: the first listing start at or after the clock, as far as
+   * it looked (one at the clock itself may be handled after the arrival, so it still counts).
+   */
+  private listing = 0;
+
+  /** Held waits runRing settled at their arrival (see `settle`), this replication. */
+  settled = 0;
 
   /**
    * The balancer when it is `random` (its pick one uniform of the pick stream, RandomBalancer.at):
@@ -346,6 +368,10 @@ export class RegimeArrivals {
     const serverWait = tally.serverWait;
     const busyFrom = tally.warmup;
     const busyTo = tally.horizon;
+    const settle = this.settle;
+    const listingStarts = p.listingStarts;
+    let listing = this.listing;
+    let settled = 0;
     // Counters only the flow's integer sums move, kept in locals and added once at the end
     // (the events handled in between add to the same sums: integers, so the order is free).
     let messageCount = 0;
@@ -463,10 +489,35 @@ export class RegimeArrivals {
         serverWait[server] += start - time;
       }
       if (start !== time) {
-        // Held here, numbered where scheduleSoon() would have numbered its ATTEMPT_START.
-        if (hold) {
-          // The start and the submission time handed over in the lanes (13, 12): as arguments
-          // of a call that is not inlined, each would be a new heap number.
+        while (listingStarts[listing] < time) listing++;
+        if (
+          settle &&
+          start < listingStarts[listing] &&
+          simulator.streamBudget() >= 1 &&
+          board.outcome(domain, server, start) === deliveredCode
+        ) {
+          // Delivered at its start, and no listing starts before it: settled now
+          // (see `settle`), as the held wait's start below would count it.
+          simulator.tookAside();
+          settled++;
+          if (counted) {
+            attempts++;
+            serverAttempts[server]++;
+          }
+          if (!(start <= bucketUntil && start >= bucketFrom)) {
+            bucket = Math.floor(start / bucketWidth);
+            bucketFrom = start;
+            bucketUntil = slotUntil(bucket, 0, bucketWidth);
+          }
+          if (bucket < buckets) bucketAttempts[bucket]++;
+          if (counted) {
+            delivered++;
+            delay.add(start + duration - time);
+          }
+        } else if (hold) {
+          // Held here, numbered where scheduleSoon() would have numbered its ATTEMPT_START. The
+          // start and the submission time handed over in the lanes (13, 12): as arguments of a
+          // call that is not inlined, each would be a new heap number.
           lane[13] = start;
           waits.pushFrom(lane, simulator.nextSeq(), id, sender, domain, server, counted);
         } else {
@@ -581,6 +632,8 @@ export class RegimeArrivals {
       pState.s2 = lane[10];
       pState.c = lane[11] | 0;
     }
+    this.listing = listing;
+    this.settled += settled;
     // One exit for a slice's end and a stop, so that the call has type feedback from the first
     // slice on: a call site reached for the first time in optimised code deoptimises it, and V8
     // then ran the loop in code compiled on the stack (see `resume`) for the whole replication.
