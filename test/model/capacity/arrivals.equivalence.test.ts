@@ -51,6 +51,35 @@ function expectLoopAsGeneral(scenario: Scenario, every: number, ticks: boolean) 
   return loop;
 }
 
+/**
+ * Busy relays of 2 sessions (many waits) behind one list whose listings come and go, as in the
+ * tests below: `pool` and `list` add to the pool's and the list's fields, `compromise` to the
+ * compromises'.
+ */
+function comingAndGoing(
+  name: string,
+  seed: number,
+  balancer: ScenarioInput["pool"]["balancer"],
+  pool: object,
+  list: object,
+  compromise: object,
+): Scenario {
+  return parseScenario({
+    name,
+    seed,
+    replications: 1,
+    horizon: 4 * 3600,
+    pool: { servers: 6, balancer, capacity: 2, sessionTime: 2, ...pool },
+    blacklists: [{ name: "a", subscribers: 0.8, ...list }],
+    compromise,
+    recipients: { domains: 200, zipf: 1 },
+    traffic: { senders: 50, rate: (0.85 * 2 * 6) / 2 / 50 },
+    resend: { after: { uniform: [60, 600] }, maxAttempts: 3 },
+    mta: { retry: [30, 120, 600, 2400] },
+    output: { timeseries: 600 },
+  } as ScenarioInput);
+}
+
 const sessionTime = fc.oneof(
   // Whole seconds: sessions end, and queued sessions start, at equal times on several servers.
   fc.integer({ min: 1, max: 6 }),
@@ -160,28 +189,14 @@ describe("first submissions through the regime loop", () => {
       [4, { policy: "round-robin" }],
       [5, { policy: "timer", period: 600 }],
     ] as const) {
-      const scenario = parseScenario({
-        name: "regime-loop-move-deferred",
+      const scenario = comingAndGoing(
+        "regime-loop-move-deferred",
         seed,
-        replications: 1,
-        horizon: 4 * 3600,
-        pool: {
-          servers: 6,
-          balancer: policy,
-          capacity: 2,
-          sessionTime: 2,
-          avoidListed: { checkEvery: 300, moveDeferred: true },
-        },
-        blacklists: [
-          { name: "a", subscribers: 0.8, reply: "4xx", listingDelay: { exponential: 1800 }, delistAfter: 2400 },
-        ],
-        compromise: { ratePerServer: 1 / 3600, cleanup: { exponential: 1200 } },
-        recipients: { domains: 200, zipf: 1 },
-        traffic: { senders: 50, rate: (0.85 * 2 * 6) / 2 / 50 },
-        resend: { after: { uniform: [60, 600] }, maxAttempts: 3 },
-        mta: { retry: [30, 120, 600, 2400] },
-        output: { timeseries: 600 },
-      } as ScenarioInput);
+        policy,
+        { avoidListed: { checkEvery: 300, moveDeferred: true } },
+        { reply: "4xx", listingDelay: { exponential: 1800 }, delistAfter: 2400 },
+        { ratePerServer: 1 / 3600, cleanup: { exponential: 1200 } },
+      );
       expectLoopAsGeneral(scenario, 1000, false);
     }
   });
@@ -204,22 +219,14 @@ describe("first submissions through the regime loop", () => {
       [15, { policy: "random" }, "5xx", late],
       [16, { policy: "random" }, "5xx", cached],
     ] as const) {
-      const scenario = parseScenario({
-        name: "regime-loop-settle",
+      const scenario = comingAndGoing(
+        "regime-loop-settle",
         seed,
-        replications: 1,
-        horizon: 4 * 3600,
-        pool: { servers: 6, balancer: policy, capacity: 2, sessionTime: 2 },
-        blacklists: [
-          { name: "a", subscribers: 0.8, reply, listingDelay: { exponential: 120 }, delistAfter: 600, ...receivers },
-        ],
-        compromise: { ratePerServer: 1 / 900, cleanup: { exponential: 300 } },
-        recipients: { domains: 200, zipf: 1 },
-        traffic: { senders: 50, rate: (0.85 * 2 * 6) / 2 / 50 },
-        resend: { after: { uniform: [60, 600] }, maxAttempts: 3 },
-        mta: { retry: [30, 120, 600, 2400] },
-        output: { timeseries: 600 },
-      } as ScenarioInput);
+        policy,
+        {},
+        { reply, listingDelay: { exponential: 120 }, delistAfter: 600, ...receivers },
+        { ratePerServer: 1 / 900, cleanup: { exponential: 300 } },
+      );
       const loop = expectLoopAsGeneral(scenario, 1000, true);
       if (receivers === cached) expect(loop.settled).toBe(0);
       settled += loop.settled;
