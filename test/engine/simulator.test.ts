@@ -224,6 +224,57 @@ describe("Simulator's stream runs (streamBound, streamBudget, tookStream)", () =
   });
 });
 
+describe("Simulator.tookAside", () => {
+  /**
+   * A stream at 1, 2, …, 8 whose every event brings a follow-up 0.5 later that does nothing but
+   * count: queued (the reference) or, with `aside`, settled at once while the watch's budget
+   * allows (as capacity/arrivals.ts settles a held wait).
+   */
+  function run(aside: boolean, every: number) {
+    const sim = new Simulator();
+    const ticks: number[] = [];
+    let followUps = 0;
+    let settled = 0;
+    const clocks: number[] = [];
+    sim.armStream(1, 0);
+    sim.run(
+      {
+        handle(time, payload) {
+          if (payload === 1) {
+            followUps++;
+            return;
+          }
+          if (aside && sim.streamBudget() >= 1) {
+            sim.tookAside();
+            followUps++;
+            settled++;
+            clocks.push(sim.now - time);
+          } else sim.schedule(time + 0.5, 1);
+          if (time < 8) sim.armStream(time + 1, 0);
+        },
+      },
+      { every, tick: (now) => ticks.push(now) },
+    );
+    return { events: sim.eventsHandled, ticks: ticks.length, followUps, settled, clocks };
+  }
+
+  it("counts a settled event as handled and against the watch's countdown, and leaves the clock", () => {
+    for (const every of [1, 2, 3, 5, 1000]) {
+      const aside = run(true, every);
+      const queued = run(false, every);
+      expect(aside.events).toBe(16);
+      expect(queued.events).toBe(16);
+      expect(aside.ticks).toBe(queued.ticks);
+      expect(aside.followUps).toBe(8);
+      // Settled only where the budget leaves the tick to run(): never at every 1 or 2.
+      if (every >= 3) expect(aside.settled).toBeGreaterThan(0);
+      else expect(aside.settled).toBe(0);
+      // The clock stays at the stream event that settled it.
+      expect(aside.clocks).toEqual(aside.clocks.map(() => 0));
+    }
+  });
+});
+
 describe("Simulator.scheduleSoon and takeQueuedBefore", () => {
   /**
    * A model whose queued events schedule follow-ups from a script (at 0 to 3 s later: many equal
