@@ -128,17 +128,6 @@ export class Simulator {
   }
 
   /**
-   * An event the stream's handler settled at once instead of queueing it for later (a held wait
-   * whose outcome is already known, capacity/arrivals.ts): it counts as handled and against the
-   * watch's countdown, as run() would have counted it at its time; the clock stays. Only while
-   * streamBudget() ≥ 1, so that the watch's tick still falls to run().
-   */
-  tookAside(): void {
-    this.countdown--;
-    this.eventsHandled++;
-  }
-
-  /**
    * For a stream handler that takes its events one at a time (capacity/arrivals.ts): the
    * stream's next event is at `time`. When it is the very next event — before every queued one
    * (queued events at equal times go first) and not the watch's tick — it is taken now, as run()

@@ -224,11 +224,12 @@ describe("Simulator's stream runs (streamBound, streamBudget, tookStream)", () =
   });
 });
 
-describe("Simulator.tookAside", () => {
+describe("Simulator.tookStream for an event settled aside", () => {
   /**
    * A stream at 1, 2, …, 8 whose every event brings a follow-up 0.5 later that does nothing but
    * count: queued (the reference) or, with `aside`, settled at once while the watch's budget
-   * allows (as capacity/arrivals.ts settles a held wait).
+   * allows, as one more event taken with the clock where it is (as capacity/arrivals.ts settles a
+   * held wait).
    */
   function run(aside: boolean, every: number) {
     const sim = new Simulator();
@@ -245,7 +246,7 @@ describe("Simulator.tookAside", () => {
             return;
           }
           if (aside && sim.streamBudget() >= 1) {
-            sim.tookAside();
+            sim.tookStream(1, time);
             followUps++;
             settled++;
             clocks.push(sim.now - time);

@@ -496,9 +496,10 @@ export class RegimeArrivals {
           simulator.streamBudget() >= 1 &&
           board.outcome(domain, server, start) === deliveredCode
         ) {
-          // Delivered at its start, and no listing starts before it: settled now
-          // (see `settle`), as the held wait's start below would count it.
-          simulator.tookAside();
+          // Delivered at its start, and no listing starts before it: settled now (see
+          // `settle`), as the held wait's start below would count it — one more event handled,
+          // the clock left at the arrival (tookStream).
+          simulator.tookStream(1, time);
           settled++;
           if (counted) {
             attempts++;
