@@ -489,7 +489,7 @@ export class RegimeArrivals {
         serverWait[server] += start - time;
       }
       if (start !== time) {
-        while (listingStarts[listing] < time) listing++;
+        if (settle) while (listingStarts[listing] < time) listing++;
         if (
           settle &&
           start < listingStarts[listing] &&
