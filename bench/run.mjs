@@ -12,6 +12,8 @@ import { availableParallelism, cpus, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { slowMachine } from "./baseline-guard.mjs";
+import { median } from "./median.mjs";
+import { alternatePairs, PAIRS, relativeSpeed } from "./relative.mjs";
 import * as scenarios from "./scenarios.mjs";
 import { timedNode } from "./timed.mjs";
 
@@ -46,8 +48,8 @@ function scenarioFile(name) {
 /** The simulation loop alone (bench/loop.mjs): M messages/s and peak RSS. */
 function loop(name) {
   const r = timed([join(root, "bench/loop.mjs"), name], `loop ${name}`);
-  const { messages, events, seconds } = JSON.parse(r.stdout);
-  return { messages, events, seconds, rate: messages / seconds / 1e6, peak: r.peak };
+  const { messages, events, seconds, cpu } = JSON.parse(r.stdout);
+  return { messages, events, seconds, cpu, rate: messages / seconds / 1e6, peak: r.peak };
 }
 
 /** A whole `sim run` process, one replication, no charts: M messages/s and peak RSS. */
@@ -136,15 +138,20 @@ row({
     };
   },
 });
-/** A loop's messages/s relative to the static pool's (the `loop` row, measured first). */
+/**
+ * A loop's messages per CPU second relative to the static pool's (bench/relative.mjs): the median of
+ * PAIRS alternating pairs, the static loop run again beside it rather than the `loop` row's one run.
+ */
 function relative(name) {
-  const base = results.get("loop") ?? rows.find((r) => r.id === "loop").measure();
-  results.set("loop", base);
-  const r = loop(name);
+  const pairs = alternatePairs(PAIRS, loop, "large18of20", name);
+  const { value, ratios } = relativeSpeed(pairs);
+  const perCpu = (runs) => median(runs.map((r) => r.messages / r.cpu / 1e6)).toFixed(2);
   return {
-    value: r.rate / base.value,
-    peak: r.peak,
-    detail: `${r.rate.toFixed(2)} M messages/s against ${base.value.toFixed(2)}`,
+    value,
+    peak: Math.max(...pairs.map((p) => p.other.peak)),
+    detail:
+      `median of ${PAIRS} alternating pairs by CPU s: ${ratios.map((r) => r.toFixed(2)).join(", ")}; ` +
+      `${perCpu(pairs.map((p) => p.other))} M messages per CPU s against ${perCpu(pairs.map((p) => p.base))}`,
   };
 }
 row({
