@@ -125,16 +125,21 @@ row({
 });
 row({
   id: "loop",
-  what: "simulation loop alone, 18of20 at 10 M messages",
+  what: "simulation loop alone, 18of20 at 10 M messages, the median of 3 runs",
   unit: "M messages/s",
   higher: true,
   target: 20,
   measure: () => {
-    const r = loop("large18of20");
+    // The median of 3: this row also decides whether the baseline is written (slowNow), and one
+    // run of it has read 11.3 M/s between runs of 23.
+    const runs = [0, 1, 2].map(() => loop("large18of20"));
+    const r = runs.sort((a, b) => a.rate - b.rate)[1];
     return {
       value: r.rate,
-      peak: r.peak,
-      detail: `${(r.messages / 1e6).toFixed(1)} M messages, ${(r.events / r.seconds / 1e6).toFixed(2)} M events/s`,
+      peak: Math.max(...runs.map((x) => x.peak)),
+      detail:
+        `${(r.messages / 1e6).toFixed(1)} M messages, ${(r.events / r.seconds / 1e6).toFixed(2)} M events/s; ` +
+        `runs ${runs.map((x) => x.rate.toFixed(1)).join(", ")} M messages/s`,
     };
   },
 });
