@@ -5,13 +5,23 @@
 // that wait held in a sorted ring and delivered in time order, the delay histogram's bucket and
 // compensated sum. No listings, resends or watch. Against the real loop (bench/loop.mjs
 // [CHECKOUT] capacity) it says how much of a message's time is overhead.
-//   node bench/capacity-floor.mjs [CHECKOUT] [ROUNDS]
+//
+// With --least-connections, the floor of the `least-connections` row (`capacityLeastConnections`:
+// the same pool, least-connections balancing) instead: the sessions in progress kept as the
+// leanest structure found for it — the session ends in a FIFO ring with an Infinity sentinel, each
+// count level's relays as one 32-bit mask, the ties counted by a popcount, the j-th tie by a
+// branch-free select, one draw from the pick stream when several tie. Its waits (every relay full:
+// about once in a million arrivals at this load) start at once; the floor does not queue them.
+//   node bench/capacity-floor.mjs [CHECKOUT] [ROUNDS] [--least-connections]
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
-const dir = resolve(process.argv[2] ?? resolve(import.meta.dirname, ".."));
-const rounds = Number(process.argv[3] ?? 5);
+const args = process.argv.slice(2);
+const leastConnections = args.includes("--least-connections");
+const [dirArg, roundsArg] = args.filter((a) => a !== "--least-connections");
+const dir = resolve(dirArg ?? resolve(import.meta.dirname, ".."));
+const rounds = Number(roundsArg ?? 5);
 const { exponentialFast, exponentialRest, randomStream, ALEA_MULTIPLIER, ALEA_UNIT } = await import(
   pathToFileURL(resolve(dir, "dist/engine/index.js")).href
 );
@@ -148,16 +158,174 @@ function replication(seed) {
   return { messages, waits, mean: delay.mean };
 }
 
+/** The number of set bits of a 32-bit integer. */
+function bitCount(x) {
+  const pairs = x - ((x >>> 1) & 0x55555555);
+  const nibbles = (pairs & 0x33333333) + ((pairs >>> 2) & 0x33333333);
+  return (Math.imul((nibbles + (nibbles >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
+}
+
+/** The index of the j-th (from 0) set bit of x, without a branch (as runTracked selects a tie). */
+function nthBit(x, j0) {
+  let j = j0;
+  const pairs = (x - ((x >>> 1) & 0x55555555)) | 0;
+  const nibbles = (pairs & 0x33333333) + ((pairs >>> 2) & 0x33333333);
+  const bytes = (nibbles + (nibbles >>> 4)) & 0x0f0f0f0f;
+  let n = (bytes + (bytes >>> 8)) & 0xff;
+  let up = (n - j - 1) >> 31;
+  j -= n & up;
+  let bit = 16 & up;
+  n = (bytes >>> bit) & 0xff;
+  up = (n - j - 1) >> 31;
+  j -= n & up;
+  bit += 8 & up;
+  n = (nibbles >>> bit) & 0xf;
+  up = (n - j - 1) >> 31;
+  j -= n & up;
+  bit += 4 & up;
+  n = (pairs >>> bit) & 0x3;
+  up = (n - j - 1) >> 31;
+  j -= n & up;
+  bit += 2 & up;
+  n = (x >>> bit) & 1;
+  return bit + (1 & ((n - j - 1) >> 31));
+}
+
+/** The `least-connections` row's floor (see the top): least-connections' pick and its sessions kept. */
+function replicationLeastConnections(seed) {
+  const arrivals = randomStream(seed, 0, "arrivals");
+  const a = arrivals.state;
+  const r = randomStream(seed, 0, "recipients").state;
+  const p = randomStream(seed, 0, "picks").state;
+  const counts = new Int32Array(SERVERS);
+  // levels[c]: the relays with c sessions in progress, bit v for relay v.
+  const levels = new Int32Array(SIZE + 2);
+  levels[0] = (1 << SERVERS) - 1;
+  let fewest = 0;
+  // Session ends in start order (a fixed length: also end order), Infinity where none.
+  const RING = 256;
+  const ends = new Float64Array(RING).fill(Number.POSITIVE_INFINITY);
+  const owners = new Int32Array(RING);
+  let head = 0;
+  let tail = 0;
+  const busy = new Float64Array(SERVERS);
+  const sessions = new Float64Array(SERVERS);
+  const perDomain = new Float64Array(DOMAINS);
+  const delay = new LogHistogram();
+  let a0 = a.s0,
+    a1 = a.s1,
+    a2 = a.s2,
+    ac = a.c;
+  let r0 = r.s0,
+    r1 = r.s1,
+    r2 = r.s2,
+    rc = r.c;
+  let p0 = p.s0,
+    p1 = p.s1,
+    p2 = p.s2,
+    pc = p.c;
+  let t = 0;
+  let time = 0;
+  let messages = 0;
+  let waits = 0;
+  for (;;) {
+    t = ALEA_MULTIPLIER * a0 + ac * ALEA_UNIT;
+    a0 = a1;
+    a1 = a2;
+    ac = t | 0;
+    a2 = t - ac;
+    let gap = exponentialFast(a2);
+    if (!(gap >= 0)) {
+      a.s0 = a0;
+      a.s1 = a1;
+      a.s2 = a2;
+      a.c = ac;
+      gap = exponentialRest(a2, arrivals);
+      a0 = a.s0;
+      a1 = a.s1;
+      a2 = a.s2;
+      ac = a.c;
+    }
+    const next = time + gap / RATE;
+    t = ALEA_MULTIPLIER * a0 + ac * ALEA_UNIT;
+    a0 = a1;
+    a1 = a2;
+    ac = t | 0;
+    a2 = t - ac;
+    const sender = Math.floor(a2 * SENDERS);
+    t = ALEA_MULTIPLIER * r0 + rc * ALEA_UNIT;
+    r0 = r1;
+    r1 = r2;
+    rc = t | 0;
+    r2 = t - rc;
+    const domain = Math.floor(r2 * DOMAINS);
+    messages++;
+    perDomain[domain] += sender;
+    // The sessions ended by now released.
+    while (ends[head] <= time) {
+      const v = owners[head];
+      const c = counts[v]--;
+      const bit = 1 << v;
+      levels[c] ^= bit;
+      levels[c - 1] ^= bit;
+      if (c - 1 < fewest) fewest = c - 1;
+      ends[head] = Number.POSITIVE_INFINITY;
+      head = (head + 1) & (RING - 1);
+    }
+    // The pick: a relay with the fewest sessions, the j-th of several tied by one draw.
+    const x = levels[fewest];
+    const ties = bitCount(x);
+    let server = 31 - Math.clz32(x & -x);
+    if (ties > 1) {
+      t = ALEA_MULTIPLIER * p0 + pc * ALEA_UNIT;
+      p0 = p1;
+      p1 = p2;
+      pc = t | 0;
+      p2 = t - pc;
+      server = nthBit(x, Math.floor(p2 * ties));
+    }
+    if (fewest >= SIZE) waits++;
+    const c = counts[server]++;
+    const bit = 1 << server;
+    levels[c] ^= bit;
+    levels[c + 1] ^= bit;
+    if (levels[fewest] === 0) fewest++;
+    const end = time + DURATION;
+    ends[tail] = end;
+    owners[tail] = server;
+    tail = (tail + 1) & (RING - 1);
+    busy[server] += Math.min(end, HORIZON) - time;
+    sessions[server]++;
+    delay.add(DURATION);
+    if (!(next < HORIZON)) break;
+    time = next;
+  }
+  // The floor keeps least-connections' state whole: each level holds exactly the relays with that
+  // many sessions, the fewest level is not empty, and the ring holds every session in progress.
+  let inRing = 0;
+  for (let k = 0; k < RING; k++) if (ends[k] !== Number.POSITIVE_INFINITY) inRing++;
+  for (let v = 0; v < SERVERS; v++) {
+    for (let c = 0; c < levels.length; c++) {
+      if (((levels[c] >>> v) & 1) !== (counts[v] === c ? 1 : 0)) throw new Error(`floor: relay ${v} misplaced`);
+    }
+  }
+  if (levels[fewest] === 0 || (fewest > 0 && levels[fewest - 1] !== 0)) throw new Error("floor: fewest is wrong");
+  if (inRing !== counts.reduce((x, y) => x + y, 0)) throw new Error("floor: the ring and the counts disagree");
+  return { messages, waits, mean: delay.mean };
+}
+
 // The real loop, the same scenario, in this process: its replications alternate with the floor's.
 const from = (path) => import(pathToFileURL(resolve(dir, path)).href);
 const { runReplication } = await from("dist/experiment/run.js");
 const { CompiledScenario } = await from("dist/model/replication.js");
 const { parseScenario } = await from("dist/scenario/load.js");
-const { capacity } = await from("bench/scenarios.mjs");
-const compiled = new CompiledScenario(parseScenario(capacity));
+const scenarios = await from("bench/scenarios.mjs");
+const scenario = leastConnections ? scenarios.capacityLeastConnections : scenarios.capacity;
+const compiled = new CompiledScenario(parseScenario(scenario));
+const floor = leastConnections ? replicationLeastConnections : replication;
 const sides = {
-  floor: () => replication(1).messages,
-  real: () => runReplication(compiled, capacity.seed, 0).counts.messages,
+  floor: () => floor(1).messages,
+  real: () => runReplication(compiled, scenario.seed, 0).counts.messages,
 };
 for (const run of Object.values(sides)) {
   run();
