@@ -12,14 +12,20 @@
 // count level's relays as one 32-bit mask, the ties counted by a popcount, the j-th tie by a
 // branch-free select, one draw from the pick stream when several tie. Its waits (every relay full:
 // about once in a million arrivals at this load) start at once; the floor does not queue them.
-//   node bench/capacity-floor.mjs [CHECKOUT] [ROUNDS] [--least-connections]
+//
+// With --static, the floor of the static pool the rows are measured against (`large18of20`): the
+// same draws (gap, sender, domain), a relay per sender, the relay's busy time and sessions and the
+// delay counted; no sessions kept. The rows' 0.7× reads against these floors: a row's real loop
+// may cost its floor plus what the static loop costs beyond its own.
+//   node bench/capacity-floor.mjs [CHECKOUT] [ROUNDS] [--least-connections | --static]
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 
 const args = process.argv.slice(2);
 const leastConnections = args.includes("--least-connections");
-const [dirArg, roundsArg] = args.filter((a) => a !== "--least-connections");
+const staticPool = args.includes("--static");
+const [dirArg, roundsArg] = args.filter((a) => a !== "--least-connections" && a !== "--static");
 const dir = resolve(dirArg ?? resolve(import.meta.dirname, ".."));
 const rounds = Number(roundsArg ?? 5);
 const { exponentialFast, exponentialRest, randomStream, ALEA_MULTIPLIER, ALEA_UNIT } = await import(
@@ -35,6 +41,9 @@ const SENDERS = 2000;
 const DOMAINS = 5000;
 const HORIZON = 5 * 86400;
 const RATE = (SENDERS * 1000) / 86400;
+/** `large18of20`'s senders (100 messages a day each) and horizon, for --static. */
+const STATIC_SENDERS = 2000;
+const STATIC_HORIZON = 50 * 86400;
 
 function replication(seed) {
   const arrivals = randomStream(seed, 0, "arrivals");
@@ -314,15 +323,83 @@ function replicationLeastConnections(seed) {
   return { messages, waits, mean: delay.mean };
 }
 
+/** The static pool's floor (see the top): each message's relay from its sender, no sessions kept. */
+function replicationStatic(seed) {
+  const arrivals = randomStream(seed, 0, "arrivals");
+  const a = arrivals.state;
+  const r = randomStream(seed, 0, "recipients").state;
+  const busy = new Float64Array(SERVERS);
+  const sessions = new Float64Array(SERVERS);
+  const perDomain = new Float64Array(DOMAINS);
+  const delay = new LogHistogram();
+  const rate = (STATIC_SENDERS * 100) / 86400;
+  let a0 = a.s0,
+    a1 = a.s1,
+    a2 = a.s2,
+    ac = a.c;
+  let r0 = r.s0,
+    r1 = r.s1,
+    r2 = r.s2,
+    rc = r.c;
+  let t = 0;
+  let time = 0;
+  let messages = 0;
+  for (;;) {
+    t = ALEA_MULTIPLIER * a0 + ac * ALEA_UNIT;
+    a0 = a1;
+    a1 = a2;
+    ac = t | 0;
+    a2 = t - ac;
+    let gap = exponentialFast(a2);
+    if (!(gap >= 0)) {
+      a.s0 = a0;
+      a.s1 = a1;
+      a.s2 = a2;
+      a.c = ac;
+      gap = exponentialRest(a2, arrivals);
+      a0 = a.s0;
+      a1 = a.s1;
+      a2 = a.s2;
+      ac = a.c;
+    }
+    const next = time + gap / rate;
+    t = ALEA_MULTIPLIER * a0 + ac * ALEA_UNIT;
+    a0 = a1;
+    a1 = a2;
+    ac = t | 0;
+    a2 = t - ac;
+    const sender = Math.floor(a2 * STATIC_SENDERS);
+    t = ALEA_MULTIPLIER * r0 + rc * ALEA_UNIT;
+    r0 = r1;
+    r1 = r2;
+    rc = t | 0;
+    r2 = t - rc;
+    const domain = Math.floor(r2 * DOMAINS);
+    messages++;
+    perDomain[domain] += sender;
+    const server = sender % SERVERS;
+    busy[server] += Math.min(time + DURATION, STATIC_HORIZON) - time;
+    sessions[server]++;
+    delay.add(DURATION);
+    if (!(next < STATIC_HORIZON)) break;
+    time = next;
+  }
+  return { messages, waits: 0, mean: delay.mean };
+}
+
 // The real loop, the same scenario, in this process: its replications alternate with the floor's.
 const from = (path) => import(pathToFileURL(resolve(dir, path)).href);
 const { runReplication } = await from("dist/experiment/run.js");
 const { CompiledScenario } = await from("dist/model/replication.js");
 const { parseScenario } = await from("dist/scenario/load.js");
 const scenarios = await from("bench/scenarios.mjs");
-const scenario = leastConnections ? scenarios.capacityLeastConnections : scenarios.capacity;
+const scenario = staticPool
+  ? scenarios.large18of20
+  : leastConnections
+    ? scenarios.capacityLeastConnections
+    : scenarios.capacity;
 const compiled = new CompiledScenario(parseScenario(scenario));
-const floor = leastConnections ? replicationLeastConnections : replication;
+const floor = staticPool ? replicationStatic : leastConnections ? replicationLeastConnections : replication;
 const sides = {
   floor: () => floor(1).messages,
   real: () => runReplication(compiled, scenario.seed, 0).counts.messages,
