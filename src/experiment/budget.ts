@@ -277,7 +277,9 @@ export function budgetProblems(plan: WorkPlan): string[] {
       `about ${mebibytes(total)} of memory (${threads} thread${threads === 1 ? "" : "s"} × ${mebibytes(perThread)} and ${mebibytes(results)} of results); at most ${mebibytes(LIMITS.totalBytes)} ${lift}`,
     );
   }
-  if (output > LIMITS.summaryBytes) {
+  // A shard writes a partial file of its replications' results (counted in the memory above);
+  // the summary is written by `sim merge`, once, not by each of a study's shards.
+  if (share === 1 && output > LIMITS.summaryBytes) {
     soft.push(`the summary would be about ${mebibytes(output)}; at most ${mebibytes(LIMITS.summaryBytes)} ${lift}`);
   }
   if (plan.charts) {

@@ -93,6 +93,18 @@ describe("budgetProblems", () => {
     ]);
     expect(budgetProblems({ ...plan, shards: 20 })).toEqual([]);
   });
+
+  it("leaves the summary's size to the merge: a shard writes only its partial", () => {
+    // docs/cluster.md's study: 10 000 points × 100 replications. Its sweep.json, one delay table a
+    // point, is over the limit; each of its shards writes a partial file, not the summary.
+    const points = Array.from({ length: 10_000 }, (_, i) => small({ resend: { after: `${i}s` } }));
+    const plan = { configs: points, replications: 100 };
+    // Unsharded, its results would not fit in memory either.
+    expect(budgetProblems(plan)).toContain(
+      "the summary would be about 160 MB; at most 64 MB (--allow-large to run it anyway)",
+    );
+    for (const shards of [10, 100, 1000, 10_000]) expect(budgetProblems({ ...plan, shards })).toEqual([]);
+  });
 });
 
 describe("scenarioSizes", () => {
