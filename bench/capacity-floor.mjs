@@ -32,6 +32,8 @@ const { exponentialFast, exponentialRest, randomStream, ALEA_MULTIPLIER, ALEA_UN
   pathToFileURL(resolve(dir, "dist/engine/index.js")).href
 );
 const { LogHistogram } = await import(pathToFileURL(resolve(dir, "dist/stats/histogram.js")).href);
+// The count of a word's set bits and the j-th of them, as the model's least-connections counts them.
+const { bitCount, nthBit } = await import(pathToFileURL(resolve(dir, "dist/model/session-counts.js")).href);
 const thread = () => Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0]) / 1e9;
 
 const SERVERS = 20;
@@ -165,39 +167,6 @@ function replication(seed) {
     time = next;
   }
   return { messages, waits, mean: delay.mean };
-}
-
-/** The number of set bits of a 32-bit integer. */
-function bitCount(x) {
-  const pairs = x - ((x >>> 1) & 0x55555555);
-  const nibbles = (pairs & 0x33333333) + ((pairs >>> 2) & 0x33333333);
-  return (Math.imul((nibbles + (nibbles >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;
-}
-
-/** The index of the j-th (from 0) set bit of x, without a branch (as runTracked selects a tie). */
-function nthBit(x, j0) {
-  let j = j0;
-  const pairs = (x - ((x >>> 1) & 0x55555555)) | 0;
-  const nibbles = (pairs & 0x33333333) + ((pairs >>> 2) & 0x33333333);
-  const bytes = (nibbles + (nibbles >>> 4)) & 0x0f0f0f0f;
-  let n = (bytes + (bytes >>> 8)) & 0xff;
-  let up = (n - j - 1) >> 31;
-  j -= n & up;
-  let bit = 16 & up;
-  n = (bytes >>> bit) & 0xff;
-  up = (n - j - 1) >> 31;
-  j -= n & up;
-  bit += 8 & up;
-  n = (nibbles >>> bit) & 0xf;
-  up = (n - j - 1) >> 31;
-  j -= n & up;
-  bit += 4 & up;
-  n = (pairs >>> bit) & 0x3;
-  up = (n - j - 1) >> 31;
-  j -= n & up;
-  bit += 2 & up;
-  n = (x >>> bit) & 1;
-  return bit + (1 & ((n - j - 1) >> 31));
 }
 
 /** The `least-connections` row's floor (see the top): least-connections' pick and its sessions kept. */
