@@ -183,10 +183,14 @@ export type Merged =
  * Combine the partials of one sharded run. Refuses partials of different scenarios, seeds,
  * sweeps, replication counts or shard counts, a shard given twice or missing, and any task
  * missing or present twice: partial results are never blended.
+ *
+ * With `consume`, each partial's results are emptied once they are checked, so that the results as
+ * read and as checked are not both held until the end (`sim merge`: that halved its peak memory).
+ * The partials cannot be merged again afterwards.
  */
 export function mergePartials(
   parts: ReadonlyArray<{ source: string; partial: PartialFile }>,
-  options: { allowLarge?: boolean } = {},
+  options: { allowLarge?: boolean; consume?: boolean } = {},
 ): Merged {
   if (parts.length === 0) throw new MergeError("no partial files to merge");
   const first = parts[0];
@@ -271,6 +275,7 @@ export function mergePartials(
       }
       results[point][r] = result;
     }
+    if (options.consume) partial.results.length = 0;
   }
   for (let p = 0; p < points; p++) {
     for (let r = 0; r < replications; r++) {

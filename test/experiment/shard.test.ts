@@ -66,6 +66,15 @@ describe("runShard and mergePartials", () => {
     const single = await sweep(scenario, parameters, { workers: 1, replications: 3 });
     if (merged.kind !== "sweep") throw new Error("expected a sweep");
     expect(jsonText(sweepJson(merged.sweep))).toBe(jsonText(sweepJson(single)));
+
+    // `consume` (sim merge's): the same files, each partial's results let go once checked.
+    const again = parts.map(({ source, partial }) => viaFile(partial, source));
+    const consumed = mergePartials(again, { consume: true });
+    if (consumed.kind !== "sweep") throw new Error("expected a sweep");
+    expect(jsonText(sweepJson(consumed.sweep))).toBe(jsonText(sweepJson(single)));
+    expect(JSON.stringify(consumed.results)).toBe(JSON.stringify(merged.results));
+    expect(again.map(({ partial }) => partial.results.length)).toEqual([0, 0, 0, 0]);
+    expect(parts.every(({ partial }) => partial.results.length > 0)).toBe(true);
   });
 
   it("refuses partials that do not belong together", async () => {

@@ -70,7 +70,7 @@ export function mergeCommand(io: Io): CommandModule<object, MergeArgs> {
       const parts = args.parts.map((source) => ({ source, partial: readPartial(source) }));
       let merged: ReturnType<typeof mergePartials>;
       try {
-        merged = mergePartials(parts, { allowLarge: args["allow-large"] === true });
+        merged = mergePartials(parts, { allowLarge: args["allow-large"] === true, consume: true });
       } catch (error) {
         throw error instanceof MergeError ? new UsageError(`sim merge: ${error.message}`) : error;
       }
