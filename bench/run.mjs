@@ -231,11 +231,12 @@ row({
   higher: true,
   target: 1.85,
   measure: () => {
-    const r = workerScaling(["advise", "scenarios/18of20.json", "--no-charts"], "sim advise", 1);
+    // Best of 2, as the sweep's row: one run of each read 1.33× and 1.49× in two benches minutes apart.
+    const r = workerScaling(["advise", "scenarios/18of20.json", "--no-charts"], "sim advise", 2);
     return {
       value: r.speedUp,
       peak: r.peak,
-      detail: `${r.one.toFixed(2)} s / ${r.two.toFixed(2)} s; ${r.cpu[1].toFixed(1)} / ${r.cpu[2].toFixed(1)} CPU s; ${r.cpuSpeedUp.toFixed(2)}× from CPU`,
+      detail: `best of 2: ${r.one.toFixed(2)} s / ${r.two.toFixed(2)} s; ${r.cpu[1].toFixed(1)} / ${r.cpu[2].toFixed(1)} CPU s; ${r.cpuSpeedUp.toFixed(2)}× from CPU`,
     };
   },
 });
