@@ -14,13 +14,13 @@
 //                       sweep's one (1000), over 9000; its memory from the peak RSS the same way
 //   merge, a point      of a 100-point × 10 sweep (1000 replications) less of the 10-point one, over 90
 // Prints the costs and the table as Markdown. Asserts nothing: tests never assert on time.
-import { mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { takeCount } from "./alternate.mjs";
 import { median } from "./median.mjs";
-import { timedNode } from "./timed.mjs";
+import { timedNode, timedSim } from "./timed.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const args = process.argv.slice(2);
@@ -28,15 +28,6 @@ const runs = takeCount(args, "--runs", 3);
 if (args.length > 0 || !(runs >= 1)) throw new Error("usage: node bench/cluster-sizing.mjs [--runs N]");
 const dir = mkdtempSync(join(tmpdir(), "relaysim-sizing-"));
 const scenario = "scenarios/18of20.json";
-let outs = 0;
-
-/** One `sim ARGS…` process (CI=1): CPU seconds and peak RSS; its output removed. */
-function sim(simArgs, label) {
-  const out = join(dir, `out-${outs++}`);
-  const r = timedNode([join(root, "bin/sim.js"), ...simArgs, "--out", out], label, { CI: "1" });
-  rmSync(out, { recursive: true, force: true });
-  return r;
-}
 
 /** The median CPU seconds and peak RSS of `runs` runs of each command, interleaved. */
 function medians(commands) {
@@ -44,7 +35,7 @@ function medians(commands) {
   const peak = commands.map(() => []);
   for (let k = 0; k < runs; k++) {
     commands.forEach(([label, simArgs], i) => {
-      const r = sim(simArgs, label);
+      const r = timedSim(simArgs, label, dir);
       cpu[i].push(r.cpu);
       peak[i].push(r.peak);
     });
@@ -147,6 +138,5 @@ try {
     `\nThe merge: ${mergeSeconds.toFixed(0)} s on one core, ${(mergeBytes / 2 ** 30).toFixed(1)} GB of memory, ${((total * partialBytes) / 2 ** 30).toFixed(1)} GB of partial files.`,
   );
 } finally {
-  for (const f of readdirSync(dir)) rmSync(join(dir, f), { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });
 }

@@ -15,7 +15,7 @@ import { slowMachine } from "./baseline-guard.mjs";
 import { median } from "./median.mjs";
 import { alternatePairs, PAIRS, relativeSpeed } from "./relative.mjs";
 import * as scenarios from "./scenarios.mjs";
-import { timedNode } from "./timed.mjs";
+import { timedNode, timedSim } from "./timed.mjs";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const baselineFile = join(root, "bench/baseline.json");
@@ -70,12 +70,7 @@ function wholeRun(name) {
 }
 
 /** A whole CLI command (sim ARGS… --out TEMP): wall seconds and peak RSS. */
-function command(simArgs, label) {
-  const out = join(dir, `out-${process.hrtime.bigint()}`);
-  const r = timed([join(root, "bin/sim.js"), ...simArgs, "--out", out], label);
-  rmSync(out, { recursive: true, force: true });
-  return r;
-}
+const command = (simArgs, label) => timedSim(simArgs, label, dir);
 
 /**
  * Best (smallest) wall time of `repeat` runs of each worker count, interleaved 1, 2, 1, 2. Also

@@ -1,7 +1,7 @@
 // `node ARGS…` in a child process timed as the benches time commands: wall seconds, and from the
 // bench/peak-rss.mjs preload its CPU seconds (user + system, all threads), its main thread's CPU
-// seconds (NaN without /proc) and its peak RSS in bytes. Used by bench/run.mjs and
-// bench/calibrate.mjs. Throws with the child's stderr when it fails.
+// seconds (NaN without /proc) and its peak RSS in bytes. Used by bench/run.mjs, calibrate.mjs and
+// cluster-sizing.mjs. Throws with the child's stderr when it fails.
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -27,4 +27,17 @@ export function timedNode(nodeArgs, label, env = {}) {
     : [Number.NaN, Number.NaN];
   rmSync(rssFile, { force: true });
   return { seconds, cpu, mainCpu, peak, stdout: child.stdout, stderr: child.stderr };
+}
+
+/**
+ * A whole `sim ARGS… --out TEMP` command (bin/sim.js, CI=1), its output folder a fresh one in
+ * `scratch` and removed afterwards: timedNode's figures. For bench/run.mjs and cluster-sizing.mjs.
+ */
+export function timedSim(simArgs, label, scratch) {
+  const out = join(scratch, `out-${process.pid}-${runs}`);
+  try {
+    return timedNode([join(root, "bin/sim.js"), ...simArgs, "--out", out], label, { CI: "1" });
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
 }
