@@ -28,24 +28,34 @@ const staticPool = args.includes("--static");
 const [dirArg, roundsArg] = args.filter((a) => a !== "--least-connections" && a !== "--static");
 const dir = resolve(dirArg ?? resolve(import.meta.dirname, ".."));
 const rounds = Number(roundsArg ?? 5);
-const { exponentialFast, exponentialRest, randomStream, ALEA_MULTIPLIER, ALEA_UNIT } = await import(
-  pathToFileURL(resolve(dir, "dist/engine/index.js")).href
-);
-const { LogHistogram } = await import(pathToFileURL(resolve(dir, "dist/stats/histogram.js")).href);
+/** A module of the checkout under test. */
+const from = (path) => import(pathToFileURL(resolve(dir, path)).href);
+const { exponentialFast, exponentialRest, randomStream, ALEA_MULTIPLIER, ALEA_UNIT } =
+  await from("dist/engine/index.js");
+const { LogHistogram } = await from("dist/stats/histogram.js");
 // The count of a word's set bits and the j-th of them, as the model's least-connections counts them.
-const { bitCount, nthBit } = await import(pathToFileURL(resolve(dir, "dist/model/session-counts.js")).href);
+const { bitCount, nthBit } = await from("dist/model/session-counts.js");
 const thread = () => Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, "utf8").split(" ")[0]) / 1e9;
 
-const SERVERS = 20;
-const SIZE = 4;
-const DURATION = 2;
-const SENDERS = 2000;
-const DOMAINS = 5000;
-const HORIZON = 5 * 86400;
-const RATE = (SENDERS * 1000) / 86400;
-/** `large18of20`'s senders (100 messages a day each) and horizon, for --static. */
-const STATIC_SENDERS = 2000;
-const STATIC_HORIZON = 50 * 86400;
+// The bench's scenario of the row (bench/scenarios.mjs), normalised: the floors read their pool,
+// traffic and horizon from it, so a floor and its real loop cannot drift apart.
+const { parseScenario } = await from("dist/scenario/load.js");
+const scenarios = await from("bench/scenarios.mjs");
+const scenario = staticPool
+  ? scenarios.large18of20
+  : leastConnections
+    ? scenarios.capacityLeastConnections
+    : scenarios.capacity;
+const model = parseScenario(scenario);
+const SERVERS = model.pool.servers;
+/** Sessions a relay runs at once (the static pool has no limit and keeps no sessions). */
+const SIZE = model.pool.capacity ?? 1;
+const DURATION = model.pool.sessionTime.fixed;
+const SENDERS = model.traffic.senders;
+const DOMAINS = model.recipients.domains;
+const HORIZON = model.horizon;
+/** Arrivals a second, all senders together. */
+const RATE = SENDERS * model.traffic.rate;
 
 function replication(seed) {
   const arrivals = randomStream(seed, 0, "arrivals");
@@ -301,7 +311,6 @@ function replicationStatic(seed) {
   const sessions = new Float64Array(SERVERS);
   const perDomain = new Float64Array(DOMAINS);
   const delay = new LogHistogram();
-  const rate = (STATIC_SENDERS * 100) / 86400;
   let a0 = a.s0,
     a1 = a.s1,
     a2 = a.s2,
@@ -331,13 +340,13 @@ function replicationStatic(seed) {
       a2 = a.s2;
       ac = a.c;
     }
-    const next = time + gap / rate;
+    const next = time + gap / RATE;
     t = ALEA_MULTIPLIER * a0 + ac * ALEA_UNIT;
     a0 = a1;
     a1 = a2;
     ac = t | 0;
     a2 = t - ac;
-    const sender = Math.floor(a2 * STATIC_SENDERS);
+    const sender = Math.floor(a2 * SENDERS);
     t = ALEA_MULTIPLIER * r0 + rc * ALEA_UNIT;
     r0 = r1;
     r1 = r2;
@@ -347,27 +356,19 @@ function replicationStatic(seed) {
     messages++;
     perDomain[domain] += sender;
     const server = sender % SERVERS;
-    busy[server] += Math.min(time + DURATION, STATIC_HORIZON) - time;
+    busy[server] += Math.min(time + DURATION, HORIZON) - time;
     sessions[server]++;
     delay.add(DURATION);
-    if (!(next < STATIC_HORIZON)) break;
+    if (!(next < HORIZON)) break;
     time = next;
   }
   return { messages, waits: 0, mean: delay.mean };
 }
 
 // The real loop, the same scenario, in this process: its replications alternate with the floor's.
-const from = (path) => import(pathToFileURL(resolve(dir, path)).href);
 const { runReplication } = await from("dist/experiment/run.js");
 const { CompiledScenario } = await from("dist/model/replication.js");
-const { parseScenario } = await from("dist/scenario/load.js");
-const scenarios = await from("bench/scenarios.mjs");
-const scenario = staticPool
-  ? scenarios.large18of20
-  : leastConnections
-    ? scenarios.capacityLeastConnections
-    : scenarios.capacity;
-const compiled = new CompiledScenario(parseScenario(scenario));
+const compiled = new CompiledScenario(model);
 const floor = staticPool ? replicationStatic : leastConnections ? replicationLeastConnections : replication;
 const sides = {
   floor: () => floor(1).messages,
