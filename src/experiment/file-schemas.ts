@@ -59,6 +59,31 @@ const finite = (what = "a finite number") => z.number({ error: `expected ${what}
 const nonNegative = (what = "a finite number ≥ 0") =>
   z.number({ error: `expected ${what}` }).nonnegative({ error: `expected ${what}` });
 const count = nonNegativeInt;
+
+/**
+ * A list item's schema, with a plain test that accepts exactly the values the schema accepts
+ * (`test/experiment/file-schemas.test.ts` checks that they agree): see {@link list}.
+ */
+export interface ListItem<T extends z.ZodType = z.ZodType> {
+  schema: T;
+  accepts: (x: unknown) => boolean;
+}
+
+const finiteNumber = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
+
+/** Items of the lists in a replication's result and a summary's `perReplication`. */
+export const items = {
+  count: { schema: count, accepts: (x) => Number.isSafeInteger(x) && (x as number) >= 0 },
+  nonNegative: { schema: nonNegative(), accepts: (x) => finiteNumber(x) && x >= 0 },
+  /** Seconds listed: at most the window, up to the rounding of a sum of intervals. */
+  listedSeconds: (window: number) => {
+    const max = window * (1 + 1e-9);
+    return {
+      schema: nonNegative().max(max, { error: `expected at most the window, ${window} s` }),
+      accepts: (x) => finiteNumber(x) && x >= 0 && x <= max,
+    };
+  },
+} satisfies Record<string, ListItem | ((window: number) => ListItem)>;
 const safeInt = z.number({ error: "expected an integer" }).int({ error: "expected an integer" });
 const version = z.literal(VERSION, { error: `expected relaysim version ${VERSION} (this one); re-run with it` });
 const tool = z.strictObject({
@@ -177,6 +202,12 @@ function metricValue(metric: Metric) {
   return (metric in PROPORTIONS ? probability : nonNegative()).nullable();
 }
 
+/** {@link metricValue} as a list item. */
+export function metricItem(metric: Metric): ListItem {
+  const max = metric === "listedFraction" ? 1 + 1e-9 : metric in PROPORTIONS ? 1 : Number.POSITIVE_INFINITY;
+  return { schema: metricValue(metric), accepts: (x) => x === null || (finiteNumber(x) && x >= 0 && x <= max) };
+}
+
 const counts = z
   .looseObject({
     messages: count,
@@ -225,9 +256,28 @@ const histogram = z
     }
   });
 
-function list<T extends z.ZodType>(item: T, length?: number): z.ZodArray<T> {
-  const array = z.array(item);
-  return length === undefined ? array : array.length(length, { error: `expected ${length} values` });
+/**
+ * A list of `item`s, `length` of them if given. A list that passes, as nearly every list read does,
+ * is tested element by element in one plain loop and kept as read; only a list that fails is
+ * parsed by zod, which names each problem. zod's own work per element took a third of `sim merge`'s
+ * CPU: a replication's result holds some 600 numbers, nearly all in its per-server and per-bucket
+ * lists (docs/performance.md, "sim merge: lists checked in a plain loop").
+ */
+export function list<T extends z.ZodType>(item: ListItem<T>, length?: number): z.ZodType<Array<z.output<T>>> {
+  const array = z.array(item.schema);
+  const precise = length === undefined ? array : array.length(length, { error: `expected ${length} values` });
+  const { accepts } = item;
+  return z.custom<Array<z.output<T>>>().check((payload) => {
+    const value = payload.value as unknown;
+    if (Array.isArray(value) && (length === undefined || value.length === length)) {
+      let i = 0;
+      while (i < value.length && accepts(value[i])) i++;
+      if (i === value.length) return;
+    }
+    const parsed = precise.safeParse(value, { reportInput: true });
+    // Issues as zod made them, each with its input (reportInput): relative to this list.
+    if (!parsed.success) payload.issues.push(...(parsed.error.issues as z.core.$ZodRawIssue[]));
+  });
 }
 
 /**
@@ -251,25 +301,22 @@ export function replicationResultSchema(scenario: Scenario, replications: number
       counts,
       metrics,
       delay: histogram,
-      resendsByDelay: list(count),
-      resendFailuresByDelay: list(count),
-      laterResendsByDelay: list(count),
-      laterResendFailuresByDelay: list(count),
+      resendsByDelay: list(items.count),
+      resendFailuresByDelay: list(items.count),
+      laterResendsByDelay: list(items.count),
+      laterResendFailuresByDelay: list(items.count),
       servers: z.looseObject({
-        attempts: list(count, servers),
-        rejections: list(count, servers),
-        listed: list(
-          nonNegative().max(window * (1 + 1e-9), { error: `expected at most the window, ${window} s` }),
-          servers,
-        ),
-        sessions: list(count, servers),
-        busy: list(nonNegative(), servers),
-        wait: list(nonNegative(), servers),
+        attempts: list(items.count, servers),
+        rejections: list(items.count, servers),
+        listed: list(items.listedSeconds(window), servers),
+        sessions: list(items.count, servers),
+        busy: list(items.nonNegative, servers),
+        wait: list(items.nonNegative, servers),
       }),
       timeseries: z.looseObject({
-        listed: list(nonNegative(), buckets),
-        attempts: list(count, buckets),
-        rejections: list(count, buckets),
+        listed: list(items.nonNegative, buckets),
+        attempts: list(items.count, buckets),
+        rejections: list(items.count, buckets),
       }),
       recipients: recipientResultSchema.optional(),
     })
@@ -375,9 +422,9 @@ function summaryBodySchema(scenario: Scenario, replications: number) {
       .refine((s) => s.every((x, i) => x.server === i), { error: "expected servers numbered 0, 1, … in order" }),
     deliveryDelayCdf: z.array(z.looseObject({ delay: nonNegative(), fraction: probability })),
     perReplication: z.looseObject(
-      Object.fromEntries(METRICS.map((m) => [m, list(metricValue(m), replications)])) as unknown as Record<
+      Object.fromEntries(METRICS.map((m) => [m, list(metricItem(m), replications)])) as Record<
         Metric,
-        z.ZodArray<ReturnType<typeof metricValue>>
+        z.ZodType<Array<number | null>>
       >,
     ),
     recipients: recipientSummarySchema(replications).optional(),

@@ -1,8 +1,20 @@
 // Files relaysim reads back (summary.json, sweep.json, partials) are checked field by field:
 // every golden summary passes, and each kind of damage is named by its JSON path (issue 10).
 import { readdirSync, readFileSync } from "node:fs";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkSummary, checkSweepFile, FileCheckError } from "../../src/experiment/file-schemas.js";
+import * as z from "zod";
+import {
+  checked,
+  checkSummary,
+  checkSweepFile,
+  FileCheckError,
+  items,
+  type ListItem,
+  list,
+  metricItem,
+} from "../../src/experiment/file-schemas.js";
+import { METRICS } from "../../src/experiment/result.js";
 import { sweep, sweepJson } from "../../src/experiment/sweep.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import { smallScenario } from "../helpers/cli.js";
@@ -113,5 +125,80 @@ describe("checkSweepFile", () => {
     expect(problemsOf(() => checkSweepFile(file, "sweep.json"))).toEqual([
       "points: expected 2 points (the product of the parameters' value counts), got 3",
     ]);
+  });
+});
+
+describe("list: a plain loop for lists that pass, zod for those that fail", () => {
+  const kinds: Array<[string, ListItem]> = [
+    ["count", items.count],
+    ["nonNegative", items.nonNegative],
+    ["listedSeconds(3600)", items.listedSeconds(3600)],
+    ...METRICS.map((m): [string, ListItem] => [`metric ${m}`, metricItem(m)]),
+  ];
+  // Values at every edge the schemas draw: signs, zero, integers, the bounds, doubles, non-numbers.
+  const edge = fc.constantFrom<unknown>(
+    0,
+    -0,
+    1,
+    -1,
+    0.5,
+    1 + 1e-9,
+    1 + 2e-9,
+    1 - 1e-16,
+    3600,
+    3600 * (1 + 1e-9),
+    3600.001,
+    2 ** 53 - 1,
+    2 ** 53,
+    -(2 ** 53),
+    1e308,
+    Number.MIN_VALUE,
+    Number.NaN,
+    Number.POSITIVE_INFINITY,
+    Number.NEGATIVE_INFINITY,
+    null,
+    undefined,
+    "1",
+    true,
+    [],
+    {},
+    1n,
+  );
+  const value = fc.oneof(edge, fc.double(), fc.integer(), fc.nat(), fc.anything());
+
+  it.each(kinds)("%s: accepts exactly what the item's schema accepts", (_name, item) => {
+    fc.assert(
+      fc.property(value, (x) => {
+        expect(item.accepts(x)).toBe(item.schema.safeParse(x).success);
+      }),
+      { numRuns: 1000, seed: 20261203 },
+    );
+  });
+
+  it.each(kinds)("%s: a list passes or fails as zod's array does, with zod's problems", (_name, item) => {
+    const length = 3;
+    const fast = list(item, length);
+    const precise = z.array(item.schema).length(length, { error: `expected ${length} values` });
+    const problems = (schema: z.ZodType, v: unknown) => {
+      try {
+        checked(schema, { l: v }, "f.json");
+        return [];
+      } catch (error) {
+        return (error as FileCheckError).problems;
+      }
+    };
+    fc.assert(
+      fc.property(fc.oneof(fc.array(value, { maxLength: 5 }), value), (v) => {
+        const wrap = (schema: z.ZodType) => z.looseObject({ l: schema });
+        expect(problems(wrap(fast), v)).toEqual(problems(wrap(precise), v));
+      }),
+      { numRuns: 1000, seed: 20261203 },
+    );
+  });
+
+  it("keeps a list that passes as read, without zod's copy", () => {
+    const values = [1, 2, 3];
+    expect(list(items.count).parse(values)).toBe(values);
+    expect(z.array(items.count.schema).parse(values)).not.toBe(values);
   });
 });

@@ -64,6 +64,16 @@ describe("jsonProblem", () => {
     });
     // Underflow to zero is a finite number: nothing to say.
     expect(jsonProblem("[1e-400]")).toBeNull();
+    expect(jsonProblem('{"b": 1E400}')?.path).toEqual(["b"]);
+  });
+
+  it("refuses a number written out in more digits than a double reaches, and no shorter one", () => {
+    // 10^309 has no exponent to give it away; 10^308 (309 digits) is the largest power a double holds.
+    expect(jsonProblem(`[0, 1${"0".repeat(309)}]`)).toMatchObject({
+      path: [1],
+      message: `expected a finite number, got 1${"0".repeat(36)}...`,
+    });
+    expect(jsonProblem(`[-1${"0".repeat(308)}, 0.${"0".repeat(400)}1, 9${"9".repeat(298)}]`)).toBeNull();
   });
 
   it("refuses nesting deeper than the limit without recursing", () => {
