@@ -282,9 +282,10 @@ export function list<T extends z.ZodType>(item: ListItem<T>, length?: number): z
 
 /**
  * One replication's result, for a point whose scenario is `scenario` (which fixes the lengths
- * of the per-server and per-bucket lists) in a run of `replications`.
+ * of the per-server and per-bucket lists) in a run of `replications`. A sweep's results
+ * (`kind` "sweep") carry no time series: one there is not checked, and the merge drops it.
  */
-export function replicationResultSchema(scenario: Scenario, replications: number) {
+export function replicationResultSchema(scenario: Scenario, replications: number, kind: "run" | "sweep" = "run") {
   const servers = scenario.pool.servers;
   const buckets = Math.ceil(scenario.horizon / scenario.output.timeseries);
   const window = scenario.horizon - scenario.warmup;
@@ -313,11 +314,14 @@ export function replicationResultSchema(scenario: Scenario, replications: number
         busy: list(items.nonNegative, servers),
         wait: list(items.nonNegative, servers),
       }),
-      timeseries: z.looseObject({
-        listed: list(items.nonNegative, buckets),
-        attempts: list(items.count, buckets),
-        rejections: list(items.count, buckets),
-      }),
+      timeseries:
+        kind === "run"
+          ? z.looseObject({
+              listed: list(items.nonNegative, buckets),
+              attempts: list(items.count, buckets),
+              rejections: list(items.count, buckets),
+            })
+          : z.unknown().optional(),
       recipients: recipientResultSchema.optional(),
     })
     .superRefine((r, ctx) => {

@@ -72,6 +72,12 @@ export interface ReplicationResult {
   shadow?: ShadowResult & { delivered: number; delaySum: number };
 }
 
+/**
+ * What a sweep keeps of a replication: all but its time series, which only `sim run`'s
+ * timeseries.csv and chart read. A sweep's partial files hold these (two thirds smaller).
+ */
+export type SweepReplication = Omit<ReplicationResult, "timeseries">;
+
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 
 /** Turn a finished replication's counters into its result; `window` is horizon − warmup. */

@@ -16,7 +16,7 @@ import {
 import { type AnyScenario, checkOptions, runSize, validScenario } from "./inputs.js";
 import { checkExperimentBudget, type ExperimentOptions, withPool } from "./parallel.js";
 import type { TaskList } from "./pool.js";
-import type { ReplicationResult } from "./result.js";
+import type { ReplicationResult, SweepReplication } from "./result.js";
 import { type Summary, summarise } from "./summary.js";
 import { type SweepGrid, type SweepResult, summariseSweep, sweepGrid } from "./sweep.js";
 import { SweepError, type SweepParameter } from "./sweep-values.js";
@@ -42,8 +42,8 @@ export interface PartialFile {
   /** Replications per point in the whole run. */
   replications: number;
   shard: ShardSpec;
-  /** This shard's results; `point` is 0 for a plain run. */
-  results: Array<{ point: number; result: ReplicationResult }>;
+  /** This shard's results; `point` is 0 for a plain run. A sweep's have no time series. */
+  results: Array<{ point: number; result: SweepReplication }>;
 }
 
 /** A problem that makes partials impossible to merge (different runs, gaps, duplicates). */
@@ -119,6 +119,12 @@ export async function runShard(
   };
 }
 
+/** What a sweep keeps of a result (SweepReplication): the summaries never read its time series. */
+function withoutTimeseries(result: SweepReplication & { timeseries?: unknown }): SweepReplication {
+  const { timeseries: _dropped, ...kept } = result;
+  return kept;
+}
+
 /** Run shard I/N of a sweep: its share of points × replications. */
 export async function sweepShard(
   input: AnyScenario,
@@ -135,7 +141,10 @@ export async function sweepShard(
     ...header(grid.base, seed, replications, shard),
     kind: "sweep",
     parameters: grid.parameters,
-    results: await runShardTasks(grid.scenarios, seed, replications, shard, options),
+    results: (await runShardTasks(grid.scenarios, seed, replications, shard, options)).map(({ point, result }) => ({
+      point,
+      result: withoutTimeseries(result),
+    })),
   };
 }
 
@@ -177,7 +186,7 @@ export function asPartial(value: unknown, source: string): PartialFile {
 
 export type Merged =
   | { kind: "run"; summary: Summary; results: ReplicationResult[] }
-  | { kind: "sweep"; sweep: SweepResult; results: ReplicationResult[][] };
+  | { kind: "sweep"; sweep: SweepResult; results: SweepReplication[][] };
 
 /**
  * Combine the partials of one sharded run. Refuses partials of different scenarios, seeds,
@@ -246,22 +255,24 @@ export function mergePartials(
   const schemaFor = (point: number) => {
     let schema = schemas.get(point);
     if (!schema) {
-      schema = replicationResultSchema(grid ? grid.scenarios[point] : scenario, replications);
+      schema = replicationResultSchema(grid ? grid.scenarios[point] : scenario, replications, first.partial.kind);
       schemas.set(point, schema);
     }
     return schema;
   };
-  const results: ReplicationResult[][] = Array.from({ length: points }, () => new Array(replications));
+  const results: SweepReplication[][] = Array.from({ length: points }, () => new Array(replications));
   for (const { source, partial } of parts) {
     for (let k = 0; k < partial.results.length; k++) {
       const { point } = partial.results[k];
       if (point >= points) {
         throw new MergeError(`${source}: results.${k}.point: expected a point below ${points}, got ${point}`);
       }
-      let result: ReplicationResult;
+      let result: SweepReplication;
       try {
         const value = partial.results[k].result;
         result = checked(schemaFor(point), value, source, ["results", k, "result"]) as unknown as ReplicationResult;
+        // A partial written before sweeps' partials dropped their time series: not held either.
+        if (grid) result = withoutTimeseries(result);
       } catch (error) {
         if (error instanceof FileCheckError) throw new MergeError(error.message);
         throw error;
@@ -284,7 +295,9 @@ export function mergePartials(
     }
   }
   if (!grid) {
-    return { kind: "run", summary: summarise(scenario, seed, results[0]), results: results[0] };
+    // A run's results were checked with their time series (kind "run").
+    const run = results[0] as ReplicationResult[];
+    return { kind: "run", summary: summarise(scenario, seed, run), results: run };
   }
   return {
     kind: "sweep",

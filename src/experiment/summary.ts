@@ -18,7 +18,14 @@ import {
 } from "../stats/interval.js";
 import { VERSION } from "../version.js";
 import { type RecipientSummary, summariseRecipients } from "./recipient-metrics.js";
-import { type Counts, METRICS, type Metric, PROPORTIONS, type ReplicationResult } from "./result.js";
+import {
+  type Counts,
+  METRICS,
+  type Metric,
+  PROPORTIONS,
+  type ReplicationResult,
+  type SweepReplication,
+} from "./result.js";
 
 /** One metric of summary.json: the mean over replications, its 95 % interval and how it was computed. */
 export type MetricSummary = Estimate;
@@ -92,7 +99,7 @@ export interface TimeseriesRow {
   rejections: number;
 }
 
-function sumCounts(results: readonly ReplicationResult[]): Counts {
+function sumCounts(results: readonly SweepReplication[]): Counts {
   const totals: Counts = {
     messages: 0,
     firstRejected: 0,
@@ -171,7 +178,7 @@ function delayBins(resendsPerRep: readonly number[][], failuresPerRep: readonly 
 }
 
 /** Sort by replication index and check there is exactly one result per index 0 … R−1. */
-export function inReplicationOrder(results: readonly ReplicationResult[]): ReplicationResult[] {
+export function inReplicationOrder<R extends { replication: number }>(results: readonly R[]): R[] {
   const sorted = [...results].sort((a, b) => a.replication - b.replication);
   sorted.forEach((r, i) => {
     if (r.replication !== i) throw new Error(`replication ${i} is missing or repeated`);
@@ -183,7 +190,7 @@ export function inReplicationOrder(results: readonly ReplicationResult[]): Repli
  * Combine replication results (any order; exactly one per index 0 … R−1) into summary.json's
  * Summary. `scenario` is recorded as given, so pass it with the seed and count actually used.
  */
-export function summarise(scenario: Scenario, seed: number, unordered: readonly ReplicationResult[]): Summary {
+export function summarise(scenario: Scenario, seed: number, unordered: readonly SweepReplication[]): Summary {
   const results = inReplicationOrder(unordered);
   const totals = sumCounts(results);
   const perReplication = Object.fromEntries(METRICS.map((m) => [m, results.map((r) => r.metrics[m])])) as Record<

@@ -10,7 +10,7 @@ import { type AnyScenario, checkOptions, runSize, validScenario } from "./inputs
 import { type ExperimentOptions, runConfigurations } from "./parallel.js";
 import type { PrecisionReport } from "./precision.js";
 import { RECIPIENT_METRICS, type RecipientMetric } from "./recipient-metrics.js";
-import { METRICS, type Metric, type ReplicationResult } from "./result.js";
+import { METRICS, type Metric, type SweepReplication } from "./result.js";
 import { type DelayBin, type MetricSummary, type Summary, summarise } from "./summary.js";
 import {
   applyPoint,
@@ -96,7 +96,7 @@ export interface SweepResult {
 }
 
 /** Summarise every point's results (replications 0 … R−1 of each, in grid order). */
-export function summariseSweep(grid: SweepGrid, seed: number, results: readonly ReplicationResult[][]): Summary[] {
+export function summariseSweep(grid: SweepGrid, seed: number, results: readonly SweepReplication[][]): Summary[] {
   return grid.scenarios.map((scenario, p) =>
     summarise({ ...scenario, seed, replications: results[p].length }, seed, results[p]),
   );

@@ -77,6 +77,28 @@ describe("runShard and mergePartials", () => {
     expect(parts.every(({ partial }) => partial.results.length > 0)).toBe(true);
   });
 
+  it("keeps no time series in a sweep's partials, and lets go of one an older partial holds", async () => {
+    const parameters = [{ path: "resend.after", values: ["1m", "10m"] }];
+    const parts = [];
+    for (let i = 0; i < 2; i++) {
+      const partial = await sweepShard(scenario, parameters, { index: i, count: 2 }, { workers: 1, replications: 2 });
+      parts.push(viaFile(partial, `p${i}`));
+    }
+    const hasTimeseries = (r: object) => "timeseries" in r;
+    expect(parts.flatMap(({ partial }) => partial.results.map((x) => x.result)).some(hasTimeseries)).toBe(false);
+    // As partial files were written before: a time series in every result, which the sweep never reads.
+    const older = parts.map(({ source, partial }) => {
+      const copy = JSON.parse(JSON.stringify(partial));
+      for (const x of copy.results) x.result.timeseries = { listed: [0], attempts: [1], rejections: [0] };
+      return viaFile(copy, source);
+    });
+    const merged = mergePartials(parts);
+    const fromOlder = mergePartials(older);
+    if (merged.kind !== "sweep" || fromOlder.kind !== "sweep") throw new Error("expected sweeps");
+    expect(jsonText(sweepJson(fromOlder.sweep))).toBe(jsonText(sweepJson(merged.sweep)));
+    expect(fromOlder.results.flat().some(hasTimeseries)).toBe(false);
+  });
+
   it("refuses partials that do not belong together", async () => {
     const spec = (index: number, count = 2) => ({ index, count });
     const a0 = viaFile(await runShard(scenario, spec(0), { workers: 1 }), "a0");
