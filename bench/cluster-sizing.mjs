@@ -86,9 +86,10 @@ try {
   const hundredPoints = partial("0m..99m/1m", 10, "0/1", "hundred-points");
   const partialBytes = shards.reduce((sum, f) => sum + statSync(f).size, 0) / 10000;
   const [merge10k, merge10, merge100] = medians([
-    ["merge of 10 000 replications over 10 points", ["merge", ...shards]],
-    ["merge of 1000 replications over 10 points", ["merge", tenPoints]],
-    ["merge of 1000 replications over 100 points", ["merge", hundredPoints]],
+    // One thread: the costs of one core (a merge's threads share only its points' summaries).
+    ["merge of 10 000 replications over 10 points", ["merge", ...shards, "--workers", "1"]],
+    ["merge of 1000 replications over 10 points", ["merge", tenPoints, "--workers", "1"]],
+    ["merge of 1000 replications over 100 points", ["merge", hundredPoints, "--workers", "1"]],
   ]);
   const mergeReplication = (merge10k.cpu - merge10.cpu) / 9000;
   const mergeMemory = (merge10k.peak - merge10.peak) / 9000;

@@ -7,7 +7,8 @@
 # Settings come from the environment (defaults in brackets), the same for every task:
 #   SHARDS [8]  VARY [resend.after=0m..60m/1m]  REPLICATIONS [200]  SEED [the scenario's]
 #   RESULTS [results]  CPUS_PER_TASK, MEM, TIME [sweep.sbatch's #SBATCH lines]
-#   MERGE_MEM [merge.sbatch's --mem; a merge needs ~10 KB of heap a replication, docs/cluster.md]
+#   MERGE_MEM [merge.sbatch's --mem; a merge needs ~5 KB of heap a replication, docs/cluster.md]
+#   MERGE_CPUS [merge.sbatch's --cpus-per-task, 1; its threads summarise the sweep's points]
 #
 # --wait: wait until the array and the merge have ended, then check the state and exit code
 # of every task and of the merge; exit 1 naming the failed ones. (`sbatch --wait` is not enough:
@@ -46,6 +47,7 @@ array=$(sbatch --parsable --export=ALL "${sweep_options[@]}" deploy/slurm/sweep.
 array=${array%%;*}
 merge_options=(--dependency="afterok:${array}" --output="$RESULTS/slurm-merge-%j.out")
 [ -z "${MERGE_MEM:-}" ] || merge_options+=(--mem="$MERGE_MEM")
+[ -z "${MERGE_CPUS:-}" ] || merge_options+=(--cpus-per-task="$MERGE_CPUS")
 merge=$(sbatch --parsable --export=ALL "${merge_options[@]}" deploy/slurm/merge.sbatch)
 merge=${merge%%;*}
 echo "sweep array ${array} (${SHARDS} tasks) queued; merge ${merge} queued after it → ${RESULTS}/merged"

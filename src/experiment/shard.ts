@@ -18,6 +18,7 @@ import { checkExperimentBudget, type ExperimentOptions, withPool } from "./paral
 import type { TaskList } from "./pool.js";
 import type { ReplicationResult, SweepReplication } from "./result.js";
 import { type Summary, summarise } from "./summary.js";
+import { summariseSweepInThreads } from "./summary-threads.js";
 import { type SweepGrid, type SweepResult, summariseSweep, sweepGrid } from "./sweep.js";
 import { SweepError, type SweepParameter } from "./sweep-values.js";
 
@@ -188,6 +189,17 @@ export type Merged =
   | { kind: "run"; summary: Summary; results: ReplicationResult[] }
   | { kind: "sweep"; sweep: SweepResult; results: SweepReplication[][] };
 
+/** The partials of one run, checked and their results in order: a merge before its summaries. */
+export type CheckedPartials =
+  | { kind: "run"; scenario: Scenario; seed: number; results: ReplicationResult[] }
+  | { kind: "sweep"; grid: SweepGrid; seed: number; replications: number; results: SweepReplication[][] };
+
+type Parts = ReadonlyArray<{ source: string; partial: PartialFile }>;
+interface MergeOptions {
+  allowLarge?: boolean;
+  consume?: boolean;
+}
+
 /**
  * Combine the partials of one sharded run. Refuses partials of different scenarios, seeds,
  * sweeps, replication counts or shard counts, a shard given twice or missing, and any task
@@ -197,10 +209,40 @@ export type Merged =
  * read and as checked are not both held until the end (`sim merge`: that halved its peak memory).
  * The partials cannot be merged again afterwards.
  */
-export function mergePartials(
-  parts: ReadonlyArray<{ source: string; partial: PartialFile }>,
-  options: { allowLarge?: boolean; consume?: boolean } = {},
+export function mergePartials(parts: Parts, options: MergeOptions = {}): Merged {
+  const checked = checkPartials(parts, options);
+  return checked.kind === "run"
+    ? runMerged(checked)
+    : sweepMerged(checked, summariseSweep(checked.grid, checked.seed, checked.results));
+}
+
+/**
+ * mergePartials with a sweep's points summarised on `threads` threads, this one included
+ * (summary-threads.ts; the same bits). `onPoint` is told each point summarised.
+ */
+export async function mergePartialsInThreads(
+  parts: Parts,
+  options: MergeOptions & { threads: number; onPoint?: (done: number, points: number) => void },
+): Promise<Merged> {
+  const checked = checkPartials(parts, options);
+  if (checked.kind === "run") return runMerged(checked);
+  const { grid, seed, results } = checked;
+  return sweepMerged(checked, await summariseSweepInThreads(grid, seed, results, options.threads, options.onPoint));
+}
+
+function runMerged({ scenario, seed, results }: Extract<CheckedPartials, { kind: "run" }>): Merged {
+  return { kind: "run", summary: summarise(scenario, seed, results), results };
+}
+
+function sweepMerged(
+  { grid, seed, replications, results }: Extract<CheckedPartials, { kind: "sweep" }>,
+  summaries: Summary[],
 ): Merged {
+  return { kind: "sweep", sweep: { grid, seed, replications, summaries, precision: null }, results };
+}
+
+/** mergePartials' checks: the partials' results, in order, or a MergeError. */
+export function checkPartials(parts: Parts, options: MergeOptions = {}): CheckedPartials {
   if (parts.length === 0) throw new MergeError("no partial files to merge");
   const first = parts[0];
   const scenarioText = JSON.stringify(first.partial.scenario);
@@ -294,14 +336,7 @@ export function mergePartials(
         throw new MergeError(`point ${p}, replication ${r} is missing from every partial`);
     }
   }
-  if (!grid) {
-    // A run's results were checked with their time series (kind "run").
-    const run = results[0] as ReplicationResult[];
-    return { kind: "run", summary: summarise(scenario, seed, run), results: run };
-  }
-  return {
-    kind: "sweep",
-    sweep: { grid, seed, replications, summaries: summariseSweep(grid, seed, results), precision: null },
-    results,
-  };
+  // A run's results were checked with their time series (kind "run").
+  if (!grid) return { kind: "run", scenario, seed, results: results[0] as ReplicationResult[] };
+  return { kind: "sweep", grid, seed, replications, results };
 }

@@ -89,7 +89,7 @@ describe("deploy/kubernetes", () => {
         expect(pod.status).toBe(0);
       }
       const merge = spawnSync("sh", ["-c", local(argsScript(mergeJob))], {
-        env: { ...process.env, SHARDS: settings.SHARDS },
+        env: { ...process.env, SHARDS: settings.SHARDS, WORKERS: "2" },
         encoding: "utf8",
       });
       expect(merge.stderr).toBe("");

@@ -1,10 +1,12 @@
 // `sim merge PARTS... --out DIR`: combine the partial files of a sharded `sim run` or
 // `sim sweep` into the very files a single run writes, byte for byte — or refuse.
 import type { CommandModule } from "yargs";
-import { asPartial, MergeError, mergePartials, type PartialFile } from "../../experiment/shard.js";
+import { defaultWorkers } from "../../experiment/pool.js";
+import { asPartial, MergeError, mergePartialsInThreads, type PartialFile } from "../../experiment/shard.js";
 import { sweepJson } from "../../experiment/sweep.js";
 import { jsonText, runJson } from "../../report/files.js";
 import { readJsonFile } from "../../scenario/load.js";
+import { parseWorkers } from "../experiment-options.js";
 import { summaryTable } from "../format.js";
 import { type Io, UsageError } from "../io.js";
 import { defaultFolder, forceFlag } from "../output-folder.js";
@@ -18,6 +20,7 @@ interface MergeArgs {
   charts: boolean;
   force: boolean;
   "allow-large"?: boolean;
+  workers?: number;
 }
 
 /** A partial holds every result of its shard: allow far more than a scenario, but not without bound. */
@@ -60,6 +63,11 @@ export function mergeCommand(io: Io): CommandModule<object, MergeArgs> {
           default: true,
           describe: "write charts/ and report.html as the single run would; --no-charts skips them",
         })
+        .option("workers", {
+          alias: "w",
+          type: "number",
+          describe: `threads that summarise a sweep's points (default: one per core, here ${defaultWorkers()}); the files are identical for any number`,
+        })
         .option("allow-large", {
           type: "boolean",
           describe: "merge a sweep whose grid the up-front estimate refuses as too large",
@@ -67,10 +75,15 @@ export function mergeCommand(io: Io): CommandModule<object, MergeArgs> {
         .example("$0 merge output/18of20.part-*-of-4.json --out output/18of20", "after four shards ran"),
     handler: async (args) => {
       const started = Date.now();
+      const threads = parseWorkers(args.workers);
       const parts = args.parts.map((source) => ({ source, partial: readPartial(source) }));
-      let merged: ReturnType<typeof mergePartials>;
+      let merged: Awaited<ReturnType<typeof mergePartialsInThreads>>;
       try {
-        merged = mergePartials(parts, { allowLarge: args["allow-large"] === true, consume: true });
+        merged = await mergePartialsInThreads(parts, {
+          allowLarge: args["allow-large"] === true,
+          consume: true,
+          threads,
+        });
       } catch (error) {
         throw error instanceof MergeError ? new UsageError(`sim merge: ${error.message}`) : error;
       }
