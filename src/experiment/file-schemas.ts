@@ -283,7 +283,8 @@ export function list<T extends z.ZodType>(item: ListItem<T>, length?: number): z
 /**
  * One replication's result, for a point whose scenario is `scenario` (which fixes the lengths
  * of the per-server and per-bucket lists) in a run of `replications`. A sweep's results
- * (`kind` "sweep") carry no time series: one there is not checked, and the merge drops it.
+ * (`kind` "sweep") carry no time series, per-server counts or delay histogram (SweepReplication):
+ * such parts there are not checked, and the merge drops them.
  */
 export function replicationResultSchema(scenario: Scenario, replications: number, kind: "run" | "sweep" = "run") {
   const servers = scenario.pool.servers;
@@ -295,17 +296,49 @@ export function replicationResultSchema(scenario: Scenario, replications: number
       ReturnType<typeof metricValue>
     >,
   );
+  const sweepParts = {
+    replication: count.max(replications - 1, { error: `expected a replication index below ${replications}` }),
+    events: count,
+    counts,
+    metrics,
+    resendsByDelay: list(items.count),
+    resendFailuresByDelay: list(items.count),
+    laterResendsByDelay: list(items.count),
+    laterResendFailuresByDelay: list(items.count),
+    recipients: recipientResultSchema.optional(),
+  };
+  type Issue = (path: PropertyKey[], message: string, input: unknown) => void;
+  // Failures per bin of the wait: as many bins as resends, and never more failures than resends.
+  const binsAgree = (r: z.output<z.ZodObject<typeof sweepParts>>, issue: Issue) => {
+    const agree = (resends: "resendsByDelay" | "laterResendsByDelay", failures: keyof typeof r) => {
+      const n = r[resends];
+      const f = r[failures] as number[];
+      if (f.length !== n.length) issue([failures], `expected ${n.length} values, as ${resends}`, undefined);
+      else
+        for (const [i, x] of f.entries()) {
+          if (x > n[i]) issue([failures, i], `expected at most ${resends}'s`, x);
+        }
+    };
+    agree("resendsByDelay", "resendFailuresByDelay");
+    agree("laterResendsByDelay", "laterResendFailuresByDelay");
+  };
+  const issues =
+    (ctx: z.core.$RefinementCtx): Issue =>
+    (path, message, input) =>
+      ctx.addIssue({ code: "custom", path, message, input });
+  if (kind === "sweep") return z.looseObject(sweepParts).superRefine((r, ctx) => binsAgree(r, issues(ctx)));
+  // In a result's own order (replicationResult), which zod's output keeps.
   return z
     .looseObject({
-      replication: count.max(replications - 1, { error: `expected a replication index below ${replications}` }),
+      replication: sweepParts.replication,
       events: count,
       counts,
       metrics,
       delay: histogram,
-      resendsByDelay: list(items.count),
-      resendFailuresByDelay: list(items.count),
-      laterResendsByDelay: list(items.count),
-      laterResendFailuresByDelay: list(items.count),
+      resendsByDelay: sweepParts.resendsByDelay,
+      resendFailuresByDelay: sweepParts.resendFailuresByDelay,
+      laterResendsByDelay: sweepParts.laterResendsByDelay,
+      laterResendFailuresByDelay: sweepParts.laterResendFailuresByDelay,
       servers: z.looseObject({
         attempts: list(items.count, servers),
         rejections: list(items.count, servers),
@@ -314,31 +347,16 @@ export function replicationResultSchema(scenario: Scenario, replications: number
         busy: list(items.nonNegative, servers),
         wait: list(items.nonNegative, servers),
       }),
-      timeseries:
-        kind === "run"
-          ? z.looseObject({
-              listed: list(items.nonNegative, buckets),
-              attempts: list(items.count, buckets),
-              rejections: list(items.count, buckets),
-            })
-          : z.unknown().optional(),
-      recipients: recipientResultSchema.optional(),
+      timeseries: z.looseObject({
+        listed: list(items.nonNegative, buckets),
+        attempts: list(items.count, buckets),
+        rejections: list(items.count, buckets),
+      }),
+      recipients: sweepParts.recipients,
     })
     .superRefine((r, ctx) => {
-      const issue = (path: PropertyKey[], message: string, input: unknown) =>
-        ctx.addIssue({ code: "custom", path, message, input });
-      // Failures per bin of the wait: as many bins as resends, and never more failures than resends.
-      const binsAgree = (resends: "resendsByDelay" | "laterResendsByDelay", failures: keyof typeof r) => {
-        const n = r[resends];
-        const f = r[failures] as number[];
-        if (f.length !== n.length) issue([failures], `expected ${n.length} values, as ${resends}`, undefined);
-        else
-          for (const [i, x] of f.entries()) {
-            if (x > n[i]) issue([failures, i], `expected at most ${resends}'s`, x);
-          }
-      };
-      binsAgree("resendsByDelay", "resendFailuresByDelay");
-      binsAgree("laterResendsByDelay", "laterResendFailuresByDelay");
+      const issue = issues(ctx);
+      binsAgree(r, issue);
       r.servers.rejections.forEach((x, i) => {
         if (x > r.servers.attempts[i]) issue(["servers", "rejections", i], "expected at most the server's attempts", x);
       });

@@ -73,10 +73,11 @@ export interface ReplicationResult {
 }
 
 /**
- * What a sweep keeps of a replication: all but its time series, which only `sim run`'s
- * timeseries.csv and chart read. A sweep's partial files hold these (two thirds smaller).
+ * What a sweep keeps of a replication: all but its time series, its per-server counts and its
+ * delay histogram, which only a plain run's timeseries.csv, server table and delay distribution
+ * read (summary.ts, PointSummary). A sweep's partial files hold these (four fifths smaller).
  */
-export type SweepReplication = Omit<ReplicationResult, "timeseries">;
+export type SweepReplication = Omit<ReplicationResult, "timeseries" | "servers" | "delay">;
 
 const ratio = (a: number, b: number): number | null => (b > 0 ? a / b : null);
 

@@ -17,9 +17,9 @@ import { type AnyScenario, checkOptions, runSize, validScenario } from "./inputs
 import { checkExperimentBudget, type ExperimentOptions, withPool } from "./parallel.js";
 import type { TaskList } from "./pool.js";
 import type { ReplicationResult, SweepReplication } from "./result.js";
-import { type Summary, summarise } from "./summary.js";
+import { type PointSummary, type Summary, summarise } from "./summary.js";
 import { summariseSweepInThreads } from "./summary-threads.js";
-import { type SweepGrid, type SweepResult, summariseSweep, sweepGrid } from "./sweep.js";
+import { type SweepGrid, type SweepPoints, summarisePoints, sweepGrid } from "./sweep.js";
 import { SweepError, type SweepParameter } from "./sweep-values.js";
 
 export { PARTIAL_FORMAT } from "./file-schemas.js";
@@ -120,9 +120,11 @@ export async function runShard(
   };
 }
 
-/** What a sweep keeps of a result (SweepReplication): the summaries never read its time series. */
-function withoutTimeseries(result: SweepReplication & { timeseries?: unknown }): SweepReplication {
-  const { timeseries: _dropped, ...kept } = result;
+/** What a sweep keeps of a result (SweepReplication): its points' summaries read nothing else. */
+function sweepPart(
+  result: SweepReplication & { timeseries?: unknown; servers?: unknown; delay?: unknown },
+): SweepReplication {
+  const { timeseries: _series, servers: _servers, delay: _delay, ...kept } = result;
   return kept;
 }
 
@@ -144,7 +146,7 @@ export async function sweepShard(
     parameters: grid.parameters,
     results: (await runShardTasks(grid.scenarios, seed, replications, shard, options)).map(({ point, result }) => ({
       point,
-      result: withoutTimeseries(result),
+      result: sweepPart(result),
     })),
   };
 }
@@ -187,7 +189,7 @@ export function asPartial(value: unknown, source: string): PartialFile {
 
 export type Merged =
   | { kind: "run"; summary: Summary; results: ReplicationResult[] }
-  | { kind: "sweep"; sweep: SweepResult; results: SweepReplication[][] };
+  | { kind: "sweep"; sweep: SweepPoints; results: SweepReplication[][] };
 
 /** The partials of one run, checked and their results in order: a merge before its summaries. */
 export type CheckedPartials =
@@ -213,7 +215,7 @@ export function mergePartials(parts: Parts, options: MergeOptions = {}): Merged 
   const checked = checkPartials(parts, options);
   return checked.kind === "run"
     ? runMerged(checked)
-    : sweepMerged(checked, summariseSweep(checked.grid, checked.seed, checked.results));
+    : sweepMerged(checked, summarisePoints(checked.grid, checked.seed, checked.results));
 }
 
 /**
@@ -236,7 +238,7 @@ function runMerged({ scenario, seed, results }: Extract<CheckedPartials, { kind:
 
 function sweepMerged(
   { grid, seed, replications, results }: Extract<CheckedPartials, { kind: "sweep" }>,
-  summaries: Summary[],
+  summaries: PointSummary[],
 ): Merged {
   return { kind: "sweep", sweep: { grid, seed, replications, summaries, precision: null }, results };
 }
@@ -313,8 +315,8 @@ export function checkPartials(parts: Parts, options: MergeOptions = {}): Checked
       try {
         const value = partial.results[k].result;
         result = checked(schemaFor(point), value, source, ["results", k, "result"]) as unknown as ReplicationResult;
-        // A partial written before sweeps' partials dropped their time series: not held either.
-        if (grid) result = withoutTimeseries(result);
+        // A partial written before sweeps' partials dropped these parts: not held either.
+        if (grid) result = sweepPart(result);
       } catch (error) {
         if (error instanceof FileCheckError) throw new MergeError(error.message);
         throw error;

@@ -1,13 +1,13 @@
 // A sweep's points summarised on several threads: `sim merge`'s last step. Each summary is a
 // bootstrap over its point's replications (stats/interval.ts), some 5–15 ms a point of 100; a
 // merge of 10,000 points spent most of its time there, on one core. The threads take points as
-// they finish, this one included, and every Summary has the bits summariseSweep gives it, on any
+// they finish, this one included, and every summary has the bits summarisePoints gives it, on any
 // thread (test/experiment/summary-threads.test.ts).
 import { Worker } from "node:worker_threads";
 import type { Scenario } from "../scenario/schema.js";
 import type { SweepReplication } from "./result.js";
-import { type Summary, summarise } from "./summary.js";
-import { type SweepGrid, summariseSweep } from "./sweep.js";
+import { type PointSummary, summarisePoint } from "./summary.js";
+import { type SweepGrid, summarisePoints } from "./sweep.js";
 
 /** One point to summarise, as summary-worker.ts receives it. */
 export interface SummaryTask {
@@ -18,7 +18,7 @@ export interface SummaryTask {
 }
 
 /** What summary-worker.ts posts back for a point. */
-export type SummaryReply = { point: number; summary: Summary } | { point: number; error: string };
+export type SummaryReply = { point: number; summary: PointSummary } | { point: number; error: string };
 
 /**
  * Worker threads run compiled JavaScript. From dist/ the worker sits beside this module; when
@@ -35,8 +35,8 @@ function workerUrl(): URL {
 const AHEAD = 1;
 
 /**
- * summariseSweep on `threads` threads, this one included (one thread, or one point: just
- * summariseSweep). `onPoint` is told each point done, for progress.
+ * summarisePoints on `threads` threads, this one included (one thread, or one point: just
+ * summarisePoints). `onPoint` is told each point done, for progress.
  */
 export async function summariseSweepInThreads(
   grid: SweepGrid,
@@ -44,17 +44,17 @@ export async function summariseSweepInThreads(
   results: readonly SweepReplication[][],
   threads: number,
   onPoint?: (done: number, points: number) => void,
-): Promise<Summary[]> {
+): Promise<PointSummary[]> {
   const points = grid.scenarios.length;
   const helpers = Math.min(threads - 1, points - 1);
-  if (helpers < 1) return summariseSweep(grid, seed, results);
+  if (helpers < 1) return summarisePoints(grid, seed, results);
   const task = (point: number): SummaryTask => ({
     point,
     scenario: { ...grid.scenarios[point], seed, replications: results[point].length },
     seed,
     results: results[point],
   });
-  const summaries: Summary[] = new Array(points);
+  const summaries: PointSummary[] = new Array(points);
   const workers: Worker[] = [];
   let next = 0;
   let done = 0;
@@ -67,7 +67,7 @@ export async function summariseSweepInThreads(
       if (error) reject(error);
       else resolve(summaries);
     };
-    const record = (point: number, summary: Summary) => {
+    const record = (point: number, summary: PointSummary) => {
       summaries[point] = summary;
       done++;
       onPoint?.(done, points);
@@ -95,7 +95,7 @@ export async function summariseSweepInThreads(
       if (settled || next >= points) return;
       const { point, scenario, results } = task(next++);
       try {
-        record(point, summarise(scenario, seed, results));
+        record(point, summarisePoint(scenario, seed, results));
       } catch (error) {
         return end(error as Error);
       }

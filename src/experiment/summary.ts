@@ -187,11 +187,45 @@ export function inReplicationOrder<R extends { replication: number }>(results: r
 }
 
 /**
+ * What a sweep's point needs of a Summary: all but the per-server table and the delivery-delay
+ * distribution, which sweep.json and sweep.csv do not show. The servers' intervals (a bootstrap
+ * per server) were three quarters of a summary's time (docs/performance.md, "sim merge").
+ */
+export type PointSummary = Omit<Summary, "servers" | "deliveryDelayCdf">;
+
+/** summarise without the per-server table and the delivery-delay distribution: see PointSummary. */
+export function summarisePoint(scenario: Scenario, seed: number, unordered: readonly SweepReplication[]): PointSummary {
+  return pointSummary(scenario, seed, inReplicationOrder(unordered));
+}
+
+/**
  * Combine replication results (any order; exactly one per index 0 … R−1) into summary.json's
  * Summary. `scenario` is recorded as given, so pass it with the seed and count actually used.
  */
-export function summarise(scenario: Scenario, seed: number, unordered: readonly SweepReplication[]): Summary {
+export function summarise(scenario: Scenario, seed: number, unordered: readonly ReplicationResult[]): Summary {
   const results = inReplicationOrder(unordered);
+  const point = pointSummary(scenario, seed, results);
+  const delay = new LogHistogram();
+  for (const r of results) delay.merge(LogHistogram.fromJSON(r.delay));
+  // summary.json's order of fields.
+  return {
+    tool: point.tool,
+    scenario: point.scenario,
+    seed: point.seed,
+    replications: point.replications,
+    conditional: point.conditional,
+    metrics: point.metrics,
+    totals: point.totals,
+    resendFailureByDelay: point.resendFailureByDelay,
+    laterResendFailureByDelay: point.laterResendFailureByDelay,
+    servers: serverSummaries(scenario, results),
+    deliveryDelayCdf: delay.cdf(200).map((p) => ({ delay: p.value, fraction: p.fraction })),
+    perReplication: point.perReplication,
+    ...(point.recipients === undefined ? {} : { recipients: point.recipients }),
+  };
+}
+
+function pointSummary(scenario: Scenario, seed: number, results: readonly SweepReplication[]): PointSummary {
   const totals = sumCounts(results);
   const perReplication = Object.fromEntries(METRICS.map((m) => [m, results.map((r) => r.metrics[m])])) as Record<
     Metric,
@@ -213,7 +247,24 @@ export function summarise(scenario: Scenario, seed: number, unordered: readonly 
     results.map((r) => r.laterResendFailuresByDelay),
     bin,
   );
+  const recipients = summariseRecipients(results, totals.messages);
+  return {
+    tool: { name: "relaysim", version: VERSION },
+    scenario,
+    seed,
+    replications: results.length,
+    conditional: results.length === 1,
+    metrics,
+    totals,
+    resendFailureByDelay,
+    laterResendFailureByDelay,
+    perReplication,
+    ...(recipients === undefined ? {} : { recipients }),
+  };
+}
 
+/** summary.json's per-server table: counts, listed time, rejection share and, with sessions, use and waits. */
+function serverSummaries(scenario: Scenario, results: readonly ReplicationResult[]): ServerSummary[] {
   const window = (scenario.horizon - scenario.warmup) * results.length;
   const attempts = sumArrays(results.map((r) => r.servers.attempts));
   const rejections = sumArrays(results.map((r) => r.servers.rejections));
@@ -225,7 +276,7 @@ export function summarise(scenario: Scenario, seed: number, unordered: readonly 
   // Sessions are counted under a capacity, or when the balancer reads them (the model keeps them then).
   const tracked = capacity !== null || balancerReads(scenario.pool.balancer).sessions;
   const perReplicationWindow = scenario.horizon - scenario.warmup;
-  const servers = attempts.map((a, server) => ({
+  return attempts.map((a, server) => ({
     server,
     attempts: a,
     rejections: rejections[server],
@@ -242,26 +293,6 @@ export function summarise(scenario: Scenario, seed: number, unordered: readonly 
     utilisation: capacity === null ? null : busy[server] / (capacity * window),
     meanQueueWait: tracked && sessions[server] > 0 ? wait[server] / sessions[server] : null,
   }));
-
-  const delay = new LogHistogram();
-  for (const r of results) delay.merge(LogHistogram.fromJSON(r.delay));
-  const recipients = summariseRecipients(results, totals.messages);
-
-  return {
-    tool: { name: "relaysim", version: VERSION },
-    scenario,
-    seed,
-    replications: results.length,
-    conditional: results.length === 1,
-    metrics,
-    totals,
-    resendFailureByDelay,
-    laterResendFailureByDelay,
-    servers,
-    deliveryDelayCdf: delay.cdf(200).map((p) => ({ delay: p.value, fraction: p.fraction })),
-    perReplication,
-    ...(recipients === undefined ? {} : { recipients }),
-  };
 }
 
 /**

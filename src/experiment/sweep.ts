@@ -10,8 +10,15 @@ import { type AnyScenario, checkOptions, runSize, validScenario } from "./inputs
 import { type ExperimentOptions, runConfigurations } from "./parallel.js";
 import type { PrecisionReport } from "./precision.js";
 import { RECIPIENT_METRICS, type RecipientMetric } from "./recipient-metrics.js";
-import { METRICS, type Metric, type SweepReplication } from "./result.js";
-import { type DelayBin, type MetricSummary, type Summary, summarise } from "./summary.js";
+import { METRICS, type Metric, type ReplicationResult, type SweepReplication } from "./result.js";
+import {
+  type DelayBin,
+  type MetricSummary,
+  type PointSummary,
+  type Summary,
+  summarise,
+  summarisePoint,
+} from "./summary.js";
 import {
   applyPoint,
   checkPaths,
@@ -95,10 +102,20 @@ export interface SweepResult {
   precision: PrecisionReport | null;
 }
 
+/** A sweep's points as sweep.json shows them: what sweepJson reads of a SweepResult. */
+export type SweepPoints = Omit<SweepResult, "summaries"> & { summaries: readonly PointSummary[] };
+
 /** Summarise every point's results (replications 0 … R−1 of each, in grid order). */
-export function summariseSweep(grid: SweepGrid, seed: number, results: readonly SweepReplication[][]): Summary[] {
+export function summariseSweep(grid: SweepGrid, seed: number, results: readonly ReplicationResult[][]): Summary[] {
   return grid.scenarios.map((scenario, p) =>
     summarise({ ...scenario, seed, replications: results[p].length }, seed, results[p]),
+  );
+}
+
+/** summariseSweep without what sweep.json does not show (PointSummary): `sim merge`'s. */
+export function summarisePoints(grid: SweepGrid, seed: number, results: readonly SweepReplication[][]): PointSummary[] {
+  return grid.scenarios.map((scenario, p) =>
+    summarisePoint({ ...scenario, seed, replications: results[p].length }, seed, results[p]),
   );
 }
 
@@ -156,7 +173,7 @@ function normalisedParameters(grid: SweepGrid): Array<{ path: string; values: un
 }
 
 /** sweep.json for a sweep's result; also the input of sweepCharts. */
-export function sweepJson(result: SweepResult): SweepJson {
+export function sweepJson(result: SweepPoints): SweepJson {
   const { grid } = result;
   return {
     tool: { name: "relaysim", version: VERSION },

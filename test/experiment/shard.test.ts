@@ -77,26 +77,32 @@ describe("runShard and mergePartials", () => {
     expect(parts.every(({ partial }) => partial.results.length > 0)).toBe(true);
   });
 
-  it("keeps no time series in a sweep's partials, and lets go of one an older partial holds", async () => {
+  it("keeps no time series, servers or delays in a sweep's partials, and lets go of those an older partial holds", async () => {
     const parameters = [{ path: "resend.after", values: ["1m", "10m"] }];
     const parts = [];
     for (let i = 0; i < 2; i++) {
       const partial = await sweepShard(scenario, parameters, { index: i, count: 2 }, { workers: 1, replications: 2 });
       parts.push(viaFile(partial, `p${i}`));
     }
-    const hasTimeseries = (r: object) => "timeseries" in r;
-    expect(parts.flatMap(({ partial }) => partial.results.map((x) => x.result)).some(hasTimeseries)).toBe(false);
-    // As partial files were written before: a time series in every result, which the sweep never reads.
+    const hasLeftOut = (r: object) => "timeseries" in r || "servers" in r || "delay" in r;
+    const read = parts.flatMap(({ partial }) => partial.results.map((x) => x.result));
+    expect(read.some(hasLeftOut)).toBe(false);
+    expect(read.every((r) => "metrics" in r && "resendsByDelay" in r)).toBe(true);
+    // As partial files were written before: those parts in every result, which a sweep never reads.
     const older = parts.map(({ source, partial }) => {
       const copy = JSON.parse(JSON.stringify(partial));
-      for (const x of copy.results) x.result.timeseries = { listed: [0], attempts: [1], rejections: [0] };
+      for (const x of copy.results) {
+        x.result.timeseries = { listed: [0], attempts: [1], rejections: [0] };
+        x.result.servers = { attempts: [1] };
+        x.result.delay = {};
+      }
       return viaFile(copy, source);
     });
     const merged = mergePartials(parts);
     const fromOlder = mergePartials(older);
     if (merged.kind !== "sweep" || fromOlder.kind !== "sweep") throw new Error("expected sweeps");
     expect(jsonText(sweepJson(fromOlder.sweep))).toBe(jsonText(sweepJson(merged.sweep)));
-    expect(fromOlder.results.flat().some(hasTimeseries)).toBe(false);
+    expect(fromOlder.results.flat().some(hasLeftOut)).toBe(false);
   });
 
   it("refuses partials that do not belong together", async () => {

@@ -1,9 +1,9 @@
 // sim merge summarises a sweep's points on several threads: every summary has the bits of the
-// one-thread summariseSweep, whichever thread made it, and a failure in a thread is an error.
+// one-thread summarisePoints, whichever thread made it, and a failure in a thread is an error.
 import { describe, expect, it } from "vitest";
 import { asPartial, checkPartials, sweepShard } from "../../src/experiment/shard.js";
 import { summariseSweepInThreads } from "../../src/experiment/summary-threads.js";
-import { summariseSweep } from "../../src/experiment/sweep.js";
+import { summarisePoints } from "../../src/experiment/sweep.js";
 import { jsonText } from "../../src/report/files.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import { smallScenario } from "../helpers/cli.js";
@@ -18,9 +18,9 @@ async function checkedSweep() {
 }
 
 describe("summariseSweepInThreads", () => {
-  it("gives summariseSweep's summaries, byte for byte, on 1, 2 and 3 threads", async () => {
+  it("gives summarisePoints' summaries, byte for byte, on 1, 2 and 3 threads", async () => {
     const { grid, seed, results } = await checkedSweep();
-    const one = jsonText(summariseSweep(grid, seed, results));
+    const one = jsonText(summarisePoints(grid, seed, results));
     for (const threads of [1, 2, 3]) {
       const told: number[] = [];
       const summaries = await summariseSweepInThreads(grid, seed, results, threads, (done, points) => {
