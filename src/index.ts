@@ -109,9 +109,11 @@ export { type RunOptions, type RunResult, runScenario } from "./experiment/run.j
 export {
   type DelayBin,
   type MetricSummary,
+  type PointSummary,
   type ServerSummary,
   type Summary,
   summarise,
+  summarisePoint,
   type TimeseriesRow,
   timeseries,
 } from "./experiment/summary.js";
@@ -119,11 +121,13 @@ export {
   type SweepGrid,
   type SweepJson,
   type SweepPointJson,
+  type SweepPoints,
   type SweepResult,
   sweep,
   sweepCsv,
   sweepGrid,
   sweepJson,
+  sweepPoints,
 } from "./experiment/sweep.js";
 export { parseValues, parseVary, SweepError, type SweepParameter } from "./experiment/sweep-values.js";
 export { type Bounce, type BounceRecipient, MAX_BOUNCE_BYTES, parseBounce } from "./explain/bounce.js";

@@ -102,6 +102,7 @@ describe('import from "relaysim"', () => {
         "scenarioLabels",
         "serversChart",
         "summarise",
+        "summarisePoint",
         "summaryCharts",
         "svgToPng",
         "sweep",
@@ -111,6 +112,7 @@ describe('import from "relaysim"', () => {
         "sweepHeatmap",
         "sweepJson",
         "sweepLineChart",
+        "sweepPoints",
         "timeseries",
       ].sort(),
     );

@@ -120,34 +120,50 @@ export function summarisePoints(grid: SweepGrid, seed: number, results: readonly
 }
 
 /** Run a sweep: every point of the grid of `parameters` over `scenario`, with common random numbers. */
-export async function sweep(
+export function sweep(
   input: AnyScenario,
   parameters: readonly SweepParameter[],
   options: ExperimentOptions & { source?: string } = {},
 ): Promise<SweepResult> {
+  return sweepWith(input, parameters, options, summarise);
+}
+
+/**
+ * sweep() with each point's summary as sweep.json shows it (PointSummary: no per-server table or
+ * delay distribution, whose bootstraps the main thread would compute beside its replications
+ * for nothing): `sim sweep`'s. The same sweep.json, byte for byte.
+ */
+export function sweepPoints(
+  input: AnyScenario,
+  parameters: readonly SweepParameter[],
+  options: ExperimentOptions & { source?: string } = {},
+): Promise<SweepPoints> {
+  return sweepWith(input, parameters, options, summarisePoint);
+}
+
+async function sweepWith<S extends PointSummary>(
+  input: AnyScenario,
+  parameters: readonly SweepParameter[],
+  options: ExperimentOptions & { source?: string },
+  summariser: (scenario: Scenario, seed: number, results: readonly ReplicationResult[]) => S,
+): Promise<Omit<SweepResult, "summaries"> & { summaries: S[] }> {
   const scenario = validScenario(input, options.source);
   checkOptions(options);
   const size = runSize(scenario, options);
   const grid = sweepGrid(scenario, parameters, options.source, options);
+  const summariseAt = (p: number, results: readonly ReplicationResult[]) =>
+    summariser({ ...grid.scenarios[p], seed: size.seed, replications: results.length }, size.seed, results);
   // Without precision targets, each point is summarised as soon as its replications are in,
   // while the other points simulate (the same summaries, in grid order, as afterwards).
-  const early = new Map<number, Summary>();
+  const early = new Map<number, S>();
   const run = await runConfigurations(grid.scenarios, {
     ...options,
     ...size,
-    onConfiguration: (p, results) =>
-      early.set(
-        p,
-        summarise({ ...grid.scenarios[p], seed: size.seed, replications: results.length }, size.seed, results),
-      ),
+    onConfiguration: (p, results) => early.set(p, summariseAt(p, results)),
   });
-  const summaries = run.precision
-    ? summariseSweep(grid, size.seed, run.results)
-    : grid.scenarios.map(
-        (s, p) =>
-          early.get(p) ??
-          summarise({ ...s, seed: size.seed, replications: run.results[p].length }, size.seed, run.results[p]),
-      );
+  const summaries = grid.scenarios.map((_, p) =>
+    run.precision ? summariseAt(p, run.results[p]) : (early.get(p) ?? summariseAt(p, run.results[p])),
+  );
   return {
     grid,
     seed: size.seed,

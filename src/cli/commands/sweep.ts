@@ -4,7 +4,7 @@ import type { CommandModule } from "yargs";
 import type { Metric } from "../../experiment/result.js";
 import { sweepShard } from "../../experiment/shard.js";
 import type { MetricSummary } from "../../experiment/summary.js";
-import { type SweepJson, sweep, sweepJson } from "../../experiment/sweep.js";
+import { type SweepJson, sweepJson, sweepPoints } from "../../experiment/sweep.js";
 import { blockParameters, parseVary, SweepError, type SweepParameter } from "../../experiment/sweep-values.js";
 import { formatMetric } from "../../report/charts/theme.js";
 import { jsonText, runJson } from "../../report/files.js";
@@ -180,7 +180,7 @@ export function sweepCommand(io: Io): CommandModule<object, SweepArgs> {
         { command: "sweep", force: args.force, notify: io.stderr },
         async () => {
           const started = Date.now();
-          const result = await sweep(scenario, parameters, {
+          const result = await sweepPoints(scenario, parameters, {
             ...common,
             precision: experiment.precision ?? undefined,
             onProgress,
