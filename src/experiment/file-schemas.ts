@@ -261,7 +261,7 @@ const histogram = z
  * is tested element by element in one plain loop and kept as read; only a list that fails is
  * parsed by zod, which names each problem. zod's own work per element took a third of `sim merge`'s
  * CPU: a replication's result holds some 600 numbers, nearly all in its per-server and per-bucket
- * lists (docs/performance.md, "sim merge: lists checked in a plain loop").
+ * lists (docs/performance.md, "sim merge: what the partials and the summaries carry").
  */
 export function list<T extends z.ZodType>(item: ListItem<T>, length?: number): z.ZodType<Array<z.output<T>>> {
   const array = z.array(item.schema);

@@ -43,7 +43,7 @@ export interface PartialFile {
   /** Replications per point in the whole run. */
   replications: number;
   shard: ShardSpec;
-  /** This shard's results; `point` is 0 for a plain run. A sweep's have no time series. */
+  /** This shard's results; `point` is 0 for a plain run. A sweep's keep only what its summaries read (SweepReplication). */
   results: Array<{ point: number; result: SweepReplication }>;
 }
 

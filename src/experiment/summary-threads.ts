@@ -1,8 +1,7 @@
-// A sweep's points summarised on several threads: `sim merge`'s last step. Each summary is a
-// bootstrap over its point's replications (stats/interval.ts), some 5–15 ms a point of 100; a
-// merge of 10,000 points spent most of its time there, on one core. The threads take points as
-// they finish, this one included, and every summary has the bits summarisePoints gives it, on any
-// thread (test/experiment/summary-threads.test.ts).
+// A sweep's points summarised on several threads: `sim merge`'s last step. A point's intervals
+// are bootstraps over its replications (stats/interval.ts), about half of a 100-point × 1000
+// merge's CPU. The threads take points as they finish, this one included, and every summary has
+// the bits summarisePoints gives it, on any thread (test/experiment/summary-threads.test.ts).
 import { Worker } from "node:worker_threads";
 import type { Scenario } from "../scenario/schema.js";
 import type { SweepReplication } from "./result.js";
@@ -93,9 +92,9 @@ export async function summariseSweepInThreads(
     // This thread takes a point a turn of the event loop, so that the workers' replies are read between.
     const own = () => {
       if (settled || next >= points) return;
-      const { point, scenario, results } = task(next++);
+      const { point, scenario, results: replications } = task(next++);
       try {
-        record(point, summarisePoint(scenario, seed, results));
+        record(point, summarisePoint(scenario, seed, replications));
       } catch (error) {
         return end(error as Error);
       }
