@@ -189,7 +189,8 @@ export function inReplicationOrder<R extends { replication: number }>(results: r
 /**
  * What a sweep's point needs of a Summary: all but the per-server table and the delivery-delay
  * distribution, which sweep.json and sweep.csv do not show. The servers' intervals (a bootstrap
- * per server) were three quarters of a summary's time (docs/performance.md, "sim merge: what the partials and the summaries carry").
+ * per server) were three quarters of a summary's time (docs/performance.md, "sim merge: what the
+ * partials and the summaries carry").
  */
 export type PointSummary = Omit<Summary, "servers" | "deliveryDelayCdf">;
 
