@@ -284,7 +284,7 @@ export function list<T extends z.ZodType>(item: ListItem<T>, length?: number): z
  * One replication's result, for a point whose scenario is `scenario` (which fixes the lengths
  * of the per-server and per-bucket lists) in a run of `replications`. A sweep's results
  * (`kind` "sweep") carry no time series, per-server counts or delay histogram (SweepReplication):
- * such parts there are not checked, and the merge drops them.
+ * any key beyond what a sweep reads is not checked, and is left out of the parsed result.
  */
 export function replicationResultSchema(scenario: Scenario, replications: number, kind: "run" | "sweep" = "run") {
   const servers = scenario.pool.servers;
@@ -326,7 +326,9 @@ export function replicationResultSchema(scenario: Scenario, replications: number
     (ctx: z.core.$RefinementCtx): Issue =>
     (path, message, input) =>
       ctx.addIssue({ code: "custom", path, message, input });
-  if (kind === "sweep") return z.looseObject(sweepParts).superRefine((r, ctx) => binsAgree(r, issues(ctx)));
+  // A sweep's result keeps only what its summaries read: zod's plain object drops every other key,
+  // including a time series, servers or delays that a partial from an older build still holds.
+  if (kind === "sweep") return z.object(sweepParts).superRefine((r, ctx) => binsAgree(r, issues(ctx)));
   // In a result's own order (replicationResult), which zod's output keeps.
   return z
     .looseObject({

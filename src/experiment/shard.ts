@@ -314,9 +314,7 @@ export function checkPartials(parts: Parts, options: MergeOptions = {}): Checked
       let result: SweepReplication;
       try {
         const value = partial.results[k].result;
-        result = checked(schemaFor(point), value, source, ["results", k, "result"]) as unknown as ReplicationResult;
-        // A partial written before sweeps' partials dropped these parts: not held either.
-        if (grid) result = sweepPart(result);
+        result = checked(schemaFor(point), value, source, ["results", k, "result"]) as unknown as SweepReplication;
       } catch (error) {
         if (error instanceof FileCheckError) throw new MergeError(error.message);
         throw error;
