@@ -205,24 +205,16 @@ export function summarisePoint(scenario: Scenario, seed: number, unordered: read
  */
 export function summarise(scenario: Scenario, seed: number, unordered: readonly ReplicationResult[]): Summary {
   const results = inReplicationOrder(unordered);
-  const point = pointSummary(scenario, seed, results);
+  const { perReplication, recipients, ...head } = pointSummary(scenario, seed, results);
   const delay = new LogHistogram();
   for (const r of results) delay.merge(LogHistogram.fromJSON(r.delay));
-  // summary.json's order of fields.
+  // summary.json's order of fields: the two parts a point leaves out go before perReplication.
   return {
-    tool: point.tool,
-    scenario: point.scenario,
-    seed: point.seed,
-    replications: point.replications,
-    conditional: point.conditional,
-    metrics: point.metrics,
-    totals: point.totals,
-    resendFailureByDelay: point.resendFailureByDelay,
-    laterResendFailureByDelay: point.laterResendFailureByDelay,
+    ...head,
     servers: serverSummaries(scenario, results),
     deliveryDelayCdf: delay.cdf(200).map((p) => ({ delay: p.value, fraction: p.fraction })),
-    perReplication: point.perReplication,
-    ...(point.recipients === undefined ? {} : { recipients: point.recipients }),
+    perReplication,
+    ...(recipients === undefined ? {} : { recipients }),
   };
 }
 
