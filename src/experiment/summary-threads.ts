@@ -6,7 +6,7 @@ import { Worker } from "node:worker_threads";
 import type { Scenario } from "../scenario/schema.js";
 import type { SweepReplication } from "./result.js";
 import { type PointSummary, summarisePoint } from "./summary.js";
-import { type SweepGrid, summarisePoints } from "./sweep.js";
+import { pointScenario, type SweepGrid, summarisePoints } from "./sweep.js";
 
 /** One point to summarise, as summary-worker.ts receives it. */
 export interface SummaryTask {
@@ -49,7 +49,7 @@ export async function summariseSweepInThreads(
   if (helpers < 1) return summarisePoints(grid, seed, results);
   const task = (point: number): SummaryTask => ({
     point,
-    scenario: { ...grid.scenarios[point], seed, replications: results[point].length },
+    scenario: pointScenario(grid, point, seed, results[point].length),
     seed,
     results: results[point],
   });

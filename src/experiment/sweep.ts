@@ -105,18 +105,19 @@ export interface SweepResult {
 /** A sweep's points as sweep.json shows them: what sweepJson reads of a SweepResult. */
 export type SweepPoints = Omit<SweepResult, "summaries"> & { summaries: readonly PointSummary[] };
 
+/** Point p's scenario as its summary records it: with the seed and the number of replications used. */
+export function pointScenario(grid: SweepGrid, p: number, seed: number, replications: number): Scenario {
+  return { ...grid.scenarios[p], seed, replications };
+}
+
 /** Summarise every point's results (replications 0 … R−1 of each, in grid order). */
 export function summariseSweep(grid: SweepGrid, seed: number, results: readonly ReplicationResult[][]): Summary[] {
-  return grid.scenarios.map((scenario, p) =>
-    summarise({ ...scenario, seed, replications: results[p].length }, seed, results[p]),
-  );
+  return results.map((r, p) => summarise(pointScenario(grid, p, seed, r.length), seed, r));
 }
 
 /** summariseSweep without what sweep.json does not show (PointSummary): `sim merge`'s. */
 export function summarisePoints(grid: SweepGrid, seed: number, results: readonly SweepReplication[][]): PointSummary[] {
-  return grid.scenarios.map((scenario, p) =>
-    summarisePoint({ ...scenario, seed, replications: results[p].length }, seed, results[p]),
-  );
+  return results.map((r, p) => summarisePoint(pointScenario(grid, p, seed, r.length), seed, r));
 }
 
 /** Run a sweep: every point of the grid of `parameters` over `scenario`, with common random numbers. */
@@ -152,18 +153,17 @@ async function sweepWith<S extends PointSummary>(
   const size = runSize(scenario, options);
   const grid = sweepGrid(scenario, parameters, options.source, options);
   const summariseAt = (p: number, results: readonly ReplicationResult[]) =>
-    summariser({ ...grid.scenarios[p], seed: size.seed, replications: results.length }, size.seed, results);
+    summariser(pointScenario(grid, p, size.seed, results.length), size.seed, results);
   // Without precision targets, each point is summarised as soon as its replications are in,
-  // while the other points simulate (the same summaries, in grid order, as afterwards).
+  // while the other points simulate (the same summaries, in grid order, as afterwards). With
+  // them, runConfigurations reports no point early: every point is summarised at the end.
   const early = new Map<number, S>();
   const run = await runConfigurations(grid.scenarios, {
     ...options,
     ...size,
     onConfiguration: (p, results) => early.set(p, summariseAt(p, results)),
   });
-  const summaries = grid.scenarios.map((_, p) =>
-    run.precision ? summariseAt(p, run.results[p]) : (early.get(p) ?? summariseAt(p, run.results[p])),
-  );
+  const summaries = run.results.map((results, p) => early.get(p) ?? summariseAt(p, results));
   return {
     grid,
     seed: size.seed,
