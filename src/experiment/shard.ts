@@ -220,16 +220,16 @@ export function mergePartials(parts: Parts, options: MergeOptions = {}): Merged 
 
 /**
  * mergePartials with a sweep's points summarised on `threads` threads, this one included
- * (summary-threads.ts; the same bits). `onPoint` is told each point summarised.
+ * (summary-threads.ts; the same bits).
  */
 export async function mergePartialsInThreads(
   parts: Parts,
-  options: MergeOptions & { threads: number; onPoint?: (done: number, points: number) => void },
+  options: MergeOptions & { threads: number },
 ): Promise<Merged> {
   const checked = checkPartials(parts, options);
   if (checked.kind === "run") return runMerged(checked);
   const { grid, seed, results } = checked;
-  return sweepMerged(checked, await summariseSweepInThreads(grid, seed, results, options.threads, options.onPoint));
+  return sweepMerged(checked, await summariseSweepInThreads(grid, seed, results, options.threads));
 }
 
 function runMerged({ scenario, seed, results }: Extract<CheckedPartials, { kind: "run" }>): Merged {
