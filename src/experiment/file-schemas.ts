@@ -280,67 +280,81 @@ export function list<T extends z.ZodType>(item: ListItem<T>, length?: number): z
   });
 }
 
-/**
- * One replication's result, for a point whose scenario is `scenario` (which fixes the lengths
- * of the per-server and per-bucket lists) in a run of `replications`. A sweep's results
- * (`kind` "sweep") carry no time series, per-server counts or delay histogram (SweepReplication):
- * any key beyond what a sweep reads is not checked, and is left out of the parsed result.
- */
-export function replicationResultSchema(scenario: Scenario, replications: number, kind: "run" | "sweep" = "run") {
-  const servers = scenario.pool.servers;
-  const buckets = Math.ceil(scenario.horizon / scenario.output.timeseries);
-  const window = scenario.horizon - scenario.warmup;
-  const metrics = z.strictObject(
-    Object.fromEntries(METRICS.map((m) => [m, metricValue(m)])) as unknown as Record<
-      Metric,
-      ReturnType<typeof metricValue>
-    >,
-  );
-  const sweepParts = {
+const resultMetrics = z.strictObject(
+  Object.fromEntries(METRICS.map((m) => [m, metricValue(m)])) as unknown as Record<
+    Metric,
+    ReturnType<typeof metricValue>
+  >,
+);
+
+/** The fields of a result that a sweep keeps (SweepReplication), in a run of `replications`. */
+function sweepFields(replications: number) {
+  return {
     replication: count.max(replications - 1, { error: `expected a replication index below ${replications}` }),
     events: count,
     counts,
-    metrics,
+    metrics: resultMetrics,
     resendsByDelay: list(items.count),
     resendFailuresByDelay: list(items.count),
     laterResendsByDelay: list(items.count),
     laterResendFailuresByDelay: list(items.count),
     recipients: recipientResultSchema.optional(),
   };
-  type Issue = (path: PropertyKey[], message: string, input: unknown) => void;
-  // Failures per bin of the wait: as many bins as resends, and never more failures than resends.
-  const binsAgree = (r: z.output<z.ZodObject<typeof sweepParts>>, issue: Issue) => {
-    const agree = (resends: "resendsByDelay" | "laterResendsByDelay", failures: keyof typeof r) => {
-      const n = r[resends];
-      const f = r[failures] as number[];
-      if (f.length !== n.length) issue([failures], `expected ${n.length} values, as ${resends}`, undefined);
-      else
-        for (const [i, x] of f.entries()) {
-          if (x > n[i]) issue([failures, i], `expected at most ${resends}'s`, x);
-        }
-    };
-    agree("resendsByDelay", "resendFailuresByDelay");
-    agree("laterResendsByDelay", "laterResendFailuresByDelay");
+}
+
+type Issue = (path: PropertyKey[], message: string, input: unknown) => void;
+
+const issuesTo =
+  (ctx: z.core.$RefinementCtx): Issue =>
+  (path, message, input) =>
+    ctx.addIssue({ code: "custom", path, message, input });
+
+/** Failures per bin of the wait: as many bins as resends, and never more failures than resends. */
+function binsAgree(r: z.output<z.ZodObject<ReturnType<typeof sweepFields>>>, issue: Issue): void {
+  const agree = (resends: "resendsByDelay" | "laterResendsByDelay", failures: keyof typeof r) => {
+    const n = r[resends];
+    const f = r[failures] as number[];
+    if (f.length !== n.length) issue([failures], `expected ${n.length} values, as ${resends}`, undefined);
+    else
+      for (const [i, x] of f.entries()) {
+        if (x > n[i]) issue([failures, i], `expected at most ${resends}'s`, x);
+      }
   };
-  const issues =
-    (ctx: z.core.$RefinementCtx): Issue =>
-    (path, message, input) =>
-      ctx.addIssue({ code: "custom", path, message, input });
-  // A sweep's result keeps only what its summaries read: zod's plain object drops every other key,
-  // including a time series, servers or delays that a partial from an older build still holds.
-  if (kind === "sweep") return z.object(sweepParts).superRefine((r, ctx) => binsAgree(r, issues(ctx)));
+  agree("resendsByDelay", "resendFailuresByDelay");
+  agree("laterResendsByDelay", "laterResendFailuresByDelay");
+}
+
+/**
+ * One replication's result in a sweep's partial (SweepReplication), for any of its points: no time
+ * series, per-server counts or delay histogram, whose lengths would depend on the point. zod's plain
+ * object leaves every other key out of the parsed result, unchecked — including those parts, as a
+ * partial from an older build still holds them.
+ */
+export function sweepResultSchema(replications: number) {
+  return z.object(sweepFields(replications)).superRefine((r, ctx) => binsAgree(r, issuesTo(ctx)));
+}
+
+/**
+ * One replication's result of a plain run whose scenario is `scenario` (which fixes the lengths
+ * of the per-server and per-bucket lists), in a run of `replications`.
+ */
+export function replicationResultSchema(scenario: Scenario, replications: number) {
+  const servers = scenario.pool.servers;
+  const buckets = Math.ceil(scenario.horizon / scenario.output.timeseries);
+  const window = scenario.horizon - scenario.warmup;
+  const fields = sweepFields(replications);
   // In a result's own order (replicationResult), which zod's output keeps.
   return z
     .looseObject({
-      replication: sweepParts.replication,
-      events: count,
-      counts,
-      metrics,
+      replication: fields.replication,
+      events: fields.events,
+      counts: fields.counts,
+      metrics: fields.metrics,
       delay: histogram,
-      resendsByDelay: sweepParts.resendsByDelay,
-      resendFailuresByDelay: sweepParts.resendFailuresByDelay,
-      laterResendsByDelay: sweepParts.laterResendsByDelay,
-      laterResendFailuresByDelay: sweepParts.laterResendFailuresByDelay,
+      resendsByDelay: fields.resendsByDelay,
+      resendFailuresByDelay: fields.resendFailuresByDelay,
+      laterResendsByDelay: fields.laterResendsByDelay,
+      laterResendFailuresByDelay: fields.laterResendFailuresByDelay,
       servers: z.looseObject({
         attempts: list(items.count, servers),
         rejections: list(items.count, servers),
@@ -354,10 +368,10 @@ export function replicationResultSchema(scenario: Scenario, replications: number
         attempts: list(items.count, buckets),
         rejections: list(items.count, buckets),
       }),
-      recipients: sweepParts.recipients,
+      recipients: fields.recipients,
     })
     .superRefine((r, ctx) => {
-      const issue = issues(ctx);
+      const issue = issuesTo(ctx);
       binsAgree(r, issue);
       r.servers.rejections.forEach((x, i) => {
         if (x > r.servers.attempts[i]) issue(["servers", "rejections", i], "expected at most the server's attempts", x);
