@@ -7,7 +7,7 @@
 # Settings come from the environment (defaults in brackets), the same for every task:
 #   SHARDS [8]  VARY [resend.after=0m..60m/1m]  REPLICATIONS [200]  SEED [the scenario's]
 #   RESULTS [results]  CPUS_PER_TASK, MEM, TIME [sweep.sbatch's #SBATCH lines]
-#   MERGE_MEM [merge.sbatch's --mem; a merge needs ~1 KB of heap a replication and ~50 KB a point, docs/cluster.md]
+#   MERGE_MEM [merge.sbatch's --mem; a merge needs ~1 KB of heap a replication and ~25 KB a point, docs/cluster.md]
 #   MERGE_CPUS [merge.sbatch's --cpus-per-task, 1; its threads summarise the sweep's points]
 #
 # --wait: wait until the array and the merge have ended, then check the state and exit code
