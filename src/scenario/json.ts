@@ -182,3 +182,65 @@ export function jsonProblem(text: string, maxDepth = MAX_JSON_DEPTH): JsonProble
   }
   return null;
 }
+
+/**
+ * jsonProblem for a text that JSON.parse has already turned into `value`, in about a third of
+ * its time (a partial file's 6.6 MB: 80 → 30 ms). A duplicate key leaves JSON.parse's objects
+ * with fewer keys than the text has (every key is followed by the only colons outside strings);
+ * a number beyond a double's range is ±Infinity in the value. So one pass over the text counts
+ * its colons and its nesting, one walk over the value counts the keys kept and finds infinities,
+ * and only when they disagree does jsonProblem scan again to say where.
+ */
+export function parsedJsonProblem(text: string, value: unknown, maxDepth = MAX_JSON_DEPTH): JsonProblem | null {
+  const keys = textKeys(text, maxDepth);
+  return keys >= 0 && keptKeys(value) === keys ? null : jsonProblem(text, maxDepth);
+}
+
+/** The keys of a valid JSON text (its colons outside strings), or −1 past `maxDepth` levels. */
+export function textKeys(text: string, maxDepth: number): number {
+  let keys = 0;
+  let depth = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      // To the closing quote: the next one after an even number of backslashes.
+      for (;;) {
+        const close = text.indexOf('"', i + 1);
+        let b = close - 1;
+        while (text.charCodeAt(b) === 0x5c /* \ */) b--;
+        i = close;
+        if ((close - 1 - b) % 2 === 0) break;
+      }
+    } else if (c === 0x3a /* : */) keys++;
+    else if (c === 0x7b /* { */ || c === 0x5b /* [ */) {
+      if (++depth > maxDepth) return -1;
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) depth--;
+  }
+  return keys;
+}
+
+/** The keys of JSON.parse's objects in `value`, or −1 if a number in it is not finite. */
+export function keptKeys(value: unknown): number {
+  if (typeof value !== "object" || value === null) return typeof value === "number" && value - value !== 0 ? -1 : 0;
+  let keys = 0;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const v: unknown = value[i];
+      if (typeof v === "number") {
+        if (v - v !== 0) return -1;
+      } else if (typeof v === "object" && v !== null) {
+        const k = keptKeys(v);
+        if (k < 0) return -1;
+        keys += k;
+      }
+    }
+    return keys;
+  }
+  for (const key in value) {
+    const k = keptKeys((value as Record<string, unknown>)[key]);
+    if (k < 0) return -1;
+    keys += k + 1;
+  }
+  return keys;
+}

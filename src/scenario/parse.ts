@@ -2,7 +2,7 @@
 // (src/web/) validates with the same schema and messages. Every failure becomes a ScenarioError
 // whose message names the source, the JSON path and what was expected (DESIGN §1).
 import type * as z from "zod";
-import { jsonProblem } from "./json.js";
+import { parsedJsonProblem } from "./json.js";
 import { type Scenario, scenarioSchema } from "./schema.js";
 
 /** A scenario that cannot be used: unreadable, not JSON, or not valid. `problems` holds one line each. */
@@ -162,7 +162,7 @@ export function parseJsonText(text: string, source: string): unknown {
     const at = where ? `line ${where.line}, column ${where.column}: ` : "";
     throw new ScenarioError(source, [`${at}invalid JSON: ${reason}`]);
   }
-  const problem = jsonProblem(body);
+  const problem = parsedJsonProblem(body, value);
   if (problem) {
     const { line, column } = lineColumn(body, problem.offset);
     throw new ScenarioError(source, [

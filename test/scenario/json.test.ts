@@ -1,7 +1,16 @@
 // The checks JSON.parse does not make: encodings, duplicate keys, non-finite numbers and
 // nesting depth, each named with its JSON path (issue 10).
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { decodeUtf8, invalidUtf8Offset, jsonProblem, MAX_JSON_DEPTH } from "../../src/scenario/json.js";
+import {
+  decodeUtf8,
+  invalidUtf8Offset,
+  jsonProblem,
+  keptKeys,
+  MAX_JSON_DEPTH,
+  parsedJsonProblem,
+  textKeys,
+} from "../../src/scenario/json.js";
 
 const bytes = (...b: number[]) => Uint8Array.from(b);
 const utf8 = (text: string) => new TextEncoder().encode(text);
@@ -82,5 +91,65 @@ describe("jsonProblem", () => {
     expect(problem?.message).toBe(`expected at most ${MAX_JSON_DEPTH} levels of nesting`);
     expect(problem?.path.length).toBe(MAX_JSON_DEPTH);
     expect(jsonProblem(`${"[".repeat(MAX_JSON_DEPTH)}${"]".repeat(MAX_JSON_DEPTH)}`)).toBeNull();
+  });
+});
+
+describe("parsedJsonProblem", () => {
+  // JSON texts written token by token, so that they can hold what JSON.stringify never writes:
+  // keys given twice (also as escapes of each other, and __proto__), numbers past a double's
+  // range, strings full of quotes, backslashes, colons and brackets, and nesting near the limit.
+  const key = fc.constantFrom('"a"', '"b"', '"\\u0061"', '"a\\\\"', '"\\""', '"__proto__"', '":"');
+  const nasty = fc
+    .string({ unit: fc.constantFrom('"', "\\", ":", "{", "[", "]", "}", "a", "é"), maxLength: 6 })
+    .map((t) => JSON.stringify(t));
+  const number = fc.oneof(
+    fc.constantFrom("1e400", "-1E999", "1e-400", "0", "-0.5", `1${"0".repeat(309)}`, `9${"9".repeat(298)}`),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).map((d) => JSON.stringify(d)),
+  );
+  const { value } = fc.letrec<{ value: string; array: string; object: string }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: "small" },
+      number,
+      nasty,
+      fc.constantFrom("true", "false", "null"),
+      tie("array"),
+      tie("object"),
+    ),
+    array: fc.array(tie("value"), { maxLength: 4 }).map((a) => `[${a.join(", ")}]`),
+    object: fc
+      .array(fc.tuple(key, tie("value")), { maxLength: 4 })
+      .map((members) => `{${members.map(([k, v]) => `${k}: ${v}`).join(",")}}`),
+  }));
+  const nested = fc
+    .tuple(fc.integer({ min: MAX_JSON_DEPTH - 4, max: MAX_JSON_DEPTH + 2 }), value, fc.boolean())
+    .map(([depth, inner, objects]) =>
+      objects
+        ? `${'{"x":'.repeat(depth)}${inner}${"}".repeat(depth)}`
+        : `${"[".repeat(depth)}${inner}${"]".repeat(depth)}`,
+    );
+
+  it("finds what jsonProblem finds, where it finds it, in any JSON text", () => {
+    let problems = 0;
+    fc.assert(
+      fc.property(fc.oneof(value, nested), (text) => {
+        const expected = jsonProblem(text);
+        const parsed = JSON.parse(text);
+        expect(parsedJsonProblem(text, parsed)).toEqual(expected);
+        if (expected) problems++;
+        // Without a problem the counts agree, so jsonProblem's slower scan is never run.
+        else expect(keptKeys(parsed)).toBe(textKeys(text, MAX_JSON_DEPTH));
+      }),
+      { numRuns: 3000, seed: 20261203 },
+    );
+    // Both kinds of text were drawn: those with a problem and those without.
+    expect(problems).toBeGreaterThan(300);
+    expect(problems).toBeLessThan(2700);
+  });
+
+  it("counts a key given twice as an escape, and __proto__ given twice", () => {
+    expect(parsedJsonProblem('{"a": 1, "\\u0061": 2}', { a: 2 })?.message).toMatch(/duplicate key "a"/);
+    const text = '{"__proto__": 1, "__proto__": 2}';
+    expect(parsedJsonProblem(text, JSON.parse(text))?.message).toMatch(/duplicate key "__proto__"/);
+    expect(parsedJsonProblem('{"a\\"": [":", "{"]}', { 'a"': [":", "{"] })).toBeNull();
   });
 });
