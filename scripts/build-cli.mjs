@@ -1,8 +1,8 @@
 // The second step of `npm run build`, after tsc: bundle the compiled CLI (dist/cli/start.js) as one
 // CommonJS script, dist/bundle/sim.cjs, with V8's code cache of it (sim.cache), which bin/sim.js
-// runs; and the replication pool's worker (dist/experiment/worker.js), sim merge's reading and
-// summary threads (dist/cli/partial-worker.js, dist/experiment/summary-worker.js) and calibrate's
-// reading thread (dist/calibrate/read-worker.js) as ES modules beside it. Node 20 has no compile cache:
+// runs; and the replication pool's worker (dist/experiment/worker.js), sim merge's summary threads
+// (dist/experiment/summary-worker.js) and calibrate's reading thread (dist/calibrate/read-worker.js)
+// as ES modules beside it. Node 20 has no compile cache:
 // loading the CLI's ~300 ES modules one by one (resolve, read, compile, link each) cost about as
 // much as a sweep's serial part, and one bundle halved that; a script, unlike an ES module, can be
 // compiled with a code cache (node:vm), which takes V8's parsing and compiling of the CLI's code
@@ -242,7 +242,6 @@ export async function buildCli({ metafile = false } = {}) {
       worker: join(ROOT, "dist/experiment/worker.js"),
       "read-worker": join(ROOT, "dist/calibrate/read-worker.js"),
       "summary-worker": join(ROOT, "dist/experiment/summary-worker.js"),
-      "partial-worker": join(ROOT, "dist/cli/partial-worker.js"),
     },
     outdir: OUT_DIR,
     splitting: true,

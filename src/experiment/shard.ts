@@ -197,25 +197,20 @@ export type CheckedPartials =
   | { kind: "run"; scenario: Scenario; seed: number; results: ReplicationResult[] }
   | { kind: "sweep"; grid: SweepGrid; seed: number; replications: number; results: SweepReplication[][] };
 
-/**
- * A partial as the merge takes it. `checked`: its results were already checked (checkResults,
- * in a reading thread): each below `until` is the schema's output, and the one at `until`, if
- * any, failed with `problem`.
- */
-export interface Part {
-  source: string;
-  partial: PartialFile;
-  checked?: { until: number; problem: string | null };
-}
-type Parts = ReadonlyArray<Part>;
+type Parts = ReadonlyArray<{ source: string; partial: PartialFile }>;
 interface MergeOptions {
   allowLarge?: boolean;
+  consume?: boolean;
 }
 
 /**
  * Combine the partials of one sharded run. Refuses partials of different scenarios, seeds,
  * sweeps, replication counts or shard counts, a shard given twice or missing, and any task
  * missing or present twice: partial results are never blended.
+ *
+ * With `consume`, each partial's results are emptied once they are checked, so that the results as
+ * read and as checked are not both held until the end (`sim merge`: that halved its peak memory).
+ * The partials cannot be merged again afterwards.
  */
 export function mergePartials(parts: Parts, options: MergeOptions = {}): Merged {
   const checked = checkPartials(parts, options);
@@ -303,18 +298,22 @@ export function checkPartials(parts: Parts, options: MergeOptions = {}): Checked
   }
   // One schema for every result: a sweep's results hold nothing whose length depends on the point
   // (it was built anew for each point, ~0.3 ms and a zod compile each: 10 000 of them in a large study).
-  const schema = resultSchema(first.partial);
+  const schema = grid ? sweepResultSchema(replications) : replicationResultSchema(scenario, replications);
   const results: SweepReplication[][] = Array.from({ length: points }, () => new Array(replications));
-  for (const { source, partial, checked } of parts) {
+  for (const { source, partial } of parts) {
     for (let k = 0; k < partial.results.length; k++) {
       const { point } = partial.results[k];
       if (point >= points) {
         throw new MergeError(`${source}: results.${k}.point: expected a point below ${points}, got ${point}`);
       }
       let result: SweepReplication;
-      if (checked === undefined) result = checkResult(schema, partial, k, source);
-      else if (k === checked.until) throw new MergeError(checked.problem ?? "");
-      else result = partial.results[k].result as SweepReplication;
+      try {
+        const value = partial.results[k].result;
+        result = checked(schema, value, source, ["results", k, "result"]) as unknown as SweepReplication;
+      } catch (error) {
+        if (error instanceof FileCheckError) throw new MergeError(error.message);
+        throw error;
+      }
       const r = result.replication;
       if ((point * replications + r) % count !== partial.shard.index) {
         throw new MergeError(`${source}: result for point ${point}, replication ${r} does not belong to this shard`);
@@ -324,6 +323,7 @@ export function checkPartials(parts: Parts, options: MergeOptions = {}): Checked
       }
       results[point][r] = result;
     }
+    if (options.consume) partial.results.length = 0;
   }
   for (let p = 0; p < points; p++) {
     for (let r = 0; r < replications; r++) {
@@ -334,41 +334,4 @@ export function checkPartials(parts: Parts, options: MergeOptions = {}): Checked
   // A run's results were checked with their time series (kind "run").
   if (!grid) return { kind: "run", scenario, seed, results: results[0] as ReplicationResult[] };
   return { kind: "sweep", grid, seed, replications, results };
-}
-
-/**
- * The schema of a partial's results, from its header: the same for every partial of one merge,
- * once checkPartials has found their headers equal.
- */
-function resultSchema({ kind, scenario, replications }: PartialFile) {
-  return kind === "sweep" ? sweepResultSchema(replications) : replicationResultSchema(scenario, replications);
-}
-
-function checkResult(schema: ReturnType<typeof resultSchema>, partial: PartialFile, k: number, source: string) {
-  try {
-    return checked(schema, partial.results[k].result, source, ["results", k, "result"]) as unknown as SweepReplication;
-  } catch (error) {
-    if (error instanceof FileCheckError) throw new MergeError(error.message);
-    throw error;
-  }
-}
-
-/**
- * A partial with its results checked against the schema of its own header, before the merge
- * compares its header with the others' (a reading thread's work, cli/partials.ts): checkPartials
- * then finds the same problems, in the same order, without checking them again. Each result is
- * replaced in place by its checked value, up to the first that fails.
- */
-export function checkResults(source: string, partial: PartialFile): Part {
-  const schema = resultSchema(partial);
-  const { results } = partial;
-  for (let k = 0; k < results.length; k++) {
-    try {
-      results[k].result = checkResult(schema, partial, k, source);
-    } catch (error) {
-      if (!(error instanceof MergeError)) throw error;
-      return { source, partial, checked: { until: k, problem: error.message } };
-    }
-  }
-  return { source, partial, checked: { until: results.length, problem: null } };
 }

@@ -40,24 +40,10 @@ describe("sim merge", () => {
     [["a0.json", "junk.json"], /junk\.json: not a relaysim partial file/],
     [["a0.json", "broken.json"], /broken\.json: line 1, column 2: invalid JSON/],
     [["a0.json", "nope.json"], /nope\.json: cannot read partial file: no such file/],
-  ])("refuses %j with exit 2, read on 1 or 3 threads", async (names, message) => {
-    for (const threads of ["1", "3"]) {
-      const r = await sim("merge", ...names.map(part), "--out", join(dir, "refused"), "-w", threads);
-      expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(message);
-    }
-  });
-
-  it("reports the first refused file in the order given, whichever thread read it", async () => {
-    // Threads finish in any order; the refusal reported is the first file's in the order given.
-    for (const threads of ["1", "3"]) {
-      const first = await sim("merge", part("a0.json"), part("broken.json"), part("nope.json"), "-w", threads);
-      expect(first.stderr).toMatch(/broken\.json: line 1/);
-      expect(first.stderr).not.toMatch(/nope\.json/);
-      const second = await sim("merge", part("a0.json"), part("nope.json"), part("broken.json"), "-w", threads);
-      expect(second.stderr).toMatch(/nope\.json: cannot read partial file/);
-      expect(second.stderr).not.toMatch(/broken\.json/);
-    }
+  ])("refuses %j with exit 2", async (names, message) => {
+    const r = await sim("merge", ...names.map(part), "--out", join(dir, "refused"));
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(message);
   });
 });
 
@@ -147,16 +133,13 @@ describe("sim merge of crafted partials (issue 10)", () => {
       "replications: expected the scenario's 2, got 1000000000000000",
     ],
     ["a NaN-ish seed", (p: Json) => (p.seed = "NaN"), 'seed: expected an integer, got "NaN"'],
-  ])("refuses %s with exit 2, the file and the JSON path, read on 1 or 3 threads", async (_name, damage, problem) => {
-    // With 3 threads the files are read and checked in workers (cli/partials.ts): the same message.
-    for (const threads of ["1", "3"]) {
-      const r = await mergeDamaged(damage, "--out", join(dir, "never"), "--workers", threads);
-      expect(r.code).toBe(2);
-      const lines = r.stderr.trim().split("\n");
-      expect(lines.map((l) => l.replace(/^.*bad\.json: /, ""))).toContainEqual(problem);
-      expect(r.stderr).not.toMatch(/TypeError| {4}at |in a thread/);
-      expect(existsSync(join(dir, "never"))).toBe(false);
-    }
+  ])("refuses %s with exit 2, the file and the JSON path", async (_name, damage, problem) => {
+    const r = await mergeDamaged(damage, "--out", join(dir, "never"));
+    expect(r.code).toBe(2);
+    const lines = r.stderr.trim().split("\n");
+    expect(lines.map((l) => l.replace(/^.*bad\.json: /, ""))).toContainEqual(problem);
+    expect(r.stderr).not.toMatch(/TypeError| {4}at /);
+    expect(existsSync(join(dir, "never"))).toBe(false);
   });
 });
 // biome-ignore lint/suspicious/noExplicitAny: partials are plain JSON here, damaged by hand

@@ -4,7 +4,6 @@ import { describe, expect, it } from "vitest";
 import { runScenarioParallel } from "../../src/experiment/parallel.js";
 import {
   asPartial,
-  checkResults,
   MergeError,
   mergePartials,
   type PartialFile,
@@ -68,77 +67,14 @@ describe("runShard and mergePartials", () => {
     if (merged.kind !== "sweep") throw new Error("expected a sweep");
     expect(jsonText(sweepJson(merged.sweep))).toBe(jsonText(sweepJson(single)));
 
-    // Results checked first, each partial against its own header (sim merge's reading threads).
-    const prechecked = parts.map(({ source, partial }) => checkResults(source, viaFile(partial, source).partial));
-    expect(prechecked.map((p) => p.checked)).toEqual(
-      parts.map((p) => ({ until: p.partial.results.length, problem: null })),
-    );
-    const fromChecked = mergePartials(prechecked);
-    if (fromChecked.kind !== "sweep") throw new Error("expected a sweep");
-    expect(jsonText(sweepJson(fromChecked.sweep))).toBe(jsonText(sweepJson(single)));
-    expect(JSON.stringify(fromChecked.results)).toBe(JSON.stringify(merged.results));
-  });
-
-  it("refuses prechecked partials with the very errors, in the same order, as unchecked ones", async () => {
-    const a = [0, 1, 2].map(async (i) => runShard(scenario, { index: i, count: 3 }, { workers: 1 }));
-    const shards = await Promise.all(a);
-    type Damage = (files: PartialFile[]) => void;
-    const damages: Array<[string, Damage]> = [
-      ["a bad result", (f) => (f[1].results[1].result.metrics.resendFailure = 5)],
-      ["a bad first result", (f) => (f[0].results[0].result.counts.messages = -1)],
-      ["a result beyond the points", (f) => (f[2].results[0].point = 3)],
-      [
-        "a bad point before a bad result",
-        (f) => {
-          f[1].results[0].point = 9;
-          f[1].results[1].result.counts.messages = 0.5;
-        },
-      ],
-      [
-        "a bad point and a bad result in one entry",
-        (f) => {
-          f[1].results[1].point = 9;
-          f[1].results[1].result.counts.messages = 0.5;
-        },
-      ],
-      [
-        "a bad result after a bad point, in an earlier file",
-        (f) => {
-          f[0].results[1].result.counts.messages = 0.5;
-          f[1].results[0].point = 9;
-        },
-      ],
-      ["a result in the wrong shard", (f) => f[2].results.push(structuredClone(f[0].results[0]))],
-      [
-        "another seed, and a bad result",
-        (f) => {
-          f[2].seed = 99;
-          f[0].results[0].result.counts.messages = -1;
-        },
-      ],
-      [
-        "a lost result, and a bad one",
-        (f) => {
-          f[2].results.pop();
-          f[1].results[0].result.counts.messages = -1;
-        },
-      ],
-    ];
-    for (const [name, damage] of damages) {
-      const files = structuredClone(shards);
-      damage(files);
-      const parts = () => files.map((f, i) => viaFile(f, `p${i}`));
-      let plain = "";
-      try {
-        mergePartials(parts());
-      } catch (error) {
-        plain = (error as Error).message;
-      }
-      expect(plain, name).not.toBe("");
-      expect(() => mergePartials(parts().map(({ source, partial }) => checkResults(source, partial))), name).toThrow(
-        new MergeError(plain),
-      );
-    }
+    // `consume` (sim merge's): the same files, each partial's results let go once checked.
+    const again = parts.map(({ source, partial }) => viaFile(partial, source));
+    const consumed = mergePartials(again, { consume: true });
+    if (consumed.kind !== "sweep") throw new Error("expected a sweep");
+    expect(jsonText(sweepJson(consumed.sweep))).toBe(jsonText(sweepJson(single)));
+    expect(JSON.stringify(consumed.results)).toBe(JSON.stringify(merged.results));
+    expect(again.map(({ partial }) => partial.results.length)).toEqual([0, 0, 0, 0]);
+    expect(parts.every(({ partial }) => partial.results.length > 0)).toBe(true);
   });
 
   it("keeps no time series, servers or delays in a sweep's partials, and lets go of those an older partial holds", async () => {

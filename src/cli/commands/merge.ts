@@ -2,15 +2,15 @@
 // `sim sweep` into the very files a single run writes, byte for byte — or refuse.
 import type { CommandModule } from "yargs";
 import { defaultWorkers } from "../../experiment/pool.js";
-import { MergeError, mergePartialsInThreads } from "../../experiment/shard.js";
+import { asPartial, MergeError, mergePartialsInThreads, type PartialFile } from "../../experiment/shard.js";
 import { sweepJson } from "../../experiment/sweep.js";
 import { jsonText, runJson } from "../../report/files.js";
+import { readJsonFile } from "../../scenario/load.js";
 import { parseWorkers } from "../experiment-options.js";
 import { summaryTable } from "../format.js";
 import { type Io, UsageError } from "../io.js";
 import { defaultFolder, forceFlag } from "../output-folder.js";
 import { produceOutput, runContent, sweepContent } from "../outputs.js";
-import { readPartials } from "../partials.js";
 import { sweepTable } from "./sweep.js";
 
 interface MergeArgs {
@@ -21,6 +21,19 @@ interface MergeArgs {
   force: boolean;
   "allow-large"?: boolean;
   workers?: number;
+}
+
+/** A partial holds every result of its shard: allow far more than a scenario, but not without bound. */
+export const MAX_PARTIAL_BYTES = 256 * 1024 * 1024;
+
+/** Read and check one partial file: size, encoding, JSON and every field (exit 2 otherwise). */
+function readPartial(file: string): PartialFile {
+  const value = readJsonFile(file, "partial file", MAX_PARTIAL_BYTES);
+  try {
+    return asPartial(value, file);
+  } catch (error) {
+    throw error instanceof MergeError ? new UsageError(error.message) : error;
+  }
 }
 
 export function mergeCommand(io: Io): CommandModule<object, MergeArgs> {
@@ -53,7 +66,7 @@ export function mergeCommand(io: Io): CommandModule<object, MergeArgs> {
         .option("workers", {
           alias: "w",
           type: "number",
-          describe: `threads that read the partial files and summarise a sweep's points (default: one per core, here ${defaultWorkers()}); the files are identical for any number`,
+          describe: `threads that summarise a sweep's points (default: one per core, here ${defaultWorkers()}); the files are identical for any number`,
         })
         .option("allow-large", {
           type: "boolean",
@@ -63,11 +76,12 @@ export function mergeCommand(io: Io): CommandModule<object, MergeArgs> {
     handler: async (args) => {
       const started = Date.now();
       const threads = parseWorkers(args.workers);
-      const parts = await readPartials(args.parts, threads);
+      const parts = args.parts.map((source) => ({ source, partial: readPartial(source) }));
       let merged: Awaited<ReturnType<typeof mergePartialsInThreads>>;
       try {
         merged = await mergePartialsInThreads(parts, {
           allowLarge: args["allow-large"] === true,
+          consume: true,
           threads,
         });
       } catch (error) {
