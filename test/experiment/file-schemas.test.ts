@@ -1,10 +1,12 @@
 // Files relaysim reads back (summary.json, sweep.json, partials) are checked field by field:
 // every golden summary passes, and each kind of damage is named by its JSON path (issue 10).
 import { readdirSync, readFileSync } from "node:fs";
+import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import * as z from "zod";
 import {
+  acceptsSweepResult,
   checked,
   checkSummary,
   checkSweepFile,
@@ -13,8 +15,10 @@ import {
   type ListItem,
   list,
   metricItem,
+  sweepResultSchema,
 } from "../../src/experiment/file-schemas.js";
 import { METRICS } from "../../src/experiment/result.js";
+import { sweepShard } from "../../src/experiment/shard.js";
 import { sweep, sweepJson } from "../../src/experiment/sweep.js";
 import { parseScenario } from "../../src/scenario/load.js";
 import { smallScenario } from "../helpers/cli.js";
@@ -201,4 +205,85 @@ describe("list: a plain loop for lists that pass, zod for those that fail", () =
     expect(list(items.count).parse(values)).toBe(values);
     expect(z.array(items.count.schema).parse(values)).not.toBe(values);
   });
+});
+
+describe("acceptsSweepResult: sweepResultSchema in plain code", () => {
+  const replications = 3;
+  /** A sweep's results as a partial holds them, with and without per-recipient blocks. */
+  async function results(recipients: boolean): Promise<Json[]> {
+    const extra = recipients ? { recipients: { domains: 200, perMessage: { uniform: [2, 6] } } } : {};
+    const scenario = parseScenario(smallScenario({ replications, ...extra }));
+    const parameters = [{ path: "resend.after", values: ["1m", "30m"] }];
+    const partial = await sweepShard(scenario, parameters, { index: 0, count: 1 }, { workers: 1 });
+    return JSON.parse(JSON.stringify(partial.results.map((r) => r.result)));
+  }
+  /** Every path into a value: its objects, arrays and leaves. */
+  const paths = (v: Json, at: Array<string | number> = []): Array<Array<string | number>> =>
+    typeof v === "object" && v !== null
+      ? [at, ...Object.keys(v).flatMap((k) => paths(v[k], [...at, Array.isArray(v) ? Number(k) : k]))]
+      : [at];
+  const edge = fc.constantFrom<unknown>(0, -0, 1, -1, 0.5, 2, 1 + 1e-9, 2 ** 53, 1e308, Number.NaN, null, "1", [], {});
+  type Damage = { kind: "set" | "delete" | "extra" | "above" | "replication"; at: number; value: unknown; by: number };
+  const damage = fc.record({
+    kind: fc.constantFrom<Damage["kind"]>("set", "delete", "extra", "above", "replication"),
+    at: fc.nat(),
+    value: fc.oneof(edge, fc.integer({ min: -5, max: 100 }), fc.double()),
+    by: fc.integer({ min: 0, max: 2 }),
+  });
+  const COUNT_PAIRS = [
+    ["firstRejected", "messages"],
+    ["resendRejected", "resends"],
+    ["bounced", "messages"],
+    ["resendFailuresByDelay", "resendsByDelay"],
+    ["laterResendFailuresByDelay", "laterResendsByDelay"],
+  ];
+  function damaged(result: Json, damages: Damage[]): Json {
+    const copy = structuredClone(result);
+    for (const d of damages) {
+      const all = paths(copy).filter((p) => p.length > 0);
+      const path = all[d.at % all.length];
+      const parent = path.slice(0, -1).reduce((v: Json, k) => v[k], copy);
+      const key = path[path.length - 1];
+      if (d.kind === "set") parent[key] = d.value;
+      else if (d.kind === "delete") delete parent[key];
+      else if (d.kind === "replication") copy.replication = replications - 1 + d.by;
+      else if (d.kind === "extra") {
+        const target = typeof parent[key] === "object" && parent[key] !== null ? parent[key] : parent;
+        if (Array.isArray(target)) target.push(d.value);
+        else target[`extra${d.by}`] = d.value;
+      } else {
+        // A count just above what bounds it, or a bin's failures above its resends.
+        const [part, whole] = COUNT_PAIRS[d.at % COUNT_PAIRS.length];
+        const lists = Array.isArray(copy[part]) && Array.isArray(copy[whole]);
+        if (lists && copy[part].length > 0) copy[part][0] = copy[whole][0] + d.by;
+        else if (typeof copy.counts === "object" && copy.counts !== null) copy.counts[part] = copy.counts[whole] + d.by;
+      }
+    }
+    return copy;
+  }
+
+  it.each([false, true])(
+    "with recipients %s: true exactly when the schema accepts a result unchanged",
+    async (withRecipients) => {
+      const read = await results(withRecipients);
+      expect(read.every((r) => "recipients" in r === withRecipients)).toBe(true);
+      const schema = sweepResultSchema(replications);
+      let accepted = 0;
+      let refused = 0;
+      fc.assert(
+        fc.property(fc.nat(read.length - 1), fc.array(damage, { minLength: 0, maxLength: 2 }), (i, damages) => {
+          const value = damaged(read[i], damages);
+          const parsed = schema.safeParse(value);
+          const unchanged = parsed.success && isDeepStrictEqual(parsed.data, value);
+          expect(acceptsSweepResult(value, replications)).toBe(unchanged);
+          if (unchanged) accepted++;
+          if (!parsed.success) refused++;
+        }),
+        { numRuns: 3000, seed: 20261203 },
+      );
+      // Both sides were drawn often: results taken as read, and results the schema refuses.
+      expect(accepted).toBeGreaterThan(300);
+      expect(refused).toBeGreaterThan(1000);
+    },
+  );
 });
