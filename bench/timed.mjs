@@ -41,3 +41,23 @@ export function timedSim(simArgs, label, scratch) {
     rmSync(out, { recursive: true, force: true });
   }
 }
+
+/**
+ * Two copies of `sim ARGS…` at once, in separate processes (bench/pair.mjs), each with an output
+ * folder of its own in `scratch`: the wall seconds until both ended. Against one copy alone this
+ * is what sharing the machine costs work that never coordinates.
+ */
+export function timedSimPair(simArgs, label, scratch) {
+  const outs = [0, 1].map((i) => join(scratch, `pair-${process.pid}-${runs++}-${i}`));
+  try {
+    const commands = outs.map((out) => [join(root, "bin/sim.js"), ...simArgs, "--out", out]);
+    const child = spawnSync(process.execPath, [join(root, "bench/pair.mjs"), JSON.stringify(commands)], {
+      cwd: root,
+      encoding: "utf8",
+    });
+    if (child.status !== 0) throw new Error(`${label} side by side failed (exit ${child.status}):\n${child.stderr}`);
+    return JSON.parse(child.stdout);
+  } finally {
+    for (const out of outs) rmSync(out, { recursive: true, force: true });
+  }
+}
