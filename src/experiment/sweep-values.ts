@@ -5,6 +5,7 @@
 // and every default that depends on a swept field follows it (DESIGN §2): a point is exactly
 // the scenario with that value written into the file.
 import type { BalancerPolicy } from "../model/balancers/index.js";
+import { plainClone } from "../scenario/clone.js";
 import { jsonProblem } from "../scenario/json.js";
 import { parseScenario, rememberInput, scenarioInput } from "../scenario/parse.js";
 import { policyNamed } from "../scenario/policies/index.js";
@@ -227,10 +228,7 @@ export function withoutSweep(scenario: Scenario): Scenario {
  */
 function writtenForm(base: Scenario): Record<string, unknown> {
   const written = scenarioInput(base);
-  const raw = structuredClone(isContainer(written) && !Array.isArray(written) ? written : base) as Record<
-    string,
-    unknown
-  >;
+  const raw = plainClone(isContainer(written) && !Array.isArray(written) ? written : base) as Record<string, unknown>;
   delete raw.sweep;
   return raw;
 }
@@ -254,7 +252,7 @@ function setWritten(raw: Record<string, unknown>, normalised: Container, path: s
       const policy = isContainer(model) && !Array.isArray(model) ? model.policy : undefined;
       next = policy === undefined ? {} : { policy };
     } else if (!isContainer(child)) {
-      next = structuredClone(model) as Container;
+      next = plainClone(model) as Container;
     } else {
       next = child;
     }
@@ -331,7 +329,7 @@ const ABSENT_MEANS: ReadonlyArray<[string, string, unknown]> = [
 
 /** The normalised scenario as sweep paths see it: every optional key of ABSENT_MEANS filled in. */
 function sweepShape(base: Scenario): Record<string, unknown> {
-  const shape = structuredClone(withoutSweep(base)) as unknown as Record<string, unknown>;
+  const shape = plainClone(withoutSweep(base)) as unknown as Record<string, unknown>;
   for (const [parent, key, value] of ABSENT_MEANS) {
     const node = shape[parent] as Record<string, unknown>;
     if (!Object.hasOwn(node, key)) node[key] = value;

@@ -2,6 +2,7 @@
 // (src/web/) validates with the same schema and messages. Every failure becomes a ScenarioError
 // whose message names the source, the JSON path and what was expected (DESIGN §1).
 import type * as z from "zod";
+import { plainClone } from "./clone.js";
 import { parsedJsonProblem } from "./json.js";
 import { type Scenario, scenarioSchema } from "./schema.js";
 
@@ -89,7 +90,7 @@ export function parseScenario(value: unknown, source = "scenario"): Scenario {
     return scenario;
   }
   try {
-    writtenAs.set(scenario, structuredClone(value));
+    writtenAs.set(scenario, plainClone(value));
   } catch {
     // Not plain data (a function among a sweep block's values, say): sweeps use the normalised form.
   }
