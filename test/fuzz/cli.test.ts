@@ -199,6 +199,7 @@ describe("fuzz: hostile input files through the CLI", () => {
   const input = join(sandbox, "input.json");
   const good = join(sandbox, "good.json");
   const parts = [join(sandbox, "p0.json"), join(sandbox, "p1.json")];
+  const sweepParts = [join(sandbox, "s0.json"), join(sandbox, "s1.json")];
   const run = join(sandbox, "run");
 
   beforeAll(async () => {
@@ -211,6 +212,20 @@ describe("fuzz: hostile input files through the CLI", () => {
       ["run", good, "--out", run, "--no-charts", "--workers", "1"],
       ["run", good, "-r", "2", "--shard", "0/2", "--out", parts[0], "--workers", "1"],
       ["run", good, "-r", "2", "--shard", "1/2", "--out", parts[1], "--workers", "1"],
+      ...[0, 1].map((i) => [
+        "sweep",
+        good,
+        "--vary",
+        "resend.after=1m,10m",
+        "-r",
+        "2",
+        "--shard",
+        `${i}/2`,
+        "--out",
+        sweepParts[i],
+        "--workers",
+        "1",
+      ]),
     ]) {
       const r = await sim(...args);
       expect(r.code, r.stderr).toBe(0);
@@ -246,6 +261,23 @@ describe("fuzz: hostile input files through the CLI", () => {
           target,
           () => sim("merge", input, parts[1], "--no-charts", "--out", target),
           `merge, partial mutation ${JSON.stringify(m)}`,
+        );
+      }),
+      settings(RUNS),
+    );
+  });
+
+  it("sim merge of a mutated sweep partial: exit 0 or 2, nothing outside the target", async () => {
+    // A sweep's results are checked by a plain test first (acceptsSweepResult), zod for the rest.
+    const partial = JSON.parse(readFileSync(sweepParts[0], "utf8")) as Json;
+    await fc.assert(
+      fc.asyncProperty(mutation, async (m) => {
+        writeFileSync(input, mutate(partial, m));
+        await guarded(
+          sandbox,
+          target,
+          () => sim("merge", input, sweepParts[1], "--no-charts", "--out", target),
+          `merge, sweep partial mutation ${JSON.stringify(m)}`,
         );
       }),
       settings(RUNS),
