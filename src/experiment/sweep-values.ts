@@ -276,28 +276,43 @@ export function applyPoint(
   values: readonly unknown[],
   source: string,
 ): Scenario {
+  return pointsOf(base, parameters)(values, source);
+}
+
+/**
+ * applyPoint for every point of one grid: the base's shape and written form are made once and
+ * copied for each point (sweepGrid: a grid of 10 000 points is expanded in every shard).
+ */
+export function pointsOf(
+  base: Scenario,
+  parameters: readonly SweepParameter[],
+): (values: readonly unknown[], source: string) => Scenario {
   // Paths are checked against the normalised form (every field has a value there), values set in the written one.
-  const shape = sweepShape(base);
-  const raw = writtenForm(base);
+  const baseShape = sweepShape(base);
+  const baseRaw = writtenForm(base);
   const order = parameters.map((_, i) => i).sort((a, b) => rank(parameters[a]) - rank(parameters[b]));
-  for (const i of order) {
-    const { path } = parameters[i];
-    if (path === POLICY_PATH) {
-      const pool = shape.pool as Record<string, unknown>;
-      pool.balancer = balancerFor(pool.balancer as Record<string, unknown>, values[i]);
-      const written = raw.pool as Record<string, unknown>;
-      const balancer = (written.balancer as Record<string, unknown> | undefined) ?? {
-        policy: base.pool.balancer.policy,
-      };
-      written.balancer = balancerFor(balancer, values[i]);
-      continue;
+  return (values, source) => {
+    const shape = plainClone(baseShape);
+    const raw = plainClone(baseRaw);
+    for (const i of order) {
+      const { path } = parameters[i];
+      if (path === POLICY_PATH) {
+        const pool = shape.pool as Record<string, unknown>;
+        pool.balancer = balancerFor(pool.balancer as Record<string, unknown>, values[i]);
+        const written = raw.pool as Record<string, unknown>;
+        const balancer = (written.balancer as Record<string, unknown> | undefined) ?? {
+          policy: base.pool.balancer.policy,
+        };
+        written.balancer = balancerFor(balancer, values[i]);
+        continue;
+      }
+      const { parent, key } = parentOf(shape, path);
+      if (Array.isArray(parent)) parent[Number(key)] = values[i];
+      else parent[key] = values[i];
+      setWritten(raw, shape, path, values[i]);
     }
-    const { parent, key } = parentOf(shape, path);
-    if (Array.isArray(parent)) parent[Number(key)] = values[i];
-    else parent[key] = values[i];
-    setWritten(raw, shape, path, values[i]);
-  }
-  return parseScenario(raw, source);
+    return parseScenario(raw, source);
+  };
 }
 
 function rank(p: SweepParameter): number {

@@ -20,10 +20,10 @@ import {
   summarisePoint,
 } from "./summary.js";
 import {
-  applyPoint,
   checkPaths,
   describePoint,
   gridValues,
+  pointsOf,
   SweepError,
   type SweepParameter,
   valueAt,
@@ -60,10 +60,11 @@ export function sweepGrid(
     options.allowLarge,
   );
   const raw = gridValues(parameters);
+  const point = pointsOf(base, parameters);
   const scenarios = raw.map((values) => {
     const where = `${source} (${describePoint(parameters, values)})`;
     try {
-      return applyPoint(base, parameters, values, where);
+      return point(values, where);
     } catch (error) {
       if (error instanceof SweepError) throw new SweepError(`${where}: ${error.message}`);
       throw error;
