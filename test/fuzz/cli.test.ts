@@ -251,33 +251,20 @@ describe("fuzz: hostile input files through the CLI", () => {
     );
   });
 
-  it("sim merge of a mutated partial: exit 0 or 2, nothing outside the target", async () => {
-    const partial = JSON.parse(readFileSync(parts[0], "utf8")) as Json;
+  // A run's results go through zod; a sweep's through a plain test first (acceptsSweepResult).
+  it.each([
+    ["run", parts],
+    ["sweep", sweepParts],
+  ])("sim merge of a mutated %s partial: exit 0 or 2, nothing outside the target", async (kind, files) => {
+    const partial = JSON.parse(readFileSync(files[0], "utf8")) as Json;
     await fc.assert(
       fc.asyncProperty(mutation, async (m) => {
         writeFileSync(input, mutate(partial, m));
         await guarded(
           sandbox,
           target,
-          () => sim("merge", input, parts[1], "--no-charts", "--out", target),
-          `merge, partial mutation ${JSON.stringify(m)}`,
-        );
-      }),
-      settings(RUNS),
-    );
-  });
-
-  it("sim merge of a mutated sweep partial: exit 0 or 2, nothing outside the target", async () => {
-    // A sweep's results are checked by a plain test first (acceptsSweepResult), zod for the rest.
-    const partial = JSON.parse(readFileSync(sweepParts[0], "utf8")) as Json;
-    await fc.assert(
-      fc.asyncProperty(mutation, async (m) => {
-        writeFileSync(input, mutate(partial, m));
-        await guarded(
-          sandbox,
-          target,
-          () => sim("merge", input, sweepParts[1], "--no-charts", "--out", target),
-          `merge, sweep partial mutation ${JSON.stringify(m)}`,
+          () => sim("merge", input, files[1], "--no-charts", "--out", target),
+          `merge, ${kind} partial mutation ${JSON.stringify(m)}`,
         );
       }),
       settings(RUNS),
