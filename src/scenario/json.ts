@@ -207,6 +207,7 @@ export function textKeys(text: string, maxDepth: number): number {
       // To the closing quote: the next one after an even number of backslashes.
       for (;;) {
         const close = text.indexOf('"', i + 1);
+        if (close < 0) return -1; // not JSON: let jsonProblem look
         let b = close - 1;
         while (text.charCodeAt(b) === 0x5c /* \ */) b--;
         i = close;

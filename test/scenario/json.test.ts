@@ -146,6 +146,12 @@ describe("parsedJsonProblem", () => {
     expect(problems).toBeLessThan(2700);
   });
 
+  it("stops on a string that never closes (a text JSON.parse would refuse)", () => {
+    expect(textKeys('"open', MAX_JSON_DEPTH)).toBe(-1);
+    expect(textKeys('"a\\"', MAX_JSON_DEPTH)).toBe(-1);
+    expect(textKeys('{"a": "open', MAX_JSON_DEPTH)).toBe(-1);
+  });
+
   it("counts a key given twice as an escape, and __proto__ given twice", () => {
     expect(parsedJsonProblem('{"a": 1, "\\u0061": 2}', { a: 2 })?.message).toMatch(/duplicate key "a"/);
     const text = '{"__proto__": 1, "__proto__": 2}';
