@@ -5,6 +5,7 @@
 import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import { workerModule } from "../experiment/worker-threads.js";
 import { type Batch, BatchReader, transfers } from "./batch.js";
 import type { LogFormat } from "./formats.js";
 import { forEachLine, LogReadError } from "./log-lines.js";
@@ -120,16 +121,7 @@ interface ReaderThread {
   failure?: string;
 }
 
-/**
- * Worker threads run compiled JavaScript. From dist/ the worker sits beside this module; when
- * this module runs from TypeScript sources (vitest), the built copy in dist/ is used instead.
- */
-function readerUrl(): URL {
-  const here = import.meta.url;
-  return here.endsWith(".ts")
-    ? new URL("../../dist/calibrate/read-worker.js", here)
-    : new URL("./read-worker.js", here);
-}
+const readerUrl = (): URL => workerModule(import.meta.url, "calibrate/read-worker.js");
 
 function startReader(): ReaderThread {
   try {

@@ -7,6 +7,7 @@ import type { Scenario } from "../scenario/schema.js";
 import type { SweepReplication } from "./result.js";
 import { type PointSummary, summarisePoint } from "./summary.js";
 import { pointScenario, type SweepGrid, summarisePoints } from "./sweep.js";
+import { workerModule } from "./worker-threads.js";
 
 /** One point to summarise, as summary-worker.ts receives it. */
 export interface SummaryTask {
@@ -19,16 +20,7 @@ export interface SummaryTask {
 /** What summary-worker.ts posts back for a point. */
 export type SummaryReply = { point: number; summary: PointSummary } | { point: number; error: string };
 
-/**
- * Worker threads run compiled JavaScript. From dist/ the worker sits beside this module; when
- * this module runs from TypeScript sources (vitest), the built copy in dist/ is used instead.
- */
-function workerUrl(): URL {
-  const here = import.meta.url;
-  return here.endsWith(".ts")
-    ? new URL("../../dist/experiment/summary-worker.js", here)
-    : new URL("./summary-worker.js", here);
-}
+const workerUrl = (): URL => workerModule(import.meta.url, "experiment/summary-worker.js");
 
 /** Points a worker holds beyond the one it summarises, so that it never waits for this thread. */
 const AHEAD = 1;

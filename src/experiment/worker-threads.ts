@@ -7,13 +7,18 @@ import { setFlagsFromString } from "node:v8";
 import { Worker } from "node:worker_threads";
 
 /**
- * Worker threads run compiled JavaScript. From dist/ the worker sits beside this module; when
- * this module runs from TypeScript sources (vitest), the built copy in dist/ is used instead.
+ * A worker thread's module, `path` under dist/ ("experiment/worker.js"), for the module `here`
+ * (its import.meta.url) that starts it. Worker threads run compiled JavaScript: from dist/, and in
+ * the flat dist/bundle/, the worker sits beside that module; from TypeScript sources (vitest),
+ * the built copy in dist/ is used instead.
  */
-function workerUrl(): URL {
-  const here = import.meta.url;
-  return here.endsWith(".ts") ? new URL("../../dist/experiment/worker.js", here) : new URL("./worker.js", here);
+export function workerModule(here: string, path: string): URL {
+  return here.endsWith(".ts")
+    ? new URL(`../../dist/${path}`, here)
+    : new URL(`./${path.slice(path.lastIndexOf("/") + 1)}`, here);
 }
+
+const workerUrl = (): URL => workerModule(import.meta.url, "experiment/worker.js");
 
 /** Whether the workers started from now on compile their hot code on their own thread (compileInlineIfFull). */
 let inlineCompiles = false;
