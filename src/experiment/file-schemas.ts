@@ -15,7 +15,7 @@ import {
   type RecipientCounts,
   type RecipientMetric,
 } from "./recipient-metrics.js";
-import { METRICS, type Metric, PROPORTIONS, type SweepReplication } from "./result.js";
+import { METRICS, type Metric, PROPORTIONS, type ReplicationResult, type SweepReplication } from "./result.js";
 
 /** A check that failed; `problems` are "path: expected …, got …" lines, `source` the file. */
 export class FileCheckError extends Error {
@@ -315,19 +315,23 @@ const issuesTo =
   (path, message, input) =>
     ctx.addIssue({ code: "custom", path, message, input });
 
+/** The resends per bin of the wait, and the failures among them. */
+const BINS = [
+  ["resendsByDelay", "resendFailuresByDelay"],
+  ["laterResendsByDelay", "laterResendFailuresByDelay"],
+] as const;
+
 /** Failures per bin of the wait: as many bins as resends, and never more failures than resends. */
 function binsAgree(r: z.output<z.ZodObject<ReturnType<typeof sweepFields>>>, issue: Issue): void {
-  const agree = (resends: "resendsByDelay" | "laterResendsByDelay", failures: keyof typeof r) => {
+  for (const [resends, failures] of BINS) {
     const n = r[resends];
-    const f = r[failures] as number[];
+    const f = r[failures];
     if (f.length !== n.length) issue([failures], `expected ${n.length} values, as ${resends}`, undefined);
     else
       for (const [i, x] of f.entries()) {
         if (x > n[i]) issue([failures, i], `expected at most ${resends}'s`, x);
       }
-  };
-  agree("resendsByDelay", "resendFailuresByDelay");
-  agree("laterResendsByDelay", "laterResendFailuresByDelay");
+  }
 }
 
 /**
@@ -340,12 +344,28 @@ export function sweepResultSchema(replications: number) {
   return z.object(sweepFields(replications)).superRefine((r, ctx) => binsAgree(r, issuesTo(ctx)));
 }
 
+/** A partial's result checked: its value as checked, or a FileCheckError at `path` of `source`. */
+export type ResultCheck = (value: unknown, source: string, path: readonly PropertyKey[]) => SweepReplication;
+
+/**
+ * The check of a sweep's results in a run of `replications`, one per merge: a result that
+ * acceptsSweepResult takes is returned as read; any other goes through sweepResultSchema, which
+ * names its problems or strips the keys it does not keep.
+ */
+export function sweepResultCheck(replications: number): ResultCheck {
+  const schema = sweepResultSchema(replications);
+  return (value, source, path) =>
+    acceptsSweepResult(value, replications) ? value : (checked(schema, value, source, path) as SweepReplication);
+}
+
+/** The check of a plain run's results (replicationResultSchema; a run has one point). */
+export function runResultCheck(scenario: Scenario, replications: number): ResultCheck {
+  const schema = replicationResultSchema(scenario, replications);
+  return (value, source, path) => checked(schema, value, source, path) as unknown as ReplicationResult;
+}
+
 const SWEEP_KEYS = Object.keys(sweepFields(1));
 const METRIC_ITEMS = METRICS.map((m) => [m, metricItem(m)] as const);
-const BINS = [
-  ["resendsByDelay", "resendFailuresByDelay"],
-  ["laterResendsByDelay", "laterResendFailuresByDelay"],
-] as const;
 
 /**
  * sweepResultSchema in plain code, for a merge's ~10⁶ results (zod's objects were a third of

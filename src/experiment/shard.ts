@@ -6,14 +6,13 @@ import { ScenarioError } from "../scenario/parse.js";
 import type { Scenario } from "../scenario/schema.js";
 import { VERSION } from "../version.js";
 import {
-  acceptsSweepResult,
   checked,
   FileCheckError,
   PARTIAL_FORMAT,
   partialHeaderSchema,
   recordedScenario,
-  replicationResultSchema,
-  sweepResultSchema,
+  runResultCheck,
+  sweepResultCheck,
 } from "./file-schemas.js";
 import { type AnyScenario, checkOptions, runSize, validScenario } from "./inputs.js";
 import { checkExperimentBudget, type ExperimentOptions, withPool } from "./parallel.js";
@@ -156,7 +155,7 @@ export async function sweepShard(
 /**
  * Check that a parsed JSON value is a partial file: its header field by field, and its scenario
  * by the scenario schema (so its name can only name a folder, never a path). The results are
- * checked by mergePartials against their point's scenario. `source` names the file in errors.
+ * checked by checkPartials, once the headers agree. `source` names the file in errors.
  */
 export function asPartial(value: unknown, source: string): PartialFile {
   const format = typeof value === "object" && value !== null ? (value as { format?: unknown }).format : undefined;
@@ -297,9 +296,10 @@ export function checkPartials(parts: Parts, options: MergeOptions = {}): Checked
       `results are missing: the partials hold ${given}; ${points} point${points === 1 ? "" : "s"} × ${replications} replications need ${points * replications}`,
     );
   }
-  // One schema for every result: a sweep's results hold nothing whose length depends on the point
-  // (it was built anew for each point, ~0.3 ms and a zod compile each: 10 000 of them in a large study).
-  const schema = grid ? sweepResultSchema(replications) : replicationResultSchema(scenario, replications);
+  // One check for every result: a sweep's results hold nothing whose length depends on the point
+  // (a schema was built anew for each point, ~0.3 ms and a zod compile each: 10 000 of them in a
+  // large study). A run's results hold their time series, whose lengths the scenario fixes.
+  const check = grid ? sweepResultCheck(replications) : runResultCheck(scenario, replications);
   const results: SweepReplication[][] = Array.from({ length: points }, () => new Array(replications));
   for (const { source, partial } of parts) {
     for (let k = 0; k < partial.results.length; k++) {
@@ -307,18 +307,12 @@ export function checkPartials(parts: Parts, options: MergeOptions = {}): Checked
       if (point >= points) {
         throw new MergeError(`${source}: results.${k}.point: expected a point below ${points}, got ${point}`);
       }
-      const value = partial.results[k].result;
       let result: SweepReplication;
-      // A sweep's result that the plain test accepts is taken as read (a third of reading a partial
-      // went to zod's objects); any other goes through the schema, which names its problem.
-      if (grid && acceptsSweepResult(value, replications)) result = value;
-      else {
-        try {
-          result = checked(schema, value, source, ["results", k, "result"]) as unknown as SweepReplication;
-        } catch (error) {
-          if (error instanceof FileCheckError) throw new MergeError(error.message);
-          throw error;
-        }
+      try {
+        result = check(partial.results[k].result, source, ["results", k, "result"]);
+      } catch (error) {
+        if (error instanceof FileCheckError) throw new MergeError(error.message);
+        throw error;
       }
       const r = result.replication;
       if ((point * replications + r) % count !== partial.shard.index) {

@@ -15,6 +15,7 @@ import {
   type ListItem,
   list,
   metricItem,
+  sweepResultCheck,
   sweepResultSchema,
 } from "../../src/experiment/file-schemas.js";
 import { METRICS } from "../../src/experiment/result.js";
@@ -286,4 +287,17 @@ describe("acceptsSweepResult: sweepResultSchema in plain code", () => {
       expect(refused).toBeGreaterThan(1000);
     },
   );
+
+  it("sweepResultCheck takes a result the plain test accepts as read, and gives the schema's output or problems otherwise", async () => {
+    const [result] = await results(false);
+    const check = sweepResultCheck(replications);
+    expect(check(result, "p.json", ["r"])).toBe(result);
+    const older = { ...result, timeseries: { listed: [0] } };
+    const stripped = check(older, "p.json", ["r"]);
+    expect(stripped).not.toBe(older);
+    expect(stripped).toEqual(result);
+    expect(problemsOf(() => check({ ...result, events: -1 }, "p.json", ["r"]))).toEqual([
+      "r.events: expected a non-negative integer, got -1",
+    ]);
+  });
 });
